@@ -1,0 +1,144 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <toml++/toml.h>
+
+#include "core/languages.hpp"
+
+namespace ledsager::core {
+namespace {
+
+struct Reader {
+    const std::string file;
+    Diagnostics& diags;
+
+    int line(const toml::node& n) const { return static_cast<int>(n.source().begin.line); }
+    void bad(const toml::node& n, const std::string& key, const std::string& why) const {
+        diags.error(file, line(n), key + ": " + why);
+    }
+
+    void integer(const toml::table& t, const std::string& section, const char* key, int& out, int lo, int hi) {
+        const toml::node* n = t.get(key);
+        if (!n) return;
+        const std::string name = section + "." + key;
+        auto v = n->value_exact<int64_t>();
+        if (!v) return bad(*n, name, "must be a whole number");
+        if (*v < lo || *v > hi)
+            return bad(*n, name, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                                     " (got " + std::to_string(*v) + ")");
+        out = static_cast<int>(*v);
+    }
+    void boolean(const toml::table& t, const std::string& section, const char* key, bool& out) {
+        const toml::node* n = t.get(key);
+        if (!n) return;
+        auto v = n->value_exact<bool>();
+        if (!v) return bad(*n, section + "." + key, "must be true or false");
+        out = *v;
+    }
+    void string(const toml::table& t, const std::string& section, const char* key, std::string& out) {
+        const toml::node* n = t.get(key);
+        if (!n) return;
+        auto v = n->value_exact<std::string>();
+        if (!v) return bad(*n, section + "." + key, "must be text in quotes");
+        out = *v;
+    }
+    void unknown_keys(const toml::table& t, const std::string& section, std::initializer_list<std::string_view> known) {
+        for (const auto& [k, v] : t)
+            if (std::find(known.begin(), known.end(), k.str()) == known.end())
+                bad(v, section.empty() ? std::string(k.str()) : section + "." + std::string(k.str()), "unknown setting");
+    }
+    const toml::table* section(const toml::table& root, const char* name) {
+        const toml::node* n = root.get(name);
+        if (!n) return nullptr;
+        if (!n->is_table()) {
+            bad(*n, name, "must be a [" + std::string(name) + "] section");
+            return nullptr;
+        }
+        return n->as_table();
+    }
+};
+
+}  // namespace
+
+bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags) {
+    const size_t before = diags.error_count();
+    toml::table root;
+    try {
+        root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& err) {
+        diags.error(file.string(), static_cast<int>(err.source().begin.line), "not valid TOML: " + std::string(err.description()));
+        return false;
+    }
+    Reader r{file.string(), diags};
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "content"});
+
+    if (const auto* s = r.section(root, "session")) {
+        r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
+        r.integer(*s, "session", "inactivity_timeout_s", config.inactivity_timeout_s, 30, 3600);
+        r.integer(*s, "session", "warning_countdown_s", config.warning_countdown_s, 20, 300);
+        r.integer(*s, "session", "wiped_notice_s", config.wiped_notice_s, 3, 60);
+    }
+    if (const auto* d = r.section(root, "display")) {
+        r.unknown_keys(*d, "display", {"text_scale", "high_contrast", "screen_diagonal_in"});
+        r.integer(*d, "display", "text_scale", config.text_scale, 100, 200);
+        if (const auto* n = d->get("text_scale"); n && config.text_scale != 100 && config.text_scale != 150 &&
+                                                    config.text_scale != 200)
+            r.bad(*n, "display.text_scale", "must be 100, 150 or 200");
+        r.boolean(*d, "display", "high_contrast", config.high_contrast);
+        if (const auto* n = d->get("screen_diagonal_in")) {
+            auto v = n->value<double>();
+            if (!v || *v < 0 || *v > 100)
+                r.bad(*n, "display.screen_diagonal_in", "must be a size in inches between 0 and 100 (0 = ask the display)");
+            else
+                config.screen_diagonal_in = *v;
+        }
+    }
+    if (const auto* l = r.section(root, "languages")) {
+        r.unknown_keys(*l, "languages", {"offered", "default"});
+        if (const auto* n = l->get("offered")) {
+            const auto* arr = n->as_array();
+            std::vector<std::string> offered;
+            if (!arr || arr->empty()) {
+                r.bad(*n, "languages.offered", "must be a list of language codes, e.g. [\"da\", \"en\"]");
+            } else {
+                for (const auto& item : *arr) {
+                    auto code = item.value_exact<std::string>();
+                    if (!code || !find_language(*code))
+                        r.bad(item, "languages.offered", "'" + (code ? *code : std::string("?")) + "' is not a language Ledsager knows");
+                    else
+                        offered.push_back(*code);
+                }
+                if (!offered.empty()) config.offered = offered;
+            }
+        }
+        r.string(*l, "languages", "default", config.default_language);
+        if (std::find(config.offered.begin(), config.offered.end(), config.default_language) == config.offered.end())
+            diags.error(file.string(), l->get("default") ? r.line(*l->get("default")) : r.line(*l),
+                        "languages.default: '" + config.default_language + "' must be one of languages.offered");
+    }
+    if (const auto* s = r.section(root, "site")) {
+        r.unknown_keys(*s, "site", {"name", "front_desk"});
+        r.string(*s, "site", "name", config.site_name);
+        if (const auto* n = s->get("front_desk")) {
+            const auto* t = n->as_table();
+            if (!t) {
+                r.bad(*n, "site.front_desk", "must be a table of texts per language, e.g. front_desk.da = \"…\"");
+            } else {
+                for (const auto& [k, v] : *t) {
+                    auto text = v.value_exact<std::string>();
+                    const std::string key = "site.front_desk." + std::string(k.str());
+                    if (!find_language(k.str())) r.bad(v, key, "not a language code Ledsager knows");
+                    else if (!text || text->empty()) r.bad(v, key, "must be non-empty text in quotes");
+                    else config.front_desk[std::string(k.str())] = *text;
+                }
+            }
+        }
+    }
+    if (const auto* c = r.section(root, "content")) {
+        r.unknown_keys(*c, "content", {"guides_dir"});
+        r.string(*c, "content", "guides_dir", config.guides_dir);
+    }
+    return diags.error_count() == before;
+}
+
+}  // namespace ledsager::core

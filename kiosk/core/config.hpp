@@ -1,0 +1,47 @@
+// Kiosk configuration: one plain struct, every field's default documented here and in
+// config/kiosk.toml. Loaded once at start-up; a bad value stops start-up (exit 2) with a
+// message naming the file, line and key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+
+namespace ledsager::core {
+
+struct KioskConfig {
+    // [session]
+    int inactivity_timeout_s = 120;  // idle time before "Are you still there?" (30..3600)
+    int warning_countdown_s = 30;    // countdown shown before the session is wiped (20..300)
+    int wiped_notice_s = 8;          // how long "Your information has been deleted" stays (3..60)
+
+    // [display]
+    int text_scale = 100;            // starting text size in percent: 100, 150 or 200
+    bool high_contrast = false;      // start in the high-contrast theme
+    double screen_diagonal_in = 0;   // 0 = ask the display; used for physical touch-target sizes
+
+    // [languages]
+    std::vector<std::string> offered{"da", "en"};  // in the order shown; each needs po/<code>.po
+    std::string default_language = "da";           // the attract screen's language
+
+    // [site]
+    std::string site_name = "Demo Library";
+    // Where to find a person when the hub cannot be used, per language code. The kiosk
+    // shows the chosen language's text, falling back to en, then da.
+    std::map<std::string, std::string> front_desk{
+        {"da", "Gå hen til skranken ved indgangen. Personalet hjælper dig gerne."},
+        {"en", "Please go to the front desk by the entrance. The staff are happy to help."},
+    };
+
+    // [content]
+    std::string guides_dir;  // empty = the installed assets/guides
+};
+
+// Reads `file` over the defaults in `config`. Returns false with diagnostics on any bad
+// key or value; unknown keys are errors too (a typo must not silently keep a default).
+bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags);
+
+}  // namespace ledsager::core

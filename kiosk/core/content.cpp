@@ -1,0 +1,468 @@
+#include "core/content.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/catalogue.hpp"
+#include "core/icons.hpp"
+#include "core/languages.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ledsager::core {
+namespace {
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+// Parses a TOML file; on a syntax error records it and returns false.
+bool parse(const fs::path& file, toml::table& out, Diagnostics& diags) {
+    try {
+        out = toml::parse_file(file.string());
+        return true;
+    } catch (const toml::parse_error& err) {
+        diags.error(file.string(), static_cast<int>(err.source().begin.line),
+                    "not valid TOML: " + std::string(err.description()));
+        return false;
+    }
+}
+
+// Reports keys of `table` not in `allowed` (stray text or misspelt keys).
+void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+                const std::string& file, const std::string& where, Diagnostics& diags) {
+    for (const auto& [key, node] : table) {
+        if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
+            std::string known;
+            for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+            diags.error(file, line_of(node),
+                        "unknown key '" + std::string(key.str()) + "'" + where + " (expected: " + known + ")");
+        }
+    }
+}
+
+// Reads a required non-empty string; records an error naming the key when absent/empty.
+std::string need_string(const toml::table& table, std::string_view key, const std::string& file,
+                        int table_line, const std::string& where, Diagnostics& diags, bool required = true) {
+    const toml::node* node = table.get(key);
+    if (!node) {
+        if (required) diags.error(file, table_line, "missing '" + std::string(key) + "'" + where);
+        return {};
+    }
+    const auto* str = node->as_string();
+    if (!str) {
+        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where + " must be text in quotes");
+        return {};
+    }
+    std::string value = str->get();
+    if (value.find_first_not_of(" \t\r\n") == std::string::npos && required) {
+        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where + " is empty");
+        return {};
+    }
+    return value;
+}
+
+bool valid_id(const std::string& id) {
+    static const std::regex re("[a-z0-9][a-z0-9-]*");
+    return std::regex_match(id, re);
+}
+
+bool valid_date(const std::string& s) {
+    static const std::regex re("\\d{4}-\\d{2}-\\d{2}");
+    return std::regex_match(s, re);
+}
+
+void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file,
+                         const std::string& where, const ContentOptions& options, Diagnostics& diags) {
+    int words = longest_sentence_words(text);
+    if (words > options.max_sentence_words)
+        diags.warning(file, node ? line_of(*node) : 0,
+                      "a sentence" + where + " has " + std::to_string(words) + " words (plain language: at most " +
+                          std::to_string(options.max_sentence_words) + ")");
+}
+
+// Line of the last line that belongs to a table ([end] must come after every step).
+int max_line(const toml::node& node) {
+    int line = line_of(node);
+    if (const auto* t = node.as_table())
+        for (const auto& [k, v] : *t) line = std::max(line, max_line(v));
+    if (const auto* a = node.as_array())
+        for (const auto& v : *a) line = std::max(line, max_line(v));
+    return line;
+}
+
+bool is_png(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    char magic[8] = {};
+    in.read(magic, 8);
+    return in.gcount() == 8 && std::string_view(magic, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
+}
+
+// ---- guide.toml -----------------------------------------------------------------------
+
+bool load_structure(const fs::path& folder, const ContentOptions& options, Guide& guide, Diagnostics& diags) {
+    const fs::path file_path = folder / "guide.toml";
+    const std::string file = file_path.string();
+    if (!fs::exists(file_path)) {
+        diags.error(file, 0, "missing: every guide folder needs a guide.toml");
+        return false;
+    }
+    toml::table root;
+    if (!parse(file_path, root, diags)) return false;
+    const size_t errors_before = diags.error_count();
+
+    check_keys(root, {"id", "category", "icon", "order", "sources", "step", "end"}, file, "", diags);
+    guide.folder = folder.string();
+    guide.id = need_string(root, "id", file, 1, "", diags);
+    const std::string folder_name = folder.filename().string();
+    if (!guide.id.empty() && guide.id != folder_name)
+        diags.error(file, line_of(*root.get("id")),
+                    "id '" + guide.id + "' must equal the folder name '" + folder_name + "'");
+    guide.category = need_string(root, "category", file, 1, "", diags);
+    if (!guide.category.empty() && !is_category(guide.category)) {
+        std::string known;
+        for (const auto& c : kCategories) known += (known.empty() ? "" : ", ") + std::string(c.id);
+        diags.error(file, line_of(*root.get("category")),
+                    "unknown category '" + guide.category + "' (expected one of: " + known + ")");
+    }
+    guide.icon = need_string(root, "icon", file, 1, "", diags);
+    if (!guide.icon.empty() && !icon_codepoint(guide.icon))
+        diags.error(file, line_of(*root.get("icon")), "unknown icon '" + guide.icon + "' (see assets/guides/README.md)");
+    if (const toml::node* order = root.get("order")) {
+        if (auto v = order->value<int64_t>())
+            guide.order = static_cast<int>(*v);
+        else
+            diags.error(file, line_of(*order), "'order' must be a whole number");
+    }
+
+    // Sources: where the facts come from and when they were checked.
+    const toml::array* sources = root.get_as<toml::array>("sources");
+    if (!sources || sources->empty()) {
+        diags.error(file, root.get("sources") ? line_of(*root.get("sources")) : 1,
+                    "missing 'sources': list the pages the facts come from, with the date they were checked");
+    } else {
+        for (const auto& item : *sources) {
+            const auto* t = item.as_table();
+            if (!t) {
+                diags.error(file, line_of(item), "each source must be { url = \"https://…\", checked = 2026-01-31 }");
+                continue;
+            }
+            check_keys(*t, {"url", "checked"}, file, " in a source", diags);
+            Source src;
+            src.url = need_string(*t, "url", file, line_of(item), " in a source", diags);
+            if (!src.url.empty() && src.url.rfind("https://", 0) != 0)
+                diags.error(file, line_of(item), "source url must start with https://");
+            if (const toml::node* checked = t->get("checked")) {
+                if (const auto* d = checked->as_date()) {
+                    std::ostringstream os;
+                    os << d->get();
+                    src.checked = os.str();
+                } else if (const auto* s = checked->as_string()) {
+                    src.checked = s->get();
+                }
+                if (!valid_date(src.checked))
+                    diags.error(file, line_of(*checked), "'checked' must be a date like 2026-11-20");
+            } else {
+                diags.error(file, line_of(item), "missing 'checked' date in a source");
+            }
+            guide.sources.push_back(src);
+        }
+    }
+
+    // Steps, in declared order.
+    const toml::array* steps = root.get_as<toml::array>("step");
+    if (!steps || steps->empty()) {
+        diags.error(file, 0, "no steps: declare each step as a [[step]] table");
+        return false;
+    }
+    std::set<std::string> ids;
+    for (const auto& item : *steps) {
+        const auto* t = item.as_table();
+        if (!t) continue;
+        const int line = line_of(item);
+        check_keys(*t, {"id", "kind", "next", "if_no", "choice", "image", "icon"}, file, " in a step", diags);
+        Step step;
+        step.line = line;
+        step.id = need_string(*t, "id", file, line, " in a step", diags);
+        const std::string where = " in step '" + step.id + "'";
+        if (!step.id.empty()) {
+            if (!valid_id(step.id) || step.id == kEndStep)
+                diags.error(file, line, "step id '" + step.id + "' must use a-z, 0-9 and '-' and not be 'end'");
+            if (!ids.insert(step.id).second) diags.error(file, line, "step id '" + step.id + "' is used twice");
+        }
+        const std::string kind = need_string(*t, "kind", file, line, where, diags);
+        if (kind == "info") step.kind = StepKind::Info;
+        else if (kind == "check") step.kind = StepKind::Check;
+        else if (kind == "question") step.kind = StepKind::Question;
+        else if (!kind.empty())
+            diags.error(file, line_of(*t->get("kind")), "unknown kind '" + kind + "'" + where + " (expected info, check or question)");
+        step.next = need_string(*t, "next", file, line, where, diags, step.kind != StepKind::Question);
+        step.if_no = need_string(*t, "if_no", file, line, where, diags, false);
+        if (!step.if_no.empty() && step.kind != StepKind::Check)
+            diags.error(file, line_of(*t->get("if_no")), "'if_no' is only for kind = \"check\"" + where);
+        if (step.kind == StepKind::Question && !step.next.empty())
+            diags.error(file, line_of(*t->get("next")), "a question leads on through its choices, not 'next'" + where);
+        if (const auto* choices = t->get_as<toml::array>("choice")) {
+            if (step.kind != StepKind::Question)
+                diags.error(file, line_of(*choices), "only kind = \"question\" has choices" + where);
+            for (const auto& c : *choices) {
+                const auto* ct = c.as_table();
+                if (!ct) continue;
+                check_keys(*ct, {"id", "next"}, file, " in a choice" + where, diags);
+                Choice choice;
+                choice.line = line_of(c);
+                choice.id = need_string(*ct, "id", file, choice.line, " in a choice" + where, diags);
+                choice.next = need_string(*ct, "next", file, choice.line, " in a choice" + where, diags);
+                step.choices.push_back(choice);
+            }
+        }
+        if (step.kind == StepKind::Question && step.choices.size() < 2)
+            diags.error(file, line, "a question needs at least two [[step.choice]] answers" + where);
+        step.image = need_string(*t, "image", file, line, where, diags, false);
+        if (!step.image.empty()) {
+            const fs::path img = folder / step.image;
+            if (step.image.find('/') != std::string::npos || !fs::exists(img))
+                diags.error(file, line_of(*t->get("image")), "missing image '" + step.image + "'" + where +
+                                                                 " (put the PNG file in the guide's folder)");
+            else if (!is_png(img))
+                diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file");
+        }
+        step.icon = need_string(*t, "icon", file, line, where, diags, false);
+        if (!step.icon.empty() && !icon_codepoint(step.icon))
+            diags.error(file, line_of(*t->get("icon")), "unknown icon '" + step.icon + "'" + where);
+        guide.steps.push_back(step);
+    }
+
+    // The file must declare its end after the last step, so a file cut short is noticed.
+    const toml::node* end = root.get("end");
+    if (!end || !end->is_table()) {
+        diags.error(file, max_line(root), "no [end] table: the file may be cut short (a guide ends with an [end] line)");
+    } else if (line_of(*end) < max_line(*steps)) {
+        diags.error(file, line_of(*end), "[end] must come after the last step");
+    } else if (!end->as_table()->empty()) {
+        diags.error(file, line_of(*end), "[end] in guide.toml takes no keys (the end text is in the language files)");
+    }
+
+    // References, reachability and a way to the end from every step.
+    for (const auto& step : guide.steps) {
+        for (const auto& target : Guide::successors(step)) {
+            if (target != kEndStep && !guide.find_step(target)) {
+                int line = step.line;
+                for (const auto& c : step.choices)
+                    if (c.next == target) line = c.line;
+                diags.error(file, line, "step '" + step.id + "' leads to unknown step '" + target + "'");
+            }
+        }
+    }
+    if (diags.error_count() == errors_before) {
+        std::set<std::string> reached{guide.steps.front().id};
+        std::vector<const Step*> todo{&guide.steps.front()};
+        while (!todo.empty()) {
+            const Step* s = todo.back();
+            todo.pop_back();
+            for (const auto& n : Guide::successors(*s))
+                if (const Step* ns = guide.find_step(n); ns && reached.insert(n).second) todo.push_back(ns);
+        }
+        for (const auto& step : guide.steps) {
+            if (!reached.count(step.id))
+                diags.error(file, step.line, "step '" + step.id + "' cannot be reached from the first step");
+            else if (guide.steps_to_end(step.id) < 0)
+                diags.error(file, step.line, "step '" + step.id + "' has no way on to the end (a loop with no exit)");
+        }
+        const int main_path = guide.main_path_length();
+        if (main_path > options.max_main_path)
+            diags.warning(file, guide.steps.front().line,
+                          "the main path has " + std::to_string(main_path) + " steps (at most " +
+                              std::to_string(options.max_main_path) + ": citizens give up on longer guides)");
+    }
+    return diags.error_count() == errors_before;
+}
+
+// ---- <lang>.toml ----------------------------------------------------------------------
+
+bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptions& options, GuideText& text,
+               Diagnostics& diags) {
+    const std::string file = file_path.string();
+    toml::table root;
+    if (!parse(file_path, root, diags)) return false;
+    const size_t errors_before = diags.error_count();
+    check_keys(root, {"title", "subtitle", "needs", "step", "end"}, file, "", diags);
+    text.title = need_string(root, "title", file, 1, "", diags);
+    text.subtitle = need_string(root, "subtitle", file, 1, "", diags);
+    if (const auto* needs = root.get_as<toml::array>("needs")) {
+        for (const auto& n : *needs) {
+            const auto* s = n.as_string();
+            if (!s || s->get().empty())
+                diags.error(file, line_of(n), "each item in 'needs' must be non-empty text in quotes");
+            else
+                text.needs.push_back(s->get());
+        }
+        if (needs->empty()) diags.error(file, line_of(*needs), "'needs' is empty: list what the citizen should have ready");
+    } else {
+        diags.error(file, 1, "missing 'needs': list what the citizen should have ready (the \"What you need\" list)");
+    }
+
+    const auto* steps = root.get_as<toml::table>("step");
+    if (!steps) {
+        diags.error(file, 0, "missing the steps' text: add a [step.<id>] table for each step");
+    } else {
+        for (const auto& [key, node] : *steps) {
+            if (!guide.find_step(std::string(key.str())))
+                diags.error(file, line_of(node), "text for unknown step '" + std::string(key.str()) + "'");
+        }
+    }
+    for (const auto& step : guide.steps) {
+        const toml::table* st = steps ? steps->get_as<toml::table>(step.id) : nullptr;
+        if (!st) {
+            diags.error(file, 0, "missing translation: no [step." + step.id + "] table");
+            continue;
+        }
+        const int line = line_of(*st);
+        const std::string where = " in [step." + step.id + "]";
+        check_keys(*st, {"title", "text", "choices", "image_alt"}, file, where, diags);
+        StepText t;
+        t.title = need_string(*st, "title", file, line, where, diags);
+        t.text = need_string(*st, "text", file, line, where, diags);
+        warn_long_sentences(t.text, st->get("text"), file, where, options, diags);
+        t.image_alt = need_string(*st, "image_alt", file, line, where, diags, !step.image.empty());
+        const auto* choices = st->get_as<toml::table>("choices");
+        if (step.kind == StepKind::Question) {
+            for (const auto& c : step.choices) {
+                std::string label = choices ? need_string(*choices, c.id, file, line_of(*choices), where + ".choices", diags)
+                                            : std::string();
+                if (!choices) diags.error(file, line, "missing translation: answer '" + c.id + "'" + where);
+                t.choices[c.id] = label;
+            }
+            if (choices)
+                for (const auto& [k, v] : *choices)
+                    if (std::none_of(step.choices.begin(), step.choices.end(),
+                                     [&](const Choice& c) { return c.id == k.str(); }))
+                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(k.str()) + "'" + where);
+        } else if (choices) {
+            diags.error(file, line_of(*choices), "only questions have 'choices'" + where);
+        }
+        text.steps[step.id] = t;
+    }
+
+    const toml::node* end = root.get("end");
+    const auto* end_table = end ? end->as_table() : nullptr;
+    if (!end_table) {
+        diags.error(file, max_line(root), "no [end] table: the file may be cut short (the text ends with [end])");
+    } else {
+        if (steps && line_of(*end) < max_line(*steps)) diags.error(file, line_of(*end), "[end] must come after the last step");
+        check_keys(*end_table, {"title", "summary"}, file, " in [end]", diags);
+        text.end_title = need_string(*end_table, "title", file, line_of(*end), " in [end]", diags);
+        text.end_summary = need_string(*end_table, "summary", file, line_of(*end), " in [end]", diags);
+        warn_long_sentences(text.end_summary, end_table->get("summary"), file, " in [end]", options, diags);
+    }
+    return diags.error_count() == errors_before;
+}
+
+}  // namespace
+
+int longest_sentence_words(const std::string& text) {
+    int longest = 0, words = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // A full stop ends a sentence only before white space or the end ("1.5", "borger.dk" do not).
+        const bool next_is_space = i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\n';
+        const bool ends = c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ':') && next_is_space);
+        const bool space = c == ' ' || c == '\t' || c == '\r';
+        if (!space && !ends && !in_word) {
+            in_word = true;
+            ++words;
+        }
+        if (space) in_word = false;
+        if (ends) {
+            longest = std::max(longest, words);
+            words = 0;
+            in_word = false;
+        }
+    }
+    return std::max(longest, words);
+}
+
+const Guide* ContentSet::find(const std::string& id) const {
+    for (const auto& g : guides)
+        if (g.id == id) return &g;
+    return nullptr;
+}
+
+bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& out, Diagnostics& diags) {
+    Guide guide;
+    if (!load_structure(folder, options, guide, diags)) return false;
+    bool ok = true;
+    std::error_code ec;
+    for (const auto& lang : options.required_languages) {
+        if (!fs::exists(folder / (lang + ".toml"))) {
+            diags.error((folder / (lang + ".toml")).string(), 0,
+                        "missing translation: the guide must be complete in " + lang);
+            ok = false;
+        }
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& path : files) {
+        const std::string name = path.filename().string();
+        if (name == "guide.toml" || path.extension() == ".png") continue;
+        if (path.extension() != ".toml") {
+            diags.error(path.string(), 0, "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png)");
+            ok = false;
+            continue;
+        }
+        const std::string lang = path.stem().string();
+        if (!find_language(lang)) {
+            diags.error(path.string(), 0, "'" + lang + "' is not a language code Ledsager knows (file names are ISO 639-1 codes, e.g. da.toml)");
+            ok = false;
+            continue;
+        }
+        GuideText text;
+        if (load_text(path, guide, options, text, diags)) {
+            guide.text[lang] = std::move(text);
+        } else {
+            // A broken translation in a required language breaks the guide; another
+            // language's broken file is left out and the guide falls back to da/en.
+            if (std::find(options.required_languages.begin(), options.required_languages.end(), lang) !=
+                options.required_languages.end())
+                ok = false;
+        }
+    }
+    if (ok) out = std::move(guide);
+    return ok;
+}
+
+ContentSet load_content(const fs::path& dir, const ContentOptions& options) {
+    ContentSet set;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        set.diagnostics.error(dir.string(), 0, "content folder not found");
+        return set;
+    }
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) entries.push_back(entry.path());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& path : entries) {
+        if (!fs::is_directory(path)) {
+            const auto name = path.filename().string();
+            if (name != "README.md" && name[0] != '.')
+                set.diagnostics.error(path.string(), 0, "unexpected file: the guides folder holds only guide folders and README.md");
+            continue;
+        }
+        Guide guide;
+        if (load_guide(path, options, guide, set.diagnostics)) set.guides.push_back(std::move(guide));
+    }
+    std::stable_sort(set.guides.begin(), set.guides.end(), [](const Guide& a, const Guide& b) {
+        const int ca = category_rank(a.category), cb = category_rank(b.category);
+        if (ca != cb) return ca < cb;
+        if (a.order != b.order) return a.order < b.order;
+        return a.id < b.id;
+    });
+    if (set.guides.empty()) set.diagnostics.error(dir.string(), 0, "no usable guides in this folder");
+    return set;
+}
+
+}  // namespace ledsager::core

@@ -1,0 +1,38 @@
+// Loading and checking guide content from a folder of guide folders (assets/guides/).
+// Every problem becomes a Diagnostic naming the file and line at fault; a guide with an
+// error is left out and the rest are served. Nothing here throws on bad content.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "core/guide.hpp"
+
+namespace ledsager::core {
+
+struct ContentOptions {
+    // Languages every guide must be complete in.
+    std::vector<std::string> required_languages{"da", "en"};
+    int max_sentence_words = 25;  // longer sentences are a warning
+    int max_main_path = 12;       // more steps on the main path is a warning
+};
+
+struct ContentSet {
+    std::vector<Guide> guides;  // only guides without errors, sorted by category and order
+    Diagnostics diagnostics;
+
+    const Guide* find(const std::string& id) const;
+};
+
+ContentSet load_content(const std::filesystem::path& dir, const ContentOptions& options = {});
+
+// Loads one guide folder. Returns false (and records why) when the guide has errors.
+bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out,
+                Diagnostics& diags);
+
+// Words in the longest sentence of `text` (sentences end at . ! ? or a line break).
+int longest_sentence_words(const std::string& text);
+
+}  // namespace ledsager::core

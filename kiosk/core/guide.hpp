@@ -1,0 +1,86 @@
+// Guide model: what a guide is once loaded from assets/guides/<id>/.
+// A guide is structure (guide.toml: steps, branches, images, sources) plus text per
+// language (<lang>.toml). The loader lives in content.hpp; nothing here does I/O.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ledsager::core {
+
+// The id a step's `next` uses to say "the guide is finished here".
+inline constexpr const char* kEndStep = "end";
+
+enum class StepKind {
+    Info,      // explains something; one primary action: Next
+    Check,     // the citizen does something on another site: "Did that work? Yes / No"
+    Question,  // a branching question with two or more answers
+};
+
+struct Choice {
+    std::string id;    // stable id; the label comes from the language file
+    std::string next;  // step id or kEndStep
+    int line = 0;      // line in guide.toml, for diagnostics
+};
+
+struct Step {
+    std::string id;
+    StepKind kind = StepKind::Info;
+    std::string next;     // Info: the step after; Check: the step after "Yes"
+    std::string if_no;    // Check: the step after "No"; empty means "offer a person"
+    std::vector<Choice> choices;  // Question only
+    std::string image;    // file name inside the guide folder (PNG), may be empty
+    std::string icon;     // icon name drawn in the illustration slot when there is no image
+    int line = 0;
+};
+
+// Text of one step in one language.
+struct StepText {
+    std::string title;
+    std::string text;
+    std::map<std::string, std::string> choices;  // choice id -> label
+    std::string image_alt;  // what the illustration shows, for people who cannot see it
+};
+
+struct GuideText {
+    std::string title;
+    std::string subtitle;
+    std::vector<std::string> needs;  // "What you need" checklist, shown before step 1
+    std::map<std::string, StepText> steps;
+    std::string end_title;
+    std::string end_summary;
+};
+
+struct Source {
+    std::string url;
+    std::string checked;  // ISO date the facts were last checked against the page
+};
+
+struct Guide {
+    std::string id;        // equals the folder name
+    std::string category;  // life situation (see categories() in catalogue.hpp)
+    std::string icon;
+    int order = 100;       // position within its category
+    std::vector<Source> sources;
+    std::vector<Step> steps;  // in declared order; steps.front() is the start
+    std::map<std::string, GuideText> text;  // language code -> text
+    std::string folder;    // absolute or relative path of the guide folder
+
+    const Step* find_step(const std::string& step_id) const;
+    int step_index(const std::string& step_id) const;  // -1 when unknown
+    // Text in `lang`, falling back along `fallback` (e.g. {"en", "da"}).
+    // Returns nullptr only when the guide has no text in any of them.
+    const GuideText* text_for(const std::string& lang, const std::vector<std::string>& fallback,
+                              std::string* used_lang = nullptr) const;
+    // Number of steps on the main path (following Next/Yes/first answer) from the start.
+    int main_path_length() const;
+    // Fewest steps from `step_id` (counting it) to the end; -1 when the end cannot be
+    // reached. "Step N of M" uses steps already taken + this.
+    int steps_to_end(const std::string& step_id) const;
+    // The ids a step can lead to (next, if_no, each choice's next); may include kEndStep.
+    static std::vector<std::string> successors(const Step& step);
+};
+
+}  // namespace ledsager::core

@@ -1,0 +1,260 @@
+#include "core/session.hpp"
+
+#include <algorithm>
+
+namespace ledsager::core {
+
+const char* screen_name(Screen s) {
+    switch (s) {
+        case Screen::Attract: return "attract";
+        case Screen::Language: return "language";
+        case Screen::Catalogue: return "catalogue";
+        case Screen::Needs: return "needs";
+        case Screen::Step: return "step";
+        case Screen::End: return "end";
+        case Screen::Help: return "help";
+        case Screen::Wiped: return "wiped";
+    }
+    return "?";
+}
+
+Session::Session(const KioskConfig& config, const ContentSet& content)
+    : config_(config), content_(content), data_(fresh()) {}
+
+SessionData Session::fresh() const {
+    SessionData d;
+    d.lang = config_.default_language;
+    d.text_scale = config_.text_scale;
+    d.high_contrast = config_.high_contrast;
+    return d;
+}
+
+const Guide* Session::guide() const { return data_.guide_id.empty() ? nullptr : content_.find(data_.guide_id); }
+
+const Step* Session::step() const {
+    const Guide* g = guide();
+    return g ? g->find_step(data_.step_id) : nullptr;
+}
+
+void Session::go_to_step(const std::string& step_id) {
+    if (step_id == kEndStep) {
+        data_.screen = Screen::End;
+        data_.helped.reset();
+        return;
+    }
+    const Guide* g = guide();
+    if (!g || !g->find_step(step_id)) return;
+    if (data_.screen == Screen::Step) data_.history.push_back(data_.step_id);
+    data_.step_id = step_id;
+    data_.screen = Screen::Step;
+}
+
+void Session::activity(Millis now) {
+    data_.last_activity = now;
+    data_.warning = false;
+}
+
+void Session::apply(const Action& a, Millis now) {
+    activity(now);
+    auto& d = data_;
+    switch (a.kind) {
+        case ActionKind::Start:
+            if (d.screen != Screen::Attract) return;
+            counts_.sessions++;
+            d.screen = config_.offered.size() > 1 ? Screen::Language : Screen::Catalogue;
+            d.return_to = Screen::Catalogue;
+            return;
+        case ActionKind::ChooseLanguage:
+            if (std::find(config_.offered.begin(), config_.offered.end(), a.arg) == config_.offered.end()) return;
+            d.lang = a.arg;
+            if (d.screen == Screen::Language) d.screen = d.return_to;
+            return;
+        case ActionKind::OpenLanguage:
+            if (d.screen == Screen::Attract || d.screen == Screen::Wiped || d.screen == Screen::Language) return;
+            d.return_to = d.screen;
+            d.screen = Screen::Language;
+            return;
+        case ActionKind::OpenGuide:
+            if (d.screen != Screen::Catalogue || !content_.find(a.arg)) return;
+            d.guide_id = a.arg;
+            d.step_id.clear();
+            d.history.clear();
+            d.screen = Screen::Needs;
+            return;
+        case ActionKind::BeginSteps:
+            if (d.screen != Screen::Needs || !guide()) return;
+            d.history.clear();
+            d.step_id.clear();
+            go_to_step(guide()->steps.front().id);
+            return;
+        case ActionKind::Next:
+        case ActionKind::Yes:
+            if (d.screen != Screen::Step || !step()) return;
+            if ((a.kind == ActionKind::Next) != (step()->kind == StepKind::Info)) return;
+            go_to_step(step()->next);
+            return;
+        case ActionKind::No: {
+            if (d.screen != Screen::Step || !step() || step()->kind != StepKind::Check) return;
+            if (!step()->if_no.empty()) {
+                go_to_step(step()->if_no);
+            } else {
+                d.help = {d.guide_id, d.step_id, true};
+                d.return_to = Screen::Step;
+                d.screen = Screen::Help;
+            }
+            return;
+        }
+        case ActionKind::Choose:
+            if (d.screen != Screen::Step || !step() || step()->kind != StepKind::Question) return;
+            for (const auto& c : step()->choices)
+                if (c.id == a.arg) return go_to_step(c.next);
+            return;
+        case ActionKind::Back:
+            if (d.screen == Screen::Step) {
+                if (d.history.empty()) {
+                    d.screen = Screen::Needs;
+                } else {
+                    d.step_id = d.history.back();
+                    d.history.pop_back();
+                }
+            } else if (d.screen == Screen::Needs) {
+                d.screen = Screen::Catalogue;
+                d.guide_id.clear();
+            } else if (d.screen == Screen::Language || d.screen == Screen::Help) {
+                d.screen = d.return_to;
+            } else if (d.screen == Screen::End) {
+                d.screen = Screen::Step;  // back to the last step
+            } else if (d.screen == Screen::Wiped) {
+                d.screen = Screen::Attract;
+            }
+            return;
+        case ActionKind::StartOver:
+            if (d.screen == Screen::Attract || d.screen == Screen::Wiped) return;
+            d.guide_id.clear();
+            d.step_id.clear();
+            d.history.clear();
+            d.helped.reset();
+            d.screen = Screen::Catalogue;
+            return;
+        case ActionKind::AnotherTask:
+            if (d.screen != Screen::End) return;
+            d.guide_id.clear();
+            d.step_id.clear();
+            d.history.clear();
+            d.helped.reset();
+            d.screen = Screen::Catalogue;
+            return;
+        case ActionKind::EndSession:
+            if (d.screen == Screen::Attract || d.screen == Screen::Wiped) return;
+            wipe(now, false);
+            return;
+        case ActionKind::OpenHelp:
+            if (d.screen == Screen::Help || d.screen == Screen::Wiped) return;
+            d.help = {d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
+                      d.screen == Screen::Step ? d.step_id : "", false};
+            if (d.screen == Screen::Attract) counts_.sessions++;
+            d.return_to = d.screen == Screen::Attract || d.screen == Screen::Language ? Screen::Catalogue : d.screen;
+            d.screen = Screen::Help;
+            return;
+        case ActionKind::CloseHelp:
+            if (d.screen == Screen::Help) d.screen = d.return_to;
+            return;
+        case ActionKind::CycleTextScale:
+            d.text_scale = d.text_scale >= 200 ? 100 : d.text_scale + 50;
+            return;
+        case ActionKind::ToggleContrast:
+            d.high_contrast = !d.high_contrast;
+            return;
+        case ActionKind::Continue:
+            return;  // activity() already cleared the warning
+        case ActionKind::Helped:
+            if (d.screen != Screen::End || d.helped) return;
+            d.helped = a.value != 0;
+            (a.value ? counts_.helped_yes : counts_.helped_no)++;
+            return;
+        case ActionKind::Dismiss:
+            if (d.screen == Screen::Wiped) d.screen = Screen::Attract;
+            return;
+    }
+}
+
+void Session::wipe(Millis now, bool timed_out) {
+    if (timed_out) counts_.timeouts++;
+    data_ = fresh();
+    data_.screen = Screen::Wiped;
+    data_.wiped_at = now;
+    data_.last_activity = now;
+    data_.timed_out = timed_out;
+}
+
+void Session::tick(Millis now) {
+    auto& d = data_;
+    if (d.screen == Screen::Attract) return;
+    if (d.screen == Screen::Wiped) {
+        if (now - d.wiped_at >= config_.wiped_notice_s * 1000LL) d = fresh();
+        return;
+    }
+    if (!d.warning && now - d.last_activity >= config_.inactivity_timeout_s * 1000LL) {
+        d.warning = true;
+        d.warning_since = d.last_activity + config_.inactivity_timeout_s * 1000LL;
+    }
+    if (d.warning && now - d.warning_since >= config_.warning_countdown_s * 1000LL) wipe(now, true);
+}
+
+int Session::countdown_seconds(Millis now) const {
+    const Millis left = config_.warning_countdown_s * 1000LL - (now - data_.warning_since);
+    return static_cast<int>(std::max<Millis>(0, (left + 999) / 1000));
+}
+
+Millis Session::next_deadline(Millis now) const {
+    const auto& d = data_;
+    switch (d.screen) {
+        case Screen::Attract: return -1;
+        case Screen::Wiped: return d.wiped_at + config_.wiped_notice_s * 1000LL;
+        default: break;
+    }
+    if (!d.warning) return d.last_activity + config_.inactivity_timeout_s * 1000LL;
+    // While counting down, wake each second so the number on screen changes.
+    const Millis end = d.warning_since + config_.warning_countdown_s * 1000LL;
+    const Millis next_second = now + 1000 - ((now - d.warning_since) % 1000);
+    return std::min(end, next_second);
+}
+
+std::pair<int, int> Session::progress() const {
+    const Guide* g = guide();
+    if (!g) return {0, 0};
+    const int n = static_cast<int>(data_.history.size()) + 1;
+    const int to_end = g->steps_to_end(data_.step_id);
+    return {n, n - 1 + std::max(1, to_end)};
+}
+
+void Session::show(Screen screen, const std::string& guide_id, const std::string& step_id, Millis now) {
+    data_.screen = screen;
+    data_.guide_id = guide_id;
+    data_.step_id = step_id;
+    data_.history.clear();
+    // Fill history along the main path so "Step N of M" is right for the shown step.
+    if (const Guide* g = guide(); g && !step_id.empty()) {
+        std::vector<std::string> path;
+        // Breadth-first search for the shortest route from the first step to step_id.
+        std::vector<std::pair<std::string, int>> nodes{{g->steps.front().id, -1}};
+        for (size_t i = 0; i < nodes.size() && nodes[i].first != step_id; ++i) {
+            const Step* s = g->find_step(nodes[i].first);
+            if (!s) continue;
+            for (const auto& n : Guide::successors(*s))
+                if (n != kEndStep && std::none_of(nodes.begin(), nodes.end(), [&](auto& x) { return x.first == n; }))
+                    nodes.emplace_back(n, static_cast<int>(i));
+        }
+        for (size_t i = 0; i < nodes.size(); ++i)
+            if (nodes[i].first == step_id) {
+                for (int p = nodes[i].second; p >= 0; p = nodes[p].second) path.insert(path.begin(), nodes[p].first);
+                break;
+            }
+        data_.history = path;
+    }
+    data_.last_activity = now;
+    if (screen == Screen::Help) data_.help = {guide_id, step_id, false};
+    if (screen == Screen::Wiped) data_.wiped_at = now;
+}
+
+}  // namespace ledsager::core

@@ -1,0 +1,136 @@
+// The citizen's session: a state machine driven by actions (what the citizen did) and by
+// time (an injected monotonic clock in milliseconds). All of the citizen's state lives in
+// SessionData, in memory only; wipe() replaces it with a fresh value, and that is the only
+// way a session ends. Anonymous counts that outlive sessions live in KioskCounts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/content.hpp"
+
+namespace ledsager::core {
+
+using Millis = std::int64_t;
+
+enum class Screen {
+    Attract,    // "Touch the screen to get help"
+    Language,   // choose a language
+    Catalogue,  // tasks grouped by life situation
+    Needs,      // "What you need" before step 1
+    Step,       // one step of a guide
+    End,        // summary and "Did this help?"
+    Help,       // get help from a person
+    Wiped,      // "Your information has been deleted"
+};
+
+const char* screen_name(Screen s);
+
+enum class ActionKind {
+    Start,           // attract screen touched
+    ChooseLanguage,  // arg = language code
+    OpenLanguage,    // the Language button in the bar
+    OpenGuide,       // arg = guide id
+    BeginSteps,      // from "What you need"
+    Next,            // info step
+    Yes,             // check step: "Yes, that worked"
+    No,              // check step: "No, that didn't work"
+    Choose,          // question step: arg = choice id
+    Back,
+    StartOver,       // leave the guide, back to the task list (language and settings kept)
+    EndSession,      // wipe now
+    OpenHelp,
+    CloseHelp,       // back to where the citizen was
+    CycleTextScale,  // 100 -> 150 -> 200 -> 100
+    ToggleContrast,
+    Continue,        // "Yes, continue" on the timeout warning
+    Helped,          // value = 1 yes, 0 no
+    AnotherTask,     // from the end screen
+    Dismiss,         // leave the "deleted" notice early
+};
+
+struct Action {
+    ActionKind kind;
+    std::string arg{};
+    int value = 0;
+};
+
+// Why the citizen is on the help screen: the context a person would be shown.
+struct HelpContext {
+    std::string guide_id;
+    std::string step_id;
+    bool step_failed = false;  // came from "No, that didn't work"
+};
+
+struct SessionData {
+    Screen screen = Screen::Attract;
+    Screen return_to = Screen::Catalogue;  // where Language/Help go back to
+    std::string lang;
+    int text_scale = 100;
+    bool high_contrast = false;
+    std::string guide_id;
+    std::string step_id;
+    std::vector<std::string> history;  // steps visited before the current one
+    std::optional<bool> helped;        // the end screen's answer, until the session ends
+    HelpContext help;
+    bool warning = false;  // "Are you still there?" is showing
+    Millis last_activity = 0;
+    Millis warning_since = 0;
+    Millis wiped_at = 0;
+    bool timed_out = false;  // the Wiped notice says why
+};
+
+// Anonymous counts kept for the whole time the kiosk runs (never per citizen).
+struct KioskCounts {
+    int sessions = 0;
+    int helped_yes = 0;
+    int helped_no = 0;
+    int timeouts = 0;
+};
+
+class Session {
+public:
+    Session(const KioskConfig& config, const ContentSet& content);
+
+    // Applies what the citizen did at time `now`. Unknown or out-of-place actions are ignored.
+    void apply(const Action& action, Millis now);
+    // Any input at all (a touch or key) at `now`: keeps the session alive.
+    void activity(Millis now);
+    // Advances timers to `now`: shows the warning, wipes, returns to attract.
+    void tick(Millis now);
+    // Ends the session: the data is replaced by a fresh value; the notice is shown.
+    void wipe(Millis now, bool timed_out);
+
+    const SessionData& data() const { return data_; }
+    const KioskCounts& counts() const { return counts_; }
+    const Guide* guide() const;
+    const Step* step() const;
+    // Seconds left on the warning countdown (only meaningful while data().warning).
+    int countdown_seconds(Millis now) const;
+    // When tick() next has something to do (ms), or -1 when nothing is pending. The frame
+    // loop sleeps until then.
+    Millis next_deadline(Millis now) const;
+    // "Step N of M": N = steps taken + 1, M = N - 1 + fewest steps to the end from here.
+    std::pair<int, int> progress() const;
+
+    // For rendering every screen (screenshots): put the session on a screen directly.
+    void show(Screen screen, const std::string& guide_id, const std::string& step_id, Millis now);
+    void set_language(const std::string& lang) { data_.lang = lang; }
+    void set_text_scale(int scale) { data_.text_scale = scale; }
+    void set_high_contrast(bool on) { data_.high_contrast = on; }
+    void set_warning(bool on, Millis since) { data_.warning = on; data_.warning_since = since; }
+
+private:
+    void go_to_step(const std::string& step_id);
+    SessionData fresh() const;
+
+    const KioskConfig& config_;
+    const ContentSet& content_;
+    SessionData data_;
+    KioskCounts counts_;
+};
+
+}  // namespace ledsager::core

@@ -1,0 +1,54 @@
+#include "core/view.hpp"
+
+#include <filesystem>
+
+#include "core/catalogue.hpp"
+#include "core/i18n.hpp"
+
+namespace ledsager::core {
+
+std::vector<CatalogueSection> catalogue_view(const ContentSet& content, const std::string& lang) {
+    std::vector<CatalogueSection> sections;
+    for (const auto& cat : kCategories) {
+        CatalogueSection section{std::string(cat.id), std::string(cat.icon), {}};
+        for (const auto& g : content.guides) {
+            if (g.category != cat.id) continue;
+            std::string used;
+            const GuideText* t = g.text_for(lang, Translator::fallback_chain(), &used);
+            if (!t) continue;
+            section.tiles.push_back({g.id, t->title, t->subtitle, g.icon, used});
+        }
+        if (!section.tiles.empty()) sections.push_back(std::move(section));
+    }
+    return sections;
+}
+
+GuideView guide_view(const Session& session) {
+    GuideView v;
+    v.guide = session.guide();
+    if (!v.guide) return v;
+    v.text = v.guide->text_for(session.data().lang, Translator::fallback_chain(), &v.text_lang);
+    v.fallback = v.text_lang != session.data().lang;
+    return v;
+}
+
+StepView step_view(const Session& session) {
+    StepView v;
+    v.guide = guide_view(session);
+    v.step = session.step();
+    if (!v.guide.text || !v.step) {
+        v.step = nullptr;
+        return v;
+    }
+    auto it = v.guide.text->steps.find(v.step->id);
+    if (it == v.guide.text->steps.end()) {
+        v.step = nullptr;
+        return v;
+    }
+    v.text = &it->second;
+    std::tie(v.number, v.total) = session.progress();
+    if (!v.step->image.empty()) v.image_path = (std::filesystem::path(v.guide.guide->folder) / v.step->image).string();
+    return v;
+}
+
+}  // namespace ledsager::core

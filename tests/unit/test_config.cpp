@@ -1,0 +1,86 @@
+// Configuration: defaults, the shipped file, and bad values named by file, line and key.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "core/config.hpp"
+
+using namespace ledsager::core;
+namespace fs = std::filesystem;
+
+namespace {
+std::string load_text(const std::string& toml, KioskConfig& c, bool& ok) {
+    const fs::path p = fs::temp_directory_path() / ("ledsager-config-" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(p) << toml;
+    Diagnostics d;
+    ok = load_config(p, c, d);
+    fs::remove(p);
+    std::string out;
+    for (const auto& i : d.items) out += i.format().substr(p.string().size()) + "\n";
+    return out;
+}
+}  // namespace
+
+TEST_CASE("the shipped config/kiosk.toml loads and equals the documented defaults") {
+    KioskConfig c;
+    Diagnostics d;
+    CHECK(load_config(LEDSAGER_SOURCE_CONFIG "/kiosk.toml", c, d));
+    CHECK(d.items.empty());
+    KioskConfig defaults;
+    CHECK(c.inactivity_timeout_s == defaults.inactivity_timeout_s);
+    CHECK(c.warning_countdown_s == defaults.warning_countdown_s);
+    CHECK(c.offered == defaults.offered);
+    CHECK(c.default_language == defaults.default_language);
+}
+
+TEST_CASE("values are read") {
+    KioskConfig c;
+    bool ok = false;
+    auto msg = load_text("[session]\ninactivity_timeout_s = 300\n[languages]\noffered = [\"en\", \"da\"]\ndefault = \"en\"\n"
+                         "[site]\nname = \"Hovedbiblioteket\"\nfront_desk.da = \"Skranke 3\"\n",
+                         c, ok);
+    CHECK_MESSAGE(ok, msg);
+    CHECK(c.inactivity_timeout_s == 300);
+    CHECK(c.default_language == "en");
+    CHECK(c.site_name == "Hovedbiblioteket");
+    CHECK(c.front_desk["da"] == "Skranke 3");
+}
+
+TEST_CASE("bad values name the line and key") {
+    KioskConfig c;
+    bool ok = true;
+    std::string toml, expect;
+    SUBCASE("out of range") {
+        toml = "[session]\ninactivity_timeout_s = 5\n";
+        expect = ":2: error: session.inactivity_timeout_s: must be between 30 and 3600 (got 5)";
+    }
+    SUBCASE("wrong type") {
+        toml = "[session]\nwarning_countdown_s = \"thirty\"\n";
+        expect = ":2: error: session.warning_countdown_s: must be a whole number";
+    }
+    SUBCASE("unknown key") {
+        toml = "[session]\ninactivity_timeout = 60\n";
+        expect = ":2: error: session.inactivity_timeout: unknown setting";
+    }
+    SUBCASE("text scale") {
+        toml = "[display]\ntext_scale = 120\n";
+        expect = ":2: error: display.text_scale: must be 100, 150 or 200";
+    }
+    SUBCASE("unknown language") {
+        toml = "[languages]\noffered = [\"da\", \"klingon\"]\n";
+        expect = ":2: error: languages.offered: 'klingon' is not a language Ledsager knows";
+    }
+    SUBCASE("default not offered") {
+        toml = "[languages]\noffered = [\"da\"]\ndefault = \"en\"\n";
+        expect = ":3: error: languages.default: 'en' must be one of languages.offered";
+    }
+    SUBCASE("broken TOML") {
+        toml = "[session\n";
+        expect = ":1: error: not valid TOML";
+    }
+    auto msg = load_text(toml, c, ok);
+    CHECK_FALSE(ok);
+    CHECK_MESSAGE(msg.find(expect) != std::string::npos, msg);
+}

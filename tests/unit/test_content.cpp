@@ -1,0 +1,236 @@
+// Content loading and checking: every kind of broken guide is reported with its file and
+// line, and the broken guide is left out while the good ones are served.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "core/content.hpp"
+
+namespace fs = std::filesystem;
+using namespace ledsager::core;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("ledsager-test-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(reinterpret_cast<uintptr_t>(this)));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    void write(const std::string& rel, const std::string& text) const {
+        fs::create_directories((path / rel).parent_path());
+        std::ofstream(path / rel) << text;
+    }
+};
+
+const char* kGuide = R"(id = "demo"
+category = "login"
+icon = "key"
+sources = [ { url = "https://www.borger.dk/", checked = 2026-11-23 } ]
+
+[[step]]
+id = "one"
+kind = "info"
+next = "two"
+
+[[step]]
+id = "two"
+kind = "question"
+[[step.choice]]
+id = "yes"
+next = "three"
+[[step.choice]]
+id = "no"
+next = "end"
+
+[[step]]
+id = "three"
+kind = "check"
+next = "end"
+
+[end]
+)";
+
+std::string text(const std::string& lang) {
+    return "title = \"Demo " + lang + R"("
+subtitle = "Sub"
+needs = ["A phone"]
+
+[step.one]
+title = "One"
+text = "Do one thing."
+
+[step.two]
+title = "Two"
+text = "Pick one."
+[step.two.choices]
+yes = "Yes"
+no = "No"
+
+[step.three]
+title = "Three"
+text = "Did it work?"
+
+[end]
+title = "Done"
+summary = "All done."
+)";
+}
+
+void write_good(const TempDir& dir, const std::string& id = "demo") {
+    std::string g = kGuide;
+    g.replace(g.find("\"demo\""), 6, "\"" + id + "\"");
+    dir.write(id + "/guide.toml", g);
+    dir.write(id + "/da.toml", text("da"));
+    dir.write(id + "/en.toml", text("en"));
+}
+
+std::string all(const Diagnostics& d) {
+    std::string out;
+    for (const auto& i : d.items) out += i.format() + "\n";
+    return out;
+}
+
+bool has(const Diagnostics& d, const std::string& needle) { return all(d).find(needle) != std::string::npos; }
+
+void replace(std::string& s, const std::string& from, const std::string& to) {
+    auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    s.replace(pos, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a good guide loads with no diagnostics") {
+    TempDir dir;
+    write_good(dir);
+    auto set = load_content(dir.path);
+    CHECK_MESSAGE(set.diagnostics.items.empty(), all(set.diagnostics));
+    REQUIRE(set.guides.size() == 1);
+    const Guide& g = set.guides[0];
+    CHECK(g.steps.size() == 3);
+    CHECK(g.text.at("da").title == "Demo da");
+    CHECK(g.main_path_length() == 3);
+    CHECK(g.steps_to_end("one") == 2);  // one -> two -> end
+    CHECK(g.steps_to_end("three") == 1);
+}
+
+TEST_CASE("each broken guide is reported with file and line, and the others still load") {
+    TempDir dir;
+    write_good(dir, "good");
+    std::string g = kGuide;
+    replace(g, "id = \"demo\"", "id = \"broken\"");
+    std::string expect;
+    std::string file = "broken/guide.toml";
+    std::string da = text("da");
+
+    SUBCASE("unknown step") {
+        replace(g, "next = \"three\"", "next = \"thre\"");
+        expect = "guide.toml:14: error: step 'two' leads to unknown step 'thre'";
+    }
+    SUBCASE("unreachable step") {
+        replace(g, "next = \"three\"", "next = \"end\"");
+        expect = "guide.toml:21: error: step 'three' cannot be reached";
+    }
+    SUBCASE("a branch with no way to the end") {
+        replace(g, "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"end\"",
+                "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"four\"\n\n[[step]]\nid = \"four\"\nkind = \"info\"\nnext = \"three\"");
+        replace(g, "id = \"no\"\nnext = \"end\"", "id = \"no\"\nnext = \"three\"");
+        expect = "guide.toml:21: error: step 'three' has no way on to the end";
+    }
+    SUBCASE("missing image") {
+        replace(g, "kind = \"check\"", "kind = \"check\"\nimage = \"phone.png\"");
+        expect = "guide.toml:24: error: missing image 'phone.png'";
+    }
+    SUBCASE("file cut short") {
+        g = g.substr(0, g.find("[[step]]\nid = \"three\""));
+        expect = "error: step 'two' leads to unknown step 'three'";
+    }
+    SUBCASE("file cut short exactly before [end]") {
+        g = g.substr(0, g.find("[end]"));
+        expect = "error: no [end] table: the file may be cut short";
+    }
+    SUBCASE("stray text") {
+        g += "this is not toml\n";
+        expect = "guide.toml:27: error: not valid TOML";
+    }
+    SUBCASE("unknown key") {
+        replace(g, "icon = \"key\"", "icon = \"key\"\ncolour = \"red\"");
+        expect = "guide.toml:4: error: unknown key 'colour'";
+    }
+    SUBCASE("missing translation in a language file") {
+        file = "broken/da.toml";
+        da = da.substr(0, da.find("[step.three]")) + "[end]\ntitle = \"x\"\nsummary = \"y\"\n";
+        expect = "da.toml: error: missing translation: no [step.three] table";
+    }
+    SUBCASE("missing language file") {
+        file = "broken/en.toml";
+        expect = "en.toml: error: missing translation: the guide must be complete in en";
+    }
+    SUBCASE("empty text") {
+        file = "broken/da.toml";
+        replace(da, "text = \"Pick one.\"", "text = \"  \"");
+        expect = "da.toml:11: error: 'text' in [step.two] is empty";
+    }
+    SUBCASE("missing answer label") {
+        file = "broken/da.toml";
+        replace(da, "no = \"No\"\n", "");
+        expect = "da.toml:12: error: missing 'no' in [step.two].choices";
+    }
+    SUBCASE("wrong folder name") {
+        replace(g, "id = \"broken\"", "id = \"other\"");
+        expect = "guide.toml:1: error: id 'other' must equal the folder name 'broken'";
+    }
+    SUBCASE("bad source") {
+        replace(g, "https://www.borger.dk/", "http://example");
+        expect = "guide.toml:4: error: source url must start with https://";
+    }
+
+    dir.write("broken/guide.toml", g);
+    dir.write("broken/da.toml", da);
+    if (file != "broken/en.toml") dir.write("broken/en.toml", text("en"));
+
+    auto set = load_content(dir.path);
+    INFO(all(set.diagnostics));
+    CHECK(set.diagnostics.has_errors());
+    CHECK(has(set.diagnostics, expect));
+    // The error names the file at fault.
+    for (const auto& d : set.diagnostics.items)
+        if (d.severity == Severity::Error) CHECK(d.file.find("broken") != std::string::npos);
+    REQUIRE(set.guides.size() == 1);
+    CHECK(set.guides[0].id == "good");
+}
+
+TEST_CASE("long sentences and long guides are warnings, not errors") {
+    TempDir dir;
+    write_good(dir);
+    std::string da = text("da");
+    replace(da, "Do one thing.", "Det her er en meget lang sætning med alt for mange ord i sig som bliver ved og ved og ved og ved uden at stoppe nogen sinde igen.");
+    dir.write("demo/da.toml", da);
+    auto set = load_content(dir.path);
+    CHECK_FALSE(set.diagnostics.has_errors());
+    CHECK(has(set.diagnostics, "da.toml:7: warning: a sentence in [step.one] has 29 words"));
+    CHECK(set.guides.size() == 1);
+}
+
+TEST_CASE("sentence counting") {
+    CHECK(longest_sentence_words("One two. Three four five!") == 3);
+    CHECK(longest_sentence_words("Go to borger.dk and press 1.5 times") == 7);
+    CHECK(longest_sentence_words("a\nb c d") == 3);
+    CHECK(longest_sentence_words("") == 0);
+}
+
+TEST_CASE("a missing folder or an empty folder is an error, not a crash") {
+    auto set = load_content("/nonexistent/ledsager");
+    CHECK(has(set.diagnostics, "/nonexistent/ledsager: error: content folder not found"));
+    TempDir dir;
+    dir.write("stray.txt", "x");
+    set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "stray.txt: error: unexpected file"));
+    CHECK(has(set.diagnostics, "no usable guides"));
+}
