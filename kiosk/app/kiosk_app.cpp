@@ -1,0 +1,153 @@
+#include "app/kiosk_app.hpp"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdlrenderer.h>
+
+#include "core/languages.hpp"
+#include "core/view.hpp"
+#include "ui/screens.hpp"
+
+namespace ledsager::app {
+
+std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
+                                           const core::KioskConfig& config) {
+    std::vector<std::string> texts;
+    for (const auto& code : config.offered) {
+        if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
+        if (const auto* cat = tr.catalog(code))
+            for (const auto& [k, v] : *cat) texts.push_back(v);
+        if (auto it = config.front_desk.find(code); it != config.front_desk.end()) texts.push_back(it->second);
+    }
+    for (const auto& g : content.guides)
+        for (const auto& [lang, t] : g.text) {
+            texts.push_back(t.title);
+            texts.push_back(t.subtitle);
+            texts.push_back(t.end_title);
+            texts.push_back(t.end_summary);
+            for (const auto& n : t.needs) texts.push_back(n);
+            for (const auto& [id, s] : t.steps) {
+                texts.push_back(s.title);
+                texts.push_back(s.text);
+                for (const auto& [cid, label] : s.choices) texts.push_back(label);
+            }
+        }
+    return texts;
+}
+
+KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator)
+    : config_(std::move(config)), content_(std::move(content)), translator_(std::move(translator)),
+      session_(config_, content_) {}
+
+KioskApp::~KioskApp() {
+    if (imgui_) {
+        ImGui::SetCurrentContext(imgui_);
+        images_.reset();
+        ImGui_ImplSDLRenderer_Shutdown();
+        ImGui::DestroyContext(imgui_);
+    }
+}
+
+bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string& error) {
+    renderer_ = renderer;
+    width_ = width;
+    height_ = height;
+    imgui_ = ImGui::CreateContext();
+    ImGui::SetCurrentContext(imgui_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing of a session reaches disk, not even window positions
+    io.LogFilename = nullptr;
+    io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
+    if (!ImGui_ImplSDLRenderer_Init(renderer)) {
+        error = "cannot initialise the ImGui SDL renderer";
+        return false;
+    }
+    images_ = std::make_unique<platform::ImageCache>(renderer);
+    font_files_ = ui::find_font_files();
+    glyphs_ = ui::glyph_ranges(displayable_texts(content_, translator_, config_));
+    return rebuild_fonts(error);
+}
+
+void KioskApp::resize(int width, int height) {
+    if (width == width_ && height == height_) return;
+    width_ = width;
+    height_ = height;
+    built_scale_ = 0;  // font sizes follow the height
+    invalidate();
+}
+
+bool KioskApp::rebuild_fonts(std::string& error) {
+    ImGui::SetCurrentContext(imgui_);
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    const int scale = session_.data().text_scale;
+    if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error))
+        return false;
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    built_scale_ = scale;
+    ++font_rebuilds_;
+    return true;
+}
+
+void KioskApp::push(const platform::InputEvent& event) { queue_.push_back(event); }
+
+core::Millis KioskApp::next_wake(core::Millis now) const { return session_.next_deadline(now); }
+
+bool KioskApp::needs_frame(core::Millis now) const {
+    if (!queue_.empty() || pending_frames_ > 0) return true;
+    const core::Millis due = session_.next_deadline(now);
+    return due >= 0 && now >= due;
+}
+
+void KioskApp::frame(core::Millis now) {
+    ImGui::SetCurrentContext(imgui_);
+    session_.tick(now);
+
+    const std::vector<platform::InputEvent> events = std::move(queue_);
+    queue_.clear();
+    const bool new_screen = ui::begin_frame(input_, ui::screen_key(session_));
+    ui::FrameInput in = ui::process_input(input_, events);
+    // Taps aimed at the previous screen (a timer changed it meanwhile) must not act on this one.
+    if (new_screen) in.activated.clear();
+    if (in.any) session_.activity(now);
+
+    if (built_scale_ != session_.data().text_scale) {
+        std::string error;
+        if (!rebuild_fonts(error)) SDL_Log("ledsager-kiosk: %s", error.c_str());
+    }
+
+    // Illustrations are loaded here, before drawing, never inside draw code.
+    const auto step = core::step_view(session_);
+    if (!step.image_path.empty()) images_->get(step.image_path);
+
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
+    io.DeltaTime = 1.0f / 60.0f;
+    ImGui_ImplSDLRenderer_NewFrame();
+    ImGui::NewFrame();
+
+    const ui::Palette& palette = session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
+    ui::Ui ui(input_, in, palette, fonts_, translator_, session_.data().lang, static_cast<float>(width_),
+              static_cast<float>(height_), ImGui::GetBackgroundDrawList());
+    ui::ScreenContext ctx{session_, content_, config_, now, [this](const std::string& path) {
+                              const platform::Texture* t = images_->find(path);
+                              return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
+                          }};
+    ui::draw_screen(ui, ctx);
+    ui::finish_frame(input_, ui.elements());
+
+    auto actions = std::move(ui.actions());
+    if (in.help && session_.data().screen != core::Screen::Wiped) actions.push_back({core::ActionKind::OpenHelp});
+    if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
+    for (const auto& a : actions) session_.apply(a, now);
+
+    ImGui::Render();
+    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+    SDL_RenderClear(renderer_);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+
+    // Draw again after a change (the new screen) and while a finger is down (pressed look).
+    if (!actions.empty() || !events.empty()) pending_frames_ = 2;
+    else if (pending_frames_ > 0) --pending_frames_;
+}
+
+}  // namespace ledsager::app

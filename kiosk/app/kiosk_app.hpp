@@ -1,0 +1,81 @@
+// The kiosk: core state, the screens and an SDL renderer wired together for one frame at a
+// time. main() drives it from SDL events and the real clock; tests and the screenshot mode
+// drive the very same object with injected input, a fake clock and an offscreen renderer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/content.hpp"
+#include "core/i18n.hpp"
+#include "core/session.hpp"
+#include "platform/image.hpp"
+#include "platform/input.hpp"
+#include "ui/fonts.hpp"
+#include "ui/ui.hpp"
+
+struct ImGuiContext;
+struct SDL_Renderer;
+
+namespace ledsager::app {
+
+class KioskApp {
+public:
+    KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator);
+    ~KioskApp();
+    KioskApp(const KioskApp&) = delete;
+    KioskApp& operator=(const KioskApp&) = delete;
+
+    // Sets up drawing into `renderer` of the given size. False with `error` on failure.
+    bool attach(SDL_Renderer* renderer, int width, int height, std::string& error);
+    void resize(int width, int height);
+
+    void push(const platform::InputEvent& event);
+    // True when a frame should be drawn now (input waiting, a timer due, or just after a change).
+    bool needs_frame(core::Millis now) const;
+    // When the kiosk must next wake up by itself (ms), -1 for "only on input".
+    core::Millis next_wake(core::Millis now) const;
+    // One frame: input, timers, drawing into the renderer (the caller presents it).
+    void frame(core::Millis now);
+    // Asks for a redraw (window exposed, etc.).
+    void invalidate() { pending_frames_ = std::max(pending_frames_, 1); }
+
+    core::Session& session() { return session_; }
+    const core::Session& session() const { return session_; }
+    const core::ContentSet& content() const { return content_; }
+    const core::KioskConfig& config() const { return config_; }
+    const std::vector<ui::Element>& elements() const { return input_.last_elements; }
+    const ui::InputState& input_state() const { return input_; }
+    int font_rebuilds() const { return font_rebuilds_; }
+    int width() const { return width_; }
+    int height() const { return height_; }
+
+private:
+    bool rebuild_fonts(std::string& error);
+
+    core::KioskConfig config_;
+    core::ContentSet content_;
+    core::Translator translator_;
+    core::Session session_;
+    ui::InputState input_;
+    ui::Fonts fonts_;
+    ui::FontFiles font_files_;
+    ImVector<ImWchar> glyphs_;
+    std::vector<platform::InputEvent> queue_;
+    std::unique_ptr<platform::ImageCache> images_;
+    ImGuiContext* imgui_ = nullptr;
+    SDL_Renderer* renderer_ = nullptr;
+    int width_ = 0, height_ = 0;
+    int built_scale_ = 0;
+    int font_rebuilds_ = 0;
+    int pending_frames_ = 1;
+    std::string drawn_signature_;
+};
+
+// Every string a screen may show, for baking the glyphs the atlas needs.
+std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
+                                           const core::KioskConfig& config);
+
+}  // namespace ledsager::app

@@ -1,0 +1,199 @@
+// ledsager-kiosk: the citizen's kiosk. See --help.
+#include <SDL.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/kiosk_app.hpp"
+#include "app/screenshots.hpp"
+#include "core/config.hpp"
+#include "core/content.hpp"
+#include "core/i18n.hpp"
+#include "platform/display.hpp"
+#include "platform/input.hpp"
+#include "platform/signals.hpp"
+
+namespace fs = std::filesystem;
+using namespace ledsager;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+core::Millis now_ms(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// The repository's folders when run from a build tree; the installed ones otherwise.
+fs::path default_dir(const char* env, const char* built_in) {
+    if (const char* e = std::getenv(env); e && *e) return e;
+    return built_in;
+}
+
+void print_diagnostics(const core::Diagnostics& diags) {
+    for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.format().c_str());
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(',', start);
+        if (end == std::string::npos) end = s.size();
+        if (end > start) out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto start = Clock::now();
+    CLI::App cli{"Ledsager kiosk: guided digital self-service for citizens"};
+    std::string config_file, content_dir, check_dir, screenshots_dir, langs, guide, windowed, po_dir;
+    cli.add_option("--config", config_file, "Configuration file (default: built-in defaults; see config/kiosk.toml)");
+    cli.add_option("--content", content_dir, "Folder of guides to serve (default: the installed assets/guides)");
+    cli.add_option("--po", po_dir, "Folder of interface catalogues <code>.po (default: the installed po/)");
+    cli.add_option("--windowed", windowed, "Run in a window of WxH pixels instead of full-screen (development)");
+    cli.add_option("--check-content", check_dir, "Check the guides in DIR and exit: 0 clean, 1 errors");
+    cli.add_option("--screenshots", screenshots_dir, "Render every screen to PNG files in DIR and exit (no display needed)");
+    cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
+    cli.add_option("--guide", guide, "With --screenshots: only this guide");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e) == 0 ? 0 : 2;
+    }
+
+    const fs::path assets = default_dir("LEDSAGER_ASSETS", LEDSAGER_DEFAULT_ASSETS);
+    core::ContentOptions content_options;
+
+    if (!check_dir.empty()) {
+        const auto set = core::load_content(check_dir, content_options);
+        for (const auto& d : set.diagnostics.items) std::printf("%s\n", d.format().c_str());
+        std::fprintf(stderr, "%zu guide(s) ok, %zu error(s), %zu warning(s)\n", set.guides.size(),
+                     set.diagnostics.error_count(), set.diagnostics.items.size() - set.diagnostics.error_count());
+        return set.diagnostics.has_errors() ? 1 : 0;
+    }
+
+    core::KioskConfig config;
+    if (!config_file.empty()) {
+        core::Diagnostics diags;
+        if (!core::load_config(config_file, config, diags)) {
+            print_diagnostics(diags);
+            std::fprintf(stderr, "ledsager-kiosk: configuration has errors, not starting\n");
+            return 2;
+        }
+    }
+    int win_w = 0, win_h = 0;
+    if (!windowed.empty() && (std::sscanf(windowed.c_str(), "%dx%d", &win_w, &win_h) != 2 || win_w < 320 || win_h < 240)) {
+        std::fprintf(stderr, "ledsager-kiosk: --windowed: expected WIDTHxHEIGHT, e.g. 1280x720 (got '%s')\n", windowed.c_str());
+        return 2;
+    }
+
+    core::Translator translator;
+    {
+        core::Diagnostics diags;
+        translator.load_dir(po_dir.empty() ? default_dir("LEDSAGER_PO", LEDSAGER_DEFAULT_PO) : fs::path(po_dir), diags);
+        print_diagnostics(diags);
+        std::vector<std::string> usable;
+        for (const auto& code : config.offered) {
+            if (translator.has_language(code)) usable.push_back(code);
+            else std::fprintf(stderr, "ledsager-kiosk: language '%s' has no catalogue po/%s.po: not offered\n", code.c_str(), code.c_str());
+        }
+        if (usable.empty()) {
+            std::fprintf(stderr, "ledsager-kiosk: no interface catalogue found for any offered language\n");
+            return 2;
+        }
+        config.offered = usable;
+        if (!translator.has_language(config.default_language)) config.default_language = usable.front();
+    }
+
+    const fs::path guides = !content_dir.empty() ? fs::path(content_dir)
+                            : !config.guides_dir.empty() ? fs::path(config.guides_dir)
+                                                         : assets / "guides";
+    auto content = core::load_content(guides, content_options);
+    // A broken guide is left out with a log line naming the problem; the rest is served.
+    for (const auto& d : content.diagnostics.items)
+        if (d.severity == core::Severity::Error) std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
+    std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), guides.c_str());
+
+    app::KioskApp app(config, std::move(content), std::move(translator));
+    platform::install_stop_signals();
+
+    if (!screenshots_dir.empty()) {
+        app::ScreenshotOptions o;
+        o.out_dir = screenshots_dir;
+        o.languages = split(langs);
+        o.guide = guide;
+        for (const auto& l : o.languages)
+            if (std::find(app.config().offered.begin(), app.config().offered.end(), l) == app.config().offered.end()) {
+                std::fprintf(stderr, "ledsager-kiosk: --lang: '%s' is not offered\n", l.c_str());
+                return 2;
+            }
+        std::string error;
+        auto display = platform::Display::open_offscreen(o.width, o.height, error);
+        if (!display || !app.attach(display->renderer(), o.width, o.height, error)) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
+            return 1;
+        }
+        const int n = app::render_screenshots(app, *display, o);
+        if (n < 0) return 1;
+        std::fprintf(stderr, "ledsager-kiosk: %d screenshot(s) written to %s\n", n, screenshots_dir.c_str());
+        return 0;
+    }
+
+    std::string error;
+    auto display = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, error);
+    if (!display || !app.attach(display->renderer(), display->width(), display->height(), error)) {
+        std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
+        return 1;
+    }
+    SDL_ShowCursor(win_w ? SDL_ENABLE : SDL_DISABLE);
+    const float pixel_scale = [&] {
+        int ww = 0, wh = 0;
+        SDL_GetWindowSize(display->window(), &ww, &wh);
+        return ww > 0 ? static_cast<float>(display->width()) / ww : 1.0f;
+    }();
+
+    bool first = true;
+    while (!platform::stop_requested()) {
+        core::Millis now = now_ms(start);
+        int wait = 250;  // wake at least this often to notice SIGTERM
+        if (app.needs_frame(now)) wait = 0;
+        else if (core::Millis due = app.next_wake(now); due >= 0) wait = static_cast<int>(std::clamp<core::Millis>(due - now, 0, 250));
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, wait)) {
+            do {
+                switch (ev.type) {
+                    case SDL_QUIT:
+                        break;  // a citizen cannot close the kiosk; systemd stops it with SIGTERM
+                    case SDL_WINDOWEVENT:
+                        if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                            int w = 0, h = 0;
+                            SDL_GetRendererOutputSize(display->renderer(), &w, &h);
+                            app.resize(w, h);
+                        }
+                        app.invalidate();
+                        break;
+                    default:
+                        if (auto in = platform::translate(ev, display->width(), display->height(), pixel_scale)) app.push(*in);
+                }
+            } while (SDL_PollEvent(&ev));
+        }
+        now = now_ms(start);
+        if (app.needs_frame(now)) {
+            app.frame(now);
+            display->present();
+            if (first) {
+                first = false;
+                std::fprintf(stderr, "ledsager-kiosk: first frame drawn after %lld ms\n", static_cast<long long>(now_ms(start)));
+            }
+        }
+    }
+    std::fprintf(stderr, "ledsager-kiosk: stopping\n");
+    return 0;
+}

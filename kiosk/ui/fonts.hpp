@@ -1,0 +1,36 @@
+// Building the font atlas for one text size. Only the glyphs the kiosk can show are baked
+// (the characters of the interface catalogues and guides of the offered languages), which
+// keeps the atlas small and start-up fast. Rebuilt between frames when the size changes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "ui/ui.hpp"
+
+namespace ledsager::ui {
+
+struct FontFiles {
+    std::string regular;  // Noto Sans
+    std::string bold;
+    std::string icons;    // Font Awesome 4.7
+};
+
+// Debian's locations (fonts-noto-core, fonts-font-awesome); empty strings when missing.
+FontFiles find_font_files();
+
+// Sizes for a display `height` pixels tall at `scale_percent` text size.
+float body_px(float height, int scale_percent);
+float bar_px(float height);
+
+// Clears `atlas` and adds the kiosk's fonts for `text` (every string that may be shown).
+// Returns false with `error` set when a font file cannot be read.
+bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
+                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error);
+
+// The glyph ranges for a set of texts (plus ASCII, and the punctuation screens use).
+ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts);
+
+}  // namespace ledsager::ui

@@ -1,0 +1,38 @@
+#include "ui/screens.hpp"
+
+#include "ui/screens/common.hpp"
+
+namespace ledsager::ui {
+
+namespace {
+struct ScreenDef {
+    core::Screen screen;
+    void (*draw)(Ui&, const ScreenContext&);
+    bool bar;  // shows the bottom bar
+};
+
+constexpr ScreenDef kScreens[] = {
+    {core::Screen::Attract, draw_attract, false},   {core::Screen::Language, draw_language, true},
+    {core::Screen::Catalogue, draw_catalogue, true}, {core::Screen::Needs, draw_needs, true},
+    {core::Screen::Step, draw_step, true},           {core::Screen::End, draw_end, true},
+    {core::Screen::Help, draw_help, true},           {core::Screen::Wiped, draw_wiped, false},
+};
+}  // namespace
+
+std::string screen_key(const core::Session& s) {
+    const auto& d = s.data();
+    return std::string(core::screen_name(d.screen)) + "/" + d.guide_id + "/" + d.step_id + (d.warning ? "/warning" : "");
+}
+
+void draw_screen(Ui& ui, const ScreenContext& ctx) {
+    const auto& d = ctx.session.data();
+    ui.rect({0, 0, ui.width(), ui.height()}, ui.palette().background, 0);
+    for (const auto& def : kScreens) {
+        if (def.screen != d.screen) continue;
+        def.draw(ui, ctx);
+        if (def.bar) draw_bar(ui, ctx, layout(ui, true));
+    }
+    if (d.warning) draw_timeout(ui, ctx);
+}
+
+}  // namespace ledsager::ui

@@ -1,0 +1,35 @@
+// The citizen's screens. Each screen is one draw function in screens/<name>.cpp that reads
+// the session (through core views) and records what the citizen did as actions; the list
+// of screens is kScreens in screens.cpp. No file or network I/O and no timers in here.
+#pragma once
+
+#include <functional>
+
+#include "core/config.hpp"
+#include "core/content.hpp"
+#include "core/session.hpp"
+#include "ui/ui.hpp"
+
+namespace ledsager::ui {
+
+struct ImageRef {
+    ImTextureID texture = nullptr;
+    int width = 0, height = 0;
+};
+
+struct ScreenContext {
+    const core::Session& session;
+    const core::ContentSet& content;
+    const core::KioskConfig& config;
+    core::Millis now = 0;
+    // Ready textures for illustration paths (loaded by the app before drawing).
+    std::function<ImageRef(const std::string& path)> image;
+};
+
+// Draws the current screen, the bottom bar and any dialog; actions go to ui.actions().
+void draw_screen(Ui& ui, const ScreenContext& ctx);
+
+// A key naming what is on screen; focus and scrolling reset when it changes.
+std::string screen_key(const core::Session& session);
+
+}  // namespace ledsager::ui

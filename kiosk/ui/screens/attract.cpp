@@ -1,0 +1,58 @@
+// Attract: inviting the next citizen. The whole screen starts a session.
+#include <algorithm>
+
+#include "core/languages.hpp"
+#include "ui/screens/common.hpp"
+
+namespace ledsager::ui {
+
+void draw_attract(Ui& ui, const ScreenContext& ctx) {
+    const auto& p = ui.palette();
+    const Layout l = layout(ui, false);
+    const float em = ui.em();
+    const float wrap = std::min(ui.width() - 2 * l.margin, em * 30);
+
+    // The whole screen is the start button (recorded first, so the buttons on it win).
+    const std::string touch = ui.t("attract.touch");
+    if (ui.button("attract.screen", touch, {0, 0, ui.width(), ui.height()}, ButtonStyle::Quiet))
+        ui.act(core::ActionKind::Start);
+    ui.elements().back().actionable = true;
+
+    float y = ui.height() * 0.16f;
+    const float circle = em * 6.4f;
+    ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.accent_soft), 64);
+    ui.icon("touch", ui.fonts().icon_huge, ui.width() / 2, y + circle / 2, p.accent);
+    y += circle + em * 1.2f;
+
+    const std::string title = ui.t("attract.title");
+    const float tw = std::min(wrap, ui.text_width(title, ui.fonts().title));
+    y += ui.text("attract.title", title, (ui.width() - tw) / 2, y, wrap, ui.fonts().title, p.text, Role::Heading);
+    y += em * 0.6f;
+    const std::string sub = ui.t("attract.subtitle");
+    const float sw = std::min(wrap, ui.text_width(sub, ui.fonts().regular));
+    y += ui.text("attract.subtitle", sub, (ui.width() - sw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
+    y += em * 1.6f;
+
+    const float bw = std::min(wrap, ui.button_width(touch, "touch", ui.fonts().bold, em * 1.5f));
+    if (ui.button("attract.start", touch, {(ui.width() - bw) / 2, y, bw, l.button_h * 1.15f}, ButtonStyle::Primary, "touch"))
+        ui.act(core::ActionKind::Start);
+    y += l.button_h * 1.15f + em * 1.4f;
+
+    // The offered languages, each in its own words: a citizen sees at once that theirs is here.
+    std::string langs;
+    for (const auto& code : ctx.config.offered)
+        if (const auto* lang = core::find_language(code))
+            langs += (langs.empty() ? "" : "   ·   ") + std::string(lang->native_name);
+    const float lw = std::min(wrap, ui.text_width(langs, ui.fonts().regular));
+    ui.text("attract.languages", langs, (ui.width() - lw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
+
+    // A person is reachable from here too.
+    const std::string help = ui.t("bar.help");
+    const float hw = ui.button_width(help, "help", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
+    const float hh = std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f);
+    if (ui.button("bar.help", help, {ui.width() - l.margin - hw, ui.height() - l.margin - hh, hw, hh}, ButtonStyle::Help,
+                  "help", ui.fonts().bar))
+        ui.act(core::ActionKind::OpenHelp);
+}
+
+}  // namespace ledsager::ui

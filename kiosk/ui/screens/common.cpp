@@ -1,0 +1,106 @@
+#include "ui/screens/common.hpp"
+
+#include <algorithm>
+
+#include "core/languages.hpp"
+
+namespace ledsager::ui {
+
+Layout layout(const Ui& ui, bool with_bar) {
+    Layout l;
+    const float unit = ui.height() / 1080.0f;  // 1 at 1080p
+    l.margin = ui.fonts().bar_em * 1.6f;
+    l.gap = ui.em() * 0.6f;
+    l.button_h = std::max(ui.em() * 1.9f, 96.0f * unit);
+    l.bar_h = with_bar ? std::max(ui.fonts().bar_em * 2.9f, 96.0f * unit) + ui.fonts().bar_em * 1.0f : 0;
+    l.content = {l.margin, l.margin, ui.width() - 2 * l.margin, ui.height() - l.bar_h - 2 * l.margin};
+    return l;
+}
+
+void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
+    const auto& p = ui.palette();
+    const auto& d = ctx.session.data();
+    const float top = ui.height() - l.bar_h;
+    ui.rect({0, top, ui.width(), l.bar_h}, p.surface, 0);
+    ui.draw()->AddLine({0, top}, {ui.width(), top}, Ui::col(p.border), p.border_width);
+
+    ImFont* font = ui.fonts().bar;
+    const float bar_em = ui.fonts().bar_em;
+    const float h = l.bar_h - bar_em * 1.0f;
+    const float y = top + (l.bar_h - h) / 2;
+    const auto* lang = core::find_language(d.lang);
+    const bool in_guide = !d.guide_id.empty() &&
+                          (d.screen == core::Screen::Needs || d.screen == core::Screen::Step || d.screen == core::Screen::End);
+
+    struct Item {
+        std::string id, label;
+        std::string_view icon;
+        ButtonStyle style;
+        core::ActionKind action;
+        bool right;
+    };
+    std::vector<Item> items{
+        {"bar.text_size", ui.t("bar.text_size"), "text-size", ButtonStyle::Secondary, core::ActionKind::CycleTextScale, false},
+        {"bar.language", lang ? std::string(lang->native_name) : ui.t("bar.language"), "globe", ButtonStyle::Secondary,
+         core::ActionKind::OpenLanguage, false},
+        {"bar.contrast", ui.t("bar.contrast"), "contrast", ButtonStyle::Secondary, core::ActionKind::ToggleContrast, false},
+    };
+    if (in_guide)
+        items.push_back({"bar.start_over", ui.t("bar.start_over"), "restart", ButtonStyle::Secondary,
+                         core::ActionKind::StartOver, true});
+    items.push_back({"bar.end", ui.t("bar.end"), "exit", ButtonStyle::Secondary, core::ActionKind::EndSession, true});
+    items.push_back({"bar.help", ui.t("bar.help"), "help", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
+
+    // Fit: shrink the padding before anything else; the bar never wraps or clips.
+    float pad = bar_em * 0.9f, gap = bar_em * 0.6f;
+    auto total = [&] {
+        float w = 0;
+        for (const auto& it : items) w += ui.button_width(it.label, it.icon, font, pad) + gap;
+        return w - gap;
+    };
+    const float edge = l.margin * 0.7f;
+    const float avail = ui.width() - 2 * edge;
+    while (total() > avail - bar_em && pad > bar_em * 0.35f) {
+        pad -= bar_em * 0.1f;
+        gap = std::max(bar_em * 0.25f, gap - bar_em * 0.05f);
+    }
+    float left_x = edge;
+    float right_w = 0;
+    for (const auto& it : items)
+        if (it.right) right_w += ui.button_width(it.label, it.icon, font, pad) + gap;
+    float right_x = ui.width() - edge - (right_w - gap);
+    for (const auto& it : items) {
+        const float w = ui.button_width(it.label, it.icon, font, pad);
+        float& x = it.right ? right_x : left_x;
+        const bool selected = it.action == core::ActionKind::ToggleContrast ? d.high_contrast : false;
+        if (ui.button(it.id, it.label, {x, y, w, h}, it.style, it.icon, font, selected)) ui.act(it.action);
+        x += w + gap;
+    }
+}
+
+float action_row(Ui& ui, const Layout& l, const std::vector<RowButton>& left, const std::vector<RowButton>& right) {
+    const float y = l.content.bottom() - l.button_h;
+    const float pad = ui.em() * 1.0f;
+    float x = l.content.x;
+    for (const auto& b : left) {
+        const float w = ui.button_width(b.label, b.icon, ui.fonts().bold, pad);
+        if (ui.button(b.id, b.label, {x, y, w, l.button_h}, b.style, b.icon)) ui.act(b.action, b.arg, b.value);
+        x += w + l.gap;
+    }
+    // Right-hand buttons share what is left; if they do not fit side by side they shrink
+    // evenly and their labels wrap inside them.
+    float need = 0;
+    for (const auto& b : right) need += ui.button_width(b.label, b.icon, ui.fonts().bold, pad) + l.gap;
+    const float avail = l.content.right() - x;
+    const float shrink = need > avail ? avail / need : 1.0f;
+    float rx = l.content.right();
+    for (auto it = right.rbegin(); it != right.rend(); ++it) {
+        const float w = ui.button_width(it->label, it->icon, ui.fonts().bold, pad) * shrink;
+        rx -= w;
+        if (ui.button(it->id, it->label, {rx, y, w, l.button_h}, it->style, it->icon)) ui.act(it->action, it->arg, it->value);
+        rx -= l.gap;
+    }
+    return y;
+}
+
+}  // namespace ledsager::ui

@@ -1,0 +1,83 @@
+// Get help from a person. Until the hub exists: the site's front-desk instructions from
+// config, and exactly what to tell the staff (the task and step, nothing else).
+#include <algorithm>
+
+#include "core/i18n.hpp"
+#include "core/view.hpp"
+#include "ui/screens/common.hpp"
+
+namespace ledsager::ui {
+
+namespace {
+std::string front_desk_text(const core::KioskConfig& config, const std::string& lang) {
+    if (auto it = config.front_desk.find(lang); it != config.front_desk.end()) return it->second;
+    for (const auto& f : core::Translator::fallback_chain())
+        if (auto it = config.front_desk.find(f); it != config.front_desk.end()) return it->second;
+    return {};
+}
+}  // namespace
+
+void draw_help(Ui& ui, const ScreenContext& ctx) {
+    const auto& p = ui.palette();
+    const Layout l = layout(ui, true);
+    const float em = ui.em();
+    const auto& d = ctx.session.data();
+    const float row_y = action_row(ui, l, {},
+                                   {{"help.back", ui.t("help.back"), ButtonStyle::Primary, "chevron-left", core::ActionKind::CloseHelp}});
+
+    // What a person would need to know: the task and the step, nothing about the citizen.
+    std::string context = ui.t("help.context_none");
+    if (const core::Guide* g = ctx.content.find(d.help.guide_id)) {
+        const core::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
+        if (text && !d.help.step_id.empty()) {
+            const int n = static_cast<int>(d.history.size()) + 1;
+            context = ui.t(d.help.step_failed ? "help.context_failed" : "help.context_step",
+                           {{"guide", text->title}, {"n", std::to_string(n)}});
+        } else if (text) {
+            context = text->title;
+        }
+    }
+
+    const Rect area{l.content.x, l.content.y, l.content.w, row_y - l.gap - l.content.y};
+    ui.begin_scroll("help.body", area);
+    float y = l.content.y - ui.scroll_offset();
+    y += ui.text("help.heading", ui.t("help.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text, Role::Heading);
+    y += em * 0.8f;
+
+    const int cols = l.content.w / em > 40 ? 2 : 1;
+    const float cw = (l.content.w - (cols - 1) * l.gap) / cols;
+    const float pad = em * 0.9f;
+    // Card 1: a person here.
+    const std::string desk = front_desk_text(ctx.config, d.lang);
+    const float inner = cw - 2 * pad;
+    const float h1 = pad * 2 + em * 2.4f + ui.text_height(ui.t("help.front_desk"), inner, ui.fonts().bold) +
+                     ui.text_height(desk, inner, ui.fonts().regular) + em * 1.2f +
+                     ui.text_height(ui.t("help.tell_staff"), inner, ui.fonts().small) +
+                     ui.text_height(context, inner, ui.fonts().bold) + em * 0.6f;
+    const float h2 = pad * 2 + em * 2.4f + ui.text_height(ui.t("help.video"), inner, ui.fonts().bold) + em * 0.3f +
+                     ui.text_height(ui.t("help.video_unavailable"), inner, ui.fonts().regular);
+    const float card_h = cols == 2 ? std::max(h1, h2) : h1;
+    Rect c1{l.content.x, y, cw, card_h};
+    ui.rect(c1, p.surface, em * 0.6f, p.help, std::max(p.border_width, em * 0.08f));
+    ui.draw()->AddCircleFilled({c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.help), 40);
+    ui.icon("person", ui.fonts().icon, c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, p.on_help);
+    float cy = c1.y + pad + em * 2.4f;
+    cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text, Role::Heading);
+    cy += ui.text("help.desk_text", desk, c1.x + pad, cy, inner, ui.fonts().regular, p.text);
+    cy += em * 0.9f;
+    cy += ui.text("help.tell_staff", ui.t("help.tell_staff"), c1.x + pad, cy, inner, ui.fonts().small, p.text_muted);
+    ui.text("help.context", context, c1.x + pad, cy + em * 0.2f, inner, ui.fonts().bold, p.text);
+
+    // Card 2: video (comes with the video-call feature; said plainly until then).
+    Rect c2 = cols == 2 ? Rect{l.content.x + cw + l.gap, y, cw, card_h} : Rect{l.content.x, y + card_h + l.gap, cw, h2};
+    ui.rect(c2, p.background, em * 0.6f, p.border, p.border_width);
+    ui.draw()->AddCircleFilled({c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.border), 40);
+    ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
+    cy = c2.y + pad + em * 2.4f;
+    cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
+    cy += em * 0.3f;
+    ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);
+    ui.end_scroll(c2.bottom() + ui.scroll_offset() - l.content.y + em * 0.3f);
+}
+
+}  // namespace ledsager::ui

@@ -1,0 +1,429 @@
+#include "ui/ui.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/icons.hpp"
+
+namespace ledsager::ui {
+
+using platform::InputEvent;
+using platform::Key;
+
+const char* role_name(Role r) {
+    switch (r) {
+        case Role::Text: return "text";
+        case Role::Heading: return "heading";
+        case Role::Button: return "button";
+        case Role::Tile: return "tile";
+        case Role::Progress: return "progress";
+        case Role::Image: return "image";
+        case Role::ScrollArea: return "scroll";
+        case Role::Dialog: return "dialog";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr float kDragThreshold = 14.0f;  // pixels a finger may wander before a tap becomes a scroll
+
+const Element* hit(const std::vector<Element>& elements, float x, float y) {
+    // Last drawn is on top (dialogs are drawn after the screen under them).
+    for (auto it = elements.rbegin(); it != elements.rend(); ++it) {
+        if (it->role == Role::Dialog && it->rect.contains(x, y)) return nullptr;  // a modal blocks what is under it
+        if (it->actionable && it->visible && it->rect.contains(x, y)) return &*it;
+    }
+    return nullptr;
+}
+
+const Element* scroll_area_at(const std::vector<Element>& elements, float x, float y) {
+    for (const auto& e : elements)
+        if (e.role == Role::ScrollArea && e.rect.contains(x, y)) return &e;
+    return nullptr;
+}
+
+std::vector<const Element*> focusables(const std::vector<Element>& elements) {
+    std::vector<const Element*> out;
+    // When a dialog is open, only its own buttons (drawn after it) can take focus.
+    size_t start = 0;
+    for (size_t i = 0; i < elements.size(); ++i)
+        if (elements[i].role == Role::Dialog) start = i;
+    for (size_t i = start; i < elements.size(); ++i)
+        if (elements[i].actionable) out.push_back(&elements[i]);
+    return out;
+}
+
+// Spatial move: the nearest element in the direction of the arrow.
+const Element* spatial(const std::vector<const Element*>& items, const Element& from, Key key) {
+    const Element* best = nullptr;
+    float best_score = std::numeric_limits<float>::max();
+    for (const Element* e : items) {
+        if (e->id == from.id) continue;
+        float dx = e->rect.cx() - from.rect.cx(), dy = e->rect.cy() - from.rect.cy();
+        float along, across;
+        switch (key) {
+            case Key::Up: along = -dy; across = dx; break;
+            case Key::Down: along = dy; across = dx; break;
+            case Key::Left: along = -dx; across = dy; break;
+            default: along = dx; across = dy; break;
+        }
+        if (along <= 1.0f) continue;
+        const float score = along + 2.5f * std::fabs(across);
+        if (score < best_score) {
+            best_score = score;
+            best = e;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
+    FrameInput in;
+    const auto& els = s.last_elements;
+    for (const auto& ev : events) {
+        in.any = true;
+        switch (ev.kind) {
+            case InputEvent::Kind::PointerDown: {
+                s.keyboard_mode = false;
+                s.pointer_down = true;
+                s.dragging = false;
+                s.down_x = ev.x;
+                s.down_y = s.last_y = ev.y;
+                const Element* e = hit(els, ev.x, ev.y);
+                s.pressed_id = e ? e->id : "";
+                const Element* area = scroll_area_at(els, ev.x, ev.y);
+                s.drag_area = area ? area->id : "";
+                break;
+            }
+            case InputEvent::Kind::PointerMove:
+                if (!s.pointer_down) break;
+                if (!s.dragging && !s.drag_area.empty() &&
+                    std::hypot(ev.x - s.down_x, ev.y - s.down_y) > kDragThreshold) {
+                    s.dragging = true;
+                    s.pressed_id.clear();  // a scroll is not a tap
+                }
+                if (s.dragging) s.scroll[s.drag_area] -= ev.y - s.last_y;
+                s.last_y = ev.y;
+                break;
+            case InputEvent::Kind::PointerUp: {
+                const Element* e = hit(els, ev.x, ev.y);
+                if (s.pointer_down && !s.dragging && e && e->id == s.pressed_id) in.activated.push_back(e->id);
+                s.pointer_down = false;
+                s.dragging = false;
+                s.pressed_id.clear();
+                break;
+            }
+            case InputEvent::Kind::Wheel: {
+                const Element* area = nullptr;
+                for (const auto& e : els)
+                    if (e.role == Role::ScrollArea) area = &e;
+                if (area) s.scroll[area->id] -= ev.y * area->rect.h * 0.15f;
+                break;
+            }
+            case InputEvent::Kind::KeyDown: {
+                s.keyboard_mode = true;
+                auto items = focusables(els);
+                if (items.empty()) break;
+                auto cur = std::find_if(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
+                switch (ev.key) {
+                    case Key::Tab:
+                        s.focus_id = (cur == items.end() || cur + 1 == items.end()) ? items.front()->id : (*(cur + 1))->id;
+                        break;
+                    case Key::ShiftTab:
+                        s.focus_id = (cur == items.end() || cur == items.begin()) ? items.back()->id : (*(cur - 1))->id;
+                        break;
+                    case Key::Up:
+                    case Key::Down:
+                    case Key::Left:
+                    case Key::Right:
+                        if (cur == items.end()) {
+                            s.focus_id = items.front()->id;
+                        } else if (const Element* next = spatial(items, **cur, ev.key)) {
+                            s.focus_id = next->id;
+                        } else if (ev.key == Key::Down || ev.key == Key::Right) {
+                            s.focus_id = (cur + 1 == items.end()) ? items.front()->id : (*(cur + 1))->id;
+                        } else {
+                            s.focus_id = (cur == items.begin()) ? items.back()->id : (*(cur - 1))->id;
+                        }
+                        break;
+                    case Key::PageDown:
+                    case Key::PageUp:
+                        for (const auto& e : els)
+                            if (e.role == Role::ScrollArea)
+                                s.scroll[e.id] += (ev.key == Key::PageDown ? 0.8f : -0.8f) * e.rect.h;
+                        break;
+                    default:
+                        break;
+                }
+                break;
+            }
+            case InputEvent::Kind::KeyUp:
+                // Actions happen on release (a held key never repeats an action).
+                if (ev.key == Key::Enter) {
+                    auto items = focusables(els);
+                    if (std::any_of(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; }))
+                        in.activated.push_back(s.focus_id);
+                } else if (ev.key == Key::Back) {
+                    in.back = true;
+                } else if (ev.key == Key::Help) {
+                    in.help = true;
+                }
+                break;
+        }
+    }
+    return in;
+}
+
+bool begin_frame(InputState& s, const std::string& screen_key) {
+    if (screen_key == s.screen_key) return false;
+    s.screen_key = screen_key;
+    s.focus_id.clear();
+    s.scroll.clear();
+    s.scroll_extent.clear();
+    return true;
+}
+
+void finish_frame(InputState& s, std::vector<Element>& elements) {
+    auto items = focusables(elements);
+    const bool focus_present = std::any_of(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
+    if (!focus_present && !items.empty()) {
+        // Start on the first actionable element of the screen (or the dialog).
+        s.focus_id = items.front()->id;
+    }
+    for (auto& e : elements) e.focused = e.actionable && e.id == s.focus_id;
+    // Keep the focused element in view when the keypad moved it.
+    if (s.keyboard_mode) {
+        for (const auto& e : elements) {
+            if (!e.focused || e.scroll_area.empty()) continue;
+            for (const auto& area : elements) {
+                if (area.id != e.scroll_area) continue;
+                if (e.rect.y < area.rect.y) s.scroll[area.id] -= area.rect.y - e.rect.y + 8;
+                if (e.rect.bottom() > area.rect.bottom()) s.scroll[area.id] += e.rect.bottom() - area.rect.bottom() + 8;
+            }
+        }
+    }
+    s.last_elements = elements;
+}
+
+Ui::Ui(InputState& state, const FrameInput& input, const Palette& palette, const Fonts& fonts,
+       const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw)
+    : state_(state), input_(input), palette_(palette), fonts_(fonts), tr_(tr), lang_(std::move(lang)),
+      width_(width), height_(height), draw_(draw) {}
+
+ImU32 Ui::col(Rgb c, float alpha) {
+    return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, static_cast<int>(alpha * 255.0f + 0.5f));
+}
+
+void Ui::record(Element e) {
+    if (!scroll_id_.empty()) {
+        e.scroll_area = scroll_id_;
+        e.visible = e.rect.bottom() > scroll_rect_.y + 1 && e.rect.y < scroll_rect_.bottom() - 1;
+        // A partly hidden button is only tappable where it shows.
+        if (e.actionable && e.visible) {
+            const float top = std::max(e.rect.y, scroll_rect_.y), bottom = std::min(e.rect.bottom(), scroll_rect_.bottom());
+            e.rect.y = top;
+            e.rect.h = bottom - top;
+        }
+    }
+    e.focused = e.actionable && e.id == state_.focus_id;
+    elements_.push_back(std::move(e));
+}
+
+void Ui::focus_ring(Rect r, float rounding) {
+    const float gap = em() * 0.12f, w = std::max(3.0f, em() * 0.14f);
+    draw_->AddRect({r.x - gap - w / 2, r.y - gap - w / 2}, {r.right() + gap + w / 2, r.bottom() + gap + w / 2},
+                   col(palette_.focus), rounding + gap, 0, w);
+}
+
+void Ui::rect(Rect r, Rgb fill, float rounding, Rgb border, float border_width, float alpha) {
+    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill, alpha), rounding);
+    if (border_width > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, border_width);
+}
+
+float Ui::text_width(const std::string& s, ImFont* font) const {
+    return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), 0, s.c_str()).x;
+}
+
+float Ui::text_height(const std::string& s, float wrap, ImFont* font) const {
+    return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str()).y;
+}
+
+float Ui::text(const std::string& id, const std::string& s, float x, float y, float wrap, ImFont* font, Rgb color,
+               Role role) {
+    const ImVec2 size = font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str());
+    draw_->AddText(font, font->FontSize, {x, y}, col(color), s.c_str(), nullptr, wrap);
+    Element e;
+    e.id = id;
+    e.role = role;
+    e.label = s;
+    e.rect = {x, y, size.x, size.y};
+    record(std::move(e));
+    return size.y;
+}
+
+void Ui::icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color) {
+    const char32_t cp = core::icon_codepoint(name);
+    if (!cp || !font) return;
+    // Icon code points are in the Private Use Area (3-byte UTF-8).
+    const char buf[4] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                         static_cast<char>(0x80 | (cp & 0x3F)), 0};
+    const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, buf);
+    draw_->AddText(font, font->FontSize, {std::round(cx - size.x / 2), std::round(cy - size.y / 2)}, col(color), buf);
+}
+
+float Ui::button_width(const std::string& label, std::string_view icon_name, ImFont* font, float pad) const {
+    float w = text_width(label, font) + 2 * pad;
+    if (!icon_name.empty()) w += font->FontSize * 1.35f;
+    return w;
+}
+
+bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonStyle style, std::string_view icon_name,
+                ImFont* font, bool selected) {
+    if (!font) font = fonts_.bold;
+    const bool pressed = state_.pointer_down && !state_.dragging && state_.pressed_id == id;
+    Rgb fill = palette_.surface, ink = palette_.text, border = palette_.border;
+    float bw = palette_.border_width;
+    switch (style) {
+        case ButtonStyle::Primary: fill = palette_.primary; ink = palette_.on_primary; border = palette_.primary; break;
+        case ButtonStyle::Help: fill = palette_.help; ink = palette_.on_help; border = palette_.help; break;
+        case ButtonStyle::Secondary: break;
+        case ButtonStyle::Quiet: border = palette_.background; bw = 0; fill = palette_.background; break;
+    }
+    if (selected) {
+        border = palette_.accent;
+        bw = std::max(bw, em() * 0.12f);
+    }
+    const float rounding = std::min(r.h / 2, em() * 1.4f);
+    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill), rounding);
+    if (pressed) draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(0x000000, 0.12f), rounding);
+    if (bw > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, bw);
+
+    const float icon_w = icon_name.empty() ? 0 : font->FontSize * 1.35f;
+    const float wrap = r.w - font->FontSize * 0.8f - icon_w;
+    const ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.c_str());
+    const float content_w = icon_w + ts.x;
+    float x = r.x + (r.w - content_w) / 2;
+    const float y = r.y + (r.h - ts.y) / 2;
+    if (!icon_name.empty()) {
+        ImFont* ifont = font == fonts_.bar ? fonts_.icon_bar : fonts_.icon;
+        icon(icon_name, ifont, x + font->FontSize * 0.5f, r.cy(), ink);
+        x += icon_w;
+    }
+    draw_->AddText(font, font->FontSize, {std::round(x), std::round(y)}, col(ink), label.c_str(), nullptr, wrap);
+    if (state_.keyboard_mode && state_.focus_id == id) focus_ring(r, rounding);
+
+    Element e;
+    e.id = id;
+    e.role = Role::Button;
+    e.label = label;
+    e.rect = r;
+    e.actionable = true;
+    e.selected = selected;
+    record(std::move(e));
+    return std::find(input_.activated.begin(), input_.activated.end(), id) != input_.activated.end();
+}
+
+bool Ui::tile(const std::string& id, Rect r, std::string_view icon_name, const std::string& title,
+              const std::string& subtitle) {
+    const bool pressed = state_.pointer_down && !state_.dragging && state_.pressed_id == id;
+    const float rounding = em() * 0.6f;
+    rect(r, pressed ? palette_.pressed : palette_.surface, rounding, palette_.border, palette_.border_width);
+    const float pad = em() * 0.75f;
+    const float box = em() * 2.2f;
+    rect({r.x + pad, r.y + pad, box, box}, palette_.accent_soft, em() * 0.4f);
+    icon(icon_name, fonts_.icon_large, r.x + pad + box / 2, r.y + pad + box / 2, palette_.accent);
+    const float wrap = r.w - 2 * pad;
+    float y = r.y + pad + box + em() * 0.5f;
+    const ImVec2 ts = fonts_.tile->CalcTextSizeA(fonts_.tile->FontSize, 1e9f, wrap, title.c_str());
+    draw_->AddText(fonts_.tile, fonts_.tile->FontSize, {r.x + pad, y}, col(palette_.text), title.c_str(), nullptr, wrap);
+    y += ts.y + em() * 0.2f;
+    draw_->AddText(fonts_.regular, fonts_.regular->FontSize, {r.x + pad, y}, col(palette_.text_muted), subtitle.c_str(),
+                   nullptr, wrap);
+    if (state_.keyboard_mode && state_.focus_id == id) focus_ring(r, rounding);
+    Element e;
+    e.id = id;
+    e.role = Role::Tile;
+    e.label = title + ". " + subtitle;
+    e.rect = r;
+    e.actionable = true;
+    record(std::move(e));
+    return std::find(input_.activated.begin(), input_.activated.end(), id) != input_.activated.end();
+}
+
+void Ui::progress(const std::string& id, Rect r, int n, int total, const std::string& label) {
+    const float rounding = r.h / 2;
+    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(palette_.border), rounding);
+    const float f = total > 0 ? std::clamp(static_cast<float>(n) / total, 0.0f, 1.0f) : 0;
+    if (f > 0) draw_->AddRectFilled({r.x, r.y}, {r.x + std::max(r.h, r.w * f), r.bottom()}, col(palette_.accent), rounding);
+    Element e;
+    e.id = id;
+    e.role = Role::Progress;
+    e.label = label;
+    e.rect = r;
+    record(std::move(e));
+}
+
+void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h, const std::string& alt) {
+    if (texture && w > 0 && h > 0) {
+        const float s = std::min(r.w / w, r.h / h);
+        const float iw = w * s, ih = h * s;
+        const float x = r.x + (r.w - iw) / 2, y = r.y + (r.h - ih) / 2;
+        draw_->AddImageRounded(texture, {x, y}, {x + iw, y + ih}, {0, 0}, {1, 1}, IM_COL32_WHITE, em() * 0.4f);
+    }
+    Element e;
+    e.id = id;
+    e.role = Role::Image;
+    e.label = alt;
+    e.rect = r;
+    record(std::move(e));
+}
+
+void Ui::begin_scroll(const std::string& id, Rect r) {
+    scroll_id_ = id;
+    scroll_rect_ = r;
+    float& off = state_.scroll[id];
+    const float extent = state_.scroll_extent.count(id) ? state_.scroll_extent[id] : 0;
+    off = std::clamp(off, 0.0f, std::max(0.0f, extent - r.h));
+    draw_->PushClipRect({r.x - em(), r.y}, {r.right() + em(), r.bottom()}, true);
+    Element e;
+    e.id = id;
+    e.role = Role::ScrollArea;
+    e.rect = r;
+    elements_.push_back(e);
+}
+
+float Ui::scroll_offset() const {
+    auto it = state_.scroll.find(scroll_id_);
+    return it == state_.scroll.end() ? 0 : it->second;
+}
+
+void Ui::end_scroll(float content_height) {
+    draw_->PopClipRect();
+    const std::string id = scroll_id_;
+    const Rect r = scroll_rect_;
+    scroll_id_.clear();
+    state_.scroll_extent[id] = content_height;
+    const float off = state_.scroll[id];
+    if (content_height <= r.h + 1) return;
+    // A visible scroll bar and "More below" so nobody misses content under the fold.
+    const float track_x = r.right() + em() * 0.35f, bar_w = em() * 0.22f;
+    draw_->AddRectFilled({track_x, r.y}, {track_x + bar_w, r.bottom()}, col(palette_.border), bar_w / 2);
+    const float thumb_h = std::max(em(), r.h * r.h / content_height);
+    const float thumb_y = r.y + (r.h - thumb_h) * (off / (content_height - r.h));
+    draw_->AddRectFilled({track_x, thumb_y}, {track_x + bar_w, thumb_y + thumb_h}, col(palette_.accent), bar_w / 2);
+    if (off + r.h < content_height - 2) {
+        const std::string more = t("common.more_below");
+        const float fs = fonts_.small->FontSize;
+        const float w = text_width(more, fonts_.small) + fs * 3.2f, h = fs * 1.7f;
+        Rect pill{r.cx() - w / 2, r.bottom() - h - em() * 0.2f, w, h};
+        rect(pill, palette_.surface, h / 2, palette_.border, palette_.border_width);
+        icon("chevron-down", fonts_.icon, pill.x + fs * 1.1f, pill.cy(), palette_.accent);
+        text(id + ".more", more, pill.x + fs * 2.2f, pill.y + (h - fs) / 2, 0, fonts_.small, palette_.text);
+    }
+}
+
+}  // namespace ledsager::ui

@@ -1,0 +1,95 @@
+#include "platform/display.hpp"
+
+#include <SDL.h>
+#include <vector>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC
+#include <stb/stb_image_write.h>
+
+namespace ledsager::platform {
+
+std::unique_ptr<Display> Display::open_window(int width, int height, bool fullscreen, std::string& error) {
+    // Without this SDL loads Mesa (~95 MiB) even for a software renderer.
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        error = std::string("cannot start the display: ") + SDL_GetError();
+        return nullptr;
+    }
+    std::unique_ptr<Display> d(new Display());
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (fullscreen) {
+        SDL_Rect bounds{0, 0, width, height};
+        if (SDL_GetDisplayBounds(0, &bounds) == 0) {
+            width = bounds.w;
+            height = bounds.h;
+        }
+        flags |= SDL_WINDOW_BORDERLESS;
+    }
+    d->window_ = SDL_CreateWindow("Ledsager", fullscreen ? 0 : SDL_WINDOWPOS_CENTERED,
+                                  fullscreen ? 0 : SDL_WINDOWPOS_CENTERED, width, height, flags);
+    if (!d->window_) {
+        error = std::string("cannot open a window: ") + SDL_GetError();
+        return nullptr;
+    }
+    d->renderer_ = SDL_CreateRenderer(d->window_, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (!d->renderer_) d->renderer_ = SDL_CreateRenderer(d->window_, -1, SDL_RENDERER_SOFTWARE);
+    if (!d->renderer_) {
+        error = std::string("cannot create a renderer: ") + SDL_GetError();
+        return nullptr;
+    }
+    SDL_GetRendererOutputSize(d->renderer_, &d->width_, &d->height_);
+    float ddpi = 0;
+    if (SDL_GetDisplayDPI(0, &ddpi, nullptr, nullptr) == 0 && ddpi > 20) d->pixels_per_mm_ = ddpi / 25.4;
+    return d;
+}
+
+std::unique_ptr<Display> Display::open_offscreen(int width, int height, std::string& error) {
+    std::unique_ptr<Display> d(new Display());
+    d->surface_ = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ABGR8888);
+    if (!d->surface_) {
+        error = std::string("cannot create an offscreen surface: ") + SDL_GetError();
+        return nullptr;
+    }
+    d->renderer_ = SDL_CreateSoftwareRenderer(d->surface_);
+    if (!d->renderer_) {
+        error = std::string("cannot create a software renderer: ") + SDL_GetError();
+        return nullptr;
+    }
+    d->width_ = width;
+    d->height_ = height;
+    return d;
+}
+
+Display::~Display() {
+    if (renderer_) SDL_DestroyRenderer(renderer_);
+    if (window_) SDL_DestroyWindow(window_);
+    if (surface_) SDL_FreeSurface(surface_);
+}
+
+void Display::present() { SDL_RenderPresent(renderer_); }
+
+bool Display::save_png(const std::string& path, std::string& error) const {
+    std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 4);
+    if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) {
+        error = std::string("cannot read pixels: ") + SDL_GetError();
+        return false;
+    }
+    stbi_write_png_compression_level = 3;  // fast; files stay small for flat UI pictures
+    if (!stbi_write_png(path.c_str(), width_, height_, 4, pixels.data(), width_ * 4)) {
+        error = "cannot write " + path;
+        return false;
+    }
+    return true;
+}
+
+unsigned long long Display::pixel_hash() const {
+    std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 4);
+    if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) return 0;
+    unsigned long long h = 1469598103934665603ull;  // FNV-1a
+    for (unsigned char c : pixels) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+}  // namespace ledsager::platform
