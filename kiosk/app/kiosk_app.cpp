@@ -92,10 +92,20 @@ void KioskApp::push(const platform::InputEvent& event) { queue_.push_back(event)
 
 core::Millis KioskApp::next_wake(core::Millis now) const { return session_.next_deadline(now); }
 
+std::string KioskApp::signature(const core::Session& s, core::Millis now) {
+    const auto& d = s.data();
+    return ui::screen_key(s) + "|" + d.lang + "|" + std::to_string(d.text_scale) + (d.high_contrast ? "|hc" : "") +
+           (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "");
+}
+
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
     const core::Millis due = session_.next_deadline(now);
-    return due >= 0 && now >= due;
+    if (due < 0 || now < due - 1000) return false;
+    // A timer is due: draw only if what is on screen would change.
+    core::Session later = session_;
+    later.tick(now);
+    return signature(later, now) != drawn_signature_;
 }
 
 void KioskApp::frame(core::Millis now) {
@@ -108,7 +118,9 @@ void KioskApp::frame(core::Millis now) {
     ui::FrameInput in = ui::process_input(input_, events);
     // Taps aimed at the previous screen (a timer changed it meanwhile) must not act on this one.
     if (new_screen) in.activated.clear();
-    if (in.any) session_.activity(now);
+    // While "Are you still there?" shows, its buttons decide; any other tap or key continues.
+    const bool warning = session_.data().warning;
+    if (in.any && !warning) session_.activity(now);
 
     if (built_scale_ != session_.data().text_scale) {
         std::string error;
@@ -138,13 +150,17 @@ void KioskApp::frame(core::Millis now) {
     auto actions = std::move(ui.actions());
     if (in.help && session_.data().screen != core::Screen::Wiped) actions.push_back({core::ActionKind::OpenHelp});
     if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
+    if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
     for (const auto& a : actions) session_.apply(a, now);
 
     ImGui::Render();
-    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
-    SDL_RenderClear(renderer_);
-    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    if (rasterize_) {
+        SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+        SDL_RenderClear(renderer_);
+        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    }
 
+    drawn_signature_ = signature(session_, now);
     // Draw again after a change (the new screen) and while a finger is down (pressed look).
     if (!actions.empty() || !events.empty()) pending_frames_ = 2;
     else if (pending_frames_ > 0) --pending_frames_;

@@ -39,6 +39,8 @@ public:
     core::Millis next_wake(core::Millis now) const;
     // One frame: input, timers, drawing into the renderer (the caller presents it).
     void frame(core::Millis now);
+    // Tests that only read the element record can skip rasterising (draw lists are still built).
+    void set_rasterize(bool on) { rasterize_ = on; }
     // Asks for a redraw (window exposed, etc.).
     void invalidate() { pending_frames_ = std::max(pending_frames_, 1); }
 
@@ -46,6 +48,7 @@ public:
     const core::Session& session() const { return session_; }
     const core::ContentSet& content() const { return content_; }
     const core::KioskConfig& config() const { return config_; }
+    const core::Translator& translator() const { return translator_; }
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return font_rebuilds_; }
@@ -54,6 +57,8 @@ public:
 
 private:
     bool rebuild_fonts(std::string& error);
+    // What decides the picture, apart from input: a timer that changes it needs a frame.
+    static std::string signature(const core::Session& session, core::Millis now);
 
     core::KioskConfig config_;
     core::ContentSet content_;
@@ -71,6 +76,7 @@ private:
     int built_scale_ = 0;
     int font_rebuilds_ = 0;
     int pending_frames_ = 1;
+    bool rasterize_ = true;
     std::string drawn_signature_;
 };
 

@@ -110,6 +110,7 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
                 s.last_y = ev.y;
                 break;
             case InputEvent::Kind::PointerUp: {
+                in.released = true;
                 const Element* e = hit(els, ev.x, ev.y);
                 if (s.pointer_down && !s.dragging && e && e->id == s.pressed_id) in.activated.push_back(e->id);
                 s.pointer_down = false;
@@ -162,6 +163,7 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
                 break;
             }
             case InputEvent::Kind::KeyUp:
+                in.released = true;
                 // Actions happen on release (a held key never repeats an action).
                 if (ev.key == Key::Enter) {
                     auto items = focusables(els);
@@ -384,9 +386,13 @@ void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h,
 
 void Ui::begin_scroll(const std::string& id, Rect r) {
     scroll_id_ = id;
-    scroll_rect_ = r;
     float& off = state_.scroll[id];
     const float extent = state_.scroll_extent.count(id) ? state_.scroll_extent[id] : 0;
+    // When the content is taller than the area, a strip at the bottom is kept for the
+    // "More below" sign, so the sign never covers content.
+    scroll_strip_ = extent > r.h + 1;
+    if (scroll_strip_) r.h -= more_strip_height();
+    scroll_rect_ = r;
     off = std::clamp(off, 0.0f, std::max(0.0f, extent - r.h));
     draw_->PushClipRect({r.x - em(), r.y}, {r.right() + em(), r.bottom()}, true);
     Element e;
@@ -395,6 +401,8 @@ void Ui::begin_scroll(const std::string& id, Rect r) {
     e.rect = r;
     elements_.push_back(e);
 }
+
+float Ui::more_strip_height() const { return fonts_.small->FontSize * 1.7f + em() * 0.3f; }
 
 float Ui::scroll_offset() const {
     auto it = state_.scroll.find(scroll_id_);
@@ -409,6 +417,7 @@ void Ui::end_scroll(float content_height) {
     state_.scroll_extent[id] = content_height;
     const float off = state_.scroll[id];
     if (content_height <= r.h + 1) return;
+    const bool strip = scroll_strip_;
     // A visible scroll bar and "More below" so nobody misses content under the fold.
     const float track_x = r.right() + em() * 0.35f, bar_w = em() * 0.22f;
     draw_->AddRectFilled({track_x, r.y}, {track_x + bar_w, r.bottom()}, col(palette_.border), bar_w / 2);
@@ -419,7 +428,7 @@ void Ui::end_scroll(float content_height) {
         const std::string more = t("common.more_below");
         const float fs = fonts_.small->FontSize;
         const float w = text_width(more, fonts_.small) + fs * 3.2f, h = fs * 1.7f;
-        Rect pill{r.cx() - w / 2, r.bottom() - h - em() * 0.2f, w, h};
+        Rect pill{r.cx() - w / 2, strip ? r.bottom() + em() * 0.15f : r.bottom() - h, w, h};
         rect(pill, palette_.surface, h / 2, palette_.border, palette_.border_width);
         icon("chevron-down", fonts_.icon, pill.x + fs * 1.1f, pill.cy(), palette_.accent);
         text(id + ".more", more, pill.x + fs * 2.2f, pill.y + (h - fs) / 2, 0, fonts_.small, palette_.text);

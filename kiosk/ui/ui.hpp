@@ -19,6 +19,9 @@
 
 namespace ledsager::ui {
 
+// Marks an interface key chosen at run time, so the catalogue check finds it (gettext's N_).
+constexpr const char* N_(const char* key) { return key; }
+
 enum class Role { Text, Heading, Button, Tile, Progress, Image, ScrollArea, Dialog };
 const char* role_name(Role r);
 
@@ -81,6 +84,7 @@ struct FrameInput {
     bool back = false;                   // the Back key
     bool help = false;                   // the Help key
     bool any = false;                    // any input at all (keeps the session alive)
+    bool released = false;               // a finger lifted or a key released
 };
 
 // Applies queued events to `state` using last frame's elements.
@@ -133,6 +137,7 @@ public:
     // Vertical scrolling region (drag, wheel, keys). Content is drawn at y - offset().
     void begin_scroll(const std::string& id, Rect r);
     float scroll_offset() const;
+    float more_strip_height() const;
     void end_scroll(float content_height);
 
     static ImU32 col(Rgb c, float alpha = 1.0f);
@@ -153,6 +158,7 @@ private:
     std::vector<Element> elements_;
     std::string scroll_id_;
     Rect scroll_rect_;
+    bool scroll_strip_ = false;  // the area keeps a strip for "More below"
 };
 
 // Starts a frame: a new screen (another key) starts with focus and scrolling reset.

@@ -18,25 +18,34 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
         ui.act(core::ActionKind::Start);
     ui.elements().back().actionable = true;
 
-    float y = ui.height() * 0.16f;
-    const float circle = em * 6.4f;
-    ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.accent_soft), 64);
-    ui.icon("touch", ui.fonts().icon_huge, ui.width() / 2, y + circle / 2, p.accent);
-    y += circle + em * 1.2f;
-
     const std::string title = ui.t("attract.title");
+    const std::string sub = ui.t("attract.subtitle");
+    const float bh = l.button_h * 1.15f;
+    const float help_h = std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f);
+    // Centre the block in the space above the help button; leave the picture out when the
+    // text is so large that it would not fit.
+    float circle = em * 6.4f;
+    const float text_h = ui.text_height(title, wrap, ui.fonts().title) + em * 0.6f +
+                         ui.text_height(sub, wrap, ui.fonts().regular) + em * 1.6f + bh + em * 1.4f + em * 1.5f;
+    const float room = ui.height() - 2 * l.margin - help_h;
+    if (circle + em * 1.2f + text_h > room) circle = 0;
+    float y = l.margin + std::max(0.0f, (room - (circle ? circle + em * 1.2f : 0) - text_h) / 2);
+    if (circle > 0) {
+        ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.accent_soft), 64);
+        ui.icon("touch", ui.fonts().icon_huge, ui.width() / 2, y + circle / 2, p.accent);
+        y += circle + em * 1.2f;
+    }
     const float tw = std::min(wrap, ui.text_width(title, ui.fonts().title));
     y += ui.text("attract.title", title, (ui.width() - tw) / 2, y, wrap, ui.fonts().title, p.text, Role::Heading);
     y += em * 0.6f;
-    const std::string sub = ui.t("attract.subtitle");
     const float sw = std::min(wrap, ui.text_width(sub, ui.fonts().regular));
     y += ui.text("attract.subtitle", sub, (ui.width() - sw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
     y += em * 1.6f;
 
     const float bw = std::min(wrap, ui.button_width(touch, "touch", ui.fonts().bold, em * 1.5f));
-    if (ui.button("attract.start", touch, {(ui.width() - bw) / 2, y, bw, l.button_h * 1.15f}, ButtonStyle::Primary, "touch"))
+    if (ui.button("attract.start", touch, {(ui.width() - bw) / 2, y, bw, bh}, ButtonStyle::Primary, "touch"))
         ui.act(core::ActionKind::Start);
-    y += l.button_h * 1.15f + em * 1.4f;
+    y += bh + em * 1.4f;
 
     // The offered languages, each in its own words: a citizen sees at once that theirs is here.
     std::string langs;
@@ -49,8 +58,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     // A person is reachable from here too.
     const std::string help = ui.t("bar.help");
     const float hw = ui.button_width(help, "help", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
-    const float hh = std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f);
-    if (ui.button("bar.help", help, {ui.width() - l.margin - hw, ui.height() - l.margin - hh, hw, hh}, ButtonStyle::Help,
+    if (ui.button("bar.help", help, {ui.width() - l.margin - hw, ui.height() - l.margin - help_h, hw, help_h}, ButtonStyle::Help,
                   "help", ui.fonts().bar))
         ui.act(core::ActionKind::OpenHelp);
 }

@@ -30,8 +30,8 @@ void draw_end(Ui& ui, const ScreenContext& ctx) {
         y += ui.text("end.question", ui.t("end.question"), l.content.x, y, l.content.w, ui.fonts().bold, p.text, Role::Heading);
         y += em * 0.5f;
         float x = l.content.x;
-        for (const auto& [id, key, icon, value] : {std::tuple{"end.yes", "end.yes", "thumbs-up", 1},
-                                                  std::tuple{"end.no", "end.no", "thumbs-down", 0}}) {
+        for (const auto& [id, key, icon, value] : {std::tuple{"end.yes", N_("end.yes"), "thumbs-up", 1},
+                                                  std::tuple{"end.no", N_("end.no"), "thumbs-down", 0}}) {
             const std::string label = ui.t(key);
             const float w = std::max(em * 6, ui.button_width(label, icon, ui.fonts().bold, em));
             if (ui.button(id, label, {x, y, w, l.button_h}, ButtonStyle::Secondary, icon))

@@ -31,7 +31,7 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         const core::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
         if (text && !d.help.step_id.empty()) {
             const int n = static_cast<int>(d.history.size()) + 1;
-            context = ui.t(d.help.step_failed ? "help.context_failed" : "help.context_step",
+            context = ui.t(d.help.step_failed ? N_("help.context_failed") : N_("help.context_step"),
                            {{"guide", text->title}, {"n", std::to_string(n)}});
         } else if (text) {
             context = text->title;

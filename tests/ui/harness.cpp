@@ -1,0 +1,102 @@
+#include "harness.hpp"
+
+#include <algorithm>
+
+namespace ledsager::test {
+
+Harness::Harness(core::KioskConfig config, std::string guides_dir, int width, int height) {
+    core::Translator tr;
+    core::Diagnostics diags;
+    tr.load_dir(LEDSAGER_SOURCE_PO, diags);
+    REQUIRE(diags.items.empty());
+    auto content = core::load_content(guides_dir);
+    app_ = std::make_unique<app::KioskApp>(config, std::move(content), std::move(tr));
+    std::string error;
+    display_ = platform::Display::open_offscreen(width, height, error);
+    REQUIRE_MESSAGE(display_, error);
+    REQUIRE_MESSAGE(app_->attach(display_->renderer(), width, height, error), error);
+    frame();
+}
+
+void Harness::frame() {
+    now_ += 16;
+    app_->frame(now_);
+}
+
+void Harness::wait(core::Millis ms) {
+    // As the real frame loop does: sleep until the kiosk's next wake-up, draw only when needed.
+    const core::Millis end = now_ + ms;
+    while (now_ < end) {
+        const core::Millis wake = app_->next_wake(now_);
+        now_ = (wake > now_ && wake < end) ? wake : std::min(end, now_ + 250);
+        if (app_->needs_frame(now_)) app_->frame(now_);
+    }
+}
+
+const ui::Element* Harness::find(const std::string& id) const {
+    for (const auto& e : elements())
+        if (e.id == id) return &e;
+    return nullptr;
+}
+
+void Harness::tap_at(float x, float y) {
+    using K = platform::InputEvent::Kind;
+    app_->push({K::PointerDown, x, y});
+    frame();
+    app_->push({K::PointerUp, x, y});
+    frame();
+    frame();  // the new screen
+    frame();  // ... once its scrolling content has been measured
+}
+
+void Harness::tap(const std::string& id) {
+    const ui::Element* e = find(id);
+    // Scroll until it is in view, as a citizen would (wheel standing in for a drag).
+    for (int i = 0; e && !e->visible && i < 40; ++i) {
+        const ui::Element* area = find(e->scroll_area);
+        REQUIRE(area);
+        const float dir = e->rect.y > area->rect.y ? -1.0f : 1.0f;
+        app_->push({platform::InputEvent::Kind::Wheel, 0, dir});
+        frame();
+        e = find(id);
+    }
+    REQUIRE_MESSAGE(e, "not on screen: " << id << "\nscreen:\n" << screen_text());
+    REQUIRE_MESSAGE(e->actionable, id << " is not a button");
+    tap_at(e->rect.cx(), e->rect.cy());
+}
+
+void Harness::key(platform::Key k) {
+    using K = platform::InputEvent::Kind;
+    app_->push({K::KeyDown, 0, 0, k});
+    frame();
+    app_->push({K::KeyUp, 0, 0, k});
+    frame();
+    frame();
+    frame();
+}
+
+bool Harness::shows(const std::string& text) const {
+    for (const auto& e : elements())
+        if (e.visible && e.label.find(text) != std::string::npos) return true;
+    return false;
+}
+
+std::string Harness::screen_text() const {
+    std::string out;
+    for (const auto& e : elements())
+        if (e.visible && !e.label.empty()) out += "  [" + std::string(ui::role_name(e.role)) + " " + e.id + "] " + e.label + "\n";
+    return out;
+}
+
+std::string Harness::focused() const {
+    for (const auto& e : elements())
+        if (e.focused) return e.id;
+    return {};
+}
+
+bool Harness::save(const std::string& path) {
+    std::string error;
+    return display_->save_png(path, error);
+}
+
+}  // namespace ledsager::test

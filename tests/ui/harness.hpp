@@ -1,0 +1,51 @@
+// Drives the real kiosk (KioskApp: the same object the program runs) headless: an
+// offscreen software renderer, a fake clock, and input injected as taps and key presses,
+// frame by frame. Assertions read what is on screen: the element record of the last frame.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "app/kiosk_app.hpp"
+#include "platform/display.hpp"
+
+namespace ledsager::test {
+
+class Harness {
+public:
+    explicit Harness(core::KioskConfig config = {}, std::string guides_dir = LEDSAGER_SOURCE_ASSETS "/guides",
+                     int width = 1920, int height = 1080);
+
+    app::KioskApp& app() { return *app_; }
+    core::Session& session() { return app_->session(); }
+    const std::vector<ui::Element>& elements() const { return app_->elements(); }
+    core::Millis now() const { return now_; }
+
+    // One frame, 1/60 s later.
+    void frame();
+    // Lets `ms` pass, drawing a frame each second of it (timers fire at their time).
+    void wait(core::Millis ms);
+    // Taps the centre of the element with this id; scrolls it into view first. Fails the
+    // test when it is not on screen.
+    void tap(const std::string& id);
+    void tap_at(float x, float y);
+    void key(platform::Key k);
+    void set_rasterize(bool on) { app_->set_rasterize(on); }
+
+    const ui::Element* find(const std::string& id) const;
+    // True when visible text or a button on screen contains `text`.
+    bool shows(const std::string& text) const;
+    std::string screen_text() const;  // everything visible, one element a line (for messages)
+    std::string focused() const;
+    bool save(const std::string& path);
+    unsigned long long pixel_hash() const { return display_->pixel_hash(); }
+
+private:
+    std::unique_ptr<platform::Display> display_;
+    std::unique_ptr<app::KioskApp> app_;
+    core::Millis now_ = 10'000;
+};
+
+}  // namespace ledsager::test
