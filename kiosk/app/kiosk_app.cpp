@@ -83,6 +83,7 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error))
         return false;
     ImGui_ImplSDLRenderer_CreateFontsTexture();
+    ImGui::GetIO().Fonts->ClearTexData();  // the texture has the pixels now; keep no second copy
     built_scale_ = scale;
     ++font_rebuilds_;
     return true;
@@ -155,7 +156,8 @@ void KioskApp::frame(core::Millis now) {
 
     ImGui::Render();
     if (rasterize_) {
-        SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+        const ui::Rgb bg = palette.background;
+        SDL_SetRenderDrawColor(renderer_, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF, 255);
         SDL_RenderClear(renderer_);
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     }

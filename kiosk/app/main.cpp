@@ -147,11 +147,14 @@ int main(int argc, char** argv) {
     }
 
     std::string error;
+    const core::Millis t_display = now_ms(start);
     auto display = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, error);
+    const core::Millis t_fonts = now_ms(start);
     if (!display || !app.attach(display->renderer(), display->width(), display->height(), error)) {
         std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
         return 1;
     }
+    const core::Millis t_attached = now_ms(start);
     SDL_ShowCursor(win_w ? SDL_ENABLE : SDL_DISABLE);
     const float pixel_scale = [&] {
         int ww = 0, wh = 0;
@@ -190,7 +193,9 @@ int main(int argc, char** argv) {
             display->present();
             if (first) {
                 first = false;
-                std::fprintf(stderr, "ledsager-kiosk: first frame drawn after %lld ms\n", static_cast<long long>(now_ms(start)));
+                std::fprintf(stderr, "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts %lld ms)\n",
+                             static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
+                             static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
             }
         }
     }

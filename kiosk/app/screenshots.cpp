@@ -64,7 +64,9 @@ int render_screenshots(KioskApp& app, const platform::Display& display, const Sc
                     s.set_high_contrast(hc);
                     if (shot.warning) s.set_warning(true, now - 7000);
                     // Two frames: the second knows how tall scrolling content is.
+                    app.set_rasterize(false);
                     app.frame(now);
+                    app.set_rasterize(true);
                     app.frame(now);
                     const std::string file = shot.name + "__" + lang + "__" + std::to_string(scale) + "__" +
                                              (hc ? "contrast" : "default") + ".png";

@@ -26,7 +26,8 @@ std::string screen_key(const core::Session& s) {
 
 void draw_screen(Ui& ui, const ScreenContext& ctx) {
     const auto& d = ctx.session.data();
-    ui.rect({0, 0, ui.width(), ui.height()}, ui.palette().background, 0);
+    // The background is the renderer's clear colour (a full-screen fill costs a frame's
+    // worth of time in the software renderer).
     for (const auto& def : kScreens) {
         if (def.screen != d.screen) continue;
         def.draw(ui, ctx);

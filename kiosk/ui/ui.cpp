@@ -300,7 +300,8 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
         bw = std::max(bw, em() * 0.12f);
     }
     const float rounding = std::min(r.h / 2, em() * 1.4f);
-    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill), rounding);
+    // Quiet buttons have no surface of their own (the attract screen is one big button).
+    if (style != ButtonStyle::Quiet) draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill), rounding);
     if (pressed) draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(0x000000, 0.12f), rounding);
     if (bw > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, bw);
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Ledsager developer entry point. On a fresh Debian 12 machine, as root:
+#   deploy/dev.sh run    install what is needed, build, start the kiosk on the demo content
+#   deploy/dev.sh test   install what is needed, build, run every test (what CI runs)
+# Also: deploy/dev.sh setup | build. Safe to run again: each step skips what is done.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+build_dir="${LEDSAGER_BUILD_DIR:-build}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+# Debian packages the project builds, tests and runs with (nothing is downloaded at build time).
+packages=(
+  build-essential cmake pkg-config gettext
+  libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
+  fonts-noto-core fonts-font-awesome
+  xvfb xauth xdotool procps
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+setup() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # libimgui.a lacks the SDL_Renderer backend; Debian ships its source under /usr/share/doc,
+  # which slim images strip. Then take it from the package itself into the build folder.
+  backends=/usr/share/doc/libimgui-dev/examples/backends
+  if [ ! -f "$backends/imgui_impl_sdlrenderer.cpp" ]; then
+    local dir="$here/$build_dir/.imgui-backends"
+    if [ ! -f "$dir/imgui_impl_sdlrenderer.cpp" ]; then
+      echo "==> /usr/share/doc was stripped: unpacking imgui_impl_sdlrenderer.cpp from libimgui-dev"
+      local tmp; tmp="$(mktemp -d)"
+      (cd "$tmp" && apt-get download libimgui-dev >/dev/null && dpkg-deb -x libimgui-dev_*.deb x)
+      mkdir -p "$dir"
+      cp "$tmp"/x/usr/share/doc/libimgui-dev/examples/backends/imgui_impl_sdlrenderer.cpp "$dir/"
+      rm -rf "$tmp"
+    fi
+    backends="$dir"
+  fi
+}
+
+build() {
+  echo "==> building in $build_dir"
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" \
+        -DLEDSAGER_IMGUI_BACKENDS="$backends" >/dev/null
+  cmake --build "$build_dir" -j"$jobs"
+}
+
+run_tests() {
+  echo "==> tests"
+  ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"
+  # The core's unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+  echo "==> unit tests under address/undefined sanitizers"
+  cmake -S . -B "$build_dir-sanitize" -DCMAKE_BUILD_TYPE=Debug -DLEDSAGER_SANITIZE=ON -DLEDSAGER_CORE_ONLY=ON \
+        -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" >/dev/null
+  cmake --build "$build_dir-sanitize" -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$build_dir-sanitize" --output-on-failure -j"$jobs"
+}
+
+run_kiosk() {
+  local kiosk="$build_dir/kiosk/app/ledsager-kiosk"
+  echo "==> demo content: $here/assets/guides"
+  "$kiosk" --check-content assets/guides >/dev/null
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "==> starting the kiosk in a window (1600x900); stop it with Ctrl+C"
+    exec "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config config/kiosk.toml
+  fi
+  echo "==> no display here: the kiosk runs on a virtual display (Xvfb). Screenshots of every"
+  echo "    screen are written to out/screenshots first, so you can look at them. Ctrl+C stops it."
+  "$kiosk" --config config/kiosk.toml --screenshots out/screenshots --lang da,en
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config config/kiosk.toml
+}
+
+cmd="${1:-}"
+case "$cmd" in
+  setup) setup ;;
+  build) setup; build ;;
+  test) setup; build; run_tests ;;
+  run) setup; build; run_kiosk ;;
+  *) echo "usage: deploy/dev.sh run|test|setup|build" >&2; exit 2 ;;
+esac

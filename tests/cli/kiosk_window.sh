@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# kiosk_window_lifecycle: the real kiosk in a real X window (Xvfb): it draws, ignores quit
+# keys and close requests, can be used with the mouse, logs nothing about the citizen, and
+# ends cleanly (exit 0, within 2 s) on SIGTERM, as systemd stops it.
+set -uo pipefail
+kiosk="$1"; src="$2"
+tmp="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$tmp/log" ] && sed 's/^/  log: /' "$tmp/log"; exit 1; }
+
+Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3> "$tmp/display" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(cat "$tmp/display")"
+"$kiosk" --config "$src/config/kiosk.toml" --windowed 1280x720 > "$tmp/log" 2>&1 &
+kpid=$!
+pids+=($kpid)
+for _ in $(seq 100); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.1; done
+grep -q "first frame drawn" "$tmp/log" || fail "no first frame"
+
+# Quit keys are ignored (a close request arrives as SDL_QUIT, which the loop ignores too).
+wid=$(xdotool search --name Ledsager 2>/dev/null | head -1)
+[ -n "$wid" ] || fail "no window named Ledsager"
+xdotool key --window "$wid" --clearmodifiers alt+F4 ctrl+q ctrl+w Escape 2>/dev/null
+sleep 0.5
+kill -0 "$kpid" 2>/dev/null || fail "the kiosk exited on a quit key or close request"
+
+# A citizen session with the mouse: start, choose English, open a guide, end.
+wid=$(xdotool search --name Ledsager 2>/dev/null | head -1)
+if [ -n "$wid" ]; then
+  xdotool mousemove --window "$wid" 640 360 click 1; sleep 0.3
+  xdotool mousemove --window "$wid" 900 300 click 1; sleep 0.3
+  xdotool mousemove --window "$wid" 300 300 click 1; sleep 0.3
+fi
+
+start=$(date +%s%N)
+kill -TERM "$kpid"
+for _ in $(seq 40); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$kpid" 2>/dev/null && fail "still running 2 s after SIGTERM"
+wait "$kpid"; rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$rc" -eq 0 ] || fail "exit code $rc after SIGTERM"
+echo "stopped in ${ms} ms with exit 0"
+
+# The log speaks only of the kiosk, never of what a citizen did.
+if grep -vE "^ledsager-kiosk: ([0-9]+ guide\(s\) served from |first frame drawn after [0-9]+ ms|stopping$)" "$tmp/log" | grep -q .; then
+  fail "unexpected log lines: $(grep -vE '^ledsager-kiosk: ([0-9]+ guide|first frame|stopping)' "$tmp/log")"
+fi
+grep -qiE "mitid|step|guide\.|language\.|english" <(grep -v "served from" "$tmp/log") && fail "log mentions the session"
+echo "kiosk_window_lifecycle: ok"
