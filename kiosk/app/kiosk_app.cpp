@@ -149,7 +149,7 @@ void KioskApp::frame(core::Millis now) {
     ui::finish_frame(input_, ui.elements());
 
     auto actions = std::move(ui.actions());
-    if (in.help && session_.data().screen != core::Screen::Wiped) actions.push_back({core::ActionKind::OpenHelp});
+    if (in.help) actions.push_back({core::ActionKind::OpenHelp});
     if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
     if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
     for (const auto& a : actions) session_.apply(a, now);

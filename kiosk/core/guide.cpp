@@ -42,20 +42,21 @@ std::vector<std::string> Guide::successors(const Step& step) {
     return out;
 }
 
-int Guide::main_path_length() const {
-    if (steps.empty()) return 0;
+int Guide::main_path_length() const { return steps.empty() ? 0 : main_path_from(steps.front().id); }
+
+int Guide::main_path_from(const std::string& step_id) const {
     std::set<std::string> seen;
-    const Step* s = &steps.front();
+    const Step* s = find_step(step_id);
     int n = 0;
     while (s && seen.insert(s->id).second) {
         ++n;
-        std::string next = s->kind == StepKind::Question
-                               ? (s->choices.empty() ? std::string() : s->choices.front().next)
-                               : s->next;
-        if (next == kEndStep) break;
+        const std::string next = s->kind == StepKind::Question
+                                     ? (s->choices.empty() ? std::string() : s->choices.front().next)
+                                     : s->next;
+        if (next == kEndStep) return n;
         s = find_step(next);
     }
-    return n;
+    return steps_to_end(step_id);
 }
 
 int Guide::steps_to_end(const std::string& step_id) const {

@@ -76,6 +76,9 @@ struct Guide {
                               std::string* used_lang = nullptr) const;
     // Number of steps on the main path (following Next/Yes/first answer) from the start.
     int main_path_length() const;
+    // Steps from `step_id` (counting it) to the end along the main path (Next, Yes, the
+    // first answer); the fewest steps when the main path loops. -1 when there is no way.
+    int main_path_from(const std::string& step_id) const;
     // Fewest steps from `step_id` (counting it) to the end; -1 when the end cannot be
     // reached. "Step N of M" uses steps already taken + this.
     int steps_to_end(const std::string& step_id) const;

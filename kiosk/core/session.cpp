@@ -149,7 +149,8 @@ void Session::apply(const Action& a, Millis now) {
             wipe(now, false);
             return;
         case ActionKind::OpenHelp:
-            if (d.screen == Screen::Help || d.screen == Screen::Wiped) return;
+            if (d.screen == Screen::Help) return;
+            if (d.screen == Screen::Wiped) d.screen = Screen::Attract;  // a new visitor asking at once
             d.help = {d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
                       d.screen == Screen::Step ? d.step_id : "", false};
             if (d.screen == Screen::Attract) counts_.sessions++;
@@ -224,7 +225,7 @@ std::pair<int, int> Session::progress() const {
     const Guide* g = guide();
     if (!g) return {0, 0};
     const int n = static_cast<int>(data_.history.size()) + 1;
-    const int to_end = g->steps_to_end(data_.step_id);
+    const int to_end = g->main_path_from(data_.step_id);
     return {n, n - 1 + std::max(1, to_end)};
 }
 

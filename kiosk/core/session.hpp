@@ -113,7 +113,8 @@ public:
     // When tick() next has something to do (ms), or -1 when nothing is pending. The frame
     // loop sleeps until then.
     Millis next_deadline(Millis now) const;
-    // "Step N of M": N = steps taken + 1, M = N - 1 + fewest steps to the end from here.
+    // "Step N of M": N = steps taken + 1, M = N - 1 + the steps left on the main path
+    // from here (so M can change when the citizen takes a branch).
     std::pair<int, int> progress() const;
 
     // For rendering every screen (screenshots): put the session on a screen directly.

@@ -311,12 +311,15 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
     const float content_w = icon_w + ts.x;
     float x = r.x + (r.w - content_w) / 2;
     const float y = r.y + (r.h - ts.y) / 2;
-    if (!icon_name.empty()) {
-        ImFont* ifont = font == fonts_.bar ? fonts_.icon_bar : fonts_.icon;
+    // A forward arrow follows the words ("Next ›"); every other icon leads them.
+    const bool trailing = icon_name == "chevron-right" || icon_name == "forward";
+    ImFont* ifont = font == fonts_.bar ? fonts_.icon_bar : fonts_.icon;
+    if (!icon_name.empty() && !trailing) {
         icon(icon_name, ifont, x + font->FontSize * 0.5f, r.cy(), ink);
         x += icon_w;
     }
     draw_->AddText(font, font->FontSize, {std::round(x), std::round(y)}, col(ink), label.c_str(), nullptr, wrap);
+    if (!icon_name.empty() && trailing) icon(icon_name, ifont, x + ts.x + font->FontSize * 0.85f, r.cy(), ink);
     if (state_.keyboard_mode && state_.focus_id == id) focus_ring(r, rounding);
 
     Element e;

@@ -4,10 +4,10 @@
 
 namespace ledsager::test {
 
-Harness::Harness(core::KioskConfig config, std::string guides_dir, int width, int height) {
+Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string po_dir, int width, int height) {
     core::Translator tr;
     core::Diagnostics diags;
-    tr.load_dir(LEDSAGER_SOURCE_PO, diags);
+    tr.load_dir(po_dir, diags);
     REQUIRE(diags.items.empty());
     auto content = core::load_content(guides_dir);
     app_ = std::make_unique<app::KioskApp>(config, std::move(content), std::move(tr));

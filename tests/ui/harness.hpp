@@ -16,7 +16,7 @@ namespace ledsager::test {
 class Harness {
 public:
     explicit Harness(core::KioskConfig config = {}, std::string guides_dir = LEDSAGER_SOURCE_ASSETS "/guides",
-                     int width = 1920, int height = 1080);
+                     std::string po_dir = LEDSAGER_SOURCE_PO, int width = 1920, int height = 1080);
 
     app::KioskApp& app() { return *app_; }
     core::Session& session() { return app_->session(); }

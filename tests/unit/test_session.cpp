@@ -38,6 +38,7 @@ TEST_CASE_FIXTURE(Fixture, "attract -> language -> catalogue -> needs -> steps -
     REQUIRE(v.step);
     CHECK(v.text->title == "Do you have the MitID app?");
     CHECK(v.number == 1);
+    CHECK(v.total == 6);  // the main path: the first answer, then Yes to each check
     act(ActionKind::Choose, "app");
     CHECK(session.data().step_id == "choose-mitid");
     CHECK(step_view(session).number == 2);

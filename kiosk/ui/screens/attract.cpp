@@ -21,7 +21,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     const std::string title = ui.t("attract.title");
     const std::string sub = ui.t("attract.subtitle");
     const float bh = l.button_h * 1.15f;
-    const float help_h = std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f);
+    const float help_h = help_button_height(ui);
     // Centre the block in the space above the help button; leave the picture out when the
     // text is so large that it would not fit.
     float circle = em * 6.4f;
@@ -55,12 +55,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     const float lw = std::min(wrap, ui.text_width(langs, ui.fonts().regular));
     ui.text("attract.languages", langs, (ui.width() - lw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
 
-    // A person is reachable from here too.
-    const std::string help = ui.t("bar.help");
-    const float hw = ui.button_width(help, "help", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
-    if (ui.button("bar.help", help, {ui.width() - l.margin - hw, ui.height() - l.margin - help_h, hw, help_h}, ButtonStyle::Help,
-                  "help", ui.fonts().bar))
-        ui.act(core::ActionKind::OpenHelp);
+    help_button(ui, l);  // a person is reachable from here too
 }
 
 }  // namespace ledsager::ui

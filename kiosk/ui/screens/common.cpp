@@ -78,6 +78,17 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     }
 }
 
+float help_button_height(const Ui& ui) { return std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f); }
+
+void help_button(Ui& ui, const Layout& l) {
+    const std::string help = ui.t("bar.help");
+    const float w = ui.button_width(help, "help", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
+    const float h = help_button_height(ui);
+    if (ui.button("bar.help", help, {ui.width() - l.margin - w, ui.height() - l.margin - h, w, h}, ButtonStyle::Help, "help",
+                  ui.fonts().bar))
+        ui.act(core::ActionKind::OpenHelp);
+}
+
 float action_row(Ui& ui, const Layout& l, const std::vector<RowButton>& left, const std::vector<RowButton>& right) {
     const float y = l.content.bottom() - l.button_h;
     const float pad = ui.em() * 1.0f;

@@ -31,6 +31,10 @@ struct RowButton {
     std::string arg{};
     int value = 0;
 };
+// The red "Get help from a person" in the bottom-right corner, for screens without the bar.
+void help_button(Ui& ui, const Layout& l);
+float help_button_height(const Ui& ui);
+
 float action_row(Ui& ui, const Layout& l, const std::vector<RowButton>& left, const std::vector<RowButton>& right);
 
 void draw_attract(Ui& ui, const ScreenContext& ctx);
