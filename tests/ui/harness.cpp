@@ -1,8 +1,15 @@
 #include "harness.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 namespace ledsager::test {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string po_dir, int width, int height) {
     core::Translator tr;

@@ -13,6 +13,9 @@
 
 namespace ledsager::test {
 
+// The whole of a text file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 class Harness {
 public:
     explicit Harness(core::KioskConfig config = {}, std::string guides_dir = LEDSAGER_SOURCE_ASSETS "/guides",

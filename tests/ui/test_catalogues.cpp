@@ -15,12 +15,6 @@ namespace fs = std::filesystem;
 using namespace ledsager::core;
 
 namespace {
-std::string read(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::set<std::string> keys_used_by_code() {
     std::set<std::string> keys;
@@ -28,7 +22,7 @@ std::set<std::string> keys_used_by_code() {
     const std::regex call(R"(\b(?:t|N_)\(\s*"([a-z_]+\.[a-z_.]+)\")");
     for (const auto& entry : fs::recursive_directory_iterator(LEDSAGER_SOURCE_DIR "/kiosk")) {
         if (entry.path().extension() != ".cpp") continue;
-        const std::string text = read(entry.path());
+        const std::string text = ledsager::test::read_file(entry.path().string());
         for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) keys.insert((*it)[1]);
     }
     for (const auto& c : kCategories) keys.insert("category." + std::string(c.id));
@@ -44,7 +38,7 @@ TEST_CASE("code and catalogues agree; nothing fuzzy; msgfmt accepts them") {
         if (entry.path().extension() != ".po") continue;
         const std::string lang = entry.path().stem().string();
         Diagnostics d;
-        const auto entries = parse_po(read(entry.path()), entry.path().string(), d);
+        const auto entries = parse_po(ledsager::test::read_file(entry.path().string()), entry.path().string(), d);
         CHECK(d.items.empty());
         for (const auto& e : entries) {
             CHECK_MESSAGE(!e.fuzzy, entry.path().string() << ":" << e.line << ": fuzzy entry '" << e.msgid << "' must not ship");

@@ -18,8 +18,7 @@ TEST_CASE("a partly translated language: interface falls back per string, guides
     std::ofstream(po / "pl.po") << "msgid \"catalogue.heading\"\nmsgstr \"W czym potrzebujesz pomocy?\"\n\n"
                                    "msgid \"step.next\"\nmsgstr \"Dalej\"\n";
     {
-        std::ifstream in(po / "en.po");
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string text = test::read_file((po / "en.po").string());
         const auto at = text.find("msgid \"bar.end\"");
         REQUIRE(at != std::string::npos);
         text.erase(at, text.find("\n\n", at) - at);
