@@ -14,8 +14,9 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 packages=(
   build-essential cmake pkg-config gettext
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
+  libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev
   fonts-noto-core fonts-font-awesome
-  xvfb xauth xdotool procps
+  xvfb xauth xdotool procps curl
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -67,17 +68,25 @@ run_tests() {
 }
 
 run_kiosk() {
-  local kiosk="$build_dir/kiosk/app/ledsager-kiosk"
+  local kiosk="$build_dir/kiosk/app/ledsager-kiosk" hub="$build_dir/hub/ledsager-hub"
   echo "==> demo content: $here/assets/guides"
   "$kiosk" --check-content assets/guides >/dev/null
+  # The hub, with a demo site, kiosk token and staff login (printed by the hub itself).
+  mkdir -p out
+  "$hub" --data out/hub-data --listen "${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}" --demo &
+  local hub_pid=$!
+  trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null' EXIT
+  sleep 0.5
+  echo "==> hub: http://${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}/healthz  (API: hub/openapi.yaml)"
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    echo "==> starting the kiosk in a window (1600x900); stop it with Ctrl+C"
-    exec "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config config/kiosk.toml
+    echo "==> starting the kiosk in a window (${LEDSAGER_WINDOW:-1600x900}); stop both with Ctrl+C"
+    "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config config/kiosk.toml
+  else
+    echo "==> no display here: the kiosk runs on a virtual display (Xvfb). Screenshots of every"
+    echo "    screen are written to out/screenshots first, so you can look at them. Ctrl+C stops it."
+    "$kiosk" --config config/kiosk.toml --screenshots out/screenshots --lang da,en
+    xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config config/kiosk.toml
   fi
-  echo "==> no display here: the kiosk runs on a virtual display (Xvfb). Screenshots of every"
-  echo "    screen are written to out/screenshots first, so you can look at them. Ctrl+C stops it."
-  "$kiosk" --config config/kiosk.toml --screenshots out/screenshots --lang da,en
-  exec xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config config/kiosk.toml
 }
 
 cmd="${1:-}"

@@ -1,0 +1,61 @@
+#include "hub/auth.hpp"
+
+#include <sodium.h>
+
+namespace ledsager::hub {
+
+bool init_crypto() { return sodium_init() >= 0; }
+
+std::string hash_password(const std::string& password) {
+    char out[crypto_pwhash_STRBYTES];
+    // Interactive limits: ~0.1 s and 64 MiB on a small server; fine for a staff login.
+    if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return {};
+    return out;
+}
+
+bool verify_password(const std::string& hash, const std::string& password) {
+    return !hash.empty() && crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string hash_token(const std::string& token) {
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+    char hex[sizeof h * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return hex;
+}
+
+std::string random_token(size_t bytes) {
+    std::string raw(bytes, '\0');
+    randombytes_buf(raw.data(), raw.size());
+    std::string hex(bytes * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+    hex.pop_back();
+    return hex;
+}
+
+bool equal_constant_time(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool LoginLimiter::allowed(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto& q = failures_[key];
+    const auto now = std::chrono::steady_clock::now();
+    while (!q.empty() && now - q.front() > window_) q.pop_front();
+    return static_cast<int>(q.size()) < max_;
+}
+
+void LoginLimiter::failed(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    failures_[key].push_back(std::chrono::steady_clock::now());
+}
+
+void LoginLimiter::succeeded(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    failures_.erase(key);
+}
+
+}  // namespace ledsager::hub

@@ -1,0 +1,152 @@
+// ledsager-hub: where kiosks, front-desk staff and caseworkers meet. See --help.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "hub/auth.hpp"
+#include "hub/server.hpp"
+
+using namespace ledsager::hub;
+
+namespace {
+Hub* g_hub = nullptr;  // for the signal handler only
+extern "C" void on_signal(int) {
+    if (g_hub) g_hub->stop();
+}
+
+bool parse_listen(const std::string& s, std::string& host, int& port) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = s.substr(0, colon);
+    try {
+        port = std::stoi(s.substr(colon + 1));
+    } catch (...) {
+        return false;
+    }
+    return !host.empty() && port >= 0 && port < 65536;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"Ledsager hub: help requests from kiosks to staff"};
+    std::string data = "hub-data", listen = "127.0.0.1:8080", cert, key;
+    int retention = 30;
+    bool demo = false;
+    cli.add_option("--data", data, "Folder for the database (created if missing)");
+    cli.add_option("--listen", listen, "Address and port, e.g. 127.0.0.1:8080");
+    cli.add_option("--tls-cert", cert, "PEM certificate: serve HTTPS");
+    cli.add_option("--tls-key", key, "PEM private key for --tls-cert");
+    cli.add_option("--retention-days", retention, "Days a closed help request is kept (anonymous counts stay)")->check(CLI::Range(1, 3650));
+    cli.add_flag("--demo", demo, "Create a demo site, kiosk and staff login if the database is empty, and print them");
+
+    auto* site_cmd = cli.add_subcommand("site", "Manage sites");
+    auto* site_add = site_cmd->add_subcommand("add", "Add a site");
+    std::string slug, name, fallback;
+    site_add->add_option("--slug", slug, "Short id, e.g. hovedbiblioteket")->required();
+    site_add->add_option("--name", name, "Name shown to staff")->required();
+    site_add->add_option("--fallback", fallback, "Where citizens find a person when the hub cannot be reached");
+
+    auto* kiosk_cmd = cli.add_subcommand("kiosk", "Manage kiosks");
+    auto* kiosk_add = kiosk_cmd->add_subcommand("add", "Add a kiosk; prints its token once");
+    std::string kiosk_site, kiosk_name, kiosk_place;
+    kiosk_add->add_option("--site", kiosk_site, "Site slug")->required();
+    kiosk_add->add_option("--name", kiosk_name, "Device name")->required();
+    kiosk_add->add_option("--place", kiosk_place, "Where it stands, shown to staff (e.g. 'By the entrance')")->required();
+
+    auto* user_cmd = cli.add_subcommand("user", "Manage staff accounts");
+    auto* user_add = user_cmd->add_subcommand("add", "Add an account; the password is read from standard input");
+    std::string username, display, role, languages;
+    std::vector<std::string> user_sites;
+    user_add->add_option("--username", username)->required();
+    user_add->add_option("--name", display, "Full name; the first name is shown to citizens")->required();
+    user_add->add_option("--role", role)->required()->check(CLI::IsMember({"staff", "caseworker", "it_admin", "manager"}));
+    user_add->add_option("--site", user_sites, "Site slug (repeat for several)")->required();
+    user_add->add_option("--languages", languages, "Languages spoken, e.g. da,en,ar");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e) == 0 ? 0 : 2;
+    }
+    if (!init_crypto()) {
+        std::fprintf(stderr, "ledsager-hub: libsodium cannot start\n");
+        return 1;
+    }
+    HubOptions options;
+    options.data_dir = data;
+    options.retention_days = retention;
+    options.tls_cert = cert;
+    options.tls_key = key;
+    if (!parse_listen(listen, options.host, options.port)) {
+        std::fprintf(stderr, "ledsager-hub: --listen: expected HOST:PORT, e.g. 127.0.0.1:8080 (got '%s')\n", listen.c_str());
+        return 2;
+    }
+    if (cert.empty() != key.empty()) {
+        std::fprintf(stderr, "ledsager-hub: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+
+    try {
+        if (*site_add || *kiosk_add || *user_add) {
+            Store store(data);
+            if (*site_add) {
+                store.add_site(slug, name, fallback);
+                std::printf("site %s added\n", slug.c_str());
+            } else if (*kiosk_add) {
+                auto s = store.site_by_slug(kiosk_site);
+                if (!s) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", kiosk_site.c_str()), 2;
+                const std::string token = random_token();
+                store.add_kiosk(s->id, kiosk_name, kiosk_place, hash_token(token));
+                std::printf("kiosk %s added at %s; its token (shown once): %s\n", kiosk_name.c_str(), kiosk_site.c_str(), token.c_str());
+            } else {
+                User u;
+                u.username = username;
+                u.display_name = display;
+                u.role = role;
+                u.languages = languages;
+                for (const auto& slug_name : user_sites) {
+                    auto s = store.site_by_slug(slug_name);
+                    if (!s) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", slug_name.c_str()), 2;
+                    u.sites.push_back(s->id);
+                }
+                std::string password;
+                std::getline(std::cin, password);
+                if (password.size() < 10) return std::fprintf(stderr, "ledsager-hub: the password must have at least 10 characters\n"), 2;
+                u.password_hash = hash_password(password);
+                store.add_user(u);
+                std::printf("user %s added\n", username.c_str());
+            }
+            return 0;
+        }
+
+        Hub hub(options);
+        if (demo && hub.store().sites().empty()) {
+            const auto site = hub.store().add_site("demo", "Demo Library", "Go to the front desk by the entrance.");
+            hub.store().add_kiosk(site, "kiosk-1", "By the entrance", hash_token("demo-kiosk-token"));
+            User u{0, "demo", "Mette Jensen", "staff", hash_password("demo-password"), "da,en", {site}};
+            hub.store().add_user(u);
+        }
+        std::string error;
+        const int port = hub.bind(error);
+        if (port < 0) {
+            std::fprintf(stderr, "ledsager-hub: %s\n", error.c_str());
+            return 1;
+        }
+        g_hub = &hub;
+        std::signal(SIGTERM, on_signal);
+        std::signal(SIGINT, on_signal);
+        std::fprintf(stderr, "ledsager-hub: listening on %s://%s:%d (data in %s)\n", cert.empty() ? "http" : "https",
+                     options.host.c_str(), port, data.c_str());
+        if (demo)
+            std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password\n");
+        hub.run();
+        g_hub = nullptr;
+        std::fprintf(stderr, "ledsager-hub: stopped\n");
+        return 0;
+    } catch (const StoreError& e) {
+        std::fprintf(stderr, "ledsager-hub: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,493 @@
+#include "hub/server.hpp"
+
+#include <httplib.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace ledsager::hub {
+
+using json = nlohmann::json;
+
+namespace {
+
+Seconds now_s() { return static_cast<Seconds>(std::time(nullptr)); }
+
+void send_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message, const std::string& field = {}) {
+    json body{{"error", message}};
+    if (!field.empty()) body["field"] = field;
+    send_json(res, status, body);
+}
+
+// A field of a request body: its JSON type and limits.
+struct Field {
+    enum Type { String, Integer, StringList };
+    Field(const char* n, Type t, bool req, size_t m = 64, std::vector<std::string> allowed = {})
+        : name(n), type(t), required(req), max(m), one_of(std::move(allowed)) {}
+    const char* name;
+    Type type;
+    bool required;
+    size_t max;                       // characters, or list items
+    std::vector<std::string> one_of;  // allowed values (strings and list items)
+};
+
+// Parses and validates `body` against `fields`; on failure answers 400 naming the field.
+bool parse_body(const httplib::Request& req, httplib::Response& res, const std::vector<Field>& fields, json& out) {
+    try {
+        out = json::parse(req.body);
+    } catch (const json::parse_error& e) {
+        send_error(res, 400, std::string("malformed JSON: ") + e.what());
+        return false;
+    }
+    if (!out.is_object()) {
+        send_error(res, 400, "the body must be a JSON object");
+        return false;
+    }
+    for (const auto& [key, value] : out.items()) {
+        if (std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; })) {
+            send_error(res, 400, "unknown field", key);
+            return false;
+        }
+    }
+    for (const auto& f : fields) {
+        if (!out.contains(f.name)) {
+            if (f.required) {
+                send_error(res, 400, "missing field", f.name);
+                return false;
+            }
+            continue;
+        }
+        const json& v = out[f.name];
+        auto allowed = [&](const std::string& s) {
+            return f.one_of.empty() || std::find(f.one_of.begin(), f.one_of.end(), s) != f.one_of.end();
+        };
+        auto list_allowed = [&] {
+            std::string all;
+            for (const auto& o : f.one_of) all += (all.empty() ? "" : ", ") + o;
+            return all;
+        };
+        switch (f.type) {
+            case Field::String:
+                if (!v.is_string()) return send_error(res, 400, "must be a string", f.name), false;
+                if (v.get<std::string>().size() > f.max)
+                    return send_error(res, 400, "longer than " + std::to_string(f.max) + " characters", f.name), false;
+                if (!allowed(v.get<std::string>())) return send_error(res, 400, "must be one of: " + list_allowed(), f.name), false;
+                break;
+            case Field::Integer:
+                if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 1000)
+                    return send_error(res, 400, "must be a whole number from 0 to 1000", f.name), false;
+                break;
+            case Field::StringList:
+                if (!v.is_array() || v.size() > f.max)
+                    return send_error(res, 400, "must be a list of at most " + std::to_string(f.max) + " strings", f.name), false;
+                for (const auto& item : v)
+                    if (!item.is_string() || !allowed(item.get<std::string>()))
+                        return send_error(res, 400, "items must be one of: " + list_allowed(), f.name), false;
+                break;
+        }
+    }
+    return true;
+}
+
+std::string cookie(const httplib::Request& req, const std::string& name) {
+    const std::string header = req.get_header_value("Cookie");
+    std::istringstream in(header);
+    std::string part;
+    while (std::getline(in, part, ';')) {
+        const auto start = part.find_first_not_of(' ');
+        if (start == std::string::npos) continue;
+        part = part.substr(start);
+        if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    }
+    return {};
+}
+
+std::string first_name(const std::string& display_name) { return display_name.substr(0, display_name.find(' ')); }
+
+const std::vector<std::string> kNeeds{"read_aloud", "interpreter", "large_text", "wheelchair", "hearing", "sign_language"};
+const std::vector<std::string> kOutcomes{"solved", "appointment", "referred", "left"};
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+json needs_json(const std::string& csv) {
+    json out = json::array();
+    std::istringstream in(csv);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+}  // namespace
+
+void Notifier::changed(std::int64_t site_id) {
+    {
+        std::lock_guard lock(mutex_);
+        ++versions_[site_id];
+    }
+    cv_.notify_all();
+}
+
+std::uint64_t Notifier::version(std::int64_t site_id) {
+    std::lock_guard lock(mutex_);
+    return versions_[site_id];
+}
+
+std::uint64_t Notifier::wait(std::int64_t site_id, std::uint64_t seen, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, timeout, [&] { return stopping_ || versions_[site_id] != seen; });
+    return versions_[site_id];
+}
+
+void Notifier::stop() {
+    stopping_ = true;
+    cv_.notify_all();
+}
+
+Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.data_dir) {
+    if (!options_.tls_cert.empty() && !options_.tls_key.empty()) {
+        server_ = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+        options_.secure_cookies = true;
+    } else {
+        server_ = std::make_unique<httplib::Server>();
+    }
+    // Live-event streams each hold a thread; leave room for them beside ordinary requests.
+    server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_->set_payload_max_length(options_.max_body_bytes);
+    server_->set_keep_alive_max_count(1000);
+    routes();
+    store_.purge(now_s() - options_.retention_days * 86400LL);
+    purger_ = std::thread([this] {
+        std::unique_lock lock(purge_mutex_);
+        while (!purge_cv_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; }))
+            store_.purge(now_s() - options_.retention_days * 86400LL);
+    });
+}
+
+Hub::~Hub() {
+    stop();
+    if (purger_.joinable()) purger_.join();
+}
+
+int Hub::bind(std::string& error) {
+    if (!server_->is_valid()) {
+        error = "cannot start HTTPS: check --tls-cert and --tls-key";
+        return -1;
+    }
+    if (options_.port == 0) {
+        const int port = server_->bind_to_any_port(options_.host.c_str());
+        if (port <= 0) error = "cannot listen on " + options_.host;
+        return port > 0 ? port : -1;
+    }
+    if (!server_->bind_to_port(options_.host.c_str(), options_.port)) {
+        error = "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use, or not allowed)";
+        return -1;
+    }
+    return options_.port;
+}
+
+void Hub::run() { server_->listen_after_bind(); }
+
+void Hub::stop() {
+    notifier_.stop();
+    {
+        std::lock_guard lock(purge_mutex_);
+        stopping_ = true;
+    }
+    purge_cv_.notify_all();
+    if (server_) server_->stop();
+}
+
+void Hub::routes() {
+    auto& srv = *server_;
+    srv.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+        ++http_requests_;
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Cache-Control", "no-store");
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        const std::string msg = res.status == 413   ? "request body too large"
+                                : res.status == 404 ? "no such resource"
+                                                    : "request failed";
+        send_error(res, res.status, msg);
+    });
+    srv.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+            if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        }
+        std::fprintf(stderr, "ledsager-hub: %s\n", what.c_str());
+        send_error(res, 500, "internal error");
+    });
+
+    // ---- authentication helpers
+    auto kiosk_of = [this](const httplib::Request& req, httplib::Response& res) -> std::optional<Kiosk> {
+        const std::string auth = req.get_header_value("Authorization");
+        if (auth.rfind("Bearer ", 0) == 0) {
+            auto k = store_.kiosk_by_token_hash(hash_token(auth.substr(7)));
+            if (k && !k->revoked) return k;
+        }
+        send_error(res, 401, "a kiosk token is needed (Authorization: Bearer …)");
+        return std::nullopt;
+    };
+    auto staff_of = [this](const httplib::Request& req, httplib::Response& res, bool changes) -> std::optional<User> {
+        const std::string sid = cookie(req, "ledsager_session");
+        auto s = sid.empty() ? std::nullopt : store_.session(hash_token(sid), now_s());
+        if (!s) {
+            send_error(res, 401, "log in first");
+            return std::nullopt;
+        }
+        if (changes && !equal_constant_time(req.get_header_value("X-CSRF-Token"), s->second)) {
+            send_error(res, 403, "missing or wrong X-CSRF-Token");
+            return std::nullopt;
+        }
+        return store_.user(s->first);
+    };
+    auto in_site = [](const User& u, std::int64_t site) {
+        return std::find(u.sites.begin(), u.sites.end(), site) != u.sites.end();
+    };
+    auto request_json = [this](const HelpRequest& r, bool for_staff) {
+        json j{{"id", r.id},          {"number", r.number},         {"kind", r.kind},
+               {"status", r.status},  {"position", store_.position(r)},
+               {"estimated_wait_s", 0}, {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
+        const int pos = store_.position(r);
+        const Seconds typical = store_.typical_wait(r.site_id, now_s());
+        j["estimated_wait_s"] = pos > 0 ? std::max<Seconds>(60, typical) * pos : 0;
+        if (for_staff) {
+            j["guide"] = r.guide;
+            j["step"] = r.step;
+            j["step_number"] = r.step_number;
+            j["language"] = r.language;
+            j["needs"] = needs_json(r.needs);
+            j["kiosk_place"] = r.kiosk_place;
+            j["created_at"] = r.created_at;
+            j["waiting_s"] = (r.claimed_at ? r.claimed_at : now_s()) - r.created_at;
+            j["outcome"] = r.outcome;
+        }
+        return j;
+    };
+    auto id_of = [](const httplib::Request& req) -> std::int64_t {
+        try {
+            return std::stoll(req.matches[1]);
+        } catch (...) {
+            return -1;
+        }
+    };
+
+    // ---- open endpoints
+    srv.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+        send_json(res, 200, {{"status", "ok"}, {"schema", store_.schema_version()}});
+    });
+    srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        std::ostringstream m;
+        m << "# HELP ledsager_hub_http_requests_total HTTP requests served.\n"
+             "# TYPE ledsager_hub_http_requests_total counter\n"
+          << "ledsager_hub_http_requests_total " << http_requests_ << "\n"
+          << "# HELP ledsager_hub_help_requests_created_total Help requests created since start.\n"
+             "# TYPE ledsager_hub_help_requests_created_total counter\n"
+          << "ledsager_hub_help_requests_created_total " << help_requests_created_ << "\n"
+          << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
+             "# TYPE ledsager_hub_help_requests_open gauge\n";
+        for (const auto& site : store_.sites())
+            m << "ledsager_hub_help_requests_open{site=\"" << site.slug << "\"} " << store_.open_requests(site.id).size() << "\n";
+        res.set_content(m.str(), "text/plain; version=0.0.4");
+    });
+
+    // ---- staff login
+    srv.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
+        json body;
+        if (!parse_body(req, res, {{"username", Field::String, true, 64}, {"password", Field::String, true, 256}}, body)) return;
+        const std::string user = body["username"], pass = body["password"];
+        if (!limiter_.allowed(user) || !address_limiter_.allowed(req.remote_addr))
+            return send_error(res, 429, "too many failed logins; wait a few minutes");
+        auto u = store_.user_by_name(user);
+        if (!u || !verify_password(u->password_hash, pass)) {
+            limiter_.failed(user);
+            address_limiter_.failed(req.remote_addr);
+            store_.audit(0, "login_failed", user, now_s());
+            return send_error(res, 401, "wrong user name or password");
+        }
+        limiter_.succeeded(user);
+        const std::string sid = random_token(), csrf = random_token();
+        store_.add_session(hash_token(sid), u->id, csrf, now_s() + 12 * 3600);
+        store_.audit(u->id, "login", user, now_s());
+        res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" +
+                                         (options_.secure_cookies ? "; Secure" : ""));
+        send_json(res, 200, {{"csrf", csrf}, {"name", u->display_name}, {"role", u->role}});
+    });
+    srv.Post("/api/v1/auth/logout", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true);
+        if (!u) return;
+        store_.delete_session(hash_token(cookie(req, "ledsager_session")));
+        store_.audit(u->id, "logout", u->username, now_s());
+        res.set_header("Set-Cookie", "ledsager_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        res.status = 204;
+    });
+    srv.Get("/api/v1/me", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        json sites = json::array();
+        for (auto id : u->sites)
+            if (auto s = store_.site(id)) sites.push_back({{"id", s->id}, {"slug", s->slug}, {"name", s->name}});
+        send_json(res, 200, {{"name", u->display_name}, {"role", u->role}, {"sites", sites}});
+    });
+
+    // ---- help requests: kiosks
+    srv.Post("/api/v1/help-requests", [this, kiosk_of, request_json](const httplib::Request& req, httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        json body;
+        if (!parse_body(req, res,
+                        {{"kind", Field::String, true, 16, {"in_person", "video"}},
+                         {"guide", Field::String, false, 64},
+                         {"step", Field::String, false, 64},
+                         {"step_number", Field::Integer, false},
+                         {"language", Field::String, true, 8},
+                         {"needs", Field::StringList, false, 6, kNeeds}},
+                        body))
+            return;
+        HelpRequest r;
+        r.site_id = k->site_id;
+        r.kiosk_id = k->id;
+        r.kind = body["kind"];
+        r.guide = body.value("guide", "");
+        r.step = body.value("step", "");
+        r.step_number = body.value("step_number", 0);
+        r.language = body["language"];
+        std::vector<std::string> needs;
+        for (const auto& n : body.value("needs", json::array())) needs.push_back(n);
+        r.needs = join(needs);
+        r = store_.create_request(r, now_s());
+        ++help_requests_created_;
+        notifier_.changed(r.site_id);
+        auto stored = store_.request(r.id);
+        send_json(res, 201, request_json(*stored, false));
+    });
+    srv.Get(R"(/api/v1/help-requests/(\d+))", [this, kiosk_of, staff_of, in_site, request_json, id_of](
+                                                  const httplib::Request& req, httplib::Response& res) {
+        auto r = store_.request(id_of(req));
+        if (req.has_header("Authorization")) {
+            auto k = kiosk_of(req, res);
+            if (!k) return;
+            if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
+            return send_json(res, 200, request_json(*r, false));
+        }
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
+        send_json(res, 200, request_json(*r, true));
+    });
+    srv.Post(R"(/api/v1/help-requests/(\d+)/cancel)", [this, kiosk_of, request_json, id_of](const httplib::Request& req,
+                                                                                            httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        auto r = store_.request(id_of(req));
+        if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
+        if (!store_.set_status(r->id, "open", "cancelled", 0, "", now_s()) &&
+            !store_.set_status(r->id, "claimed", "cancelled", 0, "", now_s()))
+            return send_error(res, 409, "the request is already " + r->status);
+        notifier_.changed(r->site_id);
+        send_json(res, 200, request_json(*store_.request(r->id), false));
+    });
+
+    // ---- help requests: staff
+    auto staff_list = [this, request_json](const User& u) {
+        json list = json::array();
+        for (auto site : u.sites) {
+            const auto colleagues = store_.users_at_site(site);
+            for (const auto& r : store_.open_requests(site)) {
+                json j = request_json(r, true);
+                json speakers = json::array();
+                for (const auto& c : colleagues)
+                    if (("," + c.languages + ",").find("," + r.language + ",") != std::string::npos)
+                        speakers.push_back(first_name(c.display_name));
+                j["speakers"] = speakers;
+                list.push_back(j);
+            }
+        }
+        return list;
+    };
+    srv.Get("/api/v1/help-requests", [staff_of, staff_list](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        send_json(res, 200, {{"requests", staff_list(*u)}});
+    });
+    struct Transition {
+        const char* verb;
+        const char* from;
+        const char* to;
+    };
+    for (const Transition t : {Transition{"claim", "open", "claimed"}, Transition{"release", "claimed", "open"},
+                               Transition{"resolve", "claimed", "resolved"}}) {
+        srv.Post(std::string(R"(/api/v1/help-requests/(\d+)/)") + t.verb,
+                 [this, t, staff_of, in_site, request_json, id_of](const httplib::Request& req, httplib::Response& res) {
+                     auto u = staff_of(req, res, true);
+                     if (!u) return;
+                     std::string outcome;
+                     if (std::string(t.verb) == "resolve") {
+                         json body;
+                         if (!parse_body(req, res, {{"outcome", Field::String, true, 16, kOutcomes}}, body)) return;
+                         outcome = body["outcome"];
+                     } else if (!req.body.empty()) {
+                         json body;
+                         if (!parse_body(req, res, {}, body)) return;
+                     }
+                     auto r = store_.request(id_of(req));
+                     if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
+                     bool ok = store_.set_status(r->id, t.from, t.to, u->id, outcome, now_s());
+                     // Resolving an open request directly is fine (handled without claiming first).
+                     if (!ok && std::string(t.verb) == "resolve")
+                         ok = store_.set_status(r->id, "open", t.to, u->id, outcome, now_s());
+                     if (!ok) return send_error(res, 409, "the request is " + r->status);
+                     store_.audit(u->id, t.verb, r->number + (outcome.empty() ? "" : " " + outcome), now_s());
+                     notifier_.changed(r->site_id);
+                     send_json(res, 200, request_json(*store_.request(r->id), true));
+                 });
+    }
+
+    // ---- live events for the staff console (server-sent events)
+    srv.Get("/api/v1/events", [this, staff_of, staff_list](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        const User user = *u;
+        res.set_header("X-Accel-Buffering", "no");
+        auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
+        auto first = std::make_shared<bool>(true);
+        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list](size_t, httplib::DataSink& sink) {
+            if (notifier_.stopping()) return false;
+            bool changed = *first;
+            *first = false;
+            if (!changed) {
+                // Wait up to 15 s for any of the user's sites to change; then a keep-alive.
+                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+                while (!changed && !notifier_.stopping() && std::chrono::steady_clock::now() < deadline) {
+                    for (auto site : user.sites) {
+                        const auto v = notifier_.wait(site, (*seen)[site], std::chrono::milliseconds(250));
+                        if (v != (*seen)[site]) changed = true;
+                    }
+                }
+            }
+            for (auto site : user.sites) (*seen)[site] = notifier_.version(site);
+            const std::string msg = changed ? "event: requests\ndata: " + json{{"requests", staff_list(user)}}.dump() + "\n\n"
+                                            : ": keep-alive\n\n";
+            return sink.write(msg.data(), msg.size());
+        });
+    });
+}
+
+}  // namespace ledsager::hub

@@ -1,0 +1,79 @@
+// ledsager-hub's HTTP API (see hub/openapi.yaml): kiosks send help requests, staff see and
+// handle them live. Every /api/v1 operation except login needs credentials: a kiosk's
+// bearer token, or a staff session cookie (HttpOnly, SameSite=Strict) plus the CSRF token
+// in X-CSRF-Token for anything that changes state.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "hub/auth.hpp"
+#include "hub/store.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace ledsager::hub {
+
+struct HubOptions {
+    std::filesystem::path data_dir;      // the SQLite database lives here
+    std::string host = "127.0.0.1";
+    int port = 8080;                     // 0 = any free port (tests)
+    std::string tls_cert, tls_key;       // both set = HTTPS
+    int retention_days = 30;             // help requests are purged this long after closing
+    size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
+    bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
+};
+
+// Wakes the live-event streams of a site when its requests change.
+class Notifier {
+public:
+    void changed(std::int64_t site_id);
+    // Waits until the site's version differs from `seen` or `timeout` passes; returns the version.
+    std::uint64_t wait(std::int64_t site_id, std::uint64_t seen, std::chrono::milliseconds timeout);
+    std::uint64_t version(std::int64_t site_id);
+    void stop();
+    bool stopping() const { return stopping_; }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::int64_t, std::uint64_t> versions_;
+    std::atomic<bool> stopping_{false};
+};
+
+class Hub {
+public:
+    explicit Hub(HubOptions options);  // throws StoreError on a database problem
+    ~Hub();
+    // Binds the listening socket; returns the port, or -1 with the reason in `error`.
+    int bind(std::string& error);
+    void run();   // serves until stop()
+    void stop();
+    Store& store() { return store_; }
+    const HubOptions& options() const { return options_; }
+
+private:
+    void routes();
+    HubOptions options_;
+    Store store_;
+    LoginLimiter limiter_{5};            // per user name
+    LoginLimiter address_limiter_{30};   // per address (a front desk shares one)
+    Notifier notifier_;
+    std::unique_ptr<httplib::Server> server_;
+    std::thread purger_;
+    std::mutex purge_mutex_;
+    std::condition_variable purge_cv_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> http_requests_{0};
+    std::atomic<std::uint64_t> help_requests_created_{0};
+};
+
+}  // namespace ledsager::hub

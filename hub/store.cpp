@@ -1,0 +1,396 @@
+#include "hub/store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <ctime>
+
+namespace ledsager::hub {
+namespace {
+
+// One prepared statement, finalized on scope exit; bind by position (1-based).
+class Stmt {
+public:
+    Stmt(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+            throw StoreError(std::string("database: cannot prepare statement: ") + sqlite3_errmsg(db));
+    }
+    ~Stmt() { sqlite3_finalize(s_); }
+    Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+    Stmt& bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
+    Stmt& bind_null(int i) { sqlite3_bind_null(s_, i); return *this; }
+    bool step() {
+        const int rc = sqlite3_step(s_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StoreError(std::string("database: ") + sqlite3_errmsg(db_));
+    }
+    std::int64_t i(int c) const { return sqlite3_column_int64(s_, c); }
+    std::string t(int c) const {
+        const auto* p = sqlite3_column_text(s_, c);
+        return p ? reinterpret_cast<const char*>(p) : "";
+    }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* s_ = nullptr;
+};
+
+// Schema, one entry per version. Never edit a shipped entry: add the next one.
+const char* const kMigrations[] = {
+    // 1: the first schema.
+    R"(CREATE TABLE sites(id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL,
+                         fallback TEXT NOT NULL DEFAULT '');
+       CREATE TABLE kiosks(id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id), name TEXT NOT NULL,
+                           place TEXT NOT NULL, token_hash TEXT UNIQUE NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+       CREATE TABLE users(id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, display_name TEXT NOT NULL,
+                          role TEXT NOT NULL CHECK(role IN ('staff','caseworker','it_admin','manager')),
+                          password_hash TEXT NOT NULL, languages TEXT NOT NULL DEFAULT '');
+       CREATE TABLE user_sites(user_id INTEGER NOT NULL REFERENCES users(id), site_id INTEGER NOT NULL REFERENCES sites(id),
+                               PRIMARY KEY(user_id, site_id));
+       CREATE TABLE sessions(id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), csrf TEXT NOT NULL,
+                             expires_at INTEGER NOT NULL);
+       CREATE TABLE help_requests(id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id),
+                                  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id), number TEXT NOT NULL,
+                                  kind TEXT NOT NULL, guide TEXT NOT NULL, step TEXT NOT NULL, step_number INTEGER NOT NULL,
+                                  language TEXT NOT NULL, needs TEXT NOT NULL, status TEXT NOT NULL,
+                                  claimed_by INTEGER REFERENCES users(id), outcome TEXT NOT NULL DEFAULT '',
+                                  created_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL DEFAULT 0,
+                                  closed_at INTEGER NOT NULL DEFAULT 0);
+       CREATE INDEX help_requests_open ON help_requests(site_id, status, created_at);
+       CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER, action TEXT NOT NULL,
+                              subject TEXT NOT NULL);
+       CREATE TABLE daily_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL,
+                                 count INTEGER NOT NULL, PRIMARY KEY(day, site_id, kind, outcome));)",
+};
+
+std::string day_of(Seconds t) {
+    std::time_t tt = t;
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+HelpRequest read_request(const Stmt& s) {
+    HelpRequest r;
+    r.id = s.i(0); r.site_id = s.i(1); r.kiosk_id = s.i(2); r.number = s.t(3); r.kind = s.t(4); r.guide = s.t(5);
+    r.step = s.t(6); r.step_number = static_cast<int>(s.i(7)); r.language = s.t(8); r.needs = s.t(9); r.status = s.t(10);
+    r.claimed_by = s.i(11); r.outcome = s.t(12); r.created_at = s.i(13); r.claimed_at = s.i(14); r.closed_at = s.i(15);
+    r.claimed_by_name = s.t(16); r.kiosk_place = s.t(17);
+    return r;
+}
+
+constexpr const char* kRequestColumns =
+    "SELECT r.id, r.site_id, r.kiosk_id, r.number, r.kind, r.guide, r.step, r.step_number, r.language, r.needs, r.status,"
+    " COALESCE(r.claimed_by, 0), r.outcome, r.created_at, r.claimed_at, r.closed_at, COALESCE(u.display_name, ''), k.place"
+    " FROM help_requests r JOIN kiosks k ON k.id = r.kiosk_id LEFT JOIN users u ON u.id = r.claimed_by ";
+
+}  // namespace
+
+Store::Store(const std::filesystem::path& data_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    const auto file = data_dir / "hub.sqlite3";
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
+        throw StoreError("cannot open the database " + file.string() + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");  // acknowledged means on disk
+    exec("PRAGMA foreign_keys=ON");
+    sqlite3_busy_timeout(db_, 5000);
+    migrate();
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw StoreError("database: " + msg);
+    }
+}
+
+int Store::schema_version_latest() { return static_cast<int>(std::size(kMigrations)); }
+
+int Store::schema_version() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "PRAGMA user_version");
+    return s.step() ? static_cast<int>(s.i(0)) : 0;
+}
+
+void Store::migrate() {
+    int version = 0;
+    {
+        Stmt s(db_, "PRAGMA user_version");
+        if (s.step()) version = static_cast<int>(s.i(0));
+    }
+    if (version > schema_version_latest())
+        throw StoreError("the database is from a newer hub (schema " + std::to_string(version) + ", this hub knows " +
+                         std::to_string(schema_version_latest()) + "): upgrade the hub");
+    for (int v = version; v < schema_version_latest(); ++v) {
+        exec("BEGIN IMMEDIATE");
+        try {
+            exec(kMigrations[v]);
+            exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+            exec("COMMIT");
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+std::int64_t Store::add_site(const std::string& slug, const std::string& name, const std::string& fallback) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO sites(slug, name, fallback) VALUES(?, ?, ?)");
+    s.bind(1, slug).bind(2, name).bind(3, fallback).step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<Site> Store::site_by_slug(const std::string& slug) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, slug, name, fallback FROM sites WHERE slug = ?");
+    s.bind(1, slug);
+    if (!s.step()) return std::nullopt;
+    return Site{s.i(0), s.t(1), s.t(2), s.t(3)};
+}
+
+std::optional<Site> Store::site(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, slug, name, fallback FROM sites WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return Site{s.i(0), s.t(1), s.t(2), s.t(3)};
+}
+
+std::vector<Site> Store::sites() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, slug, name, fallback FROM sites ORDER BY id");
+    std::vector<Site> out;
+    while (s.step()) out.push_back({s.i(0), s.t(1), s.t(2), s.t(3)});
+    return out;
+}
+
+std::int64_t Store::add_kiosk(std::int64_t site_id, const std::string& name, const std::string& place,
+                              const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
+    s.bind(1, site_id).bind(2, name).bind(3, place).bind(4, token_hash).step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<Kiosk> Store::kiosk_by_token_hash(const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, site_id, name, place, revoked FROM kiosks WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    return Kiosk{s.i(0), s.i(1), s.t(2), s.t(3), s.i(4) != 0};
+}
+
+std::int64_t Store::add_user(const User& u) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        Stmt s(db_, "INSERT INTO users(username, display_name, role, password_hash, languages) VALUES(?, ?, ?, ?, ?)");
+        s.bind(1, u.username).bind(2, u.display_name).bind(3, u.role).bind(4, u.password_hash).bind(5, u.languages).step();
+        const std::int64_t id = sqlite3_last_insert_rowid(db_);
+        for (auto site : u.sites) {
+            Stmt us(db_, "INSERT INTO user_sites(user_id, site_id) VALUES(?, ?)");
+            us.bind(1, id).bind(2, site).step();
+        }
+        exec("COMMIT");
+        return id;
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+namespace {
+User read_user(sqlite3* db, const Stmt& s) {
+    User u{s.i(0), s.t(1), s.t(2), s.t(3), s.t(4), s.t(5), {}};
+    Stmt sites(db, "SELECT site_id FROM user_sites WHERE user_id = ? ORDER BY site_id");
+    sites.bind(1, u.id);
+    while (sites.step()) u.sites.push_back(sites.i(0));
+    return u;
+}
+}  // namespace
+
+std::optional<User> Store::user_by_name(const std::string& username) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, username, display_name, role, password_hash, languages FROM users WHERE username = ?");
+    s.bind(1, username);
+    if (!s.step()) return std::nullopt;
+    return read_user(db_, s);
+}
+
+std::optional<User> Store::user(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, username, display_name, role, password_hash, languages FROM users WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_user(db_, s);
+}
+
+std::vector<User> Store::users_at_site(std::int64_t site_id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.languages FROM users u"
+                " JOIN user_sites us ON us.user_id = u.id WHERE us.site_id = ? ORDER BY u.display_name");
+    s.bind(1, site_id);
+    std::vector<User> out;
+    while (s.step()) out.push_back(read_user(db_, s));
+    return out;
+}
+
+void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO sessions(id_hash, user_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
+    s.bind(1, id_hash).bind(2, user_id).bind(3, csrf).bind(4, expires).step();
+}
+
+std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT user_id, csrf FROM sessions WHERE id_hash = ? AND expires_at > ?");
+    s.bind(1, id_hash).bind(2, now);
+    if (!s.step()) return std::nullopt;
+    return std::make_pair(s.i(0), s.t(1));
+}
+
+void Store::delete_session(const std::string& id_hash) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "DELETE FROM sessions WHERE id_hash = ?");
+    s.bind(1, id_hash).step();
+}
+
+HelpRequest Store::create_request(HelpRequest r, Seconds now) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        // Numbers restart each day per site: A-001 for in person, V-001 for video.
+        Stmt n(db_, "SELECT COUNT(*) FROM help_requests WHERE site_id = ? AND kind = ? AND created_at >= ?");
+        std::tm tm{};
+        std::time_t tt = now;
+        gmtime_r(&tt, &tm);
+        const Seconds midnight = now - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+        n.bind(1, r.site_id).bind(2, r.kind).bind(3, midnight);
+        n.step();
+        char number[16];
+        std::snprintf(number, sizeof number, "%c-%03d", r.kind == "video" ? 'V' : 'A', static_cast<int>(n.i(0) % 1000) + 1);
+        r.number = number;
+        r.status = "open";
+        r.created_at = now;
+        Stmt s(db_, "INSERT INTO help_requests(site_id, kiosk_id, number, kind, guide, step, step_number, language, needs,"
+                    " status, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
+        s.bind(1, r.site_id).bind(2, r.kiosk_id).bind(3, r.number).bind(4, r.kind).bind(5, r.guide).bind(6, r.step)
+            .bind(7, r.step_number).bind(8, r.language).bind(9, r.needs).bind(10, now).step();
+        r.id = sqlite3_last_insert_rowid(db_);
+        exec("COMMIT");
+        return r;
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+std::optional<HelpRequest> Store::request(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kRequestColumns) + "WHERE r.id = ?").c_str());
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_request(s);
+}
+
+std::vector<HelpRequest> Store::open_requests(std::int64_t site_id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kRequestColumns) +
+                 "WHERE r.site_id = ? AND r.status IN ('open', 'claimed') ORDER BY r.created_at, r.id").c_str());
+    s.bind(1, site_id);
+    std::vector<HelpRequest> out;
+    while (s.step()) out.push_back(read_request(s));
+    return out;
+}
+
+int Store::position(const HelpRequest& r) {
+    if (r.status != "open") return 0;
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT COUNT(*) FROM help_requests WHERE site_id = ? AND kind = ? AND status = 'open' AND id <= ?");
+    s.bind(1, r.site_id).bind(2, r.kind).bind(3, r.id);
+    return s.step() ? static_cast<int>(s.i(0)) : 0;
+}
+
+bool Store::set_status(std::int64_t id, const std::string& from, const std::string& to, std::int64_t user_id,
+                       const std::string& outcome, Seconds now) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        const bool claim = to == "claimed", release = to == "open", close = to == "resolved" || to == "cancelled";
+        Stmt s(db_, claim ? "UPDATE help_requests SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = ?"
+                    : release ? "UPDATE help_requests SET status = 'open', claimed_by = NULL, claimed_at = 0 WHERE id = ? AND status = ?"
+                              : "UPDATE help_requests SET status = ?, outcome = ?, closed_at = ? WHERE id = ? AND status = ?");
+        if (claim) s.bind(1, user_id).bind(2, now).bind(3, id).bind(4, from);
+        else if (release) s.bind(1, id).bind(2, from);
+        else s.bind(1, to).bind(2, outcome).bind(3, now).bind(4, id).bind(5, from);
+        s.step();
+        const bool changed = sqlite3_changes(db_) == 1;
+        if (changed && close) {
+            // Anonymous counts outlive the purge of the request itself.
+            Stmt c(db_, "INSERT INTO daily_counts(day, site_id, kind, outcome, count)"
+                        " SELECT ?, site_id, kind, ?, 1 FROM help_requests WHERE id = ?"
+                        " ON CONFLICT(day, site_id, kind, outcome) DO UPDATE SET count = count + 1");
+            c.bind(1, day_of(now)).bind(2, to == "cancelled" ? std::string("cancelled") : outcome).bind(3, id).step();
+        }
+        exec("COMMIT");
+        return changed;
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+Seconds Store::typical_wait(std::int64_t site_id, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT claimed_at - created_at FROM help_requests WHERE site_id = ? AND claimed_at > ? ORDER BY 1");
+    s.bind(1, site_id).bind(2, now - 86400);
+    std::vector<Seconds> waits;
+    while (s.step()) waits.push_back(s.i(0));
+    return waits.empty() ? 0 : waits[waits.size() / 2];
+}
+
+int Store::purge(Seconds before) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "DELETE FROM help_requests WHERE status IN ('resolved', 'cancelled') AND closed_at < ?");
+    s.bind(1, before).step();
+    return sqlite3_changes(db_);
+}
+
+void Store::audit(std::int64_t user_id, const std::string& action, const std::string& subject, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO audit_log(at, user_id, action, subject) VALUES(?, ?, ?, ?)");
+    s.bind(1, now);
+    if (user_id) s.bind(2, user_id); else s.bind_null(2);
+    s.bind(3, action).bind(4, subject).step();
+}
+
+std::vector<std::string> Store::audit_log(int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT a.at, COALESCE(u.username, '-'), a.action, a.subject FROM audit_log a"
+                " LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?");
+    s.bind(1, limit);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(std::to_string(s.i(0)) + " " + s.t(1) + " " + s.t(2) + " " + s.t(3));
+    return out;
+}
+
+std::int64_t Store::count(const std::string& table) {
+    static const char* const kTables[] = {"sites", "kiosks", "users", "help_requests", "audit_log", "sessions"};
+    if (std::none_of(std::begin(kTables), std::end(kTables), [&](const char* t) { return table == t; }))
+        throw StoreError("unknown table " + table);
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, ("SELECT COUNT(*) FROM " + table).c_str());
+    return s.step() ? s.i(0) : 0;
+}
+
+}  // namespace ledsager::hub

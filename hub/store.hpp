@@ -1,0 +1,113 @@
+// The hub's data: SQLite (WAL, synchronous=FULL so that whatever the API acknowledged
+// survives a crash or kill -9). Every statement is prepared. Schema migrations run when the
+// store opens, so an upgraded hub opens an older database. One connection, one mutex: the
+// hub's load (hundreds of kiosks polling) is far below what that serves.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace ledsager::hub {
+
+using Seconds = std::int64_t;  // Unix time
+
+struct Site {
+    std::int64_t id = 0;
+    std::string slug, name, fallback;
+};
+
+struct Kiosk {
+    std::int64_t id = 0, site_id = 0;
+    std::string name, place;
+    bool revoked = false;
+};
+
+struct User {
+    std::int64_t id = 0;
+    std::string username, display_name, role, password_hash, languages;  // languages: "da,en,ar"
+    std::vector<std::int64_t> sites;
+};
+
+struct HelpRequest {
+    std::int64_t id = 0, site_id = 0, kiosk_id = 0;
+    std::string number;      // "A-042": what the citizen is called by
+    std::string kind;        // in_person | video
+    std::string guide, step; // what the citizen was doing (ids, never free text)
+    int step_number = 0;
+    std::string language;
+    std::string needs;       // comma-separated: read_aloud,interpreter,wheelchair,...
+    std::string status;      // open | claimed | resolved | cancelled
+    std::int64_t claimed_by = 0;
+    std::string claimed_by_name;  // first name shown to the citizen
+    std::string outcome;
+    std::string kiosk_place;
+    Seconds created_at = 0, claimed_at = 0, closed_at = 0;
+};
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Store {
+public:
+    // Opens (creating) DIR/hub.sqlite3 and migrates it. Throws StoreError with a sentence.
+    explicit Store(const std::filesystem::path& data_dir);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static int schema_version_latest();
+    int schema_version();
+
+    // Sites, kiosks, users.
+    std::int64_t add_site(const std::string& slug, const std::string& name, const std::string& fallback);
+    std::optional<Site> site_by_slug(const std::string& slug);
+    std::optional<Site> site(std::int64_t id);
+    std::vector<Site> sites();
+    std::int64_t add_kiosk(std::int64_t site_id, const std::string& name, const std::string& place,
+                           const std::string& token_hash);
+    std::optional<Kiosk> kiosk_by_token_hash(const std::string& token_hash);
+    std::int64_t add_user(const User& user);
+    std::optional<User> user_by_name(const std::string& username);
+    std::optional<User> user(std::int64_t id);
+    std::vector<User> users_at_site(std::int64_t site_id);
+
+    // Staff sessions (the cookie's hash, never the cookie).
+    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires);
+    std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now);  // user, csrf
+    void delete_session(const std::string& id_hash);
+
+    // Help requests.
+    HelpRequest create_request(HelpRequest r, Seconds now);
+    std::optional<HelpRequest> request(std::int64_t id);
+    std::vector<HelpRequest> open_requests(std::int64_t site_id);  // open and claimed, oldest first
+    // Position in the queue (1 = next) of an open request, 0 when not waiting.
+    int position(const HelpRequest& r);
+    bool set_status(std::int64_t id, const std::string& from_status, const std::string& to_status,
+                    std::int64_t user_id, const std::string& outcome, Seconds now);
+    // Median wait (created -> claimed) of the site's requests claimed in the last day, seconds.
+    Seconds typical_wait(std::int64_t site_id, Seconds now);
+    // Deletes requests closed before `before`, keeping only anonymous daily counts.
+    int purge(Seconds before);
+
+    void audit(std::int64_t user_id, const std::string& action, const std::string& subject, Seconds now);
+    std::vector<std::string> audit_log(int limit);
+    std::int64_t count(const std::string& table);
+
+private:
+    void exec(const char* sql);
+    void migrate();
+
+    std::mutex mutex_;
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace ledsager::hub

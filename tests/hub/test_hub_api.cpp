@@ -1,0 +1,321 @@
+// hub_api: a real hub on a loopback port, driven over HTTP as kiosks and staff would:
+// authentication on every operation, help requests from creation to resolution, live
+// events, bad input answered 4xx naming the field, sites kept apart, audit log, purge.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "hub/auth.hpp"
+#include "hub/server.hpp"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace ledsager::hub;
+
+namespace {
+
+struct TestHub {
+    fs::path dir;
+    std::unique_ptr<Hub> hub;
+    std::thread thread;
+    int port = 0;
+    std::int64_t site_a = 0, site_b = 0;
+
+    TestHub() {
+        REQUIRE(init_crypto());
+        dir = fs::temp_directory_path() / ("ledsager-hub-test-" + std::to_string(::getpid()));
+        fs::remove_all(dir);
+        HubOptions o;
+        o.data_dir = dir;
+        o.port = 0;
+        hub = std::make_unique<Hub>(o);
+        auto& s = hub->store();
+        site_a = s.add_site("main-library", "Main Library", "Counter 3");
+        site_b = s.add_site("citizen-service", "Citizen Service", "Reception");
+        s.add_kiosk(site_a, "kiosk-a", "By the entrance", hash_token("token-a"));
+        s.add_kiosk(site_a, "kiosk-a2", "First floor", hash_token("token-a2"));
+        s.add_kiosk(site_b, "kiosk-b", "Hall", hash_token("token-b"));
+        s.add_user({0, "mette", "Mette Jensen", "staff", hash_password("mette-password"), "da,en", {site_a}});
+        s.add_user({0, "ali", "Ali Hassan", "staff", hash_password("ali-password!"), "da,ar", {site_a}});
+        s.add_user({0, "bo", "Bo Berg", "staff", hash_password("bo-password!!"), "da", {site_b}});
+        std::string error;
+        port = hub->bind(error);
+        REQUIRE_MESSAGE(port > 0, error);
+        thread = std::thread([this] { hub->run(); });
+    }
+    ~TestHub() {
+        hub->stop();
+        thread.join();
+        hub.reset();
+        fs::remove_all(dir);
+    }
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port);
+        c.set_read_timeout(5, 0);
+        return c;
+    }
+};
+
+httplib::Headers kiosk(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+struct Staff {
+    std::string cookie, csrf;
+    httplib::Headers headers(bool with_csrf = true) const {
+        httplib::Headers h{{"Cookie", cookie}};
+        if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+        return h;
+    }
+};
+
+Staff login(httplib::Client& c, const std::string& user, const std::string& password) {
+    auto r = c.Post("/api/v1/auth/login", json{{"username", user}, {"password", password}}.dump(), "application/json");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    const std::string set_cookie = r->get_header_value("Set-Cookie");
+    CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+    CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+    return {set_cookie.substr(0, set_cookie.find(';')), json::parse(r->body)["csrf"]};
+}
+
+json body(const httplib::Result& r) { return json::parse(r->body); }
+
+const std::string kRequest = R"({"kind":"in_person","guide":"mitid-login","step":"user-id","step_number":3,"language":"ar","needs":["interpreter"]})";
+
+}  // namespace
+
+TEST_CASE("open endpoints and authentication on everything else") {
+    TestHub t;
+    auto c = t.client();
+    auto h = c.Get("/healthz");
+    REQUIRE(h);
+    CHECK(h->status == 200);
+    CHECK(body(h)["schema"] == Store::schema_version_latest());
+    auto m = c.Get("/metrics");
+    CHECK(m->status == 200);
+    CHECK(m->body.find("ledsager_hub_help_requests_open{site=\"main-library\"} 0") != std::string::npos);
+    for (const auto& path : {"/api/v1/help-requests", "/api/v1/me", "/api/v1/help-requests/1", "/api/v1/events"})
+        CHECK_MESSAGE(c.Get(path)->status == 401, path);
+    CHECK(c.Post("/api/v1/help-requests", kRequest, "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/help-requests", kiosk("wrong-token"), kRequest, "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/help-requests/1/claim", "", "application/json")->status == 401);
+}
+
+TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
+    TestHub t;
+    auto c = t.client();
+    auto r = c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 201, r->body);
+    const json created = body(r);
+    CHECK(created["number"] == "A-001");
+    CHECK(created["position"] == 1);
+    CHECK(created["estimated_wait_s"].get<int>() >= 60);
+    CHECK_FALSE(created.contains("guide"));  // the kiosk is told only what it needs
+    const auto id = created["id"].get<std::int64_t>();
+    auto second = body(c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"in_person","language":"da"})", "application/json"));
+    CHECK(second["number"] == "A-002");
+    CHECK(second["position"] == 2);
+    auto video = body(c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"video","language":"da"})", "application/json"));
+    CHECK(video["number"] == "V-001");
+
+    Staff mette = login(c, "mette", "mette-password");
+    auto list = body(c.Get("/api/v1/help-requests", mette.headers(false)))["requests"];
+    REQUIRE(list.size() == 3);
+    CHECK(list[0]["number"] == "A-001");  // oldest first
+    CHECK(list[0]["guide"] == "mitid-login");
+    CHECK(list[0]["step_number"] == 3);
+    CHECK(list[0]["language"] == "ar");
+    CHECK(list[0]["kiosk_place"] == "By the entrance");
+    CHECK(list[0]["needs"] == json::array({"interpreter"}));
+    CHECK(list[0]["speakers"] == json::array({"Ali"}));  // colleagues who speak the citizen's language
+
+    const std::string base = "/api/v1/help-requests/" + std::to_string(id);
+    CHECK(c.Post(base + "/claim", mette.headers(false), "", "application/json")->status == 403);  // no CSRF token
+    auto claimed = c.Post(base + "/claim", mette.headers(), "", "application/json");
+    REQUIRE_MESSAGE(claimed->status == 200, claimed->body);
+    CHECK(c.Post(base + "/claim", mette.headers(), "", "application/json")->status == 409);
+    auto seen = body(c.Get(base, kiosk("token-a")));
+    CHECK(seen["status"] == "claimed");
+    CHECK(seen["claimed_by"] == "Mette");  // first name only
+    CHECK(body(c.Get("/api/v1/help-requests/" + std::to_string(second["id"].get<int>()), kiosk("token-a2")))["position"] == 1);
+
+    CHECK(c.Post(base + "/release", mette.headers(), "", "application/json")->status == 200);
+    CHECK(body(c.Get(base, kiosk("token-a")))["status"] == "open");
+    c.Post(base + "/claim", mette.headers(), "", "application/json");
+    auto bad = c.Post(base + "/resolve", mette.headers(), R"({"outcome":"magic"})", "application/json");
+    CHECK(bad->status == 400);
+    CHECK(body(bad)["field"] == "outcome");
+    CHECK(c.Post(base + "/resolve", mette.headers(), R"({"outcome":"appointment"})", "application/json")->status == 200);
+    CHECK(body(c.Get(base, kiosk("token-a")))["status"] == "resolved");
+    CHECK(body(c.Get("/api/v1/help-requests", mette.headers(false)))["requests"].size() == 2);
+
+    // The kiosk can cancel its own open request, not someone else's.
+    const std::string sid = "/api/v1/help-requests/" + std::to_string(second["id"].get<int>());
+    CHECK(c.Post(sid + "/cancel", kiosk("token-a"), "", "application/json")->status == 404);
+    CHECK(c.Post(sid + "/cancel", kiosk("token-a2"), "", "application/json")->status == 200);
+    CHECK(c.Post(sid + "/cancel", kiosk("token-a2"), "", "application/json")->status == 409);
+
+    // Staff actions are audited; nothing about the citizen is in the audit line.
+    const auto log = t.hub->store().audit_log(20);
+    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("mette resolve A-001 appointment") != std::string::npos; }));
+    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("mette claim A-001") != std::string::npos; }));
+}
+
+TEST_CASE("sites are kept apart") {
+    TestHub t;
+    auto c = t.client();
+    const auto id = body(c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json"))["id"].get<int>();
+    Staff bo = login(c, "bo", "bo-password!!");
+    CHECK(body(c.Get("/api/v1/help-requests", bo.headers(false)))["requests"].empty());
+    CHECK(c.Get("/api/v1/help-requests/" + std::to_string(id), bo.headers(false))->status == 404);
+    CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", bo.headers(), "", "application/json")->status == 404);
+    CHECK(c.Get("/api/v1/help-requests/" + std::to_string(id), kiosk("token-b"))->status == 404);
+}
+
+TEST_CASE("bad input is answered 4xx with the field named") {
+    TestHub t;
+    auto c = t.client();
+    struct Case {
+        std::string body;
+        int status;
+        std::string field;
+    };
+    for (const auto& k : std::vector<Case>{
+             {"{not json", 400, ""},
+             {"[1,2]", 400, ""},
+             {R"({"language":"da"})", 400, "kind"},
+             {R"({"kind":"teleport","language":"da"})", 400, "kind"},
+             {R"({"kind":"video","language":"da","name":"Jens"})", 400, "name"},
+             {R"({"kind":"video","language":7})", 400, "language"},
+             {R"({"kind":"video","language":"da","step_number":-1})", 400, "step_number"},
+             {R"({"kind":"video","language":"da","needs":["x"]})", 400, "needs"},
+             {R"({"kind":"video","language":"da","guide":")" + std::string(100, 'g') + R"("})", 400, "guide"},
+         }) {
+        auto r = c.Post("/api/v1/help-requests", kiosk("token-a"), k.body, "application/json");
+        REQUIRE(r);
+        CAPTURE(k.body);
+        CHECK(r->status == k.status);
+        const json j = body(r);
+        CHECK(j.contains("error"));
+        if (!k.field.empty()) CHECK(j["field"] == k.field);
+    }
+    auto big = c.Post("/api/v1/help-requests", kiosk("token-a"), std::string(64 * 1024, ' '), "application/json");
+    REQUIRE(big);
+    CHECK(big->status == 413);
+    CHECK(t.hub->store().count("help_requests") == 0);
+    CHECK(c.Get("/api/v1/help-requests/abc", kiosk("token-a"))->status == 404);
+}
+
+TEST_CASE("logins: wrong passwords are refused and rate-limited; logout ends the session") {
+    TestHub t;
+    auto c = t.client();
+    for (int i = 0; i < 5; ++i)
+        CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"guess"})", "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json")->status == 429);
+    Staff ali = login(c, "ali", "ali-password!");
+    CHECK(c.Get("/api/v1/me", ali.headers(false))->status == 200);
+    CHECK(c.Post("/api/v1/auth/logout", ali.headers(), "", "application/json")->status == 204);
+    CHECK(c.Get("/api/v1/me", ali.headers(false))->status == 401);
+    // Passwords are stored as argon2id hashes only.
+    CHECK(t.hub->store().user_by_name("ali")->password_hash.rfind("$argon2id$", 0) == 0);
+}
+
+TEST_CASE("staff see a new request within a second over the live event stream") {
+    TestHub t;
+    auto c = t.client();
+    Staff mette = login(c, "mette", "mette-password");
+    std::string received;
+    std::atomic<bool> got{false};
+    std::thread listener([&] {
+        auto lc = t.client();
+        lc.Get("/api/v1/events", mette.headers(false), [&](const char* data, size_t n) {
+            received.append(data, n);
+            if (received.find("A-001") != std::string::npos) {
+                got = true;
+                return false;
+            }
+            return true;
+        });
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE(c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json")->status == 201);
+    while (!got && std::chrono::steady_clock::now() - start < std::chrono::seconds(3))
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    CHECK(got);
+    CHECK(ms < 1000);
+    MESSAGE("request shown on the event stream after " << ms << " ms");
+    t.hub->stop();
+    listener.join();
+    CHECK(received.find("event: requests") != std::string::npos);
+}
+
+TEST_CASE("closed requests are purged after the retention time; anonymous counts stay") {
+    TestHub t;
+    auto& s = t.hub->store();
+    HelpRequest r;
+    r.site_id = t.site_a;
+    r.kiosk_id = 1;
+    r.kind = "in_person";
+    r.language = "da";
+    const Seconds long_ago = 1'700'000'000;
+    r = s.create_request(r, long_ago);
+    REQUIRE(s.set_status(r.id, "open", "resolved", 1, "solved", long_ago + 60));
+    auto open = s.create_request(r, long_ago);
+    CHECK(s.purge(long_ago + 61) == 1);
+    CHECK_FALSE(s.request(r.id));
+    CHECK(s.request(open.id));  // open requests are never purged
+}
+
+TEST_CASE("the schema migrates on open and refuses a newer database") {
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-hub-schema-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    {
+        Store s(dir);
+        CHECK(s.schema_version() == Store::schema_version_latest());
+        s.add_site("x", "X", "");
+    }
+    {
+        Store again(dir);  // reopening keeps the data
+        CHECK(again.sites().size() == 1);
+    }
+    // A database from a newer hub is refused with a sentence, not touched.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "hub.sqlite3").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_THROWS_WITH_AS(Store{dir}, doctest::Contains("newer hub"), StoreError);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones demand credentials") {
+    TestHub t;
+    auto c = t.client();
+    std::ifstream in(LEDSAGER_SOURCE_DIR "/hub/openapi.yaml");
+    REQUIRE(in);
+    std::string line, path;
+    int operations = 0;
+    const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)");
+    std::smatch m;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{id\})"), "1");
+        if (!std::regex_match(line, m, op_re) || path.empty()) continue;
+        ++operations;
+        const bool open = path == "/healthz" || path == "/metrics" || path == "/api/v1/auth/login";
+        auto r = m[1] == "get" ? c.Get(path) : c.Post(path, "{}", "application/json");
+        REQUIRE(r);
+        CAPTURE(path);
+        CHECK(r->status != 404);
+        if (open) CHECK(r->status != 401);
+        else CHECK(r->status == 401);
+    }
+    CHECK(operations >= 12);
+}
