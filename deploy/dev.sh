@@ -14,7 +14,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 packages=(
   build-essential cmake pkg-config gettext
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
-  libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev
+  libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
   fonts-noto-core fonts-font-awesome
   xvfb xauth xdotool procps curl
 )

@@ -199,6 +199,11 @@ int Hub::bind(std::string& error) {
 
 void Hub::run() { server_->listen_after_bind(); }
 
+bool Hub::wait_until_running() {
+    for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return server_->is_running();
+}
+
 void Hub::stop() {
     notifier_.stop();
     {

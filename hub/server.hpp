@@ -56,6 +56,9 @@ public:
     // Binds the listening socket; returns the port, or -1 with the reason in `error`.
     int bind(std::string& error);
     void run();   // serves until stop()
+    // Waits (up to 5 s) until run() is accepting connections; a stop() before that point
+    // would be missed by the HTTP server, so callers that stop soon after starting wait first.
+    bool wait_until_running();
     void stop();
     Store& store() { return store_; }
     const HubOptions& options() const { return options_; }

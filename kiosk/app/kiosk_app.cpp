@@ -37,7 +37,28 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
 
 KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator)
     : config_(std::move(config)), content_(std::move(content)), translator_(std::move(translator)),
-      session_(config_, content_) {}
+      session_(config_, content_) {
+    if (!config_.hub_url.empty())
+        hub_ = std::make_unique<platform::HubClient>(
+            platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
+}
+
+void KioskApp::set_hub_wake(std::function<void()> wake) {
+    if (hub_) hub_->set_wake(std::move(wake));
+}
+
+void KioskApp::pump_hub(core::Millis now) {
+    if (hub_) {
+        for (const auto& reply : hub_->take_replies()) session_.on_hub_reply(reply, now);
+        while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
+    }
+    // The QR code for the queue number, made once per number.
+    const std::string& number = session_.data().escalation.number;
+    if (number != qr_text_) {
+        qr_text_ = number;
+        qr_ = number.empty() ? platform::QrCode{} : platform::make_qr(number);
+    }
+}
 
 KioskApp::~KioskApp() {
     if (imgui_) {
@@ -95,23 +116,31 @@ core::Millis KioskApp::next_wake(core::Millis now) const { return session_.next_
 
 std::string KioskApp::signature(const core::Session& s, core::Millis now) {
     const auto& d = s.data();
+    const auto& e = d.escalation;
     return ui::screen_key(s) + "|" + d.lang + "|" + std::to_string(d.text_scale) + (d.high_contrast ? "|hc" : "") +
-           (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "");
+           (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "") + "|" + e.number + "|" + e.claimed_by + "|" +
+           std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "");
 }
 
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
+    if (hub_ && hub_->has_replies()) return true;
     const core::Millis due = session_.next_deadline(now);
     if (due < 0 || now < due - 1000) return false;
     // A timer is due: draw only if what is on screen would change.
     core::Session later = session_;
     later.tick(now);
-    return signature(later, now) != drawn_signature_;
+    if (signature(later, now) != drawn_signature_) return true;
+    // A call to the hub is due (sending, polling, or withdrawing a request).
+    const auto& e = session_.data().escalation;
+    return hub_ && !e.in_flight && e.phase != core::Escalation::Phase::None && e.phase != core::Escalation::Phase::Closed &&
+           now >= e.next_call;
 }
 
 void KioskApp::frame(core::Millis now) {
     ImGui::SetCurrentContext(imgui_);
     session_.tick(now);
+    pump_hub(now);
 
     const std::vector<platform::InputEvent> events = std::move(queue_);
     queue_.clear();
@@ -144,7 +173,8 @@ void KioskApp::frame(core::Millis now) {
     ui::ScreenContext ctx{session_, content_, config_, now, [this](const std::string& path) {
                               const platform::Texture* t = images_->find(path);
                               return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
-                          }};
+                          },
+                          ui::QrView{qr_.size, &qr_.modules}};
     ui::draw_screen(ui, ctx);
     ui::finish_frame(input_, ui.elements());
 
@@ -153,6 +183,7 @@ void KioskApp::frame(core::Millis now) {
     if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
     if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
     for (const auto& a : actions) session_.apply(a, now);
+    if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
 
     ImGui::Render();
     if (rasterize_) {

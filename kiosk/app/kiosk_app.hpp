@@ -11,7 +11,9 @@
 #include "core/content.hpp"
 #include "core/i18n.hpp"
 #include "core/session.hpp"
+#include "platform/hub_client.hpp"
 #include "platform/image.hpp"
+#include "platform/qr.hpp"
 #include "platform/input.hpp"
 #include "ui/fonts.hpp"
 #include "ui/ui.hpp"
@@ -39,6 +41,8 @@ public:
     core::Millis next_wake(core::Millis now) const;
     // One frame: input, timers, drawing into the renderer (the caller presents it).
     void frame(core::Millis now);
+    // Called from the hub client's thread when a reply arrives (the program wakes its loop).
+    void set_hub_wake(std::function<void()> wake);
     // Tests that only read the element record can skip rasterising (draw lists are still built).
     void set_rasterize(bool on) { rasterize_ = on; }
     // Asks for a redraw (window exposed, etc.).
@@ -57,6 +61,7 @@ public:
 
 private:
     bool rebuild_fonts(std::string& error);
+    void pump_hub(core::Millis now);
     // What decides the picture, apart from input: a timer that changes it needs a frame.
     static std::string signature(const core::Session& session, core::Millis now);
 
@@ -70,6 +75,9 @@ private:
     ImVector<ImWchar> glyphs_;
     std::vector<platform::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
+    std::unique_ptr<platform::HubClient> hub_;
+    platform::QrCode qr_;
+    std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;
     SDL_Renderer* renderer_ = nullptr;
     int width_ = 0, height_ = 0;

@@ -155,6 +155,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     const core::Millis t_attached = now_ms(start);
+    // Hub replies arrive on the client's thread: wake the loop at once (SDL_PushEvent is thread-safe).
+    const Uint32 wake_event = SDL_RegisterEvents(1);
+    app.set_hub_wake([wake_event] {
+        SDL_Event e{};
+        e.type = wake_event;
+        SDL_PushEvent(&e);
+    });
     SDL_ShowCursor(win_w ? SDL_ENABLE : SDL_DISABLE);
     const float pixel_scale = [&] {
         int ww = 0, wh = 0;

@@ -2,38 +2,30 @@
 
 #include <cstdio>
 
-
 namespace ledsager::app {
 
-namespace {
-struct Shot {
-    core::Screen screen;
-    std::string guide, step, name;
-    bool warning = false;
-};
-}  // namespace
-
-int render_screenshots(KioskApp& app, const platform::Display& display, const ScreenshotOptions& o) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.out_dir, ec);
-    if (ec) {
-        std::fprintf(stderr, "ledsager-kiosk: cannot create %s: %s\n", o.out_dir.c_str(), ec.message().c_str());
-        return -1;
-    }
-    // Which screens: the kiosk's own, then every screen of every guide.
+std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide) {
+    using Phase = core::Escalation::Phase;
     std::vector<Shot> shots;
-    if (o.guide.empty()) {
+    if (guide.empty()) {
         shots.push_back({core::Screen::Attract, "", "", "kiosk__attract"});
         shots.push_back({core::Screen::Language, "", "", "kiosk__language"});
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__catalogue"});
         shots.push_back({core::Screen::Help, "", "", "kiosk__help"});
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__timeout", true});
         shots.push_back({core::Screen::Wiped, "", "", "kiosk__wiped"});
+        if (!content.guides.empty()) {
+            // The ways to a person, once (they look the same for every guide).
+            const auto& g = content.guides.front();
+            const std::string step = g.steps.front().id;
+            shots.push_back({core::Screen::Consent, g.id, step, "kiosk__help-consent"});
+            shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-waiting", false, Phase::Waiting});
+            shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-claimed", false, Phase::Claimed});
+            shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-unreachable", false, Phase::Sending});
+        }
     }
-    bool found = o.guide.empty();
-    for (const auto& g : app.content().guides) {
-        if (!o.guide.empty() && g.id != o.guide) continue;
-        found = true;
+    for (const auto& g : content.guides) {
+        if (!guide.empty() && g.id != guide) continue;
         shots.push_back({core::Screen::Needs, g.id, "", g.id + "__00-needs"});
         int i = 1;
         for (const auto& s : g.steps) {
@@ -44,25 +36,53 @@ int render_screenshots(KioskApp& app, const platform::Display& display, const Sc
         shots.push_back({core::Screen::Help, g.id, g.steps.front().id, g.id + "__help"});
         shots.push_back({core::Screen::End, g.id, "", g.id + "__end"});
     }
-    if (!found) {
+    return shots;
+}
+
+void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, bool high_contrast, core::Millis now) {
+    auto& s = app.session();
+    s.wipe(now, false);
+    s.show(shot.screen, shot.guide, shot.step, now);
+    s.set_language(lang);
+    s.set_text_scale(scale);
+    s.set_high_contrast(high_contrast);
+    if (shot.warning) s.set_warning(true, now - 7000);
+    if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting) {
+        core::Escalation e;
+        e.phase = shot.phase;
+        e.share = s.help_share("in_person");
+        if (shot.phase == core::Escalation::Phase::Sending) {
+            e.unreachable = true;  // the hub cannot be reached: the fallback shows
+        } else if (shot.phase != core::Escalation::Phase::None) {
+            e.number = "A-042";
+            e.position = 2;
+            e.wait_s = 240;
+            e.claimed_by = "Mette";
+        }
+        s.set_escalation(e);
+    }
+}
+
+int render_screenshots(KioskApp& app, const platform::Display& display, const ScreenshotOptions& o) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    if (ec) {
+        std::fprintf(stderr, "ledsager-kiosk: cannot create %s: %s\n", o.out_dir.c_str(), ec.message().c_str());
+        return -1;
+    }
+    const auto shots = screenshot_plan(app.content(), o.guide);
+    if (!o.guide.empty() && !app.content().find(o.guide)) {
         std::fprintf(stderr, "ledsager-kiosk: no guide '%s' is being served\n", o.guide.c_str());
         return -1;
     }
     const auto langs = o.languages.empty() ? app.config().offered : o.languages;
-
     int written = 0;
-    core::Millis now = 1'000'000;
+    const core::Millis now = 1'000'000;
     for (int scale : o.scales) {
         for (bool hc : o.themes) {
             for (const auto& lang : langs) {
                 for (const auto& shot : shots) {
-                    auto& s = app.session();
-                    s.wipe(now, false);
-                    s.show(shot.screen, shot.guide, shot.step, now);
-                    s.set_language(lang);
-                    s.set_text_scale(scale);
-                    s.set_high_contrast(hc);
-                    if (shot.warning) s.set_warning(true, now - 7000);
+                    stage(app, shot, lang, scale, hc, now);
                     // Two frames: the second knows how tall scrolling content is.
                     app.set_rasterize(false);
                     app.frame(now);

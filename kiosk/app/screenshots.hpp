@@ -1,5 +1,6 @@
 // --screenshots: every screen of every guide, in every language, at 100 % and 200 % text,
-// in both themes, rendered offscreen to PNG (no display needed).
+// in both themes, rendered offscreen to PNG (no display needed). The plan of screens is
+// shared with the layout tests, so what is checked is what is pictured.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +20,19 @@ struct ScreenshotOptions {
     std::vector<bool> themes{false, true};  // high contrast off/on
     int width = 1920, height = 1080;
 };
+
+// One screen to picture: which screen, on which guide and step, in which state.
+struct Shot {
+    core::Screen screen;
+    std::string guide, step, name;
+    bool warning = false;
+    core::Escalation::Phase phase = core::Escalation::Phase::None;
+};
+
+// Every screen: the kiosk's own (when `guide` is empty), then every screen of each guide.
+std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide = {});
+// Puts the session of `app` on `shot` in the given language, text size and theme.
+void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, bool high_contrast, core::Millis now);
 
 // Returns the number of files written, or -1 on an error (printed to stderr).
 // `app` must be attached to `display`.

@@ -70,7 +70,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "content"});
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "content"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -117,8 +117,9 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                         "languages.default: '" + config.default_language + "' must be one of languages.offered");
     }
     if (const auto* s = r.section(root, "site")) {
-        r.unknown_keys(*s, "site", {"name", "front_desk"});
+        r.unknown_keys(*s, "site", {"name", "place", "front_desk"});
         r.string(*s, "site", "name", config.site_name);
+        r.string(*s, "site", "place", config.site_place);
         if (const auto* n = s->get("front_desk")) {
             const auto* t = n->as_table();
             if (!t) {
@@ -133,6 +134,17 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 }
             }
         }
+    }
+    if (const auto* h = r.section(root, "hub")) {
+        r.unknown_keys(*h, "hub", {"url", "token", "ca_file", "timeout_s"});
+        r.string(*h, "hub", "url", config.hub_url);
+        r.string(*h, "hub", "token", config.hub_token);
+        r.string(*h, "hub", "ca_file", config.hub_ca_file);
+        r.integer(*h, "hub", "timeout_s", config.hub_timeout_s, 1, 60);
+        if (!config.hub_url.empty() && config.hub_url.rfind("https://", 0) != 0 && config.hub_url.rfind("http://", 0) != 0)
+            r.bad(*h->get("url"), "hub.url", "must start with https:// (or http:// for a hub on this machine)");
+        if (!config.hub_url.empty() && config.hub_token.empty())
+            diags.error(file.string(), r.line(*h), "hub.token: needed when hub.url is set");
     }
     if (const auto* c = r.section(root, "content")) {
         r.unknown_keys(*c, "content", {"guides_dir"});

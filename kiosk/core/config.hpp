@@ -36,6 +36,14 @@ struct KioskConfig {
         {"en", "Please go to the front desk by the entrance. The staff are happy to help."},
     };
 
+    std::string site_place;  // where this kiosk stands, e.g. "By the entrance" (shown on consent)
+
+    // [hub]
+    std::string hub_url;      // e.g. https://hub.example.dk; empty = no hub (front-desk text only)
+    std::string hub_token;    // this kiosk's token (kiosk add / enrollment)
+    std::string hub_ca_file;  // CA certificate that signs the hub's certificate; empty = system CAs
+    int hub_timeout_s = 5;    // per request (1..60)
+
     // [content]
     std::string guides_dir;  // empty = the installed assets/guides
 };

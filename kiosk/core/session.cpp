@@ -13,6 +13,8 @@ const char* screen_name(Screen s) {
         case Screen::Step: return "step";
         case Screen::End: return "end";
         case Screen::Help: return "help";
+        case Screen::Consent: return "consent";
+        case Screen::Waiting: return "waiting";
         case Screen::Wiped: return "wiped";
     }
     return "?";
@@ -122,6 +124,9 @@ void Session::apply(const Action& a, Millis now) {
                 d.guide_id.clear();
             } else if (d.screen == Screen::Language || d.screen == Screen::Help) {
                 d.screen = d.return_to;
+            } else if (d.screen == Screen::Consent) {
+                d.escalation = Escalation{};
+                d.screen = Screen::Help;
             } else if (d.screen == Screen::End) {
                 d.screen = Screen::Step;  // back to the last step
             } else if (d.screen == Screen::Wiped) {
@@ -176,11 +181,36 @@ void Session::apply(const Action& a, Millis now) {
         case ActionKind::Dismiss:
             if (d.screen == Screen::Wiped) d.screen = Screen::Attract;
             return;
+        case ActionKind::ChooseHelp:
+            if (d.screen != Screen::Help || !hub_enabled() || (a.arg != "in_person" && a.arg != "video")) return;
+            if (a.arg == "video") return;  // comes with the video-call feature
+            d.escalation = Escalation{};
+            d.escalation.share = help_share(a.arg);
+            d.screen = Screen::Consent;
+            return;
+        case ActionKind::SendHelp:
+            if (d.screen != Screen::Consent) return;
+            d.escalation.phase = Escalation::Phase::Sending;
+            d.escalation.next_call = now;
+            d.screen = Screen::Waiting;
+            return;
+        case ActionKind::CancelHelp: {
+            if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;
+            const auto phase = d.escalation.phase;
+            if ((phase == Escalation::Phase::Waiting || phase == Escalation::Phase::Claimed) && d.escalation.id)
+                cancels_.push_back(d.escalation.id);
+            d.escalation = Escalation{};
+            d.screen = d.return_to;
+            return;
+        }
     }
 }
 
 void Session::wipe(Millis now, bool timed_out) {
     if (timed_out) counts_.timeouts++;
+    // A request the citizen can no longer follow is withdrawn (only its number is kept).
+    const auto& e = data_.escalation;
+    if ((e.phase == Escalation::Phase::Waiting || e.phase == Escalation::Phase::Claimed) && e.id) cancels_.push_back(e.id);
     data_ = fresh();
     data_.screen = Screen::Wiped;
     data_.wiped_at = now;
@@ -195,9 +225,9 @@ void Session::tick(Millis now) {
         if (now - d.wiped_at >= config_.wiped_notice_s * 1000LL) d = fresh();
         return;
     }
-    if (!d.warning && now - d.last_activity >= config_.inactivity_timeout_s * 1000LL) {
+    if (!d.warning && now - d.last_activity >= idle_limit()) {
         d.warning = true;
-        d.warning_since = d.last_activity + config_.inactivity_timeout_s * 1000LL;
+        d.warning_since = d.last_activity + idle_limit();
     }
     if (d.warning && now - d.warning_since >= config_.warning_countdown_s * 1000LL) wipe(now, true);
 }
@@ -214,11 +244,94 @@ Millis Session::next_deadline(Millis now) const {
         case Screen::Wiped: return d.wiped_at + config_.wiped_notice_s * 1000LL;
         default: break;
     }
-    if (!d.warning) return d.last_activity + config_.inactivity_timeout_s * 1000LL;
+    Millis hub_due = -1;
+    const auto& e = d.escalation;
+    if (!e.in_flight && (e.phase == Escalation::Phase::Sending || e.phase == Escalation::Phase::Waiting ||
+                         e.phase == Escalation::Phase::Claimed))
+        hub_due = e.next_call;
+    if (!cancels_.empty() && !cancel_in_flight_) hub_due = now;
+    auto earliest = [&](Millis t) { return hub_due >= 0 ? std::min(t, hub_due) : t; };
+    if (!d.warning) return earliest(d.last_activity + idle_limit());
     // While counting down, wake each second so the number on screen changes.
     const Millis end = d.warning_since + config_.warning_countdown_s * 1000LL;
     const Millis next_second = now + 1000 - ((now - d.warning_since) % 1000);
-    return std::min(end, next_second);
+    return earliest(std::min(end, next_second));
+}
+
+Millis Session::idle_limit() const {
+    // Someone waiting for a person may stand still for a while: give them 15 minutes.
+    const auto p = data_.escalation.phase;
+    const bool waiting = p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed;
+    return std::max<Millis>(config_.inactivity_timeout_s, waiting ? 900 : 0) * 1000LL;
+}
+
+HelpShare Session::help_share(const std::string& kind) const {
+    HelpShare s;
+    s.kind = kind;
+    s.language = data_.lang;
+    if (!data_.help.guide_id.empty()) {
+        s.guide = data_.help.guide_id;
+        s.step = data_.help.step_id;
+        s.step_number = s.step.empty() ? 0 : static_cast<int>(data_.history.size()) + 1;
+    }
+    if (data_.text_scale > 100) s.needs.push_back("large_text");
+    return s;
+}
+
+std::optional<HubCall> Session::next_hub_call(Millis now) {
+    if (!cancels_.empty() && !cancel_in_flight_) {
+        cancel_in_flight_ = true;
+        return HubCall{HubCall::Kind::Cancel, {}, cancels_.front()};
+    }
+    auto& e = data_.escalation;
+    if (e.in_flight || now < e.next_call) return std::nullopt;
+    switch (e.phase) {
+        case Escalation::Phase::Sending:
+            e.in_flight = true;
+            return HubCall{HubCall::Kind::Create, e.share, 0};
+        case Escalation::Phase::Waiting:
+        case Escalation::Phase::Claimed:
+            e.in_flight = true;
+            return HubCall{HubCall::Kind::Poll, {}, e.id};
+        default:
+            return std::nullopt;
+    }
+}
+
+void Session::on_hub_reply(const HubReply& r, Millis now) {
+    if (r.kind == HubCall::Kind::Cancel) {
+        cancel_in_flight_ = false;
+        // Done, or the hub said no (409/404: already closed): either way nothing to retry.
+        if (r.reachable && !cancels_.empty()) cancels_.erase(cancels_.begin());
+        return;
+    }
+    auto& e = data_.escalation;
+    e.in_flight = false;
+    // A reply for a session that has since ended or moved on: a created request nobody
+    // follows any more is withdrawn.
+    if (e.phase == Escalation::Phase::None || e.phase == Escalation::Phase::Closed) {
+        if (r.kind == HubCall::Kind::Create && r.ok && r.id) cancels_.push_back(r.id);
+        return;
+    }
+    if (!r.ok) {
+        e.failures++;
+        e.unreachable = !r.reachable || r.http_status >= 500;
+        if (r.reachable && r.http_status >= 400 && r.http_status < 500 && r.http_status != 429) e.unreachable = true;
+        e.next_call = now + Escalation::backoff(e.failures);
+        return;
+    }
+    e.failures = 0;
+    e.unreachable = false;
+    e.id = r.id ? r.id : e.id;
+    e.number = r.number.empty() ? e.number : r.number;
+    e.status = r.status;
+    e.position = r.position;
+    e.wait_s = r.wait_s;
+    e.claimed_by = r.claimed_by;
+    if (r.status == "claimed") e.phase = Escalation::Phase::Claimed;
+    else if (r.status == "open") e.phase = Escalation::Phase::Waiting;
+    else e.phase = Escalation::Phase::Closed;  // resolved or cancelled by staff
+    e.next_call = now + Escalation::kPollMs;
 }
 
 std::pair<int, int> Session::progress() const {

@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/content.hpp"
+#include "core/escalation.hpp"
 
 namespace ledsager::core {
 
@@ -24,6 +25,8 @@ enum class Screen {
     Step,       // one step of a guide
     End,        // summary and "Did this help?"
     Help,       // get help from a person
+    Consent,    // exactly what will be shared, before asking through the hub
+    Waiting,    // the queue number, who is coming, cancel
     Wiped,      // "Your information has been deleted"
 };
 
@@ -50,6 +53,9 @@ enum class ActionKind {
     Helped,          // value = 1 yes, 0 no
     AnotherTask,     // from the end screen
     Dismiss,         // leave the "deleted" notice early
+    ChooseHelp,      // arg = in_person | video: go to the consent screen
+    SendHelp,        // the citizen agreed: ask through the hub
+    CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
 };
 
 struct Action {
@@ -81,6 +87,7 @@ struct SessionData {
     Millis warning_since = 0;
     Millis wiped_at = 0;
     bool timed_out = false;  // the Wiped notice says why
+    Escalation escalation;   // a help request through the hub, if any
 };
 
 // Anonymous counts kept for the whole time the kiosk runs (never per citizen).
@@ -117,21 +124,34 @@ public:
     // from here (so M can change when the citizen takes a branch).
     std::pair<int, int> progress() const;
 
+    // The next call the hub client should make now, if any (marks it in flight).
+    std::optional<HubCall> next_hub_call(Millis now);
+    // A reply from the hub client for the call handed out before.
+    void on_hub_reply(const HubReply& reply, Millis now);
+    // Whether help requests can go through a hub (config [hub] url set).
+    bool hub_enabled() const { return !config_.hub_url.empty(); }
+    // What would be shared if the citizen asked now.
+    HelpShare help_share(const std::string& kind) const;
+
     // For rendering every screen (screenshots): put the session on a screen directly.
     void show(Screen screen, const std::string& guide_id, const std::string& step_id, Millis now);
     void set_language(const std::string& lang) { data_.lang = lang; }
     void set_text_scale(int scale) { data_.text_scale = scale; }
     void set_high_contrast(bool on) { data_.high_contrast = on; }
     void set_warning(bool on, Millis since) { data_.warning = on; data_.warning_since = since; }
+    void set_escalation(const Escalation& e) { data_.escalation = e; }
 
 private:
     void go_to_step(const std::string& step_id);
+    Millis idle_limit() const;
     SessionData fresh() const;
 
     const KioskConfig& config_;
     const ContentSet& content_;
     SessionData data_;
     KioskCounts counts_;
+    std::vector<std::int64_t> cancels_;  // requests left open by a wiped session (ids only)
+    bool cancel_in_flight_ = false;
 };
 
 }  // namespace ledsager::core

@@ -17,6 +17,11 @@ struct ImageRef {
     int width = 0, height = 0;
 };
 
+struct QrView {
+    int size = 0;                              // modules per side; 0 = none
+    const std::vector<bool>* modules = nullptr;  // row-major, true = dark
+};
+
 struct ScreenContext {
     const core::Session& session;
     const core::ContentSet& content;
@@ -24,6 +29,8 @@ struct ScreenContext {
     core::Millis now = 0;
     // Ready textures for illustration paths (loaded by the app before drawing).
     std::function<ImageRef(const std::string& path)> image;
+    // The queue number as a QR code (computed by the app when the number arrives).
+    QrView qr{};
 };
 
 // Draws the current screen, the bottom bar and any dialog; actions go to ui.actions().

@@ -7,10 +7,10 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 unset DISPLAY WAYLAND_DISPLAY
 "$kiosk" --screenshots "$tmp/all" 2> "$tmp/err" || fail "$(cat "$tmp/err")"
-# Expected: (6 kiosk screens + per guide: needs + steps + help + end) x languages x 2 sizes x 2 themes.
+# Expected: (10 kiosk screens + per guide: needs + steps + help + end) x languages x 2 sizes x 2 themes.
 steps=$(cat "$src"/assets/guides/*/guide.toml | grep -c '^\[\[step\]\]')
 guides=$(ls -d "$src"/assets/guides/*/ | wc -l)
-expected=$(( (6 + guides * 3 + steps) * 2 * 2 * 2 ))
+expected=$(( (10 + guides * 3 + steps) * 2 * 2 * 2 ))
 count=$(ls "$tmp/all" | wc -l)
 echo "screenshots: $count (expected $expected)"
 [ "$count" -eq "$expected" ] || fail "expected $expected files, got $count"

@@ -49,6 +49,7 @@ struct TestHub {
         port = hub->bind(error);
         REQUIRE_MESSAGE(port > 0, error);
         thread = std::thread([this] { hub->run(); });
+        REQUIRE(hub->wait_until_running());
     }
     ~TestHub() {
         hub->stop();

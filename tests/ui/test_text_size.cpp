@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "app/screenshots.hpp"
 #include "harness.hpp"
 
 using namespace ledsager;
@@ -67,36 +68,16 @@ void check_layout(test::Harness& h, const std::string& what, int scale) {
 TEST_CASE("every screen at every text size and theme: nothing clipped or overlapping, targets >= 15 mm") {
     test::Harness h;
     h.set_rasterize(false);
-    struct Shot {
-        core::Screen screen;
-        std::string guide, step;
-        bool warning = false;
-    };
-    std::vector<Shot> shots{{core::Screen::Attract, "", ""}, {core::Screen::Language, "", ""},
-                            {core::Screen::Catalogue, "", ""}, {core::Screen::Help, "", ""},
-                            {core::Screen::Catalogue, "", "", true}, {core::Screen::Wiped, "", ""}};
-    for (const auto& g : h.app().content().guides) {
-        shots.push_back({core::Screen::Needs, g.id, ""});
-        for (const auto& s : g.steps) shots.push_back({core::Screen::Step, g.id, s.id});
-        shots.push_back({core::Screen::Help, g.id, g.steps.front().id});
-        shots.push_back({core::Screen::End, g.id, ""});
-    }
+    const auto shots = app::screenshot_plan(h.app().content());
     int checked = 0;
     for (int scale : {100, 150, 200})
         for (bool hc : {false, true})
             for (const auto& lang : h.app().config().offered)
                 for (const auto& shot : shots) {
-                    auto& s = h.session();
-                    s.wipe(h.now(), false);
-                    s.show(shot.screen, shot.guide, shot.step, h.now());
-                    s.set_language(lang);
-                    s.set_text_scale(scale);
-                    s.set_high_contrast(hc);
-                    if (shot.warning) s.set_warning(true, h.now());
+                    app::stage(h.app(), shot, lang, scale, hc, h.now());
                     h.frame();
                     h.frame();
-                    check_layout(h, std::string(core::screen_name(shot.screen)) + " " + shot.guide + " " + shot.step + " " +
-                                        lang + " " + std::to_string(scale) + (hc ? " contrast" : ""), scale);
+                    check_layout(h, shot.name + " " + lang + " " + std::to_string(scale) + (hc ? " contrast" : ""), scale);
                     ++checked;
                 }
     MESSAGE(checked << " screens checked");

@@ -46,5 +46,7 @@ void draw_end(Ui& ui, const ScreenContext& ctx);
 void draw_help(Ui& ui, const ScreenContext& ctx);
 void draw_wiped(Ui& ui, const ScreenContext& ctx);
 void draw_timeout(Ui& ui, const ScreenContext& ctx);
+void draw_consent(Ui& ui, const ScreenContext& ctx);
+void draw_waiting(Ui& ui, const ScreenContext& ctx);
 
 }  // namespace ledsager::ui

@@ -58,22 +58,28 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
                      ui.text_height(ui.t("help.video_unavailable"), inner, ui.fonts().regular);
     const float card_h = cols == 2 ? std::max(h1, h2) : h1;
     Rect c1{l.content.x, y, cw, card_h};
-    ui.rect(c1, p.surface, em * 0.6f, p.help, std::max(p.border_width, em * 0.08f));
-    ui.draw()->AddCircleFilled({c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.help), 40);
-    ui.icon("person", ui.fonts().icon, c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, p.on_help);
-    float cy = c1.y + pad + em * 2.4f;
-    cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text, Role::Heading);
-    cy += ui.text("help.desk_text", desk, c1.x + pad, cy, inner, ui.fonts().regular, p.text);
-    cy += em * 0.9f;
-    cy += ui.text("help.tell_staff", ui.t("help.tell_staff"), c1.x + pad, cy, inner, ui.fonts().small, p.text_muted);
-    ui.text("help.context", context, c1.x + pad, cy + em * 0.2f, inner, ui.fonts().bold, p.text);
+    if (ctx.session.hub_enabled()) {
+        // Through the hub: a person comes to the citizen; the next screen shows what is shared.
+        if (ui.tile("help.in_person", c1, "person", ui.t("help.here_title"), ui.t("help.here_body")))
+            ui.act(core::ActionKind::ChooseHelp, "in_person");
+    } else {
+        ui.rect(c1, p.surface, em * 0.6f, p.help, std::max(p.border_width, em * 0.08f));
+        ui.draw()->AddCircleFilled({c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.help), 40);
+        ui.icon("person", ui.fonts().icon, c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, p.on_help);
+        float cy = c1.y + pad + em * 2.4f;
+        cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text, Role::Heading);
+        cy += ui.text("help.desk_text", desk, c1.x + pad, cy, inner, ui.fonts().regular, p.text);
+        cy += em * 0.9f;
+        cy += ui.text("help.tell_staff", ui.t("help.tell_staff"), c1.x + pad, cy, inner, ui.fonts().small, p.text_muted);
+        ui.text("help.context", context, c1.x + pad, cy + em * 0.2f, inner, ui.fonts().bold, p.text);
+    }
 
     // Card 2: video (comes with the video-call feature; said plainly until then).
     Rect c2 = cols == 2 ? Rect{l.content.x + cw + l.gap, y, cw, card_h} : Rect{l.content.x, y + card_h + l.gap, cw, h2};
     ui.rect(c2, p.background, em * 0.6f, p.border, p.border_width);
     ui.draw()->AddCircleFilled({c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.border), 40);
     ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
-    cy = c2.y + pad + em * 2.4f;
+    float cy = c2.y + pad + em * 2.4f;
     cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
     cy += em * 0.3f;
     ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);

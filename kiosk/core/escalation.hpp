@@ -1,0 +1,62 @@
+// Reaching a person through the hub: what the kiosk asks for, what it hears back, and
+// when it next has to call. Pure logic: the platform's hub client does the HTTP and
+// feeds replies back; retries back off 1 s, 2 s, 4 s … 30 s, so a hub that is down or slow
+// never freezes anything and the citizen is told in plain words meanwhile.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ledsager::core {
+
+using Millis = std::int64_t;
+
+// What the citizen agreed to share: ids and codes only, never free text or identity.
+struct HelpShare {
+    std::string kind;  // in_person | video
+    std::string guide, step;
+    int step_number = 0;
+    std::string language;
+    std::vector<std::string> needs;
+};
+
+struct HubCall {
+    enum class Kind { Create, Poll, Cancel } kind;
+    HelpShare share;       // Create
+    std::int64_t id = 0;   // Poll, Cancel
+};
+
+struct HubReply {
+    HubCall::Kind kind;
+    bool ok = false;          // 2xx with a readable body
+    bool reachable = false;   // the hub answered at all (false: network, DNS, TLS, timeout)
+    int http_status = 0;
+    std::int64_t id = 0;
+    std::string number, status, claimed_by;
+    int position = 0, wait_s = 0;
+};
+
+struct Escalation {
+    enum class Phase {
+        None,     // nothing asked
+        Sending,  // asked; the hub has not confirmed yet (retrying in the background)
+        Waiting,  // in the queue
+        Claimed,  // someone is on their way
+        Closed,   // resolved by staff, or cancelled
+    };
+    Phase phase = Phase::None;
+    HelpShare share;
+    std::int64_t id = 0;
+    std::string number, claimed_by, status;
+    int position = 0, wait_s = 0;
+    int failures = 0;         // consecutive failed calls
+    bool unreachable = false; // the last call failed: show the fallback
+    bool in_flight = false;
+    Millis next_call = 0;
+
+    static Millis backoff(int failures);  // 1 s, 2 s, 4 s, … capped at 30 s
+    static constexpr Millis kPollMs = 2000;
+};
+
+}  // namespace ledsager::core

@@ -1,0 +1,146 @@
+#include "platform/hub_client.hpp"
+
+#include <curl/curl.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ledsager::platform {
+
+using json = nlohmann::json;
+
+namespace {
+size_t collect(char* data, size_t size, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+}  // namespace
+
+HubClient::HubClient(HubClientOptions options) : options_(std::move(options)) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    thread_ = std::thread([this] { run(); });
+}
+
+HubClient::~HubClient() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+}
+
+void HubClient::submit(const core::HubCall& call) {
+    {
+        std::lock_guard lock(mutex_);
+        calls_.push_back(call);
+    }
+    cv_.notify_all();
+}
+
+std::vector<core::HubReply> HubClient::take_replies() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(replies_, {});
+}
+
+bool HubClient::has_replies() {
+    std::lock_guard lock(mutex_);
+    return !replies_.empty();
+}
+
+void HubClient::set_wake(std::function<void()> wake) {
+    std::lock_guard lock(mutex_);
+    wake_ = std::move(wake);
+}
+
+void HubClient::run() {
+    for (;;) {
+        core::HubCall call;
+        {
+            std::unique_lock lock(mutex_);
+            cv_.wait(lock, [this] { return stopping_ || !calls_.empty(); });
+            if (stopping_) return;
+            call = calls_.front();
+            calls_.pop_front();
+        }
+        core::HubReply reply = perform(call);
+        std::function<void()> wake;
+        {
+            std::lock_guard lock(mutex_);
+            replies_.push_back(std::move(reply));
+            wake = wake_;
+        }
+        if (wake) wake();
+    }
+}
+
+core::HubReply HubClient::perform(const core::HubCall& call) {
+    core::HubReply reply;
+    reply.kind = call.kind;
+    std::string url = options_.base_url, body;
+    bool post = true;
+    switch (call.kind) {
+        case core::HubCall::Kind::Create: {
+            url += "/api/v1/help-requests";
+            json j{{"kind", call.share.kind}, {"language", call.share.language}, {"needs", call.share.needs}};
+            if (!call.share.guide.empty()) {
+                j["guide"] = call.share.guide;
+                j["step"] = call.share.step;
+                j["step_number"] = call.share.step_number;
+            }
+            body = j.dump();
+            break;
+        }
+        case core::HubCall::Kind::Poll:
+            url += "/api/v1/help-requests/" + std::to_string(call.id);
+            post = false;
+            break;
+        case core::HubCall::Kind::Cancel:
+            url += "/api/v1/help-requests/" + std::to_string(call.id) + "/cancel";
+            break;
+    }
+    CURL* curl = curl_easy_init();
+    if (!curl) return reply;
+    std::string response;
+    curl_slist* headers = nullptr;
+    const std::string auth = "Authorization: Bearer " + options_.token;
+    headers = curl_slist_append(headers, auth.c_str());
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_s));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min(options_.timeout_s, 3)));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (post) {
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    }
+    const CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    reply.reachable = rc == CURLE_OK;
+    reply.http_status = static_cast<int>(status);
+    if (!reply.reachable || status < 200 || status >= 300) return reply;
+    try {
+        const json j = json::parse(response);
+        reply.id = j.value("id", std::int64_t{0});
+        reply.number = j.value("number", "");
+        reply.status = j.value("status", "");
+        reply.claimed_by = j.value("claimed_by", "");
+        reply.position = j.value("position", 0);
+        reply.wait_s = j.value("estimated_wait_s", 0);
+        reply.ok = true;
+    } catch (const json::exception&) {
+        reply.ok = false;  // a hub that answers nonsense counts as not answering properly
+    }
+    return reply;
+}
+
+}  // namespace ledsager::platform

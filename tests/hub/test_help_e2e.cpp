@@ -1,0 +1,169 @@
+// help_request_e2e: a real hub on loopback and the real kiosk (headless, libcurl client):
+// "Get help from a person" -> consent showing exactly what is shared -> queue number ->
+// staff claim (the kiosk shows who is coming) -> resolve; the hub going down and coming
+// back while the guide keeps working; a wiped session withdraws its request.
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "../ui/harness.hpp"
+#include "hub/auth.hpp"
+#include "hub/server.hpp"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace ledsager;
+
+namespace {
+
+struct RunningHub {
+    fs::path dir;
+    int port = 0;
+    std::unique_ptr<hub::Hub> server;
+    std::thread thread;
+
+    RunningHub(fs::path data, int fixed_port) : dir(std::move(data)) {
+        hub::HubOptions o;
+        o.data_dir = dir;
+        o.port = fixed_port;
+        server = std::make_unique<hub::Hub>(o);
+        if (server->store().sites().empty()) {
+            const auto site = server->store().add_site("main", "Main Library", "Counter 3");
+            server->store().add_kiosk(site, "kiosk-1", "By the entrance", hub::hash_token("kiosk-token"));
+            server->store().add_user({0, "mette", "Mette Jensen", "staff", hub::hash_password("mette-password"), "da,en", {site}});
+        }
+        std::string error;
+        port = server->bind(error);
+        REQUIRE_MESSAGE(port > 0, error);
+        thread = std::thread([this] { server->run(); });
+        REQUIRE(server->wait_until_running());
+    }
+    ~RunningHub() {
+        server->stop();
+        thread.join();
+    }
+};
+
+struct StaffClient {
+    httplib::Client c;
+    httplib::Headers h;
+    explicit StaffClient(int port) : c("127.0.0.1", port) {
+        auto r = c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json");
+        REQUIRE(r);
+        REQUIRE(r->status == 200);
+        const std::string cookie = r->get_header_value("Set-Cookie");
+        h = {{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", json::parse(r->body)["csrf"]}};
+    }
+    json requests() { return json::parse(c.Get("/api/v1/help-requests", h)->body)["requests"]; }
+    int post(const std::string& path, const std::string& body = "") { return c.Post(path, h, body, "application/json")->status; }
+};
+
+// Runs kiosk frames (fake clock 100 ms a step, real time 10 ms) until `pred` or 5 s real time.
+template <typename Pred>
+bool until(test::Harness& h, Pred pred) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < end) {
+        h.wait(100);
+        h.frame();
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+core::KioskConfig kiosk_config(int port) {
+    core::KioskConfig c;
+    c.hub_url = "http://127.0.0.1:" + std::to_string(port);
+    c.hub_token = "kiosk-token";
+    c.hub_timeout_s = 2;
+    c.site_place = "By the entrance";
+    return c;
+}
+
+void to_failed_check(test::Harness& h) {
+    h.tap("attract.start");
+    h.tap("language.en");
+    h.tap("guide.mitid-login");
+    h.tap("needs.start");
+    h.tap("step.choice.app");
+    h.tap("step.no");  // "No, that didn't work" on "Choose MitID on the website": a person is offered
+    REQUIRE(h.session().data().screen == core::Screen::Help);
+}
+
+}  // namespace
+
+TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the guide") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    to_failed_check(h);
+
+    h.tap("help.in_person");
+    INFO(h.screen_text());
+    REQUIRE(h.session().data().screen == core::Screen::Consent);
+    // Exactly what will be shared, and the promise that nothing else is.
+    CHECK(h.shows("Task: Log in with MitID, step 2"));
+    CHECK(h.shows("Language: English"));
+    CHECK(h.shows("Where: By the entrance"));
+    CHECK(h.shows("Nothing else. Not your name, not your CPR number."));
+    CHECK(hub.server->store().count("help_requests") == 0);  // nothing sent before consent
+
+    const auto tapped = std::chrono::steady_clock::now();
+    h.tap("consent.send");
+    StaffClient staff(hub.port);
+    REQUIRE(until(h, [&] { return h.shows("A-001"); }));
+    const auto shown_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tapped).count();
+    MESSAGE("tap -> queue number on the kiosk: " << shown_ms << " ms");
+    CHECK(h.shows("You are number 1 in the queue."));
+    CHECK(h.find("waiting.qr"));
+
+    auto list = staff.requests();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["guide"] == "mitid-login");
+    CHECK(list[0]["step"] == "choose-mitid");
+    CHECK(list[0]["step_number"] == 2);
+    CHECK(list[0]["language"] == "en");
+    CHECK(list[0]["kiosk_place"] == "By the entrance");
+    const std::string base = "/api/v1/help-requests/" + std::to_string(list[0]["id"].get<int>());
+
+    REQUIRE(staff.post(base + "/claim") == 200);
+    CHECK(until(h, [&] { return h.shows("Mette is on the way to you."); }));
+    REQUIRE(staff.post(base + "/resolve", R"({"outcome":"solved"})") == 200);
+    CHECK(until(h, [&] { return h.shows("Your request is closed."); }));
+    h.tap("waiting.cancel");  // now "Back to where I was"
+    CHECK(h.session().data().screen == core::Screen::Step);
+    CHECK(h.shows("Choose MitID on the website"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("hub down: plain words, the front desk, retries in the background; then the request goes through") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-down-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    int port = 0;
+    {
+        RunningHub first(dir, 0);
+        port = first.port;
+    }  // the hub is stopped now
+    test::Harness h(kiosk_config(port));
+    to_failed_check(h);
+    h.tap("help.in_person");
+    h.tap("consent.send");
+    INFO(h.screen_text());
+    REQUIRE(until(h, [&] { return h.shows("We cannot reach the staff system right now. We keep trying."); }));
+    CHECK(h.shows("Please go to the front desk by the entrance."));
+    // The kiosk keeps serving: the citizen can cancel and carry on with the guide.
+    RunningHub again(dir, port);
+    REQUIRE(until(h, [&] { return h.shows("A-001"); }));
+    CHECK_FALSE(h.shows("We cannot reach"));
+    // Ending the session withdraws the request: nobody is left waiting for a citizen who left.
+    h.tap("bar.end");
+    StaffClient staff(port);
+    CHECK(until(h, [&] { return staff.requests().empty(); }));
+    fs::remove_all(dir);
+}
