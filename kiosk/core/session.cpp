@@ -367,7 +367,7 @@ void Session::show(Screen screen, const std::string& guide_id, const std::string
         data_.history = path;
     }
     data_.last_activity = now;
-    if (screen == Screen::Help) data_.help = {guide_id, step_id, false};
+    if (screen == Screen::Help || screen == Screen::Consent || screen == Screen::Waiting) data_.help = {guide_id, step_id, false};
     if (screen == Screen::Wiped) data_.wiped_at = now;
 }
 

@@ -67,6 +67,8 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
     out.small = add(files.regular, std::round(em * 0.82f), ranges.Data);
     out.large = add(files.regular, std::round(em * 1.2f), ranges.Data);
     out.tile = add(files.bold, std::round(em * 1.2f), ranges.Data);
+    static constexpr ImWchar kNumberGlyphs[] = {'-', '-', '0', '9', 'A', 'Z', 0};  // "A-042"
+    out.number = add(files.bold, std::round(em * 4.2f), kNumberGlyphs);
     out.bar = add(files.bold, bar_em, ranges.Data);
     out.icon = add(files.icons, em, icon_ranges.Data);
     out.icon_bar = add(files.icons, bar_em, icon_ranges.Data);

@@ -72,6 +72,8 @@ std::vector<ContrastPair> contrast_pairs(const Palette& p, bool high_contrast) {
         {"text on pressed button", p.text, p.pressed, text},
         {"primary button text", p.on_primary, p.primary, text},
         {"help button text", p.on_help, p.help, text},
+        {"warning text (help colour) on background", p.help, p.background, text},
+        {"claimed text (primary colour) on background", p.primary, p.background, text},
         {"icon on its tile background", p.accent, p.accent_soft, 3.0},
         {"accent text on surface", p.accent, p.surface, text},
         {"focus ring on background", p.focus, p.background, 3.0},

@@ -54,6 +54,7 @@ struct Fonts {
     ImFont* small = nullptr;    // 0.8 em
     ImFont* large = nullptr;    // 1.2 em: the instruction text of a step
     ImFont* tile = nullptr;     // 1.2 em bold: tile titles
+    ImFont* number = nullptr;   // 4.2 em bold, digits and capitals only: the queue number
     ImFont* bar = nullptr;      // the bottom bar (capped at 150 % so it always fits)
     ImFont* icon = nullptr;     // icons at 1 em
     ImFont* icon_bar = nullptr;

@@ -37,18 +37,9 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
         y += ui.text("waiting.sending", ui.t("waiting.sending"), l.content.x, y, text_w, ui.fonts().heading, p.text, Role::Heading);
     } else {
         y += ui.text("waiting.your_number", ui.t("waiting.your_number"), l.content.x, y, text_w, ui.fonts().bold, p.text_muted);
-        // The number drawn at four times the title size: readable from across the room.
-        ImFont* big = ui.fonts().title;
-        const float scale = 2.2f;
-        const float size = big->FontSize * scale;
-        ui.draw()->AddText(big, size, {l.content.x, y}, Ui::col(p.text), e.number.c_str());
-        Element num;
-        num.id = "waiting.number";
-        num.role = Role::Heading;
-        num.label = e.number;
-        num.rect = {l.content.x, y, big->CalcTextSizeA(size, 1e9f, 0, e.number.c_str()).x, size};
-        ui.elements().push_back(num);
-        y += size * 1.05f + em * 0.4f;
+        // The number very large: readable from across the room.
+        y += ui.text("waiting.number", e.number, l.content.x, y, 0, ui.fonts().number, p.text, Role::Heading);
+        y += em * 0.4f;
     }
     std::string status;
     if (closed) status = ui.t("waiting.closed");
