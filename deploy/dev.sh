@@ -16,7 +16,7 @@ packages=(
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
   fonts-noto-core fonts-font-awesome
-  xvfb xauth xdotool procps curl
+  xvfb xauth xdotool procps curl chromium
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -30,6 +30,16 @@ setup() {
     echo "==> installing: ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # Node and npm for the browser tests: machines of CI's kind ship their own (and Debian's npm
+  # conflicts with it), a fresh Debian 12 gets Debian's.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "==> installing: nodejs npm"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
+    echo "==> npm ci (tests/browser: playwright-core, axe-core)"
+    (cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules)
   fi
   # libimgui.a lacks the SDL_Renderer backend; Debian ships its source under /usr/share/doc,
   # which slim images strip. Then take it from the package itself into the build folder.

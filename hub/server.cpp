@@ -216,10 +216,13 @@ void Hub::stop() {
 
 void Hub::routes() {
     auto& srv = *server_;
+    if (!options_.web_dir.empty()) srv.set_mount_point("/", options_.web_dir.string());
     srv.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
         ++http_requests_;
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "no-store");
+        res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        res.set_header("Referrer-Policy", "no-referrer");
         return httplib::Server::HandlerResponse::Unhandled;
     });
     srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
@@ -349,7 +352,8 @@ void Hub::routes() {
         json sites = json::array();
         for (auto id : u->sites)
             if (auto s = store_.site(id)) sites.push_back({{"id", s->id}, {"slug", s->slug}, {"name", s->name}});
-        send_json(res, 200, {{"name", u->display_name}, {"role", u->role}, {"sites", sites}});
+        auto s = store_.session(hash_token(cookie(req, "ledsager_session")), now_s());
+        send_json(res, 200, {{"name", u->display_name}, {"role", u->role}, {"sites", sites}, {"csrf", s ? s->second : ""}});
     });
 
     // ---- help requests: kiosks

@@ -30,6 +30,7 @@ struct HubOptions {
     int retention_days = 30;             // help requests are purged this long after closing
     size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
+    std::filesystem::path web_dir;       // the web consoles' files; empty = none served
 };
 
 // Wakes the live-event streams of a site when its requests change.

@@ -8,6 +8,7 @@
 
 #include "app/kiosk_app.hpp"
 #include "app/screenshots.hpp"
+#include "app/script.hpp"
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/i18n.hpp"
@@ -53,7 +54,7 @@ std::vector<std::string> split(const std::string& s) {
 int main(int argc, char** argv) {
     const auto start = Clock::now();
     CLI::App cli{"Ledsager kiosk: guided digital self-service for citizens"};
-    std::string config_file, content_dir, check_dir, screenshots_dir, langs, guide, windowed, po_dir;
+    std::string config_file, content_dir, check_dir, screenshots_dir, langs, guide, windowed, po_dir, script;
     cli.add_option("--config", config_file, "Configuration file (default: built-in defaults; see config/kiosk.toml)");
     cli.add_option("--content", content_dir, "Folder of guides to serve (default: the installed assets/guides)");
     cli.add_option("--po", po_dir, "Folder of interface catalogues <code>.po (default: the installed po/)");
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshots", screenshots_dir, "Render every screen to PNG files in DIR and exit (no display needed)");
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
     cli.add_option("--guide", guide, "With --screenshots: only this guide");
+    cli.add_option("--script", script, "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -144,6 +146,16 @@ int main(int argc, char** argv) {
         if (n < 0) return 1;
         std::fprintf(stderr, "ledsager-kiosk: %d screenshot(s) written to %s\n", n, screenshots_dir.c_str());
         return 0;
+    }
+
+    if (!script.empty()) {
+        std::string error;
+        auto display = platform::Display::open_offscreen(1920, 1080, error);
+        if (!display || !app.attach(display->renderer(), 1920, 1080, error)) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
+            return 1;
+        }
+        return app::run_script(app, *display, script);
     }
 
     std::string error;
