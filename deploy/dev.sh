@@ -83,19 +83,21 @@ run_kiosk() {
   "$kiosk" --check-content assets/guides >/dev/null
   # The hub, with a demo site, kiosk token and staff login (printed by the hub itself).
   mkdir -p out
-  "$hub" --data out/hub-data --listen "${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}" --demo &
-  local hub_pid=$!
+  local listen="${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}" demo_config=out/demo-kiosk.toml
+  sed "s|http://127.0.0.1:8080|http://$listen|" config/demo.toml > "$demo_config"
+  "$hub" --data out/hub-data --listen "$listen" --demo &
+  hub_pid=$!  # global: the EXIT trap runs after this function returns
   trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null' EXIT
   sleep 0.5
-  echo "==> hub: http://${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}/healthz  (API: hub/openapi.yaml)"
+  echo "==> staff console: http://$listen/  (log in as demo / demo-password; API: hub/openapi.yaml)"
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "==> starting the kiosk in a window (${LEDSAGER_WINDOW:-1600x900}); stop both with Ctrl+C"
-    "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config config/kiosk.toml
+    "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config "$demo_config"
   else
     echo "==> no display here: the kiosk runs on a virtual display (Xvfb). Screenshots of every"
     echo "    screen are written to out/screenshots first, so you can look at them. Ctrl+C stops it."
-    "$kiosk" --config config/kiosk.toml --screenshots out/screenshots --lang da,en
-    xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config config/kiosk.toml
+    "$kiosk" --config "$demo_config" --screenshots out/screenshots --lang da,en
+    xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config "$demo_config"
   fi
 }
 

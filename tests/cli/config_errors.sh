@@ -20,7 +20,11 @@ check $'[sesion]\ninactivity_timeout_s = 60' "k.toml:1: error: sesion: unknown s
 check $'[session\n' "k.toml:1: error: not valid TOML"
 "$kiosk" --windowed huge > "$tmp/log" 2>&1; [ $? -eq 2 ] || fail "bad --windowed not exit 2"
 grep -q "expected WIDTHxHEIGHT" "$tmp/log" || fail "bad --windowed message"
-# The shipped file is valid.
+check $'[hub]\nurl = "ftp://hub"\ntoken = "x"' "k.toml:2: error: hub.url: must start with https://"
+check $'[hub]\nurl = "https://hub.example.dk"' "k.toml:1: error: hub.token: needed when hub.url is set"
+# The shipped files are valid.
+"$kiosk" --config "$src/config/demo.toml" --screenshots "$tmp/demo" --guide mitid-login --lang en > "$tmp/log" 2>&1 \
+  || fail "demo config rejected: $(cat "$tmp/log")"
 "$kiosk" --config "$src/config/kiosk.toml" --screenshots "$tmp/ok" --guide mitid-login --lang da > "$tmp/log" 2>&1 \
   || fail "shipped config rejected: $(cat "$tmp/log")"
 echo "config_errors_cli: ok"
