@@ -16,7 +16,7 @@ packages=(
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
   fonts-noto-core fonts-font-awesome
-  xvfb xauth xdotool procps curl chromium
+  xvfb xauth xdotool procps curl openssl chromium
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -1,10 +1,13 @@
 #include "app/kiosk_app.hpp"
 
 #include <SDL.h>
+
+#include <cstdio>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
 
 #include "core/languages.hpp"
+#include "platform/printer.hpp"
 #include "core/view.hpp"
 #include "ui/screens.hpp"
 
@@ -184,6 +187,16 @@ void KioskApp::frame(core::Millis now) {
     if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
     for (const auto& a : actions) session_.apply(a, now);
     if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
+    if (session_.take_print_request()) {
+        const auto& lang = session_.data().lang;
+        platform::Ticket ticket{translator_.tr(lang, "waiting.your_number"), session_.data().escalation.number,
+                                translator_.tr(lang, ui::N_("ticket.note")), config_.site_name};
+        std::string error;
+        const bool ok = platform::print_raw(config_.printer_device, platform::escpos_ticket(ticket), error);
+        if (!ok) std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());  // names the device, never the citizen
+        session_.printed(ok);
+        pending_frames_ = 2;
+    }
 
     ImGui::Render();
     if (rasterize_) {

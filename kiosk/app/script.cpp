@@ -31,12 +31,13 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
     }
     const auto start = Clock::now();
     auto now = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(); };
-    auto run_for = [&](int ms) {
+    // At least `frames` frames and at least `ms` milliseconds, however slow the machine.
+    auto run_for = [&](int ms, int frames = 1) {
         const auto end = Clock::now() + std::chrono::milliseconds(ms);
-        do {
+        for (int i = 0; i < frames || Clock::now() < end; ++i) {
             app.frame(now());
             std::this_thread::sleep_for(std::chrono::milliseconds(16));
-        } while (Clock::now() < end);
+        }
     };
     run_for(50);
     std::string line;
@@ -60,9 +61,9 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             if (!e || !e->actionable) return fail("nothing to tap with id '" + arg + "'");
             const float x = e->rect.cx(), y = e->rect.cy();
             app.push({platform::InputEvent::Kind::PointerDown, x, y});
-            run_for(20);
+            run_for(20, 2);
             app.push({platform::InputEvent::Kind::PointerUp, x, y});
-            run_for(60);
+            run_for(60, 4);  // the tap, the new screen, and its measured scrolling
         } else if (cmd == "expect") {
             const auto end = Clock::now() + std::chrono::seconds(10);
             while (!shows(app, arg) && Clock::now() < end) run_for(50);

@@ -70,7 +70,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "content"});
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "printer", "content"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -145,6 +145,10 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
             r.bad(*h->get("url"), "hub.url", "must start with https:// (or http:// for a hub on this machine)");
         if (!config.hub_url.empty() && config.hub_token.empty())
             diags.error(file.string(), r.line(*h), "hub.token: needed when hub.url is set");
+    }
+    if (const auto* pr = r.section(root, "printer")) {
+        r.unknown_keys(*pr, "printer", {"device"});
+        r.string(*pr, "printer", "device", config.printer_device);
     }
     if (const auto* c = r.section(root, "content")) {
         r.unknown_keys(*c, "content", {"guides_dir"});

@@ -44,6 +44,9 @@ struct KioskConfig {
     std::string hub_ca_file;  // CA certificate that signs the hub's certificate; empty = system CAs
     int hub_timeout_s = 5;    // per request (1..60)
 
+    // [printer]
+    std::string printer_device;  // ESC/POS receipt printer, e.g. /dev/usb/lp0; empty = none
+
     // [content]
     std::string guides_dir;  // empty = the installed assets/guides
 };

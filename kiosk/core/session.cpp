@@ -194,6 +194,10 @@ void Session::apply(const Action& a, Millis now) {
             d.escalation.next_call = now;
             d.screen = Screen::Waiting;
             return;
+        case ActionKind::PrintNumber:
+            if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty())
+                d.escalation.print = Escalation::Print::Requested;
+            return;
         case ActionKind::CancelHelp: {
             if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;
             const auto phase = d.escalation.phase;
@@ -277,6 +281,14 @@ HelpShare Session::help_share(const std::string& kind) const {
     if (data_.text_scale > 100) s.needs.push_back("large_text");
     return s;
 }
+
+bool Session::take_print_request() {
+    if (data_.escalation.print != Escalation::Print::Requested) return false;
+    data_.escalation.print = Escalation::Print::None;
+    return true;
+}
+
+void Session::printed(bool ok) { data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed; }
 
 std::optional<HubCall> Session::next_hub_call(Millis now) {
     if (!cancels_.empty() && !cancel_in_flight_) {

@@ -56,6 +56,7 @@ enum class ActionKind {
     ChooseHelp,      // arg = in_person | video: go to the consent screen
     SendHelp,        // the citizen agreed: ask through the hub
     CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
+    PrintNumber,     // print the queue number on the receipt printer
 };
 
 struct Action {
@@ -128,6 +129,9 @@ public:
     std::optional<HubCall> next_hub_call(Millis now);
     // A reply from the hub client for the call handed out before.
     void on_hub_reply(const HubReply& reply, Millis now);
+    // A print the citizen asked for, handed out once; report the outcome with printed().
+    bool take_print_request();
+    void printed(bool ok);
     // Whether help requests can go through a hub (config [hub] url set).
     bool hub_enabled() const { return !config_.hub_url.empty(); }
     // What would be shared if the citizen asked now.

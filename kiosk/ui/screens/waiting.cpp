@@ -13,7 +13,10 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
     const float em = ui.em();
     const auto& e = ctx.session.data().escalation;
     const bool closed = e.phase == Phase::Closed;
-    const float row_y = action_row(ui, l, {},
+    std::vector<RowButton> left;
+    if (!ctx.config.printer_device.empty() && !e.number.empty() && !closed)
+        left.push_back({"waiting.print", ui.t("waiting.print"), ButtonStyle::Secondary, "document", core::ActionKind::PrintNumber});
+    const float row_y = action_row(ui, l, left,
                                    {{"waiting.cancel", closed ? ui.t("help.back") : ui.t("waiting.cancel"),
                                      closed ? ButtonStyle::Primary : ButtonStyle::Secondary, closed ? "chevron-left" : "cross",
                                      core::ActionKind::CancelHelp}});
@@ -52,6 +55,12 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
         y += em * 0.3f;
         y += ui.text("waiting.wait", ui.t("waiting.wait", {{"minutes", std::to_string(std::max(1, (e.wait_s + 59) / 60))}}), l.content.x, y,
                      text_w, ui.fonts().large, p.text_muted);
+    }
+    if (e.print == core::Escalation::Print::Printed || e.print == core::Escalation::Print::Failed) {
+        y += em * 0.5f;
+        const bool ok = e.print == core::Escalation::Print::Printed;
+        y += ui.text("waiting.printed", ui.t(ok ? N_("waiting.printed") : N_("waiting.print_failed")), l.content.x, y, text_w,
+                     ui.fonts().bold, ok ? p.primary : p.help);
     }
     if (e.unreachable) {
         // The hub cannot be reached: say so plainly and give the way to a person anyway.
