@@ -14,6 +14,7 @@ using json = nlohmann::json;
 namespace {
 
 Seconds now_s() { return static_cast<Seconds>(std::time(nullptr)); }
+constexpr Seconds kSignalLifetime = 300;  // a "may need help" signal shows for five minutes
 
 void send_json(httplib::Response& res, int status, const json& body) {
     res.status = status;
@@ -383,6 +384,10 @@ void Hub::routes() {
         r.needs = join(needs);
         r = store_.create_request(r, now_s());
         ++help_requests_created_;
+        {
+            std::lock_guard lock(signals_mutex_);
+            signals_.erase(k->id);  // the citizen asked: the quiet signal has done its work
+        }
         notifier_.changed(r.site_id);
         auto stored = store_.request(r.id);
         send_json(res, 201, request_json(*stored, false));
@@ -414,7 +419,40 @@ void Hub::routes() {
         send_json(res, 200, request_json(*store_.request(r->id), false));
     });
 
+    // ---- quiet "may need help" signals from kiosks
+    srv.Post("/api/v1/signals", [this, kiosk_of](const httplib::Request& req, httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        json body;
+        if (!parse_body(req, res,
+                        {{"reason", Field::String, true, 32, {"idle_on_step", "back_and_forth"}},
+                         {"guide", Field::String, false, 64},
+                         {"step", Field::String, false, 64},
+                         {"step_number", Field::Integer, false},
+                         {"language", Field::String, true, 8}},
+                        body))
+            return;
+        {
+            std::lock_guard lock(signals_mutex_);
+            signals_[k->id] = {k->site_id, k->place, body["reason"], body.value("guide", ""), body.value("step", ""),
+                               body["language"], body.value("step_number", 0), now_s()};
+        }
+        notifier_.changed(k->site_id);
+        res.status = 204;
+    });
+
     // ---- help requests: staff
+    auto signals_for = [this](const User& u) {
+        json list = json::array();
+        std::lock_guard lock(signals_mutex_);
+        const Seconds now = now_s();
+        std::erase_if(signals_, [&](const auto& kv) { return now - kv.second.at > kSignalLifetime; });
+        for (const auto& [kiosk, sig] : signals_)
+            if (std::find(u.sites.begin(), u.sites.end(), sig.site_id) != u.sites.end())
+                list.push_back({{"kiosk_place", sig.place}, {"reason", sig.reason}, {"guide", sig.guide}, {"step", sig.step},
+                                {"step_number", sig.step_number}, {"language", sig.language}, {"since_s", now - sig.at}});
+        return list;
+    };
     auto staff_list = [this, request_json](const User& u) {
         json list = json::array();
         for (auto site : u.sites) {
@@ -431,10 +469,10 @@ void Hub::routes() {
         }
         return list;
     };
-    srv.Get("/api/v1/help-requests", [staff_of, staff_list](const httplib::Request& req, httplib::Response& res) {
+    srv.Get("/api/v1/help-requests", [staff_of, staff_list, signals_for](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false);
         if (!u) return;
-        send_json(res, 200, {{"requests", staff_list(*u)}});
+        send_json(res, 200, {{"requests", staff_list(*u)}, {"signals", signals_for(*u)}});
     });
     struct Transition {
         const char* verb;
@@ -470,14 +508,14 @@ void Hub::routes() {
     }
 
     // ---- live events for the staff console (server-sent events)
-    srv.Get("/api/v1/events", [this, staff_of, staff_list](const httplib::Request& req, httplib::Response& res) {
+    srv.Get("/api/v1/events", [this, staff_of, staff_list, signals_for](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false);
         if (!u) return;
         const User user = *u;
         res.set_header("X-Accel-Buffering", "no");
         auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
         auto first = std::make_shared<bool>(true);
-        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list](size_t, httplib::DataSink& sink) {
+        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for](size_t, httplib::DataSink& sink) {
             if (notifier_.stopping()) return false;
             bool changed = *first;
             *first = false;
@@ -492,7 +530,8 @@ void Hub::routes() {
                 }
             }
             for (auto site : user.sites) (*seen)[site] = notifier_.version(site);
-            const std::string msg = changed ? "event: requests\ndata: " + json{{"requests", staff_list(user)}}.dump() + "\n\n"
+            const std::string msg = changed ? "event: requests\ndata: " +
+                                                  json{{"requests", staff_list(user)}, {"signals", signals_for(user)}}.dump() + "\n\n"
                                             : ": keep-alive\n\n";
             return sink.write(msg.data(), msg.size());
         });

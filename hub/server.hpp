@@ -50,6 +50,14 @@ private:
     std::atomic<bool> stopping_{false};
 };
 
+// A quiet "may need help" signal from a kiosk: kept in memory for a few minutes only.
+struct AssistSignal {
+    std::int64_t site_id = 0;
+    std::string place, reason, guide, step, language;
+    int step_number = 0;
+    Seconds at = 0;
+};
+
 class Hub {
 public:
     explicit Hub(HubOptions options);  // throws StoreError on a database problem
@@ -76,6 +84,8 @@ private:
     std::mutex purge_mutex_;
     std::condition_variable purge_cv_;
     bool stopping_ = false;
+    std::mutex signals_mutex_;
+    std::map<std::int64_t, AssistSignal> signals_;  // by kiosk id
     std::atomic<std::uint64_t> http_requests_{0};
     std::atomic<std::uint64_t> help_requests_created_{0};
 };

@@ -97,6 +97,17 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         case core::HubCall::Kind::Cancel:
             url += "/api/v1/help-requests/" + std::to_string(call.id) + "/cancel";
             break;
+        case core::HubCall::Kind::Signal: {
+            url += "/api/v1/signals";
+            json j{{"reason", call.reason}, {"language", call.share.language}};
+            if (!call.share.guide.empty()) {
+                j["guide"] = call.share.guide;
+                j["step"] = call.share.step;
+                j["step_number"] = call.share.step_number;
+            }
+            body = j.dump();
+            break;
+        }
     }
     CURL* curl = curl_easy_init();
     if (!curl) return reply;

@@ -12,7 +12,9 @@ const T = {
         limited: "For mange forsøg. Vent et par minutter.", live: "Opdateres automatisk.", offline: "Forbindelsen er afbrudt – prøver igen …",
         in_person: "Her i huset", video: "Video", place: "Skærm", needs: "Behov", lang_button: "English",
         need_read_aloud: "oplæsning", need_interpreter: "tolk", need_large_text: "stor tekst", need_wheelchair: "kørestol",
-        need_hearing: "hørelse", need_sign_language: "tegnsprog" },
+        need_hearing: "hørelse", need_sign_language: "tegnsprog", signals: "Kan have brug for hjælp",
+        signals_note: "Ingen har spurgt endnu. Gå gerne forbi og spørg, om du kan hjælpe.",
+        idle_on_step: "står stille på samme trin", back_and_forth: "går frem og tilbage", ago: "siden" },
   en: { title: "Ledsager · Help at the kiosks", sound: "Sound for new requests", logout: "Log out", login: "Log in",
         username: "User name", password: "Password", login_button: "Log in", queue: "Citizens waiting",
         empty: "Nobody is waiting right now.", claim: "I'll take it", release: "Give back", resolve: "Close",
@@ -22,13 +24,16 @@ const T = {
         limited: "Too many attempts. Wait a few minutes.", live: "Updates automatically.", offline: "Connection lost – retrying …",
         in_person: "In person", video: "Video", place: "Kiosk", needs: "Needs", lang_button: "Dansk",
         need_read_aloud: "read aloud", need_interpreter: "interpreter", need_large_text: "large text", need_wheelchair: "wheelchair",
-        need_hearing: "hearing", need_sign_language: "sign language" },
+        need_hearing: "hearing", need_sign_language: "sign language", signals: "May need help",
+        signals_note: "Nobody has asked yet. You may walk over and offer help.",
+        idle_on_step: "has been on one step for a while", back_and_forth: "is going back and forth", ago: "ago" },
 };
 const LANGUAGE_NAMES = { da: "Dansk", en: "English", ar: "العربية", uk: "Українська", tr: "Türkçe", pl: "Polski",
                          so: "Soomaali", ur: "اردو", fa: "فارسی", ti: "ትግርኛ" };
 const OUTCOMES = ["solved", "appointment", "referred", "left"];
 
-const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, me: null, requests: [], known: new Set(), events: null };
+const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, me: null, requests: [], signals: [],
+                known: new Set(), events: null };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key] ?? key;
 
@@ -38,6 +43,7 @@ function applyLanguage() {
   $("lang").textContent = t("lang_button");
   $("lang").setAttribute("aria-label", t("lang_button"));
   render();
+  renderSignals();
 }
 
 async function api(method, path, body) {
@@ -105,6 +111,18 @@ function render() {
   }
 }
 
+function renderSignals() {
+  const list = $("signals");
+  list.replaceChildren();
+  $("signals-box").hidden = state.signals.length === 0;
+  for (const s of state.signals) {
+    const li = document.createElement("li");
+    const task = s.guide ? `${s.guide}, ${t("step")} ${s.step_number}` : t("no_task");
+    li.textContent = `${t("place")}: ${s.kiosk_place} · ${task} · ${LANGUAGE_NAMES[s.language] || s.language} · ${t(s.reason)}`;
+    list.append(li);
+  }
+}
+
 // Every second, only the waiting times change: update the text, never the buttons.
 function tick() {
   for (const li of $("requests").children) {
@@ -127,17 +145,19 @@ function beep() {
   } catch (e) { /* no audio: the visual flash remains */ }
 }
 
-function update(requests) {
+function update(requests, signals) {
   alertNew(requests);
   state.requests = requests;
+  state.signals = signals || [];
   render();
+  renderSignals();
   for (const r of requests) state.known.add(r.id);
 }
 
 function listen() {
   if (state.events) state.events.close();
   state.events = new EventSource("/api/v1/events");
-  state.events.addEventListener("requests", (e) => { $("status").textContent = t("live"); update(JSON.parse(e.data).requests); });
+  state.events.addEventListener("requests", (e) => { $("status").textContent = t("live"); const d = JSON.parse(e.data); update(d.requests, d.signals); });
   state.events.onerror = () => { $("status").textContent = t("offline"); };
 }
 

@@ -134,10 +134,8 @@ bool KioskApp::needs_frame(core::Millis now) const {
     core::Session later = session_;
     later.tick(now);
     if (signature(later, now) != drawn_signature_) return true;
-    // A call to the hub is due (sending, polling, or withdrawing a request).
-    const auto& e = session_.data().escalation;
-    return hub_ && !e.in_flight && e.phase != core::Escalation::Phase::None && e.phase != core::Escalation::Phase::Closed &&
-           now >= e.next_call;
+    // A call to the hub is due (sending, polling, withdrawing a request, a quiet signal).
+    return hub_ && later.next_hub_call(now).has_value();
 }
 
 void KioskApp::frame(core::Millis now) {

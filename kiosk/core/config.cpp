@@ -70,7 +70,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "printer", "content"});
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -145,6 +145,14 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
             r.bad(*h->get("url"), "hub.url", "must start with https:// (or http:// for a hub on this machine)");
         if (!config.hub_url.empty() && config.hub_token.empty())
             diags.error(file.string(), r.line(*h), "hub.token: needed when hub.url is set");
+    }
+    if (const auto* a = r.section(root, "assist")) {
+        r.unknown_keys(*a, "assist", {"idle_on_step_s", "back_and_forth"});
+        r.integer(*a, "assist", "idle_on_step_s", config.assist_idle_on_step_s, 0, 600);
+        if (config.assist_idle_on_step_s > 0 && config.assist_idle_on_step_s < 20)
+            r.bad(*a->get("idle_on_step_s"), "assist.idle_on_step_s", "must be 0 (off) or between 20 and 600");
+        r.integer(*a, "assist", "back_and_forth", config.assist_backs, 0, 10);
+        if (config.assist_backs == 1) r.bad(*a->get("back_and_forth"), "assist.back_and_forth", "must be 0 (off) or between 2 and 10");
     }
     if (const auto* pr = r.section(root, "printer")) {
         r.unknown_keys(*pr, "printer", {"device"});

@@ -44,6 +44,10 @@ struct KioskConfig {
     std::string hub_ca_file;  // CA certificate that signs the hub's certificate; empty = system CAs
     int hub_timeout_s = 5;    // per request (1..60)
 
+    // [assist] quiet "may need help" signals to the staff console (through the hub)
+    int assist_idle_on_step_s = 60;  // no touch for this long on one step (0 = off; 20..600)
+    int assist_backs = 3;            // this many Backs within two minutes in one guide (0 = off; 2..10)
+
     // [printer]
     std::string printer_device;  // ESC/POS receipt printer, e.g. /dev/usb/lp0; empty = none
 

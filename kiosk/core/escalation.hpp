@@ -22,9 +22,10 @@ struct HelpShare {
 };
 
 struct HubCall {
-    enum class Kind { Create, Poll, Cancel } kind;
-    HelpShare share;       // Create
+    enum class Kind { Create, Poll, Cancel, Signal } kind;
+    HelpShare share;       // Create; Signal (what the citizen is on, no needs)
     std::int64_t id = 0;   // Poll, Cancel
+    std::string reason{};  // Signal: idle_on_step | back_and_forth
 };
 
 struct HubReply {

@@ -47,6 +47,7 @@ void Session::go_to_step(const std::string& step_id) {
     const Guide* g = guide();
     if (!g || !g->find_step(step_id)) return;
     if (data_.screen == Screen::Step) data_.history.push_back(data_.step_id);
+    if (data_.step_id != step_id) data_.assist_signalled = false;
     data_.step_id = step_id;
     data_.screen = Screen::Step;
 }
@@ -59,6 +60,23 @@ void Session::activity(Millis now) {
 void Session::apply(const Action& a, Millis now) {
     activity(now);
     auto& d = data_;
+    const std::string step_before = d.step_id;
+    struct StepClock {  // restarts the "idle on this step" clock when the step changes
+        SessionData& d;
+        const std::string& before;
+        Millis now;
+        ~StepClock() {
+            if (d.step_id != before) d.step_since = now;
+        }
+    } step_clock{d, step_before, now};
+    if (a.kind == ActionKind::Back && d.screen == Screen::Step && config_.assist_backs > 0) {
+        d.backs.push_back(now);
+        std::erase_if(d.backs, [&](Millis t) { return now - t > 120000; });
+        if (static_cast<int>(d.backs.size()) >= config_.assist_backs) {
+            assist_signal("back_and_forth");
+            d.backs.clear();
+        }
+    }
     switch (a.kind) {
         case ActionKind::Start:
             if (d.screen != Screen::Attract) return;
@@ -222,9 +240,26 @@ void Session::wipe(Millis now, bool timed_out) {
     data_.timed_out = timed_out;
 }
 
+void Session::assist_signal(const std::string& reason) {
+    if (!hub_enabled() || data_.assist_signalled) return;
+    data_.assist_signalled = true;
+    HubCall call{HubCall::Kind::Signal, {}, 0, reason};
+    call.share.kind = "in_person";
+    call.share.guide = data_.guide_id;
+    call.share.step = data_.step_id;
+    call.share.step_number = static_cast<int>(data_.history.size()) + 1;
+    call.share.language = data_.lang;
+    signals_.push_back(call);
+}
+
 void Session::tick(Millis now) {
     auto& d = data_;
     if (d.screen == Screen::Attract) return;
+    // Long on one step without touching anything: a quiet signal to staff (not a request).
+    if (d.screen == Screen::Step && config_.assist_idle_on_step_s > 0 && !d.assist_signalled && !d.warning &&
+        now - std::max(d.last_activity, d.step_since) >= config_.assist_idle_on_step_s * 1000LL) {
+        assist_signal("idle_on_step");
+    }
     if (d.screen == Screen::Wiped) {
         if (now - d.wiped_at >= config_.wiped_notice_s * 1000LL) d = fresh();
         return;
@@ -253,7 +288,11 @@ Millis Session::next_deadline(Millis now) const {
     if (!e.in_flight && (e.phase == Escalation::Phase::Sending || e.phase == Escalation::Phase::Waiting ||
                          e.phase == Escalation::Phase::Claimed))
         hub_due = e.next_call;
-    if (!cancels_.empty() && !cancel_in_flight_) hub_due = now;
+    if ((!cancels_.empty() && !cancel_in_flight_) || !signals_.empty()) hub_due = now;
+    if (d.screen == Screen::Step && config_.assist_idle_on_step_s > 0 && !d.assist_signalled && hub_enabled()) {
+        const Millis idle_due = std::max(d.last_activity, d.step_since) + config_.assist_idle_on_step_s * 1000LL;
+        hub_due = hub_due >= 0 ? std::min(hub_due, idle_due) : idle_due;
+    }
     auto earliest = [&](Millis t) { return hub_due >= 0 ? std::min(t, hub_due) : t; };
     if (!d.warning) return earliest(d.last_activity + idle_limit());
     // While counting down, wake each second so the number on screen changes.
@@ -291,6 +330,11 @@ bool Session::take_print_request() {
 void Session::printed(bool ok) { data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed; }
 
 std::optional<HubCall> Session::next_hub_call(Millis now) {
+    if (!signals_.empty()) {
+        HubCall call = signals_.front();
+        signals_.erase(signals_.begin());
+        return call;  // sent once; a lost signal is not worth a retry
+    }
     if (!cancels_.empty() && !cancel_in_flight_) {
         cancel_in_flight_ = true;
         return HubCall{HubCall::Kind::Cancel, {}, cancels_.front()};
@@ -311,6 +355,7 @@ std::optional<HubCall> Session::next_hub_call(Millis now) {
 }
 
 void Session::on_hub_reply(const HubReply& r, Millis now) {
+    if (r.kind == HubCall::Kind::Signal) return;
     if (r.kind == HubCall::Kind::Cancel) {
         cancel_in_flight_ = false;
         // Done, or the hub said no (409/404: already closed): either way nothing to retry.

@@ -89,6 +89,11 @@ struct SessionData {
     Millis wiped_at = 0;
     bool timed_out = false;  // the Wiped notice says why
     Escalation escalation;   // a help request through the hub, if any
+    // For the quiet "may need help" signal: when this step appeared, recent Backs, and
+    // whether a signal already went for this step.
+    Millis step_since = 0;
+    std::vector<Millis> backs;
+    bool assist_signalled = false;
 };
 
 // Anonymous counts kept for the whole time the kiosk runs (never per citizen).
@@ -148,6 +153,7 @@ public:
 private:
     void go_to_step(const std::string& step_id);
     Millis idle_limit() const;
+    void assist_signal(const std::string& reason);
     SessionData fresh() const;
 
     const KioskConfig& config_;
@@ -155,6 +161,7 @@ private:
     SessionData data_;
     KioskCounts counts_;
     std::vector<std::int64_t> cancels_;  // requests left open by a wiped session (ids only)
+    std::vector<HubCall> signals_;       // "may need help" signals waiting to be sent
     bool cancel_in_flight_ = false;
 };
 

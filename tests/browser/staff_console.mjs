@@ -68,6 +68,17 @@ try {
   check(await page.isVisible("text=Ingen venter lige nu."), "logged in: the queue is empty");
   await axe(page, "the empty queue");
 
+  // A quiet "may need help" signal from a kiosk (a citizen long on one step) shows at once.
+  await fetch(`${base}/api/v1/signals`, {
+    method: "POST", headers: { Authorization: "Bearer demo-kiosk-token", "Content-Type": "application/json" },
+    body: JSON.stringify({ reason: "idle_on_step", guide: "mitid-login", step: "user-id", step_number: 3, language: "ar" }),
+  });
+  await page.waitForSelector("#signals-box:not([hidden])", { timeout: 5000 });
+  const signal = await page.textContent("#signals");
+  check(signal.includes("står stille på samme trin") && signal.includes("trin 3") && signal.includes("العربية"),
+        "a 'may need help' signal shows where and on which step, before anyone asks");
+  await axe(page, "the queue with a 'may need help' signal");
+
   // A real headless kiosk asks for help.
   const config = join(tmp, "kiosk.toml");
   writeFileSync(config, `[hub]\nurl = "${base}"\ntoken = "demo-kiosk-token"\n[site]\nplace = "Ved indgangen"\n`);
@@ -91,6 +102,7 @@ try {
   check(text.includes("Dansk"), "the console shows the citizen's language");
   check(text.includes("Mette"), "the console shows who speaks the language");
   check(await page.evaluate(() => document.querySelector(".request").classList.contains("new")), "a new request is highlighted");
+  check(await page.isHidden("#signals-box"), "the signal gives way to the kiosk's request");
   await axe(page, "the queue with a waiting citizen");
 
   // Claim with the keyboard: focus the button and press Enter.

@@ -167,3 +167,66 @@ TEST_CASE("hub down: plain words, the front desk, retries in the background; the
     CHECK(until(h, [&] { return staff.requests().empty(); }));
     fs::remove_all(dir);
 }
+
+TEST_CASE("a quiet 'may need help' signal reaches the staff before anyone asks") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-signal-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    StaffClient staff(hub.port);
+    auto signals = [&] {
+        return json::parse(staff.c.Get("/api/v1/help-requests", staff.h)->body)["signals"];
+    };
+    h.tap("attract.start");
+    h.tap("language.en");
+    h.tap("guide.mitid-login");
+    h.tap("needs.start");
+    h.tap("step.choice.app");
+    h.wait(59'000);
+    CHECK(signals().empty());
+    // A minute without a touch on one step.
+    REQUIRE(until(h, [&] { return !signals().empty(); }));
+    auto s = signals();
+    CHECK(s[0]["reason"] == "idle_on_step");
+    CHECK(s[0]["step"] == "choose-mitid");
+    CHECK(s[0]["step_number"] == 2);
+    CHECK(s[0]["kiosk_place"] == "By the entrance");
+    CHECK(s[0]["language"] == "en");
+    // The citizen sees nothing of this: no dialog, no change on screen.
+    CHECK(h.session().data().screen == core::Screen::Step);
+    CHECK_FALSE(h.find("timeout"));
+    // Asking for help clears the signal: the request says it all.
+    h.tap("bar.help");
+    h.tap("help.in_person");
+    h.tap("consent.send");
+    REQUIRE(until(h, [&] { return h.shows("A-001"); }));
+    CHECK(signals().empty());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("going back and forth raises the signal too") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-signal2-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    StaffClient staff(hub.port);
+    h.tap("attract.start");
+    h.tap("language.en");
+    h.tap("guide.mitid-login");
+    h.tap("needs.start");
+    for (int i = 0; i < 3; ++i) {
+        h.tap("step.choice.app");
+        h.tap("step.yes");
+        h.tap("step.back");
+        h.tap("step.back");
+    }
+    json s;
+    REQUIRE(until(h, [&] {
+        s = json::parse(staff.c.Get("/api/v1/help-requests", staff.h)->body)["signals"];
+        return !s.empty();
+    }));
+    CHECK(s[0]["reason"] == "back_and_forth");
+    fs::remove_all(dir);
+}

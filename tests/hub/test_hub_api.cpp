@@ -320,3 +320,20 @@ TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones
     }
     CHECK(operations >= 12);
 }
+
+TEST_CASE("signals: kiosk-only, validated, shown to the site's staff only") {
+    TestHub t;
+    auto c = t.client();
+    CHECK(c.Post("/api/v1/signals", R"({"reason":"idle_on_step","language":"da"})", "application/json")->status == 401);
+    auto bad = c.Post("/api/v1/signals", kiosk("token-a"), R"({"reason":"bored","language":"da"})", "application/json");
+    CHECK(bad->status == 400);
+    CHECK(body(bad)["field"] == "reason");
+    CHECK(c.Post("/api/v1/signals", kiosk("token-a"), R"({"reason":"idle_on_step","guide":"mitid-login","step":"user-id","step_number":3,"language":"da"})",
+                 "application/json")->status == 204);
+    Staff mette = login(c, "mette", "mette-password");
+    auto s = body(c.Get("/api/v1/help-requests", mette.headers(false)))["signals"];
+    REQUIRE(s.size() == 1);
+    CHECK(s[0]["kiosk_place"] == "By the entrance");
+    Staff bo = login(c, "bo", "bo-password!!");
+    CHECK(body(c.Get("/api/v1/help-requests", bo.headers(false)))["signals"].empty());
+}
