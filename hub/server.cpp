@@ -1,5 +1,7 @@
 #include "hub/server.hpp"
 
+#include "hub/validate.hpp"
+
 #include <httplib.h>
 
 #include <ctime>
@@ -27,74 +29,12 @@ void send_error(httplib::Response& res, int status, const std::string& message, 
     send_json(res, status, body);
 }
 
-// A field of a request body: its JSON type and limits.
-struct Field {
-    enum Type { String, Integer, StringList };
-    Field(const char* n, Type t, bool req, size_t m = 64, std::vector<std::string> allowed = {})
-        : name(n), type(t), required(req), max(m), one_of(std::move(allowed)) {}
-    const char* name;
-    Type type;
-    bool required;
-    size_t max;                       // characters, or list items
-    std::vector<std::string> one_of;  // allowed values (strings and list items)
-};
-
-// Parses and validates `body` against `fields`; on failure answers 400 naming the field.
+// Parses and validates a request body; on failure answers 400 naming the field.
 bool parse_body(const httplib::Request& req, httplib::Response& res, const std::vector<Field>& fields, json& out) {
-    try {
-        out = json::parse(req.body);
-    } catch (const json::parse_error& e) {
-        send_error(res, 400, std::string("malformed JSON: ") + e.what());
-        return false;
-    }
-    if (!out.is_object()) {
-        send_error(res, 400, "the body must be a JSON object");
-        return false;
-    }
-    for (const auto& [key, value] : out.items()) {
-        if (std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; })) {
-            send_error(res, 400, "unknown field", key);
-            return false;
-        }
-    }
-    for (const auto& f : fields) {
-        if (!out.contains(f.name)) {
-            if (f.required) {
-                send_error(res, 400, "missing field", f.name);
-                return false;
-            }
-            continue;
-        }
-        const json& v = out[f.name];
-        auto allowed = [&](const std::string& s) {
-            return f.one_of.empty() || std::find(f.one_of.begin(), f.one_of.end(), s) != f.one_of.end();
-        };
-        auto list_allowed = [&] {
-            std::string all;
-            for (const auto& o : f.one_of) all += (all.empty() ? "" : ", ") + o;
-            return all;
-        };
-        switch (f.type) {
-            case Field::String:
-                if (!v.is_string()) return send_error(res, 400, "must be a string", f.name), false;
-                if (v.get<std::string>().size() > f.max)
-                    return send_error(res, 400, "longer than " + std::to_string(f.max) + " characters", f.name), false;
-                if (!allowed(v.get<std::string>())) return send_error(res, 400, "must be one of: " + list_allowed(), f.name), false;
-                break;
-            case Field::Integer:
-                if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 1000)
-                    return send_error(res, 400, "must be a whole number from 0 to 1000", f.name), false;
-                break;
-            case Field::StringList:
-                if (!v.is_array() || v.size() > f.max)
-                    return send_error(res, 400, "must be a list of at most " + std::to_string(f.max) + " strings", f.name), false;
-                for (const auto& item : v)
-                    if (!item.is_string() || !allowed(item.get<std::string>()))
-                        return send_error(res, 400, "items must be one of: " + list_allowed(), f.name), false;
-                break;
-        }
-    }
-    return true;
+    const ValidationError err = validate_body(req.body, fields, out);
+    if (err.message.empty()) return true;
+    send_error(res, 400, err.message, err.field);
+    return false;
 }
 
 std::string cookie(const httplib::Request& req, const std::string& name) {
@@ -167,6 +107,7 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
     server_->set_payload_max_length(options_.max_body_bytes);
     server_->set_keep_alive_max_count(1000);
+    server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
     purger_ = std::thread([this] {

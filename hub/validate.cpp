@@ -1,0 +1,50 @@
+#include "hub/validate.hpp"
+
+#include <algorithm>
+
+namespace ledsager::hub {
+
+using json = nlohmann::json;
+
+ValidationError validate_body(const std::string& body, const std::vector<Field>& fields, json& out) {
+    out = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (out.is_discarded()) return {"malformed JSON", ""};
+    if (!out.is_object()) return {"the body must be a JSON object", ""};
+    for (const auto& [key, value] : out.items())
+        if (std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; }))
+            return {"unknown field", key};
+    for (const auto& f : fields) {
+        if (!out.contains(f.name)) {
+            if (f.required) return {"missing field", f.name};
+            continue;
+        }
+        const json& v = out[f.name];
+        auto allowed = [&](const std::string& s) {
+            return f.one_of.empty() || std::find(f.one_of.begin(), f.one_of.end(), s) != f.one_of.end();
+        };
+        std::string list;
+        for (const auto& o : f.one_of) list += (list.empty() ? "" : ", ") + o;
+        switch (f.type) {
+            case Field::String:
+                if (!v.is_string()) return {"must be a string", f.name};
+                if (v.get_ref<const std::string&>().size() > f.max)
+                    return {"longer than " + std::to_string(f.max) + " characters", f.name};
+                if (!allowed(v.get_ref<const std::string&>())) return {"must be one of: " + list, f.name};
+                break;
+            case Field::Integer:
+                if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 1000)
+                    return {"must be a whole number from 0 to 1000", f.name};
+                break;
+            case Field::StringList:
+                if (!v.is_array() || v.size() > f.max)
+                    return {"must be a list of at most " + std::to_string(f.max) + " strings", f.name};
+                for (const auto& item : v)
+                    if (!item.is_string() || !allowed(item.get_ref<const std::string&>()))
+                        return {"items must be one of: " + list, f.name};
+                break;
+        }
+    }
+    return {};
+}
+
+}  // namespace ledsager::hub

@@ -1,0 +1,30 @@
+// Request bodies: parsed as JSON and checked field by field against a schema (type, length,
+// allowed values, no unknown fields). Never throws; the error names the field at fault.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ledsager::hub {
+
+struct Field {
+    enum Type { String, Integer, StringList };
+    Field(const char* n, Type t, bool req, size_t m = 64, std::vector<std::string> allowed = {})
+        : name(n), type(t), required(req), max(m), one_of(std::move(allowed)) {}
+    const char* name;
+    Type type;
+    bool required;
+    size_t max;                       // characters, or list items
+    std::vector<std::string> one_of;  // allowed values (strings and list items)
+};
+
+struct ValidationError {
+    std::string message;  // empty = valid
+    std::string field;    // the field at fault, if one
+};
+
+ValidationError validate_body(const std::string& body, const std::vector<Field>& fields, nlohmann::json& out);
+
+}  // namespace ledsager::hub
