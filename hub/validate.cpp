@@ -10,9 +10,11 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
     out = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (out.is_discarded()) return {"malformed JSON", ""};
     if (!out.is_object()) return {"the body must be a JSON object", ""};
-    for (const auto& [key, value] : out.items())
-        if (std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; }))
+    for (auto it = out.begin(); it != out.end(); ++it) {
+        const std::string& key = it.key();
+        if (std::none_of(fields.begin(), fields.end(), [&key](const Field& f) { return key == f.name; }))
             return {"unknown field", key};
+    }
     for (const auto& f : fields) {
         if (!out.contains(f.name)) {
             if (f.required) return {"missing field", f.name};
