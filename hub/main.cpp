@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
     cli.add_option("--retention-days", retention, "Days a closed help request is kept (anonymous counts stay)")->check(CLI::Range(1, 3650));
     std::string web = LEDSAGER_HUB_WEB;
     cli.add_option("--web", web, "Folder of the web consoles' files (default: the installed ones)");
+    std::string content = LEDSAGER_HUB_CONTENT;
+    cli.add_option("--content", content, "Guides, for their titles in the console (default: the installed ones)");
     cli.add_flag("--demo", demo, "Create a demo site, kiosk and staff login if the database is empty, and print them");
 
     auto* site_cmd = cli.add_subcommand("site", "Manage sites");
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     options.data_dir = data;
     options.retention_days = retention;
     options.web_dir = web;
+    options.content_dir = content;
     options.tls_cert = cert;
     options.tls_key = key;
     if (!parse_listen(listen, options.host, options.port)) {

@@ -1,5 +1,6 @@
 #include "hub/server.hpp"
 
+#include "core/content.hpp"
 #include "hub/validate.hpp"
 
 #include <httplib.h>
@@ -108,6 +109,12 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     server_->set_payload_max_length(options_.max_body_bytes);
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
+    if (!options_.content_dir.empty()) {
+        // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
+        const auto content = core::load_content(options_.content_dir);
+        for (const auto& g : content.guides)
+            for (const auto& [lang, text] : g.text) guide_titles_[g.id][lang] = text.title;
+    }
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
     purger_ = std::thread([this] {
@@ -220,6 +227,7 @@ void Hub::routes() {
         j["estimated_wait_s"] = pos > 0 ? std::max<Seconds>(60, typical) * pos : 0;
         if (for_staff) {
             j["guide"] = r.guide;
+            if (auto t = guide_titles_.find(r.guide); t != guide_titles_.end()) j["guide_title"] = t->second;
             j["step"] = r.step;
             j["step_number"] = r.step_number;
             j["language"] = r.language;
@@ -389,9 +397,12 @@ void Hub::routes() {
         const Seconds now = now_s();
         std::erase_if(signals_, [&](const auto& kv) { return now - kv.second.at > kSignalLifetime; });
         for (const auto& [kiosk, sig] : signals_)
-            if (std::find(u.sites.begin(), u.sites.end(), sig.site_id) != u.sites.end())
-                list.push_back({{"kiosk_place", sig.place}, {"reason", sig.reason}, {"guide", sig.guide}, {"step", sig.step},
-                                {"step_number", sig.step_number}, {"language", sig.language}, {"since_s", now - sig.at}});
+            if (std::find(u.sites.begin(), u.sites.end(), sig.site_id) != u.sites.end()) {
+                json j{{"kiosk_place", sig.place}, {"reason", sig.reason}, {"guide", sig.guide}, {"step", sig.step},
+                       {"step_number", sig.step_number}, {"language", sig.language}, {"since_s", now - sig.at}};
+                if (auto t = guide_titles_.find(sig.guide); t != guide_titles_.end()) j["guide_title"] = t->second;
+                list.push_back(j);
+            }
         return list;
     };
     auto staff_list = [this, request_json](const User& u) {

@@ -31,6 +31,7 @@ struct HubOptions {
     size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;       // the web consoles' files; empty = none served
+    std::filesystem::path content_dir;   // guides, for their titles in the console; empty = ids only
 };
 
 // Wakes the live-event streams of a site when its requests change.
@@ -84,6 +85,7 @@ private:
     std::mutex purge_mutex_;
     std::condition_variable purge_cv_;
     bool stopping_ = false;
+    std::map<std::string, std::map<std::string, std::string>> guide_titles_;  // guide id -> language -> title
     std::mutex signals_mutex_;
     std::map<std::int64_t, AssistSignal> signals_;  // by kiosk id
     std::atomic<std::uint64_t> http_requests_{0};

@@ -82,7 +82,8 @@ function render() {
     li.classList.toggle("claimed", r.status === "claimed");
     if (!state.known.has(r.id)) li.classList.add("new");
     li.querySelector(".number").textContent = r.number;
-    const task = r.guide ? `${r.guide}, ${t("step")} ${r.step_number}` : t("no_task");
+    const title = r.guide_title ? (r.guide_title[state.lang] || r.guide_title.da || r.guide) : r.guide;
+    const task = r.guide ? `${title}, ${t("step")} ${r.step_number}` : t("no_task");
     li.querySelector(".task").textContent = `${task} · ${LANGUAGE_NAMES[r.language] || r.language}`;
     li.querySelector(".meta").textContent = waitingText(r);
     li.querySelector(".speakers").textContent = `${t("speakers")}: ${r.speakers.length ? r.speakers.join(", ") : t("none")}`;
@@ -117,7 +118,8 @@ function renderSignals() {
   $("signals-box").hidden = state.signals.length === 0;
   for (const s of state.signals) {
     const li = document.createElement("li");
-    const task = s.guide ? `${s.guide}, ${t("step")} ${s.step_number}` : t("no_task");
+    const title = s.guide_title ? (s.guide_title[state.lang] || s.guide_title.da || s.guide) : s.guide;
+    const task = s.guide ? `${title}, ${t("step")} ${s.step_number}` : t("no_task");
     li.textContent = `${t("place")}: ${s.kiosk_place} · ${task} · ${LANGUAGE_NAMES[s.language] || s.language} · ${t(s.reason)}`;
     list.append(li);
   }

@@ -212,6 +212,13 @@ void Session::apply(const Action& a, Millis now) {
             d.escalation.next_call = now;
             d.screen = Screen::Waiting;
             return;
+        case ActionKind::ToggleNeed: {
+            if (d.screen != Screen::Consent || a.arg != "interpreter") return;
+            auto& needs = d.escalation.share.needs;
+            if (auto it = std::find(needs.begin(), needs.end(), a.arg); it != needs.end()) needs.erase(it);
+            else needs.push_back(a.arg);
+            return;
+        }
         case ActionKind::PrintNumber:
             if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty())
                 d.escalation.print = Escalation::Print::Requested;

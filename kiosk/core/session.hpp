@@ -57,6 +57,7 @@ enum class ActionKind {
     SendHelp,        // the citizen agreed: ask through the hub
     CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
     PrintNumber,     // print the queue number on the receipt printer
+    ToggleNeed,      // consent screen: arg = interpreter (add or remove it from what is shared)
 };
 
 struct Action {

@@ -112,6 +112,9 @@ TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the g
     CHECK(h.shows("Where: By the entrance"));
     CHECK(h.shows("Nothing else. Not your name, not your CPR number."));
     CHECK(hub.server->store().count("help_requests") == 0);  // nothing sent before consent
+    h.tap("consent.interpreter");
+    CHECK(h.shows("You would like an interpreter"));
+    CHECK(h.find("consent.interpreter")->selected);
 
     const auto tapped = std::chrono::steady_clock::now();
     h.tap("consent.send");
@@ -129,6 +132,7 @@ TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the g
     CHECK(list[0]["step_number"] == 2);
     CHECK(list[0]["language"] == "en");
     CHECK(list[0]["kiosk_place"] == "By the entrance");
+    CHECK(list[0]["needs"] == json::array({"interpreter"}));
     const std::string base = "/api/v1/help-requests/" + std::to_string(list[0]["id"].get<int>());
 
     REQUIRE(staff.post(base + "/claim") == 200);

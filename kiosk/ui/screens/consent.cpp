@@ -29,8 +29,10 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
     const auto* lang = core::find_language(share.language);
     lines.push_back({"globe", ui.t("consent.language", {{"language", lang ? std::string(lang->native_name) : share.language}})});
     if (!ctx.config.site_place.empty()) lines.push_back({"place", ui.t("consent.place", {{"place", ctx.config.site_place}})});
-    if (std::find(share.needs.begin(), share.needs.end(), "large_text") != share.needs.end())
-        lines.push_back({"text-size", ui.t("consent.large_text")});
+    auto has = [&](const char* need) { return std::find(share.needs.begin(), share.needs.end(), need) != share.needs.end(); };
+    if (has("large_text")) lines.push_back({"text-size", ui.t("consent.large_text")});
+    const bool interpreter = has("interpreter");
+    if (interpreter) lines.push_back({"globe", ui.t("consent.interpreter_line")});
 
     const Rect area{l.content.x, l.content.y, l.content.w, row_y - l.gap - l.content.y};
     ui.begin_scroll("consent.body", area);
@@ -50,6 +52,13 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
         cy += em * 0.5f;
     }
     y = card.bottom() + em * 0.8f;
+    // The one choice here: an interpreter (a citizen new to Danish may not know to ask).
+    const std::string ask = ui.t("consent.ask_interpreter");
+    const float bw = std::min(l.content.w, ui.button_width(ask, interpreter ? "checkbox" : "box", ui.fonts().bold, em));
+    if (ui.button("consent.interpreter", ask, {l.content.x, y, bw, l.button_h}, ButtonStyle::Secondary,
+                  interpreter ? "checkbox" : "box", nullptr, interpreter))
+        ui.act(core::ActionKind::ToggleNeed, "interpreter");
+    y += l.button_h + em * 0.8f;
     y += ui.text("consent.nothing_else", ui.t("consent.nothing_else"), l.content.x, y, l.content.w, ui.fonts().bold, p.text);
     ui.end_scroll(y + ui.scroll_offset() - l.content.y + em * 0.3f);
 }
