@@ -94,9 +94,9 @@ run_kiosk() {
     echo "==> starting the kiosk in a window (${LEDSAGER_WINDOW:-1600x900}); stop both with Ctrl+C"
     "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config "$demo_config"
   else
-    echo "==> no display here: the kiosk runs on a virtual display (Xvfb). Screenshots of every"
-    echo "    screen are written to out/screenshots first, so you can look at them. Ctrl+C stops it."
-    "$kiosk" --config "$demo_config" --screenshots out/screenshots --lang da,en
+    echo "==> no display here: the kiosk runs on a virtual display (Xvfb); meanwhile pictures of"
+    echo "    every screen are written to out/screenshots (about two minutes). Ctrl+C stops it all."
+    "$kiosk" --config "$demo_config" --screenshots out/screenshots --lang da,en &
     xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config "$demo_config"
   fi
 }

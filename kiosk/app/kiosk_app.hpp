@@ -41,6 +41,8 @@ public:
     core::Millis next_wake(core::Millis now) const;
     // One frame: input, timers, drawing into the renderer (the caller presents it).
     void frame(core::Millis now);
+    // Renders as configured but never calls the hub (screenshots must not ask for people).
+    void disconnect_hub() { hub_.reset(); }
     // Called from the hub client's thread when a reply arrives (the program wakes its loop).
     void set_hub_wake(std::function<void()> wake);
     // Tests that only read the element record can skip rasterising (draw lists are still built).

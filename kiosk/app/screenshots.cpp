@@ -70,6 +70,7 @@ int render_screenshots(KioskApp& app, const platform::Display& display, const Sc
         std::fprintf(stderr, "ledsager-kiosk: cannot create %s: %s\n", o.out_dir.c_str(), ec.message().c_str());
         return -1;
     }
+    app.disconnect_hub();  // staged help requests are pictures, not requests
     const auto shots = screenshot_plan(app.content(), o.guide);
     if (!o.guide.empty() && !app.content().find(o.guide)) {
         std::fprintf(stderr, "ledsager-kiosk: no guide '%s' is being served\n", o.guide.c_str());

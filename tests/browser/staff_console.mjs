@@ -66,6 +66,7 @@ try {
   await page.press("#password", "Enter");
   await page.waitForSelector("#queue:not([hidden])");
   check(await page.isVisible("text=Ingen venter lige nu."), "logged in: the queue is empty");
+  check(await page.isHidden("#login"), "the login form is gone once logged in");
   await axe(page, "the empty queue");
 
   // A quiet "may need help" signal from a kiosk (a citizen long on one step) shows at once.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../ui/harness.hpp"
+#include "app/screenshots.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
 
@@ -232,5 +233,24 @@ TEST_CASE("going back and forth raises the signal too") {
         return !s.empty();
     }));
     CHECK(s[0]["reason"] == "back_and_forth");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("screenshots of the help screens never send a request to the hub") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-shots-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    app::ScreenshotOptions o;
+    o.out_dir = dir / "shots";
+    o.languages = {"en"};
+    o.scales = {100};
+    o.themes = {false};
+    const int written = app::render_screenshots(h.app(), h.display(), o);
+    CHECK(written > 10);
+    for (int i = 0; i < 20; ++i) h.wait(1000);  // any call would have gone by now
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(hub.server->store().count("help_requests") == 0);
     fs::remove_all(dir);
 }

@@ -22,6 +22,7 @@ public:
                      std::string po_dir = LEDSAGER_SOURCE_PO, int width = 1920, int height = 1080);
 
     app::KioskApp& app() { return *app_; }
+    const platform::Display& display() const { return *display_; }
     core::Session& session() { return app_->session(); }
     const std::vector<ui::Element>& elements() const { return app_->elements(); }
     core::Millis now() const { return now_; }
