@@ -9,6 +9,14 @@ namespace ledsager::platform {
 using json = nlohmann::json;
 
 namespace {
+// What the citizen is on (guide and step ids), when they are in a guide.
+void add_task(json& j, const core::HelpShare& share) {
+    if (share.guide.empty()) return;
+    j["guide"] = share.guide;
+    j["step"] = share.step;
+    j["step_number"] = share.step_number;
+}
+
 size_t collect(char* data, size_t size, size_t n, void* out) {
     static_cast<std::string*>(out)->append(data, size * n);
     return size * n;
@@ -82,11 +90,7 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         case core::HubCall::Kind::Create: {
             url += "/api/v1/help-requests";
             json j{{"kind", call.share.kind}, {"language", call.share.language}, {"needs", call.share.needs}};
-            if (!call.share.guide.empty()) {
-                j["guide"] = call.share.guide;
-                j["step"] = call.share.step;
-                j["step_number"] = call.share.step_number;
-            }
+            add_task(j, call.share);
             body = j.dump();
             break;
         }
@@ -100,11 +104,7 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         case core::HubCall::Kind::Signal: {
             url += "/api/v1/signals";
             json j{{"reason", call.reason}, {"language", call.share.language}};
-            if (!call.share.guide.empty()) {
-                j["guide"] = call.share.guide;
-                j["step"] = call.share.step;
-                j["step_number"] = call.share.step_number;
-            }
+            add_task(j, call.share);
             body = j.dump();
             break;
         }
