@@ -22,8 +22,10 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
     const Layout l = layout(ui, true);
     const float em = ui.em();
     const auto& d = ctx.session.data();
+    // With a hub the person card is the thing to choose, so "Back" steps aside.
+    const ButtonStyle back_style = ctx.session.hub_enabled() ? ButtonStyle::Secondary : ButtonStyle::Primary;
     const float row_y = action_row(ui, l, {},
-                                   {{"help.back", ui.t("help.back"), ButtonStyle::Primary, "chevron-left", core::ActionKind::CloseHelp}});
+                                   {{"help.back", ui.t("help.back"), back_style, "chevron-left", core::ActionKind::CloseHelp}});
 
     // What a person would need to know: the task and the step, nothing about the citizen.
     std::string context = ui.t("help.context_none");
@@ -62,6 +64,9 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         // Through the hub: a person comes to the citizen; the next screen shows what is shared.
         if (ui.tile("help.in_person", c1, "person", ui.t("help.here_title"), ui.t("help.here_body")))
             ui.act(core::ActionKind::ChooseHelp, "in_person");
+        // Marked in the help colour, with a forward arrow: this card is the way to a person.
+        ui.draw()->AddRect({c1.x, c1.y}, {c1.right(), c1.bottom()}, Ui::col(p.help), em * 0.6f, 0, std::max(3.0f, em * 0.1f));
+        ui.icon("chevron-right", ui.fonts().icon_large, c1.right() - pad - em * 0.6f, c1.y + pad + em * 1.1f, p.help);
     } else {
         ui.rect(c1, p.surface, em * 0.6f, p.help, std::max(p.border_width, em * 0.08f));
         ui.draw()->AddCircleFilled({c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.help), 40);
