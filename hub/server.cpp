@@ -219,12 +219,11 @@ void Hub::routes() {
         return std::find(u.sites.begin(), u.sites.end(), site) != u.sites.end();
     };
     auto request_json = [this](const HelpRequest& r, bool for_staff) {
-        json j{{"id", r.id},          {"number", r.number},         {"kind", r.kind},
-               {"status", r.status},  {"position", store_.position(r)},
-               {"estimated_wait_s", 0}, {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
         const int pos = store_.position(r);
-        const Seconds typical = store_.typical_wait(r.site_id, now_s());
-        j["estimated_wait_s"] = pos > 0 ? std::max<Seconds>(60, typical) * pos : 0;
+        const Seconds wait = pos > 0 ? std::max<Seconds>(60, store_.typical_wait(r.site_id, now_s())) * pos : 0;
+        json j{{"id", r.id},       {"number", r.number}, {"kind", r.kind},
+               {"status", r.status}, {"position", pos},  {"estimated_wait_s", wait},
+               {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
         if (for_staff) {
             j["guide"] = r.guide;
             if (auto t = guide_titles_.find(r.guide); t != guide_titles_.end()) j["guide_title"] = t->second;

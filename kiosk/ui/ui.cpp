@@ -235,6 +235,15 @@ void Ui::record(Element e) {
     elements_.push_back(std::move(e));
 }
 
+void Ui::mark(const std::string& id, Role role, const std::string& label, Rect r) {
+    Element e;
+    e.id = id;
+    e.role = role;
+    e.label = label;
+    e.rect = r;
+    record(std::move(e));
+}
+
 void Ui::focus_ring(Rect r, float rounding) {
     const float gap = em() * 0.12f, w = std::max(3.0f, em() * 0.14f);
     draw_->AddRect({r.x - gap - w / 2, r.y - gap - w / 2}, {r.right() + gap + w / 2, r.bottom() + gap + w / 2},
@@ -258,12 +267,7 @@ float Ui::text(const std::string& id, const std::string& s, float x, float y, fl
                Role role) {
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str());
     draw_->AddText(font, font->FontSize, {x, y}, col(color), s.c_str(), nullptr, wrap);
-    Element e;
-    e.id = id;
-    e.role = role;
-    e.label = s;
-    e.rect = {x, y, size.x, size.y};
-    record(std::move(e));
+    mark(id, role, s, {x, y, size.x, size.y});
     return size.y;
 }
 
@@ -365,12 +369,7 @@ void Ui::progress(const std::string& id, Rect r, int n, int total, const std::st
     draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(palette_.border), rounding);
     const float f = total > 0 ? std::clamp(static_cast<float>(n) / total, 0.0f, 1.0f) : 0;
     if (f > 0) draw_->AddRectFilled({r.x, r.y}, {r.x + std::max(r.h, r.w * f), r.bottom()}, col(palette_.accent), rounding);
-    Element e;
-    e.id = id;
-    e.role = Role::Progress;
-    e.label = label;
-    e.rect = r;
-    record(std::move(e));
+    mark(id, Role::Progress, label, r);
 }
 
 void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h, const std::string& alt) {
@@ -380,12 +379,7 @@ void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h,
         const float x = r.x + (r.w - iw) / 2, y = r.y + (r.h - ih) / 2;
         draw_->AddImageRounded(texture, {x, y}, {x + iw, y + ih}, {0, 0}, {1, 1}, IM_COL32_WHITE, em() * 0.4f);
     }
-    Element e;
-    e.id = id;
-    e.role = Role::Image;
-    e.label = alt;
-    e.rect = r;
-    record(std::move(e));
+    mark(id, Role::Image, alt, r);
 }
 
 void Ui::begin_scroll(const std::string& id, Rect r) {

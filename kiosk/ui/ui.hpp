@@ -141,6 +141,9 @@ public:
     float more_strip_height() const;
     void end_scroll(float content_height);
 
+    // Records a drawn thing that is not a widget (a dialog's veil, a QR code) for the tree.
+    void mark(const std::string& id, Role role, const std::string& label, Rect r);
+
     static ImU32 col(Rgb c, float alpha = 1.0f);
 
 private:

@@ -25,12 +25,7 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx) {
     const bool compact = pad * 2 + em * 2.6f + text_h + l.button_h * 2 + l.gap > ui.height() - l.margin;
     const float h = pad * 2 + (compact ? 0 : em * 2.6f) + text_h + (compact ? l.button_h : l.button_h * 2 + l.gap);
     const Rect card{(ui.width() - w) / 2, std::max(l.margin * 0.5f, (ui.height() - h) / 2), w, h};
-    Element dialog;
-    dialog.id = "timeout";
-    dialog.role = Role::Dialog;
-    dialog.label = ui.t("timeout.title");
-    dialog.rect = {0, 0, ui.width(), ui.height()};
-    ui.elements().push_back(dialog);
+    ui.mark("timeout", Role::Dialog, ui.t("timeout.title"), {0, 0, ui.width(), ui.height()});
     ui.rect(card, p.surface, em * 0.8f, p.border, p.border_width);
     float y = card.y + pad;
     if (!compact) {

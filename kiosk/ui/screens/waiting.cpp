@@ -85,12 +85,7 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
                     ui.draw()->AddRectFilled({box.x + quiet + xx * cell, box.y + quiet + yy * cell},
                                              {box.x + quiet + (xx + 1) * cell + 0.5f, box.y + quiet + (yy + 1) * cell + 0.5f},
                                              Ui::col(0x000000));
-        Element code;
-        code.id = "waiting.qr";
-        code.role = Role::Image;
-        code.label = ui.t("waiting.qr");
-        code.rect = box;
-        ui.elements().push_back(code);
+        ui.mark("waiting.qr", Role::Image, ui.t("waiting.qr"), box);
         ui.text("waiting.qr_text", ui.t("waiting.qr"), box.x, box.bottom() + em * 0.4f, qr_side, ui.fonts().small, p.text_muted);
     }
 }
