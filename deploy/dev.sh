@@ -15,6 +15,7 @@ packages=(
   build-essential cmake pkg-config gettext
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
+  libespeak-ng-dev espeak-ng-data libharfbuzz-dev libfribidi-dev libfreetype-dev libharfbuzz-bin
   fonts-noto-core fonts-font-awesome
   xvfb xauth xdotool procps curl openssl chromium
 )

@@ -4,30 +4,35 @@
 
 namespace ledsager::platform {
 
-namespace {
-Key map_key(const SDL_Keysym& k) {
-    switch (k.sym) {
-        case SDLK_UP: return Key::Up;
-        case SDLK_DOWN: return Key::Down;
-        case SDLK_LEFT: return Key::Left;
-        case SDLK_RIGHT: return Key::Right;
-        case SDLK_TAB: return (k.mod & KMOD_SHIFT) ? Key::ShiftTab : Key::Tab;
-        case SDLK_RETURN:
-        case SDLK_KP_ENTER:
-        case SDLK_SPACE: return Key::Enter;
-        case SDLK_ESCAPE:
-        case SDLK_BACKSPACE:
-        case SDLK_AC_BACK: return Key::Back;
-        case SDLK_F1:
-        case SDLK_HELP: return Key::Help;
-        case SDLK_PAGEUP: return Key::PageUp;
-        case SDLK_PAGEDOWN: return Key::PageDown;
-        default: return Key::None;
+bool make_key_map(const std::map<std::string, std::vector<std::string>>& bindings, KeyMap& out, std::string& error) {
+    static const std::map<std::string, Key, std::less<>> actions{
+        {"up", Key::Up},           {"down", Key::Down},         {"left", Key::Left},       {"right", Key::Right},
+        {"next", Key::Tab},        {"previous", Key::ShiftTab}, {"enter", Key::Enter},     {"back", Key::Back},
+        {"help", Key::Help},       {"read_aloud", Key::ReadAloud}, {"repeat", Key::Repeat}, {"stop", Key::StopSpeech},
+        {"louder", Key::Louder},   {"quieter", Key::Quieter},   {"faster", Key::Faster},   {"slower", Key::Slower},
+        {"page_up", Key::PageUp},  {"page_down", Key::PageDown},
+    };
+    out.clear();
+    for (const auto& [action, names] : bindings) {
+        auto a = actions.find(action);
+        if (a == actions.end()) {
+            error = "keys." + action + ": unknown keypad action";
+            return false;
+        }
+        for (const auto& name : names) {
+            const SDL_Keycode code = SDL_GetKeyFromName(name.c_str());
+            if (code == SDLK_UNKNOWN) {
+                error = "keys." + action + ": \"" + name + "\" is not a key name (see SDL_GetKeyName, e.g. \"Up\", \"Keypad 8\", \"F2\")";
+                return false;
+            }
+            out[static_cast<int>(code)] = a->second;
+        }
     }
+    return true;
 }
-}  // namespace
 
-std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, float pixel_scale) {
+
+std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, float pixel_scale, const KeyMap& keys) {
     using K = InputEvent::Kind;
     switch (e.type) {
         case SDL_MOUSEBUTTONDOWN:
@@ -50,7 +55,9 @@ std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, f
         case SDL_KEYUP: {
             // Alt+F4 and similar leave the kiosk through the window manager as SDL_QUIT,
             // which the app ignores; here only the navigation keys mean anything.
-            const Key key = map_key(e.key.keysym);
+            auto it = keys.find(static_cast<int>(e.key.keysym.sym));
+            Key key = it == keys.end() ? Key::None : it->second;
+            if (key == Key::Tab && (e.key.keysym.mod & KMOD_SHIFT)) key = Key::ShiftTab;
             if (key == Key::None) return std::nullopt;
             return InputEvent{e.type == SDL_KEYDOWN ? K::KeyDown : K::KeyUp, 0, 0, key};
         }

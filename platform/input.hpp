@@ -3,13 +3,22 @@
 // renderer pixels.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 union SDL_Event;
 
 namespace ledsager::platform {
 
-enum class Key { None, Up, Down, Left, Right, Tab, ShiftTab, Enter, Back, Help, PageUp, PageDown };
+enum class Key {
+    None, Up, Down, Left, Right, Tab, ShiftTab, Enter, Back, Help, PageUp, PageDown,
+    ReadAloud,   // turns reading aloud on (or repeats when it is on)
+    Repeat,      // says the screen again
+    StopSpeech,  // stops the current speech (reading aloud stays on)
+    Louder, Quieter, Faster, Slower,
+};
 
 struct InputEvent {
     enum class Kind { PointerDown, PointerMove, PointerUp, KeyDown, KeyUp, Wheel } kind;
@@ -17,8 +26,13 @@ struct InputEvent {
     Key key = Key::None;
 };
 
+// SDL key code -> keypad action, built from the config's [keys] table.
+using KeyMap = std::map<int, Key>;
+// Builds the map; false with `error` naming the action and the key name SDL does not know.
+bool make_key_map(const std::map<std::string, std::vector<std::string>>& bindings, KeyMap& out, std::string& error);
+
 // Translates one SDL event; nullopt for events the kiosk ignores (including quit requests:
 // a citizen cannot close the kiosk). `width`/`height` scale finger coordinates (0..1).
-std::optional<InputEvent> translate(const SDL_Event& event, int width, int height, float pixel_scale);
+std::optional<InputEvent> translate(const SDL_Event& event, int width, int height, float pixel_scale, const KeyMap& keys);
 
 }  // namespace ledsager::platform

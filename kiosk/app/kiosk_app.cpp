@@ -115,6 +115,24 @@ bool KioskApp::rebuild_fonts(std::string& error) {
 
 void KioskApp::push(const platform::InputEvent& event) { queue_.push_back(event); }
 
+void KioskApp::set_speech(std::unique_ptr<platform::Speech> speech) {
+    speech_ = std::move(speech);
+    std::vector<std::string> codes;
+    for (const auto& l : core::kLanguages) codes.emplace_back(l.code);
+    session_.set_voices(speech_ ? speech_->voices_for(codes) : std::vector<std::string>{});
+    invalidate();
+}
+
+void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
+    if (!speech_ || parts.empty()) return;
+    const auto& d = session_.data();
+    const int wpm = config_.speech_rate_wpm * (100 + 20 * d.speech_rate) / 100;
+    const int volume = std::clamp(config_.speech_volume + 25 * d.speech_volume, 0, 200);
+    std::vector<platform::SpeechRequest> requests;
+    for (auto& p : parts) requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume});
+    speech_->say(std::move(requests));
+}
+
 core::Millis KioskApp::next_wake(core::Millis now) const { return session_.next_deadline(now); }
 
 std::string KioskApp::signature(const core::Session& s, core::Millis now) {
@@ -140,12 +158,16 @@ bool KioskApp::needs_frame(core::Millis now) const {
 
 void KioskApp::frame(core::Millis now) {
     ImGui::SetCurrentContext(imgui_);
+    const bool speech_at_start = session_.data().speech;
+    const std::string speech_lang_at_start = session_.speech_language();
     session_.tick(now);
     pump_hub(now);
 
     const std::vector<platform::InputEvent> events = std::move(queue_);
     queue_.clear();
-    const bool new_screen = ui::begin_frame(input_, ui::screen_key(session_));
+    const std::string drawn_key = ui::screen_key(session_);
+    const bool new_screen = ui::begin_frame(input_, drawn_key);
+    input_.explore = session_.data().speech;  // the first touch says, the second uses
     ui::FrameInput in = ui::process_input(input_, events);
     // Taps aimed at the previous screen (a timer changed it meanwhile) must not act on this one.
     if (new_screen) in.activated.clear();
@@ -180,10 +202,47 @@ void KioskApp::frame(core::Millis now) {
     ui::finish_frame(input_, ui.elements());
 
     auto actions = std::move(ui.actions());
+    // Reading aloud, from the elements just drawn: a new screen, a focus move, Repeat.
+    const bool speech_before = session_.data().speech;
+    if (in.read_aloud && speech_before) in.repeat = true;
+    {
+        const std::string speech_lang = session_.speech_language().empty() ? "en" : session_.speech_language();
+        speak(announcer_.after_frame({input_.last_elements, drawn_key, in, speech_before, session_.data().lang, speech_lang,
+                                      translator_, [this](const std::string& l) { return session_.has_voice(l); }}));
+    }
+    if (in.stop_speech && speech_) speech_->stop();
+    if (in.read_aloud && !speech_before && session_.speech_available()) actions.push_back({core::ActionKind::ReadAloud});
+    if (in.volume && speech_before) actions.push_back({core::ActionKind::SpeechVolume, {}, in.volume});
+    if (in.rate && speech_before) actions.push_back({core::ActionKind::SpeechRate, {}, in.rate});
     if (in.help) actions.push_back({core::ActionKind::OpenHelp});
     if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
     if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
-    for (const auto& a : actions) session_.apply(a, now);
+    const std::string speech_lang_before = session_.speech_language();
+    for (const auto& a : actions) {
+        session_.apply(a, now);
+        // Changes to reading aloud itself are said at once, in the new speed and volume.
+        const auto& d = session_.data();
+        const std::string lang = session_.speech_language();
+        if (a.kind == core::ActionKind::SpeechOff && speech_before) {
+            const std::string off = translator_.tr(speech_lang_before, ui::N_("speech.off"));
+            announcer_.note(off);
+            speak({{off, speech_lang_before}});
+        } else if ((a.kind == core::ActionKind::SpeechRate || a.kind == core::ActionKind::SpeechVolume) && d.speech && !lang.empty()) {
+            const bool rate = a.kind == core::ActionKind::SpeechRate;
+            const int n = (rate ? d.speech_rate : d.speech_volume) + core::kSpeechSteps + 1;
+            const std::string text = core::format(translator_.tr(lang, rate ? ui::N_("speech.rate") : ui::N_("speech.volume")),
+                                                  {{"n", std::to_string(n)}, {"total", std::to_string(2 * core::kSpeechSteps + 1)}});
+            announcer_.note(text);
+            speak({{text, lang}});
+        }
+    }
+    if (speech_at_start && !session_.data().speech && session_.data().screen == core::Screen::Wiped) {
+        // The session ended while reading aloud: say that it was deleted, then fall silent.
+        const std::string lang = session_.has_voice(session_.data().lang) ? session_.data().lang : speech_lang_at_start;
+        std::string text = translator_.tr(lang, ui::N_("wiped.title")) + "\n" + translator_.tr(lang, ui::N_("wiped.body"));
+        announcer_.note(text);
+        speak({{std::move(text), lang}});
+    }
     if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
     if (session_.take_print_request()) {
         const auto& lang = session_.data().lang;

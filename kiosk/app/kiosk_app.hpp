@@ -14,6 +14,8 @@
 #include "platform/hub_client.hpp"
 #include "platform/image.hpp"
 #include "platform/qr.hpp"
+#include "platform/speech.hpp"
+#include "ui/announce.hpp"
 #include "platform/input.hpp"
 #include "ui/fonts.hpp"
 #include "ui/ui.hpp"
@@ -47,6 +49,11 @@ public:
     void set_hub_wake(std::function<void()> wake);
     // Tests that only read the element record can skip rasterising (draw lists are still built).
     void set_rasterize(bool on) { rasterize_ = on; }
+    // Reading aloud through this engine (its voices decide which languages can be read).
+    void set_speech(std::unique_ptr<platform::Speech> speech);
+    platform::Speech* speech() { return speech_.get(); }
+    const ui::Announcer& announcer() const { return announcer_; }
+    ui::Announcer& announcer() { return announcer_; }
     // Asks for a redraw (window exposed, etc.).
     void invalidate() { pending_frames_ = std::max(pending_frames_, 1); }
 
@@ -64,6 +71,7 @@ public:
 private:
     bool rebuild_fonts(std::string& error);
     void pump_hub(core::Millis now);
+    void speak(std::vector<ui::SpokenPart> parts);
     // What decides the picture, apart from input: a timer that changes it needs a frame.
     static std::string signature(const core::Session& session, core::Millis now);
 
@@ -88,6 +96,8 @@ private:
     int pending_frames_ = 1;
     bool rasterize_ = true;
     std::string drawn_signature_;
+    std::unique_ptr<platform::Speech> speech_;
+    ui::Announcer announcer_;
 };
 
 // Every string a screen may show, for baking the glyphs the atlas needs.

@@ -14,6 +14,7 @@
 #include "core/i18n.hpp"
 #include "platform/display.hpp"
 #include "platform/input.hpp"
+#include "platform/speech.hpp"
 #include "platform/signals.hpp"
 
 namespace fs = std::filesystem;
@@ -114,6 +115,16 @@ int main(int argc, char** argv) {
         if (!translator.has_language(config.default_language)) config.default_language = usable.front();
     }
 
+    platform::KeyMap key_map;
+    {
+        std::string error;
+        if (!platform::make_key_map(config.keys, key_map, error)) {
+            std::fprintf(stderr, "%s: %s\nledsager-kiosk: configuration has errors, not starting\n",
+                         config_file.empty() ? "(defaults)" : config_file.c_str(), error.c_str());
+            return 2;
+        }
+    }
+
     const fs::path guides = !content_dir.empty() ? fs::path(content_dir)
                             : !config.guides_dir.empty() ? fs::path(config.guides_dir)
                                                          : assets / "guides";
@@ -137,6 +148,8 @@ int main(int argc, char** argv) {
                 return 2;
             }
         std::string error;
+        // Voices decide which screens offer reading aloud; screenshots make no sound.
+        app.set_speech(platform::Speech::open(false, error));
         auto display = platform::Display::open_offscreen(o.width, o.height, error);
         if (!display || !app.attach(display->renderer(), o.width, o.height, error)) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
@@ -150,6 +163,13 @@ int main(int argc, char** argv) {
 
     if (!script.empty()) {
         std::string error;
+        // Scripts run with sound when an audio device is there (SDL_AUDIODRIVER=disk records it).
+        auto speech = platform::Speech::open(true, error);
+        if (!speech) {
+            std::fprintf(stderr, "ledsager-kiosk: %s (reading aloud without sound)\n", error.c_str());
+            speech = platform::Speech::open(false, error);
+        }
+        app.set_speech(std::move(speech));
         auto display = platform::Display::open_offscreen(1920, 1080, error);
         if (!display || !app.attach(display->renderer(), 1920, 1080, error)) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
@@ -167,6 +187,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     const core::Millis t_attached = now_ms(start);
+    {
+        // Reading aloud needs an audio device; without one the kiosk serves without it.
+        std::string speech_error;
+        auto speech = platform::Speech::open(true, speech_error);
+        if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is not offered\n", speech_error.c_str());
+        app.set_speech(std::move(speech));
+    }
     // Hub replies arrive on the client's thread: wake the loop at once (SDL_PushEvent is thread-safe).
     const Uint32 wake_event = SDL_RegisterEvents(1);
     app.set_hub_wake([wake_event] {
@@ -202,7 +229,7 @@ int main(int argc, char** argv) {
                         app.invalidate();
                         break;
                     default:
-                        if (auto in = platform::translate(ev, display->width(), display->height(), pixel_scale)) app.push(*in);
+                        if (auto in = platform::translate(ev, display->width(), display->height(), pixel_scale, key_map)) app.push(*in);
                 }
             } while (SDL_PollEvent(&ev));
         }

@@ -70,7 +70,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content"});
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content", "speech", "keys"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -162,7 +162,70 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.unknown_keys(*c, "content", {"guides_dir"});
         r.string(*c, "content", "guides_dir", config.guides_dir);
     }
+    if (const auto* sp = r.section(root, "speech")) {
+        r.unknown_keys(*sp, "speech", {"inactivity_timeout_s", "rate_wpm", "volume"});
+        r.integer(*sp, "speech", "inactivity_timeout_s", config.speech_inactivity_timeout_s, 60, 3600);
+        r.integer(*sp, "speech", "rate_wpm", config.speech_rate_wpm, 80, 300);
+        r.integer(*sp, "speech", "volume", config.speech_volume, 10, 200);
+    }
+    if (const auto* k = r.section(root, "keys")) {
+        const auto& known = key_actions();
+        for (const auto& [name, node] : *k) {
+            const std::string key = "keys." + std::string(name.str());
+            if (std::find(known.begin(), known.end(), name.str()) == known.end()) {
+                r.bad(node, key, "unknown keypad action (known: up, down, left, right, next, previous, enter, back, help, "
+                                 "read_aloud, repeat, stop, louder, quieter, faster, slower, page_up, page_down)");
+                continue;
+            }
+            std::vector<std::string> names;
+            if (auto one = node.value_exact<std::string>()) {
+                names.push_back(*one);
+            } else if (const auto* arr = node.as_array()) {
+                for (const auto& item : *arr) {
+                    if (auto v = item.value_exact<std::string>()) names.push_back(*v);
+                    else r.bad(item, key, "must be a list of key names in quotes");
+                }
+            } else {
+                r.bad(node, key, "must be a key name in quotes or a list of them");
+                continue;
+            }
+            for (const auto& n : names)
+                if (n.empty()) r.bad(node, key, "a key name is empty");
+            config.keys[std::string(name.str())] = names;
+        }
+    }
     return diags.error_count() == before;
+}
+
+const std::vector<std::string>& key_actions() {
+    static const std::vector<std::string> actions{"up",         "down",   "left", "right",  "next",    "previous",
+                                                  "enter",      "back",   "help", "read_aloud", "repeat", "stop",
+                                                  "louder",     "quieter", "faster", "slower", "page_up", "page_down"};
+    return actions;
+}
+
+std::map<std::string, std::vector<std::string>> KioskConfig::default_keys() {
+    // EZ Access-style: arrows to move, a round Enter key, Back and Help, and a speech key.
+    return {
+        {"up", {"Up", "Keypad 8"}},
+        {"down", {"Down", "Keypad 2"}},
+        {"left", {"Left", "Keypad 4"}},
+        {"right", {"Right", "Keypad 6"}},
+        {"next", {"Tab"}},
+        {"previous", {}},  // Shift+Tab is always "previous"
+        {"enter", {"Return", "Keypad Enter", "Space", "Keypad 5"}},
+        {"back", {"Escape", "Backspace", "AC Back"}},
+        {"help", {"F1", "Help"}},
+        {"read_aloud", {"F2", "Keypad *"}},
+        {"repeat", {"F3", "Keypad /"}},
+        {"stop", {"F4", "Keypad 0"}},
+        {"quieter", {"F5", "Keypad -"}},
+        {"louder", {"F6", "Keypad +"}},
+        {"slower", {"F7"}},
+        {"faster", {"F8"}},
+        {"page_up", {"PageUp", "Keypad 9"}},
+        {"page_down", {"PageDown", "Keypad 3"}},
+    };
 }
 
 }  // namespace ledsager::core

@@ -53,7 +53,20 @@ struct KioskConfig {
 
     // [content]
     std::string guides_dir;  // empty = the installed assets/guides
+
+    // [speech] reading aloud (espeak-ng)
+    int speech_inactivity_timeout_s = 300;  // idle time before the warning while reading aloud (60..3600)
+    int speech_rate_wpm = 150;              // normal speed in words per minute (80..300); the citizen can go 3 steps either way
+    int speech_volume = 100;                // normal volume, 10..200 (espeak-ng's scale); 3 steps either way
+
+    // [keys] the keypad: each action is bound to one or more key names (SDL key names,
+    // e.g. "Up", "Keypad 8", "F2"). A binding given here replaces that action's defaults.
+    std::map<std::string, std::vector<std::string>> keys = default_keys();
+    static std::map<std::string, std::vector<std::string>> default_keys();
 };
+
+// The keypad actions a [keys] table may bind.
+const std::vector<std::string>& key_actions();
 
 // Reads `file` over the defaults in `config`. Returns false with diagnostics on any bad
 // key or value; unknown keys are errors too (a typo must not silently keep a default).

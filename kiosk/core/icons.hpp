@@ -25,6 +25,8 @@ inline constexpr IconDef kIcons[] = {
     {"place", 0xf041},     {"hourglass", 0xf252},  {"bin", 0xf014},       {"smile", 0xf118},
     {"thumbs-up", 0xf164}, {"thumbs-down", 0xf165}, {"chevron-left", 0xf053},
     {"chevron-right", 0xf054}, {"chevron-down", 0xf078}, {"chevron-up", 0xf077},
+    {"volume-up", 0xf028}, {"volume-down", 0xf027}, {"volume-off", 0xf026}, {"slower", 0xf04a},
+    {"faster", 0xf04e},    {"video", 0xf03d},      {"microphone", 0xf130}, {"comment", 0xf075},
 };
 
 // 0 when the name is unknown.

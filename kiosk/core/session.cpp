@@ -88,6 +88,7 @@ void Session::apply(const Action& a, Millis now) {
             if (std::find(config_.offered.begin(), config_.offered.end(), a.arg) == config_.offered.end()) return;
             d.lang = a.arg;
             if (d.screen == Screen::Language) d.screen = d.return_to;
+            check_voice();
             return;
         case ActionKind::OpenLanguage:
             if (d.screen == Screen::Attract || d.screen == Screen::Wiped || d.screen == Screen::Language) return;
@@ -182,6 +183,40 @@ void Session::apply(const Action& a, Millis now) {
             return;
         case ActionKind::CloseHelp:
             if (d.screen == Screen::Help) d.screen = d.return_to;
+            return;
+        case ActionKind::ReadAloud:
+            if (!d.speech) {
+                d.speech = true;
+                d.speech_dialog = SpeechDialog::None;
+                check_voice();
+            } else {
+                d.speech_dialog = SpeechDialog::Settings;
+            }
+            return;
+        case ActionKind::SpeechOff:
+            d.speech = false;
+            d.speech_dialog = SpeechDialog::None;
+            return;
+        case ActionKind::SpeechRate:
+            d.speech_rate = std::clamp(d.speech_rate + (a.value > 0 ? 1 : -1), -kSpeechSteps, kSpeechSteps);
+            return;
+        case ActionKind::SpeechVolume:
+            d.speech_volume = std::clamp(d.speech_volume + (a.value > 0 ? 1 : -1), -kSpeechSteps, kSpeechSteps);
+            return;
+        case ActionKind::SpeechVoice:
+            if (a.arg != "da" && a.arg != "en") return;
+            d.speech_lang = a.arg;
+            if (d.speech_dialog == SpeechDialog::NoVoice) d.speech_dialog = SpeechDialog::None;
+            return;
+        case ActionKind::Confusing:
+            if (d.screen != Screen::Step || d.confusing_step == d.step_id) return;
+            d.confusing_step = d.step_id;
+            counts_.confusing++;
+            return;
+        case ActionKind::CloseSpeech:
+            // Closing the "no voice" question without a choice turns reading aloud off again.
+            if (d.speech_dialog == SpeechDialog::NoVoice && speech_language().empty()) d.speech = false;
+            d.speech_dialog = SpeechDialog::None;
             return;
         case ActionKind::CycleTextScale:
             d.text_scale = d.text_scale >= 200 ? 100 : d.text_scale + 50;
@@ -308,11 +343,27 @@ Millis Session::next_deadline(Millis now) const {
     return earliest(std::min(end, next_second));
 }
 
+bool Session::has_voice(const std::string& lang) const {
+    return std::find(voices_.begin(), voices_.end(), lang) != voices_.end();
+}
+
+std::string Session::speech_language() const {
+    if (has_voice(data_.lang)) return data_.lang;
+    return data_.speech_lang;
+}
+
+void Session::check_voice() {
+    if (data_.speech && speech_language().empty()) data_.speech_dialog = SpeechDialog::NoVoice;
+}
+
 Millis Session::idle_limit() const {
     // Someone waiting for a person may stand still for a while: give them 15 minutes.
     const auto p = data_.escalation.phase;
     const bool waiting = p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed;
-    return std::max<Millis>(config_.inactivity_timeout_s, waiting ? 900 : 0) * 1000LL;
+    // Listening takes longer than reading: reading aloud has its own, longer limit.
+    const int idle = data_.speech ? std::max(config_.inactivity_timeout_s, config_.speech_inactivity_timeout_s)
+                                  : config_.inactivity_timeout_s;
+    return std::max<Millis>(idle, waiting ? 900 : 0) * 1000LL;
 }
 
 HelpShare Session::help_share(const std::string& kind) const {

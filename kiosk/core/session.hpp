@@ -58,7 +58,18 @@ enum class ActionKind {
     CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
     PrintNumber,     // print the queue number on the receipt printer
     ToggleNeed,      // consent screen: arg = interpreter (add or remove it from what is shared)
+    ReadAloud,       // the "Read aloud" control: turns speech on, or opens its settings when on
+    SpeechOff,       // "Stop reading aloud"
+    SpeechRate,      // value = +1 faster, -1 slower
+    SpeechVolume,    // value = +1 louder, -1 quieter
+    SpeechVoice,     // arg = da | en: the voice to use when the displayed language has none
+    CloseSpeech,     // closes the reading-aloud settings
+    Confusing,       // "This step is confusing" on a step (an anonymous count for the content editors)
 };
+
+// The reading-aloud dialogs, drawn over the current screen.
+enum class SpeechDialog { None, Settings, NoVoice };
+constexpr int kSpeechSteps = 3;  // rate and volume go this many steps either way
 
 struct Action {
     ActionKind kind;
@@ -95,6 +106,13 @@ struct SessionData {
     Millis step_since = 0;
     std::vector<Millis> backs;
     bool assist_signalled = false;
+    // Reading aloud: off until the citizen turns it on; reset when the session ends.
+    bool speech = false;
+    std::string speech_lang;  // the voice chosen when the displayed language has none (da or en)
+    int speech_rate = 0;      // -kSpeechSteps..+kSpeechSteps from the configured speed
+    int speech_volume = 0;    // likewise for volume
+    SpeechDialog speech_dialog = SpeechDialog::None;
+    std::string confusing_step;  // the step marked "confusing" (the thanks replaces the control)
 };
 
 // Anonymous counts kept for the whole time the kiosk runs (never per citizen).
@@ -103,6 +121,7 @@ struct KioskCounts {
     int helped_yes = 0;
     int helped_no = 0;
     int timeouts = 0;
+    int confusing = 0;  // "This step is confusing" taps
 };
 
 class Session {
@@ -150,6 +169,16 @@ public:
     void set_high_contrast(bool on) { data_.high_contrast = on; }
     void set_warning(bool on, Millis since) { data_.warning = on; data_.warning_since = since; }
     void set_escalation(const Escalation& e) { data_.escalation = e; }
+    void set_speech(bool on, SpeechDialog dialog = SpeechDialog::None) { data_.speech = on; data_.speech_dialog = dialog; }
+
+    // The languages the speech engine has voices for (set once by the app).
+    void set_voices(std::vector<std::string> langs) { voices_ = std::move(langs); }
+    bool has_voice(const std::string& lang) const;
+    // Whether this kiosk can read aloud at all (a speech engine with at least one voice).
+    bool speech_available() const { return !voices_.empty(); }
+    // The language to read aloud in: the displayed one, or the voice the citizen chose
+    // instead; empty when neither (the "no voice" dialog asks).
+    std::string speech_language() const;
 
 private:
     void go_to_step(const std::string& step_id);
@@ -164,6 +193,8 @@ private:
     std::vector<std::int64_t> cancels_;  // requests left open by a wiped session (ids only)
     std::vector<HubCall> signals_;       // "may need help" signals waiting to be sent
     bool cancel_in_flight_ = false;
+    std::vector<std::string> voices_;
+    void check_voice();
 };
 
 }  // namespace ledsager::core

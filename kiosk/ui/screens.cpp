@@ -35,6 +35,7 @@ void draw_screen(Ui& ui, const ScreenContext& ctx) {
         if (def.bar) draw_bar(ui, ctx, layout(ui, true));
     }
     if (d.warning) draw_timeout(ui, ctx);
+    else draw_speech(ui, ctx);
 }
 
 }  // namespace ledsager::ui

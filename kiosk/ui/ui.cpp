@@ -112,7 +112,14 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
             case InputEvent::Kind::PointerUp: {
                 in.released = true;
                 const Element* e = hit(els, ev.x, ev.y);
-                if (s.pointer_down && !s.dragging && e && e->id == s.pressed_id) in.activated.push_back(e->id);
+                if (s.pointer_down && !s.dragging && e && e->id == s.pressed_id) {
+                    if (s.explore && e->id != s.explored_id) {
+                        s.focus_id = s.explored_id = e->id;  // said now; touching it again uses it
+                        in.explored = e->id;
+                    } else {
+                        in.activated.push_back(e->id);
+                    }
+                }
                 s.pointer_down = false;
                 s.dragging = false;
                 s.pressed_id.clear();
@@ -173,6 +180,16 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
                     in.back = true;
                 } else if (ev.key == Key::Help) {
                     in.help = true;
+                } else if (ev.key == Key::ReadAloud) {
+                    in.read_aloud = true;
+                } else if (ev.key == Key::Repeat) {
+                    in.repeat = true;
+                } else if (ev.key == Key::StopSpeech) {
+                    in.stop_speech = true;
+                } else if (ev.key == Key::Louder || ev.key == Key::Quieter) {
+                    in.volume = ev.key == Key::Louder ? 1 : -1;
+                } else if (ev.key == Key::Faster || ev.key == Key::Slower) {
+                    in.rate = ev.key == Key::Faster ? 1 : -1;
                 }
                 break;
         }
@@ -184,6 +201,7 @@ bool begin_frame(InputState& s, const std::string& screen_key) {
     if (screen_key == s.screen_key) return false;
     s.screen_key = screen_key;
     s.focus_id.clear();
+    s.explored_id.clear();
     s.scroll.clear();
     s.scroll_extent.clear();
     return true;
@@ -242,6 +260,20 @@ void Ui::mark(const std::string& id, Role role, const std::string& label, Rect r
     e.label = label;
     e.rect = r;
     record(std::move(e));
+}
+
+void Ui::speak_as(const std::string& lang, const std::string& speech) {
+    if (elements_.empty()) return;
+    elements_.back().lang = lang;
+    elements_.back().speech = speech;
+}
+
+void Ui::mark_unavailable() {
+    if (!elements_.empty()) elements_.back().unavailable = true;
+}
+
+void Ui::mark_toggle() {
+    if (!elements_.empty()) elements_.back().toggle = true;
 }
 
 void Ui::focus_ring(Rect r, float rounding) {
@@ -324,7 +356,7 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
     }
     draw_->AddText(font, font->FontSize, {std::round(x), std::round(y)}, col(ink), label.c_str(), nullptr, wrap);
     if (!icon_name.empty() && trailing) icon(icon_name, ifont, x + ts.x + font->FontSize * 0.85f, r.cy(), ink);
-    if (state_.keyboard_mode && state_.focus_id == id) focus_ring(r, rounding);
+    if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(r, rounding);
 
     Element e;
     e.id = id;
@@ -353,7 +385,7 @@ bool Ui::tile(const std::string& id, Rect r, std::string_view icon_name, const s
     y += ts.y + em() * 0.2f;
     draw_->AddText(fonts_.regular, fonts_.regular->FontSize, {r.x + pad, y}, col(palette_.text_muted), subtitle.c_str(),
                    nullptr, wrap);
-    if (state_.keyboard_mode && state_.focus_id == id) focus_ring(r, rounding);
+    if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(r, rounding);
     Element e;
     e.id = id;
     e.role = Role::Tile;

@@ -43,7 +43,11 @@ struct Element {
     bool focused = false;
     bool visible = true;  // false when scrolled out of its area
     bool selected = false;
+    bool unavailable = false;  // shown but cannot be used (said as "not available")
+    bool toggle = false;       // an on/off switch: `selected` is its state (said as "on" / "off")
     std::string scroll_area;  // id of the scroll area it lives in, if any
+    std::string lang;         // the language of its words when not the screen's (a language's own name)
+    std::string speech;       // what is said instead of the label, when set
 };
 
 struct Fonts {
@@ -73,6 +77,8 @@ struct InputState {
     std::string drag_area;
     std::string focus_id;
     bool keyboard_mode = false;  // show the focus ring only once keys are used
+    bool explore = false;        // reading aloud: the first touch says an element, the second uses it
+    std::string explored_id;     // the element touched once (and said) while reading aloud
     std::map<std::string, float> scroll;          // scroll offset per area
     std::map<std::string, float> scroll_extent;   // content height per area
     std::string screen_key;                       // resets focus and scroll when it changes
@@ -86,6 +92,10 @@ struct FrameInput {
     bool help = false;                   // the Help key
     bool any = false;                    // any input at all (keeps the session alive)
     bool released = false;               // a finger lifted or a key released
+    std::string explored;                // reading aloud: an element touched once (focused and said, not used)
+    // Speech keys (on release).
+    bool read_aloud = false, repeat = false, stop_speech = false;
+    int volume = 0, rate = 0;  // +1 / -1
 };
 
 // Applies queued events to `state` using last frame's elements.
@@ -104,6 +114,8 @@ public:
         return core::format(t(key), args);
     }
     const std::string& lang() const { return lang_; }
+    // Interface text in another language (reading aloud in a voice the screen's language lacks).
+    const std::string& t_in(const std::string& lang, const std::string& key) const { return tr_.tr(lang, key); }
 
     float em() const { return fonts_.em; }
     float width() const { return width_; }
@@ -143,6 +155,12 @@ public:
 
     // Records a drawn thing that is not a widget (a dialog's veil, a QR code) for the tree.
     void mark(const std::string& id, Role role, const std::string& label, Rect r);
+    // Gives the element just recorded its own language (and optionally other words for speech).
+    void speak_as(const std::string& lang, const std::string& speech = {});
+    // The element just recorded shows something that cannot be used now.
+    void mark_unavailable();
+    // The element just recorded is an on/off switch.
+    void mark_toggle();
 
     static ImU32 col(Rgb c, float alpha = 1.0f);
 

@@ -14,9 +14,9 @@ TEST_CASE("a partly translated language: interface falls back per string, guides
     fs::create_directories(po);
     fs::copy_file(LEDSAGER_SOURCE_PO "/da.po", po / "da.po");
     fs::copy_file(LEDSAGER_SOURCE_PO "/en.po", po / "en.po");
-    // Polish with two strings only; "bar.end" is missing from English too, to reach Danish.
-    std::ofstream(po / "pl.po") << "msgid \"catalogue.heading\"\nmsgstr \"W czym potrzebujesz pomocy?\"\n\n"
-                                   "msgid \"step.next\"\nmsgstr \"Dalej\"\n";
+    // Somali with two strings only; "bar.end" is missing from English too, to reach Danish.
+    std::ofstream(po / "so.po") << "msgid \"catalogue.heading\"\nmsgstr \"Caawimaad noocee ah ayaad u baahan tahay?\"\n\n"
+                                   "msgid \"step.next\"\nmsgstr \"Sii wad\"\n";
     {
         std::string text = test::read_file((po / "en.po").string());
         const auto at = text.find("msgid \"bar.end\"");
@@ -25,21 +25,21 @@ TEST_CASE("a partly translated language: interface falls back per string, guides
         std::ofstream(po / "en.po") << text;
     }
     core::KioskConfig config;
-    config.offered = {"da", "en", "pl"};
+    config.offered = {"da", "en", "so"};
     {
         test::Harness h(config, LEDSAGER_SOURCE_ASSETS "/guides", po.string());
         h.tap("attract.start");
-        CHECK(h.shows("Polski"));  // each language named in its own words
-        h.tap("language.pl");
+        CHECK(h.shows("Soomaali"));  // each language named in its own words
+        h.tap("language.so");
         INFO(h.screen_text());
-        CHECK(h.shows("W czym potrzebujesz pomocy?"));  // Polish where there is Polish
+        CHECK(h.shows("Caawimaad noocee ah ayaad u baahan tahay?"));  // Somali where there is Somali
         CHECK(h.find("bar.text_size")->label == "Text size");  // English next
         CHECK(h.find("bar.end")->label == "Afslut");            // Danish last
         for (const auto& e : h.elements()) CHECK_MESSAGE(e.label.find("bar.") != 0, "raw key on screen: " << e.label);
-        h.tap("guide.mitid-login");
+        h.tap("guide.folkepension");
         h.tap("needs.start");
-        // The guide has no Polish text: it is shown in English, and the screen says so.
-        CHECK(h.shows("Do you have the MitID app?"));
+        // The guide has no Somali text: it is shown in English, and the screen says so.
+        CHECK(h.shows("See when you can get the state pension"));
         CHECK(h.shows("This guide is not yet in your language. It is shown in English."));
     }
     fs::remove_all(po);

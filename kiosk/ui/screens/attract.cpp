@@ -55,6 +55,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     const float lw = std::min(wrap, ui.text_width(langs, ui.fonts().regular));
     ui.text("attract.languages", langs, (ui.width() - lw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
 
+    read_aloud_button(ui, ctx, l);
     help_button(ui, l);  // a person is reachable from here too
 }
 

@@ -45,6 +45,8 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
          core::ActionKind::OpenLanguage, false},
         {"bar.contrast", ui.t("bar.contrast"), "contrast", ButtonStyle::Secondary, core::ActionKind::ToggleContrast, false},
     };
+    if (ctx.session.speech_available())
+        items.push_back({"bar.read_aloud", ui.t("bar.read_aloud"), "volume-up", ButtonStyle::Secondary, core::ActionKind::ReadAloud, false});
     if (in_guide)
         items.push_back({"bar.start_over", ui.t("bar.start_over"), "restart", ButtonStyle::Secondary,
                          core::ActionKind::StartOver, true});
@@ -72,13 +74,27 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     for (const auto& it : items) {
         const float w = ui.button_width(it.label, it.icon, font, pad);
         float& x = it.right ? right_x : left_x;
-        const bool selected = it.action == core::ActionKind::ToggleContrast ? d.high_contrast : false;
+        const bool selected = it.action == core::ActionKind::ToggleContrast ? d.high_contrast
+                              : it.action == core::ActionKind::ReadAloud    ? d.speech
+                                                                             : false;
         if (ui.button(it.id, it.label, {x, y, w, h}, it.style, it.icon, font, selected)) ui.act(it.action);
+        if (it.action == core::ActionKind::ToggleContrast || it.action == core::ActionKind::ReadAloud) ui.mark_toggle();
         x += w + gap;
     }
 }
 
 float help_button_height(const Ui& ui) { return std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f); }
+
+void read_aloud_button(Ui& ui, const ScreenContext& ctx, const Layout& l) {
+    if (!ctx.session.speech_available()) return;
+    const std::string label = ui.t("bar.read_aloud");
+    const float w = ui.button_width(label, "volume-up", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
+    const float h = help_button_height(ui);
+    if (ui.button("bar.read_aloud", label, {l.margin, ui.height() - l.margin - h, w, h}, ButtonStyle::Secondary, "volume-up",
+                  ui.fonts().bar, ctx.session.data().speech))
+        ui.act(core::ActionKind::ReadAloud);
+    ui.mark_toggle();
+}
 
 void help_button(Ui& ui, const Layout& l) {
     const std::string help = ui.t("bar.help");

@@ -33,6 +33,8 @@ struct RowButton {
 };
 // The red "Get help from a person" in the bottom-right corner, for screens without the bar.
 void help_button(Ui& ui, const Layout& l);
+// "Read aloud" in the bottom-left corner, for screens without the bar.
+void read_aloud_button(Ui& ui, const ScreenContext& ctx, const Layout& l);
 float help_button_height(const Ui& ui);
 
 float action_row(Ui& ui, const Layout& l, const std::vector<RowButton>& left, const std::vector<RowButton>& right);
@@ -46,6 +48,7 @@ void draw_end(Ui& ui, const ScreenContext& ctx);
 void draw_help(Ui& ui, const ScreenContext& ctx);
 void draw_wiped(Ui& ui, const ScreenContext& ctx);
 void draw_timeout(Ui& ui, const ScreenContext& ctx);
+void draw_speech(Ui& ui, const ScreenContext& ctx);
 void draw_consent(Ui& ui, const ScreenContext& ctx);
 void draw_waiting(Ui& ui, const ScreenContext& ctx);
 

@@ -80,6 +80,19 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         }
     }
     cy += em * 0.8f;
+    // A small way to tell the content editors that this step is hard to follow.
+    if (ctx.session.data().confusing_step == ctx.session.data().step_id) {
+        cy += ui.text("step.confusing_thanks", ui.t("step.confusing_thanks"), l.content.x, cy, text_w - em * 0.5f,
+                      ui.fonts().small, p.text_muted);
+        cy += em * 0.8f;
+    } else {
+        const std::string label = ui.t("step.confusing");
+        const float bw = std::min(text_w - em * 0.5f, ui.button_width(label, "question", ui.fonts().small, em * 0.6f));
+        const float bh = std::max(ui.fonts().small->FontSize * 2.2f, 72.0f * ui.height() / 1080.0f);
+        if (ui.button("step.confusing", label, {l.content.x, cy, bw, bh}, ButtonStyle::Secondary, "question", ui.fonts().small))
+            ui.act(core::ActionKind::Confusing);
+        cy += bh + em * 0.8f;
+    }
     if (v.step->kind == core::StepKind::Question) {
         for (const auto& choice : v.step->choices) {
             const std::string& label = v.text->choices.at(choice.id);

@@ -49,6 +49,7 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx) {
     ui.draw()->PathStroke(Ui::col(p.accent), 0, em * 0.25f);
     const float tw = ui.text_width(seconds, ui.fonts().title);
     ui.text("timeout.seconds", seconds, c.x - tw / 2, c.y - ui.fonts().title->FontSize * 0.62f, 0, ui.fonts().title, p.text);
+    ui.speak_as({}, ui.t("timeout.seconds", {{"n", seconds}}));
     y += 2 * r + em * 0.8f;
     const float bw = compact ? (inner - l.gap) / 2 : inner;
     if (ui.button("timeout.continue", ui.t("timeout.continue"), {card.x + pad, y, bw, l.button_h}, ButtonStyle::Primary, "check"))

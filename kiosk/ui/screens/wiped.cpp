@@ -27,6 +27,7 @@ void draw_wiped(Ui& ui, const ScreenContext& ctx) {
     const float bw = std::max(em * 6, ui.button_width(ui.t("wiped.ok"), {}, ui.fonts().bold, em * 1.5f));
     if (ui.button("wiped.ok", ui.t("wiped.ok"), {x, y, bw, l.button_h}, ButtonStyle::Primary)) ui.act(core::ActionKind::Dismiss);
 
+    read_aloud_button(ui, ctx, l);
     help_button(ui, l);  // a person stays reachable here too
 }
 

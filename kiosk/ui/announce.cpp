@@ -1,0 +1,105 @@
+#include "ui/announce.hpp"
+
+#include <algorithm>
+
+namespace ledsager::ui {
+
+namespace {
+
+const std::string& words(const Element& e) { return e.speech.empty() ? e.label : e.speech; }
+
+// Where the screen's own elements start: the last dialog, if one is open.
+size_t first_element(const std::vector<Element>& els) {
+    size_t start = 0;
+    for (size_t i = 0; i < els.size(); ++i)
+        if (els[i].role == Role::Dialog) start = i;
+    return start;
+}
+
+}  // namespace
+
+std::string Announcer::describe(const Element& e, const core::Translator& tr, const std::string& lang) {
+    std::string s = words(e);
+    if (e.role == Role::Button || e.role == Role::Tile) s += ", " + tr.tr(lang, N_("role.button"));
+    if (e.toggle) s += ", " + tr.tr(lang, e.selected ? N_("state.on") : N_("state.off"));
+    else if (e.selected) s += ", " + tr.tr(lang, N_("state.selected"));
+    if (e.unavailable) s += ", " + tr.tr(lang, N_("state.unavailable"));
+    return s;
+}
+
+std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
+    if (!in.speech) {
+        was_on_ = false;
+        last_screen_.clear();
+        last_focus_.clear();
+        return {};
+    }
+    const auto& els = in.elements;
+    const size_t start = first_element(els);
+    const std::string dialog = start < els.size() && els[start].role == Role::Dialog ? els[start].id : "";
+    const std::string key = in.screen_key + "|" + dialog;
+    const Element* focused = nullptr;
+    for (const auto& e : els)
+        if (e.focused) focused = &e;
+    const std::string focus_id = focused ? focused->id : "";
+
+    std::vector<SpokenPart> parts;
+    auto add = [&](const std::string& text, const std::string& lang) {
+        if (text.empty()) return;
+        const std::string voice = !lang.empty() && in.has_voice && in.has_voice(lang) ? lang : in.speech_lang;
+        if (!parts.empty() && parts.back().lang == voice) parts.back().text += "\n" + text;
+        else parts.push_back({text, voice});
+    };
+    auto say_element = [&](const Element& e) {
+        // The element in its own language (a language's own name), its role in the voice's.
+        const std::string voice = !e.lang.empty() && in.has_voice && in.has_voice(e.lang) ? e.lang : in.speech_lang;
+        if (voice == in.speech_lang) {
+            add(describe(e, in.tr, in.speech_lang), in.speech_lang);
+        } else {
+            add(words(e), e.lang);
+            Element bare = e;
+            bare.label = bare.speech = "";
+            std::string rest = describe(bare, in.tr, in.speech_lang);
+            if (rest.rfind(", ", 0) == 0) rest.erase(0, 2);
+            add(rest, in.speech_lang);
+        }
+    };
+
+    const bool turned_on = !was_on_;
+    was_on_ = true;
+    if (turned_on) add(in.tr.tr(in.speech_lang, N_("speech.on")), in.speech_lang);
+    if (turned_on || key != last_screen_ || in.input.repeat || (in.input.read_aloud && !turned_on)) {
+        // The screen from the top: headings and text in drawing order, then where focus is.
+        for (size_t i = start; i < els.size(); ++i) {
+            const Element& e = els[i];
+            if (!e.visible) continue;
+            switch (e.role) {
+                case Role::Heading:
+                case Role::Text:
+                case Role::Progress:
+                    add(words(e), e.lang);
+                    break;
+                case Role::Image:
+                    if (!e.label.empty()) add(words(e), e.lang);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (focused) say_element(*focused);
+        last_screen_ = key;
+    } else if (focused && (focus_id != last_focus_ || !in.input.explored.empty())) {
+        say_element(*focused);
+        // Touched once: say how to use it.
+        if (!in.input.explored.empty()) add(in.tr.tr(in.speech_lang, N_("speech.touch_again")), in.speech_lang);
+    }
+    last_focus_ = focus_id;
+
+    for (const auto& p : parts) {
+        said_.push_back(p.text);
+        if (said_.size() > 400) said_.pop_front();
+    }
+    return parts;
+}
+
+}  // namespace ledsager::ui

@@ -1,0 +1,248 @@
+#include "platform/speech.hpp"
+
+#include <SDL.h>
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace ledsager::platform {
+
+namespace {
+std::int64_t steady_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+struct Speech::Impl {
+    struct Job {
+        std::vector<SpeechRequest> parts;
+        std::uint64_t generation = 0;
+        std::vector<std::int16_t>* capture = nullptr;  // synthesize(): keep the samples here
+        std::promise<void>* done = nullptr;
+    };
+    struct Context {  // espeak-ng hands this back to the callback as user_data
+        Impl* impl;
+        std::uint64_t generation;
+        std::vector<std::int16_t>* capture;
+    };
+
+    int rate = 22050;
+    std::vector<std::string> voice_langs;
+
+    std::thread worker;
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<Job> jobs;
+    bool quit = false;
+    std::atomic<std::uint64_t> generation{0};
+    std::atomic<bool> synthesising{false};
+
+    SDL_AudioDeviceID device = 0;
+    std::mutex qm;
+    std::deque<std::int16_t> queue;
+    bool first_pending = false;
+    std::atomic<std::int64_t> first_ns{0};
+
+    static int on_samples(short* wav, int count, espeak_EVENT* events) {
+        auto* ctx = static_cast<Context*>(events ? events->user_data : nullptr);
+        if (!ctx) return 0;
+        Impl* self = ctx->impl;
+        if (!ctx->capture && self->generation.load() != ctx->generation) return 1;  // cut off: stop synthesising
+        if (!wav || count <= 0) return 0;
+        if (ctx->capture) {
+            ctx->capture->insert(ctx->capture->end(), wav, wav + count);
+        } else {
+            std::lock_guard lock(self->qm);
+            if (self->generation.load() == ctx->generation) self->queue.insert(self->queue.end(), wav, wav + count);
+        }
+        return 0;
+    }
+
+    static void on_audio(void* userdata, Uint8* stream, int len) {
+        auto* self = static_cast<Impl*>(userdata);
+        auto* out = reinterpret_cast<std::int16_t*>(stream);
+        const size_t want = static_cast<size_t>(len) / sizeof(std::int16_t);
+        std::lock_guard lock(self->qm);
+        const size_t n = std::min(want, self->queue.size());
+        bool audible = false;
+        for (size_t i = 0; i < n; ++i) {
+            out[i] = self->queue.front();
+            self->queue.pop_front();
+            audible = audible || out[i] > 64 || out[i] < -64;
+        }
+        std::fill(out + n, out + want, std::int16_t{0});
+        if (audible && self->first_pending) {
+            self->first_pending = false;
+            self->first_ns.store(steady_ns());
+        }
+    }
+
+    void run() {
+        for (;;) {
+            Job j;
+            {
+                std::unique_lock lock(m);
+                cv.wait(lock, [&] { return quit || !jobs.empty(); });
+                if (quit) return;
+                j = std::move(jobs.front());
+                jobs.pop_front();
+            }
+            if (!j.capture && j.generation != generation.load()) continue;  // already replaced
+            synthesising = true;
+            for (const auto& part : j.parts) {
+                if (!j.capture && j.generation != generation.load()) break;
+                espeak_VOICE spec{};
+                spec.languages = part.lang.c_str();
+                espeak_SetVoiceByProperties(&spec);
+                espeak_SetParameter(espeakRATE, std::clamp(part.rate_wpm, 80, 450), 0);
+                espeak_SetParameter(espeakVOLUME, std::clamp(part.volume, 0, 200), 0);
+                Context ctx{this, j.generation, j.capture};
+                espeak_Synth(part.text.c_str(), part.text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &ctx);
+            }
+            synthesising = false;
+            if (j.done) j.done->set_value();
+        }
+    }
+
+    void submit(Job j) {
+        {
+            std::lock_guard lock(m);
+            // Speech waiting to start is dropped: only the newest is said.
+            if (!j.capture) std::erase_if(jobs, [](const Job& old) { return old.capture == nullptr; });
+            jobs.push_back(std::move(j));
+        }
+        cv.notify_one();
+    }
+};
+
+Speech::Speech(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::unique_ptr<Speech> Speech::open(bool audio, std::string& error) {
+    auto impl = std::make_unique<Impl>();
+    // espeak-ng is started once per process and never terminated: a second
+    // espeak_Initialize (or its Terminate) leaves its internal thread waiting forever.
+    struct Engine {
+        int rate = 0;
+        std::vector<std::string> langs;
+    };
+    static const Engine engine = [] {
+        Engine e;
+        // Short buffers: the first words reach the speaker sooner.
+        e.rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 40, nullptr, espeakINITIALIZE_DONT_EXIT);
+        if (e.rate <= 0) return e;
+        espeak_SetSynthCallback(&Impl::on_samples);
+        for (const espeak_VOICE** v = espeak_ListVoices(nullptr); v && *v; ++v) {
+            // `languages` is a list of (priority byte, name, NUL), ended by a zero byte.
+            for (const char* l = (*v)->languages; l && *l; l += std::strlen(l + 1) + 2) {
+                std::string code(l + 1);
+                if (auto dash = code.find('-'); dash != std::string::npos) code.resize(dash);
+                if (std::find(e.langs.begin(), e.langs.end(), code) == e.langs.end()) e.langs.push_back(code);
+            }
+        }
+        return e;
+    }();
+    if (engine.rate <= 0) {
+        error = "speech: espeak-ng cannot start (is espeak-ng-data installed?)";
+        return nullptr;
+    }
+    impl->rate = engine.rate;
+    impl->voice_langs = engine.langs;
+    if (audio) {
+        if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+            error = std::string("speech: no audio: ") + SDL_GetError();
+            return nullptr;
+        }
+        SDL_AudioSpec want{}, have{};
+        want.freq = engine.rate;
+        want.format = AUDIO_S16SYS;
+        want.channels = 1;
+        want.samples = 256;  // about 12 ms at 22 kHz
+        want.callback = &Impl::on_audio;
+        want.userdata = impl.get();
+        impl->device = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+        if (!impl->device) {
+            error = std::string("speech: cannot open the audio device: ") + SDL_GetError();
+            return nullptr;
+        }
+        SDL_PauseAudioDevice(impl->device, 0);
+    }
+    Impl* raw = impl.get();
+    impl->worker = std::thread([raw] { raw->run(); });
+    return std::unique_ptr<Speech>(new Speech(std::move(impl)));
+}
+
+Speech::~Speech() {
+    if (!impl_) return;
+    impl_->generation++;
+    {
+        std::lock_guard lock(impl_->m);
+        impl_->quit = true;
+    }
+    impl_->cv.notify_one();
+    if (impl_->worker.joinable()) impl_->worker.join();
+    if (impl_->device) SDL_CloseAudioDevice(impl_->device);
+}
+
+std::vector<std::string> Speech::voices_for(const std::vector<std::string>& langs) const {
+    std::vector<std::string> out;
+    for (const auto& l : langs)
+        if (has_voice(l)) out.push_back(l);
+    return out;
+}
+
+bool Speech::has_voice(const std::string& lang) const {
+    return std::find(impl_->voice_langs.begin(), impl_->voice_langs.end(), lang) != impl_->voice_langs.end();
+}
+
+void Speech::say(std::vector<SpeechRequest> parts) {
+    Impl::Job j;
+    j.parts = std::move(parts);
+    {
+        std::lock_guard lock(impl_->qm);
+        j.generation = ++impl_->generation;
+        impl_->queue.clear();
+        impl_->first_pending = true;
+        impl_->first_ns = 0;
+    }
+    impl_->submit(std::move(j));
+}
+
+void Speech::stop() {
+    std::lock_guard lock(impl_->qm);
+    ++impl_->generation;
+    impl_->queue.clear();
+    impl_->first_pending = false;
+}
+
+bool Speech::speaking() const {
+    if (impl_->synthesising) return true;
+    std::lock_guard lock(impl_->qm);
+    return !impl_->queue.empty();
+}
+
+std::vector<std::int16_t> Speech::synthesize(const SpeechRequest& request) {
+    std::vector<std::int16_t> samples;
+    std::promise<void> done;
+    auto finished = done.get_future();
+    Impl::Job j;
+    j.parts = {request};
+    j.capture = &samples;
+    j.done = &done;
+    impl_->submit(std::move(j));
+    finished.wait();
+    return samples;
+}
+
+int Speech::sample_rate() const { return impl_->rate; }
+
+std::int64_t Speech::first_sample_ns() const { return impl_->first_ns.load(); }
+
+}  // namespace ledsager::platform
