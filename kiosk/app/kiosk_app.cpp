@@ -88,6 +88,13 @@ bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string
     }
     images_ = std::make_unique<platform::ImageCache>(renderer);
     font_files_ = ui::find_font_files();
+    {
+        // Arabic, Farsi and Urdu need shaping; without the fonts those languages show '?'.
+        std::string shaping_error;
+        if (font_files_.arabic_regular.empty() || font_files_.arabic_bold.empty() ||
+            !shaper_.load(font_files_.arabic_regular, font_files_.arabic_bold, font_files_.regular, shaping_error))
+            SDL_Log("ledsager-kiosk: Arabic script unavailable: %s", shaping_error.empty() ? "Noto Sans Arabic UI not installed" : shaping_error.c_str());
+    }
     glyphs_ = ui::glyph_ranges(displayable_texts(content_, translator_, config_));
     return rebuild_fonts(error);
 }
@@ -104,7 +111,8 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     ImGui::SetCurrentContext(imgui_);
     ImGui_ImplSDLRenderer_DestroyFontsTexture();
     const int scale = session_.data().text_scale;
-    if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error))
+    if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error,
+                         &shaper_))
         return false;
     ImGui_ImplSDLRenderer_CreateFontsTexture();
     ImGui::GetIO().Fonts->ClearTexData();  // the texture has the pixels now; keep no second copy
@@ -175,7 +183,7 @@ void KioskApp::frame(core::Millis now) {
     const bool warning = session_.data().warning;
     if (in.any && !warning) session_.activity(now);
 
-    if (built_scale_ != session_.data().text_scale) {
+    if (built_scale_ != session_.data().text_scale || shaper_.dirty()) {
         std::string error;
         if (!rebuild_fonts(error)) SDL_Log("ledsager-kiosk: %s", error.c_str());
     }
@@ -192,7 +200,7 @@ void KioskApp::frame(core::Millis now) {
 
     const ui::Palette& palette = session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
     ui::Ui ui(input_, in, palette, fonts_, translator_, session_.data().lang, static_cast<float>(width_),
-              static_cast<float>(height_), ImGui::GetBackgroundDrawList());
+              static_cast<float>(height_), ImGui::GetBackgroundDrawList(), &shaper_);
     ui::ScreenContext ctx{session_, content_, config_, now, [this](const std::string& path) {
                               const platform::Texture* t = images_->find(path);
                               return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
@@ -264,6 +272,8 @@ void KioskApp::frame(core::Millis now) {
     }
 
     drawn_signature_ = signature(session_, now);
+    // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
+    if (shaper_.dirty()) pending_frames_ = std::max(pending_frames_, 1);
     // Draw again after a change (the new screen) and while a finger is down (pressed look).
     if (!actions.empty() || !events.empty()) pending_frames_ = 2;
     else if (pending_frames_ > 0) --pending_frames_;

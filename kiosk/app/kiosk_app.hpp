@@ -97,6 +97,7 @@ private:
     bool rasterize_ = true;
     std::string drawn_signature_;
     std::unique_ptr<platform::Speech> speech_;
+    ui::Shaper shaper_;
     ui::Announcer announcer_;
 };
 

@@ -13,10 +13,15 @@ FontFiles find_font_files() {
             if (std::filesystem::exists(p)) return p;
         return {};
     };
+    const std::string noto = "/usr/share/fonts/truetype/noto/";
     return {
         first({"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"}),
         first({"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"}),
         first({"/usr/share/fonts/truetype/font-awesome/fontawesome-webfont.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Bold.ttf", "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansEthiopic-Bold.ttf"}),
     };
 }
 
@@ -28,13 +33,15 @@ ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts) {
     b.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault() /* ASCII + Latin-1 */);
     b.AddText("–—‘’“”…›‹•·€✓");
     for (const auto& t : texts) b.AddText(t.c_str());
+    for (ImWchar c = 0x0590; c <= 0x08FF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));  // shaped instead
+    for (ImWchar c = 0xFB1D; c <= 0xFEFF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));
     ImVector<ImWchar> out;
     b.BuildRanges(&out);
     return out;
 }
 
 bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
-                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error) {
+                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper) {
     atlas.Clear();
     for (const auto* f : {&files.regular, &files.bold, &files.icons}) {
         if (f->empty() || !std::filesystem::exists(*f)) {
@@ -58,26 +65,43 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
     auto add = [&](const std::string& file, float px, const ImWchar* r) {
         return atlas.AddFontFromFileTTF(file.c_str(), px, &cfg, r);
     };
+    // Ethiopic letters (Tigrinya) come from Noto Sans Ethiopic, merged into each text font.
+    bool ethiopic = false;
+    for (const ImWchar* r = ranges.Data; r && r[0]; r += 2) ethiopic = ethiopic || (r[1] >= 0x1200 && r[0] <= 0x139F);
+    std::vector<Shaper::FontInfo> text_fonts;
+    auto text_font = [&](bool bold, float px) {
+        ImFont* f = add(bold ? files.bold : files.regular, px, ranges.Data);
+        const std::string& merge = bold ? files.ethiopic_bold : files.ethiopic_regular;
+        if (f && ethiopic && !merge.empty() && std::filesystem::exists(merge)) {
+            ImFontConfig m = cfg;
+            m.MergeMode = true;
+            atlas.AddFontFromFileTTF(merge.c_str(), px, &m, ranges.Data);
+        }
+        text_fonts.push_back({f, bold, px});
+        return f;
+    };
     out.em = em;
     out.bar_em = bar_em;
-    out.regular = add(files.regular, em, ranges.Data);
-    out.bold = add(files.bold, em, ranges.Data);
-    out.heading = add(files.bold, std::round(em * 1.45f), ranges.Data);
-    out.title = add(files.bold, std::round(em * 1.9f), ranges.Data);
-    out.small = add(files.regular, std::round(em * 0.82f), ranges.Data);
-    out.large = add(files.regular, std::round(em * 1.2f), ranges.Data);
-    out.tile = add(files.bold, std::round(em * 1.2f), ranges.Data);
+    out.regular = text_font(false, em);
+    out.bold = text_font(true, em);
+    out.heading = text_font(true, std::round(em * 1.45f));
+    out.title = text_font(true, std::round(em * 1.9f));
+    out.small = text_font(false, std::round(em * 0.82f));
+    out.large = text_font(false, std::round(em * 1.2f));
+    out.tile = text_font(true, std::round(em * 1.2f));
     static constexpr ImWchar kNumberGlyphs[] = {'-', '-', '0', '9', 'A', 'Z', 0};  // "A-042"
     out.number = add(files.bold, std::round(em * 4.2f), kNumberGlyphs);
-    out.bar = add(files.bold, bar_em, ranges.Data);
+    out.bar = text_font(true, bar_em);
     out.icon = add(files.icons, em, icon_ranges.Data);
     out.icon_bar = add(files.icons, bar_em, icon_ranges.Data);
     out.icon_large = add(files.icons, std::round(em * 1.5f), icon_ranges.Data);
     out.icon_huge = add(files.icons, std::round(em * 5.0f), icon_ranges.Data);
+    if (shaper) shaper->begin_atlas(atlas, text_fonts);
     if (!out.regular || !out.bold || !out.icon || !atlas.Build()) {
         error = "cannot build the font atlas";
         return false;
     }
+    if (shaper) shaper->end_atlas(atlas);
     return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include "ui/shaping.hpp"
 #include "ui/ui.hpp"
 
 namespace ledsager::ui {
@@ -16,6 +17,8 @@ struct FontFiles {
     std::string regular;  // Noto Sans
     std::string bold;
     std::string icons;    // Font Awesome 4.7
+    std::string arabic_regular, arabic_bold;      // Noto Sans Arabic UI (shaped, see shaping.hpp)
+    std::string ethiopic_regular, ethiopic_bold;  // Noto Sans Ethiopic (Tigrinya), merged into the text fonts
 };
 
 // Debian's locations (fonts-noto-core, fonts-font-awesome); empty strings when missing.
@@ -27,10 +30,12 @@ float bar_px(float height);
 
 // Clears `atlas` and adds the kiosk's fonts for `text` (every string that may be shown).
 // Returns false with `error` set when a font file cannot be read.
+// With a `shaper`, the Arabic-script glyphs it has shaped are added to the text fonts.
 bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
-                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error);
+                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper = nullptr);
 
 // The glyph ranges for a set of texts (plus ASCII, and the punctuation screens use).
+// Arabic-script letters are left out: they are drawn as shaped glyphs, never one by one.
 ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts);
 
 }  // namespace ledsager::ui

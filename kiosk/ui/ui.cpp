@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/icons.hpp"
+#include "core/languages.hpp"
 
 namespace ledsager::ui {
 
@@ -230,9 +231,12 @@ void finish_frame(InputState& s, std::vector<Element>& elements) {
 }
 
 Ui::Ui(InputState& state, const FrameInput& input, const Palette& palette, const Fonts& fonts,
-       const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw)
+       const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw, Shaper* shaper)
     : state_(state), input_(input), palette_(palette), fonts_(fonts), tr_(tr), lang_(std::move(lang)),
-      width_(width), height_(height), draw_(draw) {}
+      width_(width), height_(height), draw_(draw), shaper_(shaper) {
+    const auto* l = core::find_language(lang_);
+    rtl_ = l && l->rtl;
+}
 
 ImU32 Ui::col(Rgb c, float alpha) {
     return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, static_cast<int>(alpha * 255.0f + 0.5f));
@@ -258,7 +262,7 @@ void Ui::mark(const std::string& id, Role role, const std::string& label, Rect r
     e.id = id;
     e.role = role;
     e.label = label;
-    e.rect = r;
+    e.rect = screen_rect(r);
     record(std::move(e));
 }
 
@@ -283,27 +287,93 @@ void Ui::focus_ring(Rect r, float rounding) {
 }
 
 void Ui::rect(Rect r, Rgb fill, float rounding, Rgb border, float border_width, float alpha) {
+    r = screen_rect(r);
     draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill, alpha), rounding);
     if (border_width > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, border_width);
 }
 
+void Ui::outline(Rect r, Rgb color, float rounding, float width) {
+    r = screen_rect(r);
+    draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(color), rounding, 0, width);
+}
+
+void Ui::circle(float cx, float cy, float radius, Rgb color) {
+    draw_->AddCircleFilled({screen_x(cx), cy}, radius, col(color), 48);
+}
+
+bool Ui::shaped(const std::string& s) const {
+    return shaper_ && shaper_->loaded() && (rtl_ || Shaper::needs_shaping(s));
+}
+
+ImVec2 Ui::draw_text(const std::string& s, float x, float y, float box_w, ImFont* font, ImU32 color, Align align, bool draw) {
+    if (!shaped(s)) {
+        const ImVec2 size = font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), box_w, s.c_str());
+        if (draw) {
+            const float dx = align == Align::Center && box_w > 0 ? std::floor((box_w - size.x) / 2) : 0;
+            draw_->AddText(font, font->FontSize, {std::round(x + dx), std::round(y)}, color, s.c_str(), nullptr, box_w);
+        }
+        return size;
+    }
+    const Shaper::Block& block = shaper_->layout(s, font, box_w, rtl_);
+    // Arabic script reaches higher and lower than Latin: a little more room between lines.
+    const float line_h = std::round(font->FontSize * (Shaper::needs_shaping(s) ? 1.18f : 1.0f));
+    const float w = box_w > 0 ? box_w : block.width;
+    if (draw) {
+        float ly = y;
+        for (const auto& line : block.lines) {
+            float lx = x;
+            if (align == Align::Center) lx = x + (w - line.width) / 2;
+            else if (rtl_) lx = x + w - line.width;
+            draw_->AddText(font, font->FontSize, {std::round(lx), std::round(ly)}, color, line.visual.c_str());
+            ly += line_h;
+        }
+    }
+    return {block.width, line_h * static_cast<float>(block.lines.size())};
+}
+
 float Ui::text_width(const std::string& s, ImFont* font) const {
+    if (shaped(s)) return const_cast<Ui*>(this)->draw_text(s, 0, 0, 0, font, 0, Align::Start, false).x;
     return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), 0, s.c_str()).x;
 }
 
 float Ui::text_height(const std::string& s, float wrap, ImFont* font) const {
+    if (shaped(s)) return const_cast<Ui*>(this)->draw_text(s, 0, 0, wrap, font, 0, Align::Start, false).y;
     return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str()).y;
 }
 
 float Ui::text(const std::string& id, const std::string& s, float x, float y, float wrap, ImFont* font, Rgb color,
                Role role) {
-    const ImVec2 size = font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str());
-    draw_->AddText(font, font->FontSize, {x, y}, col(color), s.c_str(), nullptr, wrap);
-    mark(id, role, s, {x, y, size.x, size.y});
+    const ImVec2 size = draw_text(s, 0, 0, wrap, font, 0, Align::Start, false);
+    // The box the text may use, in screen pixels; the text starts at its start edge.
+    const float box_w = wrap > 0 ? wrap : size.x;
+    const Rect box = screen_rect({x, y, box_w, size.y});
+    draw_text(s, box.x, y, wrap, font, col(color), Align::Start);
+    const float ink_x = rtl_ ? box.right() - size.x : box.x;
+    Element e;
+    e.id = id;
+    e.role = role;
+    e.label = s;
+    e.rect = {ink_x, y, size.x, size.y};
+    record(std::move(e));
     return size.y;
 }
 
-void Ui::icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color) {
+void Ui::label(const std::string& s, float x, float y, ImFont* font, Rgb color) {
+    const ImVec2 size = draw_text(s, 0, 0, 0, font, 0, Align::Start, false);
+    const Rect box = screen_rect({x, y, size.x, size.y});
+    draw_text(s, box.x, y, 0, font, col(color), Align::Start);
+}
+
+void Ui::icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color) { icon_at(name, font, screen_x(cx), cy, color); }
+
+void Ui::icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb color) {
+    // Arrows point the way of reading: mirrored for right-to-left languages.
+    if (rtl_) {
+        if (name == "chevron-right") name = "chevron-left";
+        else if (name == "chevron-left") name = "chevron-right";
+        else if (name == "forward") name = "back";
+        else if (name == "back") name = "forward";
+    }
     const char32_t cp = core::icon_codepoint(name);
     if (!cp || !font) return;
     // Icon code points are in the Private Use Area (3-byte UTF-8).
@@ -322,6 +392,7 @@ float Ui::button_width(const std::string& label, std::string_view icon_name, ImF
 bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonStyle style, std::string_view icon_name,
                 ImFont* font, bool selected) {
     if (!font) font = fonts_.bold;
+    r = screen_rect(r);
     const bool pressed = state_.pointer_down && !state_.dragging && state_.pressed_id == id;
     Rgb fill = palette_.surface, ink = palette_.text, border = palette_.border;
     float bw = palette_.border_width;
@@ -343,19 +414,21 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
 
     const float icon_w = icon_name.empty() ? 0 : font->FontSize * 1.35f;
     const float wrap = r.w - font->FontSize * 0.8f - icon_w;
-    const ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.c_str());
+    const ImVec2 ts = draw_text(label, 0, 0, wrap, font, 0, Align::Center, false);
     const float content_w = icon_w + ts.x;
-    float x = r.x + (r.w - content_w) / 2;
+    const float left = r.x + (r.w - content_w) / 2;
     const float y = r.y + (r.h - ts.y) / 2;
-    // A forward arrow follows the words ("Next ›"); every other icon leads them.
+    // A forward arrow follows the words ("Next ›"); every other icon leads them. Reading
+    // right to left, "leading" is on the right.
     const bool trailing = icon_name == "chevron-right" || icon_name == "forward";
     ImFont* ifont = font == fonts_.bar ? fonts_.icon_bar : fonts_.icon;
-    if (!icon_name.empty() && !trailing) {
-        icon(icon_name, ifont, x + font->FontSize * 0.5f, r.cy(), ink);
-        x += icon_w;
+    const bool icon_left = icon_name.empty() ? false : (trailing == rtl_);
+    const float text_x = icon_left ? left + icon_w : left;
+    if (!icon_name.empty()) {
+        const float icx = icon_left ? left + font->FontSize * 0.5f : left + ts.x + font->FontSize * 0.85f;
+        icon_at(icon_name, ifont, icx, r.cy(), ink);
     }
-    draw_->AddText(font, font->FontSize, {std::round(x), std::round(y)}, col(ink), label.c_str(), nullptr, wrap);
-    if (!icon_name.empty() && trailing) icon(icon_name, ifont, x + ts.x + font->FontSize * 0.85f, r.cy(), ink);
+    draw_text(label, text_x - (wrap - ts.x) / 2, y, wrap, font, col(ink), Align::Center);
     if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(r, rounding);
 
     Element e;
@@ -379,36 +452,43 @@ bool Ui::tile(const std::string& id, Rect r, std::string_view icon_name, const s
     rect({r.x + pad, r.y + pad, box, box}, palette_.accent_soft, em() * 0.4f);
     icon(icon_name, fonts_.icon_large, r.x + pad + box / 2, r.y + pad + box / 2, palette_.accent);
     const float wrap = r.w - 2 * pad;
+    const Rect inner = screen_rect({r.x + pad, r.y, wrap, r.h});
     float y = r.y + pad + box + em() * 0.5f;
-    const ImVec2 ts = fonts_.tile->CalcTextSizeA(fonts_.tile->FontSize, 1e9f, wrap, title.c_str());
-    draw_->AddText(fonts_.tile, fonts_.tile->FontSize, {r.x + pad, y}, col(palette_.text), title.c_str(), nullptr, wrap);
+    const ImVec2 ts = draw_text(title, inner.x, y, wrap, fonts_.tile, col(palette_.text), Align::Start);
     y += ts.y + em() * 0.2f;
-    draw_->AddText(fonts_.regular, fonts_.regular->FontSize, {r.x + pad, y}, col(palette_.text_muted), subtitle.c_str(),
-                   nullptr, wrap);
-    if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(r, rounding);
+    draw_text(subtitle, inner.x, y, wrap, fonts_.regular, col(palette_.text_muted), Align::Start);
+    const Rect sr = screen_rect(r);
+    if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(sr, rounding);
     Element e;
     e.id = id;
     e.role = Role::Tile;
     e.label = title + ". " + subtitle;
-    e.rect = r;
+    e.rect = sr;
     e.actionable = true;
     record(std::move(e));
     return std::find(input_.activated.begin(), input_.activated.end(), id) != input_.activated.end();
 }
 
 void Ui::progress(const std::string& id, Rect r, int n, int total, const std::string& label) {
-    const float rounding = r.h / 2;
-    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(palette_.border), rounding);
+    const Rect s = screen_rect(r);
+    const float rounding = s.h / 2;
+    draw_->AddRectFilled({s.x, s.y}, {s.right(), s.bottom()}, col(palette_.border), rounding);
     const float f = total > 0 ? std::clamp(static_cast<float>(n) / total, 0.0f, 1.0f) : 0;
-    if (f > 0) draw_->AddRectFilled({r.x, r.y}, {r.x + std::max(r.h, r.w * f), r.bottom()}, col(palette_.accent), rounding);
+    const float fill = std::max(s.h, s.w * f);
+    // Progress grows in the direction of reading.
+    if (f > 0) {
+        if (rtl_) draw_->AddRectFilled({s.right() - fill, s.y}, {s.right(), s.bottom()}, col(palette_.accent), rounding);
+        else draw_->AddRectFilled({s.x, s.y}, {s.x + fill, s.bottom()}, col(palette_.accent), rounding);
+    }
     mark(id, Role::Progress, label, r);
 }
 
 void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h, const std::string& alt) {
+    const Rect s = screen_rect(r);
     if (texture && w > 0 && h > 0) {
-        const float s = std::min(r.w / w, r.h / h);
-        const float iw = w * s, ih = h * s;
-        const float x = r.x + (r.w - iw) / 2, y = r.y + (r.h - ih) / 2;
+        const float k = std::min(s.w / w, s.h / h);
+        const float iw = w * k, ih = h * k;
+        const float x = s.x + (s.w - iw) / 2, y = s.y + (s.h - ih) / 2;
         draw_->AddImageRounded(texture, {x, y}, {x + iw, y + ih}, {0, 0}, {1, 1}, IM_COL32_WHITE, em() * 0.4f);
     }
     mark(id, Role::Image, alt, r);
@@ -422,13 +502,15 @@ void Ui::begin_scroll(const std::string& id, Rect r) {
     // "More below" sign, so the sign never covers content.
     scroll_strip_ = extent > r.h + 1;
     if (scroll_strip_) r.h -= more_strip_height();
-    scroll_rect_ = r;
+    scroll_rect_ = screen_rect(r);
+    scroll_logical_ = r;
     off = std::clamp(off, 0.0f, std::max(0.0f, extent - r.h));
-    draw_->PushClipRect({r.x - em(), r.y}, {r.right() + em(), r.bottom()}, true);
+    const Rect s = scroll_rect_;
+    draw_->PushClipRect({s.x - em(), s.y}, {s.right() + em(), s.bottom()}, true);
     Element e;
     e.id = id;
     e.role = Role::ScrollArea;
-    e.rect = r;
+    e.rect = s;
     elements_.push_back(e);
 }
 
@@ -442,14 +524,15 @@ float Ui::scroll_offset() const {
 void Ui::end_scroll(float content_height) {
     draw_->PopClipRect();
     const std::string id = scroll_id_;
-    const Rect r = scroll_rect_;
+    const Rect r = scroll_logical_;
     scroll_id_.clear();
     state_.scroll_extent[id] = content_height;
     const float off = state_.scroll[id];
     if (content_height <= r.h + 1) return;
     const bool strip = scroll_strip_;
     // A visible scroll bar and "More below" so nobody misses content under the fold.
-    const float track_x = r.right() + em() * 0.35f, bar_w = em() * 0.22f;
+    const float bar_w = em() * 0.22f;
+    const float track_x = rtl_ ? screen_x(r.right() + em() * 0.35f) - bar_w : r.right() + em() * 0.35f;
     draw_->AddRectFilled({track_x, r.y}, {track_x + bar_w, r.bottom()}, col(palette_.border), bar_w / 2);
     const float thumb_h = std::max(em(), r.h * r.h / content_height);
     const float thumb_y = r.y + (r.h - thumb_h) * (off / (content_height - r.h));

@@ -15,6 +15,7 @@
 #include "core/i18n.hpp"
 #include "core/session.hpp"
 #include "platform/input.hpp"
+#include "ui/shaping.hpp"
 #include "ui/theme.hpp"
 
 namespace ledsager::ui {
@@ -105,8 +106,12 @@ enum class ButtonStyle { Primary, Secondary, Help, Quiet };
 
 class Ui {
 public:
+    // Coordinates given to widgets are logical: for a right-to-left language (Arabic, Farsi,
+    // Urdu) the Ui mirrors them, so screens lay out once, left to right. Text goes through
+    // `shaper` (when given) for Arabic script and for right-aligned lines.
     Ui(InputState& state, const FrameInput& input, const Palette& palette, const Fonts& fonts,
-       const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw);
+       const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw,
+       Shaper* shaper = nullptr);
 
     // Interface text in the citizen's language (with fallback).
     const std::string& t(const std::string& key) const { return tr_.tr(lang_, key); }
@@ -144,6 +149,14 @@ public:
     float text_width(const std::string& s, ImFont* font) const;
     void icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color);
     void rect(Rect r, Rgb fill, float rounding, Rgb border = 0, float border_width = 0, float alpha = 1.0f);
+    void outline(Rect r, Rgb color, float rounding, float width);
+    void circle(float cx, float cy, float radius, Rgb color);
+    // Text that is drawn but not recorded (a list number beside its recorded line).
+    void label(const std::string& s, float x, float y, ImFont* font, Rgb color);
+    // The screen's direction, and a logical x in screen pixels (for custom drawing).
+    bool rtl() const { return rtl_; }
+    float screen_x(float x) const { return rtl_ ? width_ - x : x; }
+    Rect screen_rect(Rect r) const { return rtl_ ? Rect{width_ - r.x - r.w, r.y, r.w, r.h} : r; }
     void progress(const std::string& id, Rect r, int n, int total, const std::string& label);
     void image(const std::string& id, Rect r, ImTextureID texture, int w, int h, const std::string& alt);
 
@@ -165,8 +178,15 @@ public:
     static ImU32 col(Rgb c, float alpha = 1.0f);
 
 private:
+    enum class Align { Start, Center };
     void record(Element e);
-    void focus_ring(Rect r, float rounding);
+    void focus_ring(Rect r, float rounding);  // r in screen pixels
+    void icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb color);  // screen pixels
+    // Draws text in the box [x, x + box_w) (screen pixels; box_w 0 = as wide as the text),
+    // wrapping at box_w; returns its size. Lines start at the screen's start edge, or centre.
+    ImVec2 draw_text(const std::string& s, float x, float y, float box_w, ImFont* font, ImU32 color, Align align,
+                     bool draw = true);
+    bool shaped(const std::string& s) const;
 
     InputState& state_;
     const FrameInput& input_;
@@ -179,8 +199,11 @@ private:
     std::vector<core::Action> actions_;
     std::vector<Element> elements_;
     std::string scroll_id_;
-    Rect scroll_rect_;
+    Rect scroll_rect_;     // in screen pixels
+    Rect scroll_logical_;  // as the screen gave it
     bool scroll_strip_ = false;  // the area keeps a strip for "More below"
+    Shaper* shaper_ = nullptr;
+    bool rtl_ = false;
 };
 
 // Starts a frame: a new screen (another key) starts with focus and scrolling reset.

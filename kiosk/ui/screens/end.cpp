@@ -17,7 +17,7 @@ void draw_end(Ui& ui, const ScreenContext& ctx) {
     ui.begin_scroll("end.body", area);
     float y = l.content.y - ui.scroll_offset();
     const float circle = em * 3.2f;
-    ui.draw()->AddCircleFilled({l.content.x + circle / 2, y + circle / 2}, circle / 2, Ui::col(p.primary), 48);
+    ui.circle(l.content.x + circle / 2, y + circle / 2, circle / 2, p.primary);
     ui.icon("check", ui.fonts().icon_large, l.content.x + circle / 2, y + circle / 2, p.on_primary);
     y += circle + em * 0.6f;
     y += ui.text("end.title", g.text->end_title, l.content.x, y, l.content.w, ui.fonts().heading, p.text, Role::Heading);

@@ -65,11 +65,11 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         if (ui.tile("help.in_person", c1, "person", ui.t("help.here_title"), ui.t("help.here_body")))
             ui.act(core::ActionKind::ChooseHelp, "in_person");
         // Marked in the help colour, with a forward arrow: this card is the way to a person.
-        ui.draw()->AddRect({c1.x, c1.y}, {c1.right(), c1.bottom()}, Ui::col(p.help), em * 0.6f, 0, std::max(3.0f, em * 0.1f));
+        ui.outline(c1, p.help, em * 0.6f, std::max(3.0f, em * 0.1f));
         ui.icon("chevron-right", ui.fonts().icon_large, c1.right() - pad - em * 0.6f, c1.y + pad + em * 1.1f, p.help);
     } else {
         ui.rect(c1, p.surface, em * 0.6f, p.help, std::max(p.border_width, em * 0.08f));
-        ui.draw()->AddCircleFilled({c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.help), 40);
+        ui.circle(c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, em * 0.9f, p.help);
         ui.icon("person", ui.fonts().icon, c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, p.on_help);
         float cy = c1.y + pad + em * 2.4f;
         cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text, Role::Heading);
@@ -82,12 +82,13 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
     // Card 2: video (comes with the video-call feature; said plainly until then).
     Rect c2 = cols == 2 ? Rect{l.content.x + cw + l.gap, y, cw, card_h} : Rect{l.content.x, y + card_h + l.gap, cw, h2};
     ui.rect(c2, p.background, em * 0.6f, p.border, p.border_width);
-    ui.draw()->AddCircleFilled({c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f}, em * 0.9f, Ui::col(p.border), 40);
+    ui.circle(c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, em * 0.9f, p.border);
     ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
     float cy = c2.y + pad + em * 2.4f;
     cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
     cy += em * 0.3f;
     ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);
+    ui.mark_unavailable();
     ui.end_scroll(c2.bottom() + ui.scroll_offset() - l.content.y + em * 0.3f);
 }
 

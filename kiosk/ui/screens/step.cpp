@@ -72,8 +72,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     } else {
         const float indent = body->FontSize * 1.4f;
         for (size_t i = 0; i < lines.size(); ++i) {
-            ui.draw()->AddText(ui.fonts().tile, ui.fonts().tile->FontSize, {l.content.x, cy}, Ui::col(p.accent),
-                               (std::to_string(i + 1) + ".").c_str());
+            ui.label(std::to_string(i + 1) + ".", l.content.x, cy, ui.fonts().tile, p.accent);
             cy += ui.text("step.text." + std::to_string(i + 1), lines[i], l.content.x + indent, cy,
                           text_w - indent - em * 0.5f, body, p.text);
             cy += em * 0.35f;
@@ -116,7 +115,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         const std::string name = v.step->icon.empty() ? v.guide.guide->icon : v.step->icon;
         ImFont* font = big ? ui.fonts().icon_huge : ui.fonts().icon_large;
         const float r = std::min(std::min(art.w, art.h) * 0.36f, font->FontSize * 1.2f);
-        ui.draw()->AddCircleFilled({art.cx(), art.cy()}, r, Ui::col(p.accent_soft), 64);
+        ui.circle(art.cx(), art.cy(), r, p.accent_soft);
         ui.icon(name, font, art.cx(), art.cy(), p.accent);
     };
     if (!side) {

@@ -79,11 +79,12 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
         ui.rect(box, 0xFFFFFF, em * 0.4f, p.border, p.border_width);  // a QR code needs a light quiet zone
         const float quiet = qr_side * 0.08f;
         const float cell = (qr_side - 2 * quiet) / ctx.qr.size;
+        const Rect sbox = ui.screen_rect(box);  // the code itself is never mirrored
         for (int yy = 0; yy < ctx.qr.size; ++yy)
             for (int xx = 0; xx < ctx.qr.size; ++xx)
                 if ((*ctx.qr.modules)[static_cast<size_t>(yy) * ctx.qr.size + xx])
-                    ui.draw()->AddRectFilled({box.x + quiet + xx * cell, box.y + quiet + yy * cell},
-                                             {box.x + quiet + (xx + 1) * cell + 0.5f, box.y + quiet + (yy + 1) * cell + 0.5f},
+                    ui.draw()->AddRectFilled({sbox.x + quiet + xx * cell, sbox.y + quiet + yy * cell},
+                                             {sbox.x + quiet + (xx + 1) * cell + 0.5f, sbox.y + quiet + (yy + 1) * cell + 0.5f},
                                              Ui::col(0x000000));
         ui.mark("waiting.qr", Role::Image, ui.t("waiting.qr"), box);
         ui.text("waiting.qr_text", ui.t("waiting.qr"), box.x, box.bottom() + em * 0.4f, qr_side, ui.fonts().small, p.text_muted);
