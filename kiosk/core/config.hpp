@@ -24,7 +24,8 @@ struct KioskConfig {
     double screen_diagonal_in = 0;   // 0 = ask the display; used for physical touch-target sizes
 
     // [languages]
-    std::vector<std::string> offered{"da", "en"};  // in the order shown; each needs po/<code>.po
+    // In the order shown; each needs po/<code>.po.
+    std::vector<std::string> offered{"da", "en", "ar", "uk", "tr", "pl", "so", "ur", "fa", "ti"};
     std::string default_language = "da";           // the attract screen's language
 
     // [site]

@@ -97,6 +97,7 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
 
     for (const auto& p : parts) {
         said_.push_back(p.text);
+        ++count_;
         if (said_.size() > 400) said_.pop_front();
     }
     return parts;

@@ -38,9 +38,12 @@ public:
     // text is ever spoken, nothing the citizen typed). Tests read this.
     const std::deque<std::string>& said() const { return said_; }
     void clear_log() { said_.clear(); }
+    // How many utterances in all (the log keeps only the last 400).
+    std::size_t count() const { return count_; }
     // Records something the app said by itself (a new speed, "Reading aloud is off").
     void note(const std::string& text) {
         said_.push_back(text);
+        ++count_;
         if (said_.size() > 400) said_.pop_front();
     }
 
@@ -52,6 +55,7 @@ private:
     std::string last_screen_;
     std::string last_focus_;
     std::deque<std::string> said_;
+    std::size_t count_ = 0;
 };
 
 }  // namespace ledsager::ui

@@ -34,6 +34,8 @@ public:
     bool load(const std::string& arabic_regular, const std::string& arabic_bold, const std::string& latin_regular,
               std::string& error);
     bool loaded() const;
+    // Pixels per em of the Arabic glyphs for an ImGui font of `size` pixels.
+    float ppem(float size) const { return size * latin_ratio_; }
 
     // Whether a text needs this class at all (any right-to-left or Arabic-script character).
     static bool needs_shaping(std::string_view utf8);

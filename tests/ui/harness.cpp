@@ -25,6 +25,14 @@ Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string p
     frame();
 }
 
+void Harness::enable_speech() {
+    std::string error;
+    auto speech = platform::Speech::open(false, error);
+    REQUIRE_MESSAGE(speech, error);
+    app_->set_speech(std::move(speech));
+    frame();
+}
+
 void Harness::frame() {
     now_ += 16;
     app_->frame(now_);

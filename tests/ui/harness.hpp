@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,10 @@ public:
     void tap_at(float x, float y);
     void key(platform::Key k);
     void set_rasterize(bool on) { app_->set_rasterize(on); }
+    // Reading aloud with the real espeak-ng voices (no sound device: samples are made, not played).
+    void enable_speech();
+    // What reading aloud said, most recent last.
+    const std::deque<std::string>& said() const { return app_->announcer().said(); }
 
     const ui::Element* find(const std::string& id) const;
     // True when visible text or a button on screen contains `text`.

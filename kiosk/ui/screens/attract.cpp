@@ -25,10 +25,18 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     // Centre the block in the space above the help button; leave the picture out when the
     // text is so large that it would not fit.
     float circle = em * 6.4f;
-    const float text_h = ui.text_height(title, wrap, ui.fonts().title) + em * 0.6f +
+    float text_h = ui.text_height(title, wrap, ui.fonts().title) + em * 0.6f +
                          ui.text_height(sub, wrap, ui.fonts().regular) + em * 1.6f + bh + em * 1.4f + em * 1.5f;
+    // The offered languages, each in its own words: a citizen sees at once that theirs is here.
+    std::string langs;
+    for (const auto& code : ctx.config.offered)
+        if (const auto* lang = core::find_language(code))
+            langs += (langs.empty() ? "" : "   ·   ") + std::string(lang->native_name);
+    const float langs_h = ui.text_height(langs, wrap, ui.fonts().regular);
     const float room = ui.height() - 2 * l.margin - help_h;
-    if (circle + em * 1.2f + text_h > room) circle = 0;
+    if (circle + em * 1.2f + text_h + langs_h > room) circle = 0;
+    const bool show_langs = text_h + langs_h <= room;  // the next screen lists them anyway
+    if (show_langs) text_h += langs_h;
     float y = l.margin + std::max(0.0f, (room - (circle ? circle + em * 1.2f : 0) - text_h) / 2);
     if (circle > 0) {
         ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.accent_soft), 64);
@@ -47,13 +55,10 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
         ui.act(core::ActionKind::Start);
     y += bh + em * 1.4f;
 
-    // The offered languages, each in its own words: a citizen sees at once that theirs is here.
-    std::string langs;
-    for (const auto& code : ctx.config.offered)
-        if (const auto* lang = core::find_language(code))
-            langs += (langs.empty() ? "" : "   ·   ") + std::string(lang->native_name);
-    const float lw = std::min(wrap, ui.text_width(langs, ui.fonts().regular));
-    ui.text("attract.languages", langs, (ui.width() - lw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
+    if (show_langs) {
+        const float lw = std::min(wrap, ui.text_width(langs, ui.fonts().regular));
+        ui.text("attract.languages", langs, (ui.width() - lw) / 2, y, wrap, ui.fonts().regular, p.text_muted);
+    }
 
     read_aloud_button(ui, ctx, l);
     help_button(ui, l);  // a person is reachable from here too
