@@ -2,6 +2,10 @@
 
 #include <SDL.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
 #include <cstdio>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
@@ -13,17 +17,21 @@
 
 namespace ledsager::app {
 
+
 std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
-                                           const core::KioskConfig& config) {
+                                           const core::KioskConfig& config, const std::string& lang) {
     std::vector<std::string> texts;
+    auto wanted = [&](const std::string& code) { return lang.empty() || code == lang || code == "en" || code == "da"; };
     for (const auto& code : config.offered) {
         if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
+        if (!wanted(code)) continue;
         if (const auto* cat = tr.catalog(code))
             for (const auto& [k, v] : *cat) texts.push_back(v);
         if (auto it = config.front_desk.find(code); it != config.front_desk.end()) texts.push_back(it->second);
     }
     for (const auto& g : content.guides)
-        for (const auto& [lang, t] : g.text) {
+        for (const auto& [code, t] : g.text) {
+            if (!wanted(code)) continue;
             texts.push_back(t.title);
             texts.push_back(t.subtitle);
             texts.push_back(t.end_title);
@@ -67,6 +75,8 @@ KioskApp::~KioskApp() {
     if (imgui_) {
         ImGui::SetCurrentContext(imgui_);
         images_.reset();
+        if (font_texture_) SDL_DestroyTexture(font_texture_);
+        if (retired_texture_) SDL_DestroyTexture(retired_texture_);
         ImGui_ImplSDLRenderer_Shutdown();
         ImGui::DestroyContext(imgui_);
     }
@@ -95,7 +105,6 @@ bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string
             !shaper_.load(font_files_.arabic_regular, font_files_.arabic_bold, font_files_.regular, shaping_error))
             SDL_Log("ledsager-kiosk: Arabic script unavailable: %s", shaping_error.empty() ? "Noto Sans Arabic UI not installed" : shaping_error.c_str());
     }
-    glyphs_ = ui::glyph_ranges(displayable_texts(content_, translator_, config_));
     return rebuild_fonts(error);
 }
 
@@ -109,12 +118,33 @@ void KioskApp::resize(int width, int height) {
 
 bool KioskApp::rebuild_fonts(std::string& error) {
     ImGui::SetCurrentContext(imgui_);
-    ImGui_ImplSDLRenderer_DestroyFontsTexture();
     const int scale = session_.data().text_scale;
+    // Only the glyphs this language's screens can show: ten languages' scripts at 200 %
+    // would outgrow what the software renderer's textures can hold.
+    if (built_lang_ != session_.data().lang || glyphs_.empty()) {
+        built_lang_ = session_.data().lang;
+        glyphs_ = ui::glyph_ranges(displayable_texts(content_, translator_, config_, built_lang_));
+        title_glyphs_ = ui::glyph_ranges({translator_.tr(built_lang_, "attract.title"), "0123456789"}, false);
+    }
     if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error,
-                         &shaper_))
+                         &shaper_, title_glyphs_))
         return false;
-    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    // The font texture is the kiosk's own (not the backend's), and the one it replaces is
+    // destroyed only at the next rebuild: SDL's software renderer may still read it.
+    unsigned char* pixels = nullptr;
+    int tw = 0, th = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
+    SDL_Texture* texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STATIC, tw, th);
+    if (!texture) {
+        error = "cannot make the font texture (" + std::string(SDL_GetError()) + ")";
+        return false;
+    }
+    SDL_UpdateTexture(texture, nullptr, pixels, 4 * tw);
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    ImGui::GetIO().Fonts->SetTexID(texture);
+    if (retired_texture_) SDL_DestroyTexture(retired_texture_);
+    retired_texture_ = font_texture_;
+    font_texture_ = texture;
     ImGui::GetIO().Fonts->ClearTexData();  // the texture has the pixels now; keep no second copy
     built_scale_ = scale;
     ++font_rebuilds_;
@@ -183,7 +213,7 @@ void KioskApp::frame(core::Millis now) {
     const bool warning = session_.data().warning;
     if (in.any && !warning) session_.activity(now);
 
-    if (built_scale_ != session_.data().text_scale || shaper_.dirty()) {
+    if (built_scale_ != session_.data().text_scale || built_lang_ != session_.data().lang || shaper_.dirty()) {
         std::string error;
         if (!rebuild_fonts(error)) SDL_Log("ledsager-kiosk: %s", error.c_str());
     }

@@ -22,6 +22,7 @@
 
 struct ImGuiContext;
 struct SDL_Renderer;
+struct SDL_Texture;
 
 namespace ledsager::app {
 
@@ -83,6 +84,7 @@ private:
     ui::Fonts fonts_;
     ui::FontFiles font_files_;
     ImVector<ImWchar> glyphs_;
+    ImVector<ImWchar> title_glyphs_;
     std::vector<platform::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
     std::unique_ptr<platform::HubClient> hub_;
@@ -90,8 +92,11 @@ private:
     std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;
     SDL_Renderer* renderer_ = nullptr;
+    SDL_Texture* font_texture_ = nullptr;
+    SDL_Texture* retired_texture_ = nullptr;
     int width_ = 0, height_ = 0;
     int built_scale_ = 0;
+    std::string built_lang_;
     int font_rebuilds_ = 0;
     int pending_frames_ = 1;
     bool rasterize_ = true;
@@ -102,7 +107,9 @@ private:
 };
 
 // Every string a screen may show, for baking the glyphs the atlas needs.
+// With `lang`, only what that language's screens can show (its own texts, the English and
+// Danish fallbacks, and every language's own name): the atlas is built per language.
 std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
-                                           const core::KioskConfig& config);
+                                           const core::KioskConfig& config, const std::string& lang = {});
 
 }  // namespace ledsager::app

@@ -14,6 +14,8 @@ std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::st
         shots.push_back({core::Screen::Help, "", "", "kiosk__help"});
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__timeout", true});
         shots.push_back({core::Screen::Wiped, "", "", "kiosk__wiped"});
+        shots.push_back({core::Screen::Catalogue, "", "", "kiosk__speech", false, {}, core::SpeechDialog::Settings});
+        shots.push_back({core::Screen::Catalogue, "", "", "kiosk__speech-novoice", false, {}, core::SpeechDialog::NoVoice});
         if (!content.guides.empty()) {
             // The ways to a person, once (they look the same for every guide).
             const auto& g = content.guides.front();
@@ -47,6 +49,7 @@ void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, 
     s.set_text_scale(scale);
     s.set_high_contrast(high_contrast);
     if (shot.warning) s.set_warning(true, now - 7000);
+    if (shot.speech != core::SpeechDialog::None) s.set_speech(true, shot.speech);
     if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting) {
         core::Escalation e;
         e.phase = shot.phase;

@@ -27,6 +27,7 @@ struct Shot {
     std::string guide, step, name;
     bool warning = false;
     core::Escalation::Phase phase = core::Escalation::Phase::None;
+    core::SpeechDialog speech = core::SpeechDialog::None;  // a reading-aloud dialog on top
 };
 
 // Every screen: the kiosk's own (when `guide` is empty), then every screen of each guide.

@@ -367,9 +367,16 @@ int longest_sentence_words(const std::string& text) {
     bool in_word = false;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
+        // Sentence ends of other scripts: Urdu's full stop U+06D4 (DB 94), the Arabic
+        // question mark U+061F (D8 9F), the Ethiopic full stop U+1362 (E1 8D A2).
+        size_t skip = 0;
+        if (i + 1 < text.size() && ((c == '\xDB' && text[i + 1] == '\x94') || (c == '\xD8' && text[i + 1] == '\x9F'))) skip = 1;
+        if (i + 2 < text.size() && c == '\xE1' && text[i + 1] == '\x8D' && text[i + 2] == '\xA2') skip = 2;
+        const size_t after = i + skip + 1;
         // A full stop ends a sentence only before white space or the end ("1.5", "borger.dk" do not).
-        const bool next_is_space = i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\n';
-        const bool ends = c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ':') && next_is_space);
+        const bool next_is_space = after >= text.size() || text[after] == ' ' || text[after] == '\n';
+        const bool ends = c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ':' || skip > 0) && next_is_space);
+        i += skip;
         const bool space = c == ' ' || c == '\t' || c == '\r';
         if (!space && !ends && !in_word) {
             in_word = true;

@@ -1,5 +1,6 @@
 #include "ui/fonts.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -28,10 +29,14 @@ FontFiles find_font_files() {
 float body_px(float height, int scale_percent) { return std::round(34.0f * height / 1080.0f * scale_percent / 100.0f); }
 float bar_px(float height) { return std::round(29.0f * height / 1080.0f); }
 
-ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts) {
+ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base) {
     ImFontGlyphRangesBuilder b;
-    b.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault() /* ASCII + Latin-1 */);
-    b.AddText("–—‘’“”…›‹•·€✓");
+    if (base) {
+        // ASCII and the letters of names typed by staff (a claimed request shows one).
+        static constexpr ImWchar kAscii[] = {0x20, 0x7E, 0};
+        b.AddRanges(kAscii);
+        b.AddText("–—‘’“”…›‹•·€✓æøåÆØÅéèáäöüÉÄÖÜ");
+    }
     for (const auto& t : texts) b.AddText(t.c_str());
     for (ImWchar c = 0x0590; c <= 0x08FF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));  // shaped instead
     for (ImWchar c = 0xFB1D; c <= 0xFEFF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));
@@ -40,9 +45,13 @@ ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts) {
     return out;
 }
 
-bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
-                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper) {
+namespace {
+
+bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
+                const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper,
+                const ImVector<ImWchar>& title_ranges, int tex_width) {
     atlas.Clear();
+    atlas.TexDesiredWidth = tex_width;
     for (const auto* f : {&files.regular, &files.bold, &files.icons}) {
         if (f->empty() || !std::filesystem::exists(*f)) {
             error = "font file missing: " + (f->empty() ? std::string("(Noto Sans / Font Awesome)") : *f) +
@@ -69,13 +78,14 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
     bool ethiopic = false;
     for (const ImWchar* r = ranges.Data; r && r[0]; r += 2) ethiopic = ethiopic || (r[1] >= 0x1200 && r[0] <= 0x139F);
     std::vector<Shaper::FontInfo> text_fonts;
-    auto text_font = [&](bool bold, float px) {
-        ImFont* f = add(bold ? files.bold : files.regular, px, ranges.Data);
+    auto text_font = [&](bool bold, float px, const ImVector<ImWchar>* own = nullptr) {
+        const ImWchar* r = own ? own->Data : ranges.Data;
+        ImFont* f = add(bold ? files.bold : files.regular, px, r);
         const std::string& merge = bold ? files.ethiopic_bold : files.ethiopic_regular;
         if (f && ethiopic && !merge.empty() && std::filesystem::exists(merge)) {
             ImFontConfig m = cfg;
             m.MergeMode = true;
-            atlas.AddFontFromFileTTF(merge.c_str(), px, &m, ranges.Data);
+            atlas.AddFontFromFileTTF(merge.c_str(), px, &m, r);
         }
         text_fonts.push_back({f, bold, px});
         return f;
@@ -85,7 +95,7 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
     out.regular = text_font(false, em);
     out.bold = text_font(true, em);
     out.heading = text_font(true, std::round(em * 1.45f));
-    out.title = text_font(true, std::round(em * 1.9f));
+    out.title = text_font(true, std::round(em * 1.9f), title_ranges.Size ? &title_ranges : nullptr);
     out.small = text_font(false, std::round(em * 0.82f));
     out.large = text_font(false, std::round(em * 1.2f));
     out.tile = text_font(true, std::round(em * 1.2f));
@@ -102,6 +112,31 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
         return false;
     }
     if (shaper) shaper->end_atlas(atlas);
+    return true;
+}
+
+// How far down the atlas the glyphs reach (0..1).
+float lowest_uv(const ImFontAtlas& atlas) {
+    float v = 0;
+    for (const ImFont* f : atlas.Fonts)
+        for (const ImFontGlyph& g : f->Glyphs) v = std::max(v, g.V1);
+    return v;
+}
+
+}  // namespace
+
+bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
+                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper,
+                 const ImVector<ImWchar>& title_ranges) {
+    // SDL 2.26's software renderer reads one row past a texture when a triangle's texture
+    // coordinates reach its last row; for a large atlas that row is past the end of its
+    // memory. When glyphs fill the atlas to its bottom, build it again twice as wide.
+    int width = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (!build_once(atlas, files, height, scale_percent, ranges, out, error, shaper, title_ranges, width)) return false;
+        if (lowest_uv(atlas) * static_cast<float>(atlas.TexHeight) < static_cast<float>(atlas.TexHeight) - 2.0f) return true;
+        width = std::min(8192, atlas.TexWidth * 2);
+    }
     return true;
 }
 

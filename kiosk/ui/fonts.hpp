@@ -31,11 +31,15 @@ float bar_px(float height);
 // Clears `atlas` and adds the kiosk's fonts for `text` (every string that may be shown).
 // Returns false with `error` set when a font file cannot be read.
 // With a `shaper`, the Arabic-script glyphs it has shaped are added to the text fonts.
+// `title_ranges` (when not empty) limits the largest font to what it shows (the attract
+// title and the countdown's digits): large glyphs are most of an atlas.
 bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
-                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper = nullptr);
+                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper = nullptr,
+                 const ImVector<ImWchar>& title_ranges = {});
 
 // The glyph ranges for a set of texts (plus ASCII, and the punctuation screens use).
 // Arabic-script letters are left out: they are drawn as shaped glyphs, never one by one.
-ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts);
+// `base` adds ASCII and a few letters of names; without it, only the texts' own characters.
+ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base = true);
 
 }  // namespace ledsager::ui

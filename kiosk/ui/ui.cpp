@@ -286,9 +286,32 @@ void Ui::focus_ring(Rect r, float rounding) {
                    col(palette_.focus), rounding + gap, 0, w);
 }
 
-void Ui::rect(Rect r, Rgb fill, float rounding, Rgb border, float border_width, float alpha) {
+void Ui::fill(Rect r, ImU32 color, float rounding) {
+    // A rounded rectangle as plain rectangles and four small rounded corners. ImGui fills
+    // a rounded shape as one fan of long, thin triangles, and SDL 2.26's software renderer
+    // reads outside its texture for such triangles once they are a few hundred pixels long
+    // (a crash at 200 % text); plain rectangles take its exact path.
+    rounding = std::min({rounding, r.w / 2, r.h / 2});
+    if (rounding < 1.0f) {
+        draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, color);
+        return;
+    }
+    const float k = std::floor(rounding);
+    // The corners' soft edges fall on the plain parts (one pixel of overlap), so no seam shows.
+    draw_->AddRectFilled({r.x + k - 1, r.y}, {r.right() - k + 1, r.bottom()}, color);
+    draw_->AddRectFilled({r.x, r.y + k - 1}, {r.x + k, r.bottom() - k + 1}, color);
+    draw_->AddRectFilled({r.right() - k, r.y + k - 1}, {r.right(), r.bottom() - k + 1}, color);
+    // Corners without anti-aliased fringes on their straight sides: drawn after the plain
+    // parts, their curved side keeps its soft edge.
+    draw_->AddRectFilled({r.x, r.y}, {r.x + k, r.y + k}, color, k, ImDrawFlags_RoundCornersTopLeft);
+    draw_->AddRectFilled({r.right() - k, r.y}, {r.right(), r.y + k}, color, k, ImDrawFlags_RoundCornersTopRight);
+    draw_->AddRectFilled({r.x, r.bottom() - k}, {r.x + k, r.bottom()}, color, k, ImDrawFlags_RoundCornersBottomLeft);
+    draw_->AddRectFilled({r.right() - k, r.bottom() - k}, {r.right(), r.bottom()}, color, k, ImDrawFlags_RoundCornersBottomRight);
+}
+
+void Ui::rect(Rect r, Rgb fill_color, float rounding, Rgb border, float border_width, float alpha) {
     r = screen_rect(r);
-    draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill, alpha), rounding);
+    fill(r, col(fill_color, alpha), rounding);
     if (border_width > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, border_width);
 }
 
@@ -298,7 +321,23 @@ void Ui::outline(Rect r, Rgb color, float rounding, float width) {
 }
 
 void Ui::circle(float cx, float cy, float radius, Rgb color) {
-    draw_->AddCircleFilled({screen_x(cx), cy}, radius, col(color), 48);
+    // A fan from the centre (short, wide triangles; see fill()).
+    cx = screen_x(cx);
+    constexpr int kSegments = 64;
+    const ImU32 c = col(color);
+    const ImVec2 uv = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    draw_->PrimReserve(kSegments * 3, kSegments + 1);
+    const auto base = static_cast<ImDrawIdx>(draw_->_VtxCurrentIdx);
+    draw_->PrimWriteVtx({cx, cy}, uv, c);
+    for (int i = 0; i < kSegments; ++i) {
+        const float a = 6.2831853f * static_cast<float>(i) / kSegments;
+        draw_->PrimWriteVtx({cx + radius * std::cos(a), cy + radius * std::sin(a)}, uv, c);
+    }
+    for (int i = 0; i < kSegments; ++i) {
+        draw_->PrimWriteIdx(base);
+        draw_->PrimWriteIdx(static_cast<ImDrawIdx>(base + 1 + i));
+        draw_->PrimWriteIdx(static_cast<ImDrawIdx>(base + 1 + (i + 1) % kSegments));
+    }
 }
 
 bool Ui::shaped(const std::string& s) const {
@@ -408,8 +447,8 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
     }
     const float rounding = std::min(r.h / 2, em() * 1.4f);
     // Quiet buttons have no surface of their own (the attract screen is one big button).
-    if (style != ButtonStyle::Quiet) draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(fill), rounding);
-    if (pressed) draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, col(0x000000, 0.12f), rounding);
+    if (style != ButtonStyle::Quiet) this->fill(r, col(fill), rounding);
+    if (pressed) this->fill(r, col(0x000000, 0.12f), rounding);
     if (bw > 0) draw_->AddRect({r.x, r.y}, {r.right(), r.bottom()}, col(border), rounding, 0, bw);
 
     const float icon_w = icon_name.empty() ? 0 : font->FontSize * 1.35f;
@@ -472,13 +511,13 @@ bool Ui::tile(const std::string& id, Rect r, std::string_view icon_name, const s
 void Ui::progress(const std::string& id, Rect r, int n, int total, const std::string& label) {
     const Rect s = screen_rect(r);
     const float rounding = s.h / 2;
-    draw_->AddRectFilled({s.x, s.y}, {s.right(), s.bottom()}, col(palette_.border), rounding);
+    fill(s, col(palette_.border), rounding);
     const float f = total > 0 ? std::clamp(static_cast<float>(n) / total, 0.0f, 1.0f) : 0;
     const float fill = std::max(s.h, s.w * f);
     // Progress grows in the direction of reading.
     if (f > 0) {
-        if (rtl_) draw_->AddRectFilled({s.right() - fill, s.y}, {s.right(), s.bottom()}, col(palette_.accent), rounding);
-        else draw_->AddRectFilled({s.x, s.y}, {s.x + fill, s.bottom()}, col(palette_.accent), rounding);
+        if (rtl_) this->fill({s.right() - fill, s.y, fill, s.h}, col(palette_.accent), rounding);
+        else this->fill({s.x, s.y, fill, s.h}, col(palette_.accent), rounding);
     }
     mark(id, Role::Progress, label, r);
 }
@@ -532,11 +571,14 @@ void Ui::end_scroll(float content_height) {
     const bool strip = scroll_strip_;
     // A visible scroll bar and "More below" so nobody misses content under the fold.
     const float bar_w = em() * 0.22f;
-    const float track_x = rtl_ ? screen_x(r.right() + em() * 0.35f) - bar_w : r.right() + em() * 0.35f;
-    draw_->AddRectFilled({track_x, r.y}, {track_x + bar_w, r.bottom()}, col(palette_.border), bar_w / 2);
+    // Inside the screen: SDL's software renderer can crash on textured triangles that
+    // reach past the edge of the target.
+    const float track_x = std::clamp(rtl_ ? screen_x(r.right() + em() * 0.35f) - bar_w : r.right() + em() * 0.35f, 1.0f,
+                                     width_ - bar_w - 1.0f);
+    fill({track_x, r.y, bar_w, r.h}, col(palette_.border), bar_w / 2);
     const float thumb_h = std::max(em(), r.h * r.h / content_height);
     const float thumb_y = r.y + (r.h - thumb_h) * (off / (content_height - r.h));
-    draw_->AddRectFilled({track_x, thumb_y}, {track_x + bar_w, thumb_y + thumb_h}, col(palette_.accent), bar_w / 2);
+    fill({track_x, thumb_y, bar_w, thumb_h}, col(palette_.accent), bar_w / 2);
     if (off + r.h < content_height - 2) {
         const std::string more = t("common.more_below");
         const float fs = fonts_.small->FontSize;

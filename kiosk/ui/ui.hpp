@@ -181,6 +181,7 @@ private:
     enum class Align { Start, Center };
     void record(Element e);
     void focus_ring(Rect r, float rounding);  // r in screen pixels
+    void fill(Rect r, ImU32 color, float rounding);  // screen pixels
     void icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb color);  // screen pixels
     // Draws text in the box [x, x + box_w) (screen pixels; box_w 0 = as wide as the text),
     // wrapping at box_w; returns its size. Lines start at the screen's start edge, or centre.

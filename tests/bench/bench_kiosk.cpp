@@ -11,6 +11,9 @@
 
 #include "app/kiosk_app.hpp"
 #include "platform/display.hpp"
+#include "platform/speech.hpp"
+
+#include <SDL.h>
 
 namespace fs = std::filesystem;
 using namespace ledsager;
@@ -92,6 +95,57 @@ int main(int argc, char** argv) {
         std::sort(times.begin(), times.end());
         std::printf("content_load_ms_500_guides        median=%.1f  min=%.1f  (%zu loaded and checked)\n", times[2], times[0], loaded);
         fs::remove_all(dir);
+    }
+    // Reading aloud: a touch on a button -> the first audible sample taken by the audio
+    // device (SDL's "disk" driver stands in for a sound card and takes samples at the real
+    // rate). In reading-aloud mode the first touch says the element.
+    {
+        auto content = core::load_content(src / "assets/guides");
+        app::KioskApp app({}, std::move(content), tr);
+        std::string error;
+        auto display = platform::Display::open_offscreen(1920, 1080, error);
+        auto speech = platform::Speech::open(true, error);
+        if (!display || !speech || !app.attach(display->renderer(), 1920, 1080, error)) {
+            std::fprintf(stderr, "speech: %s\n", error.c_str());
+            return 1;
+        }
+        platform::Speech* engine = speech.get();
+        app.set_speech(std::move(speech));
+        core::Millis now = 1000;
+        auto frames = [&](int n) {
+            for (int i = 0; i < n; ++i) app.frame(now += 16);
+        };
+        app.session().show(core::Screen::Catalogue, "", "", now);
+        app.session().set_language("da");
+        app.session().apply({core::ActionKind::ReadAloud}, now);
+        frames(3);
+        std::vector<double> lat;
+        const auto& els = app.elements();
+        std::vector<ui::Rect> targets;
+        for (const auto& e : els)
+            if (e.actionable && e.visible && e.role == ui::Role::Tile) targets.push_back(e.rect);
+        for (int i = 0; i < 30 && !targets.empty(); ++i) {
+            const ui::Rect r = targets[static_cast<size_t>(i) % targets.size()];
+            // Let the previous speech finish being cut off, then touch.
+            engine->stop();
+            usleep(50000);
+            const auto t0 = Clock::now();
+            const auto t0_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
+            app.push({platform::InputEvent::Kind::PointerDown, r.cx(), r.cy()});
+            app.push({platform::InputEvent::Kind::PointerUp, r.cx(), r.cy()});
+            frames(1);
+            while (engine->first_sample_ns() < t0_ns && ms_since(t0) < 2000) usleep(500);
+            if (engine->first_sample_ns() >= t0_ns) lat.push_back((engine->first_sample_ns() - t0_ns) / 1e6);
+            frames(2);
+        }
+        std::sort(lat.begin(), lat.end());
+        if (lat.empty()) {
+            std::printf("speech_tap_to_first_sample_ms  no audio heard\n");
+        } else {
+            std::printf("speech_tap_to_first_sample_ms  p50=%.1f  p95=%.1f  max=%.1f  (%zu touches, SDL audio driver %s, 256-sample buffer)\n",
+                        lat[lat.size() / 2], lat[lat.size() * 95 / 100], lat.back(), lat.size(),
+                        SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "?");
+        }
     }
     return 0;
 }

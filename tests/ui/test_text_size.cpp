@@ -67,6 +67,7 @@ void check_layout(test::Harness& h, const std::string& what, int scale) {
 
 TEST_CASE("every screen at every text size and theme: nothing clipped or overlapping, targets >= 15 mm") {
     test::Harness h;
+    h.enable_speech();  // the bar then has its Read aloud button too
     h.set_rasterize(false);
     const auto shots = app::screenshot_plan(h.app().content());
     int checked = 0;

@@ -222,6 +222,9 @@ TEST_CASE("sentence counting") {
     CHECK(longest_sentence_words("One two. Three four five!") == 3);
     CHECK(longest_sentence_words("Go to borger.dk and press 1.5 times") == 7);
     CHECK(longest_sentence_words("a\nb c d") == 3);
+    // Urdu full stop and Arabic question mark end sentences too.
+    CHECK(longest_sentence_words("یہ ایک ہے۔ آپ اسے دیکھیں؟ ہاں") == 3);
+    CHECK(longest_sentence_words("ሰላም ኣለኹም። ከመይ ኣለኹም") == 2);
     CHECK(longest_sentence_words("") == 0);
 }
 

@@ -39,7 +39,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     if (show_langs) text_h += langs_h;
     float y = l.margin + std::max(0.0f, (room - (circle ? circle + em * 1.2f : 0) - text_h) / 2);
     if (circle > 0) {
-        ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.accent_soft), 64);
+        ui.circle(ui.width() / 2, y + circle / 2, circle / 2, p.accent_soft);
         ui.icon("touch", ui.fonts().icon_huge, ui.width() / 2, y + circle / 2, p.accent);
         y += circle + em * 1.2f;
     }

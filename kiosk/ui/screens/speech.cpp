@@ -72,8 +72,13 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
     const std::string rate = ui.t("speech.rate", {{"n", std::to_string(d.speech_rate + core::kSpeechSteps + 1)}, {"total", std::to_string(total)}});
     const std::string volume =
         ui.t("speech.volume", {{"n", std::to_string(d.speech_volume + core::kSpeechSteps + 1)}, {"total", std::to_string(total)}});
-    const float row_h = l.button_h + em * 0.2f + ui.fonts().regular->FontSize * 1.3f;
-    const float h = 2 * em * 1.2f + ui.fonts().heading->FontSize * 1.4f + em * 0.6f + 2 * row_h + 2 * l.gap + 2 * l.button_h + l.gap;
+    const float inner_w = std::min(ui.width() - 2 * l.margin, em * 30) - 2 * em * 1.2f;
+    const float row_h = l.button_h + l.gap + em * 0.2f + ui.text_height(rate, inner_w, ui.fonts().regular);
+    const float head_h = ui.text_height(ui.t("speech.heading"), inner_w, ui.fonts().heading) + em * 0.6f;
+    float h = 2 * em * 1.2f + head_h + 2 * row_h + 2 * l.button_h + l.gap;
+    // At large text sizes Repeat, Stop and Close share one row so the dialog fits.
+    const bool compact = h > ui.height() - l.margin;
+    if (compact) h -= l.button_h + l.gap;
     const Card c = open_card(ui, "speech.settings", ui.t("speech.heading"), h);
     const float x = c.rect.x + c.pad;
     float y = c.rect.y + c.pad;
@@ -93,13 +98,15 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
              "faster", core::ActionKind::SpeechRate);
     pair_row("speech.volume", volume, "speech.quieter", N_("speech.quieter"), "volume-down", "speech.louder",
              N_("speech.louder"), "volume-up", core::ActionKind::SpeechVolume);
-    const float bw = (c.inner - l.gap) / 2;
-    if (ui.button("speech.repeat", ui.t("speech.repeat"), {x, y, bw, l.button_h}, ButtonStyle::Secondary, "restart"))
+    const int per_row = compact ? 3 : 2;
+    const float bw = (c.inner - (per_row - 1) * l.gap) / per_row;
+    if (ui.button("speech.repeat", ui.t("speech.repeat"), {x, y, bw, l.button_h}, ButtonStyle::Secondary, compact ? "" : "restart"))
         ui.act(core::ActionKind::CloseSpeech, "repeat");
-    if (ui.button("speech.stop", ui.t("speech.stop"), {x + bw + l.gap, y, bw, l.button_h}, ButtonStyle::Secondary, "volume-off"))
+    if (ui.button("speech.stop", ui.t("speech.stop"), {x + bw + l.gap, y, bw, l.button_h}, ButtonStyle::Secondary,
+                  compact ? "" : "volume-off"))
         ui.act(core::ActionKind::SpeechOff);
-    y += l.button_h + l.gap;
-    if (ui.button("speech.close", ui.t("speech.done"), {x, y, c.inner, l.button_h}, ButtonStyle::Primary, "check"))
+    const Rect close = compact ? Rect{x + 2 * (bw + l.gap), y, bw, l.button_h} : Rect{x, y + l.button_h + l.gap, c.inner, l.button_h};
+    if (ui.button("speech.close", ui.t("speech.done"), close, ButtonStyle::Primary, compact ? "" : "check"))
         ui.act(core::ActionKind::CloseSpeech);
 }
 

@@ -13,7 +13,7 @@ void draw_wiped(Ui& ui, const ScreenContext& ctx) {
     const float x = (ui.width() - wrap) / 2;
     float y = ui.height() * 0.18f;
     const float circle = em * 3.6f;
-    ui.draw()->AddCircleFilled({ui.width() / 2, y + circle / 2}, circle / 2, Ui::col(p.primary), 48);
+    ui.circle(ui.width() / 2, y + circle / 2, circle / 2, p.primary);
     ui.icon("lock", ui.fonts().icon_large, ui.width() / 2, y + circle / 2, p.on_primary);
     y += circle + em;
     y += ui.text("wiped.title", ui.t("wiped.title"), x, y, wrap, ui.fonts().heading, p.text, Role::Heading);
@@ -27,8 +27,7 @@ void draw_wiped(Ui& ui, const ScreenContext& ctx) {
     const float bw = std::max(em * 6, ui.button_width(ui.t("wiped.ok"), {}, ui.fonts().bold, em * 1.5f));
     if (ui.button("wiped.ok", ui.t("wiped.ok"), {x, y, bw, l.button_h}, ButtonStyle::Primary)) ui.act(core::ActionKind::Dismiss);
 
-    read_aloud_button(ui, ctx, l);
-    help_button(ui, l);  // a person stays reachable here too
+    help_button(ui, l);  // (no Read aloud here: the notice is said by itself when it was on)  // a person stays reachable here too
 }
 
 }  // namespace ledsager::ui
