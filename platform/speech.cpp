@@ -46,6 +46,7 @@ struct Speech::Impl {
     std::atomic<bool> synthesising{false};
 
     SDL_AudioDeviceID device = 0;
+    bool paused = true;
     std::mutex qm;
     std::deque<std::int16_t> queue;
     bool first_pending = false;
@@ -172,7 +173,6 @@ std::unique_ptr<Speech> Speech::open(bool audio, std::string& error) {
             error = std::string("speech: cannot open the audio device: ") + SDL_GetError();
             return nullptr;
         }
-        SDL_PauseAudioDevice(impl->device, 0);
     }
     Impl* raw = impl.get();
     impl->worker = std::thread([raw] { raw->run(); });
@@ -213,6 +213,16 @@ void Speech::say(std::vector<SpeechRequest> parts) {
         impl_->first_ns = 0;
     }
     impl_->submit(std::move(j));
+    if (impl_->device && impl_->paused) {
+        impl_->paused = false;
+        SDL_PauseAudioDevice(impl_->device, 0);
+    }
+}
+
+void Speech::pause_when_idle() {
+    if (!impl_->device || impl_->paused || speaking()) return;
+    impl_->paused = true;
+    SDL_PauseAudioDevice(impl_->device, 1);
 }
 
 void Speech::stop() {

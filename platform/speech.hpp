@@ -38,6 +38,9 @@ public:
     void stop();
     // True while samples are being made or played.
     bool speaking() const;
+    // Pauses the audio device when nothing is being said (no audio thread work while the
+    // kiosk is idle); say() starts it again. Call it from the frame loop.
+    void pause_when_idle();
 
     // Synthesises to memory (mono, signed 16-bit at sample_rate()); does not play. Waits.
     std::vector<std::int16_t> synthesize(const SpeechRequest& request);

@@ -220,6 +220,15 @@ int main(int argc, char** argv) {
                 switch (ev.type) {
                     case SDL_QUIT:
                         break;  // a citizen cannot close the kiosk; systemd stops it with SIGTERM
+                    case SDL_AUDIODEVICEADDED:
+                        // A headset plugged in (where the hardware reports it as a new output
+                        // device) starts reading aloud, as the Read aloud key does. Devices
+                        // listed at start-up are not plugged in by anyone.
+                        if (!ev.adevice.iscapture && now_ms(start) > t_attached + 3000) {
+                            app.push({platform::InputEvent::Kind::KeyDown, 0, 0, platform::Key::ReadAloud});
+                            app.push({platform::InputEvent::Kind::KeyUp, 0, 0, platform::Key::ReadAloud});
+                        }
+                        break;
                     case SDL_WINDOWEVENT:
                         if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
                             int w = 0, h = 0;
@@ -233,6 +242,7 @@ int main(int argc, char** argv) {
                 }
             } while (SDL_PollEvent(&ev));
         }
+        if (app.speech()) app.speech()->pause_when_idle();
         now = now_ms(start);
         if (app.needs_frame(now)) {
             app.frame(now);
