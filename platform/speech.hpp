@@ -15,6 +15,7 @@ struct SpeechRequest {
     std::string lang;    // ISO 639-1 code of a voice espeak-ng has
     int rate_wpm = 150;  // words per minute
     int volume = 100;    // espeak-ng's scale, 0..200
+    std::string audio;   // a WAV file played instead of synthesising `text`
 };
 
 class Speech {

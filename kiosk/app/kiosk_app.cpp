@@ -167,7 +167,7 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
     const int wpm = config_.speech_rate_wpm * (100 + 20 * d.speech_rate) / 100;
     const int volume = std::clamp(config_.speech_volume + 25 * d.speech_volume, 0, 200);
     std::vector<platform::SpeechRequest> requests;
-    for (auto& p : parts) requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume});
+    for (auto& p : parts) requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume, std::move(p.audio)});
     speech_->say(std::move(requests));
 }
 
@@ -264,14 +264,14 @@ void KioskApp::frame(core::Millis now) {
         if (a.kind == core::ActionKind::SpeechOff && speech_before) {
             const std::string off = translator_.tr(speech_lang_before, ui::N_("speech.off"));
             announcer_.note(off);
-            speak({{off, speech_lang_before}});
+            speak({{off, speech_lang_before, {}}});
         } else if ((a.kind == core::ActionKind::SpeechRate || a.kind == core::ActionKind::SpeechVolume) && d.speech && !lang.empty()) {
             const bool rate = a.kind == core::ActionKind::SpeechRate;
             const int n = (rate ? d.speech_rate : d.speech_volume) + core::kSpeechSteps + 1;
             const std::string text = core::format(translator_.tr(lang, rate ? ui::N_("speech.rate") : ui::N_("speech.volume")),
                                                   {{"n", std::to_string(n)}, {"total", std::to_string(2 * core::kSpeechSteps + 1)}});
             announcer_.note(text);
-            speak({{text, lang}});
+            speak({{text, lang, {}}});
         }
     }
     if (speech_at_start && !session_.data().speech && session_.data().screen == core::Screen::Wiped) {
@@ -279,7 +279,7 @@ void KioskApp::frame(core::Millis now) {
         const std::string lang = session_.has_voice(session_.data().lang) ? session_.data().lang : speech_lang_at_start;
         std::string text = translator_.tr(lang, ui::N_("wiped.title")) + "\n" + translator_.tr(lang, ui::N_("wiped.body"));
         announcer_.note(text);
-        speak({{std::move(text), lang}});
+        speak({{std::move(text), lang, {}}});
     }
     if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
     if (session_.take_print_request()) {

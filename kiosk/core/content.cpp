@@ -321,12 +321,24 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
         }
         const int line = line_of(*st);
         const std::string where = " in [step." + step.id + "]";
-        check_keys(*st, {"title", "text", "choices", "image_alt"}, file, where, diags);
+        check_keys(*st, {"title", "text", "choices", "image_alt", "audio"}, file, where, diags);
         StepText t;
         t.title = need_string(*st, "title", file, line, where, diags);
         t.text = need_string(*st, "text", file, line, where, diags);
         warn_long_sentences(t.text, st->get("text"), file, where, options, diags);
         t.image_alt = need_string(*st, "image_alt", file, line, where, diags, !step.image.empty());
+        if (const toml::node* audio = st->get("audio")) {
+            // A recording of the step in this language, played when reading aloud (for
+            // languages without a synthetic voice, or a human voice where one is wanted).
+            const auto name = audio->value_exact<std::string>();
+            const fs::path path = file_path.parent_path() / (name ? *name : "");
+            if (!name || name->empty() || name->find('/') != std::string::npos || fs::path(*name).extension() != ".wav")
+                diags.error(file, line_of(*audio), "'audio'" + where + " must name a .wav file in the guide folder");
+            else if (!fs::exists(path))
+                diags.error(file, line_of(*audio), "recording not found: " + *name + where);
+            else
+                t.audio = path.string();
+        }
         const auto* choices = st->get_as<toml::table>("choices");
         if (step.kind == StepKind::Question) {
             for (const auto& c : step.choices) {
@@ -415,9 +427,9 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
         const std::string name = path.filename().string();
-        if (name == "guide.toml" || path.extension() == ".png") continue;
+        if (name == "guide.toml" || path.extension() == ".png" || path.extension() == ".wav") continue;
         if (path.extension() != ".toml") {
-            diags.error(path.string(), 0, "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png)");
+            diags.error(path.string(), 0, "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.wav)");
             ok = false;
             continue;
         }

@@ -42,6 +42,7 @@ struct StepText {
     std::string text;
     std::map<std::string, std::string> choices;  // choice id -> label
     std::string image_alt;  // what the illustration shows, for people who cannot see it
+    std::string audio;      // a recording of the step (WAV in the guide folder), read aloud instead of synthesis
 };
 
 struct GuideText {

@@ -47,8 +47,8 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
     auto add = [&](const std::string& text, const std::string& lang) {
         if (text.empty()) return;
         const std::string voice = !lang.empty() && in.has_voice && in.has_voice(lang) ? lang : in.speech_lang;
-        if (!parts.empty() && parts.back().lang == voice) parts.back().text += "\n" + text;
-        else parts.push_back({text, voice});
+        if (!parts.empty() && parts.back().lang == voice && parts.back().audio.empty()) parts.back().text += "\n" + text;
+        else parts.push_back({text, voice, {}});
     };
     auto say_element = [&](const Element& e) {
         // The element in its own language (a language's own name), its role in the voice's.
@@ -70,9 +70,17 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
     if (turned_on) add(in.tr.tr(in.speech_lang, N_("speech.on")), in.speech_lang);
     if (turned_on || key != last_screen_ || in.input.repeat || (in.input.read_aloud && !turned_on)) {
         // The screen from the top: headings and text in drawing order, then where focus is.
+        // A step with a recording is played as recorded instead of its title and lines.
+        bool recorded = false;
         for (size_t i = start; i < els.size(); ++i) {
             const Element& e = els[i];
             if (!e.visible) continue;
+            if (!e.audio.empty()) {
+                parts.push_back({"", in.speech_lang, e.audio});
+                recorded = true;
+                continue;
+            }
+            if (recorded && (e.id.rfind("step.text", 0) == 0)) continue;
             switch (e.role) {
                 case Role::Heading:
                 case Role::Text:
@@ -96,7 +104,7 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
     last_focus_ = focus_id;
 
     for (const auto& p : parts) {
-        said_.push_back(p.text);
+        said_.push_back(p.audio.empty() ? p.text : "[recording] " + p.audio);
         ++count_;
         if (said_.size() > 400) said_.pop_front();
     }

@@ -17,6 +17,7 @@ namespace ledsager::ui {
 struct SpokenPart {
     std::string text;
     std::string lang;
+    std::string audio;  // a recording to play instead of `text`
 };
 
 struct AnnounceInput {

@@ -276,6 +276,10 @@ void Ui::mark_unavailable() {
     if (!elements_.empty()) elements_.back().unavailable = true;
 }
 
+void Ui::attach_audio(const std::string& path) {
+    if (!elements_.empty()) elements_.back().audio = path;
+}
+
 void Ui::mark_toggle() {
     if (!elements_.empty()) elements_.back().toggle = true;
 }

@@ -49,6 +49,7 @@ struct Element {
     std::string scroll_area;  // id of the scroll area it lives in, if any
     std::string lang;         // the language of its words when not the screen's (a language's own name)
     std::string speech;       // what is said instead of the label, when set
+    std::string audio;        // a recording played instead of speech for this and the text after it
 };
 
 struct Fonts {
@@ -174,6 +175,8 @@ public:
     void mark_unavailable();
     // The element just recorded is an on/off switch.
     void mark_toggle();
+    // The element just recorded has a recording (a WAV path) that reading aloud plays.
+    void attach_audio(const std::string& path);
 
     static ImU32 col(Rgb c, float alpha = 1.0f);
 

@@ -4,6 +4,9 @@
 // read in the voice the citizen picks. In reading-aloud mode a first touch says an
 // element and a second touch uses it.
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include "core/languages.hpp"
 #include "harness.hpp"
@@ -65,7 +68,7 @@ TEST_CASE("each language's sample step is spoken: non-silent, plausible length; 
         REQUIRE(text != guide->text.end());
         const auto& step = text->second.steps.at(guide->steps.front().id);
         const std::string sample = step.title + "\n" + step.text;
-        const Sound s = measure(speech->synthesize({sample, code, 150, 100}), speech->sample_rate());
+        const Sound s = measure(speech->synthesize({sample, code, 150, 100, {}}), speech->sample_rate());
         const double per_word = s.seconds / words(sample);
         MESSAGE(code << ": " << words(sample) << " words, " << s.seconds << " s, rms " << s.rms);
         CHECK(s.rms > 300);  // not silence
@@ -74,9 +77,9 @@ TEST_CASE("each language's sample step is spoken: non-silent, plausible length; 
     }
     // Speed and volume change what is heard.
     const std::string t = "Tryk på Næste for at fortsætte.";
-    const Sound normal = measure(speech->synthesize({t, "da", 150, 100}), speech->sample_rate());
-    const Sound fast = measure(speech->synthesize({t, "da", 250, 100}), speech->sample_rate());
-    const Sound loud = measure(speech->synthesize({t, "da", 150, 180}), speech->sample_rate());
+    const Sound normal = measure(speech->synthesize({t, "da", 150, 100, {}}), speech->sample_rate());
+    const Sound fast = measure(speech->synthesize({t, "da", 250, 100, {}}), speech->sample_rate());
+    const Sound loud = measure(speech->synthesize({t, "da", 150, 180, {}}), speech->sample_rate());
     CHECK(fast.seconds < normal.seconds * 0.8);
     CHECK(loud.rms > normal.rms * 1.3);
 }
@@ -148,4 +151,69 @@ TEST_CASE("reading aloud: touch once to hear, again to use; speed and volume res
     CHECK(h.session().data().speech_rate == 0);
     CHECK(h.session().data().speech_volume == 0);
     CHECK(said_lately(h, "oplysninger"));  // the Danish notice, said once
+}
+
+TEST_CASE("a step may ship a recording: it is played instead of synthesis, and checked like the rest") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-audio-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
+    // A recording: 0.8 s of a 440 Hz tone, 16 kHz mono, 16 bit (a stand-in for a voice).
+    {
+        const int rate = 16000, n = rate * 8 / 10;
+        std::vector<std::int16_t> pcm(n);
+        for (int i = 0; i < n; ++i) pcm[i] = static_cast<std::int16_t>(8000 * std::sin(2 * 3.14159265 * 440 * i / rate));
+        std::ofstream f(dir / "mitid-login" / "have-app.so.wav", std::ios::binary);
+        auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
+        auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
+        f.write("RIFF", 4); u32(36 + n * 2); f.write("WAVEfmt ", 8); u32(16); u16(1); u16(1); u32(rate); u32(rate * 2);
+        u16(2); u16(16); f.write("data", 4); u32(n * 2);
+        f.write(reinterpret_cast<const char*>(pcm.data()), n * 2);
+    }
+    const fs::path so = dir / "mitid-login" / "so.toml";
+    std::string text = test::read_file(so.string());
+    const auto at = text.find("[step.have-app]\n");
+    REQUIRE(at != std::string::npos);
+    // A missing recording is an error naming the file and line; the real one loads.
+    std::string broken = text;
+    broken.insert(at + 16, "audio = \"nope.wav\"\n");
+    std::ofstream(so) << broken;
+    auto bad = core::load_content(dir);
+    std::string report;
+    for (const auto& d : bad.diagnostics.items) report += d.format() + "\n";
+    CHECK(report.find("so.toml:") != std::string::npos);
+    CHECK(report.find("recording not found: nope.wav") != std::string::npos);
+    text.insert(at + 16, "audio = \"have-app.so.wav\"\n");
+    std::ofstream(so) << text;
+
+    core::KioskConfig config;
+    config.offered = {"da", "en", "so"};
+    test::Harness h(config, dir.string());
+    h.enable_speech();
+    h.tap("attract.start");
+    h.tap("language.so");
+    h.tap("bar.read_aloud");
+    h.tap("speech.voice.en");
+    h.tap("speech.voice.en");
+    REQUIRE(h.session().speech_language() == "en");
+    h.tap("guide.mitid-login");
+    h.tap("guide.mitid-login");
+    h.tap("needs.start");
+    h.tap("needs.start");
+    REQUIRE(h.session().data().step_id == "have-app");
+    bool played = false, synthesised_title = false;
+    const auto& st = h.app().content().find("mitid-login")->text.at("so").steps.at("have-app");
+    for (const auto& s : h.said()) {
+        played = played || s.find("[recording]") != std::string::npos;
+        synthesised_title = synthesised_title || s.find(st.title) != std::string::npos;
+    }
+    CHECK(played);
+    CHECK(!synthesised_title);  // the recording replaces the step's words
+    // The recording itself reaches the sound: converted to the speech rate, same length.
+    const auto pcm = h.app().speech()->synthesize({"", "en", 150, 100, st.audio});
+    const double seconds = static_cast<double>(pcm.size()) / h.app().speech()->sample_rate();
+    CHECK(seconds == doctest::Approx(0.8).epsilon(0.05));
+    CHECK(measure(pcm, h.app().speech()->sample_rate()).rms > 3000);
+    fs::remove_all(dir);
 }

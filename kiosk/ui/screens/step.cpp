@@ -57,6 +57,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     ui.begin_scroll("step.body", area);
     float cy = y - ui.scroll_offset();
     cy += ui.text("step.title", v.text->title, l.content.x, cy, text_w, ui.fonts().heading, p.text, Role::Heading);
+    if (!v.text->audio.empty()) ui.attach_audio(v.text->audio);  // read aloud as recorded
     cy += em * 0.5f;
     // Several lines are several actions: number them, as a recipe does.
     std::vector<std::string> lines;
