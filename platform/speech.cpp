@@ -38,7 +38,7 @@ struct Speech::Impl {
     std::vector<std::string> voice_langs;
 
     std::thread worker;
-    std::mutex m;
+    mutable std::mutex m;
     std::condition_variable cv;
     std::deque<Job> jobs;
     bool quit = false;
@@ -92,12 +92,20 @@ struct Speech::Impl {
             {
                 std::unique_lock lock(m);
                 cv.wait(lock, [&] { return quit || !jobs.empty(); });
-                if (quit) return;
+                if (quit) {
+                    for (auto& left : jobs)
+                        if (left.done) left.done->set_value();  // nobody waits forever
+                    jobs.clear();
+                    return;
+                }
                 j = std::move(jobs.front());
                 jobs.pop_front();
+                synthesising = true;  // under the lock: speaking() never sees a gap
             }
-            if (!j.capture && j.generation != generation.load()) continue;  // already replaced
-            synthesising = true;
+            if (!j.capture && j.generation != generation.load()) {  // already replaced
+                synthesising = false;
+                continue;
+            }
             for (const auto& part : j.parts) {
                 if (!j.capture && j.generation != generation.load()) break;
                 if (!part.audio.empty()) {
@@ -237,6 +245,7 @@ bool Speech::has_voice(const std::string& lang) const {
 }
 
 void Speech::say(std::vector<SpeechRequest> parts) {
+    if (!impl_->device) return;  // nothing would ever play it (tests read what is said, not the sound)
     Impl::Job j;
     j.parts = std::move(parts);
     {
@@ -268,6 +277,10 @@ void Speech::stop() {
 
 bool Speech::speaking() const {
     if (impl_->synthesising) return true;
+    {
+        std::lock_guard lock(impl_->m);
+        if (!impl_->jobs.empty()) return true;
+    }
     std::lock_guard lock(impl_->qm);
     return !impl_->queue.empty();
 }

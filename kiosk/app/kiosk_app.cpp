@@ -71,15 +71,18 @@ void KioskApp::pump_hub(core::Millis now) {
     }
 }
 
-KioskApp::~KioskApp() {
-    if (imgui_) {
-        ImGui::SetCurrentContext(imgui_);
-        images_.reset();
-        if (font_texture_) SDL_DestroyTexture(font_texture_);
-        if (retired_texture_) SDL_DestroyTexture(retired_texture_);
-        ImGui_ImplSDLRenderer_Shutdown();
-        ImGui::DestroyContext(imgui_);
-    }
+KioskApp::~KioskApp() { detach(); }
+
+void KioskApp::detach() {
+    if (!imgui_) return;
+    ImGui::SetCurrentContext(imgui_);
+    images_.reset();
+    if (font_texture_) SDL_DestroyTexture(font_texture_);
+    if (retired_texture_) SDL_DestroyTexture(retired_texture_);
+    font_texture_ = retired_texture_ = nullptr;
+    ImGui_ImplSDLRenderer_Shutdown();
+    ImGui::DestroyContext(imgui_);
+    imgui_ = nullptr;
 }
 
 bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string& error) {
@@ -96,6 +99,9 @@ bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string
         error = "cannot initialise the ImGui SDL renderer";
         return false;
     }
+    // The backend makes its own objects now (its default font texture), so that it never
+    // rebuilds the atlas behind the kiosk's back on the first frame.
+    ImGui_ImplSDLRenderer_CreateDeviceObjects();
     images_ = std::make_unique<platform::ImageCache>(renderer);
     font_files_ = ui::find_font_files();
     {

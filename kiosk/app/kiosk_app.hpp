@@ -36,6 +36,8 @@ public:
     // Sets up drawing into `renderer` of the given size. False with `error` on failure.
     bool attach(SDL_Renderer* renderer, int width, int height, std::string& error);
     void resize(int width, int height);
+    // Lets go of everything made with the renderer; call before the renderer is destroyed.
+    void detach();
 
     void push(const platform::InputEvent& event);
     // True when a frame should be drawn now (input waiting, a timer due, or just after a change).

@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         const int n = app::render_screenshots(app, *display, o);
+        app.detach();  // before the renderer goes
         if (n < 0) return 1;
         std::fprintf(stderr, "ledsager-kiosk: %d screenshot(s) written to %s\n", n, screenshots_dir.c_str());
         return 0;
@@ -175,7 +176,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
             return 1;
         }
-        return app::run_script(app, *display, script);
+        const int rc = app::run_script(app, *display, script);
+        app.detach();
+        return rc;
     }
 
     std::string error;
@@ -256,5 +259,6 @@ int main(int argc, char** argv) {
         }
     }
     std::fprintf(stderr, "ledsager-kiosk: stopping\n");
+    app.detach();  // textures go before the renderer that made them
     return 0;
 }

@@ -29,11 +29,14 @@ FontFiles find_font_files() {
 float body_px(float height, int scale_percent) { return std::round(34.0f * height / 1080.0f * scale_percent / 100.0f); }
 float bar_px(float height) { return std::round(29.0f * height / 1080.0f); }
 
+namespace {
+constexpr ImWchar kAscii[] = {0x20, 0x7E, 0};
+}  // namespace
+
 ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base) {
     ImFontGlyphRangesBuilder b;
     if (base) {
         // ASCII and the letters of names typed by staff (a claimed request shows one).
-        static constexpr ImWchar kAscii[] = {0x20, 0x7E, 0};
         b.AddRanges(kAscii);
         b.AddText("–—‘’“”…›‹•·€✓æøåÆØÅéèáäöüÉÄÖÜ");
     }
@@ -62,7 +65,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
     for (const auto& icon : core::kIcons) ib.AddChar(static_cast<ImWchar>(icon.codepoint));
-    ImVector<ImWchar> icon_ranges;  // read by atlas.Build() below, not after
+    ImVector<ImWchar>& icon_ranges = out.icon_ranges;  // the atlas keeps a pointer to it
     ib.BuildRanges(&icon_ranges);
 
     const float em = body_px(height, scale_percent);

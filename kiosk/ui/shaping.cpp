@@ -15,6 +15,7 @@ namespace ledsager::ui {
 namespace {
 
 constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;  // below Font Awesome's 0xF000..
+constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};  // smallest code point per UTF-8 length
 
 bool arabic_script(char32_t c) {
     return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x08A0 && c <= 0x08FF) ||
@@ -33,9 +34,24 @@ std::u32string decode(std::string_view s) {
         else if ((c >> 5) == 6) cp = c & 0x1F, n = 2;
         else if ((c >> 4) == 14) cp = c & 0x0F, n = 3;
         else if ((c >> 3) == 30) cp = c & 0x07, n = 4;
-        else { ++i; continue; }
-        if (i + n > s.size()) break;
-        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        else {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        bool valid = i + n <= s.size();
+        for (int k = 1; valid && k < n; ++k) {
+            const unsigned char cc = s[i + k];
+            valid = (cc & 0xC0) == 0x80;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Overlong forms, surrogates and values past Unicode are not text either.
+        valid = valid && cp >= kMinForLength[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+        if (!valid) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
         out.push_back(cp);
         i += n;
     }
@@ -244,7 +260,8 @@ std::string Shaper::visual(std::string_view line, ImFont* font, bool base_rtl) {
         std::u32string text;
     };
     std::vector<Run> runs;
-    SizeGlyphs* sg = loaded() ? &glyphs_for(font) : nullptr;
+    // Only the text fonts the atlas was told about can carry shaped glyphs.
+    SizeGlyphs* sg = loaded() && font_keys_.count(font) ? &glyphs_for(font) : nullptr;
     float pen_error = 0;
     for (int a = 0; a < n;) {
         int b = a;
@@ -310,7 +327,7 @@ const Shaper::Block& Shaper::layout(const std::string& text, ImFont* font, float
         if (end == std::string::npos) end = text.size();
         const std::string par = text.substr(pos, end - pos);
         const int strong = first_strong(par);
-        const bool rtl = strong == 0 ? block.rtl : strong > 0;
+        const bool rtl = strong == 0 ? default_rtl : strong > 0;
         auto emit = [&](const std::string& logical) {
             Line l;
             l.visual = visual(logical, font, rtl);

@@ -68,6 +68,7 @@ struct Fonts {
     ImFont* icon_huge = nullptr;   // the illustration slot: 5 em
     float em = 34;                 // body text size in pixels
     float bar_em = 34;
+    ImVector<ImWchar> icon_ranges;  // the atlas keeps pointers to its glyph ranges: they live here
 };
 
 // What the kiosk remembers between frames about input (owned by the app, not static).
