@@ -221,7 +221,12 @@ void KioskApp::frame(core::Millis now) {
 
     if (built_scale_ != session_.data().text_scale || built_lang_ != session_.data().lang || shaper_.dirty()) {
         std::string error;
-        if (!rebuild_fonts(error)) SDL_Log("ledsager-kiosk: %s", error.c_str());
+        if (!rebuild_fonts(error)) {
+            // Keep serving with the fonts there are (logged once, not every frame).
+            SDL_Log("ledsager-kiosk: %s", error.c_str());
+            built_scale_ = session_.data().text_scale;
+            built_lang_ = session_.data().lang;
+        }
     }
 
     // Illustrations are loaded here, before drawing, never inside draw code.

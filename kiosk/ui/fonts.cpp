@@ -53,8 +53,7 @@ namespace {
 bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper,
                 const ImVector<ImWchar>& title_ranges, int tex_width) {
-    atlas.Clear();
-    atlas.TexDesiredWidth = tex_width;
+    // Checked before anything is cleared: a missing file leaves the fonts in use as they are.
     for (const auto* f : {&files.regular, &files.bold, &files.icons}) {
         if (f->empty() || !std::filesystem::exists(*f)) {
             error = "font file missing: " + (f->empty() ? std::string("(Noto Sans / Font Awesome)") : *f) +
@@ -62,6 +61,8 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
             return false;
         }
     }
+    atlas.Clear();
+    atlas.TexDesiredWidth = tex_width;
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
     for (const auto& icon : core::kIcons) ib.AddChar(static_cast<ImWchar>(icon.codepoint));
