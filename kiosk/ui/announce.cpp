@@ -18,13 +18,20 @@ size_t first_element(const std::vector<Element>& els) {
 
 }  // namespace
 
-std::string Announcer::describe(const Element& e, const core::Translator& tr, const std::string& lang) {
-    std::string s = words(e);
-    if (e.role == Role::Button || e.role == Role::Tile) s += ", " + tr.tr(lang, N_("role.button"));
-    if (e.toggle) s += ", " + tr.tr(lang, e.selected ? N_("state.on") : N_("state.off"));
-    else if (e.selected) s += ", " + tr.tr(lang, N_("state.selected"));
-    if (e.unavailable) s += ", " + tr.tr(lang, N_("state.unavailable"));
+std::string Announcer::role_and_state(const Element& e, const core::Translator& tr, const std::string& lang) {
+    std::vector<std::string> parts;
+    if (e.role == Role::Button || e.role == Role::Tile) parts.push_back(tr.tr(lang, N_("role.button")));
+    if (e.toggle) parts.push_back(tr.tr(lang, e.selected ? N_("state.on") : N_("state.off")));
+    else if (e.selected) parts.push_back(tr.tr(lang, N_("state.selected")));
+    if (e.unavailable) parts.push_back(tr.tr(lang, N_("state.unavailable")));
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
     return s;
+}
+
+std::string Announcer::describe(const Element& e, const core::Translator& tr, const std::string& lang) {
+    const std::string rest = role_and_state(e, tr, lang);
+    return rest.empty() ? words(e) : words(e) + ", " + rest;
 }
 
 std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
@@ -57,11 +64,7 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
             add(describe(e, in.tr, in.speech_lang), in.speech_lang);
         } else {
             add(words(e), e.lang);
-            Element bare = e;
-            bare.label = bare.speech = "";
-            std::string rest = describe(bare, in.tr, in.speech_lang);
-            if (rest.rfind(", ", 0) == 0) rest.erase(0, 2);
-            add(rest, in.speech_lang);
+            add(role_and_state(e, in.tr, in.speech_lang), in.speech_lang);
         }
     };
 

@@ -50,6 +50,8 @@ public:
 
     // The words for one element: "label, role, state".
     static std::string describe(const Element& e, const core::Translator& tr, const std::string& lang);
+    // Only its role and state: "button, on".
+    static std::string role_and_state(const Element& e, const core::Translator& tr, const std::string& lang);
 
 private:
     bool was_on_ = false;

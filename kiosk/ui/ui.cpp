@@ -348,7 +348,8 @@ bool Ui::shaped(const std::string& s) const {
     return shaper_ && shaper_->loaded() && (rtl_ || Shaper::needs_shaping(s));
 }
 
-ImVec2 Ui::draw_text(const std::string& s, float x, float y, float box_w, ImFont* font, ImU32 color, Align align, bool draw) {
+ImVec2 Ui::draw_text(const std::string& s, float x, float y, float box_w, ImFont* font, ImU32 color, Align align,
+                     bool draw) const {
     if (!shaped(s)) {
         const ImVec2 size = font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), box_w, s.c_str());
         if (draw) {
@@ -375,12 +376,12 @@ ImVec2 Ui::draw_text(const std::string& s, float x, float y, float box_w, ImFont
 }
 
 float Ui::text_width(const std::string& s, ImFont* font) const {
-    if (shaped(s)) return const_cast<Ui*>(this)->draw_text(s, 0, 0, 0, font, 0, Align::Start, false).x;
+    if (shaped(s)) return draw_text(s, 0, 0, 0, font, 0, Align::Start, false).x;
     return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), 0, s.c_str()).x;
 }
 
 float Ui::text_height(const std::string& s, float wrap, ImFont* font) const {
-    if (shaped(s)) return const_cast<Ui*>(this)->draw_text(s, 0, 0, wrap, font, 0, Align::Start, false).y;
+    if (shaped(s)) return draw_text(s, 0, 0, wrap, font, 0, Align::Start, false).y;
     return font->CalcTextSizeA(font->FontSize, std::numeric_limits<float>::max(), wrap, s.c_str()).y;
 }
 

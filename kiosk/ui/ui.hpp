@@ -190,7 +190,7 @@ private:
     // Draws text in the box [x, x + box_w) (screen pixels; box_w 0 = as wide as the text),
     // wrapping at box_w; returns its size. Lines start at the screen's start edge, or centre.
     ImVec2 draw_text(const std::string& s, float x, float y, float box_w, ImFont* font, ImU32 color, Align align,
-                     bool draw = true);
+                     bool draw = true) const;
     bool shaped(const std::string& s) const;
 
     InputState& state_;
