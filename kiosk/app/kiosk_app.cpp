@@ -289,9 +289,13 @@ void KioskApp::frame(core::Millis now) {
         // The session ended while reading aloud: say that it was deleted, then fall silent.
         const std::string lang = session_.has_voice(session_.data().lang) ? session_.data().lang : speech_lang_at_start;
         std::string text = translator_.tr(lang, ui::N_("wiped.title")) + "\n" + translator_.tr(lang, ui::N_("wiped.body"));
+        announcer_.clear_log();  // what was read during the session goes with it
         announcer_.note(text);
         speak({{std::move(text), lang, {}}});
     }
+    // Back on the attract screen nothing of the last session is kept, not even what was read.
+    if (session_.data().screen == core::Screen::Attract && !session_.data().speech && !announcer_.said().empty())
+        announcer_.clear_log();
     if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
     if (session_.take_print_request()) {
         const auto& lang = session_.data().lang;

@@ -22,6 +22,10 @@ check $'[session\n' "k.toml:1: error: not valid TOML"
 grep -q "expected WIDTHxHEIGHT" "$tmp/log" || fail "bad --windowed message"
 check $'[hub]\nurl = "ftp://hub"\ntoken = "x"' "k.toml:2: error: hub.url: must start with https://"
 check $'[hub]\nurl = "https://hub.example.dk"' "k.toml:1: error: hub.token: needed when hub.url is set"
+# The keypad map: an unknown key name names the file and the action.
+check $'[keys]\nup = ["Nope Key"]' 'keys.up: "Nope Key" is not a key name'
+check $'[keys]\nfly = ["F9"]' "k.toml:2: error: keys.fly: unknown keypad action"
+check $'[speech]\nrate_wpm = 20' "k.toml:2: error: speech.rate_wpm: must be between 80 and 300 (got 20)"
 # The shipped files are valid.
 "$kiosk" --config "$src/config/demo.toml" --screenshots "$tmp/demo" --guide mitid-login --lang en > "$tmp/log" 2>&1 \
   || fail "demo config rejected: $(cat "$tmp/log")"

@@ -151,6 +151,10 @@ TEST_CASE("reading aloud: touch once to hear, again to use; speed and volume res
     CHECK(h.session().data().speech_rate == 0);
     CHECK(h.session().data().speech_volume == 0);
     CHECK(said_lately(h, "oplysninger"));  // the Danish notice, said once
+    // Then nothing that was read during the session is kept.
+    h.wait(static_cast<core::Millis>(config.wiped_notice_s) * 1000 + 1000);
+    CHECK(h.session().data().screen == core::Screen::Attract);
+    CHECK(h.said().empty());
 }
 
 TEST_CASE("a step may ship a recording: it is played instead of synthesis, and checked like the rest") {

@@ -33,6 +33,23 @@ TEST_CASE("the shipped config/kiosk.toml loads and equals the documented default
     CHECK(c.warning_countdown_s == defaults.warning_countdown_s);
     CHECK(c.offered == defaults.offered);
     CHECK(c.default_language == defaults.default_language);
+    CHECK(c.keys == defaults.keys);  // the documented key map is the built-in one
+    CHECK(c.speech_inactivity_timeout_s == defaults.speech_inactivity_timeout_s);
+}
+
+TEST_CASE("the keypad map: one action replaced, the others kept; bad entries named") {
+    KioskConfig c;
+    bool ok = false;
+    CHECK(load_text("[keys]\nhelp = \"F12\"\nread_aloud = [\"F2\", \"Keypad 1\"]\n", c, ok).empty());
+    CHECK(ok);
+    CHECK(c.keys["help"] == std::vector<std::string>{"F12"});
+    CHECK(c.keys["read_aloud"] == std::vector<std::string>{"F2", "Keypad 1"});
+    CHECK(c.keys["enter"] == KioskConfig::default_keys()["enter"]);
+    KioskConfig bad;
+    const std::string out = load_text("[keys]\nfly = [\"F9\"]\nup = 3\n", bad, ok);
+    CHECK(!ok);
+    CHECK(out.find(":2: error: keys.fly: unknown keypad action") != std::string::npos);
+    CHECK(out.find(":3: error: keys.up: must be a key name in quotes or a list of them") != std::string::npos);
 }
 
 TEST_CASE("values are read") {
