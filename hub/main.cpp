@@ -43,6 +43,13 @@ int main(int argc, char** argv) {
     cli.add_option("--web", web, "Folder of the web consoles' files (default: the installed ones)");
     std::string content = LEDSAGER_HUB_CONTENT;
     cli.add_option("--content", content, "Guides, for their titles in the console (default: the installed ones)");
+    std::vector<std::string> ice_servers;
+    cli.add_option("--ice-server", ice_servers,
+                   "STUN/TURN server for video calls across networks, e.g. stun:stun.example.dk:3478 or "
+                   "turn:user:password@turn.example.dk:3478 (repeat for several; see deploy/video-calls.md)");
+    int hold = 30;
+    cli.add_option("--video-language-hold", hold, "Seconds a video request waits for a caseworker who speaks the citizen's language")
+        ->check(CLI::Range(0, 600));
     cli.add_flag("--demo", demo, "Create a demo site, kiosk and staff login if the database is empty, and print them");
 
     auto* site_cmd = cli.add_subcommand("site", "Manage sites");
@@ -85,6 +92,15 @@ int main(int argc, char** argv) {
     options.content_dir = content;
     options.tls_cert = cert;
     options.tls_key = key;
+    options.video_language_hold_s = hold;
+    for (const auto& url : ice_servers) {
+        if (url.rfind("stun:", 0) != 0 && url.rfind("turn:", 0) != 0 && url.rfind("turns:", 0) != 0) {
+            std::fprintf(stderr, "ledsager-hub: --ice-server: expected stun:HOST:PORT or turn:USER:PASSWORD@HOST:PORT (got '%s')\n",
+                         url.c_str());
+            return 2;
+        }
+        options.ice_servers.push_back(url);
+    }
     if (!parse_listen(listen, options.host, options.port)) {
         std::fprintf(stderr, "ledsager-hub: --listen: expected HOST:PORT, e.g. 127.0.0.1:8080 (got '%s')\n", listen.c_str());
         return 2;
@@ -134,6 +150,12 @@ int main(int argc, char** argv) {
             User u{0, "demo", "Mette Jensen", "staff", hash_password("demo-password"), "da,en", {site}};
             hub.store().add_user(u);
         }
+        if (demo && !hub.store().user_by_name("demo-case")) {
+            if (auto site = hub.store().site_by_slug("demo")) {
+                User c{0, "demo-case", "Ali Hassan", "caseworker", hash_password("demo-password"), "da,en,ar", {site->id}};
+                hub.store().add_user(c);
+            }
+        }
         std::string error;
         const int port = hub.bind(error);
         if (port < 0) {
@@ -146,7 +168,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ledsager-hub: listening on %s://%s:%d (data in %s)\n", cert.empty() ? "http" : "https",
                      options.host.c_str(), port, data.c_str());
         if (demo)
-            std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password\n");
+            std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password, caseworker login demo-case / demo-password\n");
         hub.run();
         g_hub = nullptr;
         std::fprintf(stderr, "ledsager-hub: stopped\n");

@@ -71,6 +71,22 @@ json needs_json(const std::string& csv) {
     return out;
 }
 
+bool speaks(const std::string& languages_csv, const std::string& lang) {
+    return ("," + languages_csv + ",").find("," + lang + ",") != std::string::npos;
+}
+
+// "turn:user:password@host:port" -> the browser's RTCIceServer {urls, username, credential}.
+json browser_ice_server(const std::string& url) {
+    const auto colon = url.find(':');
+    const std::string scheme = url.substr(0, colon), rest = colon == std::string::npos ? "" : url.substr(colon + 1);
+    const auto at = rest.rfind('@');
+    if (at == std::string::npos) return {{"urls", url}};
+    const std::string cred = rest.substr(0, at), host = rest.substr(at + 1);
+    const auto sep = cred.find(':');
+    return {{"urls", scheme + ":" + host}, {"username", cred.substr(0, sep)},
+            {"credential", sep == std::string::npos ? "" : cred.substr(sep + 1)}};
+}
+
 }  // namespace
 
 void Notifier::changed(std::int64_t site_id) {
@@ -119,8 +135,10 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     store_.purge(now_s() - options_.retention_days * 86400LL);
     purger_ = std::thread([this] {
         std::unique_lock lock(purge_mutex_);
-        while (!purge_cv_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; }))
-            store_.purge(now_s() - options_.retention_days * 86400LL);
+        for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; }); ++minute) {
+            calls_.forget_ended(now_s() - 600);
+            if (minute % 60 == 59) store_.purge(now_s() - options_.retention_days * 86400LL);
+        }
     });
 }
 
@@ -155,6 +173,7 @@ bool Hub::wait_until_running() {
 
 void Hub::stop() {
     notifier_.stop();
+    calls_.stop();
     {
         std::lock_guard lock(purge_mutex_);
         stopping_ = true;
@@ -258,6 +277,12 @@ void Hub::routes() {
           << "# HELP ledsager_hub_help_requests_created_total Help requests created since start.\n"
              "# TYPE ledsager_hub_help_requests_created_total counter\n"
           << "ledsager_hub_help_requests_created_total " << help_requests_created_ << "\n"
+          << "# HELP ledsager_hub_video_calls_active Video calls waiting or in progress.\n"
+             "# TYPE ledsager_hub_video_calls_active gauge\n"
+          << "ledsager_hub_video_calls_active " << calls_.active() << "\n"
+          << "# HELP ledsager_hub_video_calls_answered_total Video calls answered since start.\n"
+             "# TYPE ledsager_hub_video_calls_answered_total counter\n"
+          << "ledsager_hub_video_calls_answered_total " << calls_answered_ << "\n"
           << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
              "# TYPE ledsager_hub_help_requests_open gauge\n";
         for (const auto& site : store_.sites())
@@ -332,6 +357,7 @@ void Hub::routes() {
         r.needs = join(needs);
         r = store_.create_request(r, now_s());
         ++help_requests_created_;
+        if (r.kind == "video") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
         {
             std::lock_guard lock(signals_mutex_);
             signals_.erase(k->id);  // the citizen asked: the quiet signal has done its work
@@ -363,6 +389,7 @@ void Hub::routes() {
         if (!store_.set_status(r->id, "open", "cancelled", 0, "", now_s()) &&
             !store_.set_status(r->id, "claimed", "cancelled", 0, "", now_s()))
             return send_error(res, 409, "the request is already " + r->status);
+        calls_.end(r->id, CallSide::Caseworker, "cancelled", now_s());
         notifier_.changed(r->site_id);
         send_json(res, 200, request_json(*store_.request(r->id), false));
     });
@@ -404,7 +431,24 @@ void Hub::routes() {
             }
         return list;
     };
-    auto staff_list = [this, request_json](const User& u) {
+    // A video request waits for a caseworker who speaks the citizen's language, while one
+    // is online (their console asked within the last minute): seconds still held for `u`.
+    auto held_for = [this](const User& u, const HelpRequest& r) -> Seconds {
+        if (r.kind != "video" || r.status != "open" || speaks(u.languages, r.language)) return 0;
+        const Seconds left = r.created_at + options_.video_language_hold_s - now_s();
+        if (left <= 0) return 0;
+        std::lock_guard lock(presence_mutex_);
+        for (const auto& c : store_.users_at_site(r.site_id)) {
+            auto seen = seen_.find(c.id);
+            if (c.id != u.id && speaks(c.languages, r.language) && seen != seen_.end() && now_s() - seen->second < 60) return left;
+        }
+        return 0;
+    };
+    auto present = [this](const User& u) {
+        std::lock_guard lock(presence_mutex_);
+        seen_[u.id] = now_s();
+    };
+    auto staff_list = [this, request_json, held_for](const User& u) {
         json list = json::array();
         for (auto site : u.sites) {
             const auto colleagues = store_.users_at_site(site);
@@ -412,17 +456,19 @@ void Hub::routes() {
                 json j = request_json(r, true);
                 json speakers = json::array();
                 for (const auto& c : colleagues)
-                    if (("," + c.languages + ",").find("," + r.language + ",") != std::string::npos)
-                        speakers.push_back(first_name(c.display_name));
+                    if (speaks(c.languages, r.language)) speakers.push_back(first_name(c.display_name));
                 j["speakers"] = speakers;
+                j["you_speak"] = speaks(u.languages, r.language);
+                if (r.kind == "video") j["held_for_s"] = held_for(u, r);
                 list.push_back(j);
             }
         }
         return list;
     };
-    srv.Get("/api/v1/help-requests", [staff_of, staff_list, signals_for](const httplib::Request& req, httplib::Response& res) {
+    srv.Get("/api/v1/help-requests", [staff_of, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false);
         if (!u) return;
+        present(*u);
         send_json(res, 200, {{"requests", staff_list(*u)}, {"signals", signals_for(*u)}});
     });
     struct Transition {
@@ -447,27 +493,33 @@ void Hub::routes() {
                      }
                      auto r = store_.request(id_of(req));
                      if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
+                     const std::string verb = t.verb;
+                     if (r->kind == "video" && verb == "claim")
+                         return send_error(res, 409, "a video request is answered on the caseworker page (/caseworker.html)");
                      bool ok = store_.set_status(r->id, t.from, t.to, u->id, outcome, now_s());
                      // Resolving an open request directly is fine (handled without claiming first).
                      if (!ok && std::string(t.verb) == "resolve")
                          ok = store_.set_status(r->id, "open", t.to, u->id, outcome, now_s());
                      if (!ok) return send_error(res, 409, "the request is " + r->status);
                      store_.audit(u->id, t.verb, r->number + (outcome.empty() ? "" : " " + outcome), now_s());
+                     if (r->kind == "video" && verb == "resolve") calls_.end(r->id, CallSide::Kiosk, "resolved", now_s());
+                     if (r->kind == "video" && verb == "release") calls_.release(r->id);
                      notifier_.changed(r->site_id);
                      send_json(res, 200, request_json(*store_.request(r->id), true));
                  });
     }
 
     // ---- live events for the staff console (server-sent events)
-    srv.Get("/api/v1/events", [this, staff_of, staff_list, signals_for](const httplib::Request& req, httplib::Response& res) {
+    srv.Get("/api/v1/events", [this, staff_of, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false);
         if (!u) return;
         const User user = *u;
         res.set_header("X-Accel-Buffering", "no");
         auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
         auto first = std::make_shared<bool>(true);
-        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for](size_t, httplib::DataSink& sink) {
+        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for, present](size_t, httplib::DataSink& sink) {
             if (notifier_.stopping()) return false;
+            present(user);
             bool changed = *first;
             *first = false;
             if (!changed) {
@@ -486,6 +538,104 @@ void Hub::routes() {
                                             : ": keep-alive\n\n";
             return sink.write(msg.data(), msg.size());
         });
+    });
+    // ---- video calls: answering, signaling (offer/answer/ICE through the hub), ICE servers
+    auto ice_json = [this](bool browser) {
+        json list = json::array();
+        for (const auto& url : options_.ice_servers) {
+            if (browser) list.push_back(browser_ice_server(url));
+            else list.push_back(url);
+        }
+        return list;
+    };
+    srv.Post(R"(/api/v1/help-requests/(\d+)/answer)", [this, staff_of, in_site, request_json, id_of, held_for, ice_json](
+                                                          const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true);
+        if (!u) return;
+        if (u->role != "caseworker" && u->role != "staff") return send_error(res, 403, "only caseworkers and front-desk staff answer calls");
+        auto r = store_.request(id_of(req));
+        if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
+        if (r->kind != "video") return send_error(res, 409, "not a video request");
+        if (const Seconds held = held_for(*u, *r); held > 0)
+            return send_error(res, 409, "held " + std::to_string(held) + " s more for a caseworker who speaks " + r->language);
+        if (!store_.set_status(r->id, "open", "claimed", u->id, "", now_s()) || !calls_.answer(r->id, u->id))
+            return send_error(res, 409, "the request is " + store_.request(r->id)->status + " (someone else answered, or the citizen left)");
+        calls_.post(r->id, CallSide::Kiosk, {{"type", "answered"}, {"name", first_name(u->display_name)}});
+        ++calls_answered_;
+        store_.audit(u->id, "answer", r->number, now_s());
+        notifier_.changed(r->site_id);
+        json j = request_json(*store_.request(r->id), true);
+        j["ice_servers"] = ice_json(true);
+        send_json(res, 200, j);
+    });
+    // Which side is asking about a call: the kiosk that made it, or the caseworker who answered.
+    auto call_side = [this, kiosk_of, staff_of, id_of](const httplib::Request& req, httplib::Response& res, bool changes,
+                                                       CallSide& side) -> std::optional<CallInfo> {
+        auto call = calls_.info(id_of(req));
+        if (req.has_header("Authorization")) {
+            auto k = kiosk_of(req, res);
+            if (!k) return std::nullopt;
+            if (!call || call->kiosk_id != k->id) return send_error(res, 404, "no such call"), std::nullopt;
+            side = CallSide::Kiosk;
+            return call;
+        }
+        auto u = staff_of(req, res, changes);
+        if (!u) return std::nullopt;
+        if (!call || call->caseworker != u->id) return send_error(res, 404, "no such call (answer it first)"), std::nullopt;
+        side = CallSide::Caseworker;
+        return call;
+    };
+    srv.Get("/api/v1/calls/ice-servers", [this, kiosk_of, staff_of, ice_json](const httplib::Request& req, httplib::Response& res) {
+        if (req.has_header("Authorization")) {
+            if (!kiosk_of(req, res)) return;
+            return send_json(res, 200, {{"ice_servers", ice_json(false)}});
+        }
+        if (!staff_of(req, res, false)) return;
+        send_json(res, 200, {{"ice_servers", ice_json(true)}});
+    });
+    srv.Post(R"(/api/v1/calls/(\d+)/messages)", [this, call_side](const httplib::Request& req, httplib::Response& res) {
+        CallSide side{};
+        auto call = call_side(req, res, true, side);
+        if (!call) return;
+        json body;
+        if (!parse_body(req, res,
+                        {{"type", Field::String, true, 16, {"offer", "answer", "candidate", "hangup"}},
+                         {"sdp", Field::String, false, 12000},
+                         {"candidate", Field::String, false, 1024},
+                         {"mline", Field::Integer, false},
+                         {"reason", Field::String, false, 32}},
+                        body))
+            return;
+        const std::string type = body["type"];
+        if ((type == "offer" || type == "answer") && !body.contains("sdp")) return send_error(res, 400, "an " + type + " needs sdp", "sdp");
+        if (type == "candidate" && !body.contains("candidate")) return send_error(res, 400, "a candidate needs candidate", "candidate");
+        if (type == "offer" && side != CallSide::Kiosk) return send_error(res, 400, "the kiosk makes the offer", "type");
+        if (type == "answer" && side != CallSide::Caseworker) return send_error(res, 400, "the caseworker answers the offer", "type");
+        if (call->ended) return send_error(res, 409, "the call has ended");
+        const CallSide other = side == CallSide::Kiosk ? CallSide::Caseworker : CallSide::Kiosk;
+        if (type == "hangup") {
+            calls_.end(call->request_id, other, body.value("reason", side == CallSide::Kiosk ? "citizen" : "caseworker"), now_s());
+            notifier_.changed(call->site_id);
+        } else if (!calls_.post(call->request_id, other, body)) {
+            return send_error(res, 409, "the call has ended");
+        }
+        res.status = 204;
+    });
+    srv.Get(R"(/api/v1/calls/(\d+)/messages)", [this, call_side](const httplib::Request& req, httplib::Response& res) {
+        CallSide side{};
+        auto call = call_side(req, res, false, side);
+        if (!call) return;
+        size_t after = 0;
+        int wait_s = 20;
+        try {
+            if (req.has_param("after")) after = std::stoul(req.get_param_value("after"));
+            if (req.has_param("wait")) wait_s = std::clamp(std::stoi(req.get_param_value("wait")), 0, 25);
+        } catch (...) {
+            return send_error(res, 400, "after and wait are whole numbers", "after");
+        }
+        bool ended = false, known = false;
+        auto list = calls_.wait(call->request_id, side, after, std::chrono::seconds(wait_s), ended, known);
+        send_json(res, 200, {{"messages", list}, {"ended", ended}});
     });
 }
 

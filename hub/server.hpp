@@ -12,8 +12,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "hub/auth.hpp"
+#include "hub/calls.hpp"
 #include "hub/store.hpp"
 
 namespace httplib {
@@ -32,6 +34,12 @@ struct HubOptions {
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;       // the web consoles' files; empty = none served
     std::filesystem::path content_dir;   // guides, for their titles in the console; empty = ids only
+    // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
+    // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
+    std::vector<std::string> ice_servers;
+    // A video request waits this long for a caseworker who speaks the citizen's language
+    // (when one is online) before anyone may answer it.
+    int video_language_hold_s = 30;
 };
 
 // Wakes the live-event streams of a site when its requests change.
@@ -71,6 +79,7 @@ public:
     bool wait_until_running();
     void stop();
     Store& store() { return store_; }
+    Calls& calls() { return calls_; }
     const HubOptions& options() const { return options_; }
 
 private:
@@ -90,6 +99,10 @@ private:
     std::map<std::int64_t, AssistSignal> signals_;  // by kiosk id
     std::atomic<std::uint64_t> http_requests_{0};
     std::atomic<std::uint64_t> help_requests_created_{0};
+    std::atomic<std::uint64_t> calls_answered_{0};
+    Calls calls_;
+    std::mutex presence_mutex_;
+    std::map<std::int64_t, Seconds> seen_;  // staff user -> last time their console asked (presence)
 };
 
 }  // namespace ledsager::hub

@@ -1,0 +1,62 @@
+// Signaling for live video calls: a mailbox per video help request, in memory only (what
+// passes through it is session descriptions and network candidates, never media and never
+// anything the citizen typed or said). Each side posts messages for the other and waits for
+// the other side's messages with a long poll. Mailboxes end with the request and are
+// forgotten a few minutes later.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ledsager::hub {
+
+enum class CallSide { Kiosk, Caseworker };
+
+struct CallInfo {
+    std::int64_t request_id = 0, site_id = 0, kiosk_id = 0;
+    std::int64_t caseworker = 0;  // the user who answered; 0 = not answered yet
+    bool ended = false;
+};
+
+class Calls {
+public:
+    static constexpr size_t kMaxMessages = 400;  // per side; a call needs a few dozen
+
+    void open(std::int64_t request_id, std::int64_t site_id, std::int64_t kiosk_id, std::int64_t now_s);
+    std::optional<CallInfo> info(std::int64_t request_id);
+    // Sets the caseworker (first answer wins); false when already answered or unknown.
+    bool answer(std::int64_t request_id, std::int64_t user_id);
+    // The caseworker gave the call back to the queue: anyone may answer it again.
+    void release(std::int64_t request_id);
+    // Adds a message for `to`; false when the call is unknown, ended or full.
+    bool post(std::int64_t request_id, CallSide to, nlohmann::json message);
+    // Ends the call; the other side gets a hangup message (with `reason`) unless it already has one.
+    void end(std::int64_t request_id, CallSide to_tell, const std::string& reason, std::int64_t now_s);
+    // Messages for `side` after sequence number `after` (1-based), waiting up to `timeout`
+    // for at least one. `ended` tells whether the call is over.
+    std::vector<nlohmann::json> wait(std::int64_t request_id, CallSide side, size_t after, std::chrono::milliseconds timeout,
+                                     bool& ended, bool& known);
+    void forget_ended(std::int64_t before_s);
+    void stop();
+    size_t active();
+
+private:
+    struct Box {
+        CallInfo info;
+        std::vector<nlohmann::json> to_kiosk, to_caseworker;
+        std::int64_t ended_at = 0;
+    };
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::int64_t, Box> boxes_;
+    bool stopping_ = false;
+};
+
+}  // namespace ledsager::hub
