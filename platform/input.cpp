@@ -49,6 +49,9 @@ std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, f
             const K kind = e.type == SDL_FINGERDOWN ? K::PointerDown : e.type == SDL_FINGERUP ? K::PointerUp : K::PointerMove;
             return InputEvent{kind, e.tfinger.x * width, e.tfinger.y * height};
         }
+        case SDL_TEXTINPUT:
+            // Typed characters (used only where the kiosk takes text: real-time text in a call).
+            return InputEvent{K::Text, 0, 0, Key::None, e.text.text};
         case SDL_MOUSEWHEEL:
             return InputEvent{K::Wheel, 0, static_cast<float>(e.wheel.y)};
         case SDL_KEYDOWN:

@@ -21,9 +21,10 @@ enum class Key {
 };
 
 struct InputEvent {
-    enum class Kind { PointerDown, PointerMove, PointerUp, KeyDown, KeyUp, Wheel } kind;
+    enum class Kind { PointerDown, PointerMove, PointerUp, KeyDown, KeyUp, Wheel, Text } kind;
     float x = 0, y = 0;  // pointer position; Wheel: y = lines (positive = up)
     Key key = Key::None;
+    std::string text{};  // Text: characters typed on a keyboard (UTF-8)
 };
 
 // SDL key code -> keypad action, built from the config's [keys] table.

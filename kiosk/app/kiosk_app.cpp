@@ -52,10 +52,84 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
     if (!config_.hub_url.empty())
         hub_ = std::make_unique<platform::HubClient>(
             platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
+    // Video calls: through the hub, when GStreamer's WebRTC elements are installed.
+    std::string why;
+    if (hub_ && config_.video_enabled) {
+        if (platform::VideoCall::available(why)) {
+            platform::VideoCallOptions o;
+            o.base_url = config_.hub_url;
+            o.token = config_.hub_token;
+            o.ca_file = config_.hub_ca_file;
+            o.source = config_.video_source;
+            o.camera_device = config_.video_camera;
+            o.speaker = config_.video_speaker;
+            o.loopback = config_.video_loopback;
+            call_ = std::make_unique<platform::VideoCall>(o);
+            session_.set_video(true, call_->camera_present());
+        } else {
+            std::fprintf(stderr, "ledsager-kiosk: video calls are not offered: %s\n", why.c_str());
+        }
+    }
 }
 
 void KioskApp::set_hub_wake(std::function<void()> wake) {
+    if (call_) call_->set_wake(wake);
     if (hub_) hub_->set_wake(std::move(wake));
+}
+
+void KioskApp::pump_call(core::Millis now, bool pictures) {
+    if (!call_) return;
+    using K = platform::CallEvent::Kind;
+    for (const auto& ev : call_->take_events()) {
+        const core::CallNews news = ev.kind == K::Answered       ? core::CallNews::Answered
+                                    : ev.kind == K::Connected    ? core::CallNews::Connected
+                                    : ev.kind == K::Disconnected ? core::CallNews::Disconnected
+                                    : ev.kind == K::RemoteHangup ? core::CallNews::RemoteHangup
+                                    : ev.kind == K::Released     ? core::CallNews::Released
+                                    : ev.kind == K::RemoteText   ? core::CallNews::RemoteText
+                                                                 : core::CallNews::Failed;
+        session_.on_call(news, ev.text, now);
+    }
+    // The call follows the session: started for a video request, ended when it is over.
+    if (session_.take_call_hangup()) call_->end(true);
+    const std::int64_t want = session_.call_request();
+    if (want != call_->request_id()) {
+        if (call_->running()) call_->end(false);
+        if (want) call_->start(want);
+    }
+    const auto& c = session_.data().call;
+    call_->set_muted(c.muted);
+    call_->set_camera_off(c.camera_off);
+    call_->send_text(c.my_text);
+    // Textures change only before drawing starts (never under a draw list that uses them).
+    if (!pictures) return;
+    if (!call_->running()) {
+        drop_call_textures();
+        return;
+    }
+    if (call_->remote_frame(remote_frame_)) upload(remote_texture_, remote_w_, remote_h_, remote_frame_);
+    if (call_->self_frame(self_frame_)) upload(self_texture_, self_w_, self_h_, self_frame_);
+}
+
+void KioskApp::upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame) {
+    if (!renderer_ || frame.rgba.empty()) return;
+    if (!texture || tw != frame.width || th != frame.height) {
+        if (texture) SDL_DestroyTexture(texture);
+        texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING, frame.width, frame.height);
+        tw = frame.width;
+        th = frame.height;
+    }
+    if (texture) SDL_UpdateTexture(texture, nullptr, frame.rgba.data(), frame.width * 4);
+}
+
+void KioskApp::drop_call_textures() {
+    // Nothing of a call's pictures outlives it.
+    if (remote_texture_) SDL_DestroyTexture(remote_texture_);
+    if (self_texture_) SDL_DestroyTexture(self_texture_);
+    remote_texture_ = self_texture_ = nullptr;
+    remote_w_ = remote_h_ = self_w_ = self_h_ = 0;
+    remote_frame_ = {};
+    self_frame_ = {};
 }
 
 void KioskApp::pump_hub(core::Millis now) {
@@ -77,6 +151,7 @@ void KioskApp::detach() {
     if (!imgui_) return;
     ImGui::SetCurrentContext(imgui_);
     images_.reset();
+    drop_call_textures();
     if (font_texture_) SDL_DestroyTexture(font_texture_);
     if (retired_texture_) SDL_DestroyTexture(retired_texture_);
     font_texture_ = retired_texture_ = nullptr;
@@ -177,19 +252,26 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
     speech_->say(std::move(requests));
 }
 
-core::Millis KioskApp::next_wake(core::Millis now) const { return session_.next_deadline(now); }
+core::Millis KioskApp::next_wake(core::Millis now) const {
+    const core::Millis due = session_.next_deadline(now);
+    // In a call, who is speaking changes all the time: look again ten times a second.
+    if (call_ && call_->running() && session_.data().screen == core::Screen::Call) return due < 0 ? now + 100 : std::min(due, now + 100);
+    return due;
+}
 
 std::string KioskApp::signature(const core::Session& s, core::Millis now) {
     const auto& d = s.data();
     const auto& e = d.escalation;
     return ui::screen_key(s) + "|" + d.lang + "|" + std::to_string(d.text_scale) + (d.high_contrast ? "|hc" : "") +
            (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "") + "|" + e.number + "|" + e.claimed_by + "|" +
-           std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "");
+           std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "") + "|" +
+           core::call_phase_name(d.call.phase);
 }
 
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
     if (hub_ && hub_->has_replies()) return true;
+    if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial)) return true;
     const core::Millis due = session_.next_deadline(now);
     if (due < 0 || now < due - 1000) return false;
     // A timer is due: draw only if what is on screen would change.
@@ -206,6 +288,7 @@ void KioskApp::frame(core::Millis now) {
     const std::string speech_lang_at_start = session_.speech_language();
     session_.tick(now);
     pump_hub(now);
+    pump_call(now, true);
 
     const std::vector<platform::InputEvent> events = std::move(queue_);
     queue_.clear();
@@ -247,6 +330,12 @@ void KioskApp::frame(core::Millis now) {
                               return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
                           },
                           ui::QrView{qr_.size, &qr_.modules}};
+    if (call_ && call_->running()) {
+        ctx.call.remote = {remote_texture_, remote_w_, remote_h_};
+        ctx.call.self = {self_texture_, self_w_, self_h_};
+        ctx.call.remote_speaking = call_->remote_level() > 0.02f;
+        ctx.call.self_speaking = call_->self_level() > 0.02f;
+    }
     ui::draw_screen(ui, ctx);
     ui::finish_frame(input_, ui.elements());
 
@@ -263,6 +352,15 @@ void KioskApp::frame(core::Millis now) {
     if (in.read_aloud && !speech_before && session_.speech_available()) actions.push_back({core::ActionKind::ReadAloud});
     if (in.volume && speech_before) actions.push_back({core::ActionKind::SpeechVolume, {}, in.volume});
     if (in.rate && speech_before) actions.push_back({core::ActionKind::SpeechRate, {}, in.rate});
+    // In a call, typed characters and the Back key (backspace) go to the real-time text.
+    const bool in_call = session_.data().screen == core::Screen::Call &&
+                         (session_.data().call.phase == core::CallPhase::Connecting || session_.data().call.phase == core::CallPhase::Active ||
+                          session_.data().call.phase == core::CallPhase::Reconnecting);
+    if (in_call && !in.text.empty()) actions.push_back({core::ActionKind::CallType, in.text});
+    if (in_call && in.back) {
+        actions.push_back({core::ActionKind::CallErase});
+        in.back = false;
+    }
     if (in.help) actions.push_back({core::ActionKind::OpenHelp});
     if (in.back && !session_.data().warning) actions.push_back({core::ActionKind::Back});
     if (warning && in.released && actions.empty()) actions.push_back({core::ActionKind::Continue});
@@ -296,7 +394,10 @@ void KioskApp::frame(core::Millis now) {
     // Back on the attract screen nothing of the last session is kept, not even what was read.
     if (session_.data().screen == core::Screen::Attract && !session_.data().speech && !announcer_.said().empty())
         announcer_.clear_log();
-    if (!actions.empty()) pump_hub(now);  // send at once what the citizen just asked for
+    if (!actions.empty()) {
+        pump_hub(now);  // send at once what the citizen just asked for
+        pump_call(now, false);
+    }
     if (session_.take_print_request()) {
         const auto& lang = session_.data().lang;
         platform::Ticket ticket{translator_.tr(lang, "waiting.your_number"), session_.data().escalation.number,

@@ -15,6 +15,7 @@
 #include "platform/image.hpp"
 #include "platform/qr.hpp"
 #include "platform/speech.hpp"
+#include "platform/video_call.hpp"
 #include "ui/announce.hpp"
 #include "platform/input.hpp"
 #include "ui/fonts.hpp"
@@ -55,6 +56,8 @@ public:
     // Reading aloud through this engine (its voices decide which languages can be read).
     void set_speech(std::unique_ptr<platform::Speech> speech);
     platform::Speech* speech() { return speech_.get(); }
+    // The video call with a caseworker (null when calls cannot be made here).
+    platform::VideoCall* video_call() { return call_.get(); }
     const ui::Announcer& announcer() const { return announcer_; }
     ui::Announcer& announcer() { return announcer_; }
     // Asks for a redraw (window exposed, etc.).
@@ -74,6 +77,9 @@ public:
 private:
     bool rebuild_fonts(std::string& error);
     void pump_hub(core::Millis now);
+    void pump_call(core::Millis now, bool pictures);
+    void upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame);
+    void drop_call_textures();
     void speak(std::vector<ui::SpokenPart> parts);
     // What decides the picture, apart from input: a timer that changes it needs a frame.
     static std::string signature(const core::Session& session, core::Millis now);
@@ -104,6 +110,11 @@ private:
     bool rasterize_ = true;
     std::string drawn_signature_;
     std::unique_ptr<platform::Speech> speech_;
+    std::unique_ptr<platform::VideoCall> call_;
+    platform::VideoFrame remote_frame_, self_frame_;
+    SDL_Texture* remote_texture_ = nullptr;
+    SDL_Texture* self_texture_ = nullptr;
+    int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
     ui::Shaper shaper_;
     ui::Announcer announcer_;
 };

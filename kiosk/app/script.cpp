@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace ledsager::app {
@@ -68,13 +69,62 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             const auto end = Clock::now() + std::chrono::seconds(10);
             while (!shows(app, arg) && Clock::now() < end) run_for(50);
             if (!shows(app, arg)) return fail("'" + arg + "' did not appear");
+        } else if (cmd == "await") {
+            // await SECONDS TEXT: like expect, waiting longer (for a person on the other side).
+            const auto sp = arg.find(' ');
+            const int secs = std::atoi(arg.substr(0, sp).c_str());
+            const std::string text = sp == std::string::npos ? "" : arg.substr(sp + 1);
+            const auto end = Clock::now() + std::chrono::seconds(secs);
+            while (!shows(app, text) && Clock::now() < end) run_for(50);
+            if (!shows(app, text)) return fail("'" + text + "' did not appear within " + std::to_string(secs) + " s");
+        } else if (cmd == "type") {
+            // Characters from a keyboard, one at a time (real-time text is sent as typed).
+            for (size_t i = 0; i < arg.size();) {
+                size_t len = 1;
+                while (i + len < arg.size() && (static_cast<unsigned char>(arg[i + len]) & 0xC0) == 0x80) ++len;
+                app.push({platform::InputEvent::Kind::Text, 0, 0, platform::Key::None, arg.substr(i, len)});
+                run_for(30, 2);
+                i += len;
+            }
+        } else if (cmd == "call-expect") {
+            // call-expect video N | audio N | text STRING | phase NAME (waits up to 20 s)
+            platform::VideoCall* call = app.video_call();
+            if (!call) return fail("no video call here (no hub, video disabled, or GStreamer missing)");
+            const auto sp = arg.find(' ');
+            const std::string what = arg.substr(0, sp), value = sp == std::string::npos ? "" : arg.substr(sp + 1);
+            auto met = [&] {
+                const auto st = call->stats();
+                if (what == "video") return st.remote_video_frames >= std::stoull(value);
+                if (what == "audio") return st.audible_audio_buffers >= std::stoull(value);
+                if (what == "text") return app.session().data().call.their_text == value;
+                if (what == "phase") return value == core::call_phase_name(app.session().data().call.phase);
+                return false;
+            };
+            if (what != "video" && what != "audio" && what != "text" && what != "phase")
+                return fail("call-expect video N | audio N | text STRING | phase NAME");
+            const auto end = Clock::now() + std::chrono::seconds(20);
+            while (!met() && Clock::now() < end) run_for(20);
+            if (!met()) return fail("call: " + what + " " + value + " not reached");
+            if (what == "text")
+                std::printf("call-text-received %lld\n", static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                             std::chrono::system_clock::now().time_since_epoch()).count()));
+        } else if (cmd == "call-stats") {
+            platform::VideoCall* call = app.video_call();
+            if (!call) return fail("no video call here");
+            const auto st = call->stats();
+            std::printf("call-stats {\"video_frames\":%llu,\"audio_buffers\":%llu,\"audible\":%llu,\"answered_ms\":%lld,"
+                        "\"first_frame_ms\":%lld,\"builds\":%d,\"sent_texts\":%llu,\"received_texts\":%llu}\n",
+                        static_cast<unsigned long long>(st.remote_video_frames), static_cast<unsigned long long>(st.remote_audio_buffers),
+                        static_cast<unsigned long long>(st.audible_audio_buffers), static_cast<long long>(st.answered_ms),
+                        static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
+                        static_cast<unsigned long long>(st.received_texts));
         } else if (cmd == "sleep") {
             run_for(std::max(0, std::atoi(arg.c_str())));
         } else if (cmd == "screenshot") {
             std::string error;
             if (!display.save_png(arg, error)) return fail(error);
         } else {
-            return fail("unknown command '" + cmd + "' (tap, expect, sleep, screenshot)");
+            return fail("unknown command '" + cmd + "' (tap, expect, await, type, call-expect, call-stats, sleep, screenshot)");
         }
         std::printf("ok %s\n", line.c_str());
         std::fflush(stdout);

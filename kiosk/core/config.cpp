@@ -70,7 +70,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content", "speech", "keys"});
+    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content", "speech", "video", "keys"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -167,6 +167,20 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.integer(*sp, "speech", "inactivity_timeout_s", config.speech_inactivity_timeout_s, 60, 3600);
         r.integer(*sp, "speech", "rate_wpm", config.speech_rate_wpm, 80, 300);
         r.integer(*sp, "speech", "volume", config.speech_volume, 10, 200);
+    }
+    if (const auto* v = r.section(root, "video")) {
+        r.unknown_keys(*v, "video", {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback"});
+        r.boolean(*v, "video", "enabled", config.video_enabled);
+        r.string(*v, "video", "source", config.video_source);
+        if (config.video_source != "camera" && config.video_source != "test")
+            r.bad(*v->get("source"), "video.source", "must be \"camera\" or \"test\"");
+        r.string(*v, "video", "camera", config.video_camera);
+        r.string(*v, "video", "speaker", config.video_speaker);
+        if (config.video_speaker != "auto" && config.video_speaker != "none")
+            r.bad(*v->get("speaker"), "video.speaker", "must be \"auto\" or \"none\"");
+        r.integer(*v, "video", "answer_timeout_s", config.video_answer_timeout_s, 20, 900);
+        r.integer(*v, "video", "reconnect_timeout_s", config.video_reconnect_timeout_s, 5, 120);
+        r.boolean(*v, "video", "loopback", config.video_loopback);
     }
     if (const auto* k = r.section(root, "keys")) {
         const auto& known = key_actions();

@@ -60,6 +60,15 @@ struct KioskConfig {
     int speech_rate_wpm = 150;              // normal speed in words per minute (80..300); the citizen can go 3 steps either way
     int speech_volume = 100;                // normal volume, 10..200 (espeak-ng's scale); 3 steps either way
 
+    // [video] live video calls with a remote caseworker (through the hub)
+    bool video_enabled = true;              // offer "Talk to a caseworker on video" when a hub is set
+    std::string video_source = "camera";    // camera (v4l2 + default microphone) | test (test pattern and tone: demo, tests)
+    std::string video_camera = "/dev/video0";
+    std::string video_speaker = "auto";     // auto (default audio output) | none (not played: tests)
+    int video_answer_timeout_s = 90;        // no caseworker answers in this time: offer the front desk (20..900)
+    int video_reconnect_timeout_s = 20;     // a lost call that does not come back in this time: offer the front desk (5..120)
+    bool video_loopback = false;            // also offer 127.0.0.1 as a network candidate (hub and caseworker on this machine)
+
     // [keys] the keypad: each action is bound to one or more key names (SDL key names,
     // e.g. "Up", "Keypad 8", "F2"). A binding given here replaces that action's defaults.
     std::map<std::string, std::vector<std::string>> keys = default_keys();

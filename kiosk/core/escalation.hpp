@@ -61,4 +61,35 @@ struct Escalation {
     static constexpr Millis kPollMs = 2000;
 };
 
+// A live video call with a caseworker (help kind "video"). The platform's call runs the
+// media; the session only knows what the citizen sees and chose.
+enum class CallPhase {
+    None,
+    Waiting,       // asked; no caseworker has answered yet
+    Connecting,    // answered; camera and microphone starting, connecting
+    Active,        // talking
+    Reconnecting,  // the connection was lost; coming back by itself
+    Ended,         // the caseworker ended it (the citizen's own "End call" returns at once)
+    NoAnswer,      // nobody answered in time: the front desk is offered (still listening)
+    Lost,          // did not come back, or could not start: the front desk is offered
+};
+
+const char* call_phase_name(CallPhase p);
+
+struct CallState {
+    CallPhase phase = CallPhase::None;
+    std::string caseworker;    // first name, once answered
+    bool muted = false;
+    bool camera_off = false;
+    bool keyboard = false;     // the on-screen keyboard for real-time text is open
+    std::string my_text;       // real-time text: what the citizen has typed (in memory only)
+    std::string their_text;    // and what the caseworker has typed
+    Millis since = 0;          // when the phase began
+    Millis waiting_since = 0;  // when the citizen began waiting (answer timeout)
+    std::string end_reason;
+};
+
+// What the platform's call reports (the session's input from the call).
+enum class CallNews { Answered, Connected, Disconnected, RemoteHangup, Released, RemoteText, Failed };
+
 }  // namespace ledsager::core

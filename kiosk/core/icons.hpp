@@ -27,6 +27,8 @@ inline constexpr IconDef kIcons[] = {
     {"chevron-right", 0xf054}, {"chevron-down", 0xf078}, {"chevron-up", 0xf077},
     {"volume-up", 0xf028}, {"volume-down", 0xf027}, {"volume-off", 0xf026}, {"slower", 0xf04a},
     {"faster", 0xf04e},    {"video", 0xf03d},      {"microphone", 0xf130}, {"comment", 0xf075},
+    {"microphone-slash", 0xf131}, {"eye-slash", 0xf070}, {"keyboard", 0xf11c}, {"call", 0xf095},
+    {"circle", 0xf111},
 };
 
 // 0 when the name is unknown.

@@ -1,6 +1,7 @@
 #include "core/session.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ledsager::core {
 
@@ -16,9 +17,30 @@ const char* screen_name(Screen s) {
         case Screen::Consent: return "consent";
         case Screen::Waiting: return "waiting";
         case Screen::Wiped: return "wiped";
+        case Screen::Call: return "call";
     }
     return "?";
 }
+
+const char* call_phase_name(CallPhase p) {
+    switch (p) {
+        case CallPhase::None: return "none";
+        case CallPhase::Waiting: return "waiting";
+        case CallPhase::Connecting: return "connecting";
+        case CallPhase::Active: return "active";
+        case CallPhase::Reconnecting: return "reconnecting";
+        case CallPhase::Ended: return "ended";
+        case CallPhase::NoAnswer: return "no_answer";
+        case CallPhase::Lost: return "lost";
+    }
+    return "?";
+}
+
+namespace {
+bool answered(CallPhase p) { return p == CallPhase::Connecting || p == CallPhase::Active || p == CallPhase::Reconnecting; }
+constexpr Millis kCallEndedNoticeMs = 10000;  // "Ali ended the call" stays this long
+constexpr size_t kMaxCallText = 2000;
+}  // namespace
 
 Session::Session(const KioskConfig& config, const ContentSet& content)
     : config_(config), content_(content), data_(fresh()) {}
@@ -236,7 +258,7 @@ void Session::apply(const Action& a, Millis now) {
             return;
         case ActionKind::ChooseHelp:
             if (d.screen != Screen::Help || !hub_enabled() || (a.arg != "in_person" && a.arg != "video")) return;
-            if (a.arg == "video") return;  // comes with the video-call feature
+            if (a.arg == "video" && !video_available()) return;
             d.escalation = Escalation{};
             d.escalation.share = help_share(a.arg);
             d.screen = Screen::Consent;
@@ -246,6 +268,12 @@ void Session::apply(const Action& a, Millis now) {
             d.escalation.phase = Escalation::Phase::Sending;
             d.escalation.next_call = now;
             d.screen = Screen::Waiting;
+            if (d.escalation.share.kind == "video") {
+                d.screen = Screen::Call;
+                d.call = CallState{};
+                set_call_phase(CallPhase::Waiting, now);
+                d.call.waiting_since = now;
+            }
             return;
         case ActionKind::ToggleNeed: {
             if (d.screen != Screen::Consent || a.arg != "interpreter") return;
@@ -258,6 +286,60 @@ void Session::apply(const Action& a, Millis now) {
             if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty())
                 d.escalation.print = Escalation::Print::Requested;
             return;
+        case ActionKind::CallMute:
+            if (d.screen == Screen::Call && answered(d.call.phase)) d.call.muted = !d.call.muted;
+            return;
+        case ActionKind::CallCamera:
+            if (d.screen == Screen::Call && answered(d.call.phase) && camera_) d.call.camera_off = !d.call.camera_off;
+            return;
+        case ActionKind::CallKeyboard:
+            if (d.screen == Screen::Call && answered(d.call.phase)) d.call.keyboard = !d.call.keyboard;
+            return;
+        case ActionKind::CallType:
+            if (d.screen == Screen::Call && answered(d.call.phase) && d.call.my_text.size() + a.arg.size() <= kMaxCallText)
+                d.call.my_text += a.arg;
+            return;
+        case ActionKind::CallErase: {
+            if (d.screen != Screen::Call || !answered(d.call.phase)) return;
+            auto& t = d.call.my_text;
+            while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();  // continuation bytes
+            if (!t.empty()) t.pop_back();
+            return;
+        }
+        case ActionKind::CallEnd: {
+            if (d.screen != Screen::Call) return;
+            const CallPhase p = d.call.phase;
+            if (p == CallPhase::Waiting || p == CallPhase::NoAnswer) {
+                // Nobody answered yet: the request is withdrawn.
+                if (d.escalation.id) cancels_.push_back(d.escalation.id);
+            } else if (answered(p) || p == CallPhase::Lost) {
+                call_hangup_ = true;  // the caseworker is told; they record the outcome
+            }
+            leave_call();
+            return;
+        }
+        case ActionKind::CallBack:
+            if (d.screen == Screen::Call && d.call.phase == CallPhase::Ended) leave_call();
+            return;
+        case ActionKind::CallKeepWaiting:
+            if (d.screen != Screen::Call || d.call.phase != CallPhase::NoAnswer) return;
+            set_call_phase(CallPhase::Waiting, now);
+            d.call.waiting_since = now;
+            return;
+        case ActionKind::CallFrontDesk: {
+            if (d.screen != Screen::Call || (d.call.phase != CallPhase::NoAnswer && d.call.phase != CallPhase::Lost)) return;
+            // The same context goes to the front desk: nothing to type again.
+            if (d.escalation.id) cancels_.push_back(d.escalation.id);
+            HelpShare share = d.escalation.share;
+            share.kind = "in_person";
+            d.escalation = Escalation{};
+            d.escalation.share = share;
+            d.escalation.phase = Escalation::Phase::Sending;
+            d.escalation.next_call = now;
+            d.call = CallState{};
+            d.screen = Screen::Waiting;
+            return;
+        }
         case ActionKind::CancelHelp: {
             if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;
             const auto phase = d.escalation.phase;
@@ -280,6 +362,71 @@ void Session::wipe(Millis now, bool timed_out) {
     data_.wiped_at = now;
     data_.last_activity = now;
     data_.timed_out = timed_out;
+}
+
+void Session::set_call_phase(CallPhase p, Millis now) {
+    data_.call.phase = p;
+    data_.call.since = now;
+    data_.last_activity = std::max(data_.last_activity, now);  // a new call screen starts the idle timer afresh
+}
+
+void Session::leave_call() {
+    // Back to where the citizen was; what was said and typed in the call is gone with it.
+    data_.call = CallState{};
+    data_.escalation = Escalation{};
+    data_.screen = data_.return_to;
+}
+
+std::int64_t Session::call_request() const {
+    const auto& d = data_;
+    const CallPhase p = d.call.phase;
+    const bool live = p == CallPhase::Waiting || p == CallPhase::NoAnswer || answered(p);
+    return d.screen == Screen::Call && live && d.escalation.share.kind == "video" ? d.escalation.id : 0;
+}
+
+bool Session::take_call_hangup() { return std::exchange(call_hangup_, false); }
+
+void Session::on_call(CallNews news, const std::string& text, Millis now) {
+    auto& d = data_;
+    auto& c = d.call;
+    if (d.screen != Screen::Call || c.phase == CallPhase::None) return;
+    // A call going on is the citizen being there: the inactivity timer starts afresh from it
+    // (so a long call's end does not find an hour of "inactivity").
+    if (answered(c.phase)) d.last_activity = std::max(d.last_activity, now);
+    switch (news) {
+        case CallNews::Answered:
+            if (c.phase != CallPhase::Waiting && c.phase != CallPhase::NoAnswer) return;
+            c.caseworker = text;
+            set_call_phase(CallPhase::Connecting, now);
+            return;
+        case CallNews::Connected:
+            if (c.phase == CallPhase::Connecting || c.phase == CallPhase::Reconnecting) set_call_phase(CallPhase::Active, now);
+            return;
+        case CallNews::Disconnected:
+            if (c.phase == CallPhase::Active || c.phase == CallPhase::Connecting) set_call_phase(CallPhase::Reconnecting, now);
+            return;
+        case CallNews::RemoteHangup:
+            if (c.phase == CallPhase::Ended || c.phase == CallPhase::Lost) return;
+            c.end_reason = text;
+            c.keyboard = false;
+            d.escalation = Escalation{};  // done on the hub: the caseworker records the outcome
+            set_call_phase(CallPhase::Ended, now);
+            return;
+        case CallNews::Released:
+            if (!answered(c.phase)) return;
+            c = CallState{};
+            set_call_phase(CallPhase::Waiting, now);
+            c.waiting_since = now;
+            return;
+        case CallNews::RemoteText:
+            if (answered(c.phase)) c.their_text = text.size() > kMaxCallText ? text.substr(0, kMaxCallText) : text;
+            return;
+        case CallNews::Failed:
+            if (c.phase == CallPhase::Ended || c.phase == CallPhase::Lost) return;
+            if (answered(c.phase)) call_hangup_ = true;
+            set_call_phase(CallPhase::Lost, now);
+            return;
+    }
 }
 
 void Session::assist_signal(const std::string& reason) {
@@ -305,6 +452,18 @@ void Session::tick(Millis now) {
     if (d.screen == Screen::Wiped) {
         if (now - d.wiped_at >= config_.wiped_notice_s * 1000LL) d = fresh();
         return;
+    }
+    if (d.screen == Screen::Call) {
+        auto& c = d.call;
+        if (c.phase == CallPhase::Waiting && now - c.waiting_since >= config_.video_answer_timeout_s * 1000LL) {
+            set_call_phase(CallPhase::NoAnswer, now);
+        } else if (c.phase == CallPhase::Reconnecting && now - c.since >= config_.video_reconnect_timeout_s * 1000LL) {
+            call_hangup_ = true;
+            set_call_phase(CallPhase::Lost, now);
+        } else if (c.phase == CallPhase::Ended && now - c.since >= kCallEndedNoticeMs) {
+            leave_call();
+            d.last_activity = now;
+        }
     }
     if (!d.warning && now - d.last_activity >= idle_limit()) {
         d.warning = true;
@@ -335,6 +494,13 @@ Millis Session::next_deadline(Millis now) const {
         const Millis idle_due = std::max(d.last_activity, d.step_since) + config_.assist_idle_on_step_s * 1000LL;
         hub_due = hub_due >= 0 ? std::min(hub_due, idle_due) : idle_due;
     }
+    if (d.screen == Screen::Call) {
+        Millis call_due = -1;
+        if (d.call.phase == CallPhase::Waiting) call_due = d.call.waiting_since + config_.video_answer_timeout_s * 1000LL;
+        if (d.call.phase == CallPhase::Reconnecting) call_due = d.call.since + config_.video_reconnect_timeout_s * 1000LL;
+        if (d.call.phase == CallPhase::Ended) call_due = d.call.since + kCallEndedNoticeMs;
+        if (call_due >= 0) hub_due = hub_due >= 0 ? std::min(hub_due, call_due) : call_due;
+    }
     auto earliest = [&](Millis t) { return hub_due >= 0 ? std::min(t, hub_due) : t; };
     if (!d.warning) return earliest(d.last_activity + idle_limit());
     // While counting down, wake each second so the number on screen changes.
@@ -357,6 +523,8 @@ void Session::check_voice() {
 }
 
 Millis Session::idle_limit() const {
+    // Talking to a caseworker: no "Are you still there?" (the caseworker can see them).
+    if (data_.screen == Screen::Call && answered(data_.call.phase)) return 24LL * 3600 * 1000;
     // Someone waiting for a person may stand still for a while: give them 15 minutes.
     const auto p = data_.escalation.phase;
     const bool waiting = p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed;

@@ -27,6 +27,7 @@ enum class Screen {
     Help,       // get help from a person
     Consent,    // exactly what will be shared, before asking through the hub
     Waiting,    // the queue number, who is coming, cancel
+    Call,       // a video call with a caseworker: waiting, talking, or the front desk offered
     Wiped,      // "Your information has been deleted"
 };
 
@@ -65,6 +66,15 @@ enum class ActionKind {
     SpeechVoice,     // arg = da | en: the voice to use when the displayed language has none
     CloseSpeech,     // closes the reading-aloud settings
     Confusing,       // "This step is confusing" on a step (an anonymous count for the content editors)
+    CallMute,        // microphone off/on
+    CallCamera,      // camera off/on
+    CallEnd,         // the citizen ends the call (or stops waiting): back to where they were
+    CallFrontDesk,   // no answer or a lost call: ask the front desk instead, with the same context
+    CallKeepWaiting, // no answer yet: keep waiting for a caseworker
+    CallBack,        // after the caseworker ended the call: back to where the citizen was
+    CallKeyboard,    // show or hide the on-screen keyboard for real-time text
+    CallType,        // arg = text typed (appended to the citizen's real-time text)
+    CallErase,       // delete the last character of the citizen's real-time text
 };
 
 // The reading-aloud dialogs, drawn over the current screen.
@@ -113,6 +123,7 @@ struct SessionData {
     int speech_volume = 0;    // likewise for volume
     SpeechDialog speech_dialog = SpeechDialog::None;
     std::string confusing_step;  // the step marked "confusing" (the thanks replaces the control)
+    CallState call;              // a video call with a caseworker, if any
 };
 
 // Anonymous counts kept for the whole time the kiosk runs (never per citizen).
@@ -154,6 +165,17 @@ public:
     std::optional<HubCall> next_hub_call(Millis now);
     // A reply from the hub client for the call handed out before.
     void on_hub_reply(const HubReply& reply, Millis now);
+    // The video call: the help request whose call should be running now (0 = none). The app
+    // starts or ends the platform's call to match.
+    std::int64_t call_request() const;
+    // True once after the citizen ended a call a caseworker had answered: the app tells them.
+    bool take_call_hangup();
+    // What the platform's call reported.
+    void on_call(CallNews news, const std::string& text, Millis now);
+    // Whether video calls can be offered (hub, GStreamer) and whether there is a camera.
+    void set_video(bool available, bool camera) { video_available_ = available; camera_ = camera; }
+    bool video_available() const { return video_available_ && hub_enabled() && config_.video_enabled; }
+    bool camera() const { return camera_; }
     // A print the citizen asked for, handed out once; report the outcome with printed().
     bool take_print_request();
     void printed(bool ok);
@@ -169,6 +191,7 @@ public:
     void set_high_contrast(bool on) { data_.high_contrast = on; }
     void set_warning(bool on, Millis since) { data_.warning = on; data_.warning_since = since; }
     void set_escalation(const Escalation& e) { data_.escalation = e; }
+    void set_call(const CallState& c) { data_.call = c; }
     void set_speech(bool on, SpeechDialog dialog = SpeechDialog::None) { data_.speech = on; data_.speech_dialog = dialog; }
 
     // The languages the speech engine has voices for (set once by the app).
@@ -195,6 +218,10 @@ private:
     bool cancel_in_flight_ = false;
     std::vector<std::string> voices_;
     void check_voice();
+    bool video_available_ = false, camera_ = false;
+    bool call_hangup_ = false;
+    void leave_call();
+    void set_call_phase(CallPhase p, Millis now);
 };
 
 }  // namespace ledsager::core

@@ -17,6 +17,7 @@ constexpr ScreenDef kScreens[] = {
     {core::Screen::Step, draw_step, true},           {core::Screen::End, draw_end, true},
     {core::Screen::Help, draw_help, true},           {core::Screen::Wiped, draw_wiped, false},
     {core::Screen::Consent, draw_consent, true},     {core::Screen::Waiting, draw_waiting, true},
+    {core::Screen::Call, draw_call, false},
 };
 }  // namespace
 

@@ -22,6 +22,13 @@ struct QrView {
     const std::vector<bool>* modules = nullptr;  // row-major, true = dark
 };
 
+// A call's pictures and who is speaking (textures made by the app from the call's frames).
+struct CallView {
+    ImageRef remote;  // the caseworker
+    ImageRef self;    // the citizen's own picture
+    bool remote_speaking = false, self_speaking = false;
+};
+
 struct ScreenContext {
     const core::Session& session;
     const core::ContentSet& content;
@@ -31,6 +38,7 @@ struct ScreenContext {
     std::function<ImageRef(const std::string& path)> image;
     // The queue number as a QR code (computed by the app when the number arrives).
     QrView qr{};
+    CallView call{};
 };
 
 // Draws the current screen, the bottom bar and any dialog; actions go to ui.actions().

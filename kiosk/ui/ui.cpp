@@ -126,6 +126,9 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
                 s.pressed_id.clear();
                 break;
             }
+            case InputEvent::Kind::Text:
+                if (in.text.size() + ev.text.size() <= 256) in.text += ev.text;
+                break;
             case InputEvent::Kind::Wheel: {
                 const Element* area = nullptr;
                 for (const auto& e : els)

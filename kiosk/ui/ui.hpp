@@ -99,6 +99,7 @@ struct FrameInput {
     // Speech keys (on release).
     bool read_aloud = false, repeat = false, stop_speech = false;
     int volume = 0, rate = 0;  // +1 / -1
+    std::string text;          // characters typed on a keyboard this frame
 };
 
 // Applies queued events to `state` using last frame's elements.

@@ -51,5 +51,6 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx);
 void draw_speech(Ui& ui, const ScreenContext& ctx);
 void draw_consent(Ui& ui, const ScreenContext& ctx);
 void draw_waiting(Ui& ui, const ScreenContext& ctx);
+void draw_call(Ui& ui, const ScreenContext& ctx);
 
 }  // namespace ledsager::ui

@@ -13,8 +13,10 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
     const float em = ui.em();
     const auto& d = ctx.session.data();
     const core::HelpShare& share = d.escalation.share;
+    const bool video = share.kind == "video";
     const float row_y = action_row(ui, l, {{"consent.back", ui.t("step.back"), ButtonStyle::Secondary, "chevron-left", core::ActionKind::Back}},
-                                   {{"consent.send", ui.t("consent.send"), ButtonStyle::Primary, "check", core::ActionKind::SendHelp}});
+                                   {{"consent.send", ui.t(video ? N_("consent.call") : N_("consent.send")), ButtonStyle::Primary,
+                                     video ? "video" : "check", core::ActionKind::SendHelp}});
 
     // The lines, from what will really be sent.
     std::vector<std::pair<std::string_view, std::string>> lines;
@@ -33,6 +35,12 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
     if (has("large_text")) lines.push_back({"text-size", ui.t("consent.large_text")});
     const bool interpreter = has("interpreter");
     if (interpreter) lines.push_back({"globe", ui.t("consent.interpreter_line")});
+    if (video) {
+        // Before any camera turns on: what the call shares, and that nothing is kept.
+        if (ctx.session.camera()) lines.push_back({"video", ui.t("consent.video_camera")});
+        else lines.push_back({"microphone", ui.t("consent.video_voice")});
+        lines.push_back({"lock", ui.t("consent.video_not_recorded")});
+    }
 
     const Rect area{l.content.x, l.content.y, l.content.w, row_y - l.gap - l.content.y};
     ui.begin_scroll("consent.body", area);

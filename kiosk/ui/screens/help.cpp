@@ -1,5 +1,5 @@
-// Get help from a person. Until the hub exists: the site's front-desk instructions from
-// config, and exactly what to tell the staff (the task and step, nothing else).
+// Get help from a person: in person (through the hub, or the site's front-desk text
+// without one) or a caseworker on video; without a hub, exactly what to tell the staff.
 #include <algorithm>
 
 #include "core/i18n.hpp"
@@ -79,16 +79,25 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         ui.text("help.context", context, c1.x + pad, cy + em * 0.2f, inner, ui.fonts().bold, p.text);
     }
 
-    // Card 2: video (comes with the video-call feature; said plainly until then).
+    // Card 2: a caseworker on video (or by voice where the kiosk has no camera); said plainly
+    // when this kiosk cannot make calls.
     Rect c2 = cols == 2 ? Rect{l.content.x + cw + l.gap, y, cw, card_h} : Rect{l.content.x, y + card_h + l.gap, cw, h2};
-    ui.rect(c2, p.background, em * 0.6f, p.border, p.border_width);
-    ui.circle(c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, em * 0.9f, p.border);
-    ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
-    float cy = c2.y + pad + em * 2.4f;
-    cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
-    cy += em * 0.3f;
-    ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);
-    ui.mark_unavailable();
+    if (ctx.session.video_available()) {
+        const bool camera = ctx.session.camera();
+        if (ui.tile("help.video", c2, camera ? "video" : "call", ui.t("help.video_title"),
+                    ui.t(camera ? N_("help.video_body") : N_("help.voice_body"))))
+            ui.act(core::ActionKind::ChooseHelp, "video");
+        ui.icon("chevron-right", ui.fonts().icon_large, c2.right() - pad - em * 0.6f, c2.y + pad + em * 1.1f, p.accent);
+    } else {
+        ui.rect(c2, p.background, em * 0.6f, p.border, p.border_width);
+        ui.circle(c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, em * 0.9f, p.border);
+        ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
+        float cy = c2.y + pad + em * 2.4f;
+        cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
+        cy += em * 0.3f;
+        ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);
+        ui.mark_unavailable();
+    }
     ui.end_scroll(c2.bottom() + ui.scroll_offset() - l.content.y + em * 0.3f);
 }
 

@@ -1,0 +1,253 @@
+// A video call with a caseworker. Before an answer: a calm card ("Calling a caseworker…",
+// place in the queue, Stop waiting). In the call: the caseworker large, the citizen small
+// with "Camera is on" always in sight, who is speaking, real-time text beside the picture,
+// and four big buttons: Mute, Camera off, Keyboard, End call. No answer, or a lost call:
+// the front desk is offered with the same context. The picture is never mirrored for
+// right-to-left languages (it is a picture of the room, not text).
+#include <algorithm>
+
+#include "ui/screens/common.hpp"
+
+namespace ledsager::ui {
+
+namespace {
+
+using core::ActionKind;
+using core::CallPhase;
+
+// Rows of the on-screen keyboard for real-time text (names and numbers are what citizens
+// spell most; Danish letters included).
+constexpr const char* kKeyRows[][11] = {
+    {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-"},
+    {"Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P", "Å"},
+    {"A", "S", "D", "F", "G", "H", "J", "K", "L", "Æ", "Ø"},
+    {"Z", "X", "C", "V", "B", "N", "M", ",", ".", "@", "/"},
+};
+
+// A notice card in the middle of the screen: heading, body, buttons (the last is primary).
+void notice(Ui& ui, const std::string& id, std::string_view icon, Rgb icon_bg, const std::string& heading,
+            const std::vector<std::string>& body, const std::vector<RowButton>& buttons) {
+    const auto& p = ui.palette();
+    const Layout l = layout(ui, false);
+    const float em = ui.em();
+    const float w = std::min(l.content.w, em * 34);
+    const float x = l.content.x + (l.content.w - w) / 2;
+    const float pad = em * 1.4f, inner = w - 2 * pad;
+    float h = pad * 2 + em * 3.6f + ui.text_height(heading, inner, ui.fonts().heading) + em * 0.6f;
+    for (const auto& b : body) h += ui.text_height(b, inner, ui.fonts().large) + em * 0.5f;
+    const Rect area{l.content.x, l.content.y, l.content.w, l.content.h - l.button_h - l.gap};
+    ui.begin_scroll(id + ".body", area);
+    float y = std::max(l.content.y, l.content.y + (area.h - h) / 2) - ui.scroll_offset();
+    const Rect card{x, y, w, h};
+    ui.rect(card, p.surface, em * 0.8f, p.border, p.border_width);
+    ui.circle(x + w / 2, y + pad + em * 1.3f, em * 1.3f, icon_bg);
+    ui.icon(icon, ui.fonts().icon_large, x + w / 2, y + pad + em * 1.3f, p.on_primary);
+    float cy = y + pad + em * 3.6f;
+    cy += ui.text(id + ".heading", heading, x + pad, cy, inner, ui.fonts().heading, p.text, Role::Heading);
+    cy += em * 0.6f;
+    int i = 0;
+    for (const auto& b : body) {
+        cy += ui.text(id + ".text." + std::to_string(i++), b, x + pad, cy, inner, ui.fonts().large, p.text);
+        cy += em * 0.5f;
+    }
+    ui.end_scroll(card.bottom() + ui.scroll_offset() - l.content.y);
+    Layout row = l;
+    row.content = {x, l.content.y, w, l.content.h};
+    action_row(ui, row, {}, buttons);
+}
+
+// Draws a video frame filling `r` (cropped to keep its shape), never mirrored for RTL;
+// `selfie` mirrors it like a looking-glass, as people expect of their own picture.
+void video(Ui& ui, Rect r, const ImageRef& img, bool selfie) {
+    const Rect s = ui.screen_rect(r);
+    if (!img.texture || img.width <= 0 || img.height <= 0) return;
+    const float want = s.w / s.h, have = static_cast<float>(img.width) / img.height;
+    float u0 = 0, u1 = 1, v0 = 0, v1 = 1;
+    if (have > want) {
+        const float cut = (1 - want / have) / 2;
+        u0 = cut;
+        u1 = 1 - cut;
+    } else {
+        const float cut = (1 - have / want) / 2;
+        v0 = cut;
+        v1 = 1 - cut;
+    }
+    if (selfie) std::swap(u0, u1);
+    ui.draw()->AddImage(img.texture, {s.x, s.y}, {s.right(), s.bottom()}, {u0, v0}, {u1, v1});
+}
+
+// A pill label on a picture (name, "Camera is on").
+void pill(Ui& ui, const std::string& id, const std::string& text, float x, float y, Rgb bg, Rgb fg, std::string_view icon = {}) {
+    const float em = ui.em();
+    ImFont* font = ui.fonts().bold;
+    const float iw = icon.empty() ? 0 : em * 1.2f;
+    const float w = ui.text_width(text, font) + em * 1.0f + iw, h = font->FontSize * 1.5f;
+    ui.rect({x, y, w, h}, bg, h / 2);
+    if (!icon.empty()) ui.icon(icon, ui.fonts().icon, x + em * 0.5f + iw / 2 - em * 0.1f, y + h / 2, fg);
+    ui.text(id, text, x + em * 0.5f + iw, y + font->FontSize * 0.25f, 0, font, fg);
+}
+
+void draw_waiting_card(Ui& ui, const ScreenContext& ctx) {
+    const auto& d = ctx.session.data();
+    const auto& e = d.escalation;
+    std::vector<std::string> body{ui.t("call.waiting_body")};
+    if (e.position > 0) body.push_back(ui.t("waiting.position", {{"n", std::to_string(e.position)}}));
+    if (e.unreachable) body.push_back(ui.t("waiting.unreachable"));
+    notice(ui, "call.waiting", "video", ui.palette().accent, ui.t("call.waiting_title"), body,
+           {{"call.stop_waiting", ui.t("call.stop_waiting"), ButtonStyle::Secondary, "cross", ActionKind::CallEnd}});
+}
+
+void draw_in_call(Ui& ui, const ScreenContext& ctx) {
+    const auto& p = ui.palette();
+    const Layout l = layout(ui, false);
+    const float em = ui.em();
+    const auto& c = ctx.session.data().call;
+    const bool camera = ctx.session.camera();
+    const std::string name = c.caseworker.empty() ? ui.t("call.caseworker") : c.caseworker;
+
+    // The four buttons along the bottom: the red End call last (the primary place).
+    std::vector<RowButton> left{
+        {"call.mute", ui.t(c.muted ? N_("call.unmute") : N_("call.mute")), ButtonStyle::Secondary, c.muted ? "microphone-slash" : "microphone",
+         ActionKind::CallMute},
+    };
+    if (camera)
+        left.push_back({"call.camera", ui.t(c.camera_off ? N_("call.camera_on") : N_("call.camera_off")), ButtonStyle::Secondary,
+                        c.camera_off ? "eye-slash" : "video", ActionKind::CallCamera});
+    left.push_back({"call.keyboard", ui.t("call.keyboard"), ButtonStyle::Secondary, "keyboard", ActionKind::CallKeyboard});
+    const float row_y = action_row(ui, l, left, {{"call.end", ui.t("call.end"), ButtonStyle::Help, "call", ActionKind::CallEnd}});
+    // Toggle states for the tree (and so for reading aloud): Mute and Camera off are "on" when active.
+    for (auto& el : ui.elements()) {
+        const bool on = el.id == "call.mute" ? c.muted : el.id == "call.camera" ? c.camera_off : c.keyboard;
+        if (el.id == "call.mute" || el.id == "call.camera" || el.id == "call.keyboard") {
+            el.toggle = true;
+            el.selected = on;
+        }
+    }
+
+    // Picture on the left (about two thirds), text on the right.
+    const float top = l.content.y, bottom = row_y - l.gap;
+    const float text_w = std::max(em * 12, l.content.w * 0.32f);
+    const Rect pic{l.content.x, top, l.content.w - text_w - l.gap, bottom - top};
+    const Rect side{pic.right() + l.gap, top, text_w, bottom - top};
+    const float radius = em * 0.6f;
+
+    ui.rect(pic, 0x1E2430, radius);
+    const bool have_remote = ctx.call.remote.texture && c.phase != CallPhase::Reconnecting;
+    if (have_remote) {
+        video(ui, pic, ctx.call.remote, false);
+        ui.mark("call.remote", Role::Image, ui.t("call.remote_alt", {{"name", name}}), pic);
+    } else {
+        // Connecting, reconnecting, or no picture from the caseworker (voice only).
+        ui.circle(pic.x + pic.w / 2, pic.y + pic.h * 0.4f, em * 2.6f, p.accent);
+        size_t first = 1;  // the name's first letter (a whole UTF-8 character)
+        while (first < name.size() && (static_cast<unsigned char>(name[first]) & 0xC0) == 0x80) ++first;
+        const std::string initial = name.substr(0, first);
+        ui.label(initial, pic.x + pic.w / 2 - ui.text_width(initial, ui.fonts().heading) / 2,
+                 pic.y + pic.h * 0.4f - ui.fonts().heading->FontSize * 0.55f, ui.fonts().heading, p.on_primary);
+        std::string status;
+        if (c.phase == CallPhase::Connecting) status = ui.t("call.connecting", {{"name", name}});
+        else if (c.phase == CallPhase::Reconnecting) status = ui.t("call.reconnecting");
+        if (!status.empty()) {
+            const float w = std::min(pic.w - em * 2, ui.text_width(status, ui.fonts().large) + em);
+            ui.text("call.status", status, pic.x + (pic.w - w) / 2, pic.y + pic.h * 0.4f + em * 3.2f, w, ui.fonts().large, 0xFFFFFF,
+                    Role::Heading);
+        }
+    }
+    // Who is speaking: a ring in the accent colour round the picture of whoever is.
+    const float ring = std::max(4.0f, em * 0.18f);
+    if (ctx.call.remote_speaking && c.phase == CallPhase::Active) ui.outline(pic, p.accent, radius, ring);
+    pill(ui, "call.name", ctx.call.remote_speaking && c.phase == CallPhase::Active ? ui.t("call.speaking", {{"name", name}}) : name,
+         pic.x + em * 0.6f, pic.bottom() - em * 2.4f, 0x000000, 0xFFFFFF, ctx.call.remote_speaking ? "volume-up" : std::string_view{});
+
+    // The citizen's own picture, small, top corner of the picture; "Camera is on" always visible.
+    const float sw = std::min(pic.w * 0.28f, em * 9), sh = sw * 0.75f;
+    const Rect self{pic.right() - sw - em * 0.6f, pic.y + em * 0.6f, sw, sh};
+    ui.rect(self, 0x000000, em * 0.3f);
+    if (camera && !c.camera_off && ctx.call.self.texture) video(ui, self, ctx.call.self, true);
+    else ui.icon(camera ? "eye-slash" : "microphone", ui.fonts().icon_large, self.x + self.w / 2, self.y + self.h / 2, 0xFFFFFF);
+    if (ctx.call.self_speaking && !c.muted) ui.outline(self, p.accent, em * 0.3f, ring);
+    ui.mark("call.self", Role::Image, ui.t("call.you"), self);
+    const std::string badge = !camera ? ui.t("call.voice_only") : c.camera_off ? ui.t("call.camera_is_off") : ui.t("call.camera_is_on");
+    pill(ui, "call.camera_badge", badge, self.x, self.bottom() + em * 0.4f, camera && !c.camera_off ? 0xC62828 : 0x37474F, 0xFFFFFF,
+         camera && !c.camera_off ? "circle" : "eye-slash");
+    if (c.muted) pill(ui, "call.muted_badge", ui.t("call.you_are_muted"), self.x, self.bottom() + em * 2.2f, 0x37474F, 0xFFFFFF,
+                      "microphone-slash");
+
+    // Real-time text: what the caseworker writes, what the citizen writes.
+    ui.rect(side, p.surface, radius, p.border, p.border_width);
+    const float pad = em * 0.8f, inner = side.w - 2 * pad;
+    float y = side.y + pad;
+    y += ui.text("call.write_heading", ui.t("call.write_heading", {{"name", name}}), side.x + pad, y, inner, ui.fonts().bold, p.text,
+                 Role::Heading);
+    y += em * 0.5f;
+    const float box_h = (side.bottom() - y - pad - em * 2.6f) / 2;
+    auto box = [&](const std::string& id, const std::string& caption, const std::string& text, bool mine) {
+        y += ui.text(id + ".caption", caption, side.x + pad, y, inner, ui.fonts().small, p.text_muted);
+        const Rect b{side.x + pad, y + em * 0.2f, inner, std::max(em * 2.5f, box_h - em * 1.4f)};
+        ui.rect(b, p.background, em * 0.4f, mine && c.keyboard ? p.focus : p.border, p.border_width * (mine && c.keyboard ? 2 : 1));
+        // Only the end of a long text fits: show its last lines.
+        std::string shown = text + (mine ? "|" : "");
+        while (ui.text_height(shown, b.w - em, ui.fonts().large) > b.h - em * 0.6f && shown.size() > 1) {
+            size_t cut = 1;
+            while (cut < shown.size() && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) ++cut;
+            shown.erase(0, cut);
+        }
+        ui.text(id, text.empty() && !mine ? std::string() : shown, b.x + em * 0.5f, b.y + em * 0.3f, b.w - em, ui.fonts().large, p.text);
+        y = b.bottom() + em * 0.6f;
+    };
+    box("call.their_text", ui.t("call.their_text", {{"name", name}}), c.their_text, false);
+    box("call.my_text", ui.t("call.my_text"), c.my_text, true);
+
+    // The on-screen keyboard, over the picture, when asked for.
+    if (c.keyboard) {
+        const float kh = (pic.h - em) / 5.4f;
+        const float kw = (pic.w - em) / 11;
+        const Rect kb{pic.x, pic.bottom() - kh * 5 - em * 0.5f, pic.w, kh * 5 + em * 0.5f};
+        ui.rect(kb, p.surface, radius, p.border, p.border_width);
+        for (int r = 0; r < 4; ++r)
+            for (int k = 0; k < 11; ++k) {
+                const std::string key = kKeyRows[r][k];
+                const Rect kr{kb.x + em * 0.5f + k * kw, kb.y + em * 0.5f + r * kh, kw - em * 0.25f, kh - em * 0.25f};
+                if (ui.button("call.key." + key, key, kr, ButtonStyle::Secondary)) ui.act(ActionKind::CallType, key);
+            }
+        const float y4 = kb.y + em * 0.5f + 4 * kh;
+        if (ui.button("call.key.space", ui.t("call.space"), {kb.x + em * 0.5f + 2 * kw, y4, kw * 6 - em * 0.25f, kh - em * 0.25f},
+                      ButtonStyle::Secondary))
+            ui.act(ActionKind::CallType, " ");
+        if (ui.button("call.key.erase", ui.t("call.erase"), {kb.x + em * 0.5f + 8 * kw, y4, kw * 3 - em * 0.25f, kh - em * 0.25f},
+                      ButtonStyle::Secondary, "chevron-left"))
+            ui.act(ActionKind::CallErase);
+    }
+}
+
+}  // namespace
+
+void draw_call(Ui& ui, const ScreenContext& ctx) {
+    const auto& d = ctx.session.data();
+    const auto& c = d.call;
+    const auto& p = ui.palette();
+    const std::string name = c.caseworker.empty() ? ui.t("call.caseworker") : c.caseworker;
+    switch (c.phase) {
+        case CallPhase::None:
+        case CallPhase::Waiting: draw_waiting_card(ui, ctx); return;
+        case CallPhase::NoAnswer:
+            notice(ui, "call.no_answer", "person", p.help, ui.t("call.no_answer_title"), {ui.t("call.front_desk_body")},
+                   {{"call.keep_waiting", ui.t("call.keep_waiting"), ButtonStyle::Secondary, "hourglass", ActionKind::CallKeepWaiting},
+                    {"call.front_desk", ui.t("call.front_desk"), ButtonStyle::Primary, "person", ActionKind::CallFrontDesk}});
+            return;
+        case CallPhase::Lost:
+            notice(ui, "call.lost", "person", p.help, ui.t("call.lost_title"), {ui.t("call.front_desk_body")},
+                   {{"call.back", ui.t("call.back"), ButtonStyle::Secondary, "chevron-left", ActionKind::CallEnd},
+                    {"call.front_desk", ui.t("call.front_desk"), ButtonStyle::Primary, "person", ActionKind::CallFrontDesk}});
+            return;
+        case CallPhase::Ended:
+            notice(ui, "call.ended", "check", p.primary, ui.t("call.ended_title", {{"name", name}}), {ui.t("call.ended_body")},
+                   {{"call.back", ui.t("call.back"), ButtonStyle::Primary, "chevron-left", ActionKind::CallBack}});
+            return;
+        case CallPhase::Connecting:
+        case CallPhase::Active:
+        case CallPhase::Reconnecting: draw_in_call(ui, ctx); return;
+    }
+}
+
+}  // namespace ledsager::ui
