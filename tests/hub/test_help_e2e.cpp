@@ -254,3 +254,59 @@ TEST_CASE("screenshots of the help screens never send a request to the hub") {
     CHECK(hub.server->store().count("help_requests") == 0);
     fs::remove_all(dir);
 }
+
+// video_call_fallback: a real hub, the real kiosk with its GStreamer call engine listening
+// for an answer. Nobody answers: the front desk is offered and takes the same context
+// (guide, step, language, needs) into an in-person request; the video request is withdrawn.
+TEST_CASE("video: nobody answers, the front desk instead, with the same context") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-video-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    core::KioskConfig config = kiosk_config(hub.port);
+    config.video_source = "test";
+    config.video_speaker = "none";
+    config.video_answer_timeout_s = 20;
+    test::Harness h(config);
+    REQUIRE(h.session().video_available());
+    to_failed_check(h);
+    h.tap("help.video");
+    INFO(h.screen_text());
+    REQUIRE(h.session().data().screen == core::Screen::Consent);
+    // Before any camera: what the call shares, and that nothing is kept.
+    CHECK(h.shows("The caseworker will see and hear you. Your camera turns on only when they answer."));
+    CHECK(h.shows("Nothing is recorded or saved."));
+    CHECK(h.shows("Task: Log in with MitID, step 2"));
+    h.tap("consent.interpreter");
+    h.tap("consent.send");
+    REQUIRE(until(h, [&] { return h.shows("Calling a caseworker …") && h.session().data().escalation.id > 0; }));
+    CHECK(until(h, [&] { return h.shows("You are number 1 in the queue."); }));
+    StaffClient staff(hub.port);
+    auto list = staff.requests();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["kind"] == "video");
+    const int video_id = list[0]["id"];
+    CHECK(hub.server->calls().info(video_id).has_value());
+    CHECK(h.app().video_call()->running());  // listening for the answer; no camera yet
+    CHECK(h.app().video_call()->stats().builds == 0);
+
+    h.wait(21'000);
+    h.frame();
+    REQUIRE(h.shows("No caseworker is free right now"));
+    CHECK(h.shows("They will see what you were doing, so you do not have to explain again."));
+    h.tap("call.front_desk");
+    REQUIRE(until(h, [&] { return h.shows("A-001"); }));  // in-person numbers run on their own
+    CHECK(h.session().data().screen == core::Screen::Waiting);
+    CHECK(until(h, [&] { return !h.app().video_call()->running(); }));
+    list = staff.requests();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["kind"] == "in_person");
+    CHECK(list[0]["guide"] == "mitid-login");
+    CHECK(list[0]["step"] == "choose-mitid");
+    CHECK(list[0]["step_number"] == 2);
+    CHECK(list[0]["language"] == "en");
+    CHECK(list[0]["needs"] == json::array({"interpreter"}));
+    CHECK(hub.server->store().request(video_id)->status == "cancelled");
+    CHECK(hub.server->calls().info(video_id)->ended);
+    fs::remove_all(dir);
+}
