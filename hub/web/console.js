@@ -3,7 +3,7 @@
 "use strict";
 
 const T = {
-  da: { title: "Ledsager · Hjælp ved skærmene", sound: "Lyd ved ny forespørgsel", logout: "Log ud", login: "Log ind",
+  da: { title: "Ledsager · Hjælp ved skærmene", video_link: "Videoopkald", sound: "Lyd ved ny forespørgsel", logout: "Log ud", login: "Log ind",
         username: "Brugernavn", password: "Adgangskode", login_button: "Log ind", queue: "Borgere der venter",
         empty: "Ingen venter lige nu.", claim: "Jeg tager den", release: "Giv tilbage", resolve: "Afslut",
         outcome: "Resultat", solved: "Løst", appointment: "Tid booket", referred: "Henvist til sagsbehandler",
@@ -15,7 +15,7 @@ const T = {
         need_hearing: "hørelse", need_sign_language: "tegnsprog", signals: "Kan have brug for hjælp",
         signals_note: "Ingen har spurgt endnu. Gå gerne forbi og spørg, om du kan hjælpe.",
         idle_on_step: "står stille på samme trin", back_and_forth: "går frem og tilbage", ago: "siden" },
-  en: { title: "Ledsager · Help at the kiosks", sound: "Sound for new requests", logout: "Log out", login: "Log in",
+  en: { title: "Ledsager · Help at the kiosks", video_link: "Video calls", sound: "Sound for new requests", logout: "Log out", login: "Log in",
         username: "User name", password: "Password", login_button: "Log in", queue: "Citizens waiting",
         empty: "Nobody is waiting right now.", claim: "I'll take it", release: "Give back", resolve: "Close",
         outcome: "Outcome", solved: "Solved", appointment: "Appointment booked", referred: "Referred to a caseworker",
