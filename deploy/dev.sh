@@ -17,6 +17,9 @@ packages=(
   libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
   libespeak-ng-dev espeak-ng-data libharfbuzz-dev libfribidi-dev libfreetype-dev libharfbuzz-bin
   fonts-noto-core fonts-font-awesome
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
+  iproute2 util-linux
   xvfb xauth xdotool procps curl openssl chromium
 )
 
@@ -91,6 +94,7 @@ run_kiosk() {
   trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null' EXIT
   sleep 0.5
   echo "==> staff console: http://$listen/  (log in as demo / demo-password; API: hub/openapi.yaml)"
+  echo "==> caseworker video calls: http://$listen/caseworker.html  (log in as demo-case / demo-password)"
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "==> starting the kiosk in a window (${LEDSAGER_WINDOW:-1600x900}); stop both with Ctrl+C"
     "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config "$demo_config"

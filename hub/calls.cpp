@@ -23,15 +23,30 @@ bool Calls::answer(std::int64_t request_id, std::int64_t user_id) {
     return true;
 }
 
-void Calls::release(std::int64_t request_id) {
+void Calls::unanswer(std::int64_t request_id, std::int64_t user_id) {
+    std::lock_guard lock(mutex_);
+    auto it = boxes_.find(request_id);
+    if (it != boxes_.end() && it->second.info.caseworker == user_id) it->second.info.caseworker = 0;
+}
+
+bool Calls::release(std::int64_t request_id) {
     {
         std::lock_guard lock(mutex_);
         auto it = boxes_.find(request_id);
-        if (it == boxes_.end() || it->second.info.ended) return;
+        if (it == boxes_.end() || it->second.info.ended) return false;
         it->second.info.caseworker = 0;
+        it->second.to_caseworker.clear();
         it->second.to_kiosk.push_back({{"type", "released"}, {"seq", it->second.to_kiosk.size() + 1}});
     }
     cv_.notify_all();
+    return true;
+}
+
+bool Calls::busy(std::int64_t user_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, b] : boxes_)
+        if (b.info.caseworker == user_id && !b.info.ended) return true;
+    return false;
 }
 
 bool Calls::post(std::int64_t request_id, CallSide to, nlohmann::json message) {

@@ -33,8 +33,13 @@ public:
     std::optional<CallInfo> info(std::int64_t request_id);
     // Sets the caseworker (first answer wins); false when already answered or unknown.
     bool answer(std::int64_t request_id, std::int64_t user_id);
-    // The caseworker gave the call back to the queue: anyone may answer it again.
-    void release(std::int64_t request_id);
+    // Undoes answer() (the request could not be claimed after all).
+    void unanswer(std::int64_t request_id, std::int64_t user_id);
+    // The caseworker gave the call back to the queue: anyone may answer it again, and the
+    // next caseworker starts with an empty mailbox (the kiosk makes a new offer).
+    bool release(std::int64_t request_id);
+    // Whether this user is in a call that has not ended (busy: not counted as available).
+    bool busy(std::int64_t user_id);
     // Adds a message for `to`; false when the call is unknown, ended or full.
     bool post(std::int64_t request_id, CallSide to, nlohmann::json message);
     // Ends the call; the other side gets a hangup message (with `reason`) unless it already has one.

@@ -30,6 +30,11 @@ void send_error(httplib::Response& res, int status, const std::string& message, 
     send_json(res, status, body);
 }
 
+// A 409 with a machine-readable reason beside the sentence (held, taken, not_video, ended, ...).
+void send_conflict(httplib::Response& res, const std::string& message, const std::string& reason) {
+    send_json(res, 409, {{"error", message}, {"reason", reason}});
+}
+
 // Parses and validates a request body; on failure answers 400 naming the field.
 bool parse_body(const httplib::Request& req, httplib::Response& res, const std::vector<Field>& fields, json& out) {
     const ValidationError err = validate_body(req.body, fields, out);
@@ -133,6 +138,11 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     }
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
+    // Video requests still waiting from before a restart get their mailbox back (the
+    // kiosks listening for an answer carry on); calls that were under way are over.
+    for (const auto& site : store_.sites())
+        for (const auto& r : store_.open_requests(site.id))
+            if (r.kind == "video" && r.status == "open") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
     purger_ = std::thread([this] {
         std::unique_lock lock(purge_mutex_);
         for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; }); ++minute) {
@@ -440,7 +450,9 @@ void Hub::routes() {
         std::lock_guard lock(presence_mutex_);
         for (const auto& c : store_.users_at_site(r.site_id)) {
             auto seen = seen_.find(c.id);
-            if (c.id != u.id && speaks(c.languages, r.language) && seen != seen_.end() && now_s() - seen->second < 60) return left;
+            if (c.id != u.id && speaks(c.languages, r.language) && seen != seen_.end() && now_s() - seen->second < 60 &&
+                !calls_.busy(c.id))
+                return left;
         }
         return 0;
     };
@@ -459,6 +471,7 @@ void Hub::routes() {
                     if (speaks(c.languages, r.language)) speakers.push_back(first_name(c.display_name));
                 j["speakers"] = speakers;
                 j["you_speak"] = speaks(u.languages, r.language);
+                j["yours"] = r.claimed_by == u.id;
                 if (r.kind == "video") j["held_for_s"] = held_for(u, r);
                 list.push_back(j);
             }
@@ -495,7 +508,11 @@ void Hub::routes() {
                      if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
                      const std::string verb = t.verb;
                      if (r->kind == "video" && verb == "claim")
-                         return send_error(res, 409, "a video request is answered on the caseworker page (/caseworker.html)");
+                         return send_conflict(res, "a video request is answered on the caseworker page (/caseworker.html)", "video");
+                     if (r->kind == "video" && verb == "release") {
+                         const auto call = calls_.info(r->id);
+                         if (!call || call->ended) return send_conflict(res, "the call has ended: record an outcome instead", "ended");
+                     }
                      bool ok = store_.set_status(r->id, t.from, t.to, u->id, outcome, now_s());
                      // Resolving an open request directly is fine (handled without claiming first).
                      if (!ok && std::string(t.verb) == "resolve")
@@ -555,11 +572,15 @@ void Hub::routes() {
         if (u->role != "caseworker" && u->role != "staff") return send_error(res, 403, "only caseworkers and front-desk staff answer calls");
         auto r = store_.request(id_of(req));
         if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
-        if (r->kind != "video") return send_error(res, 409, "not a video request");
+        if (r->kind != "video") return send_conflict(res, "not a video request", "not_video");
         if (const Seconds held = held_for(*u, *r); held > 0)
-            return send_error(res, 409, "held " + std::to_string(held) + " s more for a caseworker who speaks " + r->language);
-        if (!store_.set_status(r->id, "open", "claimed", u->id, "", now_s()) || !calls_.answer(r->id, u->id))
-            return send_error(res, 409, "the request is " + store_.request(r->id)->status + " (someone else answered, or the citizen left)");
+            return send_conflict(res, "held " + std::to_string(held) + " s more for a caseworker who speaks " + r->language, "held");
+        if (r->status != "open") return send_conflict(res, "the request is " + r->status + " (someone else answered, or the citizen left)", "taken");
+        if (!calls_.answer(r->id, u->id)) return send_conflict(res, "the call is no longer there (the citizen left)", "gone");
+        if (!store_.set_status(r->id, "open", "claimed", u->id, "", now_s())) {
+            calls_.unanswer(r->id, u->id);
+            return send_conflict(res, "someone else answered", "taken");
+        }
         calls_.post(r->id, CallSide::Kiosk, {{"type", "answered"}, {"name", first_name(u->display_name)}});
         ++calls_answered_;
         store_.audit(u->id, "answer", r->number, now_s());

@@ -372,7 +372,7 @@ struct VideoCall::Media {
         const std::string size = "width=" + std::to_string(o.width) + ",height=" + std::to_string(o.height);
         std::string video_src, audio_src;
         if (o.source == "test") {
-            video_src = "videotestsrc is-live=true pattern=ball";
+            video_src = "videotestsrc is-live=true pattern=smpte";
             audio_src = "audiotestsrc is-live=true wave=sine freq=440 volume=0.3";
         } else {
             video_src = "v4l2src device=" + o.camera_device;

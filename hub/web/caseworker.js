@@ -264,7 +264,7 @@ async function answerCall(r) {
     if (call.audio) call.audio.ctx.close();
     state.view = "queue";
     tick();
-    const held = res.status === 409 && /held/.test(res.data?.error || "");
+    const held = res.status === 409 && res.data?.reason === "held";
     $("queue-error").textContent = held ? t("answer_held") : res.status === 409 ? t("answer_taken") : t("answer_failed");
     return;
   }

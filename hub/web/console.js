@@ -92,8 +92,9 @@ function render() {
     release.textContent = t("release");
     resolve.textContent = t("resolve");
     claim.classList.add("primary");
-    claim.hidden = r.status !== "open";
-    release.hidden = r.status !== "claimed";
+    // Video requests are answered on the caseworker page; here they are only seen and closed.
+    claim.hidden = r.status !== "open" || r.kind === "video";
+    release.hidden = r.status !== "claimed" || r.kind === "video";
     claim.setAttribute("aria-label", `${t("claim")}: ${r.number}`);
     release.setAttribute("aria-label", `${t("release")}: ${r.number}`);
     resolve.setAttribute("aria-label", `${t("resolve")}: ${r.number}`);

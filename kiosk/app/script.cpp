@@ -77,6 +77,12 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             const auto end = Clock::now() + std::chrono::seconds(secs);
             while (!shows(app, text) && Clock::now() < end) run_for(50);
             if (!shows(app, text)) return fail("'" + text + "' did not appear within " + std::to_string(secs) + " s");
+        } else if (cmd == "screen") {
+            // screen NAME: waits (up to 15 s) until the session is on that screen (attract, step, call, ...).
+            auto on = [&] { return arg == core::screen_name(app.session().data().screen); };
+            const auto end = Clock::now() + std::chrono::seconds(15);
+            while (!on() && Clock::now() < end) run_for(50);
+            if (!on()) return fail(std::string("the screen is '") + core::screen_name(app.session().data().screen) + "', not '" + arg + "'");
         } else if (cmd == "type") {
             // Characters from a keyboard, one at a time (real-time text is sent as typed).
             for (size_t i = 0; i < arg.size();) {
@@ -124,7 +130,7 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             std::string error;
             if (!display.save_png(arg, error)) return fail(error);
         } else {
-            return fail("unknown command '" + cmd + "' (tap, expect, await, type, call-expect, call-stats, sleep, screenshot)");
+            return fail("unknown command '" + cmd + "' (tap, expect, await, screen, type, call-expect, call-stats, sleep, screenshot)");
         }
         std::printf("ok %s\n", line.c_str());
         std::fflush(stdout);

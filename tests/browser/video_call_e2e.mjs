@@ -1,0 +1,230 @@
+// video_call_e2e: the whole video call on loopback with real parts: a real hub, the real
+// kiosk (ledsager-kiosk, headless, GStreamer webrtcbin with a test picture and tone) driven by
+// a script of taps, and Debian's Chromium as the caseworker on the hub's caseworker page with
+// a fake camera and microphone. Checked: the request with its context, Answer, decoded video
+// and audio both ways, real-time text both ways (and how fast), the citizen's Mute and Camera
+// off seen on the caseworker's side, a lost connection coming back by itself, hang-up from
+// each side (the citizen back on the same step), and the outcome recorded.
+// Usage: node video_call_e2e.mjs HUB KIOSK SRC [--bench]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axe, check, endLeftovers, enterNamespace, finish, launchChromium, results, sleep, startHub, stopAll, until } from "./lib.mjs";
+
+const [hubBin, kioskBin, src] = process.argv.slice(2);
+const bench = process.argv.includes("--bench");
+if (!hubBin || !kioskBin || !src) {
+  console.error("usage: node video_call_e2e.mjs HUB KIOSK SRC [--bench]");
+  process.exit(2);
+}
+await enterNamespace();
+const tmp = mkdtempSync(join(tmpdir(), "ledsager-video-"));
+const marker = `ledsager-video-test-${process.pid}-${Date.now()}`;
+const children = [];
+let browser, cleaning = null;
+const cleanUp = () => (cleaning ??= (async () => {
+  if (browser) await browser.close().catch(() => {});
+  endLeftovers(marker);
+  await stopAll(children);
+  if (!process.env.LEDSAGER_KEEP) rmSync(tmp, { recursive: true, force: true });
+})());
+const limitS = bench ? 120 : 58;
+setTimeout(async () => {
+  check(false, `the test finishes within ${limitS} s`);
+  await cleanUp();
+  finish();
+}, limitS * 1000).unref();
+
+// The kiosk's side, as a script: the citizen asks for a caseworker on video from step 2 of
+// "Log in with MitID" in Arabic, talks, writes, mutes, turns the camera off and on, rides
+// out a lost connection, is hung up on, then calls again and hangs up.
+const script = [
+  "tap attract.start", "tap language.ar", "tap guide.mitid-login", "tap needs.start", "tap step.choice.app", "tap step.no",
+  "tap help.video", "tap consent.send", "call-expect phase waiting",
+  "call-expect phase active", "call-expect video 30", "call-expect audio 20", "call-stats",
+  "type 1234", "call-expect text Ali Hassan", `screenshot ${join(tmp, "kiosk-call.png")}`,
+  "tap call.mute", "tap call.camera", "sleep 4000", "tap call.camera", "tap call.mute", "sleep 4000",
+  "call-expect phase reconnecting", "call-expect phase active", "call-expect video 30", "call-stats",
+  "call-expect phase ended", `screenshot ${join(tmp, "kiosk-ended.png")}`, "tap call.back", "screen step",
+  "tap bar.help", "tap help.video", "tap consent.send", "call-expect phase active", "call-expect video 10", "tap call.end",
+  "screen step", "sleep 300",
+];
+const kioskLog = [];
+function kioskSaid(text, ms = 30000) { return until(() => kioskLog.find((l) => l.includes(text)), ms, 50); }
+function kioskSaidTimes(text, n, ms = 30000) { return until(() => kioskLog.filter((l) => l.includes(text)).length >= n, ms, 50); }
+
+// Inside the caseworker's page: every RTCPeerConnection it makes, for reading stats.
+function recordPeers() {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+}
+// What the caseworker receives from the kiosk: frames, audio energy, and the picture's mean brightness.
+async function inbound() {
+  const pc = window.__pcs.at(-1);
+  const out = { frames: 0, energy: 0, samples: 0, width: 0, brightness: -1, pcs: window.__pcs.length };
+  if (!pc) return out;
+  (await pc.getStats()).forEach((r) => {
+    if (r.type !== "inbound-rtp") return;
+    if (r.kind === "video") out.frames = r.framesDecoded || 0;
+    if (r.kind === "audio") { out.energy = r.totalAudioEnergy || 0; out.samples = r.totalSamplesReceived || 0; }
+  });
+  const video = document.getElementById("remote");
+  out.width = video.videoWidth;
+  if (video.videoWidth) {
+    const c = document.createElement("canvas");
+    c.width = 64;
+    c.height = 48;
+    const g = c.getContext("2d", { willReadFrequently: true });
+    g.drawImage(video, 0, 0, 64, 48);
+    const px = g.getImageData(0, 0, 64, 48).data;
+    let sum = 0;
+    for (let i = 0; i < px.length; i += 4) sum += (px[i] + px[i + 1] + px[i + 2]) / 3;
+    out.brightness = sum / (px.length / 4);
+  }
+  return out;
+}
+
+try {
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")]);
+  children.push(hub);
+  writeFileSync(join(tmp, "kiosk.toml"),
+                `[site]\nplace = "By the entrance"\n[hub]\nurl = "${base}"\ntoken = "demo-kiosk-token"\n` +
+                `[video]\nsource = "test"\nspeaker = "none"\nloopback = true\n`);
+  writeFileSync(join(tmp, "kiosk.script"), script.join("\n") + "\n");
+  const kiosk = spawn(kioskBin, ["--config", join(tmp, "kiosk.toml"), "--script", join(tmp, "kiosk.script")],
+                      { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(kiosk);
+  let kioskErr = "";
+  kiosk.stdout.on("data", (d) => { for (const l of String(d).split("\n")) if (l) kioskLog.push(l); });
+  kiosk.stderr.on("data", (d) => { kioskErr += String(d); });
+  const kioskExit = new Promise((resolve) => kiosk.on("exit", (code) => resolve(code)));
+
+  browser = await launchChromium({ media: true, marker });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  await context.addInitScript(recordPeers);
+  const page = await context.newPage();
+  await page.goto(`${base}/caseworker.html`);
+  await page.fill("#username", "demo-case");
+  await page.fill("#password", "demo-password");
+  await page.press("#password", "Enter");
+  await page.waitForSelector("#queue:not([hidden])");
+
+  // ---- the request arrives with its context (no name, no number: the task, step, language, place)
+  const row = await until(async () => (await page.$("#requests .request .answer")) && page.$("#requests .request"), 20000);
+  check(!!row, "the kiosk's video request appears in the caseworker's queue");
+  const text = row ? await row.textContent() : "";
+  check(text.includes("Log ind med MitID") && text.includes("trin 2") && text.includes("العربية") && text.includes("By the entrance"),
+        `the request shows the task, step, language and place: ${text.replace(/\s+/g, " ").trim().slice(0, 140)}`);
+
+  // ---- Answer: both ends decode video and audio
+  const answerAt = Date.now();
+  await page.click("#requests .request .answer");
+  const media = await until(async () => {
+    const s = await page.evaluate(inbound);
+    return s.frames >= 20 && s.energy > 0 && s.width === 640 ? s : null;
+  }, 15000);
+  check(!!media, `the caseworker decodes the kiosk's 640×480 video and its audio (${Date.now() - answerAt} ms after Answer)` +
+                 (media ? `: ${media.frames} frames, audio energy ${media.energy.toFixed(3)}` : ""));
+  const stats1 = await kioskSaid("call-stats", 20000);
+  const k1 = stats1 ? JSON.parse(stats1.slice(stats1.indexOf("{"))) : null;
+  check(k1 && k1.video_frames >= 30 && k1.audible >= 20,
+        `the kiosk decodes the caseworker's video and audio: ${k1 ? `${k1.video_frames} frames, ${k1.audible} audible audio buffers` : "no stats"}`);
+  if (k1) console.log(`# Answer -> first remote frame on the kiosk: ${k1.first_frame_ms - answerAt} ms`);
+  check(k1 && k1.first_frame_ms - answerAt < 2000, `first frame on the kiosk under 2 s after Answer (${k1 ? k1.first_frame_ms - answerAt : "?"} ms)`);
+
+  // ---- real-time text both ways
+  const theirs = await until(async () => (await page.textContent("#rtt-theirs")).includes("1234"), 10000);
+  check(!!theirs, "the citizen's typing (1234) appears on the caseworker's page as typed");
+  await page.click("#rtt-mine");
+  await page.type("#rtt-mine", "Ali Hassan", { delay: 60 });
+  const lastKey = Date.now();
+  const received = await kioskSaid("call-text-received", 10000);
+  const latency = received ? Number(received.split(" ")[1]) - lastKey : NaN;
+  check(received && latency < 500, `the caseworker's typing reaches the kiosk within 500 ms of the last key (${latency} ms)`);
+  await page.screenshot({ path: join(tmp, "caseworker-call.png") });
+  await axe(page, "the caseworker's call view");
+
+  // ---- the citizen mutes and turns the camera off: the caseworker sees black and hears nothing
+  await kioskSaid("ok tap call.camera");
+  await sleep(1500);
+  const offA = await page.evaluate(inbound);
+  await sleep(1000);
+  const offB = await page.evaluate(inbound);
+  check(offB.brightness >= 0 && offB.brightness < 30, `camera off: the caseworker's picture of the citizen is black (brightness ${offB.brightness.toFixed(0)})`);
+  check(offB.energy - offA.energy < 0.001, `mute: no sound reaches the caseworker (energy +${(offB.energy - offA.energy).toFixed(5)} in 1 s)`);
+  await kioskSaidTimes("ok tap call.mute", 2);
+  await sleep(1500);
+  const onA = await page.evaluate(inbound);
+  await sleep(1000);
+  const onB = await page.evaluate(inbound);
+  check(onB.brightness > 60, `camera on again: the picture is back (brightness ${onB.brightness.toFixed(0)})`);
+  check(onB.energy - onA.energy > 0.001, `unmuted: sound reaches the caseworker again (energy +${(onB.energy - onA.energy).toFixed(4)} in 1 s)`);
+
+  // ---- a lost connection: the caseworker's connection drops without a word; the kiosk
+  // notices, offers afresh, and the page answers by itself
+  await kioskSaid("ok sleep 4000");
+  await kioskSaidTimes("ok sleep 4000", 2);
+  const pcsBefore = await page.evaluate(() => window.__pcs.length);
+  const dropAt = Date.now();
+  await page.evaluate(() => window.__pcs.at(-1).close());
+  const back = await until(async () => {
+    const s = await page.evaluate(inbound);
+    return s.pcs > pcsBefore && s.frames >= 20 ? s : null;
+  }, 25000);
+  check(!!back, `the call comes back by itself after the connection is lost (${Date.now() - dropAt} ms, no action from anyone)`);
+  check(!!(await kioskSaid("ok call-expect phase reconnecting", 1000)), "the kiosk showed that it was reconnecting meanwhile");
+  const stats2 = await until(() => kioskLog.filter((l) => l.startsWith("call-stats")).length >= 2 && kioskLog.filter((l) => l.startsWith("call-stats")).at(-1), 15000);
+  const k2 = stats2 ? JSON.parse(stats2.slice(stats2.indexOf("{"))) : null;
+  check(k2 && k2.builds >= 2, `the kiosk rebuilt its media after the loss (${k2 ? k2.builds : "?"} pipelines)`);
+
+  if (bench) {
+    // Kiosk CPU and memory during 10 s of a 640×480 call.
+    const stat = () => readFileSync(`/proc/${kiosk.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    const ticks = () => { const f = stat(); return Number(f[11]) + Number(f[12]); };
+    const t0 = ticks(), w0 = Date.now();
+    await sleep(10000);
+    const cpu = ((ticks() - t0) / 100) / ((Date.now() - w0) / 1000) * 100;
+    const rss = readFileSync(`/proc/${kiosk.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1];
+    console.log(`# bench: kiosk CPU during a 640x480 call: ${cpu.toFixed(0)} % of one core; RSS ${(rss / 1024).toFixed(0)} MB`);
+  }
+
+  // ---- the caseworker hangs up: the kiosk says so and goes back to the step; the outcome is recorded
+  await page.click("#hangup");
+  check(!!(await kioskSaid("ok call-expect phase ended", 10000)), "the caseworker's End call reaches the kiosk");
+  await page.waitForSelector("#outcome:not([hidden])");
+  await axe(page, "the outcome form");
+  await page.check('input[name="outcome"][value="solved"]');
+  await page.click("#save-outcome");
+  await page.waitForSelector("#queue:not([hidden])");
+  check(!!(await kioskSaid("ok screen step", 15000)), "the citizen is back on the step they called from");
+
+  // ---- the second call: answered from the keyboard; the citizen hangs up
+  const row2 = await until(async () => page.$("#requests .request .answer"), 20000);
+  check(!!row2, "a second call from the same kiosk arrives");
+  await row2.focus();
+  await page.keyboard.press("Enter");
+  const second = await until(async () => (await page.evaluate(inbound)).frames >= 10, 15000);
+  check(!!second, "answered with the keyboard: the second call connects");
+  const ended = await until(async () => !(await page.isHidden("#outcome")), 15000);
+  check(!!ended && /afsluttede/.test(await page.textContent("#outcome-why")),
+        `the citizen's End call reaches the caseworker: "${ended ? (await page.textContent("#outcome-why")).trim() : ""}"`);
+  await page.check('input[name="outcome"][value="left"]');
+  await page.click("#save-outcome");
+  const code = await Promise.race([kioskExit, sleep(15000).then(() => "timeout")]);
+  check(code === 0, `the kiosk's script ran to the end (exit ${code})${code === 0 ? "" : "\n" + kioskLog.slice(-5).join("\n") + "\n" + kioskErr.slice(-800)}`);
+  check(!kioskErr.includes("CRITICAL") && !/Segmentation|Aborted/.test(kioskErr), "the kiosk logged no critical GStreamer errors");
+
+  const list = await (await page.context().request.get(`${base}/api/v1/help-requests`)).json();
+  check(list.requests.length === 0, "both calls are closed on the hub (outcomes recorded)");
+  if (process.env.LEDSAGER_KEEP) console.log(`# pictures in ${tmp}`);
+} catch (e) {
+  results.failed++;
+  console.log(`not ok - ${e.message}`);
+} finally {
+  await cleanUp();
+}
+finish();
