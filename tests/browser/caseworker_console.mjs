@@ -7,65 +7,23 @@
 // axe-core checks each view: no serious or critical violations.
 // Usage: node caseworker_console.mjs HUB SRC
 // As root it runs itself in new network and PID namespaces (LEDSAGER_TEST_NAMESPACE=off: not).
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { axe, check, endLeftovers, enterNamespace, finish, freePort, launchChromium, results, sleep, stopAll, until } from "./lib.mjs";
 
 const [hubBin, src] = process.argv.slice(2);
 if (!hubBin || !src) {
   console.error("usage: node caseworker_console.mjs HUB_BINARY SOURCE_DIR");
   process.exit(2);
 }
-// As root, run in fresh network and process namespaces: ICE sees only loopback, and every
-// process the browser leaves behind ends, and is reaped, with the namespace.
-const nsArgs = ["--net", "--pid", "--fork", "--mount-proc", "--kill-child"];
-if (!process.env.LEDSAGER_TEST_NAMESPACE && process.getuid && process.getuid() === 0 &&
-    spawnSync("unshare", [...nsArgs, "sh", "-c", "ip link set lo up"], { stdio: "ignore" }).status === 0) {
-  const inner = spawn("unshare", [...nsArgs, "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.argv.slice(1)],
-                      { stdio: "inherit", env: { ...process.env, LEDSAGER_TEST_NAMESPACE: "inside" } });
-  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => inner.kill(sig));
-  const code = await new Promise((resolve) => inner.on("exit", (c) => resolve(c ?? 1)));
-  process.exit(code);
-}
-const started = Date.now();
-if (process.env.LEDSAGER_TEST_NAMESPACE === "inside") console.log("# in new network and PID namespaces (loopback only)");
-const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+// As root it runs in fresh network and process namespaces: ICE sees only loopback, and
+// every process the browser leaves behind ends, and is reaped, with the namespace.
+await enterNamespace();
 const tmp = mkdtempSync(join(tmpdir(), "ledsager-browser-"));
 const marker = `ledsager-caseworker-test-${process.pid}-${Date.now()}`;  // in the environment of every browser process
 const children = [];
-let passed = 0, failed = 0;
-
-function check(ok, what) {
-  if (ok) { passed++; console.log(`ok - ${what}`); } else { failed++; console.log(`not ok - ${what}`); }
-  return ok;
-}
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// Polls fn until it returns something truthy; returns that, or null after `ms`.
-async function until(fn, ms, every = 100) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) return null;
-    await sleep(every);
-  }
-}
-
-async function axe(page, what) {
-  // Evaluated through the DevTools protocol: the page keeps its strict CSP (no inline scripts).
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of bad) console.log(`  axe ${v.impact}: ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.map((n) => n.target).join(" ")})`);
-  check(bad.length === 0, `axe: no serious or critical violations on ${what}`);
-}
-
 // Records every RTCPeerConnection the caseworker page makes, so the test can read its stats.
 function recordPeers() {
   const Native = window.RTCPeerConnection;
@@ -165,28 +123,12 @@ function installKiosk() {
   k.cancel = (id) => k.post(`/api/v1/help-requests/${id || k.id}/cancel`);
 }
 
-// Ends the browser processes this test started that are still there (found by the marker in
-// their environment), by process id.
-function endLeftovers() {
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(`LEDSAGER_TEST_RUN=${marker}`)) process.kill(Number(pid), "SIGKILL");
-    } catch (e) { /* gone, or not ours to read */ }
-  }
-}
-
 let browser, cleaning = null;
 const cleanUp = () => (cleaning ??= cleanUpOnce());
 async function cleanUpOnce() {
   if (browser) await browser.close().catch(() => {});
-  endLeftovers();
-  for (const c of children) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((resolve) => c.once("exit", resolve));
-    c.kill("SIGTERM");
-    await Promise.race([exited, sleep(3000)]);
-    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  }
+  endLeftovers(marker);
+  await stopAll(children);
   rmSync(tmp, { recursive: true, force: true });
 }
 // The whole test stays under a minute, whatever hangs.
@@ -196,10 +138,6 @@ setTimeout(async () => {
   await cleanUp();
   finish();
 }, limitS * 1000).unref();
-function finish() {
-  console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 
 try {
   const port = await freePort();
@@ -213,13 +151,7 @@ try {
     await sleep(50);
   }
 
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    env: { ...process.env, LEDSAGER_TEST_RUN: marker },
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--no-first-run", "--disable-quic", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-           "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"],
-  });
+  browser = await launchChromium({ media: true, marker });
 
   // ---- 1. the caseworker logs in: an empty video queue
   const aliContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -440,7 +372,7 @@ try {
   const errors = await kiosk.evaluate(() => window.kiosk.errors);
   check(errors.length === 0, `the fake kiosk saw no errors${errors.length ? ": " + errors.join("; ") : ""}`);
 } catch (e) {
-  failed++;
+  results.failed++;
   console.log(`not ok - ${e.message}`);
 } finally {
   await cleanUp();
