@@ -24,6 +24,17 @@ std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::st
             shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-waiting", false, Phase::Waiting});
             shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-claimed", false, Phase::Claimed});
             shots.push_back({core::Screen::Waiting, g.id, step, "kiosk__help-unreachable", false, Phase::Sending});
+            // A caseworker on video: consent, waiting, the call (no pictures here), and the ways out.
+            using C = core::CallPhase;
+            const auto none = core::SpeechDialog::None;
+            shots.push_back({core::Screen::Consent, g.id, step, "kiosk__video-consent", false, Phase::None, none, C::Waiting});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-waiting", false, Phase::Waiting, none, C::Waiting});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-connecting", false, Phase::Claimed, none, C::Connecting});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-keyboard", false, Phase::Claimed, none, C::Active, true});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-reconnecting", false, Phase::Claimed, none, C::Reconnecting});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-no-answer", false, Phase::Waiting, none, C::NoAnswer});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-lost", false, Phase::Claimed, none, C::Lost});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-ended", false, Phase::None, none, C::Ended});
         }
     }
     for (const auto& g : content.guides) {
@@ -50,10 +61,13 @@ void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, 
     s.set_high_contrast(high_contrast);
     if (shot.warning) s.set_warning(true, now - 7000);
     if (shot.speech != core::SpeechDialog::None) s.set_speech(true, shot.speech);
-    if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting) {
+    // The video pictures show a kiosk with a camera, whatever this machine has.
+    platform::VideoCall* call = app.video_call();
+    s.set_video(call || shot.call != core::CallPhase::None, shot.call != core::CallPhase::None || (call && call->camera_present()));
+    if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting || shot.screen == core::Screen::Call) {
         core::Escalation e;
         e.phase = shot.phase;
-        e.share = s.help_share("in_person");
+        e.share = s.help_share(shot.call == core::CallPhase::None ? "in_person" : "video");
         if (shot.phase == core::Escalation::Phase::Sending) {
             e.unreachable = true;  // the hub cannot be reached: the fallback shows
         } else if (shot.phase != core::Escalation::Phase::None) {
@@ -62,7 +76,24 @@ void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, 
             e.wait_s = 240;
             e.claimed_by = "Mette";
         }
+        if (shot.call != core::CallPhase::None) {
+            e.number = "V-007";
+            e.position = 1;
+            e.claimed_by = shot.phase == core::Escalation::Phase::Claimed ? "Ali" : "";
+        }
         s.set_escalation(e);
+    }
+    if (shot.screen == core::Screen::Call) {
+        core::CallState c;
+        c.phase = shot.call;
+        c.caseworker = "Ali";
+        c.keyboard = shot.keyboard;
+        c.since = c.waiting_since = now;
+        if (shot.keyboard) {
+            c.their_text = "Ali Hassan";
+            c.my_text = "1234";
+        }
+        s.set_call(c);
     }
 }
 

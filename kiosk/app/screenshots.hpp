@@ -28,6 +28,8 @@ struct Shot {
     bool warning = false;
     core::Escalation::Phase phase = core::Escalation::Phase::None;
     core::SpeechDialog speech = core::SpeechDialog::None;  // a reading-aloud dialog on top
+    core::CallPhase call = core::CallPhase::None;          // a video call's screen (Consent: the video consent)
+    bool keyboard = false;                                 // the call's on-screen keyboard open
 };
 
 // Every screen: the kiosk's own (when `guide` is empty), then every screen of each guide.

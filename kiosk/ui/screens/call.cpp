@@ -105,16 +105,33 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     const bool camera = ctx.session.camera();
     const std::string name = c.caseworker.empty() ? ui.t("call.caseworker") : c.caseworker;
 
-    // The four buttons along the bottom: the red End call last (the primary place).
-    std::vector<RowButton> left{
+    // The four buttons along the bottom: the red End call last (the primary place), always
+    // whole; when the row is too narrow (large text) the other three share what is left.
+    std::vector<RowButton> row{
         {"call.mute", ui.t(c.muted ? N_("call.unmute") : N_("call.mute")), ButtonStyle::Secondary, c.muted ? "microphone-slash" : "microphone",
          ActionKind::CallMute},
     };
     if (camera)
-        left.push_back({"call.camera", ui.t(c.camera_off ? N_("call.camera_on") : N_("call.camera_off")), ButtonStyle::Secondary,
-                        c.camera_off ? "eye-slash" : "video", ActionKind::CallCamera});
-    left.push_back({"call.keyboard", ui.t("call.keyboard"), ButtonStyle::Secondary, "keyboard", ActionKind::CallKeyboard});
-    const float row_y = action_row(ui, l, left, {{"call.end", ui.t("call.end"), ButtonStyle::Help, "call", ActionKind::CallEnd}});
+        row.push_back({"call.camera", ui.t(c.camera_off ? N_("call.camera_on") : N_("call.camera_off")), ButtonStyle::Secondary,
+                       c.camera_off ? "eye-slash" : "video", ActionKind::CallCamera});
+    row.push_back({"call.keyboard", ui.t("call.keyboard"), ButtonStyle::Secondary, "keyboard", ActionKind::CallKeyboard});
+    const RowButton end{"call.end", ui.t("call.end"), ButtonStyle::Help, "call", ActionKind::CallEnd};
+    const float row_y = l.content.bottom() - l.button_h;
+    {
+        const float pad = em;
+        const float end_w = std::min(l.content.w * 0.45f, ui.button_width(end.label, end.icon, ui.fonts().bold, pad));
+        float need = 0;
+        for (const auto& b : row) need += ui.button_width(b.label, b.icon, ui.fonts().bold, pad) + l.gap;
+        const float avail = l.content.w - end_w - l.gap;
+        const float k = need > avail ? avail / need : 1.0f;
+        float x = l.content.x;
+        for (const auto& b : row) {
+            const float w = ui.button_width(b.label, b.icon, ui.fonts().bold, pad) * k;
+            if (ui.button(b.id, b.label, {x, row_y, w, l.button_h}, b.style, k < 1 ? std::string_view{} : b.icon)) ui.act(b.action);
+            x += w + l.gap * k;
+        }
+        if (ui.button(end.id, end.label, {l.content.right() - end_w, row_y, end_w, l.button_h}, end.style, end.icon)) ui.act(end.action);
+    }
     // Toggle states for the tree (and so for reading aloud): Mute and Camera off are "on" when active.
     for (auto& el : ui.elements()) {
         const bool on = el.id == "call.mute" ? c.muted : el.id == "call.camera" ? c.camera_off : c.keyboard;
@@ -167,12 +184,6 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     else ui.icon(camera ? "eye-slash" : "microphone", ui.fonts().icon_large, self.x + self.w / 2, self.y + self.h / 2, 0xFFFFFF);
     if (ctx.call.self_speaking && !c.muted) ui.outline(self, p.accent, em * 0.3f, ring);
     ui.mark("call.self", Role::Image, ui.t("call.you"), self);
-    const std::string badge = !camera ? ui.t("call.voice_only") : c.camera_off ? ui.t("call.camera_is_off") : ui.t("call.camera_is_on");
-    pill(ui, "call.camera_badge", badge, self.x, self.bottom() + em * 0.4f, camera && !c.camera_off ? 0xC62828 : 0x37474F, 0xFFFFFF,
-         camera && !c.camera_off ? "circle" : "eye-slash");
-    if (c.muted) pill(ui, "call.muted_badge", ui.t("call.you_are_muted"), self.x, self.bottom() + em * 2.2f, 0x37474F, 0xFFFFFF,
-                      "microphone-slash");
-
     // Real-time text: what the caseworker writes, what the citizen writes.
     ui.rect(side, p.surface, radius, p.border, p.border_width);
     const float pad = em * 0.8f, inner = side.w - 2 * pad;
@@ -198,26 +209,41 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     box("call.their_text", ui.t("call.their_text", {{"name", name}}), c.their_text, false);
     box("call.my_text", ui.t("call.my_text"), c.my_text, true);
 
+    // "Camera is on" (or off, or voice only) in the top corner of the picture, always in
+    // sight: drawn last, and the keyboard stays below it.
+    const std::string badge = !camera ? ui.t("call.voice_only") : c.camera_off ? ui.t("call.camera_is_off") : ui.t("call.camera_is_on");
+    const float badge_h = ui.fonts().bold->FontSize * 1.5f;
+    const float badges_bottom = pic.y + em * 0.6f + badge_h + (c.muted ? badge_h + em * 0.3f : 0);
+
     // The on-screen keyboard, over the picture, when asked for.
     if (c.keyboard) {
-        const float kh = (pic.h - em) / 5.4f;
+        const float room = pic.bottom() - badges_bottom - em * 0.6f;
+        const float kh = (room - em * 0.5f) / 5;
         const float kw = (pic.w - em) / 11;
         const Rect kb{pic.x, pic.bottom() - kh * 5 - em * 0.5f, pic.w, kh * 5 + em * 0.5f};
         ui.rect(kb, p.surface, radius, p.border, p.border_width);
+        // A keyboard keeps its own layout in right-to-left languages: columns are given so that,
+        // once the Ui mirrors them, they land where a keyboard has them.
+        auto col = [&](int k, int span) { return kb.x + em * 0.5f + (ui.rtl() ? 11 - k - span : k) * kw; };
         for (int r = 0; r < 4; ++r)
             for (int k = 0; k < 11; ++k) {
                 const std::string key = kKeyRows[r][k];
-                const Rect kr{kb.x + em * 0.5f + k * kw, kb.y + em * 0.5f + r * kh, kw - em * 0.25f, kh - em * 0.25f};
+                const Rect kr{col(k, 1), kb.y + em * 0.5f + r * kh, kw - em * 0.25f, kh - em * 0.25f};
                 if (ui.button("call.key." + key, key, kr, ButtonStyle::Secondary)) ui.act(ActionKind::CallType, key);
             }
         const float y4 = kb.y + em * 0.5f + 4 * kh;
-        if (ui.button("call.key.space", ui.t("call.space"), {kb.x + em * 0.5f + 2 * kw, y4, kw * 6 - em * 0.25f, kh - em * 0.25f},
+        if (ui.button("call.key.space", ui.t("call.space"), {col(0, 6), y4, kw * 6 - em * 0.25f, kh - em * 0.25f},
                       ButtonStyle::Secondary))
             ui.act(ActionKind::CallType, " ");
-        if (ui.button("call.key.erase", ui.t("call.erase"), {kb.x + em * 0.5f + 8 * kw, y4, kw * 3 - em * 0.25f, kh - em * 0.25f},
-                      ButtonStyle::Secondary, "chevron-left"))
+        if (ui.button("call.key.erase", ui.t("call.erase"), {col(6, 5), y4, kw * 5 - em * 0.25f, kh - em * 0.25f},
+                      ButtonStyle::Secondary))
             ui.act(ActionKind::CallErase);
     }
+    pill(ui, "call.camera_badge", badge, pic.x + em * 0.6f, pic.y + em * 0.6f, camera && !c.camera_off ? 0xC62828 : 0x37474F, 0xFFFFFF,
+         camera && !c.camera_off ? "circle" : "eye-slash");
+    if (c.muted)
+        pill(ui, "call.muted_badge", ui.t("call.you_are_muted"), pic.x + em * 0.6f, pic.y + em * 0.9f + badge_h, 0x37474F, 0xFFFFFF,
+             "microphone-slash");
 }
 
 }  // namespace
