@@ -10,15 +10,16 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 unset DISPLAY WAYLAND_DISPLAY
 "$kiosk" --screenshots "$tmp/all" --lang da,ar 2> "$tmp/err" || fail "$(cat "$tmp/err")"
-# Expected: (12 kiosk screens + per guide: needs + steps + help + end) x languages x 2 sizes x 2 themes.
+# Expected: (20 kiosk screens, 8 of them the video call + per guide: needs + steps + help + end) x languages x 2 sizes x 2 themes.
 steps=$(cat "$src"/assets/guides/*/guide.toml | grep -c '^\[\[step\]\]')
 guides=$(ls -d "$src"/assets/guides/*/ | wc -l)
-expected=$(( (12 + guides * 3 + steps) * 2 * 2 * 2 ))
+expected=$(( (20 + guides * 3 + steps) * 2 * 2 * 2 ))
 count=$(ls "$tmp/all" | wc -l)
 echo "screenshots: $count (expected $expected)"
 [ "$count" -eq "$expected" ] || fail "expected $expected files, got $count"
 for f in mitid-login__03-choose-mitid__da__100__default.png mitid-login__03-choose-mitid__ar__200__contrast.png \
-         kiosk__timeout__da__200__default.png aarsopgoerelse__end__ar__100__contrast.png; do
+         kiosk__timeout__da__200__default.png aarsopgoerelse__end__ar__100__contrast.png \
+         kiosk__call-keyboard__ar__200__default.png kiosk__video-consent__da__100__default.png; do
   [ -s "$tmp/all/$f" ] || fail "missing $f"
   [ "$(head -c 8 "$tmp/all/$f" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$f is not a PNG"
 done
