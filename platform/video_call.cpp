@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 
 namespace ledsager::platform {
@@ -292,19 +293,24 @@ struct VideoCall::Media {
         return GST_PAD_PROBE_OK;
     }
 
-    static void on_decoded_pad(GstElement*, GstPad* pad, gpointer data) {
+    // Media from the caseworker: VP8 or Opus (what the offer allows), decoded by a chain
+    // named here rather than found by autoplugging (fewer plugins loaded, less memory).
+    static void on_incoming(GstElement*, GstPad* pad, gpointer data) {
         auto* m = static_cast<Media*>(data);
+        if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
         GstCaps* caps = gst_pad_get_current_caps(pad);
         if (!caps) caps = gst_pad_query_caps(pad, nullptr);
-        const std::string name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+        const GstStructure* st = gst_caps_get_structure(caps, 0);
+        const char* media = gst_structure_get_string(st, "media");
+        const bool video = media && std::string(media) == "video";
         gst_caps_unref(caps);
-        const bool video = name.rfind("video", 0) == 0;
         std::string desc;
         if (video) {
-            desc = "queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=RGBA ! "
+            desc = "queue max-size-buffers=4 leaky=downstream ! rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=RGBA ! "
                    "appsink name=remote sync=false max-buffers=1 drop=true";
         } else {
-            desc = "queue ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! identity name=heard ! ";
+            desc = "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! "
+                   "identity name=heard ! ";
             desc += m->owner->audio_sink_;
         }
         GError* err = nullptr;
@@ -330,18 +336,6 @@ struct VideoCall::Media {
         }
         gst_element_sync_state_with_parent(bin);
         GstPad* sinkpad = gst_element_get_static_pad(bin, "sink");
-        gst_pad_link(pad, sinkpad);
-        gst_object_unref(sinkpad);
-    }
-
-    static void on_incoming(GstElement*, GstPad* pad, gpointer data) {
-        auto* m = static_cast<Media*>(data);
-        if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
-        GstElement* decode = gst_element_factory_make("decodebin", nullptr);
-        g_signal_connect(decode, "pad-added", G_CALLBACK(on_decoded_pad), m);
-        gst_bin_add(GST_BIN(m->pipeline), decode);
-        gst_element_sync_state_with_parent(decode);
-        GstPad* sinkpad = gst_element_get_static_pad(decode, "sink");
         gst_pad_link(pad, sinkpad);
         gst_object_unref(sinkpad);
     }
@@ -372,7 +366,7 @@ struct VideoCall::Media {
         const std::string size = "width=" + std::to_string(o.width) + ",height=" + std::to_string(o.height);
         std::string video_src, audio_src;
         if (o.source == "test") {
-            video_src = "videotestsrc is-live=true pattern=smpte";
+            video_src = "videotestsrc is-live=true pattern=ball background-color=0xff4a7fb5";
             audio_src = "audiotestsrc is-live=true wave=sine freq=440 volume=0.3";
         } else {
             video_src = "v4l2src device=" + o.camera_device;
@@ -383,9 +377,10 @@ struct VideoCall::Media {
             desc += video_src + " ! videoconvert ! videoscale ! videorate ! video/x-raw," + size + ",framerate=" + std::to_string(o.fps) +
                     "/1 ! tee name=vt "
                     "vt. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=I420 ! identity name=blank ! "
-                    "vp8enc deadline=1 cpu-used=8 threads=2 target-bitrate=900000 keyframe-max-dist=60 error-resilient=partitions ! "
+                    "vp8enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=900000 keyframe-max-dist=60 error-resilient=partitions ! "
                     "rtpvp8pay pt=96 picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
-                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoconvert ! video/x-raw,format=RGBA,width=320,height=240 ! "
+                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoflip method=horizontal-flip ! videoconvert ! "
+                    "video/x-raw,format=RGBA,width=320,height=240 ! "
                     "appsink name=self sync=false max-buffers=1 drop=true ";
         }
         desc += audio_src + " ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! volume name=mic ! "
@@ -490,7 +485,7 @@ bool VideoCall::available(std::string& why) {
         return false;
     }
     for (const char* f : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "vp8enc", "vp8dec", "rtpvp8pay", "opusenc", "opusdec",
-                          "rtpopuspay", "decodebin", "appsink", "videotestsrc"}) {
+                          "rtpopuspay", "rtpvp8depay", "rtpopusdepay", "appsink", "videotestsrc"}) {
         GstElementFactory* factory = gst_element_factory_find(f);
         if (!factory) {
             why = std::string("the GStreamer element '") + f + "' is missing (gstreamer1.0-plugins-bad, -good, -base, -nice)";
@@ -727,12 +722,18 @@ void VideoCall::control_loop() {
         const std::uint64_t gen = generation_;
         for (auto& c : todo) {
             if (c.command == Command::Teardown) {
-                media_.reset();
+                if (media_) {
+                    media_.reset();
+                    malloc_trim(0);  // a call's buffers go back to the system, not just to the heap
+                }
                 continue;
             }
             if (c.generation != gen) continue;
             if (c.command == Command::Build || c.command == Command::Restart) {
-                media_.reset();
+                if (media_) {
+                    media_.reset();
+                    malloc_trim(0);
+                }
                 const HttpResult r = http(options_, "GET", "/api/v1/calls/ice-servers", "", 3);
                 std::vector<std::string> servers;
                 if (r.reachable && r.status == 200) {
@@ -783,6 +784,7 @@ void VideoCall::control_loop() {
             if (media_->got_media) post_event({CallEvent::Kind::Disconnected});
             restart_not_before = now + 3000;
             media_.reset();
+            malloc_trim(0);
             {
                 std::lock_guard lock(mutex_);
                 stats_.connected = false;

@@ -92,7 +92,7 @@ public:
     bool has_news(std::uint64_t remote_serial, std::uint64_t self_serial);
     // Copies the latest frame into `out` when it is newer than out.serial.
     bool remote_frame(VideoFrame& out);
-    bool self_frame(VideoFrame& out);
+    bool self_frame(VideoFrame& out);  // already mirrored, like a looking-glass
     float remote_level() const { return remote_level_.load(); }  // 0..1, decays
     float self_level() const { return self_level_.load(); }
     CallStats stats();

@@ -3,6 +3,7 @@
 #include <SDL.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cmath>
 #include <vector>
@@ -178,6 +179,8 @@ bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string
     // rebuilds the atlas behind the kiosk's back on the first frame.
     ImGui_ImplSDLRenderer_CreateDeviceObjects();
     images_ = std::make_unique<platform::ImageCache>(renderer);
+    SDL_RendererInfo info{};
+    software_ = SDL_GetRendererInfo(renderer, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     font_files_ = ui::find_font_files();
     {
         // Arabic, Farsi and Urdu need shaping; without the fonts those languages show '?'.
@@ -271,7 +274,8 @@ std::string KioskApp::signature(const core::Session& s, core::Millis now) {
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
     if (hub_ && hub_->has_replies()) return true;
-    if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial)) return true;
+    // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
+    if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
     const core::Millis due = session_.next_deadline(now);
     if (due < 0 || now < due - 1000) return false;
     // A timer is due: draw only if what is on screen would change.
@@ -284,6 +288,8 @@ bool KioskApp::needs_frame(core::Millis now) const {
 
 void KioskApp::frame(core::Millis now) {
     ImGui::SetCurrentContext(imgui_);
+    last_frame_ms_ = now;
+    const int pending_at_start = pending_frames_;
     const bool speech_at_start = session_.data().speech;
     const std::string speech_lang_at_start = session_.speech_language();
     session_.tick(now);
@@ -325,12 +331,34 @@ void KioskApp::frame(core::Millis now) {
     const ui::Palette& palette = session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
     ui::Ui ui(input_, in, palette, fonts_, translator_, session_.data().lang, static_cast<float>(width_),
               static_cast<float>(height_), ImGui::GetBackgroundDrawList(), &shaper_);
+    const float em_at_frame = ui.em();
     ui::ScreenContext ctx{session_, content_, config_, now, [this](const std::string& path) {
                               const platform::Texture* t = images_->find(path);
                               return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
                           },
                           ui::QrView{qr_.size, &qr_.modules}};
+    blit_count_ = 0;
+    video_region_ = {};
     if (call_ && call_->running()) {
+        ctx.call.blit = [this, &ui](ImTextureID texture, ui::Rect r, float u0, float v0, float u1, float v1) {
+            if (blit_count_ >= static_cast<int>(blits_.size())) return;
+            Blit& b = blits_[blit_count_++];
+            b = {renderer_, static_cast<SDL_Texture*>(texture), r.x, r.y, r.w, r.h, u0, v0, u1, v1};
+            if (blit_count_ == 1) video_region_ = r;  // the first is the caseworker's picture
+            ui.draw()->AddCallback(
+                [](const ImDrawList*, const ImDrawCmd* cmd) {
+                    const auto* p = static_cast<const Blit*>(cmd->UserCallbackData);
+                    int tw = 0, th = 0;
+                    SDL_QueryTexture(p->texture, nullptr, nullptr, &tw, &th);
+                    const SDL_Rect src{static_cast<int>(p->u0 * tw), static_cast<int>(p->v0 * th),
+                                       static_cast<int>((p->u1 - p->u0) * tw), static_cast<int>((p->v1 - p->v0) * th)};
+                    const SDL_Rect dst{static_cast<int>(p->x), static_cast<int>(p->y), static_cast<int>(p->w), static_cast<int>(p->h)};
+                    SDL_RenderSetClipRect(p->renderer, nullptr);
+                    SDL_SetTextureBlendMode(p->texture, SDL_BLENDMODE_NONE);
+                    SDL_RenderCopy(p->renderer, p->texture, &src, &dst);
+                },
+                &b);
+        };
         ctx.call.remote = {remote_texture_, remote_w_, remote_h_};
         ctx.call.self = {self_texture_, self_w_, self_h_};
         ctx.call.remote_speaking = call_->remote_level() > 0.02f;
@@ -410,14 +438,47 @@ void KioskApp::frame(core::Millis now) {
     }
 
     ImGui::Render();
+    const std::string new_signature = signature(session_, now);
     if (rasterize_) {
         const ui::Rgb bg = palette.background;
         SDL_SetRenderDrawColor(renderer_, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF, 255);
-        SDL_RenderClear(renderer_);
-        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+        // Only a new picture in a call (nothing touched, nothing else changed): redraw just
+        // the picture's rectangle; every draw command is clipped to it.
+        const bool partial = software_ && video_region_.w > 0 && events.empty() && actions.empty() && !new_screen &&
+                             pending_at_start == 0 && new_signature == drawn_signature_ && drawn_full_video_;
+        ImDrawData* dd = ImGui::GetDrawData();
+        const auto t_raster = std::chrono::steady_clock::now();
+        if (partial) {
+            const float grow = em_at_frame * 0.3f;  // the speaking ring sits on the edge
+            const ImVec4 r{video_region_.x - grow, video_region_.y - grow, video_region_.right() + grow, video_region_.bottom() + grow};
+            // Only the picture's layer (the foreground list) is drawn; the screen under it stays.
+            for (int i = 0; i < dd->CmdListsCount; ++i) {
+                const bool picture_layer = dd->CmdLists[i] == ImGui::GetForegroundDrawList();
+                for (auto& cmd : dd->CmdLists[i]->CmdBuffer) {
+                    if (!picture_layer) {
+                        cmd.ClipRect = ImVec4(0, 0, 0, 0);
+                        continue;
+                    }
+                    cmd.ClipRect.x = std::max(cmd.ClipRect.x, r.x);
+                    cmd.ClipRect.y = std::max(cmd.ClipRect.y, r.y);
+                    cmd.ClipRect.z = std::min(cmd.ClipRect.z, r.z);
+                    cmd.ClipRect.w = std::min(cmd.ClipRect.w, r.w);
+                }
+            }
+            const SDL_Rect area{static_cast<int>(r.x), static_cast<int>(r.y), static_cast<int>(r.z - r.x), static_cast<int>(r.w - r.y)};
+            SDL_RenderSetClipRect(renderer_, nullptr);
+            SDL_RenderFillRect(renderer_, &area);
+            ++partial_frames_;
+        } else {
+            SDL_RenderClear(renderer_);
+            ++full_frames_;
+        }
+        ImGui_ImplSDLRenderer_RenderDrawData(dd);
+        raster_us_[partial ? 1 : 0] += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_raster).count();
+        drawn_full_video_ = video_region_.w > 0;
     }
 
-    drawn_signature_ = signature(session_, now);
+    drawn_signature_ = new_signature;
     // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
     if (shaper_.dirty()) pending_frames_ = std::max(pending_frames_, 1);
     // Draw again after a change (the new screen) and while a finger is down (pressed look).

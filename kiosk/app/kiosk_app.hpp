@@ -3,6 +3,7 @@
 // drive the very same object with injected input, a fake clock and an offscreen renderer.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,10 @@ public:
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return font_rebuilds_; }
+    // Frames rasterised in full, and frames that redrew only a call's picture.
+    std::pair<int, int> frames_drawn() const { return {full_frames_, partial_frames_}; }
+    // Microseconds spent rasterising full frames and picture-only frames.
+    std::pair<long long, long long> raster_us() const { return {raster_us_[0], raster_us_[1]}; }
     int width() const { return width_; }
     int height() const { return height_; }
 
@@ -115,6 +120,22 @@ private:
     SDL_Texture* remote_texture_ = nullptr;
     SDL_Texture* self_texture_ = nullptr;
     int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
+    core::Millis last_frame_ms_ = -1000;
+    // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
+    struct Blit {
+        SDL_Renderer* renderer;
+        SDL_Texture* texture;
+        float x, y, w, h, u0, v0, u1, v1;
+    };
+    std::array<Blit, 2> blits_{};
+    int blit_count_ = 0;
+    // In a call on a software renderer, a frame that only brings a new picture redraws only
+    // the picture's rectangle (the rest of the screen is as it was).
+    ui::Rect video_region_{};
+    bool software_ = false;
+    bool drawn_full_video_ = false;
+    int full_frames_ = 0, partial_frames_ = 0;
+    long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
     ui::Shaper shaper_;
     ui::Announcer announcer_;
 };

@@ -27,6 +27,11 @@ struct CallView {
     ImageRef remote;  // the caseworker
     ImageRef self;    // the citizen's own picture
     bool remote_speaking = false, self_speaking = false;
+    // Draws a picture straight into the screen rectangle (a plain scaled copy, far cheaper
+    // than textured triangles in a software renderer), at this point of the draw order:
+    // texture, screen rect, the part of the picture (u0, v0, u1, v1). The caseworker's picture
+    // comes first (a picture-only frame redraws just its rectangle).
+    std::function<void(ImTextureID, Rect, float, float, float, float)> blit;
 };
 
 struct ScreenContext {

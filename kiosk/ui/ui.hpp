@@ -131,6 +131,9 @@ public:
     const Palette& palette() const { return palette_; }
     const Fonts& fonts() const { return fonts_; }
     ImDrawList* draw() const { return draw_; }
+    // Draws into another list from here on (a layer drawn after the screen, e.g. a call's
+    // picture, which a picture-only frame redraws alone). Elements are recorded as before.
+    void set_draw_list(ImDrawList* list) { draw_ = list; }
 
     // ---- output
     void act(core::ActionKind kind, std::string arg = {}, int value = 0) { actions_.push_back({kind, std::move(arg), value}); }

@@ -134,6 +134,7 @@ try {
   check(k1 && k1.video_frames >= 30 && k1.audible >= 20,
         `the kiosk decodes the caseworker's video and audio: ${k1 ? `${k1.video_frames} frames, ${k1.audible} audible audio buffers` : "no stats"}`);
   if (k1) console.log(`# Answer -> first remote frame on the kiosk: ${k1.first_frame_ms - answerAt} ms`);
+  console.log(`# kiosk ${stats1}`);
   check(k1 && k1.first_frame_ms - answerAt < 2000, `first frame on the kiosk under 2 s after Answer (${k1 ? k1.first_frame_ms - answerAt : "?"} ms)`);
 
   // ---- real-time text both ways
@@ -180,6 +181,7 @@ try {
   const stats2 = await until(() => kioskLog.filter((l) => l.startsWith("call-stats")).length >= 2 && kioskLog.filter((l) => l.startsWith("call-stats")).at(-1), 15000);
   const k2 = stats2 ? JSON.parse(stats2.slice(stats2.indexOf("{"))) : null;
   check(k2 && k2.builds >= 2, `the kiosk rebuilt its media after the loss (${k2 ? k2.builds : "?"} pipelines)`);
+  console.log(`# kiosk ${stats2}`);
 
   if (bench) {
     // Kiosk CPU and memory during 10 s of a 640×480 call.

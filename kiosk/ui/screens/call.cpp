@@ -6,6 +6,8 @@
 // right-to-left languages (it is a picture of the room, not text).
 #include <algorithm>
 
+#include <imgui.h>
+
 #include "ui/screens/common.hpp"
 
 namespace ledsager::ui {
@@ -56,9 +58,9 @@ void notice(Ui& ui, const std::string& id, std::string_view icon, Rgb icon_bg, c
     action_row(ui, row, {}, buttons);
 }
 
-// Draws a video frame filling `r` (cropped to keep its shape), never mirrored for RTL;
-// `selfie` mirrors it like a looking-glass, as people expect of their own picture.
-void video(Ui& ui, Rect r, const ImageRef& img, bool selfie) {
+// Draws a video frame filling `r` (cropped to keep its shape), never mirrored for RTL. (The
+// citizen's own picture comes mirrored like a looking-glass, as people expect of it.)
+void video(Ui& ui, const CallView& view, Rect r, const ImageRef& img) {
     const Rect s = ui.screen_rect(r);
     if (!img.texture || img.width <= 0 || img.height <= 0) return;
     const float want = s.w / s.h, have = static_cast<float>(img.width) / img.height;
@@ -72,7 +74,7 @@ void video(Ui& ui, Rect r, const ImageRef& img, bool selfie) {
         v0 = cut;
         v1 = 1 - cut;
     }
-    if (selfie) std::swap(u0, u1);
+    if (view.blit) return view.blit(img.texture, s, u0, v0, u1, v1);
     ui.draw()->AddImage(img.texture, {s.x, s.y}, {s.right(), s.bottom()}, {u0, v0}, {u1, v1});
 }
 
@@ -148,10 +150,20 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     const Rect side{pic.right() + l.gap, top, text_w, bottom - top};
     const float radius = em * 0.6f;
 
-    ui.rect(pic, 0x1E2430, radius);
+    // The picture and everything on it go on their own layer (ImGui's foreground list): a
+    // frame that only brings a new picture redraws that layer alone. Not while a dialog is
+    // up (the dialog must stay on top).
+    ImDrawList* screen_layer = ui.draw();
+    ImDrawList* picture_layer = ctx.session.data().speech_dialog == core::SpeechDialog::None && !ctx.session.data().warning
+                                    ? ImGui::GetForegroundDrawList()
+                                    : screen_layer;
+    ui.set_draw_list(picture_layer);
     const bool have_remote = ctx.call.remote.texture && c.phase != CallPhase::Reconnecting;
+    // (A dark ground only when there is no picture: a big filled shape costs the software
+    // renderer far more than the picture itself.)
+    if (!have_remote) ui.rect(pic, 0x1E2430, radius);
     if (have_remote) {
-        video(ui, pic, ctx.call.remote, false);
+        video(ui, ctx.call, pic, ctx.call.remote);
         ui.mark("call.remote", Role::Image, ui.t("call.remote_alt", {{"name", name}}), pic);
     } else {
         // Connecting, reconnecting, or no picture from the caseworker (voice only).
@@ -180,10 +192,12 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     const float sw = std::min(pic.w * 0.28f, em * 9), sh = sw * 0.75f;
     const Rect self{pic.right() - sw - em * 0.6f, pic.y + em * 0.6f, sw, sh};
     ui.rect(self, 0x000000, em * 0.3f);
-    if (camera && !c.camera_off && ctx.call.self.texture) video(ui, self, ctx.call.self, true);
+    if (camera && !c.camera_off && ctx.call.self.texture) video(ui, ctx.call, self, ctx.call.self);
     else ui.icon(camera ? "eye-slash" : "microphone", ui.fonts().icon_large, self.x + self.w / 2, self.y + self.h / 2, 0xFFFFFF);
     if (ctx.call.self_speaking && !c.muted) ui.outline(self, p.accent, em * 0.3f, ring);
     ui.mark("call.self", Role::Image, ui.t("call.you"), self);
+    ui.set_draw_list(screen_layer);
+
     // Real-time text: what the caseworker writes, what the citizen writes.
     ui.rect(side, p.surface, radius, p.border, p.border_width);
     const float pad = em * 0.8f, inner = side.w - 2 * pad;
@@ -216,6 +230,7 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     const float badges_bottom = pic.y + em * 0.6f + badge_h + (c.muted ? badge_h + em * 0.3f : 0);
 
     // The on-screen keyboard, over the picture, when asked for.
+    ui.set_draw_list(picture_layer);
     if (c.keyboard) {
         const float room = pic.bottom() - badges_bottom - em * 0.6f;
         const float kh = (room - em * 0.5f) / 5;
@@ -244,6 +259,7 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     if (c.muted)
         pill(ui, "call.muted_badge", ui.t("call.you_are_muted"), pic.x + em * 0.6f, pic.y + em * 0.9f + badge_h, 0x37474F, 0xFFFFFF,
              "microphone-slash");
+    ui.set_draw_list(screen_layer);
 }
 
 }  // namespace
