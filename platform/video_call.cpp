@@ -428,6 +428,14 @@ struct VideoCall::Media {
             gst_object_unref(pad);
             gst_object_unref(blank);
         }
+        if (audio_only) {
+            // No camera here, but the citizen still sees the caseworker: receive video only.
+            GstCaps* caps = gst_caps_from_string("application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
+            GstWebRTCRTPTransceiver* trans = nullptr;
+            g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+            gst_caps_unref(caps);
+            if (trans) gst_object_unref(trans);
+        }
         GstPad* micpad = gst_element_get_static_pad(mic, "src");
         gst_pad_add_probe(micpad, GST_PAD_PROBE_TYPE_BUFFER, on_mic, this, nullptr);
         gst_object_unref(micpad);
@@ -526,7 +534,7 @@ VideoCall::~VideoCall() {
 }
 
 bool VideoCall::camera_present() const {
-    if (options_.source == "test") return true;
+    if (options_.source == "test") return !options_.camera_device.empty();  // test: camera = "" plays a kiosk without one
     std::error_code ec;
     return std::filesystem::exists(options_.camera_device, ec);
 }

@@ -298,6 +298,10 @@ void Ui::fill(Rect r, ImU32 color, float rounding) {
     // a rounded shape as one fan of long, thin triangles, and SDL 2.26's software renderer
     // reads outside its texture for such triangles once they are a few hundred pixels long
     // (a crash at 200 % text); plain rectangles take its exact path.
+    // Whole pixels: parts meeting at fractional edges leave a hairline seam in the software
+    // renderer.
+    const float x0 = std::round(r.x), y0 = std::round(r.y);
+    r = {x0, y0, std::round(r.right()) - x0, std::round(r.bottom()) - y0};
     rounding = std::min({rounding, r.w / 2, r.h / 2});
     if (rounding < 1.0f) {
         draw_->AddRectFilled({r.x, r.y}, {r.right(), r.bottom()}, color);

@@ -4,7 +4,8 @@
 // a fake camera and microphone. Checked: the request with its context, Answer, decoded video
 // and audio both ways, real-time text both ways (and how fast), the citizen's Mute and Camera
 // off seen on the caseworker's side, a lost connection coming back by itself, hang-up from
-// each side (the citizen back on the same step), and the outcome recorded.
+// each side (the citizen back on the same step), a kiosk without a camera (voice only, said
+// before calling), and the outcomes recorded.
 // Usage: node video_call_e2e.mjs HUB KIOSK SRC [--bench]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,11 +47,17 @@ const script = [
   "type 1234", "call-expect text Ali Hassan", `screenshot ${join(tmp, "kiosk-call.png")}`,
   "tap call.mute", "tap call.camera", "sleep 4000", "tap call.camera", "tap call.mute", "sleep 4000",
   "call-expect phase reconnecting", "call-expect phase active", "call-expect video 30", "call-stats",
-  "call-expect phase ended", `screenshot ${join(tmp, "kiosk-ended.png")}`, "tap call.back", "screen step",
-  "tap bar.help", "tap help.video", "tap consent.send", "call-expect phase active", "call-expect video 10", "tap call.end",
-  "screen step", "sleep 300",
+  "call-expect phase ended", `screenshot ${join(tmp, "kiosk-ended.png")}`, "tap call.back", "screen step", "sleep 300",
 ];
-const kioskLog = [];
+// A second kiosk without a camera: told before calling that it is by voice only; talks; hangs up.
+const scriptVoice = [
+  "tap attract.start", "tap language.en", "tap guide.mitid-login", "tap needs.start", "tap step.choice.app", "tap step.no",
+  "expect Talk to a caseworker now, by voice. This kiosk has no camera.", "tap help.video",
+  "expect This kiosk has no camera: you will talk by voice only.", "tap consent.send",
+  "call-expect phase active", "call-expect audio 20", "call-expect video 10", "expect Voice only", "call-stats",
+  `screenshot ${join(tmp, "kiosk-voice.png")}`, "tap call.end", "screen step", "sleep 300",
+];
+const kioskLog = [], voiceLog = [];
 function kioskSaid(text, ms = 30000) { return until(() => kioskLog.find((l) => l.includes(text)), ms, 50); }
 function kioskSaidTimes(text, n, ms = 30000) { return until(() => kioskLog.filter((l) => l.includes(text)).length >= n, ms, 50); }
 
@@ -102,6 +109,17 @@ try {
   kiosk.stdout.on("data", (d) => { for (const l of String(d).split("\n")) if (l) kioskLog.push(l); });
   kiosk.stderr.on("data", (d) => { kioskErr += String(d); });
   const kioskExit = new Promise((resolve) => kiosk.on("exit", (code) => resolve(code)));
+  const startVoiceKiosk = () => {
+    writeFileSync(join(tmp, "voice.toml"),
+                  `[site]\nplace = "By the stairs"\n[hub]\nurl = "${base}"\ntoken = "demo-kiosk-token"\n` +
+                  `[video]\nsource = "test"\ncamera = ""\nspeaker = "none"\nloopback = true\n`);
+    writeFileSync(join(tmp, "voice.script"), scriptVoice.join("\n") + "\n");
+    const k = spawn(kioskBin, ["--config", join(tmp, "voice.toml"), "--script", join(tmp, "voice.script")], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(k);
+    k.stdout.on("data", (d) => { for (const l of String(d).split("\n")) if (l) voiceLog.push(l); });
+    k.stderr.on("data", (d) => { kioskErr += String(d); });
+    return new Promise((resolve) => k.on("exit", (code) => resolve(code)));
+  };
 
   browser = await launchChromium({ media: true, marker });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -204,21 +222,28 @@ try {
   await page.waitForSelector("#queue:not([hidden])");
   check(!!(await kioskSaid("ok screen step", 15000)), "the citizen is back on the step they called from");
 
-  // ---- the second call: answered from the keyboard; the citizen hangs up
+  const code = await Promise.race([kioskExit, sleep(15000).then(() => "timeout")]);
+  check(code === 0, `the kiosk's script ran to the end (exit ${code})${code === 0 ? "" : "\n" + kioskLog.slice(-5).join("\n") + "\n" + kioskErr.slice(-800)}`);
+
+  // ---- a second kiosk with no camera: by voice only (said before calling), answered from the
+  // keyboard; the citizen hangs up
+  const voiceExit = startVoiceKiosk();
   const row2 = await until(async () => page.$("#requests .request .answer"), 20000);
-  check(!!row2, "a second call from the same kiosk arrives");
+  check(!!row2, "a call from a kiosk without a camera arrives");
   await row2.focus();
   await page.keyboard.press("Enter");
-  const second = await until(async () => (await page.evaluate(inbound)).frames >= 10, 15000);
-  check(!!second, "answered with the keyboard: the second call connects");
+  const voice = await until(async () => { const s = await page.evaluate(inbound); return s.energy > 0 ? s : null; }, 15000);
+  check(!!voice && voice.frames === 0, `answered with the keyboard: the caseworker hears the citizen, with no picture (${voice ? voice.frames : "?"} frames)`);
+  const voiceStats = await until(() => voiceLog.find((l) => l.startsWith("call-stats")), 20000);
+  check(!!voiceStats, `the camera-less kiosk says "Voice only" and still sees and hears the caseworker: ${voiceStats || voiceLog.slice(-3).join(" | ")}`);
   const ended = await until(async () => !(await page.isHidden("#outcome")), 15000);
   check(!!ended && /afsluttede/.test(await page.textContent("#outcome-why")),
         `the citizen's End call reaches the caseworker: "${ended ? (await page.textContent("#outcome-why")).trim() : ""}"`);
   await page.check('input[name="outcome"][value="left"]');
   await page.click("#save-outcome");
-  const code = await Promise.race([kioskExit, sleep(15000).then(() => "timeout")]);
-  check(code === 0, `the kiosk's script ran to the end (exit ${code})${code === 0 ? "" : "\n" + kioskLog.slice(-5).join("\n") + "\n" + kioskErr.slice(-800)}`);
-  check(!kioskErr.includes("CRITICAL") && !/Segmentation|Aborted/.test(kioskErr), "the kiosk logged no critical GStreamer errors");
+  const code2 = await Promise.race([voiceExit, sleep(15000).then(() => "timeout")]);
+  check(code2 === 0, `the second kiosk's script ran to the end (exit ${code2})${code2 === 0 ? "" : "\n" + voiceLog.slice(-5).join("\n") + "\n" + kioskErr.slice(-800)}`);
+  check(!kioskErr.includes("CRITICAL") && !/Segmentation|Aborted/.test(kioskErr), "the kiosks logged no critical GStreamer errors");
 
   const list = await (await page.context().request.get(`${base}/api/v1/help-requests`)).json();
   check(list.requests.length === 0, "both calls are closed on the hub (outcomes recorded)");
