@@ -76,19 +76,28 @@ void Calls::end(std::int64_t request_id, CallSide to_tell, const std::string& re
     cv_.notify_all();
 }
 
-std::vector<nlohmann::json> Calls::wait(std::int64_t request_id, CallSide side, size_t after, std::chrono::milliseconds timeout,
-                                        bool& ended, bool& known) {
+std::vector<nlohmann::json> Calls::wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
+                                        std::chrono::milliseconds timeout, bool& ended, bool& known) {
     std::unique_lock lock(mutex_);
     std::vector<nlohmann::json> out;
+    const int s = side == CallSide::Kiosk ? 0 : 1;
+    auto mine = [&](const Box& b) { return side == CallSide::Kiosk || b.info.caseworker == user; };
+    std::uint64_t ticket = 0;
+    if (auto it = boxes_.find(request_id); it != boxes_.end()) ticket = ++it->second.waiter[s];
+    cv_.notify_all();  // an older poll on this call and side ends now
     auto ready = [&] {
         auto it = boxes_.find(request_id);
-        if (stopping_ || it == boxes_.end()) return true;
+        if (stopping_ || it == boxes_.end() || !mine(it->second) || it->second.waiter[s] != ticket) return true;
         const auto& list = side == CallSide::Kiosk ? it->second.to_kiosk : it->second.to_caseworker;
         return list.size() > after || it->second.info.ended;
     };
-    cv_.wait_for(lock, timeout, ready);
+    if (waiters_ < kMaxWaiters) {
+        ++waiters_;
+        cv_.wait_for(lock, timeout, ready);
+        --waiters_;
+    }
     auto it = boxes_.find(request_id);
-    known = it != boxes_.end();
+    known = it != boxes_.end() && mine(it->second);
     ended = !known || it->second.info.ended;
     if (!known) return out;
     const auto& list = side == CallSide::Kiosk ? it->second.to_kiosk : it->second.to_caseworker;

@@ -28,6 +28,7 @@ struct CallInfo {
 class Calls {
 public:
     static constexpr size_t kMaxMessages = 400;  // per side; a call needs a few dozen
+    static constexpr int kMaxWaiters = 48;       // long polls held at once (the server has 128 threads)
 
     void open(std::int64_t request_id, std::int64_t site_id, std::int64_t kiosk_id, std::int64_t now_s);
     std::optional<CallInfo> info(std::int64_t request_id);
@@ -45,9 +46,12 @@ public:
     // Ends the call; the other side gets a hangup message (with `reason`) unless it already has one.
     void end(std::int64_t request_id, CallSide to_tell, const std::string& reason, std::int64_t now_s);
     // Messages for `side` after sequence number `after` (1-based), waiting up to `timeout`
-    // for at least one. `ended` tells whether the call is over.
-    std::vector<nlohmann::json> wait(std::int64_t request_id, CallSide side, size_t after, std::chrono::milliseconds timeout,
-                                     bool& ended, bool& known);
+    // for at least one. `ended` tells whether the call is over. For the caseworker's side,
+    // `user` must still be the call's caseworker (a released caseworker reads nothing more).
+    // One waiter per call and side: a new poll ends the one before. Beyond kMaxWaiters the
+    // answer comes at once (the caller polls again), so long polls never hold every thread.
+    std::vector<nlohmann::json> wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
+                                     std::chrono::milliseconds timeout, bool& ended, bool& known);
     void forget_ended(std::int64_t before_s);
     void stop();
     size_t active();
@@ -57,11 +61,13 @@ private:
         CallInfo info;
         std::vector<nlohmann::json> to_kiosk, to_caseworker;
         std::int64_t ended_at = 0;
+        std::uint64_t waiter[2] = {0, 0};  // per side: the newest poll's ticket
     };
     std::mutex mutex_;
     std::condition_variable cv_;
     std::map<std::int64_t, Box> boxes_;
     bool stopping_ = false;
+    int waiters_ = 0;
 };
 
 }  // namespace ledsager::hub

@@ -126,7 +126,7 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
         server_ = std::make_unique<httplib::Server>();
     }
     // Live-event streams each hold a thread; leave room for them beside ordinary requests.
-    server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_->new_task_queue = [] { return new httplib::ThreadPool(128); };
     server_->set_payload_max_length(options_.max_body_bytes);
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
@@ -512,6 +512,8 @@ void Hub::routes() {
                      if (r->kind == "video" && verb == "release") {
                          const auto call = calls_.info(r->id);
                          if (!call || call->ended) return send_conflict(res, "the call has ended: record an outcome instead", "ended");
+                         if (call->caseworker && call->caseworker != u->id)
+                             return send_conflict(res, "only the caseworker in the call can give it back", "not_yours");
                      }
                      bool ok = store_.set_status(r->id, t.from, t.to, u->id, outcome, now_s());
                      // Resolving an open request directly is fine (handled without claiming first).
@@ -581,7 +583,11 @@ void Hub::routes() {
             calls_.unanswer(r->id, u->id);
             return send_conflict(res, "someone else answered", "taken");
         }
-        calls_.post(r->id, CallSide::Kiosk, {{"type", "answered"}, {"name", first_name(u->display_name)}});
+        if (!calls_.post(r->id, CallSide::Kiosk, {{"type", "answered"}, {"name", first_name(u->display_name)}})) {
+            calls_.unanswer(r->id, u->id);
+            store_.set_status(r->id, "claimed", "open", u->id, "", now_s());
+            return send_conflict(res, "the kiosk cannot be reached in this call any more", "gone");
+        }
         ++calls_answered_;
         store_.audit(u->id, "answer", r->number, now_s());
         notifier_.changed(r->site_id);
@@ -632,7 +638,9 @@ void Hub::routes() {
         if (type == "candidate" && !body.contains("candidate")) return send_error(res, 400, "a candidate needs candidate", "candidate");
         if (type == "offer" && side != CallSide::Kiosk) return send_error(res, 400, "the kiosk makes the offer", "type");
         if (type == "answer" && side != CallSide::Caseworker) return send_error(res, 400, "the caseworker answers the offer", "type");
-        if (call->ended) return send_error(res, 409, "the call has ended");
+        if (call->ended) return send_conflict(res, "the call has ended", "ended");
+        if (side == CallSide::Kiosk && !call->caseworker && type != "hangup")
+            return send_conflict(res, "nobody has answered yet", "not_answered");
         const CallSide other = side == CallSide::Kiosk ? CallSide::Caseworker : CallSide::Kiosk;
         if (type == "hangup") {
             calls_.end(call->request_id, other, body.value("reason", side == CallSide::Kiosk ? "citizen" : "caseworker"), now_s());
@@ -655,7 +663,8 @@ void Hub::routes() {
             return send_error(res, 400, "after and wait are whole numbers", "after");
         }
         bool ended = false, known = false;
-        auto list = calls_.wait(call->request_id, side, after, std::chrono::seconds(wait_s), ended, known);
+        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
+        if (!known) return send_error(res, 404, "no such call");
         send_json(res, 200, {{"messages", list}, {"ended", ended}});
     });
 }

@@ -157,6 +157,7 @@ struct VideoCall::Media {
     }
 
     void remote_media() {
+        if (!current()) return;
         last_media_ms = mono_ms();
         if (!got_media.exchange(true)) {
             {
@@ -174,7 +175,11 @@ struct VideoCall::Media {
         if (reply) gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, nullptr);
         gst_promise_unref(promise);
         if (!offer) {
-            m->owner->post_event({CallEvent::Kind::Failed, "no offer from webrtcbin"});
+            if (m->current()) m->owner->post_event({CallEvent::Kind::Failed, "no offer from webrtcbin"});
+            return;
+        }
+        if (!m->current()) {  // torn down while the offer was being made
+            gst_webrtc_session_description_free(offer);
             return;
         }
         GstPromise* local = gst_promise_new();
@@ -202,10 +207,16 @@ struct VideoCall::Media {
         if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) static_cast<Media*>(data)->ice_failed = true;
     }
 
+    bool current() const { return generation == owner->generation_.load(); }
+
     static GstFlowReturn on_remote_sample(GstAppSink* sink, gpointer data) {
         auto* m = static_cast<Media*>(data);
         GstSample* sample = gst_app_sink_pull_sample(sink);
         if (!sample) return GST_FLOW_OK;
+        if (!m->current()) {  // a call being torn down: its pictures go nowhere
+            gst_sample_unref(sample);
+            return GST_FLOW_OK;
+        }
         GstCaps* caps = gst_sample_get_caps(sample);
         const GstStructure* s = gst_caps_get_structure(caps, 0);
         int w = 0, h = 0;
@@ -237,6 +248,10 @@ struct VideoCall::Media {
         auto* m = static_cast<Media*>(data);
         GstSample* sample = gst_app_sink_pull_sample(sink);
         if (!sample) return GST_FLOW_OK;
+        if (!m->current()) {
+            gst_sample_unref(sample);
+            return GST_FLOW_OK;
+        }
         const GstStructure* s = gst_caps_get_structure(gst_sample_get_caps(sample), 0);
         int w = 0, h = 0;
         gst_structure_get_int(s, "width", &w);
@@ -354,6 +369,7 @@ struct VideoCall::Media {
         if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) return;
         std::string text = j["text"];
         if (text.size() > 2000) text.resize(2000);
+        if (!m->current()) return;
         {
             std::lock_guard lock(m->owner->mutex_);
             ++m->owner->stats_.received_texts;
@@ -522,8 +538,9 @@ VideoCall::VideoCall(VideoCallOptions options) : options_(std::move(options)) {
 
 VideoCall::~VideoCall() {
     end(false);
-    // The signaling threads see the new generation and stop (a long poll is cut short).
-    for (int i = 0; i < 500 && polls_live_ > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // The signaling threads see the new generation and stop: a long poll is cut short, and
+    // every request is bounded by curl's timeouts (name lookup included), so this ends.
+    while (polls_live_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -605,6 +622,7 @@ std::vector<CallEvent> VideoCall::take_events() {
 }
 
 bool VideoCall::has_news(std::uint64_t remote_serial, std::uint64_t self_serial) {
+    if (!running()) return false;
     std::lock_guard lock(mutex_);
     return !events_.empty() || (!remote_.rgba.empty() && remote_.serial != remote_serial) ||
            (!self_.rgba.empty() && self_.serial != self_serial);
@@ -666,11 +684,18 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
             cv_.wait_for(lock, std::chrono::milliseconds(500 << failures), [&] { return generation_ != gen || stopping_; });
             continue;
         }
-        failures = 0;
         if (r.status == 404 || r.status == 401) {
-            post_event({CallEvent::Kind::RemoteHangup, "gone"});
+            std::lock_guard lock(mutex_);
+            if (generation_ == gen) events_.push_back({CallEvent::Kind::RemoteHangup, "gone"});
             return;
         }
+        if (r.status != 200) {  // refused (400, 403, 429, ...): never a tight loop
+            failures = std::min(failures + 1, 5);
+            std::unique_lock lock(mutex_);
+            cv_.wait_for(lock, std::chrono::milliseconds(500 << failures), [&] { return generation_ != gen || stopping_; });
+            continue;
+        }
+        failures = 0;
         const json j = json::parse(r.body, nullptr, false);
         if (!j.is_object()) continue;
         bool hung_up = false;
@@ -678,10 +703,11 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
             after = std::max<size_t>(after, m.value("seq", 0));
             const std::string type = m.value("type", "");
             std::lock_guard lock(mutex_);
+            if (generation_ != gen) return;  // the call ended meanwhile: nothing of it may reach the next one
             if (type == "answered") {
                 stats_.answered_ms = wall_ms();
                 events_.push_back({CallEvent::Kind::Answered, m.value("name", "")});
-                commands_.push_back({Command::Build, gen});
+                commands_.push_back({Command::Build, gen, {}, 0, id});
             } else if (type == "answer") {
                 commands_.push_back({Command::RemoteAnswer, gen, m.value("sdp", "")});
             } else if (type == "candidate") {
@@ -699,10 +725,14 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
         wake();
         if (hung_up) return;
         if (j.value("ended", false)) {
-            post_event({CallEvent::Kind::RemoteHangup, "ended"});
-            std::lock_guard lock(mutex_);
-            commands_.push_back({Command::Teardown, gen});
-            cv_.notify_all();
+            {
+                std::lock_guard lock(mutex_);
+                if (generation_ != gen) return;
+                events_.push_back({CallEvent::Kind::RemoteHangup, "ended"});
+                commands_.push_back({Command::Teardown, gen});
+                cv_.notify_all();
+            }
+            wake();
             return;
         }
     }
@@ -719,7 +749,9 @@ void VideoCall::control_loop() {
             std::unique_lock lock(mutex_);
             cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_ || !commands_.empty(); });
             if (stopping_) {
-                media_.reset();
+                auto last = std::move(media_);
+                lock.unlock();
+                last.reset();  // never under mutex_: GStreamer's threads may be waiting for it
                 return;
             }
             todo.swap(commands_);
@@ -728,21 +760,29 @@ void VideoCall::control_loop() {
             text = my_text_;
         }
         const std::uint64_t gen = generation_;
+        // Ends the media; nothing of the call's pictures stays behind.
+        auto teardown = [this] {
+            if (!media_) return;
+            media_.reset();
+            {
+                std::lock_guard lock(mutex_);
+                remote_ = VideoFrame{};
+                self_ = VideoFrame{};
+                stats_.connected = false;
+            }
+            malloc_trim(0);  // a call's buffers go back to the system, not just to the heap
+        };
         for (auto& c : todo) {
             if (c.command == Command::Teardown) {
-                if (media_) {
-                    media_.reset();
-                    malloc_trim(0);  // a call's buffers go back to the system, not just to the heap
-                }
+                teardown();
                 continue;
             }
             if (c.generation != gen) continue;
             if (c.command == Command::Build || c.command == Command::Restart) {
-                if (media_) {
-                    media_.reset();
-                    malloc_trim(0);
-                }
+                teardown();
                 const HttpResult r = http(options_, "GET", "/api/v1/calls/ice-servers", "", 3);
+                // The citizen may have ended the call meanwhile: then no camera turns on.
+                if (generation_ != gen || request_id_ != c.request_id) continue;
                 std::vector<std::string> servers;
                 if (r.reachable && r.status == 200) {
                     const json j = json::parse(r.body, nullptr, false);
@@ -753,7 +793,7 @@ void VideoCall::control_loop() {
                 auto m = std::make_unique<Media>();
                 m->owner = this;
                 m->generation = gen;
-                m->request_id = request_id_;
+                m->request_id = c.request_id;
                 m->audio_only = !camera_present();
                 std::string error;
                 if (!m->build(servers, error)) {
@@ -791,14 +831,10 @@ void VideoCall::control_loop() {
         if ((stalled || never || media_->ice_failed) && now >= restart_not_before) {
             if (media_->got_media) post_event({CallEvent::Kind::Disconnected});
             restart_not_before = now + 3000;
-            media_.reset();
-            malloc_trim(0);
-            {
-                std::lock_guard lock(mutex_);
-                stats_.connected = false;
-                remote_ = VideoFrame{};
-                commands_.push_back({Command::Restart, gen});
-            }
+            const std::int64_t id = media_->request_id;
+            teardown();
+            std::lock_guard lock(mutex_);
+            commands_.push_back({Command::Restart, gen, {}, 0, id});
         }
     }
 }
@@ -813,6 +849,8 @@ void VideoCall::outbox_loop() {
             out = outbox_.front();
             outbox_.pop_front();
         }
+        // Candidates and offers of a call that has ended are not worth sending; a hangup is.
+        if (out.id != request_id_ && out.body.find("\"hangup\"") == std::string::npos) continue;
         const std::string path = "/api/v1/calls/" + std::to_string(out.id) + "/messages";
         for (int attempt = 0; attempt < 3; ++attempt) {
             const HttpResult r = http(options_, "POST", path, out.body, 5);

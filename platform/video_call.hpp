@@ -129,6 +129,7 @@ private:
         std::uint64_t generation;
         std::string sdp{};
         int mline = 0;
+        std::int64_t request_id = 0;
     };
     std::deque<Pending> commands_;
     VideoFrame remote_, self_;

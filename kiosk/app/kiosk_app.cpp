@@ -268,7 +268,9 @@ std::string KioskApp::signature(const core::Session& s, core::Millis now) {
     return ui::screen_key(s) + "|" + d.lang + "|" + std::to_string(d.text_scale) + (d.high_contrast ? "|hc" : "") +
            (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "") + "|" + e.number + "|" + e.claimed_by + "|" +
            std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "") + "|" +
-           core::call_phase_name(d.call.phase);
+           core::call_phase_name(d.call.phase) + "|" + d.call.caseworker + (d.call.muted ? "m" : "") + (d.call.camera_off ? "c" : "") +
+           (d.call.keyboard ? "k" : "") + "|" + d.call.my_text + "|" + d.call.their_text + "|" +
+           std::to_string(static_cast<int>(d.speech_dialog));
 }
 
 bool KioskApp::needs_frame(core::Millis now) const {
@@ -445,7 +447,8 @@ void KioskApp::frame(core::Millis now) {
         // Only a new picture in a call (nothing touched, nothing else changed): redraw just
         // the picture's rectangle; every draw command is clipped to it.
         const bool partial = software_ && video_region_.w > 0 && events.empty() && actions.empty() && !new_screen &&
-                             pending_at_start == 0 && new_signature == drawn_signature_ && drawn_full_video_;
+                             pending_at_start == 0 && new_signature == drawn_signature_ && drawn_full_video_ &&
+                             session_.data().speech_dialog == core::SpeechDialog::None && !session_.data().warning;
         ImDrawData* dd = ImGui::GetDrawData();
         const auto t_raster = std::chrono::steady_clock::now();
         if (partial) {

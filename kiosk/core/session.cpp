@@ -195,7 +195,8 @@ void Session::apply(const Action& a, Millis now) {
             wipe(now, false);
             return;
         case ActionKind::OpenHelp:
-            if (d.screen == Screen::Help) return;
+            // In a call the person is already there (End call is the way out).
+            if (d.screen == Screen::Help || d.screen == Screen::Call) return;
             if (d.screen == Screen::Wiped) d.screen = Screen::Attract;  // a new visitor asking at once
             d.help = {d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
                       d.screen == Screen::Step ? d.step_id : "", false};
@@ -259,6 +260,9 @@ void Session::apply(const Action& a, Millis now) {
         case ActionKind::ChooseHelp:
             if (d.screen != Screen::Help || !hub_enabled() || (a.arg != "in_person" && a.arg != "video")) return;
             if (a.arg == "video" && !video_available()) return;
+            // Asking again while a request is open: the open one is withdrawn, not left waiting.
+            if ((d.escalation.phase == Escalation::Phase::Waiting || d.escalation.phase == Escalation::Phase::Claimed) && d.escalation.id)
+                cancels_.push_back(d.escalation.id);
             d.escalation = Escalation{};
             d.escalation.share = help_share(a.arg);
             d.screen = Screen::Consent;
@@ -357,6 +361,8 @@ void Session::wipe(Millis now, bool timed_out) {
     // A request the citizen can no longer follow is withdrawn (only its number is kept).
     const auto& e = data_.escalation;
     if ((e.phase == Escalation::Phase::Waiting || e.phase == Escalation::Phase::Claimed) && e.id) cancels_.push_back(e.id);
+    // A call under way is hung up at once (the caseworker sees it end, not just the request).
+    if (data_.screen == Screen::Call && (answered(data_.call.phase) || data_.call.phase == CallPhase::Lost)) call_hangup_ = true;
     data_ = fresh();
     data_.screen = Screen::Wiped;
     data_.wiped_at = now;
@@ -376,6 +382,8 @@ void Session::leave_call() {
     data_.escalation = Escalation{};
     data_.screen = data_.return_to;
 }
+
+Millis Session::connect_limit() const { return std::max(30, config_.video_reconnect_timeout_s) * 1000LL; }
 
 std::int64_t Session::call_request() const {
     const auto& d = data_;
@@ -457,6 +465,11 @@ void Session::tick(Millis now) {
         auto& c = d.call;
         if (c.phase == CallPhase::Waiting && now - c.waiting_since >= config_.video_answer_timeout_s * 1000LL) {
             set_call_phase(CallPhase::NoAnswer, now);
+        } else if (c.phase == CallPhase::Connecting && now - c.since >= connect_limit()) {
+            // Answered, but the call never came up (the caseworker's page went away, a network
+            // that lets nothing through): the front desk, as for a lost call.
+            call_hangup_ = true;
+            set_call_phase(CallPhase::Lost, now);
         } else if (c.phase == CallPhase::Reconnecting && now - c.since >= config_.video_reconnect_timeout_s * 1000LL) {
             call_hangup_ = true;
             set_call_phase(CallPhase::Lost, now);
@@ -498,6 +511,7 @@ Millis Session::next_deadline(Millis now) const {
         Millis call_due = -1;
         if (d.call.phase == CallPhase::Waiting) call_due = d.call.waiting_since + config_.video_answer_timeout_s * 1000LL;
         if (d.call.phase == CallPhase::Reconnecting) call_due = d.call.since + config_.video_reconnect_timeout_s * 1000LL;
+        if (d.call.phase == CallPhase::Connecting) call_due = d.call.since + connect_limit();
         if (d.call.phase == CallPhase::Ended) call_due = d.call.since + kCallEndedNoticeMs;
         if (call_due >= 0) hub_due = hub_due >= 0 ? std::min(hub_due, call_due) : call_due;
     }

@@ -221,6 +221,7 @@ private:
     bool video_available_ = false, camera_ = false;
     bool call_hangup_ = false;
     void leave_call();
+    Millis connect_limit() const;  // an answered call that never comes up ends after this
     void set_call_phase(CallPhase p, Millis now);
 };
 

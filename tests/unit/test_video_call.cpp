@@ -273,3 +273,45 @@ TEST_CASE_FIXTURE(Fixture, "controls only work where they mean something") {
     CHECK(d().call.phase == CallPhase::Lost);
     CHECK(session.take_call_hangup());
 }
+
+TEST_CASE_FIXTURE(Fixture, "answered but never connected: the front desk after a while, not a day of open camera") {
+    ask_for_video();
+    reply("open");
+    news(CallNews::Answered, "Ali");
+    CHECK(session.next_deadline(now) <= now + 30 * 1000);  // the kiosk wakes up for it
+    wait(29 * 1000);
+    CHECK(d().call.phase == CallPhase::Connecting);
+    wait(2000);
+    CHECK(d().call.phase == CallPhase::Lost);
+    CHECK(session.take_call_hangup());
+    CHECK(session.call_request() == 0);  // camera and microphone off
+}
+
+TEST_CASE_FIXTURE(Fixture, "the Help key in a call does nothing; a wiped call hangs up at once") {
+    ask_for_video();
+    reply("open");
+    news(CallNews::Answered, "Ali");
+    news(CallNews::Connected);
+    act(ActionKind::OpenHelp);
+    CHECK(d().screen == Screen::Call);
+    CHECK(session.call_request() == 7);
+    session.wipe(now, false);
+    CHECK(session.take_call_hangup());
+}
+
+TEST_CASE_FIXTURE(Fixture, "asking again while a request is open withdraws the open one") {
+    session.set_video(true, true);
+    act(ActionKind::Start);
+    act(ActionKind::ChooseLanguage, "en");
+    act(ActionKind::OpenHelp);
+    act(ActionKind::ChooseHelp, "in_person");
+    act(ActionKind::SendHelp);
+    reply("open", 5);
+    REQUIRE(d().escalation.id == 5);
+    act(ActionKind::OpenHelp);
+    act(ActionKind::ChooseHelp, "video");
+    const auto cancel = session.next_hub_call(now);
+    REQUIRE(cancel);
+    CHECK(cancel->kind == HubCall::Kind::Cancel);
+    CHECK(cancel->id == 5);
+}
