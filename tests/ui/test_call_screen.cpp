@@ -4,6 +4,7 @@
 // keyboard alone: Tab reaches every control, Enter mutes and turns the camera off, typed
 // characters and Backspace go to the real-time text, reading aloud says each control's state.
 #include <algorithm>
+#include <cstdlib>
 
 #include "harness.hpp"
 
@@ -93,6 +94,25 @@ TEST_CASE("the call screen in every language, at 100 % and 200 %, keyboard open 
                 ++checked;
             }
     CHECK(checked == 40);
+}
+
+TEST_CASE("a 5:4 screen at 200 %: the text goes below the picture, everything stays on screen") {
+    test::Harness h({}, LEDSAGER_SOURCE_ASSETS "/guides", LEDSAGER_SOURCE_PO, 1280, 1024);
+    const ui::Rect screen{0, 0, 1280, 1024};
+    for (bool keyboard : {false, true}) {
+        stage_call(h, "da", 200, keyboard);
+        INFO(h.screen_text());
+        for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end", "call.camera_badge", "call.my_text", "call.self"}) {
+            REQUIRE_MESSAGE(el(h, id), id);
+            const auto r = el(h, id)->rect;
+            CHECK_MESSAGE(inside(r, screen), id << " at " << r.x << "," << r.y << " " << r.w << "x" << r.h);
+        }
+        CHECK(el(h, "call.self")->rect.w > 100);
+        CHECK(el(h, "call.self")->rect.bottom() <= el(h, "call.my_text")->rect.y);
+        // LEDSAGER_SHOTS=DIR keeps the pictures for a person to look at.
+        if (const char* dir = std::getenv("LEDSAGER_SHOTS")) h.save(std::string(dir) + "/call-5x4-" + (keyboard ? "keyboard" : "plain") + ".png");
+        CHECK(el(h, "call.my_text")->rect.y > el(h, "call.self")->rect.bottom());  // below the picture
+    }
 }
 
 TEST_CASE("a right-to-left call keeps the keyboard's own layout") {

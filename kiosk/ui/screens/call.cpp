@@ -127,10 +127,16 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
         const float avail = l.content.w - end_w - l.gap;
         const float k = need > avail ? avail / need : 1.0f;
         float x = l.content.x;
+        // Squeezed hard (large text on a narrow screen): big icons alone, their words kept for
+        // reading aloud and the tree.
+        const bool icons_only = k < 0.75f;
         for (const auto& b : row) {
-            const float w = ui.button_width(b.label, b.icon, ui.fonts().bold, pad) * k;
-            if (ui.button(b.id, b.label, {x, row_y, w, l.button_h}, b.style, k < 1 ? std::string_view{} : b.icon)) ui.act(b.action);
-            x += w + l.gap * k;
+            const float w = icons_only ? (avail - l.gap * row.size()) / row.size() : ui.button_width(b.label, b.icon, ui.fonts().bold, pad) * k;
+            if (ui.button(b.id, icons_only ? std::string() : b.label, {x, row_y, w, l.button_h}, b.style,
+                          k < 1 && !icons_only ? std::string_view{} : b.icon))
+                ui.act(b.action);
+            if (icons_only && !ui.elements().empty()) ui.elements().back().label = b.label;
+            x += w + l.gap * (icons_only ? 1 : k);
         }
         if (ui.button(end.id, end.label, {l.content.right() - end_w, row_y, end_w, l.button_h}, end.style, end.icon)) ui.act(end.action);
     }
@@ -144,10 +150,17 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     }
 
     // Picture on the left (about two thirds), text on the right.
+    // On a narrow screen (portrait, 5:4, large text) the text goes below the picture instead.
     const float top = l.content.y, bottom = row_y - l.gap;
     const float text_w = std::max(em * 12, l.content.w * 0.32f);
-    const Rect pic{l.content.x, top, l.content.w - text_w - l.gap, bottom - top};
-    const Rect side{pic.right() + l.gap, top, text_w, bottom - top};
+    const bool stacked = l.content.w - text_w - l.gap < em * 18;
+    // Stacked with the keyboard open: picture, text, then the keyboard below them all.
+    const bool stacked_keys = stacked && c.keyboard;
+    const float avail_h = bottom - top;
+    const float pic_h = stacked_keys ? avail_h * 0.26f : stacked ? avail_h * 0.5f : avail_h;
+    const Rect pic{l.content.x, top, stacked ? l.content.w : l.content.w - text_w - l.gap, pic_h};
+    const float side_h = stacked_keys ? avail_h * 0.26f : stacked ? bottom - pic.bottom() - l.gap : avail_h;
+    const Rect side = stacked ? Rect{l.content.x, pic.bottom() + l.gap, l.content.w, side_h} : Rect{pic.right() + l.gap, top, text_w, avail_h};
     const float radius = em * 0.6f;
 
     // The picture and everything on it go on their own layer (ImGui's foreground list): a
@@ -167,7 +180,7 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
         ui.mark("call.remote", Role::Image, ui.t("call.remote_alt", {{"name", name}}), pic);
     } else {
         // Connecting, reconnecting, or no picture from the caseworker (voice only).
-        ui.circle(pic.x + pic.w / 2, pic.y + pic.h * 0.4f, em * 2.6f, p.accent);
+        ui.circle(pic.x + pic.w / 2, pic.y + pic.h * 0.4f, std::min(em * 2.6f, pic.h * 0.22f), p.accent);
         size_t first = 1;  // the name's first letter (a whole UTF-8 character)
         while (first < name.size() && (static_cast<unsigned char>(name[first]) & 0xC0) == 0x80) ++first;
         const std::string initial = name.substr(0, first);
@@ -189,7 +202,7 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
          pic.x + em * 0.6f, pic.bottom() - em * 2.4f, 0x000000, 0xFFFFFF, ctx.call.remote_speaking ? "volume-up" : std::string_view{});
 
     // The citizen's own picture, small, top corner of the picture; "Camera is on" always visible.
-    const float sw = std::min(pic.w * 0.28f, em * 9), sh = sw * 0.75f;
+    const float sw = std::min({pic.w * 0.28f, em * 9, (pic.h - em * 1.2f) / 0.75f}), sh = sw * 0.75f;
     const Rect self{pic.right() - sw - em * 0.6f, pic.y + em * 0.6f, sw, sh};
     ui.rect(self, 0x000000, em * 0.3f);
     if (camera && !c.camera_off && ctx.call.self.texture) video(ui, ctx.call, self, ctx.call.self);
@@ -202,26 +215,42 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     ui.rect(side, p.surface, radius, p.border, p.border_width);
     const float pad = em * 0.8f, inner = side.w - 2 * pad;
     float y = side.y + pad;
-    y += ui.text("call.write_heading", ui.t("call.write_heading", {{"name", name}}), side.x + pad, y, inner, ui.fonts().bold, p.text,
-                 Role::Heading);
-    y += em * 0.5f;
-    const float box_h = (side.bottom() - y - pad - em * 2.6f) / 2;
-    auto box = [&](const std::string& id, const std::string& caption, const std::string& text, bool mine) {
-        y += ui.text(id + ".caption", caption, side.x + pad, y, inner, ui.fonts().small, p.text_muted);
-        const Rect b{side.x + pad, y + em * 0.2f, inner, std::max(em * 2.5f, box_h - em * 1.4f)};
+    if (!stacked) {  // (under the picture the two captions say it, and room is short)
+        y += ui.text("call.write_heading", ui.t("call.write_heading", {{"name", name}}), side.x + pad, y, inner, ui.fonts().bold, p.text,
+                     Role::Heading);
+        y += em * 0.5f;
+    }
+    // Two boxes, one above the other; side by side when the text sits under the picture.
+    const float col_gap = em * 0.6f;
+    const float col_w = stacked ? (inner - col_gap) / 2 : inner;
+    const float top_y = y;
+    const float box_h = stacked ? side.bottom() - pad - y : (side.bottom() - y - pad - em * 0.6f) / 2;
+    auto box = [&](int i, const std::string& id, const std::string& caption, const std::string& text, bool mine) {
+        const float x = side.x + pad + (stacked ? i * (col_w + col_gap) : 0);
+        float by = stacked ? top_y : top_y + i * (box_h + em * 0.6f);
+        by += ui.text(id + ".caption", caption, x, by, col_w, ui.fonts().small, p.text_muted);
+        const float h = stacked || i == 1 ? (stacked ? top_y + box_h : side.bottom() - pad) - by - em * 0.2f
+                                          : top_y + box_h - by - em * 0.2f;
+        const Rect b{x, by + em * 0.2f, col_w, std::max(em * 2.0f, h)};
         ui.rect(b, p.background, em * 0.4f, mine && c.keyboard ? p.focus : p.border, p.border_width * (mine && c.keyboard ? 2 : 1));
-        // Only the end of a long text fits: show its last lines.
-        std::string shown = text + (mine ? "|" : "");
-        while (ui.text_height(shown, b.w - em, ui.fonts().large) > b.h - em * 0.6f && shown.size() > 1) {
-            size_t cut = 1;
-            while (cut < shown.size() && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) ++cut;
-            shown.erase(0, cut);
+        // Only the end of a long text fits: show its last lines (the first character that
+        // still lets the rest fit, found by halving).
+        const std::string all = text + (mine ? "|" : "");
+        std::vector<size_t> starts;
+        for (size_t k = 0; k < all.size(); ++k)
+            if ((static_cast<unsigned char>(all[k]) & 0xC0) != 0x80) starts.push_back(k);
+        auto fits = [&](size_t from) { return ui.text_height(all.substr(from), b.w - em, ui.fonts().large) <= b.h - em * 0.6f; };
+        size_t lo = 0, hi = starts.empty() ? 0 : starts.size() - 1;
+        while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            if (fits(starts[mid])) hi = mid;
+            else lo = mid + 1;
         }
+        const std::string shown = starts.empty() ? all : all.substr(starts[lo]);
         ui.text(id, text.empty() && !mine ? std::string() : shown, b.x + em * 0.5f, b.y + em * 0.3f, b.w - em, ui.fonts().large, p.text);
-        y = b.bottom() + em * 0.6f;
     };
-    box("call.their_text", ui.t("call.their_text", {{"name", name}}), c.their_text, false);
-    box("call.my_text", ui.t("call.my_text"), c.my_text, true);
+    box(0, "call.their_text", ui.t("call.their_text", {{"name", name}}), c.their_text, false);
+    box(1, "call.my_text", ui.t("call.my_text"), c.my_text, true);
 
     // "Camera is on" (or off, or voice only) in the top corner of the picture, always in
     // sight: drawn last, and the keyboard stays below it.
@@ -232,10 +261,11 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     // The on-screen keyboard, over the picture, when asked for.
     ui.set_draw_list(picture_layer);
     if (c.keyboard) {
-        const float room = pic.bottom() - badges_bottom - em * 0.6f;
-        const float kh = (room - em * 0.5f) / 5;
-        const float kw = (pic.w - em) / 11;
-        const Rect kb{pic.x, pic.bottom() - kh * 5 - em * 0.5f, pic.w, kh * 5 + em * 0.5f};
+        const Rect area = stacked_keys ? Rect{l.content.x, side.bottom() + l.gap, l.content.w, bottom - side.bottom() - l.gap}
+                                       : Rect{pic.x, badges_bottom + em * 0.6f, pic.w, pic.bottom() - badges_bottom - em * 0.6f};
+        const float kh = (area.h - em * 0.5f) / 5;
+        const float kw = (area.w - em) / 11;
+        const Rect kb{area.x, area.bottom() - kh * 5 - em * 0.5f, area.w, kh * 5 + em * 0.5f};
         ui.rect(kb, p.surface, radius, p.border, p.border_width);
         // A keyboard keeps its own layout in right-to-left languages: columns are given so that,
         // once the Ui mirrors them, they land where a keyboard has them.
