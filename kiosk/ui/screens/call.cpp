@@ -153,7 +153,10 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     // On a narrow screen (portrait, 5:4, large text) the text goes below the picture instead.
     const float top = l.content.y, bottom = row_y - l.gap;
     const float text_w = std::max(em * 12, l.content.w * 0.32f);
-    const bool stacked = l.content.w - text_w - l.gap < em * 18;
+    // With the keyboard open, side by side as long as eleven keys of a good size fit beside
+    // the text (the keyboard then has the picture's whole height).
+    const float side_by_side_w = l.content.w - text_w - l.gap;
+    const bool stacked = c.keyboard ? side_by_side_w < 11 * l.button_h * 0.45f + em : side_by_side_w < em * 18;
     // Stacked with the keyboard open: picture, text, then the keyboard below them all.
     const bool stacked_keys = stacked && c.keyboard;
     const float avail_h = bottom - top;
@@ -198,8 +201,9 @@ void draw_in_call(Ui& ui, const ScreenContext& ctx) {
     // Who is speaking: a ring in the accent colour round the picture of whoever is.
     const float ring = std::max(4.0f, em * 0.18f);
     if (ctx.call.remote_speaking && c.phase == CallPhase::Active) ui.outline(pic, p.accent, radius, ring);
-    pill(ui, "call.name", ctx.call.remote_speaking && c.phase == CallPhase::Active ? ui.t("call.speaking", {{"name", name}}) : name,
-         pic.x + em * 0.6f, pic.bottom() - em * 2.4f, 0x000000, 0xFFFFFF, ctx.call.remote_speaking ? "volume-up" : std::string_view{});
+    if (!c.keyboard)  // (the keyboard covers the bottom of the picture)
+        pill(ui, "call.name", ctx.call.remote_speaking && c.phase == CallPhase::Active ? ui.t("call.speaking", {{"name", name}}) : name,
+             pic.x + em * 0.6f, pic.bottom() - em * 2.4f, 0x000000, 0xFFFFFF, ctx.call.remote_speaking ? "volume-up" : std::string_view{});
 
     // The citizen's own picture, small, top corner of the picture; "Camera is on" always visible.
     const float sw = std::min({pic.w * 0.28f, em * 9, (pic.h - em * 1.2f) / 0.75f}), sh = sw * 0.75f;
