@@ -1,5 +1,6 @@
 // ledsager-hub: where kiosks, front-desk staff and caseworkers meet. See --help.
 #include <CLI/CLI.hpp>
+#include <systemd/sd-daemon.h>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -169,7 +170,9 @@ int main(int argc, char** argv) {
                      options.host.c_str(), port, data.c_str());
         if (demo)
             std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password, caseworker login demo-case / demo-password\n");
+        sd_notify(0, "READY=1\nSTATUS=Serving");  // systemd (Type=notify): the port is open
         hub.run();
+        sd_notify(0, "STOPPING=1");
         g_hub = nullptr;
         std::fprintf(stderr, "ledsager-hub: stopped\n");
         return 0;

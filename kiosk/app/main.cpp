@@ -15,6 +15,7 @@
 #include "platform/display.hpp"
 #include "platform/input.hpp"
 #include "platform/speech.hpp"
+#include "platform/service.hpp"
 #include "platform/signals.hpp"
 
 namespace fs = std::filesystem;
@@ -212,8 +213,10 @@ int main(int argc, char** argv) {
     }();
 
     bool first = true;
+    platform::ServiceNotifier service;
     while (!platform::stop_requested()) {
         core::Millis now = now_ms(start);
+        service.alive(now);  // a loop that stops turning stops the pings: systemd restarts the kiosk
         int wait = 250;  // wake at least this often to notice SIGTERM
         if (app.needs_frame(now)) wait = 0;
         else if (core::Millis due = app.next_wake(now); due >= 0) wait = static_cast<int>(std::clamp<core::Millis>(due - now, 0, 250));
@@ -252,12 +255,14 @@ int main(int argc, char** argv) {
             display->present();
             if (first) {
                 first = false;
+                service.ready();
                 std::fprintf(stderr, "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts %lld ms)\n",
                              static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
                              static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
             }
         }
     }
+    service.stopping();
     std::fprintf(stderr, "ledsager-kiosk: stopping\n");
     app.detach();  // textures go before the renderer that made them
     return 0;
