@@ -59,3 +59,26 @@ void LoginLimiter::succeeded(const std::string& key) {
 }
 
 }  // namespace ledsager::hub
+
+namespace ledsager::hub {
+
+std::string enrollment_code() {
+    static constexpr char kAlphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    std::string code;
+    for (int i = 0; i < 12; ++i) {
+        if (i && i % 4 == 0) code += '-';
+        code += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+    }
+    return code;
+}
+
+std::string normalize_code(const std::string& typed) {
+    std::string out;
+    for (char c : typed) {
+        if (c == '-' || c == ' ') continue;
+        out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    }
+    return out;
+}
+
+}  // namespace ledsager::hub

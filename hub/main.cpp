@@ -1,5 +1,6 @@
 // ledsager-hub: where kiosks, front-desk staff and caseworkers meet. See --help.
 #include <CLI/CLI.hpp>
+#include <ctime>
 #include <systemd/sd-daemon.h>
 #include <csignal>
 #include <cstdio>
@@ -66,6 +67,17 @@ int main(int argc, char** argv) {
     kiosk_add->add_option("--site", kiosk_site, "Site slug")->required();
     kiosk_add->add_option("--name", kiosk_name, "Device name")->required();
     kiosk_add->add_option("--place", kiosk_place, "Where it stands, shown to staff (e.g. 'By the entrance')")->required();
+    auto* kiosk_revoke = kiosk_cmd->add_subcommand("revoke", "Revoke a kiosk: its token is refused from its next request on");
+    std::string revoke_site, revoke_name;
+    kiosk_revoke->add_option("--site", revoke_site, "Site slug")->required();
+    kiosk_revoke->add_option("--name", revoke_name, "Device name")->required();
+    auto* code_cmd = cli.add_subcommand("enroll-code", "Make a one-time enrollment code for a new kiosk; prints it once");
+    std::string code_site, code_place;
+    int code_valid = 86400;
+    code_cmd->add_option("--site", code_site, "Site slug")->required();
+    code_cmd->add_option("--place", code_place, "Where the kiosk will stand, shown to staff (e.g. 'By the entrance')")->required();
+    code_cmd->add_option("--valid-for", code_valid, "Seconds the code can be used (default a day; at most a week)")
+        ->check(CLI::Range(1, 7 * 86400));
 
     auto* user_cmd = cli.add_subcommand("user", "Manage staff accounts");
     auto* user_add = user_cmd->add_subcommand("add", "Add an account; the password is read from standard input");
@@ -112,8 +124,25 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*site_add || *kiosk_add || *user_add) {
+        if (*site_add || *kiosk_add || *user_add || *kiosk_revoke || *code_cmd) {
             Store store(data);
+            if (*kiosk_revoke || *code_cmd) {
+                auto s = store.site_by_slug(*code_cmd ? code_site : revoke_site);
+                if (!s) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", (*code_cmd ? code_site : revoke_site).c_str()), 2;
+                if (*kiosk_revoke) {
+                    if (!store.revoke_kiosk(s->id, revoke_name))
+                        return std::fprintf(stderr, "ledsager-hub: no active kiosk '%s' at %s\n", revoke_name.c_str(), revoke_site.c_str()), 2;
+                    store.audit(0, "revoke", revoke_name, static_cast<Seconds>(std::time(nullptr)));
+                    std::printf("kiosk %s at %s revoked: its token is refused from now on\n", revoke_name.c_str(), revoke_site.c_str());
+                    return 0;
+                }
+                const std::string code = enrollment_code();
+                const auto now = static_cast<Seconds>(std::time(nullptr));
+                store.add_enrollment_code(s->id, code_place, hash_token(normalize_code(code)), now, now + code_valid);
+                std::printf("enrollment code for a kiosk at %s (%s), valid for %d s, once: %s\n", code_site.c_str(), code_place.c_str(),
+                            code_valid, code.c_str());
+                return 0;
+            }
             if (*site_add) {
                 store.add_site(slug, name, fallback);
                 std::printf("site %s added\n", slug.c_str());

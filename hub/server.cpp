@@ -300,6 +300,32 @@ void Hub::routes() {
         res.set_content(m.str(), "text/plain; version=0.0.4");
     });
 
+    // ---- enrollment: a new kiosk trades a one-time code for its own token (open, but
+    // rate-limited per address: a code is guessed by nobody)
+    srv.Post("/api/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
+        json body;
+        if (!parse_body(req, res, {{"code", Field::String, true, 32}, {"name", Field::String, true, 64}}, body)) return;
+        if (!address_limiter_.allowed(req.remote_addr)) return send_error(res, 429, "too many wrong codes from here; wait a few minutes");
+        const std::string name = body["name"];
+        if (name.empty()) return send_error(res, 400, "name: give the device a name", "name");
+        const std::string token = random_token();
+        const auto r = store_.redeem_code(hash_token(normalize_code(body["code"])), name, hash_token(token), now_s());
+        if (r.result != Store::Redeemed::Ok) {
+            address_limiter_.failed(req.remote_addr);
+            store_.audit(0, "enroll_refused", name, now_s());
+            if (r.result == Store::Redeemed::Unknown) return send_json(res, 404, {{"error", "this enrollment code is not known"}, {"reason", "unknown"}});
+            if (r.result == Store::Redeemed::Expired)
+                return send_json(res, 410, {{"error", "this enrollment code has expired: ask IT for a new one"}, {"reason", "expired"}});
+            return send_json(res, 410, {{"error", "this enrollment code has already been used: ask IT for a new one"}, {"reason", "used"}});
+        }
+        store_.audit(0, "enroll", name, now_s());
+        const auto site = store_.site(r.kiosk.site_id);
+        send_json(res, 201, {{"token", token},
+                             {"kiosk", {{"id", r.kiosk.id}, {"name", r.kiosk.name}, {"place", r.kiosk.place}}},
+                             {"site", {{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""},
+                                       {"fallback", site ? site->fallback : ""}}}});
+    });
+
     // ---- staff login
     srv.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
         json body;

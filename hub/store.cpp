@@ -62,6 +62,11 @@ const char* const kMigrations[] = {
                               subject TEXT NOT NULL);
        CREATE TABLE daily_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL,
                                  count INTEGER NOT NULL, PRIMARY KEY(day, site_id, kind, outcome));)",
+    // 2: one-time enrollment codes (only their hashes), each for a site and a place.
+    R"(CREATE TABLE enrollment_codes(id INTEGER PRIMARY KEY, code_hash TEXT UNIQUE NOT NULL,
+                                     site_id INTEGER NOT NULL REFERENCES sites(id), place TEXT NOT NULL,
+                                     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+                                     used_at INTEGER NOT NULL DEFAULT 0, kiosk_id INTEGER REFERENCES kiosks(id));)",
 };
 
 std::string day_of(Seconds t) {
@@ -180,6 +185,53 @@ std::int64_t Store::add_kiosk(std::int64_t site_id, const std::string& name, con
     Stmt s(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
     s.bind(1, site_id).bind(2, name).bind(3, place).bind(4, token_hash).step();
     return sqlite3_last_insert_rowid(db_);
+}
+
+void Store::add_enrollment_code(std::int64_t site_id, const std::string& place, const std::string& code_hash, Seconds now,
+                                Seconds expires) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, site_id, place, created_at, expires_at) VALUES(?, ?, ?, ?, ?)");
+    s.bind(1, code_hash).bind(2, site_id).bind(3, place).bind(4, now).bind(5, expires).step();
+}
+
+Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Redeemed out;
+    exec("BEGIN IMMEDIATE");
+    try {
+        Stmt q(db_, "SELECT id, site_id, place, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?");
+        q.bind(1, code_hash);
+        if (!q.step()) {
+            out.result = Redeemed::Unknown;
+        } else if (q.i(4) != 0) {
+            out.result = Redeemed::Used;
+        } else if (q.i(3) <= now) {
+            out.result = Redeemed::Expired;
+        } else {
+            const std::int64_t code_id = q.i(0);
+            out.kiosk.site_id = q.i(1);
+            out.kiosk.place = q.t(2);
+            out.kiosk.name = name;
+            Stmt k(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
+            k.bind(1, out.kiosk.site_id).bind(2, name).bind(3, out.kiosk.place).bind(4, token_hash).step();
+            out.kiosk.id = sqlite3_last_insert_rowid(db_);
+            Stmt u(db_, "UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE id = ? AND used_at = 0");
+            u.bind(1, now).bind(2, out.kiosk.id).bind(3, code_id).step();
+            out.result = sqlite3_changes(db_) == 1 ? Redeemed::Ok : Redeemed::Used;
+        }
+        exec(out.result == Redeemed::Ok ? "COMMIT" : "ROLLBACK");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+    return out;
+}
+
+bool Store::revoke_kiosk(std::int64_t site_id, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE kiosks SET revoked = 1 WHERE site_id = ? AND name = ? AND revoked = 0");
+    s.bind(1, site_id).bind(2, name).step();
+    return sqlite3_changes(db_) > 0;
 }
 
 std::optional<Kiosk> Store::kiosk_by_token_hash(const std::string& token_hash) {

@@ -75,6 +75,17 @@ public:
     std::int64_t add_kiosk(std::int64_t site_id, const std::string& name, const std::string& place,
                            const std::string& token_hash);
     std::optional<Kiosk> kiosk_by_token_hash(const std::string& token_hash);
+    // Enrollment: a one-time code (stored as its hash) lets a new kiosk obtain its own token.
+    void add_enrollment_code(std::int64_t site_id, const std::string& place, const std::string& code_hash, Seconds now,
+                             Seconds expires);
+    struct Redeemed {
+        enum Result { Ok, Unknown, Expired, Used } result = Unknown;
+        Kiosk kiosk;
+    };
+    // Uses the code once (atomically): adds the kiosk with this token hash.
+    Redeemed redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now);
+    // A revoked kiosk's token is refused from the next request on. False: no such active kiosk.
+    bool revoke_kiosk(std::int64_t site_id, const std::string& name);
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);

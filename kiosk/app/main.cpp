@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/kiosk_app.hpp"
 #include "app/screenshots.hpp"
@@ -13,6 +15,7 @@
 #include "core/content.hpp"
 #include "core/i18n.hpp"
 #include "platform/display.hpp"
+#include "platform/enroll.hpp"
 #include "platform/input.hpp"
 #include "platform/speech.hpp"
 #include "platform/service.hpp"
@@ -66,10 +69,39 @@ int main(int argc, char** argv) {
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
     cli.add_option("--guide", guide, "With --screenshots: only this guide");
     cli.add_option("--script", script, "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
+    std::string device_file = "/var/lib/ledsager/device.toml";
+    cli.add_option("--device", device_file, "This kiosk's own credential and site settings, read after --config if present "
+                                            "(written by `enroll`; must be readable by the kiosk user only)");
+    platform::EnrollRequest enroll_request;
+    auto* enroll_cmd = cli.add_subcommand("enroll", "Enroll this kiosk with a one-time code from IT, then exit");
+    enroll_cmd->add_option("--hub", enroll_request.hub_url, "The hub, e.g. https://hub.example.dk")->required();
+    enroll_cmd->add_option("--code", enroll_request.code, "The one-time code (ledsager-hub enroll-code)")->required();
+    enroll_cmd->add_option("--name", enroll_request.name, "This device's name, as IT will see it (default: the host name)");
+    enroll_cmd->add_option("--ca", enroll_request.ca_file, "CA certificate that signed the hub's certificate");
+    enroll_cmd->add_option("--out", enroll_request.out, "Where to write the credential (default: the --device file)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return cli.exit(e) == 0 ? 0 : 2;
+    }
+
+    if (*enroll_cmd) {
+        if (enroll_request.out.empty()) enroll_request.out = device_file;
+        if (enroll_request.name.empty()) {
+            char host[256] = {};
+            gethostname(host, sizeof host - 1);
+            enroll_request.name = host;
+        }
+        const auto t0 = Clock::now();
+        std::string error;
+        if (!platform::enroll(enroll_request, error)) {
+            std::fprintf(stderr, "ledsager-kiosk enroll: %s\n", error.c_str());
+            return 1;
+        }
+        std::printf("enrolled as '%s' in %lld ms; credential written to %s (0600)\n", enroll_request.name.c_str(),
+                    static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()),
+                    enroll_request.out.c_str());
+        return 0;
     }
 
     const fs::path assets = default_dir("LEDSAGER_ASSETS", LEDSAGER_DEFAULT_ASSETS);
@@ -87,6 +119,22 @@ int main(int argc, char** argv) {
     if (!config_file.empty()) {
         core::Diagnostics diags;
         if (!core::load_config(config_file, config, diags)) {
+            print_diagnostics(diags);
+            std::fprintf(stderr, "ledsager-kiosk: configuration has errors, not starting\n");
+            return 2;
+        }
+    }
+    // The device file from enrollment, over the configuration: only if private to the kiosk user.
+    if (std::error_code ec; fs::exists(device_file, ec)) {
+        struct stat st{};
+        if (::stat(device_file.c_str(), &st) == 0 && (st.st_mode & 077)) {
+            std::fprintf(stderr, "%s: readable by others (mode %03o): it holds this kiosk's token; run chmod 600 %s\n"
+                                 "ledsager-kiosk: configuration has errors, not starting\n",
+                         device_file.c_str(), static_cast<unsigned>(st.st_mode & 0777), device_file.c_str());
+            return 2;
+        }
+        core::Diagnostics diags;
+        if (!core::load_config(device_file, config, diags)) {
             print_diagnostics(diags);
             std::fprintf(stderr, "ledsager-kiosk: configuration has errors, not starting\n");
             return 2;
