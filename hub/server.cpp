@@ -92,6 +92,22 @@ json browser_ice_server(const std::string& url) {
             {"credential", sep == std::string::npos ? "" : cred.substr(sep + 1)}};
 }
 
+constexpr Seconds kStaleAfter = 90;  // three missed heartbeats
+
+// What IT sees first: stale (not heard from), failing, never enrolled fully, fine, revoked.
+std::string device_state(const Device& d, Seconds now) {
+    if (d.kiosk.revoked) return "revoked";
+    if (d.health.at == 0) return "never";
+    if (now - d.health.at > kStaleAfter) return "stale";
+    for (const auto* part : {&d.health.printer, &d.health.camera, &d.health.audio})
+        if (*part == "failing" || *part == "missing") return "failing";
+    return d.health.last_error.empty() ? "ok" : "failing";
+}
+
+int state_rank(const std::string& state) {
+    return state == "stale" ? 0 : state == "failing" ? 1 : state == "never" ? 2 : state == "ok" ? 3 : 4;
+}
+
 }  // namespace
 
 void Notifier::changed(std::int64_t site_id) {
@@ -293,7 +309,21 @@ void Hub::routes() {
           << "# HELP ledsager_hub_video_calls_answered_total Video calls answered since start.\n"
              "# TYPE ledsager_hub_video_calls_answered_total counter\n"
           << "ledsager_hub_video_calls_answered_total " << calls_answered_ << "\n"
-          << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
+          << "# HELP ledsager_hub_kiosk_up 1 when the kiosk's last heartbeat is under 90 s old and reports no failure.\n"
+             "# TYPE ledsager_hub_kiosk_up gauge\n";
+        const Seconds now = now_s();
+        const auto devices = store_.devices();
+        for (const auto& d : devices)
+            if (!d.kiosk.revoked)
+                m << "ledsager_hub_kiosk_up{site=\"" << d.site_slug << "\",kiosk=\"" << d.kiosk.name << "\"} "
+                  << (device_state(d, now) == "ok" ? 1 : 0) << "\n";
+        m << "# HELP ledsager_hub_kiosk_last_heartbeat_age_seconds Seconds since the kiosk's last heartbeat (-1: never).\n"
+             "# TYPE ledsager_hub_kiosk_last_heartbeat_age_seconds gauge\n";
+        for (const auto& d : devices)
+            if (!d.kiosk.revoked)
+                m << "ledsager_hub_kiosk_last_heartbeat_age_seconds{site=\"" << d.site_slug << "\",kiosk=\"" << d.kiosk.name << "\"} "
+                  << (d.health.at ? now - d.health.at : -1) << "\n";
+        m << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
              "# TYPE ledsager_hub_help_requests_open gauge\n";
         for (const auto& site : store_.sites())
             m << "ledsager_hub_help_requests_open{site=\"" << site.slug << "\"} " << store_.open_requests(site.id).size() << "\n";
@@ -324,6 +354,55 @@ void Hub::routes() {
                              {"kiosk", {{"id", r.kiosk.id}, {"name", r.kiosk.name}, {"place", r.kiosk.place}}},
                              {"site", {{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""},
                                        {"fallback", site ? site->fallback : ""}}}});
+    });
+
+    // ---- fleet health: heartbeats from kiosks (device state only), the Devices list for IT
+    srv.Post("/api/v1/heartbeat", [this, kiosk_of](const httplib::Request& req, httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        json body;
+        const std::vector<std::string> states{"ok", "missing", "failing", "none"};
+        if (!parse_body(req, res,
+                        {{"version", Field::String, true, 32},
+                         {"uptime_s", Field::Integer, true},
+                         {"content_version", Field::String, true, 64},
+                         {"printer", Field::String, true, 8, states},
+                         {"camera", Field::String, true, 8, states},
+                         {"audio", Field::String, true, 8, states},
+                         {"last_error", Field::String, false, 200}},
+                        body))
+            return;
+        Health h;
+        h.kiosk_id = k->id;
+        h.at = now_s();
+        h.version = body["version"];
+        h.uptime_s = body["uptime_s"];
+        h.content_version = body["content_version"];
+        h.printer = body["printer"];
+        h.camera = body["camera"];
+        h.audio = body["audio"];
+        h.last_error = body.value("last_error", "");
+        store_.record_health(h);
+        res.status = 204;
+    });
+    srv.Get("/api/v1/devices", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        if (u->role != "it_admin" && u->role != "manager") return send_error(res, 403, "the Devices list is for IT staff");
+        const Seconds now = now_s();
+        std::vector<std::pair<std::string, Device>> list;
+        for (auto& d : store_.devices())
+            if (std::find(u->sites.begin(), u->sites.end(), d.kiosk.site_id) != u->sites.end())
+                list.emplace_back(device_state(d, now), std::move(d));
+        std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return state_rank(a.first) < state_rank(b.first); });
+        json out = json::array();
+        for (const auto& [state, d] : list)
+            out.push_back({{"name", d.kiosk.name}, {"site", d.site_name}, {"place", d.kiosk.place}, {"state", state},
+                           {"seen_s_ago", d.health.at ? now - d.health.at : -1}, {"version", d.health.version},
+                           {"uptime_s", d.health.uptime_s}, {"content_version", d.health.content_version},
+                           {"printer", d.health.printer}, {"camera", d.health.camera}, {"audio", d.health.audio},
+                           {"last_error", d.health.last_error}});
+        send_json(res, 200, {{"devices", out}, {"stale_after_s", kStaleAfter}});
     });
 
     // ---- staff login

@@ -67,6 +67,10 @@ const char* const kMigrations[] = {
                                      site_id INTEGER NOT NULL REFERENCES sites(id), place TEXT NOT NULL,
                                      created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
                                      used_at INTEGER NOT NULL DEFAULT 0, kiosk_id INTEGER REFERENCES kiosks(id));)",
+    // 3: each kiosk's latest heartbeat (device state only, never anything about a citizen).
+    R"(CREATE TABLE kiosk_health(kiosk_id INTEGER PRIMARY KEY REFERENCES kiosks(id), at INTEGER NOT NULL,
+                                 version TEXT NOT NULL, uptime_s INTEGER NOT NULL, content_version TEXT NOT NULL,
+                                 printer TEXT NOT NULL, camera TEXT NOT NULL, audio TEXT NOT NULL, last_error TEXT NOT NULL);)",
 };
 
 std::string day_of(Seconds t) {
@@ -223,6 +227,41 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
     } catch (...) {
         exec("ROLLBACK");
         throw;
+    }
+    return out;
+}
+
+void Store::record_health(const Health& h) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO kiosk_health(kiosk_id, at, version, uptime_s, content_version, printer, camera, audio, last_error) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET at = excluded.at, version = excluded.version, "
+                "uptime_s = excluded.uptime_s, content_version = excluded.content_version, printer = excluded.printer, "
+                "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error");
+    s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
+        .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).step();
+}
+
+std::vector<Device> Store::devices() {
+    std::lock_guard lock(mutex_);
+    std::vector<Device> out;
+    Stmt s(db_, "SELECT k.id, k.site_id, k.name, k.place, k.revoked, s.slug, s.name, h.at, h.version, h.uptime_s, "
+                "h.content_version, h.printer, h.camera, h.audio, h.last_error FROM kiosks k JOIN sites s ON s.id = k.site_id "
+                "LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY s.slug, k.name");
+    while (s.step()) {
+        Device d;
+        d.kiosk = {s.i(0), s.i(1), s.t(2), s.t(3), s.i(4) != 0};
+        d.site_slug = s.t(5);
+        d.site_name = s.t(6);
+        d.health.kiosk_id = d.kiosk.id;
+        d.health.at = s.i(7);
+        d.health.version = s.t(8);
+        d.health.uptime_s = s.i(9);
+        d.health.content_version = s.t(10);
+        d.health.printer = s.t(11);
+        d.health.camera = s.t(12);
+        d.health.audio = s.t(13);
+        d.health.last_error = s.t(14);
+        out.push_back(std::move(d));
     }
     return out;
 }

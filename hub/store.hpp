@@ -29,6 +29,22 @@ struct Kiosk {
     bool revoked = false;
 };
 
+// A kiosk's latest heartbeat: device state only.
+struct Health {
+    std::int64_t kiosk_id = 0;
+    Seconds at = 0;  // 0 = never heard from
+    std::string version, content_version;
+    std::int64_t uptime_s = 0;
+    std::string printer, camera, audio;  // ok | missing | failing | none
+    std::string last_error;
+};
+
+struct Device {
+    Kiosk kiosk;
+    std::string site_slug, site_name;
+    Health health;
+};
+
 struct User {
     std::int64_t id = 0;
     std::string username, display_name, role, password_hash, languages;  // languages: "da,en,ar"
@@ -86,6 +102,8 @@ public:
     Redeemed redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now);
     // A revoked kiosk's token is refused from the next request on. False: no such active kiosk.
     bool revoke_kiosk(std::int64_t site_id, const std::string& name);
+    void record_health(const Health& h);
+    std::vector<Device> devices();  // every kiosk with its latest heartbeat
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);

@@ -101,6 +101,15 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         case core::HubCall::Kind::Cancel:
             url += "/api/v1/help-requests/" + std::to_string(call.id) + "/cancel";
             break;
+        case core::HubCall::Kind::Heartbeat: {
+            url += "/api/v1/heartbeat";
+            const auto& h = call.health;
+            json j{{"version", h.version}, {"uptime_s", h.uptime_s}, {"content_version", h.content_version},
+                   {"printer", h.printer}, {"camera", h.camera}, {"audio", h.audio}};
+            if (!h.last_error.empty()) j["last_error"] = h.last_error.substr(0, 200);
+            body = j.dump();
+            break;
+        }
         case core::HubCall::Kind::Signal: {
             url += "/api/v1/signals";
             json j{{"reason", call.reason}, {"language", call.share.language}};

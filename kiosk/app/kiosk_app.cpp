@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 #include <cstdio>
+#include <filesystem>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
 
@@ -53,6 +54,21 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
     if (!config_.hub_url.empty())
         hub_ = std::make_unique<platform::HubClient>(
             platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
+    // The content's version for IT: a short hash of what is served (guide ids, languages, steps).
+    {
+        std::uint64_t fnv = 1469598103934665603ULL;
+        auto mix = [&](const std::string& t) {
+            for (unsigned char ch : t) fnv = (fnv ^ ch) * 1099511628211ULL;
+        };
+        for (const auto& g : content_.guides) {
+            mix(g.id);
+            for (const auto& st : g.steps) mix(st.id);
+            for (const auto& [code, text] : g.text) mix(code + text.title);
+        }
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv));
+        content_version_ = std::to_string(content_.guides.size()) + "-" + std::string(hex, 12);
+    }
     // Video calls: through the hub, when GStreamer's WebRTC elements are installed.
     std::string why;
     if (hub_ && config_.video_enabled) {
@@ -89,6 +105,7 @@ void KioskApp::pump_call(core::Millis now, bool pictures) {
                                     : ev.kind == K::Released     ? core::CallNews::Released
                                     : ev.kind == K::RemoteText   ? core::CallNews::RemoteText
                                                                  : core::CallNews::Failed;
+        if (ev.kind == K::Failed) last_error_ = "video call: " + ev.text;  // technical, never about the citizen
         session_.on_call(news, ev.text, now);
     }
     // The call follows the session: started for a video request, ended when it is over.
@@ -133,7 +150,28 @@ void KioskApp::drop_call_textures() {
     self_frame_ = {};
 }
 
+core::DeviceHealth KioskApp::health(core::Millis now) const {
+    core::DeviceHealth h;
+    h.version = LEDSAGER_VERSION;
+    h.uptime_s = started_ms_ < 0 ? 0 : (now - started_ms_) / 1000;
+    h.content_version = content_version_;
+    std::error_code ec;
+    h.printer = config_.printer_device.empty() ? "none" : std::filesystem::exists(config_.printer_device, ec) ? "ok" : "missing";
+    if (h.printer == "ok" && session_.data().escalation.print == core::Escalation::Print::Failed) h.printer = "failing";
+    h.camera = !call_ ? "none" : call_->camera_present() ? "ok" : "missing";
+    h.audio = speech_ ? "ok" : "missing";
+    h.last_error = last_error_;
+    return h;
+}
+
 void KioskApp::pump_hub(core::Millis now) {
+    if (started_ms_ < 0) started_ms_ = now;
+    if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) {
+        last_heartbeat_ms_ = now;
+        core::HubCall beat{core::HubCall::Kind::Heartbeat, {}, 0};
+        beat.health = health(now);
+        hub_->submit(beat);
+    }
     if (hub_) {
         for (const auto& reply : hub_->take_replies()) session_.on_hub_reply(reply, now);
         while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
@@ -256,7 +294,8 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
 }
 
 core::Millis KioskApp::next_wake(core::Millis now) const {
-    const core::Millis due = session_.next_deadline(now);
+    core::Millis due = session_.next_deadline(now);
+    if (hub_) due = due < 0 ? last_heartbeat_ms_ + kHeartbeatMs : std::min(due, last_heartbeat_ms_ + kHeartbeatMs);
     // In a call, who is speaking changes all the time: look again ten times a second.
     if (call_ && call_->running() && session_.data().screen == core::Screen::Call) return due < 0 ? now + 100 : std::min(due, now + 100);
     return due;
@@ -275,6 +314,7 @@ std::string KioskApp::signature(const core::Session& s, core::Millis now) {
 
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
+    if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) return true;  // the heartbeat goes out from the frame
     if (hub_ && hub_->has_replies()) return true;
     // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
     if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
@@ -434,7 +474,10 @@ void KioskApp::frame(core::Millis now) {
                                 translator_.tr(lang, ui::N_("ticket.note")), config_.site_name};
         std::string error;
         const bool ok = platform::print_raw(config_.printer_device, platform::escpos_ticket(ticket), error);
-        if (!ok) std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());  // names the device, never the citizen
+        if (!ok) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());  // names the device, never the citizen
+            last_error_ = error;
+        }
         session_.printed(ok);
         pending_frames_ = 2;
     }

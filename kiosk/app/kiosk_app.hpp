@@ -121,6 +121,11 @@ private:
     SDL_Texture* self_texture_ = nullptr;
     int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
     core::Millis last_frame_ms_ = -1000;
+    // Heartbeats to the hub every 30 s: device state for IT, never anything about a citizen.
+    static constexpr core::Millis kHeartbeatMs = 30'000;
+    core::Millis started_ms_ = -1, last_heartbeat_ms_ = -kHeartbeatMs;
+    std::string content_version_, last_error_;
+    core::DeviceHealth health(core::Millis now) const;
     // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
     struct Blit {
         SDL_Renderer* renderer;

@@ -21,11 +21,20 @@ struct HelpShare {
     std::vector<std::string> needs;
 };
 
+// The kiosk's own state for IT (a heartbeat): never anything about a citizen.
+struct DeviceHealth {
+    std::string version, content_version;
+    std::int64_t uptime_s = 0;
+    std::string printer = "none", camera = "none", audio = "none";  // ok | missing | failing | none
+    std::string last_error;
+};
+
 struct HubCall {
-    enum class Kind { Create, Poll, Cancel, Signal } kind;
+    enum class Kind { Create, Poll, Cancel, Signal, Heartbeat } kind;
     HelpShare share;       // Create; Signal (what the citizen is on, no needs)
     std::int64_t id = 0;   // Poll, Cancel
     std::string reason{};  // Signal: idle_on_step | back_and_forth
+    DeviceHealth health{}; // Heartbeat
 };
 
 struct HubReply {

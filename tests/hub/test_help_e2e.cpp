@@ -310,3 +310,29 @@ TEST_CASE("video: nobody answers, the front desk instead, with the same context"
     CHECK(hub.server->calls().info(video_id)->ended);
     fs::remove_all(dir);
 }
+
+// fleet_heartbeat: the real kiosk reports its state to the hub every 30 s, idle or not,
+// with nothing about a citizen in it.
+TEST_CASE("fleet: the kiosk's heartbeat reaches the hub every 30 s") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-beat-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    auto seen = [&] {
+        for (const auto& d : hub.server->store().devices())
+            if (d.kiosk.name == "kiosk-1") return d.health;
+        return hub::Health{};
+    };
+    REQUIRE(until(h, [&] { return seen().at > 0; }));
+    const auto first = seen();
+    CHECK(first.version == LEDSAGER_TEST_VERSION);
+    CHECK(first.content_version.find('-') != std::string::npos);
+    CHECK(first.printer == "none");
+    CHECK(first.last_error.empty());
+    // A citizen uses the kiosk meanwhile; the next beat comes 30 s later, with the uptime.
+    to_failed_check(h);
+    h.wait(31'000);
+    REQUIRE(until(h, [&] { return seen().uptime_s >= 30; }));
+    fs::remove_all(dir);
+}

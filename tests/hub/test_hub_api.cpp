@@ -337,3 +337,38 @@ TEST_CASE("signals: kiosk-only, validated, shown to the site's staff only") {
     Staff bo = login(c, "bo", "bo-password!!");
     CHECK(body(c.Get("/api/v1/help-requests", bo.headers(false)))["signals"].empty());
 }
+
+TEST_CASE("fleet health: heartbeats are validated, IT sees stale and failing kiosks first, /metrics says the same") {
+    TestHub t;
+    auto c = t.client();
+    t.hub->store().add_user({0, "ida", "Ida IT", "it_admin", hash_password("ida-password!"), "da", {t.site_a}});
+    const std::string ok = R"({"version":"0.1.0","uptime_s":120,"content_version":"10-abc","printer":"none","camera":"ok","audio":"ok"})";
+    CHECK(c.Post("/api/v1/heartbeat", ok, "application/json")->status == 401);  // kiosks only
+    auto bad = c.Post("/api/v1/heartbeat", kiosk("token-a"), R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"on fire","camera":"ok","audio":"ok"})",
+                      "application/json");
+    CHECK(bad->status == 400);
+    CHECK(body(bad)["field"] == "printer");
+    // A field that could carry something personal does not exist: unknown fields are refused.
+    CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a"), R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"ok","camera":"ok","audio":"ok","language":"da"})",
+                 "application/json")->status == 400);
+    CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a"), ok, "application/json")->status == 204);
+    CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a2"),
+                 R"({"version":"0.1.0","uptime_s":5,"content_version":"10-abc","printer":"failing","camera":"none","audio":"ok","last_error":"/dev/usb/lp0: no paper"})",
+                 "application/json")->status == 204);
+
+    Staff mette = login(c, "mette", "mette-password");
+    CHECK(c.Get("/api/v1/devices", mette.headers(false))->status == 403);  // front-desk staff: not theirs
+    Staff ida = login(c, "ida", "ida-password!");
+    auto list = body(c.Get("/api/v1/devices", ida.headers(false)))["devices"];
+    REQUIRE(list.size() == 2);  // site A only
+    CHECK(list[0]["name"] == "kiosk-a2");
+    CHECK(list[0]["state"] == "failing");
+    CHECK(list[0]["last_error"] == "/dev/usb/lp0: no paper");
+    CHECK(list[1]["name"] == "kiosk-a");
+    CHECK(list[1]["state"] == "ok");
+    CHECK(list[1]["version"] == "0.1.0");
+    const std::string metrics = c.Get("/metrics")->body;
+    CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a"} 1)") != std::string::npos);
+    CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a2"} 0)") != std::string::npos);
+    CHECK(metrics.find(R"(ledsager_hub_kiosk_last_heartbeat_age_seconds{site="citizen-service",kiosk="kiosk-b"} -1)") != std::string::npos);
+}
