@@ -364,7 +364,7 @@ void Hub::routes() {
         const std::vector<std::string> states{"ok", "missing", "failing", "none"};
         if (!parse_body(req, res,
                         {{"version", Field::String, true, 32},
-                         {"uptime_s", Field::Integer, true},
+                         {"uptime_s", Field::Integer, true, 10 * 365 * 86400},
                          {"content_version", Field::String, true, 64},
                          {"printer", Field::String, true, 8, states},
                          {"camera", Field::String, true, 8, states},

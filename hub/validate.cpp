@@ -33,10 +33,13 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
                     return {"longer than " + std::to_string(f.max) + " characters", f.name};
                 if (!allowed(v.get_ref<const std::string&>())) return {"must be one of: " + list, f.name};
                 break;
-            case Field::Integer:
-                if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 1000)
-                    return {"must be a whole number from 0 to 1000", f.name};
+            case Field::Integer: {
+                // Small counts (steps, lines) up to 1000; a field may allow more (max above 1000).
+                const std::int64_t limit = f.max > 1000 ? static_cast<std::int64_t>(f.max) : 1000;
+                if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > limit)
+                    return {"must be a whole number from 0 to " + std::to_string(limit), f.name};
                 break;
+            }
             case Field::StringList:
                 if (!v.is_array() || v.size() > f.max)
                     return {"must be a list of at most " + std::to_string(f.max) + " strings", f.name};

@@ -16,7 +16,7 @@ struct Field {
     const char* name;
     Type type;
     bool required;
-    size_t max;                       // characters, or list items
+    size_t max;                       // characters, list items, or (above 1000) an integer's largest value
     std::vector<std::string> one_of;  // allowed values (strings and list items)
 };
 
