@@ -5,10 +5,19 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+#include <cstring>
+#include <cerrno>
+#include <filesystem>
 #include <thread>
 
 #include "hub/auth.hpp"
+#include "hub/bundles.hpp"
 #include "hub/server.hpp"
+#include "core/bundle.hpp"
+#include "core/content.hpp"
 
 using namespace ledsager::hub;
 
@@ -28,6 +37,91 @@ bool parse_listen(const std::string& s, std::string& host, int& port) {
         return false;
     }
     return !host.empty() && port >= 0 && port < 65536;
+}
+std::string read_secret(const std::string& file, std::string& error) {
+    std::ifstream in(file);
+    std::string key;
+    std::getline(in, key);
+    if (!in && key.empty()) error = file + ": cannot be read";
+    return key;
+}
+
+int content_command(const CLI::App& cmd, const std::string& data, const std::string& secret_file, const std::string& from_dir,
+                    const std::string& bundle_out, const std::string& bundle_in, const std::vector<std::string>& keys,
+                    std::int64_t version) {
+    namespace fs = std::filesystem;
+    const auto* keygen = cmd.get_subcommand("keygen");
+    const auto* build = cmd.get_subcommand("build");
+    const auto* publish = cmd.get_subcommand("publish");
+    const auto* list = cmd.get_subcommand("list");
+    std::string error;
+    for (const auto& k : keys)
+        if (ledsager::core::content_key_id(k).empty())
+            return std::fprintf(stderr, "ledsager-hub: --public-key: '%s' is not an ed25519 public key in base64\n", k.c_str()), 2;
+    if (*keygen) {
+        const auto kp = ledsager::core::make_content_key_pair();
+        const int fd = ::open(secret_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) return std::fprintf(stderr, "ledsager-hub: %s: cannot be made (%s)\n", secret_file.c_str(), std::strerror(errno)), 1;
+        const std::string line = kp.secret_key + "\n";
+        const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok) return std::fprintf(stderr, "ledsager-hub: %s: cannot be written\n", secret_file.c_str()), 1;
+        std::printf("secret key written to %s (keep it off the kiosks)\npublic key (key id %s) for [content] public_keys in kiosk.toml:\n%s\n",
+                    secret_file.c_str(), ledsager::core::content_key_id(kp.public_key).c_str(), kp.public_key.c_str());
+        return 0;
+    }
+    // Signs a checked folder of guides. Broken content is never signed.
+    auto sign = [&](const std::string& dir, std::int64_t v, const std::string& out) {
+        const auto set = ledsager::core::load_content(dir);
+        for (const auto& d : set.diagnostics.items)
+            if (d.severity == ledsager::core::Severity::Error) std::fprintf(stderr, "%s\n", d.format().c_str());
+        if (set.diagnostics.has_errors()) {
+            std::fprintf(stderr, "ledsager-hub: %s has errors: not signed\n", dir.c_str());
+            return false;
+        }
+        const std::string secret = read_secret(secret_file, error);
+        if (!error.empty() || !ledsager::core::build_bundle(dir, v, secret, out, error)) {
+            std::fprintf(stderr, "ledsager-hub: %s\n", error.c_str());
+            return false;
+        }
+        std::printf("bundle v%lld (%zu guides) written to %s\n", static_cast<long long>(v), set.guides.size(), out.c_str());
+        return true;
+    };
+    if (*build) return sign(from_dir, version, bundle_out) ? 0 : 1;
+    try {
+        Store store(data);
+        if (*list) {
+            for (const auto& b : store.bundles(50))
+                std::printf("v%lld  %lld files  %lld bytes  key %s  sha256 %s\n", static_cast<long long>(b.version),
+                            static_cast<long long>(b.files), static_cast<long long>(b.size), b.key_id.c_str(), b.sha256.c_str());
+            return 0;
+        }
+        if (*publish) {
+            std::string file = bundle_in;
+            if (file.empty() == from_dir.empty())
+                return std::fprintf(stderr, "ledsager-hub: content publish: give --bundle FILE, or --from DIR with --secret-key\n"), 2;
+            if (!from_dir.empty()) {
+                if (secret_file.empty()) return std::fprintf(stderr, "ledsager-hub: content publish --from: needs --secret-key\n"), 2;
+                const auto latest = store.latest_bundle();
+                const std::int64_t next = latest ? latest->version + 1 : 1;
+                fs::create_directories(fs::path(data) / "bundles");
+                file = (fs::path(data) / "bundles" / ("incoming-" + std::to_string(next) + ".tar")).string();
+                if (!sign(from_dir, next, file)) return 1;
+            }
+            Bundle b;
+            const bool ok = publish_bundle(store, data, file, keys, b, error);
+            if (!from_dir.empty()) fs::remove(file);
+            if (!ok) return std::fprintf(stderr, "ledsager-hub: %s: not published: %s\n", file.c_str(), error.c_str()), 1;
+            std::printf("published content bundle v%lld (%lld files, signed by key %s%s): kiosks take it between sessions\n",
+                        static_cast<long long>(b.version), static_cast<long long>(b.files), b.key_id.c_str(),
+                        keys.empty() ? "; signature not checked here" : ", checked");
+            return 0;
+        }
+    } catch (const StoreError& e) {
+        return std::fprintf(stderr, "ledsager-hub: %s\n", e.what()), 1;
+    }
+    std::fprintf(stderr, "ledsager-hub content: keygen, build, publish or list (see --help)\n");
+    return 2;
 }
 }  // namespace
 
@@ -79,6 +173,26 @@ int main(int argc, char** argv) {
     code_cmd->add_option("--valid-for", code_valid, "Seconds the code can be used (default a day; at most a week)")
         ->check(CLI::Range(1, 7 * 86400));
 
+    // Content bundles: signed by whoever holds the secret key, published here, fetched by kiosks.
+    auto* content_cmd = cli.add_subcommand("content", "Signed content bundles (guides) for the kiosks");
+    auto* content_keygen = content_cmd->add_subcommand("keygen", "Make a signing key pair: writes the secret key (0600), prints the public key for kiosk.toml");
+    std::string secret_file, from_dir, bundle_out, bundle_in;
+    std::vector<std::string> publish_keys;
+    std::int64_t bundle_version = 0;
+    content_keygen->add_option("--secret-key", secret_file, "Where to write the secret key (must not exist)")->required();
+    auto* content_build = content_cmd->add_subcommand("build", "Check a folder of guides and sign it as a bundle");
+    content_build->add_option("--from", from_dir, "Folder of guide folders (like assets/guides)")->required();
+    content_build->add_option("--secret-key", secret_file, "The secret key from content keygen")->required();
+    content_build->add_option("--version", bundle_version, "The bundle's version: a whole number above every published one")
+        ->required()->check(CLI::PositiveNumber);
+    content_build->add_option("--out", bundle_out, "The bundle file to write")->required();
+    auto* content_publish = content_cmd->add_subcommand("publish", "Publish a bundle to the kiosks (from --bundle, or --from a folder, signed here)");
+    content_publish->add_option("--bundle", bundle_in, "A bundle made by content build");
+    content_publish->add_option("--from", from_dir, "Or: a folder of guides, signed with --secret-key as the next version");
+    content_publish->add_option("--secret-key", secret_file, "With --from: the secret key");
+    content_publish->add_option("--public-key", publish_keys, "Check the signature and the guides before publishing (repeatable)");
+    content_cmd->add_subcommand("list", "List the published bundles");
+
     auto* user_cmd = cli.add_subcommand("user", "Manage staff accounts");
     auto* user_add = user_cmd->add_subcommand("add", "Add an account; the password is read from standard input");
     std::string username, display, role, languages;
@@ -122,6 +236,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ledsager-hub: --tls-cert and --tls-key go together\n");
         return 2;
     }
+
+    if (*content_cmd) return content_command(*content_cmd, data, secret_file, from_dir, bundle_out, bundle_in, publish_keys, bundle_version);
 
     try {
         if (*site_add || *kiosk_add || *user_add || *kiosk_revoke || *code_cmd) {

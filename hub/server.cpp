@@ -1,11 +1,13 @@
 #include "hub/server.hpp"
 
 #include "core/content.hpp"
+#include "hub/bundles.hpp"
 #include "hub/validate.hpp"
 
 #include <httplib.h>
 
 #include <ctime>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -383,7 +385,33 @@ void Hub::routes() {
         h.audio = body["audio"];
         h.last_error = body.value("last_error", "");
         store_.record_health(h);
-        res.status = 204;
+        // The answer tells the kiosk the newest published content bundle; it fetches it
+        // when it is newer than what it serves (and verifies it itself).
+        json content = nullptr;
+        if (auto b = store_.latest_bundle()) content = {{"version", b->version}, {"sha256", b->sha256}, {"size", b->size}};
+        send_json(res, 200, {{"content", content}});
+    });
+    srv.Get(R"(/api/v1/content/bundles/(\d+))", [this, kiosk_of, id_of](const httplib::Request& req, httplib::Response& res) {
+        if (!kiosk_of(req, res)) return;
+        const auto version = id_of(req);
+        auto b = store_.bundle(version);
+        if (!b) return send_error(res, 404, "no such content bundle");
+        const auto file = bundle_file(options_.data_dir, version);
+        std::ifstream in(file, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in && !in.eof()) return send_error(res, 500, "the bundle's file cannot be read");
+        res.set_header("X-Content-SHA256", b->sha256);
+        res.set_content(std::move(bytes), "application/x-tar");
+    });
+    srv.Get("/api/v1/content/bundles", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false);
+        if (!u) return;
+        if (u->role != "it_admin" && u->role != "manager") return send_error(res, 403, "content bundles are for IT staff");
+        json out = json::array();
+        for (const auto& b : store_.bundles(50))
+            out.push_back({{"version", b.version}, {"sha256", b.sha256}, {"key_id", b.key_id}, {"size", b.size},
+                           {"files", b.files}, {"published_at", b.published_at}});
+        send_json(res, 200, {{"bundles", out}});
     });
     srv.Get("/api/v1/devices", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false);

@@ -71,6 +71,9 @@ const char* const kMigrations[] = {
     R"(CREATE TABLE kiosk_health(kiosk_id INTEGER PRIMARY KEY REFERENCES kiosks(id), at INTEGER NOT NULL,
                                  version TEXT NOT NULL, uptime_s INTEGER NOT NULL, content_version TEXT NOT NULL,
                                  printer TEXT NOT NULL, camera TEXT NOT NULL, audio TEXT NOT NULL, last_error TEXT NOT NULL);)",
+    // 4: published content bundles (signed by the content editors; the files beside the database).
+    R"(CREATE TABLE bundles(version INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, key_id TEXT NOT NULL, size INTEGER NOT NULL,
+                            files INTEGER NOT NULL, published_at INTEGER NOT NULL);)",
 };
 
 std::string day_of(Seconds t) {
@@ -239,6 +242,42 @@ void Store::record_health(const Health& h) {
                 "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error");
     s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
         .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).step();
+}
+
+bool Store::add_bundle(const Bundle& b) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT OR IGNORE INTO bundles(version, sha256, key_id, size, files, published_at) VALUES(?, ?, ?, ?, ?, ?)");
+    s.bind(1, b.version).bind(2, b.sha256).bind(3, b.key_id).bind(4, b.size).bind(5, b.files).bind(6, b.published_at).step();
+    return sqlite3_changes(db_) == 1;
+}
+
+namespace {
+Bundle read_bundle(const Stmt& s) { return {s.i(0), s.t(1), s.t(2), s.i(3), s.i(4), s.i(5)}; }
+constexpr const char* kBundleColumns = "SELECT version, sha256, key_id, size, files, published_at FROM bundles ";
+}  // namespace
+
+std::optional<Bundle> Store::latest_bundle() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kBundleColumns) + "ORDER BY version DESC LIMIT 1").c_str());
+    if (!s.step()) return std::nullopt;
+    return read_bundle(s);
+}
+
+std::optional<Bundle> Store::bundle(std::int64_t version) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kBundleColumns) + "WHERE version = ?").c_str());
+    s.bind(1, version);
+    if (!s.step()) return std::nullopt;
+    return read_bundle(s);
+}
+
+std::vector<Bundle> Store::bundles(int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kBundleColumns) + "ORDER BY version DESC LIMIT ?").c_str());
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<Bundle> out;
+    while (s.step()) out.push_back(read_bundle(s));
+    return out;
 }
 
 std::vector<Device> Store::devices() {

@@ -45,6 +45,14 @@ struct Device {
     Health health;
 };
 
+// A published content bundle (the file is DATA/bundles/<version>.tar).
+struct Bundle {
+    std::int64_t version = 0;
+    std::string sha256, key_id;
+    std::int64_t size = 0, files = 0;
+    Seconds published_at = 0;
+};
+
 struct User {
     std::int64_t id = 0;
     std::string username, display_name, role, password_hash, languages;  // languages: "da,en,ar"
@@ -104,6 +112,11 @@ public:
     bool revoke_kiosk(std::int64_t site_id, const std::string& name);
     void record_health(const Health& h);
     std::vector<Device> devices();  // every kiosk with its latest heartbeat
+    // Content bundles: a version is published once and never changes.
+    bool add_bundle(const Bundle& b);  // false: that version is published already
+    std::optional<Bundle> latest_bundle();
+    std::optional<Bundle> bundle(std::int64_t version);
+    std::vector<Bundle> bundles(int limit);  // newest first
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);

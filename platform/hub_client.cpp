@@ -157,6 +157,12 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         reply.claimed_by = j.value("claimed_by", "");
         reply.position = j.value("position", 0);
         reply.wait_s = j.value("estimated_wait_s", 0);
+        if (j.contains("content") && j["content"].is_object()) {
+            const auto& c = j["content"];
+            reply.content_version = c.value("version", std::int64_t{0});
+            reply.content_sha256 = c.value("sha256", "");
+            reply.content_size = c.value("size", std::int64_t{0});
+        }
         reply.ok = true;
     } catch (const json::exception&) {
         reply.ok = false;  // a hub that answers nonsense counts as not answering properly

@@ -6,5 +6,8 @@ namespace ledsager::platform {
 
 void install_stop_signals();
 bool stop_requested();
+// SIGUSR1 (sent by the package's postinst after an upgrade): restart once no citizen is
+// using the kiosk. The program exits 0 at the attract screen; systemd starts the new one.
+bool restart_requested();
 
 }  // namespace ledsager::platform

@@ -54,21 +54,8 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
     if (!config_.hub_url.empty())
         hub_ = std::make_unique<platform::HubClient>(
             platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
-    // The content's version for IT: a short hash of what is served (guide ids, languages, steps).
-    {
-        std::uint64_t fnv = 1469598103934665603ULL;
-        auto mix = [&](const std::string& t) {
-            for (unsigned char ch : t) fnv = (fnv ^ ch) * 1099511628211ULL;
-        };
-        for (const auto& g : content_.guides) {
-            mix(g.id);
-            for (const auto& st : g.steps) mix(st.id);
-            for (const auto& [code, text] : g.text) mix(code + text.title);
-        }
-        char hex[17];
-        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv));
-        content_version_ = std::to_string(content_.guides.size()) + "-" + std::string(hex, 12);
-    }
+    // The content's version for IT: "installed" or the bundle's, and a short hash of what is served.
+    content_version_ = core::content_version_label(0, content_);
     // Video calls: through the hub, when GStreamer's WebRTC elements are installed.
     std::string why;
     if (hub_ && config_.video_enabled) {
@@ -89,8 +76,71 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
     }
 }
 
+void KioskApp::set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version, std::string note) {
+    store_ = std::move(store);
+    if (!note.empty()) last_error_ = std::move(note);  // a rollback at start-up: IT sees it on the Devices page
+    served_version_ = served_version;
+    content_version_ = core::content_version_label(served_version_, content_);
+    if (store_ && hub_)
+        fetcher_ = std::make_unique<platform::ContentFetcher>(
+            platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s}, *store_);
+}
+
+bool KioskApp::idle() const {
+    const auto& d = session_.data();
+    return d.screen == core::Screen::Attract && d.escalation.phase == core::Escalation::Phase::None && (!call_ || !call_->running());
+}
+
+void KioskApp::on_heartbeat_reply(const core::HubReply& reply, core::Millis now) {
+    if (!fetcher_ || !reply.ok || reply.content_version <= 0) return;
+    if (!store_->wanted(reply.content_version) || fetcher_->busy() || staged_ || now < fetch_retry_at_) return;
+    fetcher_->fetch(reply.content_version, reply.content_sha256, reply.content_size);
+}
+
+void KioskApp::pump_content(core::Millis now) {
+    if (!store_) return;
+    if (served_since_ < 0) served_since_ = now;
+    store_->tick(now - served_since_);
+    if (fetcher_) {
+        if (auto r = fetcher_->take()) {
+            if (r->ok) {
+                std::fprintf(stderr, "ledsager-kiosk: content bundle v%lld verified (%zu guides): served from the next session\n",
+                             static_cast<long long>(r->version), r->content.guides.size());
+                staged_ = std::move(r->content);
+                staged_version_ = r->version;
+            } else {
+                // Technical words for IT; the old content keeps serving.
+                std::fprintf(stderr, "ledsager-kiosk: %s\n", r->error.c_str());
+                last_error_ = r->error;
+                if (r->retry) fetch_retry_at_ = now + 5 * 60 * 1000;
+                else store_->refuse(r->version);
+                last_heartbeat_ms_ = now - kHeartbeatMs;  // tell the hub now
+            }
+        }
+    }
+    // Between sessions only: a citizen never sees a guide change under them.
+    if (staged_ && idle()) {
+        content_ = std::move(*staged_);  // the session refers to content_ (the same object)
+        staged_.reset();
+        store_->switched(staged_version_);
+        if (!store_->last_write_error().empty()) last_error_ = store_->last_write_error();
+        served_version_ = staged_version_;
+        served_since_ = now;
+        content_version_ = core::content_version_label(served_version_, content_);
+        if (last_error_.rfind("content bundle", 0) == 0) last_error_.clear();
+        glyphs_.clear();  // the new texts' glyphs, at the next frame
+        built_lang_.clear();
+        if (renderer_) images_ = std::make_unique<platform::ImageCache>(renderer_);
+        std::fprintf(stderr, "ledsager-kiosk: now serving content bundle v%lld (%s)\n", static_cast<long long>(served_version_),
+                     content_version_.c_str());
+        last_heartbeat_ms_ = now - kHeartbeatMs;
+        invalidate();
+    }
+}
+
 void KioskApp::set_hub_wake(std::function<void()> wake) {
     if (call_) call_->set_wake(wake);
+    if (fetcher_) fetcher_->set_wake(wake);
     if (hub_) hub_->set_wake(std::move(wake));
 }
 
@@ -173,9 +223,13 @@ void KioskApp::pump_hub(core::Millis now) {
         hub_->submit(beat);
     }
     if (hub_) {
-        for (const auto& reply : hub_->take_replies()) session_.on_hub_reply(reply, now);
+        for (const auto& reply : hub_->take_replies()) {
+            if (reply.kind == core::HubCall::Kind::Heartbeat) on_heartbeat_reply(reply, now);
+            else session_.on_hub_reply(reply, now);
+        }
         while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
     }
+    pump_content(now);
     // The QR code for the queue number, made once per number.
     const std::string& number = session_.data().escalation.number;
     if (number != qr_text_) {
@@ -316,6 +370,8 @@ bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
     if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) return true;  // the heartbeat goes out from the frame
     if (hub_ && hub_->has_replies()) return true;
+    if (fetcher_ && !fetcher_->busy() && fetcher_->has_result()) return true;
+    if (staged_ && idle()) return true;
     // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
     if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
     const core::Millis due = session_.next_deadline(now);

@@ -5,13 +5,16 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
 #include "core/content.hpp"
+#include "core/content_store.hpp"
 #include "core/i18n.hpp"
 #include "core/session.hpp"
+#include "platform/content_fetch.hpp"
 #include "platform/hub_client.hpp"
 #include "platform/image.hpp"
 #include "platform/qr.hpp"
@@ -64,6 +67,17 @@ public:
     // Asks for a redraw (window exposed, etc.).
     void invalidate() { pending_frames_ = std::max(pending_frames_, 1); }
 
+    // Content updates: the store the served content came from, and its version (0 = the
+    // installed guides). Without a store (no public key pinned) no bundle is ever taken.
+    void set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version, std::string note = {});
+    const core::ContentStore* content_store() const { return store_.get(); }
+    std::int64_t content_version() const { return served_version_; }
+    // A verified bundle waiting for the session to end (0 = none).
+    std::int64_t staged_version() const { return staged_ ? staged_version_ : 0; }
+    // No citizen is using the kiosk: the attract screen, nothing asked, no call.
+    bool idle() const;
+    const std::string& last_error() const { return last_error_; }
+
     core::Session& session() { return session_; }
     const core::Session& session() const { return session_; }
     const core::ContentSet& content() const { return content_; }
@@ -82,6 +96,8 @@ public:
 private:
     bool rebuild_fonts(std::string& error);
     void pump_hub(core::Millis now);
+    void pump_content(core::Millis now);
+    void on_heartbeat_reply(const core::HubReply& reply, core::Millis now);
     void pump_call(core::Millis now, bool pictures);
     void upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame);
     void drop_call_textures();
@@ -141,6 +157,11 @@ private:
     bool drawn_full_video_ = false;
     int full_frames_ = 0, partial_frames_ = 0;
     long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
+    std::unique_ptr<core::ContentStore> store_;
+    std::unique_ptr<platform::ContentFetcher> fetcher_;
+    std::optional<core::ContentSet> staged_;
+    std::int64_t staged_version_ = 0, served_version_ = 0;
+    core::Millis served_since_ = -1, fetch_retry_at_ = 0;
     ui::Shaper shaper_;
     ui::Announcer announcer_;
 };

@@ -177,13 +177,33 @@ int main(int argc, char** argv) {
     const fs::path guides = !content_dir.empty() ? fs::path(content_dir)
                             : !config.guides_dir.empty() ? fs::path(config.guides_dir)
                                                          : assets / "guides";
-    auto content = core::load_content(guides, content_options);
+    // Signed bundles from the hub, when a public key is pinned and no folder is forced: the
+    // newest good bundle, else the one before, else the installed guides.
+    std::unique_ptr<core::ContentStore> store;
+    core::ContentSet content;
+    fs::path served = guides;
+    std::int64_t served_version = 0;
+    std::string content_note;
+    if (!config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() && screenshots_dir.empty()) {
+        store = std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys, content_options);
+        auto s = store->load_at_start(guides);
+        for (const auto& n : s.notes) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
+            content_note = n;
+        }
+        content = std::move(s.content);
+        served = s.guides;
+        served_version = s.version;
+    } else {
+        content = core::load_content(guides, content_options);
+    }
     // A broken guide is left out with a log line naming the problem; the rest is served.
     for (const auto& d : content.diagnostics.items)
         if (d.severity == core::Severity::Error) std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
-    std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), guides.c_str());
+    std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), served.c_str());
 
     app::KioskApp app(config, std::move(content), std::move(translator));
+    if (store) app.set_content_store(std::move(store), served_version, content_note);
     platform::install_stop_signals();
 
     if (!screenshots_dir.empty()) {
@@ -263,6 +283,12 @@ int main(int argc, char** argv) {
     bool first = true;
     platform::ServiceNotifier service;
     while (!platform::stop_requested()) {
+        if (platform::restart_requested() && app.idle()) {
+            // After a package upgrade (SIGUSR1 from its postinst): the new program starts
+            // under systemd (Restart=always) while nobody is using the kiosk.
+            std::fprintf(stderr, "ledsager-kiosk: restarting for the new version (no session in progress)\n");
+            break;
+        }
         core::Millis now = now_ms(start);
         service.alive(now);  // a loop that stops turning stops the pings: systemd restarts the kiosk
         int wait = 250;  // wake at least this often to notice SIGTERM

@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/bundle.hpp"
+
 #include <algorithm>
 #include <toml++/toml.h>
 
@@ -159,8 +161,26 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.string(*pr, "printer", "device", config.printer_device);
     }
     if (const auto* c = r.section(root, "content")) {
-        r.unknown_keys(*c, "content", {"guides_dir"});
+        r.unknown_keys(*c, "content", {"guides_dir", "public_keys", "store_dir"});
         r.string(*c, "content", "guides_dir", config.guides_dir);
+        r.string(*c, "content", "store_dir", config.content_store_dir);
+        if (const auto* n = c->get("public_keys")) {
+            const auto* arr = n->as_array();
+            if (!arr) {
+                r.bad(*n, "content.public_keys", "must be a list of keys in quotes, e.g. [\"base64…\"] (ledsager-hub content keygen prints one)");
+            } else {
+                config.content_public_keys.clear();
+                for (const auto& item : *arr) {
+                    auto key = item.value_exact<std::string>();
+                    if (!key || content_key_id(*key).empty())
+                        r.bad(item, "content.public_keys", "not an ed25519 public key in base64 (44 characters, from ledsager-hub content keygen)");
+                    else
+                        config.content_public_keys.push_back(*key);
+                }
+            }
+        }
+        if (config.content_store_dir.empty() && !config.content_public_keys.empty())
+            r.bad(*c, "content.store_dir", "needed when public_keys is set: where verified bundles are kept");
     }
     if (const auto* sp = r.section(root, "speech")) {
         r.unknown_keys(*sp, "speech", {"inactivity_timeout_s", "rate_wpm", "volume"});

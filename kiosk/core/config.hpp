@@ -53,7 +53,11 @@ struct KioskConfig {
     std::string printer_device;  // ESC/POS receipt printer, e.g. /dev/usb/lp0; empty = none
 
     // [content]
-    std::string guides_dir;  // empty = the installed assets/guides
+    std::string guides_dir;  // empty = the installed assets/guides (or the newest good bundle, below)
+    // Signed content bundles from the hub (see core/bundle.hpp). Updates are taken only
+    // when at least one public key is pinned here; bundles signed by any other key are refused.
+    std::vector<std::string> content_public_keys;               // base64 ed25519 keys (ledsager-hub content keygen)
+    std::string content_store_dir = "/var/lib/ledsager/content";  // verified bundles and which one is served
 
     // [speech] reading aloud (espeak-ng)
     int speech_inactivity_timeout_s = 300;  // idle time before the warning while reading aloud (60..3600)

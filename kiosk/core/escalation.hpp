@@ -45,6 +45,10 @@ struct HubReply {
     std::int64_t id = 0;
     std::string number, status, claimed_by;
     int position = 0, wait_s = 0;
+    // Heartbeat: the newest content bundle the hub publishes (0 = none), its file's hash and size.
+    std::int64_t content_version = 0;
+    std::string content_sha256;
+    std::int64_t content_size = 0;
 };
 
 struct Escalation {

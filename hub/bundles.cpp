@@ -1,0 +1,60 @@
+#include "hub/bundles.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "core/bundle.hpp"
+#include "core/content.hpp"
+
+namespace ledsager::hub {
+
+namespace fs = std::filesystem;
+
+fs::path bundle_file(const fs::path& data_dir, std::int64_t version) {
+    return data_dir / "bundles" / (std::to_string(version) + ".tar");
+}
+
+bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file, const std::vector<std::string>& public_keys,
+                    Bundle& published, std::string& error) {
+    core::BundleInfo info;
+    if (!core::read_bundle_info(file, public_keys, info, error)) return false;
+    if (!public_keys.empty()) {
+        const fs::path tmp = fs::temp_directory_path() / ("ledsager-publish-" + std::to_string(::getpid()) + "-" + std::to_string(info.version));
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        if (!core::unpack_bundle(file, public_keys, tmp, info, error)) return false;
+        const auto set = core::load_content(tmp / "guides");
+        fs::remove_all(tmp, ec);
+        if (set.diagnostics.has_errors()) {
+            error = "its guides have errors, kiosks would refuse it:";
+            for (const auto& d : set.diagnostics.items)
+                if (d.severity == core::Severity::Error) error += "\n  " + d.format();
+            return false;
+        }
+    }
+    if (auto latest = store.latest_bundle(); latest && latest->version >= info.version) {
+        error = "version " + std::to_string(info.version) + " is not newer than the published v" + std::to_string(latest->version) +
+                " (kiosks take only newer versions; build it again with --version " + std::to_string(latest->version + 1) + ")";
+        return false;
+    }
+    std::error_code ec;
+    fs::create_directories(data_dir / "bundles", ec);
+    const fs::path target = bundle_file(data_dir, info.version), part = target.string() + ".part";
+    fs::copy_file(file, part, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(part, target, ec);
+    if (ec) {
+        fs::remove(part, ec);
+        error = target.string() + ": cannot be written (" + ec.message() + ")";
+        return false;
+    }
+    published = {info.version, core::sha256_file(target), info.key_id, static_cast<std::int64_t>(fs::file_size(target, ec)),
+                 static_cast<std::int64_t>(info.files.size()), static_cast<Seconds>(std::time(nullptr))};
+    if (!store.add_bundle(published)) {
+        error = "version " + std::to_string(info.version) + " was published meanwhile";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace ledsager::hub
