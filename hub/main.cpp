@@ -18,6 +18,9 @@
 #include "hub/server.hpp"
 #include "core/bundle.hpp"
 #include "core/content.hpp"
+#include "core/remote_settings.hpp"
+#include <nlohmann/json.hpp>
+#include <optional>
 
 using namespace ledsager::hub;
 
@@ -38,6 +41,59 @@ bool parse_listen(const std::string& s, std::string& host, int& port) {
     }
     return !host.empty() && port >= 0 && port < 65536;
 }
+// ledsager-hub settings set|show: the values are checked as a kiosk would apply them.
+int settings_command(const CLI::App& set, const std::string& data, const std::string& site_slug, const std::string& kiosk_name,
+                     const std::vector<std::string>& pairs) {
+    using json = nlohmann::json;
+    try {
+        Store store(data);
+        auto site = store.site_by_slug(site_slug);
+        if (!site) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", site_slug.c_str()), 2;
+        std::int64_t kiosk_id = 0;
+        std::optional<Kiosk> kiosk;
+        if (!kiosk_name.empty()) {
+            kiosk = store.kiosk_by_name(site->id, kiosk_name);
+            if (!kiosk) return std::fprintf(stderr, "ledsager-hub: no active kiosk '%s' at %s\n", kiosk_name.c_str(), site_slug.c_str()), 2;
+            kiosk_id = kiosk->id;
+        }
+        if (!set) {
+            const auto own = store.settings(site->id, kiosk_id);
+            std::printf("%s\n", own ? json::parse(own->first).dump(2).c_str() : "{}");
+            if (kiosk) std::printf("what the kiosk gets (site's, then its own): %s\n", settings_for(store, *kiosk).body.c_str());
+            return 0;
+        }
+        json body = json::object();
+        if (auto own = store.settings(site->id, kiosk_id)) body = json::parse(own->first);
+        for (const auto& p : pairs) {
+            const auto eq = p.find('=');
+            if (eq == std::string::npos || eq == 0) return std::fprintf(stderr, "ledsager-hub: '%s': expected KEY=VALUE\n", p.c_str()), 2;
+            const std::string key = p.substr(0, eq), text = p.substr(eq + 1);
+            json value = json::parse(text, nullptr, false);
+            if (value.is_discarded()) value = text;  // plain words are text
+            if (value.is_null()) body.erase(key);
+            else body[key] = value;
+        }
+        // Checked as the kiosk will apply it: over its site's settings for one kiosk.
+        json effective = json::object();
+        if (kiosk_id)
+            if (auto s = store.settings(site->id, 0)) effective.update(json::parse(s->first), true);
+        effective.update(body, true);
+        ledsager::core::KioskConfig config;
+        std::string error;
+        if (!ledsager::core::apply_remote_settings(effective.dump(), config, error))
+            return std::fprintf(stderr, "ledsager-hub: settings not changed: %s\n", error.c_str()), 2;
+        store.set_settings(site->id, kiosk_id, body.dump());
+        store.audit(0, "settings", site_slug + (kiosk_name.empty() ? "" : "/" + kiosk_name), static_cast<Seconds>(std::time(nullptr)));
+        std::printf("settings for %s%s%s: %s (kiosks apply them between sessions)\n", kiosk_name.empty() ? "every kiosk at " : "",
+                    kiosk_name.empty() ? "" : (kiosk_name + " at ").c_str(), site_slug.c_str(), body.dump().c_str());
+        return 0;
+    } catch (const StoreError& e) {
+        return std::fprintf(stderr, "ledsager-hub: %s\n", e.what()), 1;
+    } catch (const nlohmann::json::exception& e) {
+        return std::fprintf(stderr, "ledsager-hub: stored settings unreadable: %s\n", e.what()), 1;
+    }
+}
+
 std::string read_secret(const std::string& file, std::string& error) {
     std::ifstream in(file);
     std::string key;
@@ -193,6 +249,19 @@ int main(int argc, char** argv) {
     content_publish->add_option("--public-key", publish_keys, "Check the signature and the guides before publishing (repeatable)");
     content_cmd->add_subcommand("list", "List the published bundles");
 
+    // Remote settings: per site, or per kiosk over its site's.
+    auto* settings_cmd = cli.add_subcommand("settings", "Settings pushed to kiosks (applied between sessions)");
+    auto* settings_set = settings_cmd->add_subcommand("set", "Set settings for a site's kiosks, or one kiosk: KEY=VALUE ... (VALUE null removes KEY)");
+    auto* settings_show = settings_cmd->add_subcommand("show", "Show the settings of a site, or what one kiosk gets");
+    std::string settings_site, settings_kiosk;
+    std::vector<std::string> settings_pairs;
+    for (auto* c : {settings_set, settings_show}) {
+        c->add_option("--site", settings_site, "Site slug")->required();
+        c->add_option("--kiosk", settings_kiosk, "One kiosk's name (default: every kiosk of the site)");
+    }
+    settings_set->add_option("pairs", settings_pairs,
+                             "e.g. inactivity_timeout_s=180 'opening_hours=mon-fri 09:00-18:00' 'languages=[\"da\",\"en\",\"ar\"]'")->required();
+
     auto* user_cmd = cli.add_subcommand("user", "Manage staff accounts");
     auto* user_add = user_cmd->add_subcommand("add", "Add an account; the password is read from standard input");
     std::string username, display, role, languages;
@@ -237,6 +306,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (*settings_cmd) return settings_command(*settings_set, data, settings_site, settings_kiosk, settings_pairs);
     if (*content_cmd) return content_command(*content_cmd, data, secret_file, from_dir, bundle_out, bundle_in, publish_keys, bundle_version);
 
     try {

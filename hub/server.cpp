@@ -112,6 +112,23 @@ int state_rank(const std::string& state) {
 
 }  // namespace
 
+KioskSettings settings_for(Store& store, const Kiosk& kiosk) {
+    KioskSettings out;
+    json merged = json::object();
+    std::int64_t site_rev = 0, kiosk_rev = 0;
+    if (auto s = store.settings(kiosk.site_id, 0)) {
+        merged.update(json::parse(s->first, nullptr, false), true);
+        site_rev = s->second;
+    }
+    if (auto s = store.settings(kiosk.site_id, kiosk.id)) {
+        merged.update(json::parse(s->first, nullptr, false), true);
+        kiosk_rev = s->second;
+    }
+    out.revision = std::to_string(site_rev) + "." + std::to_string(kiosk_rev);
+    out.body = merged.is_object() ? merged.dump() : "{}";
+    return out;
+}
+
 void Notifier::changed(std::int64_t site_id) {
     {
         std::lock_guard lock(mutex_);
@@ -389,7 +406,14 @@ void Hub::routes() {
         // when it is newer than what it serves (and verifies it itself).
         json content = nullptr;
         if (auto b = store_.latest_bundle()) content = {{"version", b->version}, {"sha256", b->sha256}, {"size", b->size}};
-        send_json(res, 200, {{"content", content}});
+        // And the revision of its remote settings: the kiosk fetches them when it changed.
+        send_json(res, 200, {{"content", content}, {"settings", {{"revision", settings_for(store_, *k).revision}}}});
+    });
+    srv.Get("/api/v1/kiosk/settings", [this, kiosk_of](const httplib::Request& req, httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        const auto s = settings_for(store_, *k);
+        send_json(res, 200, {{"revision", s.revision}, {"settings", json::parse(s.body)}});
     });
     srv.Get(R"(/api/v1/content/bundles/(\d+))", [this, kiosk_of, id_of](const httplib::Request& req, httplib::Response& res) {
         if (!kiosk_of(req, res)) return;

@@ -67,6 +67,14 @@ struct AssistSignal {
     Seconds at = 0;
 };
 
+// The settings a kiosk gets: its site's, with its own on top, and their revision ("3.7":
+// the site's and the kiosk's revision; "0.0" when none are set).
+struct KioskSettings {
+    std::string revision = "0.0";
+    std::string body = "{}";  // a JSON object
+};
+KioskSettings settings_for(Store& store, const Kiosk& kiosk);
+
 class Hub {
 public:
     explicit Hub(HubOptions options);  // throws StoreError on a database problem

@@ -74,6 +74,9 @@ const char* const kMigrations[] = {
     // 4: published content bundles (signed by the content editors; the files beside the database).
     R"(CREATE TABLE bundles(version INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, key_id TEXT NOT NULL, size INTEGER NOT NULL,
                             files INTEGER NOT NULL, published_at INTEGER NOT NULL);)",
+    // 5: settings IT pushes to a site's kiosks (kiosk_id 0) or to one kiosk, as JSON objects.
+    R"(CREATE TABLE settings(site_id INTEGER NOT NULL REFERENCES sites(id), kiosk_id INTEGER NOT NULL DEFAULT 0,
+                             body TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY(site_id, kiosk_id));)",
 };
 
 std::string day_of(Seconds t) {
@@ -242,6 +245,29 @@ void Store::record_health(const Health& h) {
                 "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error");
     s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
         .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).step();
+}
+
+void Store::set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO settings(site_id, kiosk_id, body, revision) VALUES(?, ?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM settings)) "
+                "ON CONFLICT(site_id, kiosk_id) DO UPDATE SET body = excluded.body, revision = excluded.revision");
+    s.bind(1, site_id).bind(2, kiosk_id).bind(3, body).step();
+}
+
+std::optional<std::pair<std::string, std::int64_t>> Store::settings(std::int64_t site_id, std::int64_t kiosk_id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT body, revision FROM settings WHERE site_id = ? AND kiosk_id = ?");
+    s.bind(1, site_id).bind(2, kiosk_id);
+    if (!s.step()) return std::nullopt;
+    return std::make_pair(s.t(0), s.i(1));
+}
+
+std::optional<Kiosk> Store::kiosk_by_name(std::int64_t site_id, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, site_id, name, place, revoked FROM kiosks WHERE site_id = ? AND name = ? AND revoked = 0");
+    s.bind(1, site_id).bind(2, name);
+    if (!s.step()) return std::nullopt;
+    return Kiosk{s.i(0), s.i(1), s.t(2), s.t(3), s.i(4) != 0};
 }
 
 bool Store::add_bundle(const Bundle& b) {

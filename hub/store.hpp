@@ -112,6 +112,11 @@ public:
     bool revoke_kiosk(std::int64_t site_id, const std::string& name);
     void record_health(const Health& h);
     std::vector<Device> devices();  // every kiosk with its latest heartbeat
+    // Remote settings (a JSON object) for a site's kiosks (kiosk_id 0) or one kiosk; each
+    // change gets the next revision number. settings(): body and revision, if set.
+    void set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body);
+    std::optional<std::pair<std::string, std::int64_t>> settings(std::int64_t site_id, std::int64_t kiosk_id);
+    std::optional<Kiosk> kiosk_by_name(std::int64_t site_id, const std::string& name);  // active kiosks only
     // Content bundles: a version is published once and never changes.
     bool add_bundle(const Bundle& b);  // false: that version is published already
     std::optional<Bundle> latest_bundle();

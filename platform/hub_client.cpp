@@ -110,6 +110,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
             body = j.dump();
             break;
         }
+        case core::HubCall::Kind::Settings:
+            url += "/api/v1/kiosk/settings";
+            post = false;
+            break;
         case core::HubCall::Kind::Signal: {
             url += "/api/v1/signals";
             json j{{"reason", call.reason}, {"language", call.share.language}};
@@ -157,6 +161,12 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         reply.claimed_by = j.value("claimed_by", "");
         reply.position = j.value("position", 0);
         reply.wait_s = j.value("estimated_wait_s", 0);
+        if (j.contains("settings") && j["settings"].is_object() && j["settings"].contains("revision"))
+            reply.settings_revision = j["settings"].value("revision", "");  // heartbeat
+        if (call.kind == core::HubCall::Kind::Settings && j.contains("settings") && j.contains("revision")) {
+            reply.settings_revision = j.value("revision", "");
+            reply.settings_body = j["settings"].dump();
+        }
         if (j.contains("content") && j["content"].is_object()) {
             const auto& c = j["content"];
             reply.content_version = c.value("version", std::int64_t{0});

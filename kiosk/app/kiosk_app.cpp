@@ -50,7 +50,11 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
 
 KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator)
     : config_(std::move(config)), content_(std::move(content)), translator_(std::move(translator)),
-      session_(config_, content_) {
+      session_(config_, content_), base_config_(config_) {
+    {
+        std::string error;
+        if (!core::parse_opening_hours(config_.opening_hours, hours_, error)) hours_ = {};  // checked when the config was read
+    }
     if (!config_.hub_url.empty())
         hub_ = std::make_unique<platform::HubClient>(
             platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
@@ -92,12 +96,60 @@ bool KioskApp::idle() const {
 }
 
 void KioskApp::on_heartbeat_reply(const core::HubReply& reply, core::Millis now) {
+    // Remote settings changed on the hub: fetch them (applied between sessions).
+    if (reply.ok && hub_ && !reply.settings_revision.empty() && reply.settings_revision != settings_applied_ &&
+        reply.settings_revision != settings_refused_ && !settings_in_flight_ &&
+        (!pending_settings_ || pending_settings_->first != reply.settings_revision)) {
+        hub_->submit({core::HubCall::Kind::Settings, {}, 0});
+        settings_in_flight_ = true;
+    }
     if (!fetcher_ || !reply.ok || reply.content_version <= 0) return;
     if (!store_->wanted(reply.content_version) || fetcher_->busy() || staged_ || now < fetch_retry_at_) return;
     fetcher_->fetch(reply.content_version, reply.content_sha256, reply.content_size);
 }
 
+void KioskApp::apply_settings(core::Millis now) {
+    if (!pending_settings_ || !idle()) return;
+    const auto [revision, body] = std::move(*pending_settings_);
+    pending_settings_.reset();
+    // Over kiosk.toml every time (a setting removed on the hub goes back to the file's value).
+    core::KioskConfig c = base_config_;
+    std::string error;
+    std::vector<std::string> usable;
+    if (core::apply_remote_settings(body, c, error)) {
+        for (const auto& code : c.offered)
+            if (translator_.has_language(code)) usable.push_back(code);
+        if (usable.empty()) error = "languages: none of them has an interface catalogue here";
+    }
+    core::OpeningHours hours;
+    if (error.empty() && !core::parse_opening_hours(c.opening_hours, hours, error)) error = "opening_hours: " + error;
+    if (!error.empty()) {
+        // The kiosk keeps what it had; IT sees why on the Devices page.
+        last_error_ = "settings " + revision + " refused: " + error;
+        std::fprintf(stderr, "ledsager-kiosk: %s\n", last_error_.c_str());
+        settings_refused_ = revision;
+        last_heartbeat_ms_ = now - kHeartbeatMs;
+        return;
+    }
+    c.offered = usable;
+    if (std::find(usable.begin(), usable.end(), c.default_language) == usable.end()) c.default_language = usable.front();
+    config_ = std::move(c);  // the session refers to config_ (the same object)
+    hours_ = hours;
+    settings_applied_ = revision;
+    if (last_error_.rfind("settings ", 0) == 0) last_error_.clear();
+    session_.settings_changed();
+    glyphs_.clear();  // other languages, other front-desk texts: the atlas follows
+    built_lang_.clear();
+    std::fprintf(stderr, "ledsager-kiosk: settings %s from the hub applied\n", revision.c_str());
+    invalidate();
+}
+
+bool KioskApp::should_be_dark(core::Millis now) const {
+    return config_.screen_off_when_closed && !hours_.always && now >= woken_until_ && idle() && !hours_.open_at(wall_clock_());
+}
+
 void KioskApp::pump_content(core::Millis now) {
+    apply_settings(now);
     if (!store_) return;
     if (served_since_ < 0) served_since_ = now;
     store_->tick(now - served_since_);
@@ -225,6 +277,10 @@ void KioskApp::pump_hub(core::Millis now) {
     if (hub_) {
         for (const auto& reply : hub_->take_replies()) {
             if (reply.kind == core::HubCall::Kind::Heartbeat) on_heartbeat_reply(reply, now);
+            else if (reply.kind == core::HubCall::Kind::Settings) {
+                settings_in_flight_ = false;
+                if (reply.ok && !reply.settings_revision.empty()) pending_settings_.emplace(reply.settings_revision, reply.settings_body);
+            }
             else session_.on_hub_reply(reply, now);
         }
         while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
@@ -350,6 +406,11 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
 core::Millis KioskApp::next_wake(core::Millis now) const {
     core::Millis due = session_.next_deadline(now);
     if (hub_) due = due < 0 ? last_heartbeat_ms_ + kHeartbeatMs : std::min(due, last_heartbeat_ms_ + kHeartbeatMs);
+    // Opening hours: look at the clock once a minute (and when a woken screen may go dark again).
+    if (!hours_.always && config_.screen_off_when_closed) {
+        const core::Millis check = woken_until_ > now ? woken_until_ : now + 60'000;
+        due = due < 0 ? check : std::min(due, check);
+    }
     // In a call, who is speaking changes all the time: look again ten times a second.
     if (call_ && call_->running() && session_.data().screen == core::Screen::Call) return due < 0 ? now + 100 : std::min(due, now + 100);
     return due;
@@ -372,6 +433,8 @@ bool KioskApp::needs_frame(core::Millis now) const {
     if (hub_ && hub_->has_replies()) return true;
     if (fetcher_ && !fetcher_->busy() && fetcher_->has_result()) return true;
     if (staged_ && idle()) return true;
+    if (pending_settings_ && idle()) return true;
+    if (should_be_dark(now) != dark_) return true;
     // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
     if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
     const core::Millis due = session_.next_deadline(now);
@@ -394,8 +457,40 @@ void KioskApp::frame(core::Millis now) {
     pump_hub(now);
     pump_call(now, true);
 
-    const std::vector<platform::InputEvent> events = std::move(queue_);
+    std::vector<platform::InputEvent> events = std::move(queue_);
     queue_.clear();
+    // Outside opening hours, with nobody there: a dark screen, and the display may sleep.
+    // A touch or key wakes it (that touch only wakes it) for a minute; a session keeps it lit.
+    if (should_be_dark(now)) {
+        bool touched = false;
+        for (const auto& e : events) touched |= e.kind == platform::InputEvent::Kind::PointerDown || e.kind == platform::InputEvent::Kind::KeyDown;
+        if (touched) {
+            woken_until_ = now + 60'000;
+            pending_frames_ = std::max(pending_frames_, 1);
+            events.clear();
+        }
+        if (!touched) {
+            if (!dark_) {
+                dark_ = true;
+                SDL_EnableScreenSaver();
+                std::fprintf(stderr, "ledsager-kiosk: closed (opening hours): screen dark\n");
+            }
+            input_.last_elements.clear();
+            if (rasterize_) {
+                SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+                SDL_RenderSetClipRect(renderer_, nullptr);
+                SDL_RenderClear(renderer_);
+            }
+            drawn_signature_ = "dark";
+            if (pending_frames_ > 0) --pending_frames_;
+            return;
+        }
+    }
+    if (dark_) {
+        dark_ = false;
+        SDL_DisableScreenSaver();
+        std::fprintf(stderr, "ledsager-kiosk: screen lit (%s)\n", woken_until_ > now ? "touched" : "opening hours");
+    }
     const std::string drawn_key = ui::screen_key(session_);
     const bool new_screen = ui::begin_frame(input_, drawn_key);
     input_.explore = session_.data().speech;  // the first touch says, the second uses

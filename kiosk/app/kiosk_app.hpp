@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <ctime>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/content_store.hpp"
+#include "core/remote_settings.hpp"
 #include "core/i18n.hpp"
 #include "core/session.hpp"
 #include "platform/content_fetch.hpp"
@@ -76,6 +79,12 @@ public:
     std::int64_t staged_version() const { return staged_ ? staged_version_ : 0; }
     // No citizen is using the kiosk: the attract screen, nothing asked, no call.
     bool idle() const;
+    // Remote settings from the hub: the revision applied ("0.0" = none yet).
+    const std::string& settings_revision() const { return settings_applied_; }
+    // The local time of day, for opening hours (tests set their own).
+    void set_wall_clock(std::function<std::time_t()> clock) { wall_clock_ = std::move(clock); invalidate(); }
+    // Outside opening hours with nobody there: the screen is dark (a touch wakes it).
+    bool dark() const { return dark_; }
     const std::string& last_error() const { return last_error_; }
 
     core::Session& session() { return session_; }
@@ -98,6 +107,8 @@ private:
     void pump_hub(core::Millis now);
     void pump_content(core::Millis now);
     void on_heartbeat_reply(const core::HubReply& reply, core::Millis now);
+    void apply_settings(core::Millis now);
+    bool should_be_dark(core::Millis now) const;
     void pump_call(core::Millis now, bool pictures);
     void upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame);
     void drop_call_textures();
@@ -157,6 +168,14 @@ private:
     bool drawn_full_video_ = false;
     int full_frames_ = 0, partial_frames_ = 0;
     long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
+    core::KioskConfig base_config_;  // kiosk.toml (and the device file): remote settings go over it
+    std::string settings_applied_ = "0.0", settings_refused_;
+    std::optional<std::pair<std::string, std::string>> pending_settings_;  // revision, JSON
+    bool settings_in_flight_ = false;
+    core::OpeningHours hours_;
+    std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
+    bool dark_ = false;
+    core::Millis woken_until_ = 0;
     std::unique_ptr<core::ContentStore> store_;
     std::unique_ptr<platform::ContentFetcher> fetcher_;
     std::optional<core::ContentSet> staged_;

@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include "core/bundle.hpp"
+#include "core/remote_settings.hpp"
 
 #include <algorithm>
 #include <toml++/toml.h>
@@ -119,8 +120,13 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                         "languages.default: '" + config.default_language + "' must be one of languages.offered");
     }
     if (const auto* s = r.section(root, "site")) {
-        r.unknown_keys(*s, "site", {"name", "place", "front_desk"});
+        r.unknown_keys(*s, "site", {"name", "place", "front_desk", "opening_hours", "screen_off_when_closed"});
         r.string(*s, "site", "name", config.site_name);
+        r.string(*s, "site", "opening_hours", config.opening_hours);
+        r.boolean(*s, "site", "screen_off_when_closed", config.screen_off_when_closed);
+        std::string hours_error;
+        if (OpeningHours hours; !parse_opening_hours(config.opening_hours, hours, hours_error))
+            r.bad(*s->get("opening_hours"), "site.opening_hours", hours_error);
         r.string(*s, "site", "place", config.site_place);
         if (const auto* n = s->get("front_desk")) {
             const auto* t = n->as_table();

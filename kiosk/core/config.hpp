@@ -38,6 +38,11 @@ struct KioskConfig {
     };
 
     std::string site_place;  // where this kiosk stands, e.g. "By the entrance" (shown on consent)
+    // When the service is open, e.g. "mon-fri 09:00-18:00, sat 10:00-14:00" (local time);
+    // empty = always. Outside them, between sessions, the screen goes dark if
+    // screen_off_when_closed (a touch still starts a session). See core/remote_settings.hpp.
+    std::string opening_hours;
+    bool screen_off_when_closed = true;
 
     // [hub]
     std::string hub_url;      // e.g. https://hub.example.dk; empty = no hub (front-desk text only)

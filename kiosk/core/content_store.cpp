@@ -15,8 +15,10 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string first_errors(const Diagnostics& diags) {
+// The first few errors, with paths relative to the bundle (guides/<id>/guide.toml:12: …).
+std::string first_errors(const Diagnostics& diags, const fs::path& base = {}) {
     std::string out;
+    const std::string prefix = base.empty() ? "" : base.string() + "/";
     int n = 0;
     for (const auto& d : diags.items) {
         if (d.severity != Severity::Error) continue;
@@ -24,7 +26,9 @@ std::string first_errors(const Diagnostics& diags) {
             out += " …";
             break;
         }
-        out += (out.empty() ? "" : "; ") + d.format();
+        std::string line = d.format();
+        if (!prefix.empty() && line.rfind(prefix, 0) == 0) line = line.substr(prefix.size());
+        out += (out.empty() ? "" : "; ") + line;
     }
     return out;
 }
@@ -78,7 +82,7 @@ bool ContentStore::check_dir(std::int64_t version, ContentSet& out, std::string&
     if (!verify_unpacked(dir, keys_, info, error)) return false;
     if (info.version != version) return error = dir.string() + ": holds version " + std::to_string(info.version), false;
     out = load_content(dir / "guides", options_);
-    if (out.diagnostics.has_errors()) return error = first_errors(out.diagnostics), false;
+    if (out.diagnostics.has_errors()) return error = first_errors(out.diagnostics, dir), false;
     if (out.guides.empty()) return error = dir.string() + ": no guides", false;
     return true;
 }
@@ -155,7 +159,7 @@ bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, 
     // The same checks as --check-content: a guide with an error refuses the whole bundle
     // (a citizen must never miss a guide because an update broke it).
     ContentSet set = load_content(part / "guides", options_);
-    if (set.diagnostics.has_errors()) return fail("its guides have errors: " + first_errors(set.diagnostics));
+    if (set.diagnostics.has_errors()) return fail("its guides have errors: " + first_errors(set.diagnostics, part));
     if (set.guides.empty()) return fail("it holds no guides");
     fs::remove_all(dest, ec);
     fs::rename(part, dest, ec);

@@ -30,7 +30,7 @@ struct DeviceHealth {
 };
 
 struct HubCall {
-    enum class Kind { Create, Poll, Cancel, Signal, Heartbeat } kind;
+    enum class Kind { Create, Poll, Cancel, Signal, Heartbeat, Settings } kind;
     HelpShare share;       // Create; Signal (what the citizen is on, no needs)
     std::int64_t id = 0;   // Poll, Cancel
     std::string reason{};  // Signal: idle_on_step | back_and_forth
@@ -49,6 +49,8 @@ struct HubReply {
     std::int64_t content_version = 0;
     std::string content_sha256;
     std::int64_t content_size = 0;
+    // Heartbeat: the revision of this kiosk's remote settings; Settings: it and their JSON.
+    std::string settings_revision, settings_body;
 };
 
 struct Escalation {

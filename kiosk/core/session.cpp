@@ -53,6 +53,11 @@ SessionData Session::fresh() const {
     return d;
 }
 
+void Session::settings_changed() {
+    // Only between sessions: the attract screen starts afresh in the (maybe new) default language.
+    if (data_.screen == Screen::Attract) data_ = fresh();
+}
+
 const Guide* Session::guide() const { return data_.guide_id.empty() ? nullptr : content_.find(data_.guide_id); }
 
 const Step* Session::step() const {
@@ -595,7 +600,7 @@ std::optional<HubCall> Session::next_hub_call(Millis now) {
 }
 
 void Session::on_hub_reply(const HubReply& r, Millis now) {
-    if (r.kind == HubCall::Kind::Signal || r.kind == HubCall::Kind::Heartbeat) return;
+    if (r.kind == HubCall::Kind::Signal || r.kind == HubCall::Kind::Heartbeat || r.kind == HubCall::Kind::Settings) return;
     if (r.kind == HubCall::Kind::Cancel) {
         cancel_in_flight_ = false;
         // Done, or the hub said no (409/404: already closed): either way nothing to retry.

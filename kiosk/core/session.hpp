@@ -138,6 +138,8 @@ struct KioskCounts {
 class Session {
 public:
     Session(const KioskConfig& config, const ContentSet& content);
+    // The configuration changed (remote settings, applied at the attract screen).
+    void settings_changed();
 
     // Applies what the citizen did at time `now`. Unknown or out-of-place actions are ignored.
     void apply(const Action& action, Millis now);

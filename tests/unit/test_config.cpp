@@ -35,6 +35,8 @@ TEST_CASE("the shipped config/kiosk.toml loads and equals the documented default
     CHECK(c.default_language == defaults.default_language);
     CHECK(c.keys == defaults.keys);  // the documented key map is the built-in one
     CHECK(c.speech_inactivity_timeout_s == defaults.speech_inactivity_timeout_s);
+    CHECK(c.content_public_keys.empty());  // no updates until IT pins a key
+    CHECK(c.content_store_dir == defaults.content_store_dir);
 }
 
 TEST_CASE("the keypad map: one action replaced, the others kept; bad entries named") {
@@ -92,6 +94,10 @@ TEST_CASE("bad values name the line and key") {
     SUBCASE("default not offered") {
         toml = "[languages]\noffered = [\"da\"]\ndefault = \"en\"\n";
         expect = ":3: error: languages.default: 'en' must be one of languages.offered";
+    }
+    SUBCASE("a content key that is not a key") {
+        toml = "[content]\npublic_keys = [\n  \"abc\",\n]\n";
+        expect = ":3: error: content.public_keys: not an ed25519 public key in base64";
     }
     SUBCASE("broken TOML") {
         toml = "[session\n";

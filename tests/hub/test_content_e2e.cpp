@@ -1,0 +1,338 @@
+// content_update_e2e: a real hub on loopback publishes signed content bundles; the real
+// kiosk (headless, its libcurl fetcher and content store on disk) learns of them from its
+// heartbeat, downloads and verifies them in the background, and switches only between
+// sessions: a citizen in a guide keeps the guide as it was. Tampered, wrongly signed and
+// broken bundles are refused, the hub's Devices list shows why, and the kiosk keeps serving
+// what it had. Then a good bundle still goes through.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "../ui/harness.hpp"
+#include "core/bundle.hpp"
+#include "core/content_store.hpp"
+#include "hub/auth.hpp"
+#include "hub/bundles.hpp"
+#include "hub/server.hpp"
+
+namespace fs = std::filesystem;
+using namespace ledsager;
+
+namespace {
+
+struct RunningHub {
+    fs::path dir;
+    int port = 0;
+    std::unique_ptr<hub::Hub> server;
+    std::thread thread;
+
+    explicit RunningHub(fs::path data) : dir(std::move(data)) {
+        hub::HubOptions o;
+        o.data_dir = dir;
+        o.port = 0;
+        server = std::make_unique<hub::Hub>(o);
+        const auto site = server->store().add_site("main", "Main Library", "Counter 3");
+        server->store().add_kiosk(site, "kiosk-1", "By the entrance", hub::hash_token("kiosk-token"));
+        std::string error;
+        port = server->bind(error);
+        REQUIRE_MESSAGE(port > 0, error);
+        thread = std::thread([this] { server->run(); });
+        REQUIRE(server->wait_until_running());
+    }
+    ~RunningHub() {
+        server->stop();
+        thread.join();
+    }
+    hub::Health device() {
+        for (const auto& d : server->store().devices())
+            if (d.kiosk.name == "kiosk-1") return d.health;
+        return {};
+    }
+    // Puts a bundle file on the hub as it is (what a broken or hostile upload would be):
+    // the hub checks only what it can without a key; the kiosk checks everything.
+    void put(const fs::path& file, std::int64_t version) {
+        fs::create_directories(dir / "bundles");
+        fs::copy_file(file, hub::bundle_file(dir, version), fs::copy_options::overwrite_existing);
+        const auto f = hub::bundle_file(dir, version);
+        REQUIRE(server->store().add_bundle({version, core::sha256_file(f), "?", static_cast<std::int64_t>(fs::file_size(f)), 1, 1}));
+    }
+};
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The demo guides with the English MitID title changed to `title`.
+fs::path guides_with_title(const fs::path& dir, const std::string& title) {
+    fs::create_directories(dir);
+    const fs::path g = dir / "guides";
+    fs::copy(LEDSAGER_SOURCE_ASSETS "/guides", g, fs::copy_options::recursive);
+    std::string text = read(g / "mitid-login/en.toml");
+    const std::string from = "title = \"Log in with MitID\"";
+    text.replace(text.find(from), from.size(), "title = \"" + title + "\"");
+    std::ofstream(g / "mitid-login/en.toml", std::ios::trunc) << text;
+    return g;
+}
+
+template <typename Pred>
+bool until(test::Harness& h, Pred pred, int seconds = 10) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+        h.wait(100);
+        h.frame();
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+struct Kiosk {
+    core::KioskConfig config;
+    std::unique_ptr<test::Harness> h;
+    Kiosk(int port, const fs::path& store_dir, const std::string& key) {
+        config.hub_url = "http://127.0.0.1:" + std::to_string(port);
+        config.hub_token = "kiosk-token";
+        config.hub_timeout_s = 2;
+        config.video_enabled = false;
+        config.content_public_keys = {key};
+        config.content_store_dir = store_dir.string();
+        // As the program does: what the store serves at start (the installed guides at first).
+        auto store = std::make_unique<core::ContentStore>(store_dir, config.content_public_keys);
+        auto served = store->load_at_start(LEDSAGER_SOURCE_ASSETS "/guides");
+        h = std::make_unique<test::Harness>(config, served.guides.string());
+        h->set_rasterize(false);
+        h->app().set_content_store(std::move(store), served.version);
+    }
+    app::KioskApp& app() { return h->app(); }
+    std::string en_title() { return app().content().find("mitid-login")->text.at("en").title; }
+};
+
+}  // namespace
+
+TEST_CASE("content: a signed bundle reaches the kiosk and is served from the next session, never in the middle of one") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-content-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir / "hub");
+    const auto kp = core::make_content_key_pair();
+    std::string error;
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar", error));
+    hub::Bundle published;
+    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v1.tar", {kp.public_key}, published, error), error);
+
+    Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
+    CHECK(k.app().content_version() == 0);
+    // A citizen begins before the bundle has come.
+    k.h->tap("attract.start");
+    k.h->tap("language.en");
+    REQUIRE(k.h->shows("Log in with MitID"));
+    REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().staged_version() == 1; }), k.app().last_error());
+    // Verified and ready, but the citizen is in a session: what they see does not change.
+    k.h->frame();
+    CHECK(k.app().content_version() == 0);
+    CHECK(k.h->shows("Log in with MitID"));
+    CHECK_FALSE(k.h->shows("Sign in with MitID"));
+    k.h->tap("guide.mitid-login");
+    k.h->wait(30'000);
+    CHECK(k.en_title() == "Log in with MitID");
+    // The session ends (nobody there: the warning, then wiped), the attract screen comes
+    // back, and only then the new content serves.
+    k.h->wait(200'000);
+    REQUIRE(until(*k.h, [&] { return k.app().content_version() == 1; }));
+    CHECK(k.app().session().data().screen == core::Screen::Attract);
+    k.h->frame();
+    k.h->tap("attract.start");
+    k.h->tap("language.en");
+    CHECK(k.h->shows("Sign in with MitID"));
+    CHECK(fs::exists(dir / "kiosk-content/bundles/1/guides/mitid-login/en.toml"));
+    CHECK(k.app().content_store()->state().current == 1);
+    CHECK(k.app().content_store()->state().trial);
+    // IT sees the new version on the Devices list.
+    REQUIRE(until(*k.h, [&] { return hub.device().content_version.rfind("v1 ", 0) == 0; }));
+    CHECK(hub.device().last_error.empty());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the kiosk keeps serving and IT sees why") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-content-bad-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir / "hub");
+    const auto kp = core::make_content_key_pair(), stranger = core::make_content_key_pair();
+    std::string error;
+    Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
+    k.h->frame();
+    auto refused = [&](std::int64_t v) { return k.app().content_store()->refused(v); };
+
+    // v1: changed after signing (one letter of a guide's title, inside the tar).
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID now"), 1, kp.secret_key, dir / "v1.tar", error));
+    {
+        std::string bytes = read(dir / "v1.tar");
+        const auto at = bytes.find("Sign in with MitID now");
+        REQUIRE(at != std::string::npos);
+        bytes[at] = 'Z';
+        std::ofstream(dir / "v1.tar", std::ios::binary | std::ios::trunc) << bytes;
+    }
+    hub.put(dir / "v1.tar", 1);
+    REQUIRE(until(*k.h, [&] { return refused(1); }));
+    CHECK(k.app().last_error().find("mitid-login/en.toml") != std::string::npos);
+    CHECK(k.app().last_error().find("do not match the signed manifest") != std::string::npos);
+    CHECK(k.app().content_version() == 0);
+    CHECK(k.en_title() == "Log in with MitID");
+    CHECK_FALSE(fs::exists(dir / "kiosk-content/bundles/1"));
+    // The hub hears of it at once, in technical words for IT.
+    REQUIRE(until(*k.h, [&] { return hub.device().last_error.find("v1 refused") != std::string::npos; }));
+
+    // v2: signed by a key this kiosk does not trust. The hub, given the right key, refuses it too.
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v2", "Sign in with MitID"), 2, stranger.secret_key, dir / "v2.tar", error));
+    hub::Bundle b;
+    CHECK_FALSE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v2.tar", {kp.public_key}, b, error));
+    CHECK(error.find("does not trust") != std::string::npos);
+    hub.put(dir / "v2.tar", 2);
+    REQUIRE(until(*k.h, [&] { return refused(2); }));
+    CHECK(k.app().last_error().find("does not trust") != std::string::npos);
+    CHECK(k.app().content_version() == 0);
+
+    // v3: properly signed, but a guide is broken: refused with the checker's file and line.
+    const fs::path broken = guides_with_title(dir / "v3", "Sign in with MitID");
+    std::ofstream(broken / "digital-post/guide.toml", std::ios::app) << "\n[[step]]\nid = 3\n";
+    REQUIRE(core::build_bundle(broken, 3, kp.secret_key, dir / "v3.tar", error));
+    CHECK_FALSE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v3.tar", {kp.public_key}, b, error));
+    CHECK(error.find("digital-post/guide.toml:") != std::string::npos);
+    hub.put(dir / "v3.tar", 3);
+    REQUIRE(until(*k.h, [&] { return refused(3); }));
+    CHECK(k.app().last_error().find("digital-post/guide.toml:") != std::string::npos);
+    CHECK(k.app().content().find("digital-post") != nullptr);  // the installed guide still serves
+
+    // Through all of it the kiosk served: a citizen can still open a guide.
+    k.h->tap("attract.start");
+    k.h->tap("language.en");
+    k.h->tap("guide.mitid-login");
+    CHECK(k.app().session().data().screen == core::Screen::Needs);
+    k.h->wait(200'000);
+
+    // v4: good again, and it goes through (the kiosk is idle: it switches at once).
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v4", "Sign in with MitID"), 4, kp.secret_key, dir / "v4.tar", error));
+    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v4.tar", {kp.public_key}, b, error), error);
+    REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().content_version() == 4; }), k.app().last_error());
+    CHECK(k.en_title() == "Sign in with MitID");
+    CHECK(k.app().last_error().empty());
+    // An older version announced again (a replay) is never taken.
+    CHECK_FALSE(k.app().content_store()->wanted(3));
+    CHECK_FALSE(k.app().content_store()->wanted(1));
+    fs::remove_all(dir);
+}
+
+// remote_settings_e2e: IT sets settings on the hub for a site and for one kiosk; the kiosk
+// hears of a new revision in its heartbeat answer, fetches them, and applies them between
+// sessions only. Bad settings are refused with the key named and the old ones kept.
+// Outside opening hours the screen goes dark; a touch wakes it.
+namespace {
+// A local time: `weekday` 0 = Monday of a fixed week, at hh:mm.
+std::time_t local_time(int weekday, int hh, int mm) {
+    std::tm tm{};
+    tm.tm_year = 2026 - 1900;
+    tm.tm_mon = 10;  // November 2026: the 2nd is a Monday
+    tm.tm_mday = 2 + weekday;
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_isdst = -1;
+    return std::mktime(&tm);
+}
+}  // namespace
+
+TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; bad ones refused; dark outside opening hours") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-settings-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir / "hub");
+    auto& store = hub.server->store();
+    const auto site = store.site_by_slug("main");
+    REQUIRE(site);
+    const auto kiosk = store.kiosk_by_name(site->id, "kiosk-1");
+    REQUIRE(kiosk);
+
+    core::KioskConfig config;
+    config.hub_url = "http://127.0.0.1:" + std::to_string(hub.port);
+    config.hub_token = "kiosk-token";
+    config.hub_timeout_s = 2;
+    config.video_enabled = false;
+    test::Harness h(config);
+    h.set_rasterize(false);
+    std::time_t wall = local_time(0, 10, 0);  // Monday 10:00
+    h.app().set_wall_clock([&] { return wall; });
+    REQUIRE(until(h, [&] { return hub.device().at > 0; }));
+    CHECK(h.app().settings_revision() == "0.0");
+
+    // A citizen is in a guide when IT changes the site's settings.
+    h.tap("attract.start");
+    h.tap("language.en");
+    store.set_settings(site->id, 0, R"({"inactivity_timeout_s": 300, "languages": ["da", "en", "ar"],
+                                         "front_desk": {"en": "Ask at counter 3, on the ground floor."},
+                                         "opening_hours": "mon-fri 09:00-18:00"})");
+    store.set_settings(site->id, kiosk->id, R"({"default_language": "en"})");
+    h.wait(31'000);  // the next heartbeat tells the kiosk
+    REQUIRE(until(h, [&] { return h.app().settings_revision() == "0.0" && h.app().session().data().screen != core::Screen::Attract; }));
+    CHECK(h.app().config().inactivity_timeout_s == 120);  // not in the middle of a session
+    CHECK(h.app().config().offered.size() == 10);
+    // The session ends; at the attract screen the new settings apply.
+    h.wait(200'000);
+    REQUIRE(until(h, [&] { return h.app().settings_revision() != "0.0"; }));
+    CHECK(h.app().config().inactivity_timeout_s == 300);
+    CHECK(h.app().config().offered == std::vector<std::string>{"da", "en", "ar"});
+    CHECK(h.app().config().default_language == "en");  // this kiosk's own setting, over its site's
+    CHECK(h.app().config().front_desk.at("en") == "Ask at counter 3, on the ground floor.");
+    CHECK(h.app().config().front_desk.at("da") == core::KioskConfig{}.front_desk.at("da"));  // kept from kiosk.toml
+    h.frame();
+    CHECK(h.app().session().data().lang == "en");
+    CHECK(h.shows("English"));
+    CHECK(h.shows("العربية"));
+    CHECK_FALSE(h.shows("Polski"));  // no longer offered here
+    const std::string applied = h.app().settings_revision();
+
+    // Bad settings (as a hand-edited database might hold): refused, named, the old ones kept.
+    store.set_settings(site->id, 0, R"({"inactivity_timeout_s": 5, "languages": ["da", "en", "ar"]})");
+    h.wait(31'000);
+    REQUIRE(until(h, [&] { return h.app().last_error().find("refused") != std::string::npos; }));
+    CHECK(h.app().last_error().find("inactivity_timeout_s") != std::string::npos);
+    CHECK(h.app().settings_revision() == applied);
+    CHECK(h.app().config().inactivity_timeout_s == 300);
+    REQUIRE(until(h, [&] { return hub.device().last_error.find("inactivity_timeout_s") != std::string::npos; }));
+    // Fixed on the hub: taken, and the error is gone.
+    store.set_settings(site->id, 0, R"({"inactivity_timeout_s": 240, "languages": ["da", "en", "ar"], "opening_hours": "mon-fri 09:00-18:00"})");
+    h.wait(31'000);
+    REQUIRE(until(h, [&] { return h.app().config().inactivity_timeout_s == 240; }));
+    CHECK(h.app().last_error().empty());
+    CHECK(h.app().config().front_desk.at("en") == core::KioskConfig{}.front_desk.at("en"));  // removed on the hub: back to the file's
+
+    // Sunday evening: closed. With nobody there the screen goes dark.
+    CHECK_FALSE(h.app().dark());
+    wall = local_time(6, 21, 0);
+    h.wait(61'000);
+    CHECK(h.app().dark());
+    CHECK(h.elements().empty());
+    // A touch wakes it (that touch only wakes it), and a citizen can start.
+    h.tap_at(960, 540);
+    h.frame();
+    CHECK_FALSE(h.app().dark());
+    CHECK(h.app().session().data().screen == core::Screen::Attract);
+    h.tap("attract.start");
+    CHECK(h.app().session().data().screen != core::Screen::Attract);
+    // A session keeps the screen lit, however long (until it ends by itself).
+    h.wait(100'000);
+    CHECK_FALSE(h.app().dark());
+    h.wait(400'000);
+    CHECK(h.app().dark());
+    // Monday morning: open again.
+    wall = local_time(0, 9, 0);
+    h.wait(61'000);
+    CHECK_FALSE(h.app().dark());
+    CHECK(h.find("attract.start") != nullptr);
+    fs::remove_all(dir);
+}
