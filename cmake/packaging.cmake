@@ -32,7 +32,7 @@ set(CPACK_DEBIAN_HUB_DESCRIPTION "Ledsager hub: help requests, video-call signal
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_HUB_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "adduser, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
+    "adduser, procps, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/postinst;${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/conffiles")
