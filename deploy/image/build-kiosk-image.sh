@@ -104,6 +104,11 @@ enable_in() {  # enable_in TARGET UNIT [UNIT_DIR]: what `systemctl enable` does 
 # ---- the configuration stage: files only, runnable on its own ---------------------------
 configure_root() {
   root="$(cd "$1" && pwd)"
+  # Run again on a configured ROOT (e.g. to add --code per kiosk) without --repo: keep the
+  # IT repository that is already there, and keep upgrading from it.
+  if [ -z "$repo_host" ] && [ -f "$root/etc/apt/sources.list.d/ledsager.list" ]; then
+    repo_host="$(sed -n 's|^deb .*://\([^/:]*\).*|\1|p' "$root/etc/apt/sources.list.d/ledsager.list" | head -1)"
+  fi
 
   # Identity.
   echo "$hostname_" | put 0644 /etc/hostname
@@ -112,7 +117,7 @@ configure_root() {
   put 0644 /etc/fstab <<'EOF'
 # Made by build-kiosk-image.sh; deploy/provisioning.md makes partitions with these labels.
 LABEL=ledsager-root  /          ext4  errors=remount-ro  0  1
-LABEL=LEDSAGER-ESP   /boot/efi  vfat  umask=0077         0  2
+LABEL=KIOSK-ESP      /boot/efi  vfat  umask=0077         0  2
 EOF
   put 0644 /etc/default/grub.d/ledsager-kiosk.cfg <<'EOF'
 # Kiosk boot: no menu, no recovery entries (a recovery entry is a root shell offer).
@@ -134,7 +139,9 @@ EOF
 # From build-kiosk-image.sh: the kiosk's keymap (cage reads XKB_DEFAULT_*). srvrkeys:none
 # leaves no VT-switch keysyms in the keymap, so no Ctrl+Alt+Fn reaches anything that could
 # act on it; terminate:ctrl_alt_bksp is not set, so Ctrl+Alt+Backspace is an ordinary key.
+# lp: a USB receipt printer (/dev/usb/lp0) belongs to the group lp.
 [Service]
+SupplementaryGroups=lp
 Environment=XKB_DEFAULT_LAYOUT=$keyboard
 Environment=XKB_DEFAULT_OPTIONS=srvrkeys:none
 EOF

@@ -99,6 +99,10 @@ grep -q -- '-security main' "$r/etc/apt/sources.list" || fail "no Debian securit
 [ ! -e "$sd/ledsager-enroll.service" ] || fail "an enrollment unit was written without --code"
 [ ! -e "$r/etc/ledsager/enroll.env" ] || fail "an enrollment code file was written without --code"
 [ "$(cat "$r/etc/hostname")" = kiosk-test ] || fail "--hostname was not written"
+grep -q '^SupplementaryGroups=lp' "$dropin" || fail "the kiosk cannot reach a USB receipt printer (group lp)"
+# Run again on the same root without --repo (the per-kiosk step): still upgrades from IT's repository.
+"$script" --configure-only "$r" --hostname kiosk-test-2 2> /dev/null || fail "a second --configure-only failed"
+grep -q '"site=apt.kommune.example.dk";' "$uu" || fail "a second run without --repo dropped the IT repository from unattended-upgrades"
 
 # 2. With --code and --ssh-key, on a copy of a root that has accounts.
 r2="$tmp/full"; mkdir -p "$r2/etc"
