@@ -24,7 +24,7 @@ suite=bookworm
 mirror=http://deb.debian.org/debian
 security_mirror=http://deb.debian.org/debian-security
 out=""; tar_out=""; debs=""; hostname_=ledsager-kiosk; hub=""; code=""; hub_ca=""
-repo=""; repo_key=""; ssh_key=""; keyboard=dk; configure_only=0
+repo=""; repo_key=""; ssh_key=""; keyboard=dk; configure_only=0; hostname_given=0
 
 need_arg() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --out) need_arg "$@"; out="$2"; shift 2 ;;
     --tar) need_arg "$@"; tar_out="$2"; shift 2 ;;
     --debs) need_arg "$@"; debs="$2"; shift 2 ;;
-    --hostname) need_arg "$@"; hostname_="$2"; shift 2 ;;
+    --hostname) need_arg "$@"; hostname_="$2"; hostname_given=1; shift 2 ;;
     --hub) need_arg "$@"; hub="$2"; shift 2 ;;
     --code) need_arg "$@"; code="$2"; shift 2 ;;
     --hub-ca) need_arg "$@"; hub_ca="$2"; shift 2 ;;
@@ -101,6 +101,11 @@ enable_in() {  # enable_in TARGET UNIT [UNIT_DIR]: what `systemctl enable` does 
   ln -sfn "$from/$unit" "$root$unitdir/$target.wants/$unit"
 }
 
+# A system file the stage would replace: always in a full build; with --configure-only only
+# when missing or written by this script, so a running Debian's own is left alone.
+mark="Made by build-kiosk-image.sh"
+replaceable() { [ "$configure_only" = 0 ] || [ ! -s "$root$1" ] || grep -qs "$mark" "$root$1"; }
+
 # ---- the configuration stage: files only, runnable on its own ---------------------------
 configure_root() {
   root="$(cd "$1" && pwd)"
@@ -111,10 +116,14 @@ configure_root() {
   fi
 
   # Identity.
-  echo "$hostname_" | put 0644 /etc/hostname
-  printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' "$hostname_" | put 0644 /etc/hosts
+  if [ "$hostname_given" = 1 ] || replaceable /etc/hostname; then
+    echo "$hostname_" | put 0644 /etc/hostname
+  fi
+  if [ "$hostname_given" = 1 ] || replaceable /etc/hosts; then
+    printf '# %s\n127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' "$mark" "$hostname_" | put 0644 /etc/hosts
+  fi
   # Disk layout the provisioning guide makes (labels, so the image fits any disk).
-  put 0644 /etc/fstab <<'EOF'
+  replaceable /etc/fstab && put 0644 /etc/fstab <<'EOF'
 # Made by build-kiosk-image.sh; deploy/provisioning.md makes partitions with these labels.
 LABEL=ledsager-root  /          ext4  errors=remount-ro  0  1
 LABEL=KIOSK-ESP      /boot/efi  vfat  umask=0077         0  2
@@ -205,7 +214,8 @@ EOF
   mkdir -p "$root/var/log/journal"
 
   # Apt sources: Debian, Debian security, and the IT department's repository.
-  put 0644 /etc/apt/sources.list <<EOF
+  replaceable /etc/apt/sources.list && put 0644 /etc/apt/sources.list <<EOF
+# $mark
 deb $mirror $suite main
 deb $mirror $suite-updates main
 deb $security_mirror $suite-security main
