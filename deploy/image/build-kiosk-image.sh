@@ -287,10 +287,18 @@ X11Forwarding no
 EOF
     mkdir -p "$root/root/.ssh"; chmod 0700 "$root/root/.ssh"
     put 0600 /root/.ssh/authorized_keys < "$ssh_key"
+    # Each kiosk makes its own host keys at first start (the image carries none).
+    put 0644 "$unitdir/ssh.service.d/ledsager-host-keys.conf" <<'EOF'
+[Service]
+ExecStartPre=
+ExecStartPre=/usr/bin/ssh-keygen -A
+ExecStartPre=/usr/sbin/sshd -t
+EOF
     enable_in multi-user.target ssh.service
     ln -sfn /lib/systemd/system/ssh.service "$root$unitdir/sshd.service"
   else
-    rm -f "$root/etc/ssh/sshd_config.d/ledsager-kiosk.conf" "$root/root/.ssh/authorized_keys"
+    rm -f "$root/etc/ssh/sshd_config.d/ledsager-kiosk.conf" "$root/root/.ssh/authorized_keys" \
+          "$root$unitdir/ssh.service.d/ledsager-host-keys.conf"
     rm -f "$root$unitdir/multi-user.target.wants/ssh.service"
     mask ssh.service sshd.service ssh.socket
   fi
@@ -406,6 +414,7 @@ build() {
   in_root apt-get clean
   rm -rf "$out"/var/lib/apt/lists/* "$out/usr/sbin/policy-rc.d"
   rm -f "$out/etc/machine-id" "$out/var/lib/dbus/machine-id"; touch "$out/etc/machine-id"  # a new one per kiosk
+  rm -f "$out"/etc/ssh/ssh_host_*  # and its own SSH host keys (ssh.service makes them)
   cleanup; mounted=()
   if [ -n "$tar_out" ]; then
     note "writing $tar_out"

@@ -122,6 +122,7 @@ cmp -s "$tmp/it.pub" "$r2/root/.ssh/authorized_keys" || fail "the IT key is not 
 [ "$(stat -c %a "$r2/root/.ssh/authorized_keys")" = 600 ] || fail "authorized_keys is not 0600"
 [ "$(readlink "$sd2/multi-user.target.wants/ssh.service")" = /lib/systemd/system/ssh.service ] || fail "ssh.service is not enabled with --ssh-key"
 [ "$(readlink "$sd2/ssh.service")" != /dev/null ] || fail "ssh.service is still masked with --ssh-key"
+grep -q '^ExecStartPre=/usr/bin/ssh-keygen -A' "$sd2/ssh.service.d/ledsager-host-keys.conf" || fail "kiosks would share the image's SSH host keys"
 grep -q '^root:!' "$r2/etc/shadow" || fail "root's password is not locked"
 grep -q '^ledsager:.*:/usr/sbin/nologin$' "$r2/etc/passwd" || fail "the ledsager user has a login shell"
 grep -q '^root:' "$r2/etc/passwd" || fail "root vanished from passwd"
