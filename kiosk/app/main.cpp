@@ -280,14 +280,18 @@ int main(int argc, char** argv) {
         return ww > 0 ? static_cast<float>(display->width()) / ww : 1.0f;
     }();
 
-    bool first = true;
+    bool first = true, restart_noted = false;
     platform::ServiceNotifier service;
     while (!platform::stop_requested()) {
-        if (platform::restart_requested() && app.idle()) {
+        if (platform::restart_requested()) {
             // After a package upgrade (SIGUSR1 from its postinst): the new program starts
-            // under systemd (Restart=always) while nobody is using the kiosk.
-            std::fprintf(stderr, "ledsager-kiosk: restarting for the new version (no session in progress)\n");
-            break;
+            // under systemd (Restart=always) once nobody is using the kiosk.
+            if (app.idle()) {
+                std::fprintf(stderr, "ledsager-kiosk: restarting for the new version (no session in progress)\n");
+                break;
+            }
+            if (!restart_noted) std::fprintf(stderr, "ledsager-kiosk: restart requested: waiting for the session to end\n");
+            restart_noted = true;
         }
         core::Millis now = now_ms(start);
         service.alive(now);  // a loop that stops turning stops the pings: systemd restarts the kiosk
