@@ -448,13 +448,55 @@ void Hub::routes() {
                 list.emplace_back(device_state(d, now), std::move(d));
         std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return state_rank(a.first) < state_rank(b.first); });
         json out = json::array();
+        const auto latest = store_.latest_bundle();
+        const std::string latest_label = latest ? "v" + std::to_string(latest->version) + " " : "";
         for (const auto& [state, d] : list)
-            out.push_back({{"name", d.kiosk.name}, {"site", d.site_name}, {"place", d.kiosk.place}, {"state", state},
+            out.push_back({{"id", d.kiosk.id}, {"site_slug", d.site_slug},
+                           {"content_current", latest_label.empty() || d.health.content_version.rfind(latest_label, 0) == 0},
+                           {"name", d.kiosk.name}, {"site", d.site_name}, {"place", d.kiosk.place}, {"state", state},
                            {"seen_s_ago", d.health.at ? now - d.health.at : -1}, {"version", d.health.version},
                            {"uptime_s", d.health.uptime_s}, {"content_version", d.health.content_version},
                            {"printer", d.health.printer}, {"camera", d.health.camera}, {"audio", d.health.audio},
                            {"last_error", d.health.last_error}});
-        send_json(res, 200, {{"devices", out}, {"stale_after_s", kStaleAfter}});
+        send_json(res, 200, {{"devices", out}, {"stale_after_s", kStaleAfter},
+                             {"content", latest ? json{{"version", latest->version}, {"published_at", latest->published_at}} : json(nullptr)}});
+    });
+    // IT admins add kiosks from the console: a one-time code (shown once), as the CLI's enroll-code.
+    srv.Post("/api/v1/enroll-codes", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true);
+        if (!u) return;
+        if (u->role != "it_admin") return send_error(res, 403, "enrollment codes are made by IT admins");
+        json body;
+        if (!parse_body(req, res, {{"site", Field::String, true, 64}, {"place", Field::String, true, 120},
+                                   {"valid_for_s", Field::Integer, false, 7 * 86400}}, body))
+            return;
+        auto site = store_.site_by_slug(body["site"]);
+        if (!site || std::find(u->sites.begin(), u->sites.end(), site->id) == u->sites.end())
+            return send_error(res, 404, "site: not one of yours", "site");
+        const std::string place = body["place"];
+        if (place.empty()) return send_error(res, 400, "place: say where the kiosk will stand", "place");
+        const Seconds valid = body.value("valid_for_s", 86400);
+        if (valid < 300) return send_error(res, 400, "valid_for_s: at least 300 seconds", "valid_for_s");
+        const std::string code = enrollment_code();
+        const Seconds now = now_s();
+        store_.add_enrollment_code(site->id, place, hash_token(normalize_code(code)), now, now + valid);
+        store_.audit(u->id, "enroll_code", site->slug + ": " + place, now);
+        send_json(res, 201, {{"code", code}, {"site", site->slug}, {"place", place}, {"expires_at", now + valid}});
+    });
+    srv.Post(R"(/api/v1/devices/(\d+)/revoke)", [this, staff_of, id_of](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true);
+        if (!u) return;
+        if (u->role != "it_admin") return send_error(res, 403, "kiosks are revoked by IT admins");
+        const auto id = id_of(req);
+        for (const auto& d : store_.devices()) {
+            if (d.kiosk.id != id || std::find(u->sites.begin(), u->sites.end(), d.kiosk.site_id) == u->sites.end()) continue;
+            if (d.kiosk.revoked) return send_conflict(res, "this kiosk is revoked already", "revoked");
+            store_.revoke_kiosk(d.kiosk.site_id, d.kiosk.name);
+            store_.audit(u->id, "revoke", d.site_slug + "/" + d.kiosk.name, now_s());
+            res.status = 204;
+            return;
+        }
+        send_error(res, 404, "no such kiosk");
     });
 
     // ---- staff login

@@ -9,16 +9,28 @@ const T = {
         col_seen: "Sidst hørt", col_version: "Version", col_content: "Indhold", col_parts: "Printer · kamera · lyd",
         col_error: "Seneste fejl", stale: "Svarer ikke", failing: "Fejl", never: "Aldrig hørt fra", ok: "I orden", revoked: "Spærret",
         ago: "siden", never_seen: "aldrig", wrong: "Forkert brugernavn eller adgangskode.", forbidden: "Siden er for IT-personale.",
-        summary: (n, bad) => `${n} skærme, ${bad} kræver opmærksomhed. Opdateres hvert 10. sekund.` },
+        summary: (n, bad) => `${n} skærme, ${bad} kræver opmærksomhed. Opdateres hvert 10. sekund.`,
+        content_summary: (v, behind) => `Udgivet indhold: v${v}. ${behind ? `${behind} skærme har det ikke endnu.` : "Alle skærme har det."}`,
+        behind: "ikke nyeste", col_actions: "Handling", revoke: "Spær", revoke_confirm: (n) => `Spær ${n}? Skærmen afvises fra næste kald.`,
+        enroll_title: "Tilføj en skærm", enroll_help: "Lav en engangskode og skriv den på den nye skærm. Koden virker én gang.",
+        enroll_site: "Sted", enroll_place: "Hvor står skærmen?", enroll_valid: "Koden virker i", valid_hour: "1 time",
+        valid_day: "1 døgn", valid_week: "1 uge", enroll_button: "Lav engangskode", enroll_code: "Engangskode",
+        enroll_run: "Skriv på den nye skærm:", expires: (d) => `Virker til ${d}, én gang.`, enroll_failed: "Koden kunne ikke laves: " },
   en: { title: "Ledsager · Kiosks", staff_link: "Help at the kiosks", logout: "Log out", login: "Log in", username: "User name",
         password: "Password", login_button: "Log in", fleet: "Kiosks", lang_button: "Dansk",
         caption: "The kiosks, those not answering or failing first", col_state: "State", col_name: "Kiosk", col_place: "Where",
         col_seen: "Last heard", col_version: "Version", col_content: "Content", col_parts: "Printer · camera · audio",
         col_error: "Last error", stale: "Not answering", failing: "Failing", never: "Never heard from", ok: "Fine", revoked: "Revoked",
         ago: "ago", never_seen: "never", wrong: "Wrong user name or password.", forbidden: "This page is for IT staff.",
-        summary: (n, bad) => `${n} kiosks, ${bad} need attention. Updates every 10 seconds.` },
+        summary: (n, bad) => `${n} kiosks, ${bad} need attention. Updates every 10 seconds.`,
+        content_summary: (v, behind) => `Published content: v${v}. ${behind ? `${behind} kiosks do not have it yet.` : "Every kiosk has it."}`,
+        behind: "not the newest", col_actions: "Action", revoke: "Revoke", revoke_confirm: (n) => `Revoke ${n}? The kiosk is refused from its next request.`,
+        enroll_title: "Add a kiosk", enroll_help: "Make a one-time code and type it on the new kiosk. The code works once.",
+        enroll_site: "Site", enroll_place: "Where does the kiosk stand?", enroll_valid: "The code works for", valid_hour: "1 hour",
+        valid_day: "1 day", valid_week: "1 week", enroll_button: "Make a one-time code", enroll_code: "One-time code",
+        enroll_run: "Type on the new kiosk:", expires: (d) => `Works until ${d}, once.`, enroll_failed: "The code could not be made: " },
 };
-const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, devices: [], timer: null };
+const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, devices: [], content: null, role: "", sites: [], timer: null };
 const t = (key) => T[state.lang][key] ?? key;
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);  // common.js
 
@@ -35,7 +47,8 @@ function render() {
   for (const d of state.devices) {
     const tr = document.createElement("tr");
     tr.className = `device ${d.state}`;
-    const cells = [t(d.state), d.name, `${d.site} · ${d.place}`, seen(d.seen_s_ago), d.version || "–", d.content_version || "–",
+    const content = (d.content_version || "–") + (d.content_current || d.state === "revoked" ? "" : ` (${t("behind")})`);
+    const cells = [t(d.state), d.name, `${d.site} · ${d.place}`, seen(d.seen_s_ago), d.version || "–", content,
                    d.seen_s_ago < 0 ? "–" : `${d.printer} · ${d.camera} · ${d.audio}`, d.last_error || ""];
     cells.forEach((text, i) => {
       const td = document.createElement(i === 1 ? "th" : "td");
@@ -43,10 +56,30 @@ function render() {
       td.textContent = text;
       tr.append(td);
     });
+    const act = document.createElement("td");
+    if (state.role === "it_admin" && d.state !== "revoked") {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "danger revoke";
+      b.textContent = t("revoke");
+      b.setAttribute("aria-label", `${t("revoke")} ${d.name}`);
+      b.addEventListener("click", async () => {
+        if (!confirm(T[state.lang].revoke_confirm(d.name))) return;
+        await api("POST", `/api/v1/devices/${d.id}/revoke`);
+        await refresh();
+      });
+      act.append(b);
+    }
+    tr.append(act);
     body.append(tr);
   }
   const bad = state.devices.filter((d) => d.state === "stale" || d.state === "failing").length;
-  $("summary").textContent = T[state.lang].summary(state.devices.length, bad);
+  let summary = T[state.lang].summary(state.devices.length, bad);
+  if (state.content) {
+    const behind = state.devices.filter((d) => d.state !== "revoked" && !d.content_current).length;
+    summary += " " + T[state.lang].content_summary(state.content.version, behind);
+  }
+  $("summary").textContent = summary;
 }
 
 async function refresh() {
@@ -55,6 +88,7 @@ async function refresh() {
   if (r.status !== 200) return;
   $("fleet-error").textContent = "";
   state.devices = r.data.devices;
+  state.content = r.data.content;
   render();
 }
 
@@ -63,6 +97,7 @@ function applyLanguage() {
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
   $("lang").textContent = t("lang_button");
   $("lang").setAttribute("aria-label", t("lang_button"));
+  document.querySelectorAll("#enroll-valid option").forEach((o) => { o.textContent = t(o.dataset.t); });
   render();
 }
 
@@ -70,6 +105,12 @@ async function show() {
   const me = await api("GET", "/api/v1/me");
   if (me.status !== 200) return false;
   state.csrf = me.data.csrf;
+  state.role = me.data.role;
+  state.sites = me.data.sites || [];
+  if (state.role === "it_admin") {
+    $("enroll").hidden = false;
+    $("enroll-site").replaceChildren(...state.sites.map((s) => { const o = document.createElement("option"); o.value = s.slug; o.textContent = s.name; return o; }));
+  }
   $("who").textContent = `· ${me.data.name}`;
   $("login").hidden = true;
   $("fleet").hidden = false;
@@ -86,6 +127,18 @@ $("login").addEventListener("submit", async (e) => {
   if (r.status !== 200) { $("login-error").textContent = t("wrong"); return; }
   state.csrf = r.data.csrf;
   await show();
+});
+$("enroll-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const r = await api("POST", "/api/v1/enroll-codes", { site: $("enroll-site").value, place: $("enroll-place").value.trim(),
+                                                        valid_for_s: Number($("enroll-valid").value) });
+  if (r.status !== 201) { $("enroll-error").textContent = t("enroll_failed") + (r.data && r.data.error || r.status); return; }
+  $("enroll-error").textContent = "";
+  $("enroll-code").textContent = r.data.code;
+  $("enroll-command").textContent = `ledsager-kiosk enroll --hub ${location.origin} --code ${r.data.code}`;
+  $("enroll-expires").textContent = T[state.lang].expires(new Date(r.data.expires_at * 1000).toLocaleString(state.lang === "da" ? "da-DK" : "en-GB"));
+  $("enroll-result").hidden = false;
+  $("enroll-code").focus();
 });
 $("logout").addEventListener("click", async () => {
   await api("POST", "/api/v1/auth/logout");

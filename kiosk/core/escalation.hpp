@@ -47,10 +47,10 @@ struct HubReply {
     int position = 0, wait_s = 0;
     // Heartbeat: the newest content bundle the hub publishes (0 = none), its file's hash and size.
     std::int64_t content_version = 0;
-    std::string content_sha256;
+    std::string content_sha256{};
     std::int64_t content_size = 0;
     // Heartbeat: the revision of this kiosk's remote settings; Settings: it and their JSON.
-    std::string settings_revision, settings_body;
+    std::string settings_revision{}, settings_body{};
 };
 
 struct Escalation {
