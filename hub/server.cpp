@@ -2,6 +2,7 @@
 
 #include "core/content.hpp"
 #include "hub/bundles.hpp"
+#include "hub/insight.hpp"
 #include "hub/validate.hpp"
 
 #include <httplib.h>
@@ -168,8 +169,15 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     if (!options_.content_dir.empty()) {
         // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
         const auto content = core::load_content(options_.content_dir);
-        for (const auto& g : content.guides)
-            for (const auto& [lang, text] : g.text) guide_titles_[g.id][lang] = text.title;
+        for (const auto& g : content.guides) {
+            for (const auto& [lang, text] : g.text) {
+                guide_titles_[g.id][lang] = text.title;
+                for (const auto& [id, st] : text.steps) step_titles_[g.id + "/" + id][lang] = st.title;
+            }
+            std::string order;
+            for (const auto& st : g.steps) order += (order.empty() ? "" : ",") + st.id;
+            step_order_[g.id] = order;
+        }
     }
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
@@ -497,6 +505,76 @@ void Hub::routes() {
             return;
         }
         send_error(res, 404, "no such kiosk");
+    });
+
+    // ---- learning from use: anonymous usage from kiosks, reports for managers
+    srv.Post("/api/v1/usage", [this, kiosk_of](const httplib::Request& req, httplib::Response& res) {
+        auto k = kiosk_of(req, res);
+        if (!k) return;
+        const json body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded()) return send_error(res, 400, "not valid JSON");
+        std::string error;
+        if (!fold_usage(store_, *k, body, now_s(), error)) return send_error(res, 400, error);
+        res.status = 204;
+    });
+    auto report_query = [this, staff_of](const httplib::Request& req, httplib::Response& res, ReportQuery& q) {
+        auto u = staff_of(req, res, false);
+        if (!u) return false;
+        if (u->role != "manager" && u->role != "it_admin") return send_error(res, 403, "the reports are for managers"), false;
+        q.to = req.has_param("to") ? req.get_param_value("to") : "";
+        q.from = req.has_param("from") ? req.get_param_value("from") : "";
+        auto day_ok = [](const std::string& d) { return d.size() == 10 && d[4] == '-' && d[7] == '-'; };
+        if (q.to.empty()) {
+            std::time_t t = now_s();
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            char buf[16];
+            std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+            q.to = buf;
+        }
+        if (q.from.empty()) {
+            std::time_t t = now_s() - 29 * 86400;
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            char buf[16];
+            std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+            q.from = buf;
+        }
+        if (!day_ok(q.from) || !day_ok(q.to) || q.from > q.to) return send_error(res, 400, "from, to: days as YYYY-MM-DD, from not after to", "from"), false;
+        const std::string slug = req.has_param("site") ? req.get_param_value("site") : "";
+        for (auto id : u->sites) {
+            auto s = store_.site(id);
+            if (s && (slug.empty() || s->slug == slug)) q.sites.push_back(id);
+        }
+        if (q.sites.empty()) return send_error(res, 404, "site: not one of yours", "site"), false;
+        const std::string lang = req.has_param("lang") && req.get_param_value("lang") == "en" ? "en" : "da";
+        auto pick = [&](const std::map<std::string, std::string>& by_lang) {
+            auto it = by_lang.find(lang);
+            return it != by_lang.end() ? it->second : by_lang.empty() ? std::string() : by_lang.begin()->second;
+        };
+        for (const auto& [g, t] : guide_titles_) q.titles[g] = pick(t);
+        for (const auto& [k, t] : step_titles_) q.titles[k] = pick(t);
+        for (const auto& [g, order] : step_order_) q.titles[g + "/"] = order;
+        return true;
+    };
+    srv.Get("/api/v1/insight/guides", [report_query, this](const httplib::Request& req, httplib::Response& res) {
+        ReportQuery q;
+        if (report_query(req, res, q)) send_json(res, 200, guide_report(store_, q));
+    });
+    srv.Get("/api/v1/insight/sites", [report_query, this](const httplib::Request& req, httplib::Response& res) {
+        ReportQuery q;
+        if (report_query(req, res, q)) send_json(res, 200, site_report(store_, q));
+    });
+    srv.Get("/api/v1/insight/gains", [report_query, this](const httplib::Request& req, httplib::Response& res) {
+        ReportQuery q;
+        if (!report_query(req, res, q)) return;
+        const json g = gains_report(store_, q);
+        if (req.has_param("format") && req.get_param_value("format") == "csv") {
+            res.set_header("Content-Disposition", "attachment; filename=\"ledsager-gains-" + q.from + "-" + q.to + ".csv\"");
+            res.set_content(gains_csv(g), "text/csv; charset=utf-8");
+            return;
+        }
+        send_json(res, 200, g);
     });
 
     // ---- staff login

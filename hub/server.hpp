@@ -103,6 +103,8 @@ private:
     std::condition_variable purge_cv_;
     bool stopping_ = false;
     std::map<std::string, std::map<std::string, std::string>> guide_titles_;  // guide id -> language -> title
+    std::map<std::string, std::map<std::string, std::string>> step_titles_;   // "guide/step" -> language -> title
+    std::map<std::string, std::string> step_order_;                           // guide id -> "step,step,..." (file order)
     std::mutex signals_mutex_;
     std::map<std::int64_t, AssistSignal> signals_;  // by kiosk id
     std::atomic<std::uint64_t> http_requests_{0};

@@ -19,6 +19,7 @@ public:
     Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
     Stmt& bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
     Stmt& bind_null(int i) { sqlite3_bind_null(s_, i); return *this; }
+    void reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
     bool step() {
         const int rc = sqlite3_step(s_);
         if (rc == SQLITE_ROW) return true;
@@ -77,6 +78,11 @@ const char* const kMigrations[] = {
     // 5: settings IT pushes to a site's kiosks (kiosk_id 0) or to one kiosk, as JSON objects.
     R"(CREATE TABLE settings(site_id INTEGER NOT NULL REFERENCES sites(id), kiosk_id INTEGER NOT NULL DEFAULT 0,
                              body TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY(site_id, kiosk_id));)",
+    // 6: anonymous usage, folded per day on arrival (no raw events, no session ids): see hub/insight.hpp.
+    R"(CREATE TABLE usage_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kiosk_id INTEGER NOT NULL, metric TEXT NOT NULL,
+                                 guide TEXT NOT NULL, step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL,
+                                 count INTEGER NOT NULL, PRIMARY KEY(day, site_id, kiosk_id, metric, guide, step, dim, bucket))
+                                 WITHOUT ROWID;)",
 };
 
 std::string day_of(Seconds t) {
@@ -245,6 +251,49 @@ void Store::record_health(const Health& h) {
                 "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error");
     s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
         .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).step();
+}
+
+int duration_bucket(std::int64_t seconds) {
+    int b = 0;
+    while (b + 1 < static_cast<int>(std::size(kDurationEdges)) && seconds >= kDurationEdges[b + 1]) ++b;
+    return b;
+}
+
+void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
+    Stmt s(db_, "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+    for (const auto& c : cells) {
+        s.reset();
+        s.bind(1, c.day).bind(2, c.site_id).bind(3, c.kiosk_id).bind(4, c.metric).bind(5, c.guide).bind(6, c.step).bind(7, c.dim)
+            .bind(8, static_cast<std::int64_t>(c.bucket)).bind(9, c.count).step();
+    }
+}
+
+void Store::add_usage(const std::vector<UsageCell>& cells) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        add_usage_locked(cells);
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, bool by_day) {
+    std::lock_guard lock(mutex_);
+    std::string in;
+    for (auto id : sites) in += (in.empty() ? "" : ",") + std::to_string(id);
+    if (in.empty()) return {};
+    const std::string sql = std::string("SELECT ") + (by_day ? "day" : "''") +
+                            ", site_id, metric, guide, step, dim, bucket, SUM(count) FROM usage_counts WHERE day >= ? AND day <= ? AND site_id IN (" + in +
+                            ") GROUP BY " + (by_day ? "day, " : "") + "site_id, metric, guide, step, dim, bucket";
+    Stmt s(db_, sql.c_str());
+    s.bind(1, from).bind(2, to);
+    std::vector<UsageCell> out;
+    while (s.step()) out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7)});
+    return out;
 }
 
 void Store::set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body) {
@@ -497,6 +546,22 @@ bool Store::set_status(std::int64_t id, const std::string& from, const std::stri
                         " SELECT ?, site_id, kind, ?, 1 FROM help_requests WHERE id = ?"
                         " ON CONFLICT(day, site_id, kind, outcome) DO UPDATE SET count = count + 1");
             c.bind(1, day_of(now)).bind(2, to == "cancelled" ? std::string("cancelled") : outcome).bind(3, id).step();
+            // And for the insight reports: the escalation's reason (guide, step) and outcome,
+            // how long the citizen waited, and the staff time spent (claim to close).
+            Stmt r(db_, "SELECT site_id, kind, guide, step, created_at, claimed_at FROM help_requests WHERE id = ?");
+            r.bind(1, id);
+            if (r.step()) {
+                const std::int64_t site = r.i(0);
+                const std::string kind = r.t(1), guide = r.t(2), step = r.t(3);
+                const Seconds created = r.i(4), claimed = r.i(5);
+                std::vector<UsageCell> cells{{day_of(now), site, 0, "escalation", guide, step, kind + ":" + (to == "cancelled" ? std::string("cancelled") : outcome), -1, 1}};
+                if (claimed) {
+                    cells.push_back({day_of(now), site, 0, "wait", "", "", kind, duration_bucket(claimed - created), 1});
+                    cells.push_back({day_of(now), site, 0, "staff_seconds", "", "", kind, -1, std::max<Seconds>(0, now - claimed)});
+                    cells.push_back({day_of(now), site, 0, "staff_time", "", "", kind, duration_bucket(now - claimed), 1});
+                }
+                add_usage_locked(cells);
+            }
         }
         exec("COMMIT");
         return changed;

@@ -45,6 +45,20 @@ struct Device {
     Health health;
 };
 
+// One anonymous count (hub/insight.hpp): per day and site (kiosk only for sessions), a
+// metric, what it is about (guide, step, a dimension such as a language), and for
+// durations a fixed bucket (kDurationEdges) from which medians are read.
+struct UsageCell {
+    std::string day;
+    std::int64_t site_id = 0, kiosk_id = 0;
+    std::string metric, guide, step, dim;
+    int bucket = -1;
+    std::int64_t count = 1;
+};
+// Bucket lower edges in seconds: [0,5), [5,10), ... [3600, ∞).
+inline constexpr std::int64_t kDurationEdges[] = {0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 2700, 3600};
+int duration_bucket(std::int64_t seconds);
+
 // A published content bundle (the file is DATA/bundles/<version>.tar).
 struct Bundle {
     std::int64_t version = 0;
@@ -117,6 +131,10 @@ public:
     void set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body);
     std::optional<std::pair<std::string, std::int64_t>> settings(std::int64_t site_id, std::int64_t kiosk_id);
     std::optional<Kiosk> kiosk_by_name(std::int64_t site_id, const std::string& name);  // active kiosks only
+    // Usage counts: added to (one transaction), and summed over days [from, to] and sites
+    // (per day too with by_day).
+    void add_usage(const std::vector<UsageCell>& cells);
+    std::vector<UsageCell> usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, bool by_day = false);
     // Content bundles: a version is published once and never changes.
     bool add_bundle(const Bundle& b);  // false: that version is published already
     std::optional<Bundle> latest_bundle();
@@ -152,6 +170,7 @@ public:
 private:
     void exec(const char* sql);
     void migrate();
+    void add_usage_locked(const std::vector<UsageCell>& cells);
 
     std::mutex mutex_;
     sqlite3* db_ = nullptr;

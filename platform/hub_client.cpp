@@ -110,6 +110,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
             body = j.dump();
             break;
         }
+        case core::HubCall::Kind::Usage:
+            url += "/api/v1/usage";
+            body = call.usage;
+            break;
         case core::HubCall::Kind::Settings:
             url += "/api/v1/kiosk/settings";
             post = false;
@@ -153,6 +157,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
     reply.reachable = rc == CURLE_OK;
     reply.http_status = static_cast<int>(status);
     if (!reply.reachable || status < 200 || status >= 300) return reply;
+    if (status == 204) {
+        reply.ok = true;  // done, nothing to say
+        return reply;
+    }
     try {
         const json j = json::parse(response);
         reply.id = j.value("id", std::int64_t{0});

@@ -277,13 +277,33 @@ void KioskApp::pump_hub(core::Millis now) {
     if (hub_) {
         for (const auto& reply : hub_->take_replies()) {
             if (reply.kind == core::HubCall::Kind::Heartbeat) on_heartbeat_reply(reply, now);
-            else if (reply.kind == core::HubCall::Kind::Settings) {
+            else if (reply.kind == core::HubCall::Kind::Usage) {
+                usage_in_flight_ = false;
+                if (reply.ok || reply.http_status == 400) {
+                    // Sent (or refused as malformed: never sent again, so it cannot block the rest).
+                    if (!reply.ok) std::fprintf(stderr, "ledsager-kiosk: the hub refused a usage batch (400)\n");
+                    usage_sending_.clear();
+                } else {
+                    usage_.put_back(std::move(usage_sending_));  // the hub is away: later
+                    usage_sending_.clear();
+                }
+            } else if (reply.kind == core::HubCall::Kind::Settings) {
                 settings_in_flight_ = false;
                 if (reply.ok && !reply.settings_revision.empty()) pending_settings_.emplace(reply.settings_revision, reply.settings_body);
             }
             else session_.on_hub_reply(reply, now);
         }
         while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
+        // Usage: a full batch at once, else whatever there is once a minute.
+        if (!usage_in_flight_ && usage_.buffered() > 0 &&
+            (usage_.buffered() >= core::UsageRecorder::kBatch || now - usage_sent_ms_ >= 60'000)) {
+            usage_sent_ms_ = now;
+            usage_sending_ = usage_.take(core::UsageRecorder::kBatch);
+            core::HubCall call{core::HubCall::Kind::Usage, {}, 0};
+            call.usage = core::usage_batch_json(usage_sending_);
+            hub_->submit(call);
+            usage_in_flight_ = true;
+        }
     }
     pump_content(now);
     // The QR code for the queue number, made once per number.
@@ -618,6 +638,17 @@ void KioskApp::frame(core::Millis now) {
     if (!actions.empty()) {
         pump_hub(now);  // send at once what the citizen just asked for
         pump_call(now, false);
+    }
+    // What happened, anonymously, for the insight reports (only with a hub to send it to).
+    if (hub_) {
+        bool keypad = false;
+        for (const auto& e : events) keypad |= e.kind == platform::InputEvent::Kind::KeyDown;
+        const std::time_t wall = wall_clock_();
+        std::tm tm{};
+        localtime_r(&wall, &tm);
+        char day[16];
+        std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        usage_.observe(session_.data(), now, day, tm.tm_hour, keypad);
     }
     if (session_.take_print_request()) {
         const auto& lang = session_.data().lang;

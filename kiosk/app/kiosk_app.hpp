@@ -15,6 +15,7 @@
 #include "core/content.hpp"
 #include "core/content_store.hpp"
 #include "core/remote_settings.hpp"
+#include "core/usage.hpp"
 #include "core/i18n.hpp"
 #include "core/session.hpp"
 #include "platform/content_fetch.hpp"
@@ -86,6 +87,7 @@ public:
     // Outside opening hours with nobody there: the screen is dark (a touch wakes it).
     bool dark() const { return dark_; }
     const std::string& last_error() const { return last_error_; }
+    const core::UsageRecorder& usage() const { return usage_; }
 
     core::Session& session() { return session_; }
     const core::Session& session() const { return session_; }
@@ -176,6 +178,11 @@ private:
     std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
     bool dark_ = false;
     core::Millis woken_until_ = 0;
+    // Anonymous usage for the hub's insight reports (core/usage.hpp), sent in batches.
+    core::UsageRecorder usage_;
+    bool usage_in_flight_ = false;
+    core::Millis usage_sent_ms_ = 0;
+    std::vector<core::UsageEvent> usage_sending_;
     std::unique_ptr<core::ContentStore> store_;
     std::unique_ptr<platform::ContentFetcher> fetcher_;
     std::optional<core::ContentSet> staged_;

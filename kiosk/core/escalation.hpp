@@ -30,11 +30,12 @@ struct DeviceHealth {
 };
 
 struct HubCall {
-    enum class Kind { Create, Poll, Cancel, Signal, Heartbeat, Settings } kind;
+    enum class Kind { Create, Poll, Cancel, Signal, Heartbeat, Settings, Usage } kind;
     HelpShare share;       // Create; Signal (what the citizen is on, no needs)
     std::int64_t id = 0;   // Poll, Cancel
     std::string reason{};  // Signal: idle_on_step | back_and_forth
     DeviceHealth health{}; // Heartbeat
+    std::string usage{};   // Usage: the batch, as JSON ({"events": [...]}; see core/usage.hpp)
 };
 
 struct HubReply {

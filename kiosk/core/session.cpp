@@ -600,7 +600,9 @@ std::optional<HubCall> Session::next_hub_call(Millis now) {
 }
 
 void Session::on_hub_reply(const HubReply& r, Millis now) {
-    if (r.kind == HubCall::Kind::Signal || r.kind == HubCall::Kind::Heartbeat || r.kind == HubCall::Kind::Settings) return;
+    if (r.kind == HubCall::Kind::Signal || r.kind == HubCall::Kind::Heartbeat || r.kind == HubCall::Kind::Settings ||
+        r.kind == HubCall::Kind::Usage)
+        return;
     if (r.kind == HubCall::Kind::Cancel) {
         cancel_in_flight_ = false;
         // Done, or the hub said no (409/404: already closed): either way nothing to retry.

@@ -123,15 +123,15 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     const auto kp = core::make_content_key_pair();
     std::string error;
     REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar", error));
-    hub::Bundle published;
-    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v1.tar", {kp.public_key}, published, error), error);
-
     Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
     CHECK(k.app().content_version() == 0);
-    // A citizen begins before the bundle has come.
+    // A citizen begins; then the bundle is published.
     k.h->tap("attract.start");
     k.h->tap("language.en");
     REQUIRE(k.h->shows("Log in with MitID"));
+    hub::Bundle published;
+    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v1.tar", {kp.public_key}, published, error), error);
+    k.h->wait(31'000);  // the next heartbeat announces it
     REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().staged_version() == 1; }), k.app().last_error());
     // Verified and ready, but the citizen is in a session: what they see does not change.
     k.h->frame();

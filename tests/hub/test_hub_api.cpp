@@ -307,7 +307,7 @@ TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones
     const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)");
     std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{id\})"), "1");
+        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
         if (!std::regex_match(line, m, op_re) || path.empty()) continue;
         ++operations;
         const bool open = path == "/healthz" || path == "/metrics" || path == "/api/v1/auth/login" || path == "/api/v1/enroll";

@@ -1,0 +1,78 @@
+// Learning from use, anonymously: what happened in each citizen session, as a handful of
+// events the hub folds into daily counts (hub/insight.cpp). Events carry ids from the
+// content (guide, step), language codes, which accessibility modes were used and the hour
+// of the day, and nothing else: never anything typed or said, no names, no numbers, and no
+// session identifier (the events of one session are not tied together by anything).
+//
+// The recorder watches the session (after each frame) and, when a session ends, queues its
+// events in a bounded buffer in memory (lost on power-off by design); the app sends them in
+// batches through the hub client.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "core/session.hpp"
+
+namespace ledsager::core {
+
+struct UsageEvent {
+    // session | guide_start | step_view | guide_done | guide_left | helped | confusing | help_asked
+    std::string type;
+    std::string day;              // local date YYYY-MM-DD
+    int hour = -1;                // session: the local hour it began (busy hours)
+    std::string lang;             // session, guide_start: the language used
+    std::string guide, step;      // ids from the content
+    std::vector<std::string> modes;  // session: read_aloud, large_text, high_contrast, keypad
+    std::string kind;             // help_asked: in_person | video; guide_done: self | staff
+    int value = 0;                // helped: 1 yes, 0 no; step_view: 1 on the first visit of the step in this guide
+    std::int64_t ms = 0;          // step_view: time on the step
+};
+
+// A batch as the hub takes it: {"events": [...]}, each event with only the fields its type has.
+std::string usage_batch_json(const std::vector<UsageEvent>& events);
+
+class UsageRecorder {
+public:
+    static constexpr std::size_t kMaxBuffered = 5000;  // beyond this the oldest are dropped
+    static constexpr std::size_t kBatch = 60;          // events per batch (under the hub's 16 KiB body limit)
+
+    // `now` is the monotonic clock (ms); `day` and `hour` the local date and hour now.
+    // `keypad` = a key was used this frame.
+    void observe(const SessionData& d, Millis now, const std::string& day, int hour, bool keypad);
+
+    std::size_t buffered() const { return buffer_.size(); }
+    std::size_t dropped() const { return dropped_; }
+    // Up to `max` events, oldest first, removed from the buffer (put_back() on failure).
+    std::vector<UsageEvent> take(std::size_t max);
+    void put_back(std::vector<UsageEvent> events);
+
+private:
+    void begin(const SessionData& d, const std::string& day, int hour);
+    void end_step(Millis now);
+    void end_guide(const char* how);
+    void finish();
+    void push(UsageEvent e);
+
+    bool in_session_ = false;
+    // The session being watched (in memory only; gone when it ends).
+    struct Current {
+        std::string day, lang;
+        int hour = 0;
+        std::vector<std::string> modes;
+        std::vector<UsageEvent> events;
+        std::string guide, step;
+        Millis step_since = 0;
+        bool guide_done = false, asked_in_guide = false, helped_seen = false;
+        std::string confusing_seen;
+        std::vector<std::string> visited;  // steps of this guide seen already (a funnel counts each once)
+        bool first_visit = false;
+        Escalation::Phase phase = Escalation::Phase::None;
+    } cur_;
+    std::deque<UsageEvent> buffer_;
+    std::size_t dropped_ = 0;
+};
+
+}  // namespace ledsager::core
