@@ -118,7 +118,9 @@ Sums sum_cells(const std::vector<UsageCell>& cells) {
 
 std::string title_of(const ReportQuery& q, const std::string& key) {
     auto it = q.titles.find(key);
-    return it == q.titles.end() ? key : it->second;
+    if (it != q.titles.end()) return it->second;
+    const auto slash = key.find('/');
+    return slash == std::string::npos ? key : key.substr(slash + 1);  // a step the content no longer has: its id
 }
 
 }  // namespace

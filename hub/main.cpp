@@ -372,6 +372,12 @@ int main(int argc, char** argv) {
                 hub.store().add_user(it);
             }
         }
+        if (demo && !hub.store().user_by_name("demo-manager")) {
+            if (auto site = hub.store().site_by_slug("demo")) {
+                User m{0, "demo-manager", "Karen Holt", "manager", hash_password("demo-password"), "da,en", {site->id}};
+                hub.store().add_user(m);
+            }
+        }
         if (demo && !hub.store().user_by_name("demo-case")) {
             if (auto site = hub.store().site_by_slug("demo")) {
                 User c{0, "demo-case", "Ali Hassan", "caseworker", hash_password("demo-password"), "da,en,ar", {site->id}};
@@ -390,7 +396,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ledsager-hub: listening on %s://%s:%d (data in %s)\n", cert.empty() ? "http" : "https",
                      options.host.c_str(), port, data.c_str());
         if (demo)
-            std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password, caseworker login demo-case / demo-password, IT login demo-it / demo-password\n");
+            std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password, caseworker login demo-case / demo-password, IT login demo-it / demo-password, manager (reports) demo-manager / demo-password\n");
         sd_notify(0, "READY=1\nSTATUS=Serving");  // systemd (Type=notify): the port is open
         hub.run();
         sd_notify(0, "STOPPING=1");

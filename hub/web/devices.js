@@ -3,7 +3,7 @@
 "use strict";
 
 const T = {
-  da: { title: "Ledsager · Skærme", staff_link: "Hjælp ved skærmene", logout: "Log ud", login: "Log ind", username: "Brugernavn",
+  da: { title: "Ledsager · Skærme", staff_link: "Hjælp ved skærmene", insight_link: "Indsigt", logout: "Log ud", login: "Log ind", username: "Brugernavn",
         password: "Adgangskode", login_button: "Log ind", fleet: "Skærme", lang_button: "English",
         caption: "Skærmene, dem der ikke svarer eller har fejl først", col_state: "Tilstand", col_name: "Skærm", col_place: "Hvor",
         col_seen: "Sidst hørt", col_version: "Version", col_content: "Indhold", col_parts: "Printer · kamera · lyd",
@@ -16,7 +16,7 @@ const T = {
         enroll_site: "Sted", enroll_place: "Hvor står skærmen?", enroll_valid: "Koden virker i", valid_hour: "1 time",
         valid_day: "1 døgn", valid_week: "1 uge", enroll_button: "Lav engangskode", enroll_code: "Engangskode",
         enroll_run: "Skriv på den nye skærm:", expires: (d) => `Virker til ${d}, én gang.`, enroll_failed: "Koden kunne ikke laves: " },
-  en: { title: "Ledsager · Kiosks", staff_link: "Help at the kiosks", logout: "Log out", login: "Log in", username: "User name",
+  en: { title: "Ledsager · Kiosks", staff_link: "Help at the kiosks", insight_link: "Insight", logout: "Log out", login: "Log in", username: "User name",
         password: "Password", login_button: "Log in", fleet: "Kiosks", lang_button: "Dansk",
         caption: "The kiosks, those not answering or failing first", col_state: "State", col_name: "Kiosk", col_place: "Where",
         col_seen: "Last heard", col_version: "Version", col_content: "Content", col_parts: "Printer · camera · audio",

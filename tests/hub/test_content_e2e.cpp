@@ -336,3 +336,49 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
     CHECK(h.find("attract.start") != nullptr);
     fs::remove_all(dir);
 }
+
+// usage_from_kiosk: the real kiosk (KioskApp, its hub client) records a citizen's session
+// and sends it in a batch; the hub's guide report counts it. Nothing is sent mid-session.
+TEST_CASE("usage: a real kiosk's session reaches the hub's reports, sent after the session") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-usage-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir / "hub");
+    auto& store = hub.server->store();
+    const auto site = store.site_by_slug("main");
+    store.add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {site->id}});
+    core::KioskConfig config;
+    config.hub_url = "http://127.0.0.1:" + std::to_string(hub.port);
+    config.hub_token = "kiosk-token";
+    config.hub_timeout_s = 2;
+    config.video_enabled = false;
+    test::Harness h(config);
+    h.set_rasterize(false);
+    auto sessions = [&] {
+        std::int64_t n = 0;
+        for (const auto& c : store.usage("2000-01-01", "2999-12-31", {site->id}))
+            if (c.metric == "session") n += c.count;
+        return n;
+    };
+    h.tap("attract.start");
+    h.tap("language.en");
+    h.tap("guide.mitid-login");
+    h.tap("needs.start");
+    h.wait(70'000);  // a minute and more in the session: still nothing sent about it
+    CHECK(sessions() == 0);
+    CHECK(h.app().usage().buffered() == 0);
+    h.key(platform::Key::Back);
+    h.wait(200'000);  // nobody there: wiped, and the batch goes once a minute
+    REQUIRE(until(h, [&] { return sessions() == 1; }));
+    bool reached = false, left = false;
+    for (const auto& c : store.usage("2000-01-01", "2999-12-31", {site->id})) {
+        if (c.metric == "guide_start") CHECK(c.guide == "mitid-login");
+        if (c.metric == "step_reach" && c.guide == "mitid-login") reached = true;
+        if (c.metric == "guide_left" && c.guide == "mitid-login") left = true;
+        if (c.metric == "session_mode") CHECK(c.dim == "keypad");  // the Back key was used
+    }
+    CHECK(reached);
+    CHECK(left);
+    CHECK(h.app().usage().buffered() == 0);
+    fs::remove_all(dir);
+}

@@ -1,0 +1,259 @@
+// Ledsager insight page, for managers and content editors: realistic gains, guides ranked by
+// how much they need rewriting (with each guide's funnel), and per-site figures. All numbers
+// are anonymous counts from the hub; "<5" marks a suppressed small count. No framework.
+"use strict";
+
+const T = {
+  da: {
+    title: "Ledsager · Indsigt", devices_link: "Skærme", print: "Udskriv", logout: "Log ud", login: "Log ind", username: "Brugernavn",
+    password: "Adgangskode", login_button: "Log ind", lang_button: "English", from: "Fra", to: "Til", site: "Sted", show: "Vis",
+    all_sites: "Alle steder", privacy: "Tallene er anonyme optællinger. Tal under 5 vises som «<5», så ingen enkelt borger kan udpeges.",
+    gains_title: "Realistiske gevinster", gains_caption: "Tallene bag gevinsterne", col_figure: "Tal", col_value: "Antal",
+    col_counts: "Hvad der er talt", csv: "Hent som CSV", guides_title: "Vejledninger, dem der mest trænger til omskrivning først",
+    guides_caption: "Vejledninger efter sundhed", col_guide: "Vejledning", col_health: "Sundhed", col_started: "Startet",
+    col_done: "Gennemført (uden / med personale)", col_left: "Forladt", col_help: "Bad om hjælp", col_confusing: "«Forvirrende»",
+    col_helped: "Hjalp det? (ja / nej)", col_steps: "Trin", steps_button: "Se trin", health_note:
+      "Sundhed 100: ingen forlader vejledningen, beder om hjælp eller finder et trin forvirrende, og alle der svarer, siger at den hjalp.",
+    too_few: "for få", steps_caption: "Hvor mange nåede hvert trin", col_step: "Trin", col_reached: "Nåede trinnet", col_time: "Typisk tid",
+    weeks_title: "Uge for uge", col_week: "Uge", col_done_total: "Gennemført", funnel_of: (t) => `Trin for trin: ${t}`,
+    sites_title: "Steder", sessions: "Besøg", guides_done: "Vejledninger gennemført", in_person: "Personlig hjælp", video: "Videoopkald",
+    requests: "henvendelser", wait: "typisk ventetid", languages: "Sprog", hours: "Travle timer", modes: "Tilgængelighed brugt",
+    outcome_solved: "løst", outcome_appointment: "tid bestilt", outcome_referred: "henvist", outcome_left: "gik", outcome_cancelled: "trukket tilbage",
+    mode_read_aloud: "oplæsning", mode_large_text: "stor tekst", mode_high_contrast: "høj kontrast", mode_keypad: "tastatur",
+    forbidden: "Rapporterne er for ledere.", wrong: "Forkert brugernavn eller adgangskode.", none: "–",
+    f_sessions: "Besøg ved skærmene", c_sessions: "borgere der brugte en skærm",
+    f_without: "Opgaver klaret uden personale", c_without: "vejledninger gennemført uden at bede om hjælp",
+    f_with: "Opgaver klaret med personale", c_with: "vejledninger gennemført efter at have bedt om hjælp",
+    f_asked: "Bad om hjælp", c_asked: "henvendelser fra skærmene (personligt / video)",
+    f_staff_minutes: "Personaletid brugt", c_staff_minutes: (n) => `minutter målt fra overtagelse til afslutning på ${n} henvendelser`,
+    sentence: (g) => `I perioden blev ${g.without} opgaver klaret ved skærmene uden personale. ${g.asked} gange bad en borger om hjælp ved en skærm. Personalet afsluttede ${g.closed} henvendelser og brugte ${g.minutes} minutter på dem (målt på ${g.measured} henvendelser). Tallene er optalt, ikke fremskrevet.`,
+    seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
+  },
+  en: {
+    title: "Ledsager · Insight", devices_link: "Kiosks", print: "Print", logout: "Log out", login: "Log in", username: "User name",
+    password: "Password", login_button: "Log in", lang_button: "Dansk", from: "From", to: "To", site: "Site", show: "Show",
+    all_sites: "All sites", privacy: "The figures are anonymous counts. Counts under 5 show as “<5”, so that no single citizen can be singled out.",
+    gains_title: "Realistic gains", gains_caption: "The figures behind the gains", col_figure: "Figure", col_value: "Count",
+    col_counts: "What it counts", csv: "Download as CSV", guides_title: "Guides, those most in need of rewriting first",
+    guides_caption: "Guides by health", col_guide: "Guide", col_health: "Health", col_started: "Started",
+    col_done: "Completed (without / with staff)", col_left: "Left", col_help: "Asked for help", col_confusing: "“Confusing”",
+    col_helped: "Did it help? (yes / no)", col_steps: "Steps", steps_button: "See steps", health_note:
+      "Health 100: nobody leaves the guide, asks for help or finds a step confusing, and everyone who answers says it helped.",
+    too_few: "too few", steps_caption: "How many reached each step", col_step: "Step", col_reached: "Reached the step", col_time: "Typical time",
+    weeks_title: "Week by week", col_week: "Week", col_done_total: "Completed", funnel_of: (t) => `Step by step: ${t}`,
+    sites_title: "Sites", sessions: "Visits", guides_done: "Guides completed", in_person: "In-person help", video: "Video calls",
+    requests: "requests", wait: "typical wait", languages: "Languages", hours: "Busy hours", modes: "Accessibility used",
+    outcome_solved: "solved", outcome_appointment: "appointment booked", outcome_referred: "referred", outcome_left: "left", outcome_cancelled: "withdrawn",
+    mode_read_aloud: "read aloud", mode_large_text: "large text", mode_high_contrast: "high contrast", mode_keypad: "keypad",
+    forbidden: "The reports are for managers.", wrong: "Wrong user name or password.", none: "–",
+    f_sessions: "Visits at the kiosks", c_sessions: "citizens who used a kiosk",
+    f_without: "Tasks completed without staff", c_without: "guides finished without asking for help",
+    f_with: "Tasks completed with staff", c_with: "guides finished after asking for help",
+    f_asked: "Asked for help", c_asked: "requests from the kiosks (in person / video)",
+    f_staff_minutes: "Staff time spent", c_staff_minutes: (n) => `minutes measured from claim to close on ${n} requests`,
+    sentence: (g) => `In this period ${g.without} tasks were completed at the kiosks without staff. ${g.asked} times a citizen asked for help at a kiosk. Staff closed ${g.closed} requests and spent ${g.minutes} minutes on them (measured on ${g.measured} requests). The figures are counted, not extrapolated.`,
+    seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
+  },
+};
+const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, sites: [], guides: null, gains: null, siteData: null, open: null };
+const t = (key) => T[state.lang][key] ?? key;
+const api = (method, path, body) => apiCall(method, path, body, state.csrf);  // common.js
+const n = (v) => (v === null || v === undefined ? t("none") : String(v));
+// The sum of two shown counts; if either is suppressed, so is the sum (unless the other is 0).
+const add = (v, w) => (typeof v === "number" && typeof w === "number" ? v + w : v === 0 ? w : w === 0 ? v : "<5");
+
+function cellRow(tr, values, header = 0) {
+  values.forEach((v, i) => {
+    const td = document.createElement(i < header ? "th" : "td");
+    if (i < header) td.scope = "row";
+    if (v instanceof Node) td.append(v); else td.textContent = v;
+    tr.append(td);
+  });
+}
+
+// A horizontal bar (inline SVG) for a count out of a maximum; suppressed counts get none.
+function bar(value, max) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 100 10");
+  svg.setAttribute("class", "bar");
+  svg.setAttribute("aria-hidden", "true");
+  const r = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  r.setAttribute("height", "10");
+  r.setAttribute("width", typeof value === "number" && max > 0 ? String(Math.max(1, (100 * value) / max)) : "0");
+  svg.append(r);
+  return svg;
+}
+
+function query() {
+  const q = new URLSearchParams({ from: $("from").value, to: $("to").value, lang: state.lang });
+  if ($("site").value) q.set("site", $("site").value);
+  return q.toString();
+}
+
+function renderGains() {
+  const g = state.gains;
+  if (!g) return;
+  const inPerson = g.staff.in_person, video = g.staff.video;
+  const minutes = add(inPerson.staff_minutes, video.staff_minutes), measured = add(inPerson.with_staff_time, video.with_staff_time);
+  $("gains-text").replaceChildren(Object.assign(document.createElement("p"), {
+    textContent: T[state.lang].sentence({ without: n(g.guides_completed.without_staff), asked: n(g.asked_for_help.total), closed: n(add(inPerson.closed, video.closed)),
+                                      minutes: n(minutes), measured: n(measured) }) }));
+  const rows = [
+    [t("f_sessions"), n(g.sessions), t("c_sessions")],
+    [t("f_without"), n(g.guides_completed.without_staff), t("c_without")],
+    [t("f_with"), n(g.guides_completed.with_staff), t("c_with")],
+    [t("f_asked"), `${n(g.asked_for_help.in_person)} / ${n(g.asked_for_help.video)}`, t("c_asked")],
+    [t("f_staff_minutes"), n(minutes), T[state.lang].c_staff_minutes(n(measured))],
+  ];
+  const body = $("gains").querySelector("tbody");
+  body.replaceChildren();
+  for (const r of rows) { const tr = document.createElement("tr"); cellRow(tr, r, 1); body.append(tr); }
+  $("csv").href = `/api/v1/insight/gains?${query()}&format=csv`;
+}
+
+function renderGuides() {
+  const body = $("guides").querySelector("tbody");
+  body.replaceChildren();
+  if (!state.guides) return;
+  for (const g of state.guides.guides) {
+    const tr = document.createElement("tr");
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = t("steps_button");
+    b.setAttribute("aria-label", `${t("steps_button")}: ${g.title}`);
+    b.addEventListener("click", () => { state.open = g.id; renderFunnel(true); });
+    cellRow(tr, [g.title, g.health === null ? t("too_few") : String(g.health), n(g.started), `${n(g.done.self)} / ${n(g.done.staff)}`,
+                 n(g.left), n(g.help), n(g.confusing), `${n(g.helped.yes)} / ${n(g.helped.no)}`, b], 1);
+    body.append(tr);
+  }
+  renderFunnel(false);
+}
+
+function renderFunnel(focus) {
+  const g = state.guides && state.guides.guides.find((x) => x.id === state.open);
+  $("funnel").hidden = !g;
+  if (!g) return;
+  $("funnel-title").textContent = T[state.lang].funnel_of(g.title);
+  const max = Math.max(0, ...g.steps.map((s) => (typeof s.reached === "number" ? s.reached : 0)));
+  const body = $("steps").querySelector("tbody");
+  body.replaceChildren();
+  for (const s of g.steps) {
+    const tr = document.createElement("tr");
+    const reached = document.createElement("span");
+    reached.className = "with-bar";
+    reached.append(bar(s.reached, max), document.createTextNode(n(s.reached)));
+    const time = s.median_time === null ? t("none") : typeof s.median_time === "string" ? s.median_time : T[state.lang].seconds(s.median_time);
+    cellRow(tr, [s.title, reached, n(s.left), n(s.help), n(s.confusing), time], 1);
+    body.append(tr);
+  }
+  const weeks = $("weeks").querySelector("tbody");
+  weeks.replaceChildren();
+  for (const w of g.weeks) { const tr = document.createElement("tr"); cellRow(tr, [w.week, n(w.started), n(w.done)], 1); weeks.append(tr); }
+  if (focus) $("funnel-title").focus();
+}
+
+function renderSites() {
+  const box = $("sites");
+  box.replaceChildren();
+  if (!state.siteData) return;
+  for (const s of state.siteData.sites) {
+    const sec = document.createElement("article");
+    sec.className = "site";
+    const h = document.createElement("h3");
+    h.textContent = s.name;
+    const dl = document.createElement("dl");
+    const item = (k, v) => { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; dl.append(dt, dd); };
+    item(t("sessions"), n(s.sessions));
+    item(t("guides_done"), n(s.guides_done));
+    for (const kind of ["in_person", "video"]) {
+      const e = s.escalations[kind];
+      const outcomes = Object.keys(e).filter((k) => !["total", "median_wait"].includes(k)).map((k) => `${t("outcome_" + k)} ${n(e[k])}`).join(", ");
+      const wait = e.median_wait && typeof e.median_wait === "object" ? `; ${t("wait")} ${T[state.lang].seconds(e.median_wait)}` : "";
+      item(t(kind), `${n(e.total)} ${t("requests")}${outcomes ? ` (${outcomes})` : ""}${wait}`);
+    }
+    item(t("languages"), Object.entries(s.languages).map(([k, v]) => `${k} ${n(v)}`).join(", ") || t("none"));
+    item(t("modes"), Object.entries(s.modes).map(([k, v]) => `${t("mode_" + k)} ${n(v)}`).join(", ") || t("none"));
+    // Busy hours as bars, one per hour of the day that had visits.
+    const hours = document.createElement("table");
+    hours.className = "hours";
+    const cap = document.createElement("caption");
+    cap.textContent = t("hours");
+    hours.append(cap);
+    const max = Math.max(0, ...Object.values(s.hours).map((v) => (typeof v === "number" ? v : 0)));
+    const hb = document.createElement("tbody");
+    for (const [hour, v] of Object.entries(s.hours).sort()) {
+      const tr = document.createElement("tr");
+      const c = document.createElement("span");
+      c.className = "with-bar";
+      c.append(bar(v, max), document.createTextNode(n(v)));
+      cellRow(tr, [`${hour}:00`, c], 1);
+      hb.append(tr);
+    }
+    hours.append(hb);
+    sec.append(h, dl, hours);
+    box.append(sec);
+  }
+}
+
+async function load() {
+  const q = query();
+  const [g, s, gains] = await Promise.all([api("GET", `/api/v1/insight/guides?${q}`), api("GET", `/api/v1/insight/sites?${q}`),
+                                           api("GET", `/api/v1/insight/gains?${q}`)]);
+  if (g.status === 403) { $("report-error").textContent = t("forbidden"); return; }
+  if (g.status !== 200) { $("report-error").textContent = (g.data && g.data.error) || String(g.status); return; }
+  $("report-error").textContent = "";
+  state.guides = g.data;
+  state.siteData = s.data;
+  state.gains = gains.data;
+  renderGains();
+  renderGuides();
+  renderSites();
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+  $("lang").textContent = t("lang_button");
+  $("lang").setAttribute("aria-label", t("lang_button"));
+  const all = $("site").querySelector('option[value=""]');
+  if (all) all.textContent = t("all_sites");
+  if (state.guides) load();
+}
+
+async function show() {
+  const me = await api("GET", "/api/v1/me");
+  if (me.status !== 200) return false;
+  state.csrf = me.data.csrf;
+  state.sites = me.data.sites || [];
+  $("login").hidden = true;
+  $("reports").hidden = false;
+  $("logout").hidden = false;
+  $("print").hidden = false;
+  const opts = [Object.assign(document.createElement("option"), { value: "", textContent: t("all_sites") })];
+  for (const s of state.sites) opts.push(Object.assign(document.createElement("option"), { value: s.slug, textContent: s.name }));
+  $("site").replaceChildren(...opts);
+  const today = new Date();
+  const from = new Date(today.getTime() - 29 * 86400000);
+  $("to").value = today.toISOString().slice(0, 10);
+  $("from").value = from.toISOString().slice(0, 10);
+  await load();
+  return true;
+}
+
+$("login").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const r = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
+  if (r.status !== 200) { $("login-error").textContent = t("wrong"); return; }
+  state.csrf = r.data.csrf;
+  await show();
+});
+$("period").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+$("print").addEventListener("click", () => window.print());
+$("logout").addEventListener("click", async () => { await api("POST", "/api/v1/auth/logout"); location.reload(); });
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "da" ? "en" : "da";
+  localStorage.setItem("ledsager.lang", state.lang);
+  applyLanguage();
+});
+applyLanguage();
+show();

@@ -1,0 +1,118 @@
+// browser_insight_reports: Debian's Chromium on the hub's insight page. Usage from a kiosk
+// (real batches through POST /api/v1/usage with the demo kiosk's token) and help requests
+// closed by staff with outcomes; a manager logs in and reads the realistic gains (the
+// sentence and the table), the guides ranked by health, a guide's funnel (opened with the
+// keyboard), the site figures; downloads the CSV; a small count shows as "<5"; the printable
+// page hides the controls; front-desk staff are refused; axe-core finds no serious or
+// critical violations; the page switches to English. Usage: node insight_reports.mjs HUB SRC
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axe, check, finish, launchChromium, results, startHub, stopAll, until } from "./lib.mjs";
+
+const [hubBin, src] = process.argv.slice(2);
+const tmp = mkdtempSync(join(tmpdir(), "ledsager-insight-"));
+const children = [];
+let browser;
+try {
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")]);
+  children.push(hub);
+  const today = new Date().toISOString().slice(0, 10);
+  const kiosk = { Authorization: "Bearer demo-kiosk-token", "Content-Type": "application/json" };
+  // 20 sessions of "Log in with MitID": all reach the first step, 3 leave there, 17 finish
+  // (12 without staff, 5 with); 3 find the step confusing; 5 say it did not help, 12 that it did.
+  const events = [];
+  for (let i = 0; i < 20; i++) {
+    events.push({ type: "session", day: today, hour: 10 + (i % 3), lang: i < 3 ? "da" : "en", modes: i < 6 ? ["large_text"] : [] });
+    events.push({ type: "guide_start", day: today, guide: "mitid-login", lang: i < 3 ? "da" : "en" });
+    events.push({ type: "step_view", day: today, guide: "mitid-login", step: "have-app", ms: 20000 + i * 1000, value: 1 });
+    if (i < 3) { events.push({ type: "guide_left", day: today, guide: "mitid-login", step: "have-app" }); continue; }
+    if (i < 6) events.push({ type: "confusing", day: today, guide: "mitid-login", step: "have-app" });
+    events.push({ type: "guide_done", day: today, guide: "mitid-login", kind: i < 15 ? "self" : "staff" });
+    events.push({ type: "helped", day: today, guide: "mitid-login", value: i < 8 ? 0 : 1 });
+  }
+  for (let at = 0; at < events.length; at += 50) {
+    const r = await fetch(`${base}/api/v1/usage`, { method: "POST", headers: kiosk, body: JSON.stringify({ events: events.slice(at, at + 50) }) });
+    check(r.status === 204, `a usage batch is taken (${r.status})`);
+  }
+  // Two help requests, handled by the front desk.
+  const staffLogin = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "demo", password: "demo-password" }) });
+  const staffCookie = staffLogin.headers.get("set-cookie").split(";")[0];
+  const staffCsrf = (await staffLogin.json()).csrf;
+  for (const outcome of ["solved", "appointment"]) {
+    const r = await fetch(`${base}/api/v1/help-requests`, { method: "POST", headers: kiosk,
+      body: JSON.stringify({ kind: "in_person", guide: "mitid-login", step: "have-app", step_number: 1, language: "en" }) });
+    const id = (await r.json()).id;
+    const h = { Cookie: staffCookie, "X-CSRF-Token": staffCsrf, "Content-Type": "application/json" };
+    await fetch(`${base}/api/v1/help-requests/${id}/claim`, { method: "POST", headers: h });
+    const done = await fetch(`${base}/api/v1/help-requests/${id}/resolve`, { method: "POST", headers: h, body: JSON.stringify({ outcome }) });
+    check(done.status === 200, `a help request is resolved: ${outcome}`);
+  }
+
+  browser = await launchChromium();
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const staff = await ctx.newPage();
+  await staff.goto(`${base}/insight.html`);
+  await axe(staff, "the login form");
+  await staff.fill("#username", "demo");
+  await staff.fill("#password", "demo-password");
+  await staff.press("#password", "Enter");
+  check(!!(await until(async () => (await staff.textContent("#report-error")).includes("ledere"), 5000)), "front-desk staff are told the reports are for managers");
+  await staff.evaluate(() => fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": state.csrf } }));
+
+  const mctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await mctx.newPage();
+  await page.goto(`${base}/insight.html`);
+  await page.fill("#username", "demo-manager");
+  await page.fill("#password", "demo-password");
+  await page.press("#password", "Enter");
+  const row = await until(async () => { const r = await page.$$eval("#guides tbody tr", (trs) => trs.map((tr) => tr.innerText)); return r.length ? r[0] : null; }, 5000);
+  check(!!row && row.includes("Log ind med MitID"), `the guide is listed by its Danish title: ${row && row.replace(/\s+/g, " ")}`);
+  check(!!row && /\t20\t/.test(row), "started 20 times");
+  check(!!row && row.includes("12 / 5"), "completed 12 times without staff, 5 with");
+  check(!!row && row.includes("\t<5\t"), "left by 3: shown as <5");
+  check(!!row && row.endsWith("12 / 5\tSe trin") || (row || "").includes("12 / 5\tSe trin"), "Did it help: 12 yes, 5 no");
+  const sentence = await page.textContent("#gains-text");
+  check(sentence.includes("12 opgaver klaret ved skærmene uden personale"), `the gains in a sentence, with the count: ${sentence}`);
+  check(sentence.includes("ikke fremskrevet"), "and says the figures are counted, not extrapolated");
+  const gains = await page.$$eval("#gains tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
+  check(gains.some((g) => g.includes("Besøg ved skærmene 20")), `the table has the visits: ${gains.join(" | ")}`);
+  await axe(page, "the reports");
+
+  // A guide's funnel, with the keyboard.
+  await page.focus('button[aria-label^="Se trin"]');
+  await page.keyboard.press("Enter");
+  check(await page.evaluate(() => document.activeElement.id) === "funnel-title", "the funnel opens and takes the focus");
+  const steps = await page.$$eval("#steps tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
+  check(steps.length === 1 && steps[0].includes("20") && steps[0].includes("<5"), `the step reached by 20, left by <5: ${steps.join(" | ")}`);
+  check(/\d+–\d+ s/.test(steps[0] || ""), "with its typical time");
+  await axe(page, "the funnel");
+  const site = await page.textContent("#sites");
+  check(site.includes("Demo Library") && site.includes("20") && site.includes("løst"), `the site figures: ${site.slice(0, 160)}`);
+
+  // CSV download.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
+  const file = join(tmp, "gains.csv");
+  await download.saveAs(file);
+  const csv = readFileSync(file, "utf8");
+  check(csv.startsWith("figure,value,what it counts") && csv.includes("tasks completed without staff,12,"), "the CSV holds the figures with what they count");
+  check(csv.includes("outcome solved (in person),<5"), "small counts are suppressed in the CSV too");
+
+  // Printable: the controls are hidden.
+  await page.emulateMedia({ media: "print" });
+  check(!(await page.isVisible("#period")) && !(await page.isVisible("#csv")), "the printed page has no controls");
+  await page.screenshot({ path: join(tmp, "print.png"), fullPage: true });
+  await page.emulateMedia({ media: "screen" });
+  await page.click("#lang");
+  check(!!(await until(async () => (await page.textContent("#gains-text")).includes("without staff"), 5000)), "the page switches to English");
+  check((await page.textContent("#guides tbody")).includes("Log in with MitID"), "with the English guide titles");
+} catch (e) {
+  results.failed++;
+  console.log(`not ok - ${e.message}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  await stopAll(children);
+  rmSync(tmp, { recursive: true, force: true });
+}
+finish();
