@@ -232,7 +232,7 @@ json guide_report(Store& store, const ReportQuery& q) {
     for (const auto& [k, v] : s.buckets) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
     // Trend per ISO week: started and finished.
     std::map<std::string, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> weeks;  // guide -> week -> started, done
-    for (const auto& c : store.usage(q.from, q.to, q.sites, true)) {
+    for (const auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::Day, {"guide_start", "guide_done"})) {
         if (c.metric == "guide_start") weeks[c.guide][week_of(c.day)].first += c.count;
         if (c.metric == "guide_done") weeks[c.guide][week_of(c.day)].second += c.count;
     }
@@ -302,8 +302,10 @@ json guide_report(Store& store, const ReportQuery& q) {
 
 json site_report(Store& store, const ReportQuery& q) {
     json sites = json::array();
+    std::map<std::int64_t, std::vector<UsageCell>> per_site;  // one pass over the period for every site
+    for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::Site)) per_site[c.site_id].push_back(std::move(c));
     for (auto site_id : q.sites) {
-        const Sums s = sum_cells(store.usage(q.from, q.to, {site_id}));
+        const Sums s = sum_cells(per_site[site_id]);
         auto site = store.site(site_id);
         json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
         std::int64_t sessions = 0, done = 0, started = 0;

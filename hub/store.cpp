@@ -82,7 +82,11 @@ const char* const kMigrations[] = {
     R"(CREATE TABLE usage_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kiosk_id INTEGER NOT NULL, metric TEXT NOT NULL,
                                  guide TEXT NOT NULL, step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL,
                                  count INTEGER NOT NULL, PRIMARY KEY(day, site_id, kiosk_id, metric, guide, step, dim, bucket))
-                                 WITHOUT ROWID;)",
+                                 WITHOUT ROWID;
+       CREATE INDEX usage_by_metric ON usage_counts(metric, day);
+       CREATE TABLE usage_months(month TEXT NOT NULL, site_id INTEGER NOT NULL, metric TEXT NOT NULL, guide TEXT NOT NULL,
+                                 step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+                                 PRIMARY KEY(month, site_id, metric, guide, step, dim, bucket)) WITHOUT ROWID;)",
 };
 
 std::string day_of(Seconds t) {
@@ -262,10 +266,16 @@ int duration_bucket(std::int64_t seconds) {
 void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
     Stmt s(db_, "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+    // The same counts per month, so that a year's report reads twelve months, not 365 days.
+    Stmt m(db_, "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
     for (const auto& c : cells) {
         s.reset();
         s.bind(1, c.day).bind(2, c.site_id).bind(3, c.kiosk_id).bind(4, c.metric).bind(5, c.guide).bind(6, c.step).bind(7, c.dim)
             .bind(8, static_cast<std::int64_t>(c.bucket)).bind(9, c.count).step();
+        m.reset();
+        m.bind(1, c.day.substr(0, 7)).bind(2, c.site_id).bind(3, c.metric).bind(4, c.guide).bind(5, c.step).bind(6, c.dim)
+            .bind(7, static_cast<std::int64_t>(c.bucket)).bind(8, c.count).step();
     }
 }
 
@@ -281,16 +291,68 @@ void Store::add_usage(const std::vector<UsageCell>& cells) {
     }
 }
 
-std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, bool by_day) {
+namespace {
+// The last day of a month "YYYY-MM" as "YYYY-MM-DD".
+std::string last_day(const std::string& month) {
+    const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const int d = m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : days[m - 1];
+    return month + "-" + std::to_string(d);
+}
+std::string next_month(const std::string& month) {
+    int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) + 1;
+    if (m == 13) m = 1, ++y;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+}  // namespace
+
+std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, UsageGroup by,
+                                   const std::vector<std::string>& metrics) {
     std::lock_guard lock(mutex_);
-    std::string in;
+    std::string in, only;
     for (auto id : sites) in += (in.empty() ? "" : ",") + std::to_string(id);
-    if (in.empty()) return {};
-    const std::string sql = std::string("SELECT ") + (by_day ? "day" : "''") +
-                            ", site_id, metric, guide, step, dim, bucket, SUM(count) FROM usage_counts WHERE day >= ? AND day <= ? AND site_id IN (" + in +
-                            ") GROUP BY " + (by_day ? "day, " : "") + "site_id, metric, guide, step, dim, bucket";
+    if (in.empty() || from.size() != 10 || to.size() != 10) return {};
+    for (std::size_t i = 0; i < metrics.size(); ++i) only += (i ? ",?" : "?");
+    const bool per_day = by == UsageGroup::Day, per_site = by == UsageGroup::Site;
+    // Whole months inside the period come from usage_months; the days at either end from usage_counts.
+    std::vector<std::string> months;
+    std::vector<std::pair<std::string, std::string>> days;
+    if (per_day) {
+        days.emplace_back(from, to);
+    } else {
+        for (std::string m = from.substr(0, 7); m <= to.substr(0, 7); m = next_month(m)) {
+            const std::string first = m + "-01", last = last_day(m);
+            if (from <= first && last <= to) months.push_back(m);
+            else days.emplace_back(std::max(from, first), std::min(to, last));
+        }
+    }
+    const std::string cols = std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count";
+    const std::string where = " AND site_id IN (" + in + ")" + (only.empty() ? "" : " AND metric IN (" + only + ")");
+    std::string parts;
+    for (std::size_t i = 0; i < days.size(); ++i)
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_day ? "day" : "''") + " AS d, " + cols +
+                 " FROM usage_counts WHERE day >= ? AND day <= ?" + where;
+    if (!months.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < months.size(); ++i) list += (i ? ",?" : "?");
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT '' AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
+    }
+    const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, SUM(count) FROM (" + parts +
+                            ") GROUP BY d, " + (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";
     Stmt s(db_, sql.c_str());
-    s.bind(1, from).bind(2, to);
+    int at = 1;
+    for (const auto& [a, b] : days) {
+        s.bind(at, a);
+        s.bind(at + 1, b);
+        at += 2;
+        for (const auto& m : metrics) s.bind(at++, m);
+    }
+    if (!months.empty()) {
+        for (const auto& m : months) s.bind(at++, m);
+        for (const auto& m : metrics) s.bind(at++, m);
+    }
     std::vector<UsageCell> out;
     while (s.step()) out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7)});
     return out;

@@ -134,7 +134,9 @@ public:
     // Usage counts: added to (one transaction), and summed over days [from, to] and sites
     // (per day too with by_day).
     void add_usage(const std::vector<UsageCell>& cells);
-    std::vector<UsageCell> usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, bool by_day = false);
+    enum class UsageGroup { Total, Site, Day };  // summed over everything, per site, or per day (sites summed)
+    std::vector<UsageCell> usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites,
+                                 UsageGroup by = UsageGroup::Total, const std::vector<std::string>& metrics = {});
     // Content bundles: a version is published once and never changes.
     bool add_bundle(const Bundle& b);  // false: that version is published already
     std::optional<Bundle> latest_bundle();
