@@ -30,14 +30,6 @@ bool is_id(const std::string& s) {
     return true;
 }
 
-std::string day_of(Seconds t) {
-    std::time_t tt = t;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 // ISO week of a day, e.g. "2026-W49".
 std::string week_of(const std::string& day) {

@@ -89,14 +89,6 @@ const char* const kMigrations[] = {
                                  PRIMARY KEY(month, site_id, metric, guide, step, dim, bucket)) WITHOUT ROWID;)",
 };
 
-std::string day_of(Seconds t) {
-    std::time_t tt = t;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 HelpRequest read_request(const Stmt& s) {
     HelpRequest r;
@@ -113,6 +105,15 @@ constexpr const char* kRequestColumns =
     " FROM help_requests r JOIN kiosks k ON k.id = r.kiosk_id LEFT JOIN users u ON u.id = r.claimed_by ";
 
 }  // namespace
+
+std::string day_of(Seconds t) {
+    std::time_t tt = t;
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
 
 Store::Store(const std::filesystem::path& data_dir) {
     std::error_code ec;

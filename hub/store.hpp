@@ -58,6 +58,8 @@ struct UsageCell {
 // Bucket lower edges in seconds: [0,5), [5,10), ... [3600, ∞).
 inline constexpr std::int64_t kDurationEdges[] = {0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 2700, 3600};
 int duration_bucket(std::int64_t seconds);
+// The UTC date of a time, YYYY-MM-DD.
+std::string day_of(Seconds t);
 
 // A published content bundle (the file is DATA/bundles/<version>.tar).
 struct Bundle {

@@ -17,35 +17,16 @@
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
 #include "hub/server.hpp"
+#include "running_hub.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
 
 namespace {
 
-struct RunningHub {
-    fs::path dir;
-    int port = 0;
-    std::unique_ptr<hub::Hub> server;
-    std::thread thread;
-
-    explicit RunningHub(fs::path data) : dir(std::move(data)) {
-        hub::HubOptions o;
-        o.data_dir = dir;
-        o.port = 0;
-        server = std::make_unique<hub::Hub>(o);
-        const auto site = server->store().add_site("main", "Main Library", "Counter 3");
-        server->store().add_kiosk(site, "kiosk-1", "By the entrance", hub::hash_token("kiosk-token"));
-        std::string error;
-        port = server->bind(error);
-        REQUIRE_MESSAGE(port > 0, error);
-        thread = std::thread([this] { server->run(); });
-        REQUIRE(server->wait_until_running());
-    }
-    ~RunningHub() {
-        server->stop();
-        thread.join();
-    }
+// The test hub, with the helpers these tests need.
+struct RunningHub : test::RunningHub {
+    using test::RunningHub::RunningHub;
     hub::Health device() {
         for (const auto& d : server->store().devices())
             if (d.kiosk.name == "kiosk-1") return d.health;

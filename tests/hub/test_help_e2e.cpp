@@ -13,40 +13,15 @@
 #include "app/screenshots.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
+#include "running_hub.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace ledsager;
 
 namespace {
+using test::RunningHub;
 
-struct RunningHub {
-    fs::path dir;
-    int port = 0;
-    std::unique_ptr<hub::Hub> server;
-    std::thread thread;
-
-    RunningHub(fs::path data, int fixed_port) : dir(std::move(data)) {
-        hub::HubOptions o;
-        o.data_dir = dir;
-        o.port = fixed_port;
-        server = std::make_unique<hub::Hub>(o);
-        if (server->store().sites().empty()) {
-            const auto site = server->store().add_site("main", "Main Library", "Counter 3");
-            server->store().add_kiosk(site, "kiosk-1", "By the entrance", hub::hash_token("kiosk-token"));
-            server->store().add_user({0, "mette", "Mette Jensen", "staff", hub::hash_password("mette-password"), "da,en", {site}});
-        }
-        std::string error;
-        port = server->bind(error);
-        REQUIRE_MESSAGE(port > 0, error);
-        thread = std::thread([this] { server->run(); });
-        REQUIRE(server->wait_until_running());
-    }
-    ~RunningHub() {
-        server->stop();
-        thread.join();
-    }
-};
 
 struct StaffClient {
     httplib::Client c;

@@ -24,6 +24,7 @@
 #include "hub/auth.hpp"
 #include "hub/insight.hpp"
 #include "hub/server.hpp"
+#include "running_hub.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -31,28 +32,6 @@ using namespace ledsager;
 
 namespace {
 
-struct RunningHub {
-    fs::path dir;
-    int port = 0;
-    std::unique_ptr<hub::Hub> server;
-    std::thread thread;
-    explicit RunningHub(fs::path data) : dir(std::move(data)) {
-        hub::HubOptions o;
-        o.data_dir = dir;
-        o.port = 0;
-        o.content_dir = LEDSAGER_SOURCE_DIR "/assets/guides";
-        server = std::make_unique<hub::Hub>(o);
-        std::string error;
-        port = server->bind(error);
-        REQUIRE_MESSAGE(port > 0, error);
-        thread = std::thread([this] { server->run(); });
-        REQUIRE(server->wait_until_running());
-    }
-    ~RunningHub() {
-        server->stop();
-        thread.join();
-    }
-};
 
 httplib::Headers login(httplib::Client& c, const std::string& user) {
     auto r = c.Post("/api/v1/auth/login", json{{"username", user}, {"password", user + "-password"}}.dump(), "application/json");
@@ -90,7 +69,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     REQUIRE(hub::init_crypto());
     const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-" + std::to_string(::getpid()));
     fs::remove_all(dir);
-    RunningHub hub(dir);
+    test::RunningHub hub(dir, 0, false, LEDSAGER_SOURCE_DIR "/assets/guides");
     auto& store = hub.server->store();
     const auto north = store.add_site("north", "North Library", "Counter 1");
     const auto south = store.add_site("south", "South Service Centre", "Counter 2");
@@ -121,6 +100,15 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     std::vector<std::string> batches;  // everything the kiosks sent, to look for canaries
     const std::time_t today = std::time(nullptr);
     int sent_events = 0, help_requests = 0;
+    // A kiosk's batch to the hub, as the kiosk sends it (and kept, to look for canaries).
+    auto send = [&](core::UsageRecorder& rec, int k) {
+        auto events = rec.take(core::UsageRecorder::kBatch);
+        sent_events += static_cast<int>(events.size());
+        batches.push_back(core::usage_batch_json(events));
+        auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(), "application/json");
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 204, r->body);
+    };
 
     for (int k = 0; k < 20; ++k) {
         core::Session session(config, content);
@@ -218,24 +206,10 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                 }
                 (void)finished;
                 REQUIRE_MESSAGE(session.data().screen == core::Screen::Wiped, "the scripted session did not end: ", core::screen_name(session.data().screen));
-                if (rec.buffered() >= core::UsageRecorder::kBatch) {
-                    auto events = rec.take(core::UsageRecorder::kBatch);
-                    sent_events += static_cast<int>(events.size());
-                    batches.push_back(core::usage_batch_json(events));
-                    auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(), "application/json");
-                    REQUIRE(r);
-                    REQUIRE_MESSAGE(r->status == 204, r->body);
-                }
+                if (rec.buffered() >= core::UsageRecorder::kBatch) send(rec, k);
             }
         }
-        while (rec.buffered() > 0) {
-            auto events = rec.take(core::UsageRecorder::kBatch);
-            sent_events += static_cast<int>(events.size());
-            batches.push_back(core::usage_batch_json(events));
-            auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(), "application/json");
-            REQUIRE(r);
-            REQUIRE_MESSAGE(r->status == 204, r->body);
-        }
+        while (rec.buffered() > 0) send(rec, k);
     }
     MESSAGE(sent_events << " events in " << batches.size() << " batches, " << help_requests << " help requests");
 
