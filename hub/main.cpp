@@ -191,6 +191,9 @@ int main(int argc, char** argv) {
     cli.add_option("--tls-cert", cert, "PEM certificate: serve HTTPS");
     cli.add_option("--tls-key", key, "PEM private key for --tls-cert");
     cli.add_option("--retention-days", retention, "Days a closed help request is kept (anonymous counts stay)")->check(CLI::Range(1, 3650));
+    int usage_retention = 800;
+    cli.add_option("--usage-retention-days", usage_retention, "Days the anonymous usage counts for the insight reports are kept")
+        ->check(CLI::Range(30, 3650));
     std::string web = LEDSAGER_HUB_WEB;
     cli.add_option("--web", web, "Folder of the web consoles' files (default: the installed ones)");
     std::string content = LEDSAGER_HUB_CONTENT;
@@ -284,6 +287,7 @@ int main(int argc, char** argv) {
     HubOptions options;
     options.data_dir = data;
     options.retention_days = retention;
+    options.usage_retention_days = usage_retention;
     options.web_dir = web;
     options.content_dir = content;
     options.tls_cert = cert;

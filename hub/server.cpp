@@ -181,6 +181,7 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     }
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
+    store_.purge_usage(day_of(now_s() - options_.usage_retention_days * 86400LL));
     // Video requests still waiting from before a restart get their mailbox back (the
     // kiosks listening for an answer carry on); calls that were under way are over.
     for (const auto& site : store_.sites())
@@ -190,7 +191,10 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
         std::unique_lock lock(purge_mutex_);
         for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; }); ++minute) {
             calls_.forget_ended(now_s() - 600);
-            if (minute % 60 == 59) store_.purge(now_s() - options_.retention_days * 86400LL);
+            if (minute % 60 == 59) {
+                store_.purge(now_s() - options_.retention_days * 86400LL);
+                store_.purge_usage(day_of(now_s() - options_.usage_retention_days * 86400LL));
+            }
         }
     });
 }

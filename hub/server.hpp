@@ -30,6 +30,7 @@ struct HubOptions {
     int port = 8080;                     // 0 = any free port (tests)
     std::string tls_cert, tls_key;       // both set = HTTPS
     int retention_days = 30;             // help requests are purged this long after closing
+    int usage_retention_days = 800;      // anonymous usage counts are kept this long (trends over two years)
     size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;       // the web consoles' files; empty = none served

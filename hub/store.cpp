@@ -650,6 +650,18 @@ int Store::purge(Seconds before) {
     return sqlite3_changes(db_);
 }
 
+int Store::purge_usage(const std::string& before_day) {
+    // Whole months only, so that the daily and the monthly counts always agree.
+    const std::string month = before_day.substr(0, 7);
+    std::lock_guard lock(mutex_);
+    Stmt d(db_, "DELETE FROM usage_counts WHERE day < ?");
+    d.bind(1, month + "-01").step();
+    const int n = sqlite3_changes(db_);
+    Stmt m(db_, "DELETE FROM usage_months WHERE month < ?");
+    m.bind(1, month).step();
+    return n;
+}
+
 void Store::audit(std::int64_t user_id, const std::string& action, const std::string& subject, Seconds now) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "INSERT INTO audit_log(at, user_id, action, subject) VALUES(?, ?, ?, ?)");

@@ -139,6 +139,8 @@ public:
     enum class UsageGroup { Total, Site, Day };  // summed over everything, per site, or per day (sites summed)
     std::vector<UsageCell> usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites,
                                  UsageGroup by = UsageGroup::Total, const std::vector<std::string>& metrics = {});
+    // Deletes the usage counts of the months before the month of `before_day` (whole months).
+    int purge_usage(const std::string& before_day);
     // Content bundles: a version is published once and never changes.
     bool add_bundle(const Bundle& b);  // false: that version is published already
     std::optional<Bundle> latest_bundle();

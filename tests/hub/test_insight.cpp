@@ -379,5 +379,10 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     for (const auto& b : batches) sent += b;
     CHECK(sent.find("4242") == std::string::npos);  // no request id in the events either
     CHECK(sent.find("Ali") == std::string::npos);   // nor the caseworker's name
+    // Counts older than the usage retention go, whole months at a time (the hub purges hourly).
+    CHECK(store.purge_usage(local_day(today - 400 * 86400)) == 0);
+    CHECK(store.purge_usage(local_day(today + 40 * 86400)) > 0);
+    CHECK(json::parse(c.Get("/api/v1/insight/guides?from=" + local_day(today - 400 * 86400) + "&to=" + local_day(today + 400 * 86400),
+                            manager)->body)["guides"].empty());
     fs::remove_all(dir);
 }
