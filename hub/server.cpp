@@ -3,6 +3,7 @@
 #include "core/content.hpp"
 #include "hub/bundles.hpp"
 #include "hub/insight.hpp"
+#include "core/remote_settings.hpp"
 #include "hub/validate.hpp"
 
 #include <httplib.h>
@@ -472,6 +473,35 @@ void Hub::routes() {
                            {"last_error", d.health.last_error}});
         send_json(res, 200, {{"devices", out}, {"stale_after_s", kStaleAfter},
                              {"content", latest ? json{{"version", latest->version}, {"published_at", latest->published_at}} : json(nullptr)}});
+    });
+    // Remote settings per site, from the Devices page (as `ledsager-hub settings set --site`).
+    auto site_for_it = [this, staff_of](const httplib::Request& req, httplib::Response& res, bool changes) -> std::optional<std::pair<User, Site>> {
+        auto u = staff_of(req, res, changes);
+        if (!u) return std::nullopt;
+        if (u->role != "it_admin") return send_error(res, 403, "site settings are for IT admins"), std::nullopt;
+        auto site = store_.site_by_slug(req.matches[1]);
+        if (!site || std::find(u->sites.begin(), u->sites.end(), site->id) == u->sites.end())
+            return send_error(res, 404, "no such site of yours"), std::nullopt;
+        return std::make_pair(*u, *site);
+    };
+    srv.Get(R"(/api/v1/sites/([a-z0-9-]+)/settings)", [this, site_for_it](const httplib::Request& req, httplib::Response& res) {
+        auto us = site_for_it(req, res, false);
+        if (!us) return;
+        const auto own = store_.settings(us->second.id, 0);
+        send_json(res, 200, {{"settings", own ? json::parse(own->first, nullptr, false) : json::object()},
+                             {"revision", own ? own->second : 0}});
+    });
+    srv.Post(R"(/api/v1/sites/([a-z0-9-]+)/settings)", [this, site_for_it](const httplib::Request& req, httplib::Response& res) {
+        auto us = site_for_it(req, res, true);
+        if (!us) return;
+        const json body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) return send_error(res, 400, "settings: a JSON object of setting: value");
+        core::KioskConfig check;
+        std::string error;
+        if (!core::apply_remote_settings(body.dump(), check, error)) return send_error(res, 400, error, error.substr(0, error.find(':')));
+        store_.set_settings(us->second.id, 0, body.dump());
+        store_.audit(us->first.id, "settings", us->second.slug, now_s());
+        send_json(res, 200, {{"settings", body}, {"revision", store_.settings(us->second.id, 0)->second}});
     });
     // IT admins add kiosks from the console: a one-time code (shown once), as the CLI's enroll-code.
     srv.Post("/api/v1/enroll-codes", [this, staff_of](const httplib::Request& req, httplib::Response& res) {

@@ -15,7 +15,13 @@ const T = {
         enroll_title: "Tilføj en skærm", enroll_help: "Lav en engangskode og skriv den på den nye skærm. Koden virker én gang.",
         enroll_site: "Sted", enroll_place: "Hvor står skærmen?", enroll_valid: "Koden virker i", valid_hour: "1 time",
         valid_day: "1 døgn", valid_week: "1 uge", enroll_button: "Lav engangskode", enroll_code: "Engangskode",
-        enroll_run: "Skriv på den nye skærm:", expires: (d) => `Virker til ${d}, én gang.`, enroll_failed: "Koden kunne ikke laves: " },
+        enroll_run: "Skriv på den nye skærm:", expires: (d) => `Virker til ${d}, én gang.`, enroll_failed: "Koden kunne ikke laves: ",
+        settings_title: "Indstillinger for et sted", settings_help: "Skærmene bruger dem mellem to besøg. Tomme felter: skærmens egen kiosk.toml.",
+        set_timeout: "Sekunder uden berøring før «Er du der stadig?» (30–3600)", set_languages: "Sprog der tilbydes",
+        set_default: "Sprog på startskærmen", set_hours: "Åbningstider", set_hours_help: "Fx mon-fri 09:00-18:00, sat 10:00-14:00. Tomt: altid åben.",
+        set_dark: "Mørk skærm uden for åbningstid", set_desk_da: "Hvor man finder en person (dansk)", set_desk_en: "Hvor man finder en person (engelsk)",
+        settings_save: "Gem indstillinger", settings_saved: "Gemt. Skærmene bruger det mellem to besøg.", settings_failed: "Ikke gemt: ",
+        as_file: "som i kiosk.toml" },
   en: { title: "Ledsager · Kiosks", staff_link: "Help at the kiosks", insight_link: "Insight", logout: "Log out", login: "Log in", username: "User name",
         password: "Password", login_button: "Log in", fleet: "Kiosks", lang_button: "Dansk",
         caption: "The kiosks, those not answering or failing first", col_state: "State", col_name: "Kiosk", col_place: "Where",
@@ -28,7 +34,13 @@ const T = {
         enroll_title: "Add a kiosk", enroll_help: "Make a one-time code and type it on the new kiosk. The code works once.",
         enroll_site: "Site", enroll_place: "Where does the kiosk stand?", enroll_valid: "The code works for", valid_hour: "1 hour",
         valid_day: "1 day", valid_week: "1 week", enroll_button: "Make a one-time code", enroll_code: "One-time code",
-        enroll_run: "Type on the new kiosk:", expires: (d) => `Works until ${d}, once.`, enroll_failed: "The code could not be made: " },
+        enroll_run: "Type on the new kiosk:", expires: (d) => `Works until ${d}, once.`, enroll_failed: "The code could not be made: ",
+        settings_title: "Settings for a site", settings_help: "The kiosks apply them between two visits. Empty fields: the kiosk's own kiosk.toml.",
+        set_timeout: "Seconds without a touch before “Are you still there?” (30–3600)", set_languages: "Languages offered",
+        set_default: "Language of the start screen", set_hours: "Opening hours", set_hours_help: "E.g. mon-fri 09:00-18:00, sat 10:00-14:00. Empty: always open.",
+        set_dark: "Dark screen outside opening hours", set_desk_da: "Where to find a person (Danish)", set_desk_en: "Where to find a person (English)",
+        settings_save: "Save settings", settings_saved: "Saved. The kiosks apply it between two visits.", settings_failed: "Not saved: ",
+        as_file: "as in kiosk.toml" },
 };
 const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, devices: [], content: null, role: "", sites: [], timer: null };
 const t = (key) => T[state.lang][key] ?? key;
@@ -109,7 +121,12 @@ async function show() {
   state.sites = me.data.sites || [];
   if (state.role === "it_admin") {
     $("enroll").hidden = false;
-    $("enroll-site").replaceChildren(...state.sites.map((s) => { const o = document.createElement("option"); o.value = s.slug; o.textContent = s.name; return o; }));
+    $("settings").hidden = false;
+    const sites = () => state.sites.map((s) => { const o = document.createElement("option"); o.value = s.slug; o.textContent = s.name; return o; });
+    $("enroll-site").replaceChildren(...sites());
+    $("settings-site").replaceChildren(...sites());
+    settingsForm();
+    await loadSettings();
   }
   $("who").textContent = `· ${me.data.name}`;
   $("login").hidden = true;
@@ -128,6 +145,63 @@ $("login").addEventListener("submit", async (e) => {
   state.csrf = r.data.csrf;
   await show();
 });
+// Site settings (IT admins): only the fields filled in are sent; the rest stay the kiosks' own.
+const LANGS = [["da", "Dansk"], ["en", "English"], ["ar", "العربية"], ["uk", "Українська"], ["tr", "Türkçe"], ["pl", "Polski"],
+               ["so", "Soomaali"], ["ur", "اردو"], ["fa", "فارسی"], ["ti", "ትግርኛ"]];
+function settingsForm() {
+  const box = $("set-languages");
+  box.querySelectorAll("label").forEach((l) => l.remove());
+  for (const [code, name] of LANGS) {
+    const l = document.createElement("label");
+    l.className = "check";
+    const i = Object.assign(document.createElement("input"), { type: "checkbox", value: code, id: `set-lang-${code}` });
+    l.append(i, document.createTextNode(` ${name}`));
+    l.lang = code;
+    box.append(l);
+  }
+}
+function defaultOptions(selected) {
+  const picked = [...document.querySelectorAll("#set-languages input:checked")].map((i) => i.value);
+  const opts = [Object.assign(document.createElement("option"), { value: "", textContent: t("as_file") })];
+  for (const [code, name] of LANGS) if (!picked.length || picked.includes(code)) opts.push(Object.assign(document.createElement("option"), { value: code, textContent: name }));
+  $("set-default").replaceChildren(...opts);
+  $("set-default").value = selected || "";
+}
+async function loadSettings() {
+  const r = await api("GET", `/api/v1/sites/${$("settings-site").value}/settings`);
+  if (r.status !== 200) return;
+  const s = r.data.settings;
+  $("set-timeout").value = s.inactivity_timeout_s ?? "";
+  document.querySelectorAll("#set-languages input").forEach((i) => { i.checked = (s.languages || []).includes(i.value); });
+  defaultOptions(s.default_language);
+  $("set-hours").value = s.opening_hours ?? "";
+  $("set-dark").checked = s.screen_off_when_closed ?? true;
+  $("set-desk-da").value = (s.front_desk || {}).da ?? "";
+  $("set-desk-en").value = (s.front_desk || {}).en ?? "";
+  $("settings-status").textContent = "";
+}
+$("settings-site").addEventListener("change", loadSettings);
+$("set-languages").addEventListener("change", () => defaultOptions($("set-default").value));
+$("settings-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const body = {};
+  if ($("set-timeout").value) body.inactivity_timeout_s = Number($("set-timeout").value);
+  const langs = [...document.querySelectorAll("#set-languages input:checked")].map((i) => i.value);
+  if (langs.length) body.languages = langs;
+  if ($("set-default").value) body.default_language = $("set-default").value;
+  if ($("set-hours").value.trim()) {
+    body.opening_hours = $("set-hours").value.trim();
+    body.screen_off_when_closed = $("set-dark").checked;
+  }
+  const desk = {};
+  if ($("set-desk-da").value.trim()) desk.da = $("set-desk-da").value.trim();
+  if ($("set-desk-en").value.trim()) desk.en = $("set-desk-en").value.trim();
+  if (Object.keys(desk).length) body.front_desk = desk;
+  const r = await api("POST", `/api/v1/sites/${$("settings-site").value}/settings`, body);
+  $("settings-status").textContent = r.status === 200 ? t("settings_saved") : t("settings_failed") + ((r.data && r.data.error) || r.status);
+  $("settings-status").className = r.status === 200 ? "" : "error";
+});
+
 $("enroll-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const r = await api("POST", "/api/v1/enroll-codes", { site: $("enroll-site").value, place: $("enroll-place").value.trim(),

@@ -92,6 +92,29 @@ try {
   const row3b = await until(async () => { const r = (await it.$$eval("#devices tbody tr", (trs) => trs.map((tr) => tr.innerText))).find((x) => x.includes("kiosk-3")); return r && !r.includes("ikke nyeste") ? r : null; }, 5000);
   check(!!row3b, "a kiosk on the newest content is not marked");
 
+  // Site settings from the page: what the site's kiosks get from the hub.
+  check(await it.isVisible("#settings"), "IT admins see the site's settings");
+  await it.fill("#set-timeout", "180");
+  for (const code of ["da", "en", "ar"]) await it.check(`#set-lang-${code}`);
+  await it.selectOption("#set-default", "en");
+  await it.fill("#set-hours", "mon-fri 09:00-18:00, sat 10:00-14:00");
+  await it.fill("#set-desk-en", "Ask at counter 3, on the ground floor.");
+  await it.click("#settings-form button[type=submit]");
+  const saved = await until(async () => { const x = await it.textContent("#settings-status"); return x ? x : null; }, 5000);
+  check(!!saved && saved.includes("Gemt"), `the settings are saved: ${saved}`);
+  const got = await fetch(`${base}/api/v1/kiosk/settings`, { headers: { Authorization: `Bearer ${token3}` } }).then((r) => r.json());
+  check(got.settings.inactivity_timeout_s === 180 && got.settings.languages.join() === "da,en,ar" && got.settings.default_language === "en" &&
+        got.settings.opening_hours.startsWith("mon-fri") && got.settings.front_desk.en.includes("counter 3") && got.revision !== "0.0",
+        `a kiosk of the site gets them: ${JSON.stringify(got)}`);
+  await it.fill("#set-hours", "9-18");
+  await it.click("#settings-form button[type=submit]");
+  const refusedHours = await until(async () => { const x = await it.textContent("#settings-status"); return x.includes("opening_hours") ? x : null; }, 5000);
+  check(!!refusedHours, `bad opening hours are refused, naming the field: ${refusedHours}`);
+  await it.reload();
+  const kept = await until(async () => { const v = await it.inputValue("#set-hours").catch(() => ""); return v ? v : null; }, 5000);
+  check(kept === "mon-fri 09:00-18:00, sat 10:00-14:00", `the saved settings are kept and shown again: ${kept}`);
+  await axe(it, "the site's settings");
+
   // Revoke from the page (after a confirmation): its token is refused at once.
   it.once("dialog", (d) => d.accept());
   await it.click('button[aria-label="Spær kiosk-3"]');
