@@ -15,21 +15,33 @@ fs::path bundle_file(const fs::path& data_dir, std::int64_t version) {
     return data_dir / "bundles" / (std::to_string(version) + ".tar");
 }
 
+fs::path bundle_guides(const fs::path& data_dir, std::int64_t version) {
+    return data_dir / "bundles" / (std::to_string(version) + ".d") / "guides";
+}
+
 bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file, const std::vector<std::string>& public_keys,
                     Bundle& published, std::string& error) {
     core::BundleInfo info;
     if (!core::read_bundle_info(file, public_keys, info, error)) return false;
+    if (auto latest = store.latest_bundle(); latest && latest->version >= info.version) {
+        error = "version " + std::to_string(info.version) + " is not newer than the published v" + std::to_string(latest->version) +
+                " (kiosks take only newer versions; build it again with --version " + std::to_string(latest->version + 1) + ")";
+        return false;
+    }
     if (!public_keys.empty()) {
-        const fs::path tmp = fs::temp_directory_path() / ("ledsager-publish-" + std::to_string(::getpid()) + "-" + std::to_string(info.version));
+        // Unpacked and checked as a kiosk would; the guides stay beside the bundle for the
+        // consoles' titles.
+        const fs::path unpacked = bundle_guides(data_dir, info.version).parent_path();
         std::error_code ec;
-        fs::remove_all(tmp, ec);
-        if (!core::unpack_bundle(file, public_keys, tmp, info, error)) return false;
-        const auto set = core::load_content(tmp / "guides");
-        fs::remove_all(tmp, ec);
+        fs::create_directories(unpacked.parent_path(), ec);
+        fs::remove_all(unpacked, ec);
+        if (!core::unpack_bundle(file, public_keys, unpacked, info, error)) return false;
+        const auto set = core::load_content(unpacked / "guides");
         if (set.diagnostics.has_errors()) {
             error = "its guides have errors, kiosks would refuse it:";
             for (const auto& d : set.diagnostics.items)
-                if (d.severity == core::Severity::Error) error += "\n  " + d.format();
+                if (d.severity == core::Severity::Error) error += "\n  " + d.format().substr(d.format().rfind("/guides/") == std::string::npos ? 0 : d.format().rfind("/guides/") + 1);
+            fs::remove_all(unpacked, ec);
             return false;
         }
     }

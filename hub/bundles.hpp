@@ -19,5 +19,7 @@ bool publish_bundle(Store& store, const std::filesystem::path& data_dir, const s
                     const std::vector<std::string>& public_keys, Bundle& published, std::string& error);
 
 std::filesystem::path bundle_file(const std::filesystem::path& data_dir, std::int64_t version);
+// The checked guides of a bundle published with public keys (the consoles take titles from them).
+std::filesystem::path bundle_guides(const std::filesystem::path& data_dir, std::int64_t version);
 
 }  // namespace ledsager::hub

@@ -167,19 +167,9 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     server_->set_payload_max_length(options_.max_body_bytes);
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
-    if (!options_.content_dir.empty()) {
-        // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
-        const auto content = core::load_content(options_.content_dir);
-        for (const auto& g : content.guides) {
-            for (const auto& [lang, text] : g.text) {
-                guide_titles_[g.id][lang] = text.title;
-                for (const auto& [id, st] : text.steps) step_titles_[g.id + "/" + id][lang] = st.title;
-            }
-            std::string order;
-            for (const auto& st : g.steps) order += (order.empty() ? "" : ",") + st.id;
-            step_order_[g.id] = order;
-        }
-    }
+    // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
+    if (!options_.content_dir.empty()) load_titles(options_.content_dir);
+    if (auto b = store_.latest_bundle()) refresh_titles(b->version);
     routes();
     store_.purge(now_s() - options_.retention_days * 86400LL);
     store_.purge_usage(day_of(now_s() - options_.usage_retention_days * 86400LL));
@@ -198,6 +188,36 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
             }
         }
     });
+}
+
+std::shared_ptr<const Hub::Titles> Hub::titles() const {
+    std::lock_guard lock(titles_mutex_);
+    return titles_;
+}
+
+void Hub::load_titles(const std::filesystem::path& guides_dir) {
+    auto t = std::make_shared<Titles>();
+    const auto content = core::load_content(guides_dir);
+    for (const auto& g : content.guides) {
+        for (const auto& [lang, text] : g.text) {
+            t->guides[g.id][lang] = text.title;
+            for (const auto& [id, st] : text.steps) t->steps[g.id + "/" + id][lang] = st.title;
+        }
+        std::string order;
+        for (const auto& st : g.steps) order += (order.empty() ? "" : ",") + st.id;
+        t->order[g.id] = order;
+    }
+    if (content.guides.empty()) return;
+    std::lock_guard lock(titles_mutex_);
+    titles_ = std::move(t);
+}
+
+void Hub::refresh_titles(std::int64_t latest_bundle) {
+    // A bundle published with its checks (--public-key) left its guides beside it.
+    if (titles_version_.exchange(latest_bundle) == latest_bundle) return;
+    std::error_code ec;
+    const auto dir = bundle_guides(options_.data_dir, latest_bundle);
+    if (std::filesystem::is_directory(dir, ec)) load_titles(dir);
 }
 
 Hub::~Hub() {
@@ -303,7 +323,8 @@ void Hub::routes() {
                {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
         if (for_staff) {
             j["guide"] = r.guide;
-            if (auto t = guide_titles_.find(r.guide); t != guide_titles_.end()) j["guide_title"] = t->second;
+            const auto titles = this->titles();
+            if (auto t = titles->guides.find(r.guide); t != titles->guides.end()) j["guide_title"] = t->second;
             j["step"] = r.step;
             j["step_number"] = r.step_number;
             j["language"] = r.language;
@@ -401,7 +422,8 @@ void Hub::routes() {
                          {"printer", Field::String, true, 8, states},
                          {"camera", Field::String, true, 8, states},
                          {"audio", Field::String, true, 8, states},
-                         {"last_error", Field::String, false, 200}},
+                         {"last_error", Field::String, false, 200},
+                         {"screen", Field::String, false, 8, {"on", "dark"}}},
                         body))
             return;
         Health h;
@@ -414,11 +436,15 @@ void Hub::routes() {
         h.camera = body["camera"];
         h.audio = body["audio"];
         h.last_error = body.value("last_error", "");
+        h.screen = body.value("screen", "on");
         store_.record_health(h);
         // The answer tells the kiosk the newest published content bundle; it fetches it
         // when it is newer than what it serves (and verifies it itself).
         json content = nullptr;
-        if (auto b = store_.latest_bundle()) content = {{"version", b->version}, {"sha256", b->sha256}, {"size", b->size}};
+        if (auto b = store_.latest_bundle()) {
+            content = {{"version", b->version}, {"sha256", b->sha256}, {"size", b->size}};
+            refresh_titles(b->version);  // published meanwhile (the CLI writes to the same database)
+        }
         // And the revision of its remote settings: the kiosk fetches them when it changed.
         send_json(res, 200, {{"content", content}, {"settings", {{"revision", settings_for(store_, *k).revision}}}});
     });
@@ -470,7 +496,7 @@ void Hub::routes() {
                            {"seen_s_ago", d.health.at ? now - d.health.at : -1}, {"version", d.health.version},
                            {"uptime_s", d.health.uptime_s}, {"content_version", d.health.content_version},
                            {"printer", d.health.printer}, {"camera", d.health.camera}, {"audio", d.health.audio},
-                           {"last_error", d.health.last_error}});
+                           {"last_error", d.health.last_error}, {"screen", d.health.screen}});
         send_json(res, 200, {{"devices", out}, {"stale_after_s", kStaleAfter},
                              {"content", latest ? json{{"version", latest->version}, {"published_at", latest->published_at}} : json(nullptr)}});
     });
@@ -586,9 +612,10 @@ void Hub::routes() {
             auto it = by_lang.find(lang);
             return it != by_lang.end() ? it->second : by_lang.empty() ? std::string() : by_lang.begin()->second;
         };
-        for (const auto& [g, t] : guide_titles_) q.titles[g] = pick(t);
-        for (const auto& [k, t] : step_titles_) q.titles[k] = pick(t);
-        for (const auto& [g, order] : step_order_) q.titles[g + "/"] = order;
+        const auto titles = this->titles();
+        for (const auto& [g, t] : titles->guides) q.titles[g] = pick(t);
+        for (const auto& [k, t] : titles->steps) q.titles[k] = pick(t);
+        for (const auto& [g, order] : titles->order) q.titles[g + "/"] = order;
         return true;
     };
     srv.Get("/api/v1/insight/guides", [report_query, this](const httplib::Request& req, httplib::Response& res) {
@@ -747,7 +774,8 @@ void Hub::routes() {
             if (std::find(u.sites.begin(), u.sites.end(), sig.site_id) != u.sites.end()) {
                 json j{{"kiosk_place", sig.place}, {"reason", sig.reason}, {"guide", sig.guide}, {"step", sig.step},
                        {"step_number", sig.step_number}, {"language", sig.language}, {"since_s", now - sig.at}};
-                if (auto t = guide_titles_.find(sig.guide); t != guide_titles_.end()) j["guide_title"] = t->second;
+                const auto titles = this->titles();
+                if (auto t = titles->guides.find(sig.guide); t != titles->guides.end()) j["guide_title"] = t->second;
                 list.push_back(j);
             }
         return list;

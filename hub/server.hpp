@@ -103,9 +103,19 @@ private:
     std::mutex purge_mutex_;
     std::condition_variable purge_cv_;
     bool stopping_ = false;
-    std::map<std::string, std::map<std::string, std::string>> guide_titles_;  // guide id -> language -> title
-    std::map<std::string, std::map<std::string, std::string>> step_titles_;   // "guide/step" -> language -> title
-    std::map<std::string, std::string> step_order_;                           // guide id -> "step,step,..." (file order)
+    // Guide and step titles for the consoles, from the installed guides or, once a checked
+    // bundle is published, from the newest one. Swapped whole; readers take a copy of the pointer.
+    struct Titles {
+        std::map<std::string, std::map<std::string, std::string>> guides;  // guide id -> language -> title
+        std::map<std::string, std::map<std::string, std::string>> steps;   // "guide/step" -> language -> title
+        std::map<std::string, std::string> order;                          // guide id -> "step,step,..." (file order)
+    };
+    std::shared_ptr<const Titles> titles() const;
+    void load_titles(const std::filesystem::path& guides_dir);
+    void refresh_titles(std::int64_t latest_bundle);
+    mutable std::mutex titles_mutex_;
+    std::shared_ptr<const Titles> titles_ = std::make_shared<Titles>();
+    std::atomic<std::int64_t> titles_version_{0};
     std::mutex signals_mutex_;
     std::map<std::int64_t, AssistSignal> signals_;  // by kiosk id
     std::atomic<std::uint64_t> http_requests_{0};

@@ -87,6 +87,8 @@ const char* const kMigrations[] = {
        CREATE TABLE usage_months(month TEXT NOT NULL, site_id INTEGER NOT NULL, metric TEXT NOT NULL, guide TEXT NOT NULL,
                                  step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
                                  PRIMARY KEY(month, site_id, metric, guide, step, dim, bucket)) WITHOUT ROWID;)",
+    // 7: whether a kiosk's screen is dark because the site is closed (not a fault).
+    R"(ALTER TABLE kiosk_health ADD COLUMN screen TEXT NOT NULL DEFAULT 'on';)",
 };
 
 
@@ -250,12 +252,12 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
 
 void Store::record_health(const Health& h) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO kiosk_health(kiosk_id, at, version, uptime_s, content_version, printer, camera, audio, last_error) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET at = excluded.at, version = excluded.version, "
+    Stmt s(db_, "INSERT INTO kiosk_health(kiosk_id, at, version, uptime_s, content_version, printer, camera, audio, last_error, screen) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET at = excluded.at, version = excluded.version, "
                 "uptime_s = excluded.uptime_s, content_version = excluded.content_version, printer = excluded.printer, "
-                "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error");
+                "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error, screen = excluded.screen");
     s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
-        .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).step();
+        .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).bind(10, h.screen).step();
 }
 
 int duration_bucket(std::int64_t seconds) {
@@ -422,7 +424,8 @@ std::vector<Device> Store::devices() {
     std::lock_guard lock(mutex_);
     std::vector<Device> out;
     Stmt s(db_, "SELECT k.id, k.site_id, k.name, k.place, k.revoked, s.slug, s.name, h.at, h.version, h.uptime_s, "
-                "h.content_version, h.printer, h.camera, h.audio, h.last_error FROM kiosks k JOIN sites s ON s.id = k.site_id "
+                "h.content_version, h.printer, h.camera, h.audio, h.last_error, COALESCE(h.screen, 'on') FROM kiosks k "
+                "JOIN sites s ON s.id = k.site_id "
                 "LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY s.slug, k.name");
     while (s.step()) {
         Device d;
@@ -438,6 +441,7 @@ std::vector<Device> Store::devices() {
         d.health.camera = s.t(12);
         d.health.audio = s.t(13);
         d.health.last_error = s.t(14);
+        d.health.screen = s.t(15);
         out.push_back(std::move(d));
     }
     return out;

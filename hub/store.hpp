@@ -37,6 +37,7 @@ struct Health {
     std::int64_t uptime_s = 0;
     std::string printer, camera, audio;  // ok | missing | failing | none
     std::string last_error;
+    std::string screen = "on";  // on | dark (outside opening hours)
 };
 
 struct Device {

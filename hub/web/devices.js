@@ -21,7 +21,7 @@ const T = {
         set_default: "Sprog på startskærmen", set_hours: "Åbningstider", set_hours_help: "Fx mon-fri 09:00-18:00, sat 10:00-14:00. Tomt: altid åben.",
         set_dark: "Mørk skærm uden for åbningstid", set_desk_da: "Hvor man finder en person (dansk)", set_desk_en: "Hvor man finder en person (engelsk)",
         settings_save: "Gem indstillinger", settings_saved: "Gemt. Skærmene bruger det mellem to besøg.", settings_failed: "Ikke gemt: ",
-        as_file: "som i kiosk.toml" },
+        as_file: "som i kiosk.toml", closed: "lukket (skærmen er mørk)" },
   en: { title: "Ledsager · Kiosks", staff_link: "Help at the kiosks", insight_link: "Insight", logout: "Log out", login: "Log in", username: "User name",
         password: "Password", login_button: "Log in", fleet: "Kiosks", lang_button: "Dansk",
         caption: "The kiosks, those not answering or failing first", col_state: "State", col_name: "Kiosk", col_place: "Where",
@@ -40,7 +40,7 @@ const T = {
         set_default: "Language of the start screen", set_hours: "Opening hours", set_hours_help: "E.g. mon-fri 09:00-18:00, sat 10:00-14:00. Empty: always open.",
         set_dark: "Dark screen outside opening hours", set_desk_da: "Where to find a person (Danish)", set_desk_en: "Where to find a person (English)",
         settings_save: "Save settings", settings_saved: "Saved. The kiosks apply it between two visits.", settings_failed: "Not saved: ",
-        as_file: "as in kiosk.toml" },
+        as_file: "as in kiosk.toml", closed: "closed (screen dark)" },
 };
 const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, devices: [], content: null, role: "", sites: [], timer: null };
 const t = (key) => T[state.lang][key] ?? key;
@@ -60,7 +60,7 @@ function render() {
     const tr = document.createElement("tr");
     tr.className = `device ${d.state}`;
     const content = (d.content_version || "–") + (d.content_current || d.state === "revoked" ? "" : ` (${t("behind")})`);
-    const cells = [t(d.state), d.name, `${d.site} · ${d.place}`, seen(d.seen_s_ago), d.version || "–", content,
+    const cells = [t(d.state) + (d.screen === "dark" ? ` · ${t("closed")}` : ""), d.name, `${d.site} · ${d.place}`, seen(d.seen_s_ago), d.version || "–", content,
                    d.seen_s_ago < 0 ? "–" : `${d.printer} · ${d.camera} · ${d.audio}`, d.last_error || ""];
     cells.forEach((text, i) => {
       const td = document.createElement(i === 1 ? "th" : "td");

@@ -263,6 +263,7 @@ core::DeviceHealth KioskApp::health(core::Millis now) const {
     h.camera = !call_ ? "none" : call_->camera_present() ? "ok" : "missing";
     h.audio = speech_ ? "ok" : "missing";
     h.last_error = last_error_;
+    h.screen = dark_ ? "dark" : "on";
     return h;
 }
 
@@ -493,6 +494,7 @@ void KioskApp::frame(core::Millis now) {
             if (!dark_) {
                 dark_ = true;
                 SDL_EnableScreenSaver();
+                last_heartbeat_ms_ = now - kHeartbeatMs;  // IT sees "closed", not a fault
                 std::fprintf(stderr, "ledsager-kiosk: closed (opening hours): screen dark\n");
             }
             input_.last_elements.clear();

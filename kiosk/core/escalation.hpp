@@ -27,6 +27,7 @@ struct DeviceHealth {
     std::int64_t uptime_s = 0;
     std::string printer = "none", camera = "none", audio = "none";  // ok | missing | failing | none
     std::string last_error;
+    std::string screen = "on";  // on | dark (closed: outside opening hours)
 };
 
 struct HubCall {

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include <httplib.h>
+
 #include "../ui/harness.hpp"
 #include "core/bundle.hpp"
 #include "core/content_store.hpp"
@@ -136,6 +138,18 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     CHECK(k.app().content_store()->state().trial);
     // IT sees the new version on the Devices list.
     REQUIRE(until(*k.h, [&] { return hub.device().content_version.rfind("v1 ", 0) == 0; }));
+    // And the consoles show the new titles (the hub took them from the checked bundle).
+    {
+        hub.server->store().add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {1}});
+        hub.server->store().add_usage({{"2026-12-01", 1, 0, "guide_start", "mitid-login", "", "en", -1, 7}});
+        httplib::Client c("127.0.0.1", hub.port);
+        auto login = c.Post("/api/v1/auth/login", R"({"username":"maja","password":"maja-password"})", "application/json");
+        REQUIRE(login);
+        const std::string cookie = login->get_header_value("Set-Cookie");
+        auto r = c.Get("/api/v1/insight/guides?from=2026-12-01&to=2026-12-01&lang=en", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+        REQUIRE(r);
+        CHECK(r->body.find("Sign in with MitID") != std::string::npos);
+    }
     CHECK(hub.device().last_error.empty());
     fs::remove_all(dir);
 }
@@ -298,6 +312,8 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
     h.wait(61'000);
     CHECK(h.app().dark());
     CHECK(h.elements().empty());
+    // IT sees a closed kiosk, not a broken one.
+    REQUIRE(until(h, [&] { return hub.device().screen == "dark"; }));
     // A touch wakes it (that touch only wakes it), and a citizen can start.
     h.tap_at(960, 540);
     h.frame();
@@ -314,6 +330,8 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
     wall = local_time(0, 9, 0);
     h.wait(61'000);
     CHECK_FALSE(h.app().dark());
+    h.wait(31'000);
+    REQUIRE(until(h, [&] { return hub.device().screen == "on"; }));
     CHECK(h.find("attract.start") != nullptr);
     fs::remove_all(dir);
 }
