@@ -584,22 +584,8 @@ void Hub::routes() {
         q.to = req.has_param("to") ? req.get_param_value("to") : "";
         q.from = req.has_param("from") ? req.get_param_value("from") : "";
         auto day_ok = [](const std::string& d) { return d.size() == 10 && d[4] == '-' && d[7] == '-'; };
-        if (q.to.empty()) {
-            std::time_t t = now_s();
-            std::tm tm{};
-            gmtime_r(&t, &tm);
-            char buf[16];
-            std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-            q.to = buf;
-        }
-        if (q.from.empty()) {
-            std::time_t t = now_s() - 29 * 86400;
-            std::tm tm{};
-            gmtime_r(&t, &tm);
-            char buf[16];
-            std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-            q.from = buf;
-        }
+        if (q.to.empty()) q.to = day_of(now_s());
+        if (q.from.empty()) q.from = day_of(now_s() - 29 * 86400);  // the last 30 days
         if (!day_ok(q.from) || !day_ok(q.to) || q.from > q.to) return send_error(res, 400, "from, to: days as YYYY-MM-DD, from not after to", "from"), false;
         const std::string slug = req.has_param("site") ? req.get_param_value("site") : "";
         for (auto id : u->sites) {

@@ -12,3 +12,26 @@ async function apiCall(method, path, body, csrf) {
   try { data = await res.json(); } catch (e) { /* 204 */ }
   return { status: res.status, data };
 }
+
+// What every console page has: the login form, Log out, and the da/en language button.
+// `show()` opens the page for a logged-in user; `applyLanguage()` redraws in state.lang.
+function wireConsole(state, t, show, applyLanguage) {
+  $("login").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const r = await apiCall("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
+    if (r.status !== 200) { $("login-error").textContent = t("wrong"); return; }
+    state.csrf = r.data.csrf;
+    await show();
+  });
+  $("logout").addEventListener("click", async () => {
+    await apiCall("POST", "/api/v1/auth/logout", undefined, state.csrf);
+    location.reload();
+  });
+  $("lang").addEventListener("click", () => {
+    state.lang = state.lang === "da" ? "en" : "da";
+    localStorage.setItem("ledsager.lang", state.lang);
+    applyLanguage();
+  });
+  applyLanguage();
+  show();
+}

@@ -138,13 +138,6 @@ async function show() {
   return true;
 }
 
-$("login").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const r = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
-  if (r.status !== 200) { $("login-error").textContent = t("wrong"); return; }
-  state.csrf = r.data.csrf;
-  await show();
-});
 // Site settings (IT admins): only the fields filled in are sent; the rest stay the kiosks' own.
 const LANGS = [["da", "Dansk"], ["en", "English"], ["ar", "العربية"], ["uk", "Українська"], ["tr", "Türkçe"], ["pl", "Polski"],
                ["so", "Soomaali"], ["ur", "اردو"], ["fa", "فارسی"], ["ti", "ትግርኛ"]];
@@ -214,14 +207,4 @@ $("enroll-form").addEventListener("submit", async (e) => {
   $("enroll-result").hidden = false;
   $("enroll-code").focus();
 });
-$("logout").addEventListener("click", async () => {
-  await api("POST", "/api/v1/auth/logout");
-  location.reload();
-});
-$("lang").addEventListener("click", () => {
-  state.lang = state.lang === "da" ? "en" : "da";
-  localStorage.setItem("ledsager.lang", state.lang);
-  applyLanguage();
-});
-applyLanguage();
-show();
+wireConsole(state, t, show, applyLanguage);  // common.js

@@ -240,20 +240,6 @@ async function show() {
   return true;
 }
 
-$("login").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const r = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
-  if (r.status !== 200) { $("login-error").textContent = t("wrong"); return; }
-  state.csrf = r.data.csrf;
-  await show();
-});
 $("period").addEventListener("submit", (e) => { e.preventDefault(); load(); });
 $("print").addEventListener("click", () => window.print());
-$("logout").addEventListener("click", async () => { await api("POST", "/api/v1/auth/logout"); location.reload(); });
-$("lang").addEventListener("click", () => {
-  state.lang = state.lang === "da" ? "en" : "da";
-  localStorage.setItem("ledsager.lang", state.lang);
-  applyLanguage();
-});
-applyLanguage();
-show();
+wireConsole(state, t, show, applyLanguage);  // common.js

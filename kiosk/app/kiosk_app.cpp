@@ -55,9 +55,7 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
         std::string error;
         if (!core::parse_opening_hours(config_.opening_hours, hours_, error)) hours_ = {};  // checked when the config was read
     }
-    if (!config_.hub_url.empty())
-        hub_ = std::make_unique<platform::HubClient>(
-            platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s});
+    if (!config_.hub_url.empty()) hub_ = std::make_unique<platform::HubClient>(hub_options());
     // The content's version for IT: "installed" or the bundle's, and a short hash of what is served.
     content_version_ = core::content_version_label(0, content_);
     // Video calls: through the hub, when GStreamer's WebRTC elements are installed.
@@ -85,9 +83,17 @@ void KioskApp::set_content_store(std::unique_ptr<core::ContentStore> store, std:
     if (!note.empty()) last_error_ = std::move(note);  // a rollback at start-up: IT sees it on the Devices page
     served_version_ = served_version;
     content_version_ = core::content_version_label(served_version_, content_);
-    if (store_ && hub_)
-        fetcher_ = std::make_unique<platform::ContentFetcher>(
-            platform::HubClientOptions{config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s}, *store_);
+    if (store_ && hub_) fetcher_ = std::make_unique<platform::ContentFetcher>(hub_options(), *store_);
+}
+
+platform::HubClientOptions KioskApp::hub_options() const {
+    return {config_.hub_url, config_.hub_token, config_.hub_ca_file, config_.hub_timeout_s};
+}
+
+void KioskApp::texts_changed() {
+    glyphs_.clear();  // the new texts' glyphs, at the next frame
+    built_lang_.clear();
+    invalidate();
 }
 
 bool KioskApp::idle() const {
@@ -121,27 +127,23 @@ void KioskApp::apply_settings(core::Millis now) {
             if (translator_.has_language(code)) usable.push_back(code);
         if (usable.empty()) error = "languages: none of them has an interface catalogue here";
     }
-    core::OpeningHours hours;
-    if (error.empty() && !core::parse_opening_hours(c.opening_hours, hours, error)) error = "opening_hours: " + error;
     if (!error.empty()) {
         // The kiosk keeps what it had; IT sees why on the Devices page.
         last_error_ = "settings " + revision + " refused: " + error;
         std::fprintf(stderr, "ledsager-kiosk: %s\n", last_error_.c_str());
         settings_refused_ = revision;
-        last_heartbeat_ms_ = now - kHeartbeatMs;
+        beat_now(now);
         return;
     }
     c.offered = usable;
     if (std::find(usable.begin(), usable.end(), c.default_language) == usable.end()) c.default_language = usable.front();
     config_ = std::move(c);  // the session refers to config_ (the same object)
-    hours_ = hours;
+    core::parse_opening_hours(config_.opening_hours, hours_, error);  // checked by apply_remote_settings
     settings_applied_ = revision;
     if (last_error_.rfind("settings ", 0) == 0) last_error_.clear();
     session_.settings_changed();
-    glyphs_.clear();  // other languages, other front-desk texts: the atlas follows
-    built_lang_.clear();
+    texts_changed();  // other languages, other front-desk texts: the atlas follows
     std::fprintf(stderr, "ledsager-kiosk: settings %s from the hub applied\n", revision.c_str());
-    invalidate();
 }
 
 bool KioskApp::should_be_dark(core::Millis now) const {
@@ -166,7 +168,7 @@ void KioskApp::pump_content(core::Millis now) {
                 last_error_ = r->error;
                 if (r->retry) fetch_retry_at_ = now + 5 * 60 * 1000;
                 else store_->refuse(r->version);
-                last_heartbeat_ms_ = now - kHeartbeatMs;  // tell the hub now
+                beat_now(now);  // tell the hub now
             }
         }
     }
@@ -180,13 +182,11 @@ void KioskApp::pump_content(core::Millis now) {
         served_since_ = now;
         content_version_ = core::content_version_label(served_version_, content_);
         if (last_error_.rfind("content bundle", 0) == 0) last_error_.clear();
-        glyphs_.clear();  // the new texts' glyphs, at the next frame
-        built_lang_.clear();
+        texts_changed();
         if (renderer_) images_ = std::make_unique<platform::ImageCache>(renderer_);
         std::fprintf(stderr, "ledsager-kiosk: now serving content bundle v%lld (%s)\n", static_cast<long long>(served_version_),
                      content_version_.c_str());
-        last_heartbeat_ms_ = now - kHeartbeatMs;
-        invalidate();
+        beat_now(now);
     }
 }
 
@@ -494,7 +494,7 @@ void KioskApp::frame(core::Millis now) {
             if (!dark_) {
                 dark_ = true;
                 SDL_EnableScreenSaver();
-                last_heartbeat_ms_ = now - kHeartbeatMs;  // IT sees "closed", not a fault
+                beat_now(now);  // IT sees "closed", not a fault
                 std::fprintf(stderr, "ledsager-kiosk: closed (opening hours): screen dark\n");
             }
             input_.last_elements.clear();

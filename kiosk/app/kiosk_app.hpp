@@ -110,6 +110,11 @@ private:
     void pump_content(core::Millis now);
     void on_heartbeat_reply(const core::HubReply& reply, core::Millis now);
     void apply_settings(core::Millis now);
+    platform::HubClientOptions hub_options() const;
+    // Content or settings changed what may be shown: rebuild the font atlas's glyphs, redraw.
+    void texts_changed();
+    // Sends the next heartbeat at once (IT should hear of a change now, not in 30 s).
+    void beat_now(core::Millis now) { last_heartbeat_ms_ = now - kHeartbeatMs; }
     bool should_be_dark(core::Millis now) const;
     void pump_call(core::Millis now, bool pictures);
     void upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame);

@@ -219,9 +219,8 @@ ArchivePtr open_reader(const fs::path& file, std::string& error) {
 
 // Reads the manifest and signature, which must come first, in that order.
 bool read_head(archive* a, const fs::path& file, const std::vector<std::string>& keys, BundleInfo& info, std::string& manifest,
-               std::string& error) {
+               std::string& sig, std::string& error) {
     archive_entry* e = nullptr;
-    std::string sig;
     for (const char* want : {kManifest, kSignature}) {
         if (archive_read_next_header(a, &e) != ARCHIVE_OK) {
             error = file.string() + ": not a bundle: it ends before " + want;
@@ -356,8 +355,8 @@ bool read_bundle_info(const fs::path& bundle, const std::vector<std::string>& pu
     if (!ensure_sodium()) return error = "libsodium cannot start", false;
     auto a = open_reader(bundle, error);
     if (!a) return false;
-    std::string manifest;
-    return read_head(a.get(), bundle, public_keys, info, manifest, error);
+    std::string manifest, sig;
+    return read_head(a.get(), bundle, public_keys, info, manifest, sig, error);
 }
 
 bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& public_keys, const fs::path& dest, BundleInfo& info,
@@ -366,8 +365,8 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
     if (public_keys.empty()) return error = "no public key is pinned ([content] public_keys): a bundle cannot be trusted", false;
     auto a = open_reader(bundle, error);
     if (!a) return false;
-    std::string manifest;
-    if (!read_head(a.get(), bundle, public_keys, info, manifest, error)) return false;
+    std::string manifest, sig;
+    if (!read_head(a.get(), bundle, public_keys, info, manifest, sig, error)) return false;
     // Only now, with a manifest signed by a trusted key, is anything written.
     std::error_code ec;
     if (fs::exists(dest, ec)) return error = dest.string() + ": already there", false;
@@ -422,17 +421,10 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
     for (const auto& f : info.files)
         if (!done.count(f.path)) return fail("'" + f.path + "': in the manifest but missing from the bundle");
     // The manifest and signature stay beside the guides, to check them again at start-up.
-    {
-        auto a2 = open_reader(bundle, error);
-        archive_entry* e2 = nullptr;
-        for (const char* name : {kManifest, kSignature}) {
-            std::string bytes;
-            if (!a2 || archive_read_next_header(a2.get(), &e2) != ARCHIVE_OK || !read_small(a2.get(), e2, bytes, error))
-                return fail(bundle.string() + ": cannot be read again");
-            std::ofstream out(dest / name, std::ios::binary | std::ios::trunc);
-            out << bytes;
-            if (!out) return fail((dest / name).string() + ": cannot be written");
-        }
+    for (const auto& [name, bytes] : {std::pair{kManifest, &manifest}, std::pair{kSignature, &sig}}) {
+        std::ofstream out(dest / name, std::ios::binary | std::ios::trunc);
+        out << *bytes;
+        if (!out) return fail((dest / name).string() + ": cannot be written");
     }
     return true;
 }

@@ -90,7 +90,6 @@ bool ContentStore::check_dir(std::int64_t version, ContentSet& out, std::string&
 ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guides) {
     Served s;
     if (!load_state()) s.notes.push_back((root_ / "state.json").string() + ": unreadable, started afresh");
-    bool changed = false;
     if (state_.current && state_.trial && ++state_.trial_starts >= kMaxTrialStarts) {
         s.notes.push_back("content bundle v" + std::to_string(state_.current) + " was restarted " + std::to_string(state_.trial_starts) +
                           " times before it had served 10 minutes: rolled back to " +
@@ -101,7 +100,6 @@ ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guide
         state_.trial = false;
         state_.trial_starts = 0;
     }
-    changed = true;  // trial_starts counted (or nothing to count: harmless)
     for (std::int64_t candidate : {state_.current, state_.previous}) {
         if (candidate == 0) break;
         std::string error;
@@ -114,7 +112,7 @@ ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guide
             }
             s.guides = bundle_dir(candidate) / "guides";
             s.version = candidate;
-            if (changed) save_state();
+            save_state();  // the start counted on trial, or a fallback taken
             return s;
         }
         // Damaged on disk (the bundle itself was checked when it came): removed, so that the

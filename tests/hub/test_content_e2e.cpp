@@ -75,14 +75,21 @@ bool until(test::Harness& h, Pred pred, int seconds = 10) {
     return false;
 }
 
+// A kiosk of the test hub's site: its token, short timeouts, no video.
+core::KioskConfig hub_config(int port) {
+    core::KioskConfig c;
+    c.hub_url = "http://127.0.0.1:" + std::to_string(port);
+    c.hub_token = "kiosk-token";
+    c.hub_timeout_s = 2;
+    c.video_enabled = false;
+    return c;
+}
+
 struct Kiosk {
     core::KioskConfig config;
     std::unique_ptr<test::Harness> h;
     Kiosk(int port, const fs::path& store_dir, const std::string& key) {
-        config.hub_url = "http://127.0.0.1:" + std::to_string(port);
-        config.hub_token = "kiosk-token";
-        config.hub_timeout_s = 2;
-        config.video_enabled = false;
+        config = hub_config(port);
         config.content_public_keys = {key};
         config.content_store_dir = store_dir.string();
         // As the program does: what the store serves at start (the installed guides at first).
@@ -253,11 +260,7 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
     const auto kiosk = store.kiosk_by_name(site->id, "kiosk-1");
     REQUIRE(kiosk);
 
-    core::KioskConfig config;
-    config.hub_url = "http://127.0.0.1:" + std::to_string(hub.port);
-    config.hub_token = "kiosk-token";
-    config.hub_timeout_s = 2;
-    config.video_enabled = false;
+    const core::KioskConfig config = hub_config(hub.port);
     test::Harness h(config);
     h.set_rasterize(false);
     std::time_t wall = local_time(0, 10, 0);  // Monday 10:00
@@ -346,11 +349,7 @@ TEST_CASE("usage: a real kiosk's session reaches the hub's reports, sent after t
     auto& store = hub.server->store();
     const auto site = store.site_by_slug("main");
     store.add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {site->id}});
-    core::KioskConfig config;
-    config.hub_url = "http://127.0.0.1:" + std::to_string(hub.port);
-    config.hub_token = "kiosk-token";
-    config.hub_timeout_s = 2;
-    config.video_enabled = false;
+    const core::KioskConfig config = hub_config(hub.port);
     test::Harness h(config);
     h.set_rasterize(false);
     auto sessions = [&] {
