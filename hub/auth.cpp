@@ -40,24 +40,6 @@ bool equal_constant_time(const std::string& a, const std::string& b) {
     return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool LoginLimiter::allowed(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    auto& q = failures_[key];
-    const auto now = std::chrono::steady_clock::now();
-    while (!q.empty() && now - q.front() > window_) q.pop_front();
-    return static_cast<int>(q.size()) < max_;
-}
-
-void LoginLimiter::failed(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    failures_[key].push_back(std::chrono::steady_clock::now());
-}
-
-void LoginLimiter::succeeded(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    failures_.erase(key);
-}
-
 }  // namespace ledsager::hub
 
 namespace ledsager::hub {

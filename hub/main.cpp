@@ -205,7 +205,16 @@ int main(int argc, char** argv) {
     int hold = 30;
     cli.add_option("--video-language-hold", hold, "Seconds a video request waits for a caseworker who speaks the citizen's language")
         ->check(CLI::Range(0, 600));
-    cli.add_flag("--demo", demo, "Create a demo site, kiosk and staff login if the database is empty, and print them");
+    cli.add_flag("--demo", demo, "A new, empty database gets a demo site, kiosk and logins (printed); an existing one is left alone");
+    std::string trusted_proxy, metrics_token_file;
+    cli.add_option("--trusted-proxy", trusted_proxy,
+                   "The edge in front of the hub (deploy/edge.md), e.g. 127.0.0.1: its X-Real-IP is the client's address, cookies are Secure");
+    cli.add_option("--metrics-token-file", metrics_token_file, "File whose first line is the bearer token /metrics asks for (no file: /metrics is off)");
+    int max_streams = 64, max_streams_user = 4, stale_hours = 12, idle_minutes = 30;
+    cli.add_option("--max-event-streams", max_streams, "Live-event streams open at once, all staff together")->check(CLI::Range(1, 100));
+    cli.add_option("--max-event-streams-per-user", max_streams_user, "Live-event streams one staff member may hold open")->check(CLI::Range(1, 20));
+    cli.add_option("--stale-request-hours", stale_hours, "Hours after which a help request nobody closed is cancelled")->check(CLI::Range(1, 168));
+    cli.add_option("--session-idle-minutes", idle_minutes, "Minutes a console login stays valid while unused")->check(CLI::Range(1, 720));
 
     auto* site_cmd = cli.add_subcommand("site", "Manage sites");
     auto* site_add = site_cmd->add_subcommand("add", "Add a site");
@@ -225,9 +234,10 @@ int main(int argc, char** argv) {
     kiosk_revoke->add_option("--site", revoke_site, "Site slug")->required();
     kiosk_revoke->add_option("--name", revoke_name, "Device name")->required();
     auto* code_cmd = cli.add_subcommand("enroll-code", "Make a one-time enrollment code for a new kiosk; prints it once");
-    std::string code_site, code_place;
+    std::string code_site, code_place, code_name;
     int code_valid = 86400;
     code_cmd->add_option("--site", code_site, "Site slug")->required();
+    code_cmd->add_option("--name", code_name, "The kiosk's name, unique at the site (e.g. kiosk-2); revoking names it")->required();
     code_cmd->add_option("--place", code_place, "Where the kiosk will stand, shown to staff (e.g. 'By the entrance')")->required();
     code_cmd->add_option("--valid-for", code_valid, "Seconds the code can be used (default a day; at most a week)")
         ->check(CLI::Range(1, 7 * 86400));
@@ -293,6 +303,19 @@ int main(int argc, char** argv) {
     options.tls_cert = cert;
     options.tls_key = key;
     options.video_language_hold_s = hold;
+    options.trusted_proxy = trusted_proxy;
+    options.max_event_streams = max_streams;
+    options.max_event_streams_per_user = max_streams_user;
+    options.stale_request_s = stale_hours * 3600;
+    options.session_idle_s = idle_minutes * 60;
+    if (!metrics_token_file.empty()) {
+        std::string error;
+        options.metrics_token = read_secret(metrics_token_file, error);
+        if (!error.empty() || options.metrics_token.size() < 16) {
+            std::fprintf(stderr, "ledsager-hub: --metrics-token-file: %s\n", error.empty() ? "the token must have at least 16 characters" : error.c_str());
+            return 2;
+        }
+    }
     for (const auto& url : ice_servers) {
         if (url.rfind("stun:", 0) != 0 && url.rfind("turn:", 0) != 0 && url.rfind("turns:", 0) != 0) {
             std::fprintf(stderr, "ledsager-hub: --ice-server: expected stun:HOST:PORT or turn:USER:PASSWORD@HOST:PORT (got '%s')\n",
@@ -320,7 +343,8 @@ int main(int argc, char** argv) {
                 auto s = store.site_by_slug(*code_cmd ? code_site : revoke_site);
                 if (!s) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", (*code_cmd ? code_site : revoke_site).c_str()), 2;
                 if (*kiosk_revoke) {
-                    if (!store.revoke_kiosk(s->id, revoke_name))
+                    const auto k = store.kiosk_by_name(s->id, revoke_name);  // active names are unique at a site
+                    if (!k || !store.revoke_kiosk(k->id))
                         return std::fprintf(stderr, "ledsager-hub: no active kiosk '%s' at %s\n", revoke_name.c_str(), revoke_site.c_str()), 2;
                     store.audit(0, "revoke", revoke_name, static_cast<Seconds>(std::time(nullptr)));
                     std::printf("kiosk %s at %s revoked: its token is refused from now on\n", revoke_name.c_str(), revoke_site.c_str());
@@ -328,9 +352,11 @@ int main(int argc, char** argv) {
                 }
                 const std::string code = enrollment_code();
                 const auto now = static_cast<Seconds>(std::time(nullptr));
-                store.add_enrollment_code(s->id, code_place, hash_token(normalize_code(code)), now, now + code_valid);
-                std::printf("enrollment code for a kiosk at %s (%s), valid for %d s, once: %s\n", code_site.c_str(), code_place.c_str(),
-                            code_valid, code.c_str());
+                if (!store.add_enrollment_code(s->id, code_name, code_place, hash_token(normalize_code(code)), now, now + code_valid))
+                    return std::fprintf(stderr, "ledsager-hub: --name: a kiosk (or an open code) at %s is called '%s' already\n",
+                                        code_site.c_str(), code_name.c_str()), 2;
+                std::printf("enrollment code for kiosk %s at %s (%s), valid for %d s, once: %s\n", code_name.c_str(), code_site.c_str(),
+                            code_place.c_str(), code_valid, code.c_str());
                 return 0;
             }
             if (*site_add) {
@@ -364,25 +390,28 @@ int main(int argc, char** argv) {
         }
 
         Hub hub(options);
-        if (demo && hub.store().sites().empty()) {
+        // Demo logins only ever go into a database made for the demo: one with no sites yet
+        // (a real hub's database with a site that happens to be called "demo" gets nothing).
+        const bool fresh = hub.store().sites().empty();
+        if (demo && fresh) {
             const auto site = hub.store().add_site("demo", "Demo Library", "Go to the front desk by the entrance.");
             hub.store().add_kiosk(site, "kiosk-1", "By the entrance", hash_token("demo-kiosk-token"));
             User u{0, "demo", "Mette Jensen", "staff", hash_password("demo-password"), "da,en", {site}};
             hub.store().add_user(u);
         }
-        if (demo && !hub.store().user_by_name("demo-it")) {
+        if (demo && fresh) {
             if (auto site = hub.store().site_by_slug("demo")) {
                 User it{0, "demo-it", "Ida Holm", "it_admin", hash_password("demo-password"), "da,en", {site->id}};
                 hub.store().add_user(it);
             }
         }
-        if (demo && !hub.store().user_by_name("demo-manager")) {
+        if (demo && fresh) {
             if (auto site = hub.store().site_by_slug("demo")) {
                 User m{0, "demo-manager", "Karen Holt", "manager", hash_password("demo-password"), "da,en", {site->id}};
                 hub.store().add_user(m);
             }
         }
-        if (demo && !hub.store().user_by_name("demo-case")) {
+        if (demo && fresh) {
             if (auto site = hub.store().site_by_slug("demo")) {
                 User c{0, "demo-case", "Ali Hassan", "caseworker", hash_password("demo-password"), "da,en,ar", {site->id}};
                 hub.store().add_user(c);

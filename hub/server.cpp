@@ -62,6 +62,13 @@ std::string cookie(const httplib::Request& req, const std::string& name) {
 
 std::string first_name(const std::string& display_name) { return display_name.substr(0, display_name.find(' ')); }
 
+// Who may call what (hub/openapi.yaml says the same per operation in x-roles).
+using Roles = std::vector<std::string>;
+const Roles kDesk{"staff", "caseworker"};  // they help citizens: requests, calls
+const Roles kIt{"it_admin"};               // kiosks, codes, settings, content
+const Roles kReports{"manager"};           // anonymous usage reports
+const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager"};
+
 const std::vector<std::string> kNeeds{"read_aloud", "interpreter", "large_text", "wheelchair", "hearing", "sign_language"};
 const std::vector<std::string> kOutcomes{"solved", "appointment", "referred", "left"};
 
@@ -94,6 +101,17 @@ json browser_ice_server(const std::string& url) {
     const auto sep = cred.find(':');
     return {{"urls", scheme + ":" + host}, {"username", cred.substr(0, sep)},
             {"credential", sep == std::string::npos ? "" : cred.substr(sep + 1)}};
+}
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string label(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') out += '\\', out += c;
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
 }
 
 constexpr Seconds kStaleAfter = 90;  // three missed heartbeats
@@ -155,13 +173,25 @@ void Notifier::stop() {
     cv_.notify_all();
 }
 
-Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.data_dir) {
+Hub::Hub(HubOptions options)
+    : options_(std::move(options)),
+      store_(options_.data_dir),
+      streams_(options_.max_event_streams_per_user, options_.max_event_streams),
+      help_rate_(options_.help_requests_per_minute, std::max(1.0, options_.help_requests_per_minute)) {
     if (!options_.tls_cert.empty() && !options_.tls_key.empty()) {
-        server_ = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+        auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+        // TLS 1.2 and 1.3 only, and for 1.2 only forward-secret AEAD suites.
+        if (tls->is_valid()) {
+            SSL_CTX_set_min_proto_version(tls->ssl_context(), TLS1_2_VERSION);
+            SSL_CTX_set_cipher_list(tls->ssl_context(), "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!MD5:!DSS");
+            SSL_CTX_set_options(tls->ssl_context(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+        }
+        server_ = std::move(tls);
         options_.secure_cookies = true;
     } else {
         server_ = std::make_unique<httplib::Server>();
     }
+    if (!options_.trusted_proxy.empty()) options_.secure_cookies = true;  // the edge serves TLS
     // Live-event streams each hold a thread; leave room for them beside ordinary requests.
     server_->new_task_queue = [] { return new httplib::ThreadPool(128); };
     server_->set_payload_max_length(options_.max_body_bytes);
@@ -171,8 +201,7 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
     if (!options_.content_dir.empty()) load_titles(options_.content_dir);
     if (auto b = store_.latest_bundle()) refresh_titles(b->version);
     routes();
-    store_.purge(now_s() - options_.retention_days * 86400LL);
-    store_.purge_usage(day_of(now_s() - options_.usage_retention_days * 86400LL));
+    housekeeping();
     // Video requests still waiting from before a restart get their mailbox back (the
     // kiosks listening for an answer carry on); calls that were under way are over.
     for (const auto& site : store_.sites())
@@ -182,12 +211,34 @@ Hub::Hub(HubOptions options) : options_(std::move(options)), store_(options_.dat
         std::unique_lock lock(purge_mutex_);
         for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; }); ++minute) {
             calls_.forget_ended(now_s() - 600);
-            if (minute % 60 == 59) {
-                store_.purge(now_s() - options_.retention_days * 86400LL);
-                store_.purge_usage(day_of(now_s() - options_.usage_retention_days * 86400LL));
-            }
+            if (minute % 10 == 9) housekeeping();
         }
     });
+}
+
+// What is kept is bounded in time too: closed requests and usage counts past their retention,
+// requests nobody closed (cancelled after --stale-request-hours, counted as left), and
+// console sessions past their lifetime or left unused.
+void Hub::housekeeping() {
+    const Seconds now = now_s();
+    for (const auto& r : store_.stale_requests(now - options_.stale_request_s)) {
+        if (store_.set_status(r.id, r.status, "cancelled", 0, "", now)) {
+            calls_.end(r.id, CallSide::Kiosk, "cancelled", now);
+            store_.audit(0, "stale_cancelled", r.number, now);
+            notifier_.changed(r.site_id);
+        }
+    }
+    store_.purge_sessions(now, options_.session_idle_s);
+    store_.purge(now - options_.retention_days * 86400LL);
+    store_.purge_usage(day_of(now - options_.usage_retention_days * 86400LL));
+}
+
+std::string Hub::client_address(const httplib::Request& req) const {
+    if (!options_.trusted_proxy.empty() && req.remote_addr == options_.trusted_proxy) {
+        const std::string real = req.get_header_value("X-Real-IP");
+        if (!real.empty() && real.size() <= 45) return real;
+    }
+    return req.remote_addr;
 }
 
 std::shared_ptr<const Hub::Titles> Hub::titles() const {
@@ -263,13 +314,36 @@ void Hub::stop() {
 void Hub::routes() {
     auto& srv = *server_;
     if (!options_.web_dir.empty()) srv.set_mount_point("/", options_.web_dir.string());
-    srv.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    const bool https = options_.secure_cookies || !options_.trusted_proxy.empty();
+    srv.set_pre_routing_handler([this, https](const httplib::Request& req, httplib::Response& res) {
         ++http_requests_;
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "no-store");
         res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
         res.set_header("Referrer-Policy", "no-referrer");
-        return httplib::Server::HandlerResponse::Unhandled;
+        if (https) res.set_header("Strict-Transport-Security", "max-age=31536000");
+        // What the hub cannot bound before reading it is refused before a byte of it is read:
+        // a chunked body has no length to check, an encoded one grows when decoded, and
+        // several ranges of one file are built in memory. Nothing the consoles or kiosks send.
+        using HR = httplib::Server::HandlerResponse;
+        if (req.has_header("Transfer-Encoding")) {
+            res.set_header("Connection", "close");
+            send_error(res, 411, "send the body with a Content-Length: chunked request bodies are refused");
+            return HR::Handled;
+        }
+        if (const auto enc = req.get_header_value("Content-Encoding"); !enc.empty() && enc != "identity") {
+            res.set_header("Connection", "close");
+            send_error(res, 415, "encoded request bodies (" + enc + ") are refused: send it plain");
+            return HR::Handled;
+        }
+        if (req.ranges.size() > 1) {
+            // httplib would cut even this answer into the ranges asked for: forget them.
+            // (The request object is httplib's own, not const: only this handler's view is.)
+            const_cast<httplib::Request&>(req).ranges.clear();
+            send_error(res, 416, "one range at a time");
+            return HR::Handled;
+        }
+        return HR::Unhandled;
     });
     srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return;
@@ -299,9 +373,11 @@ void Hub::routes() {
         send_error(res, 401, "a kiosk token is needed (Authorization: Bearer …)");
         return std::nullopt;
     };
-    auto staff_of = [this](const httplib::Request& req, httplib::Response& res, bool changes) -> std::optional<User> {
+    // Every staff operation names the roles that may call it (as hub/openapi.yaml's x-roles
+    // does; hub_roles checks the two agree): anyone else gets 403.
+    auto staff_of = [this](const httplib::Request& req, httplib::Response& res, bool changes, const Roles& roles) -> std::optional<User> {
         const std::string sid = cookie(req, "ledsager_session");
-        auto s = sid.empty() ? std::nullopt : store_.session(hash_token(sid), now_s());
+        auto s = sid.empty() ? std::nullopt : store_.session(hash_token(sid), now_s(), options_.session_idle_s);
         if (!s) {
             send_error(res, 401, "log in first");
             return std::nullopt;
@@ -310,7 +386,11 @@ void Hub::routes() {
             send_error(res, 403, "missing or wrong X-CSRF-Token");
             return std::nullopt;
         }
-        return store_.user(s->first);
+        auto u = store_.user(s->first);
+        if (!u) return send_error(res, 401, "log in first"), std::nullopt;
+        if (std::find(roles.begin(), roles.end(), u->role) == roles.end())
+            return send_error(res, 403, "not for your role (" + u->role + ")"), std::nullopt;
+        return u;
     };
     auto in_site = [](const User& u, std::int64_t site) {
         return std::find(u.sites.begin(), u.sites.end(), site) != u.sites.end();
@@ -348,7 +428,12 @@ void Hub::routes() {
     srv.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200, {{"status", "ok"}, {"schema", store_.schema_version()}});
     });
-    srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    // Monitoring only: a bearer token of its own (none set: no metrics). Label values are
+    // escaped, so a kiosk's name cannot write series of its own.
+    srv.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+        if (options_.metrics_token.empty()) return send_error(res, 404, "metrics are off (start the hub with --metrics-token-file)");
+        if (!equal_constant_time(req.get_header_value("Authorization"), "Bearer " + options_.metrics_token))
+            return send_error(res, 401, "metrics need their token (Authorization: Bearer …)");
         std::ostringstream m;
         m << "# HELP ledsager_hub_http_requests_total HTTP requests served.\n"
              "# TYPE ledsager_hub_http_requests_total counter\n"
@@ -368,18 +453,18 @@ void Hub::routes() {
         const auto devices = store_.devices();
         for (const auto& d : devices)
             if (!d.kiosk.revoked)
-                m << "ledsager_hub_kiosk_up{site=\"" << d.site_slug << "\",kiosk=\"" << d.kiosk.name << "\"} "
+                m << "ledsager_hub_kiosk_up{site=\"" << label(d.site_slug) << "\",kiosk=\"" << label(d.kiosk.name) << "\"} "
                   << (device_state(d, now) == "ok" ? 1 : 0) << "\n";
         m << "# HELP ledsager_hub_kiosk_last_heartbeat_age_seconds Seconds since the kiosk's last heartbeat (-1: never).\n"
              "# TYPE ledsager_hub_kiosk_last_heartbeat_age_seconds gauge\n";
         for (const auto& d : devices)
             if (!d.kiosk.revoked)
-                m << "ledsager_hub_kiosk_last_heartbeat_age_seconds{site=\"" << d.site_slug << "\",kiosk=\"" << d.kiosk.name << "\"} "
+                m << "ledsager_hub_kiosk_last_heartbeat_age_seconds{site=\"" << label(d.site_slug) << "\",kiosk=\"" << label(d.kiosk.name) << "\"} "
                   << (d.health.at ? now - d.health.at : -1) << "\n";
         m << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
              "# TYPE ledsager_hub_help_requests_open gauge\n";
         for (const auto& site : store_.sites())
-            m << "ledsager_hub_help_requests_open{site=\"" << site.slug << "\"} " << store_.open_requests(site.id).size() << "\n";
+            m << "ledsager_hub_help_requests_open{site=\"" << label(site.slug) << "\"} " << store_.open_requests(site.id).size() << "\n";
         res.set_content(m.str(), "text/plain; version=0.0.4");
     });
 
@@ -387,21 +472,26 @@ void Hub::routes() {
     // rate-limited per address: a code is guessed by nobody)
     srv.Post("/api/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
         json body;
-        if (!parse_body(req, res, {{"code", Field::String, true, 32}, {"name", Field::String, true, 64}}, body)) return;
-        if (!address_limiter_.allowed(req.remote_addr)) return send_error(res, 429, "too many wrong codes from here; wait a few minutes");
-        const std::string name = body["name"];
-        if (name.empty()) return send_error(res, 400, "name: give the device a name", "name");
+        if (!parse_body(req, res, {{"code", Field::String, true, 32}, {"name", Field::String, false, 64}}, body)) return;
+        if (const auto wait = enroll_addr_.begin(client_address(req)); wait > 0) {
+            res.set_header("Retry-After", std::to_string(wait));
+            return send_json(res, 429, {{"error", "too many wrong codes from here: try again in " + std::to_string(wait) + " s"},
+                                        {"retry_after_s", wait}});
+        }
+        const std::string name = body.value("name", "");  // only for codes made before IT named kiosks
         const std::string token = random_token();
         const auto r = store_.redeem_code(hash_token(normalize_code(body["code"])), name, hash_token(token), now_s());
         if (r.result != Store::Redeemed::Ok) {
-            address_limiter_.failed(req.remote_addr);
             store_.audit(0, "enroll_refused", name, now_s());
             if (r.result == Store::Redeemed::Unknown) return send_json(res, 404, {{"error", "this enrollment code is not known"}, {"reason", "unknown"}});
+            if (r.result == Store::Redeemed::NameTaken)
+                return send_json(res, 409, {{"error", "a kiosk at this site has this code's name already: ask IT for a new code"}, {"reason", "name_taken"}});
             if (r.result == Store::Redeemed::Expired)
                 return send_json(res, 410, {{"error", "this enrollment code has expired: ask IT for a new one"}, {"reason", "expired"}});
             return send_json(res, 410, {{"error", "this enrollment code has already been used: ask IT for a new one"}, {"reason", "used"}});
         }
-        store_.audit(0, "enroll", name, now_s());
+        enroll_addr_.succeeded(client_address(req));
+        store_.audit(0, "enroll", r.kiosk.name, now_s());
         const auto site = store_.site(r.kiosk.site_id);
         send_json(res, 201, {{"token", token},
                              {"kiosk", {{"id", r.kiosk.id}, {"name", r.kiosk.name}, {"place", r.kiosk.place}}},
@@ -459,17 +549,23 @@ void Hub::routes() {
         const auto version = id_of(req);
         auto b = store_.bundle(version);
         if (!b) return send_error(res, 404, "no such content bundle");
-        const auto file = bundle_file(options_.data_dir, version);
-        std::ifstream in(file, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in && !in.eof()) return send_error(res, 500, "the bundle's file cannot be read");
+        // Streamed from the file in 64 KiB pieces: a bundle never sits whole in memory.
+        auto in = std::make_shared<std::ifstream>(bundle_file(options_.data_dir, version), std::ios::binary);
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(bundle_file(options_.data_dir, version), ec);
+        if (!*in || ec) return send_error(res, 500, "the bundle's file cannot be read");
         res.set_header("X-Content-SHA256", b->sha256);
-        res.set_content(std::move(bytes), "application/x-tar");
+        res.set_content_provider(static_cast<size_t>(size), "application/x-tar", [in](size_t offset, size_t length, httplib::DataSink& sink) {
+            std::vector<char> buf(std::min<size_t>(length, 64 * 1024));
+            in->seekg(static_cast<std::streamoff>(offset));
+            in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+            const auto got = in->gcount();
+            return got > 0 && sink.write(buf.data(), static_cast<size_t>(got));
+        });
     });
     srv.Get("/api/v1/content/bundles", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kIt);
         if (!u) return;
-        if (u->role != "it_admin" && u->role != "manager") return send_error(res, 403, "content bundles are for IT staff");
         json out = json::array();
         for (const auto& b : store_.bundles(50))
             out.push_back({{"version", b.version}, {"sha256", b.sha256}, {"key_id", b.key_id}, {"size", b.size},
@@ -477,9 +573,8 @@ void Hub::routes() {
         send_json(res, 200, {{"bundles", out}});
     });
     srv.Get("/api/v1/devices", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kIt);
         if (!u) return;
-        if (u->role != "it_admin" && u->role != "manager") return send_error(res, 403, "the Devices list is for IT staff");
         const Seconds now = now_s();
         std::vector<std::pair<std::string, Device>> list;
         for (auto& d : store_.devices())
@@ -502,9 +597,8 @@ void Hub::routes() {
     });
     // Remote settings per site, from the Devices page (as `ledsager-hub settings set --site`).
     auto site_for_it = [this, staff_of](const httplib::Request& req, httplib::Response& res, bool changes) -> std::optional<std::pair<User, Site>> {
-        auto u = staff_of(req, res, changes);
+        auto u = staff_of(req, res, changes, kIt);
         if (!u) return std::nullopt;
-        if (u->role != "it_admin") return send_error(res, 403, "site settings are for IT admins"), std::nullopt;
         auto site = store_.site_by_slug(req.matches[1]);
         if (!site || std::find(u->sites.begin(), u->sites.end(), site->id) == u->sites.end())
             return send_error(res, 404, "no such site of yours"), std::nullopt;
@@ -531,35 +625,36 @@ void Hub::routes() {
     });
     // IT admins add kiosks from the console: a one-time code (shown once), as the CLI's enroll-code.
     srv.Post("/api/v1/enroll-codes", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, true);
+        auto u = staff_of(req, res, true, kIt);
         if (!u) return;
-        if (u->role != "it_admin") return send_error(res, 403, "enrollment codes are made by IT admins");
         json body;
-        if (!parse_body(req, res, {{"site", Field::String, true, 64}, {"place", Field::String, true, 120},
+        if (!parse_body(req, res, {{"site", Field::String, true, 64}, {"name", Field::String, true, 64}, {"place", Field::String, true, 120},
                                    {"valid_for_s", Field::Integer, false, 7 * 86400}}, body))
             return;
         auto site = store_.site_by_slug(body["site"]);
         if (!site || std::find(u->sites.begin(), u->sites.end(), site->id) == u->sites.end())
             return send_error(res, 404, "site: not one of yours", "site");
-        const std::string place = body["place"];
+        const std::string place = body["place"], name = body["name"];
+        if (name.empty()) return send_error(res, 400, "name: give the kiosk a name", "name");
         if (place.empty()) return send_error(res, 400, "place: say where the kiosk will stand", "place");
         const Seconds valid = body.value("valid_for_s", 86400);
         if (valid < 300) return send_error(res, 400, "valid_for_s: at least 300 seconds", "valid_for_s");
         const std::string code = enrollment_code();
         const Seconds now = now_s();
-        store_.add_enrollment_code(site->id, place, hash_token(normalize_code(code)), now, now + valid);
-        store_.audit(u->id, "enroll_code", site->slug + ": " + place, now);
-        send_json(res, 201, {{"code", code}, {"site", site->slug}, {"place", place}, {"expires_at", now + valid}});
+        if (!store_.add_enrollment_code(site->id, name, place, hash_token(normalize_code(code)), now, now + valid))
+            return send_json(res, 409, {{"error", "name: a kiosk (or an open code) at this site is called " + name + " already"},
+                                        {"field", "name"}, {"reason", "name_taken"}});
+        store_.audit(u->id, "enroll_code", site->slug + "/" + name + ": " + place, now);
+        send_json(res, 201, {{"code", code}, {"site", site->slug}, {"name", name}, {"place", place}, {"expires_at", now + valid}});
     });
     srv.Post(R"(/api/v1/devices/(\d+)/revoke)", [this, staff_of, id_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, true);
+        auto u = staff_of(req, res, true, kIt);
         if (!u) return;
-        if (u->role != "it_admin") return send_error(res, 403, "kiosks are revoked by IT admins");
         const auto id = id_of(req);
         for (const auto& d : store_.devices()) {
             if (d.kiosk.id != id || std::find(u->sites.begin(), u->sites.end(), d.kiosk.site_id) == u->sites.end()) continue;
             if (d.kiosk.revoked) return send_conflict(res, "this kiosk is revoked already", "revoked");
-            store_.revoke_kiosk(d.kiosk.site_id, d.kiosk.name);
+            store_.revoke_kiosk(d.kiosk.id);
             store_.audit(u->id, "revoke", d.site_slug + "/" + d.kiosk.name, now_s());
             res.status = 204;
             return;
@@ -578,15 +673,19 @@ void Hub::routes() {
         res.status = 204;
     });
     auto report_query = [this, staff_of](const httplib::Request& req, httplib::Response& res, ReportQuery& q) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kReports);
         if (!u) return false;
-        if (u->role != "manager" && u->role != "it_admin") return send_error(res, 403, "the reports are for managers"), false;
         q.to = req.has_param("to") ? req.get_param_value("to") : "";
         q.from = req.has_param("from") ? req.get_param_value("from") : "";
-        auto day_ok = [](const std::string& d) { return d.size() == 10 && d[4] == '-' && d[7] == '-'; };
         if (q.to.empty()) q.to = day_of(now_s());
         if (q.from.empty()) q.from = day_of(now_s() - 29 * 86400);  // the last 30 days
-        if (!day_ok(q.from) || !day_ok(q.to) || q.from > q.to) return send_error(res, 400, "from, to: days as YYYY-MM-DD, from not after to", "from"), false;
+        for (const auto* d : {&q.from, &q.to})
+            if (!is_real_day(*d))
+                return send_error(res, 400, std::string(d == &q.from ? "from" : "to") + ": a real day as YYYY-MM-DD (years 2000-2999)",
+                                  d == &q.from ? "from" : "to"), false;
+        if (q.from > q.to) return send_error(res, 400, "from: not after to", "from"), false;
+        if (days_in(q.from, q.to) > options_.max_report_days)
+            return send_error(res, 400, "to: a report covers at most " + std::to_string(options_.max_report_days) + " days", "to"), false;
         const std::string slug = req.has_param("site") ? req.get_param_value("site") : "";
         for (auto id : u->sites) {
             auto s = store_.site(id);
@@ -628,26 +727,41 @@ void Hub::routes() {
     srv.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
         json body;
         if (!parse_body(req, res, {{"username", Field::String, true, 64}, {"password", Field::String, true, 256}}, body)) return;
-        const std::string user = body["username"], pass = body["password"];
-        if (!limiter_.allowed(user) || !address_limiter_.allowed(req.remote_addr))
-            return send_error(res, 429, "too many failed logins; wait a few minutes");
+        const std::string user = body["username"], pass = body["password"], from = client_address(req);
+        // Counted before the password is checked (so concurrent guesses are counted too):
+        // the address first, then the name from anywhere, then the name from this address.
+        const std::pair<Throttle*, std::string> counters[] = {{&login_addr_, from}, {&login_user_, user}, {&login_user_addr_, user + "\n" + from}};
+        for (const auto& [throttle, key] : counters)
+            if (const std::int64_t wait = throttle->begin(key); wait > 0) {
+                res.set_header("Retry-After", std::to_string(wait));
+                return send_json(res, 429, {{"error", "too many failed logins: try again in " + std::to_string(wait) + " s"},
+                                            {"retry_after_s", wait}});
+            }
+        // argon2id costs 64 MiB and ~0.1 s: two at once at most; an unknown name costs the
+        // same as a known one (no telling which names exist).
+        if (!password_checks_.acquire(std::chrono::seconds(3))) {
+            res.set_header("Retry-After", "2");
+            return send_error(res, 503, "busy checking passwords: try again in a moment");
+        }
         auto u = store_.user_by_name(user);
-        if (!u || !verify_password(u->password_hash, pass)) {
-            limiter_.failed(user);
-            address_limiter_.failed(req.remote_addr);
+        static const std::string unknown_user_hash = hash_password(random_token());
+        const bool ok = verify_password(u ? u->password_hash : unknown_user_hash, pass) && u;
+        password_checks_.release();
+        if (!ok) {
             store_.audit(0, "login_failed", user, now_s());
             return send_error(res, 401, "wrong user name or password");
         }
-        limiter_.succeeded(user);
+        login_user_.succeeded(user);
+        login_user_addr_.succeeded(user + "\n" + from);
         const std::string sid = random_token(), csrf = random_token();
-        store_.add_session(hash_token(sid), u->id, csrf, now_s() + 12 * 3600);
+        store_.add_session(hash_token(sid), u->id, csrf, now_s() + options_.session_max_s, now_s());
         store_.audit(u->id, "login", user, now_s());
-        res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" +
+        res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(options_.session_max_s) +
                                          (options_.secure_cookies ? "; Secure" : ""));
         send_json(res, 200, {{"csrf", csrf}, {"name", u->display_name}, {"role", u->role}});
     });
     srv.Post("/api/v1/auth/logout", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, true);
+        auto u = staff_of(req, res, true, kAnyRole);
         if (!u) return;
         store_.delete_session(hash_token(cookie(req, "ledsager_session")));
         store_.audit(u->id, "logout", u->username, now_s());
@@ -655,12 +769,12 @@ void Hub::routes() {
         res.status = 204;
     });
     srv.Get("/api/v1/me", [this, staff_of](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kAnyRole);
         if (!u) return;
         json sites = json::array();
         for (auto id : u->sites)
             if (auto s = store_.site(id)) sites.push_back({{"id", s->id}, {"slug", s->slug}, {"name", s->name}});
-        auto s = store_.session(hash_token(cookie(req, "ledsager_session")), now_s());
+        auto s = store_.session(hash_token(cookie(req, "ledsager_session")), now_s(), options_.session_idle_s);
         send_json(res, 200, {{"name", u->display_name}, {"role", u->role}, {"sites", sites}, {"csrf", s ? s->second : ""}});
     });
 
@@ -678,6 +792,16 @@ void Hub::routes() {
                          {"needs", Field::StringList, false, 6, kNeeds}},
                         body))
             return;
+        // One kiosk, one citizen: a few open requests at most, and a few new ones a minute.
+        if (!help_rate_.allow(std::to_string(k->id))) {
+            res.set_header("Retry-After", "10");
+            return send_error(res, 429, "too many help requests from this kiosk: wait a moment");
+        }
+        if (store_.open_requests_of_kiosk(k->id) >= options_.max_open_requests_per_kiosk) {
+            res.set_header("Retry-After", "30");
+            return send_error(res, 429, "this kiosk has " + std::to_string(options_.max_open_requests_per_kiosk) +
+                                            " open help requests already: cancel one first");
+        }
         HelpRequest r;
         r.site_id = k->site_id;
         r.kiosk_id = k->id;
@@ -709,7 +833,7 @@ void Hub::routes() {
             if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
             return send_json(res, 200, request_json(*r, false));
         }
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kDesk);
         if (!u) return;
         if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
         send_json(res, 200, request_json(*r, true));
@@ -804,7 +928,7 @@ void Hub::routes() {
         return list;
     };
     srv.Get("/api/v1/help-requests", [staff_of, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kDesk);
         if (!u) return;
         present(*u);
         send_json(res, 200, {{"requests", staff_list(*u)}, {"signals", signals_for(*u)}});
@@ -818,7 +942,7 @@ void Hub::routes() {
                                Transition{"resolve", "claimed", "resolved"}}) {
         srv.Post(std::string(R"(/api/v1/help-requests/(\d+)/)") + t.verb,
                  [this, t, staff_of, in_site, request_json, id_of](const httplib::Request& req, httplib::Response& res) {
-                     auto u = staff_of(req, res, true);
+                     auto u = staff_of(req, res, true, kDesk);
                      if (!u) return;
                      std::string outcome;
                      if (std::string(t.verb) == "resolve") {
@@ -834,12 +958,18 @@ void Hub::routes() {
                      const std::string verb = t.verb;
                      if (r->kind == "video" && verb == "claim")
                          return send_conflict(res, "a video request is answered on the caseworker page (/caseworker.html)", "video");
+                     // In-person requests are the front desk's; a video call in progress is only
+                     // the caseworker's in it (nobody else may end it or give it back).
+                     if (r->kind != "video" && u->role != "staff")
+                         return send_error(res, 403, "in-person requests are handled by front-desk staff");
                      if (r->kind == "video" && verb == "release") {
                          const auto call = calls_.info(r->id);
                          if (!call || call->ended) return send_conflict(res, "the call has ended: record an outcome instead", "ended");
-                         if (call->caseworker && call->caseworker != u->id)
-                             return send_conflict(res, "only the caseworker in the call can give it back", "not_yours");
+                         if (call->caseworker != u->id)
+                             return send_error(res, 403, "only the caseworker in the call can give it back");
                      }
+                     if (r->kind == "video" && verb == "resolve" && r->status == "claimed" && r->claimed_by != u->id)
+                         return send_error(res, 403, "only the caseworker who answered records how the call ended");
                      bool ok = store_.set_status(r->id, t.from, t.to, u->id, outcome, now_s());
                      // Resolving an open request directly is fine (handled without claiming first).
                      if (!ok && std::string(t.verb) == "resolve")
@@ -855,9 +985,16 @@ void Hub::routes() {
 
     // ---- live events for the staff console (server-sent events)
     srv.Get("/api/v1/events", [this, staff_of, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false);
+        auto u = staff_of(req, res, false, kDesk);
         if (!u) return;
         const User user = *u;
+        // Each stream holds a server thread: a few per person, a bounded number in all.
+        const std::string holder = std::to_string(user.id);
+        if (!streams_.hold(holder)) {
+            res.set_header("Retry-After", "15");
+            return send_error(res, 429, "too many live-event streams open (at most " + std::to_string(options_.max_event_streams_per_user) +
+                                            " per person, " + std::to_string(options_.max_event_streams) + " in all): close a tab");
+        }
         res.set_header("X-Accel-Buffering", "no");
         auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
         auto first = std::make_shared<bool>(true);
@@ -881,7 +1018,7 @@ void Hub::routes() {
                                                   json{{"requests", staff_list(user)}, {"signals", signals_for(user)}}.dump() + "\n\n"
                                             : ": keep-alive\n\n";
             return sink.write(msg.data(), msg.size());
-        });
+        }, [this, holder](bool) { streams_.release(holder); });
     });
     // ---- video calls: answering, signaling (offer/answer/ICE through the hub), ICE servers
     auto ice_json = [this](bool browser) {
@@ -894,9 +1031,8 @@ void Hub::routes() {
     };
     srv.Post(R"(/api/v1/help-requests/(\d+)/answer)", [this, staff_of, in_site, request_json, id_of, held_for, ice_json](
                                                           const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, true);
+        auto u = staff_of(req, res, true, kDesk);
         if (!u) return;
-        if (u->role != "caseworker" && u->role != "staff") return send_error(res, 403, "only caseworkers and front-desk staff answer calls");
         auto r = store_.request(id_of(req));
         if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
         if (r->kind != "video") return send_conflict(res, "not a video request", "not_video");
@@ -931,7 +1067,7 @@ void Hub::routes() {
             side = CallSide::Kiosk;
             return call;
         }
-        auto u = staff_of(req, res, changes);
+        auto u = staff_of(req, res, changes, kDesk);
         if (!u) return std::nullopt;
         if (!call || call->caseworker != u->id) return send_error(res, 404, "no such call (answer it first)"), std::nullopt;
         side = CallSide::Caseworker;
@@ -942,7 +1078,7 @@ void Hub::routes() {
             if (!kiosk_of(req, res)) return;
             return send_json(res, 200, {{"ice_servers", ice_json(false)}});
         }
-        if (!staff_of(req, res, false)) return;
+        if (!staff_of(req, res, false, kDesk)) return;
         send_json(res, 200, {{"ice_servers", ice_json(true)}});
     });
     srv.Post(R"(/api/v1/calls/(\d+)/messages)", [this, call_side](const httplib::Request& req, httplib::Response& res) {
@@ -987,8 +1123,12 @@ void Hub::routes() {
         } catch (...) {
             return send_error(res, 400, "after and wait are whole numbers", "after");
         }
+        // A long poll holds a thread: two per side of a call at most, a third answers at once.
+        const std::string holder = std::to_string(call->request_id) + (side == CallSide::Kiosk ? "k" : "c");
+        const bool held = wait_s > 0 && polls_.hold(holder);
         bool ended = false, known = false;
-        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
+        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(held ? wait_s : 0), ended, known);
+        if (held) polls_.release(holder);
         if (!known) return send_error(res, 404, "no such call");
         send_json(res, 200, {{"messages", list}, {"ended", ended}});
     });

@@ -16,10 +16,12 @@
 
 #include "hub/auth.hpp"
 #include "hub/calls.hpp"
+#include "hub/guard.hpp"
 #include "hub/store.hpp"
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace ledsager::hub {
@@ -41,6 +43,21 @@ struct HubOptions {
     // A video request waits this long for a caseworker who speaks the citizen's language
     // (when one is online) before anyone may answer it.
     int video_language_hold_s = 30;
+
+    // ---- bounds (docs/security.md; the edge in front, deploy/edge.md, has its own too)
+    // The edge (nginx) on this address: the client's address is taken from its X-Real-IP,
+    // and cookies are Secure (the edge serves TLS). Empty = every peer is the client.
+    std::string trusted_proxy;
+    // /metrics answers only with "Authorization: Bearer <this>"; empty = /metrics is off.
+    std::string metrics_token;
+    int max_event_streams = 64;           // live-event streams held open at once, all users
+    int max_event_streams_per_user = 4;   // ... and per staff member (a few tabs)
+    int max_open_requests_per_kiosk = 3;  // open help requests one kiosk may have at once
+    double help_requests_per_minute = 6;  // new help requests per kiosk (bursts of 6)
+    int max_report_days = 366;            // the longest period one report may cover
+    int session_idle_s = 30 * 60;         // a console session ends after this long unused
+    int session_max_s = 12 * 3600;        // ... and this long after logging in, whatever happens
+    int stale_request_s = 12 * 3600;      // open requests nobody closed are cancelled after this
 };
 
 // Wakes the live-event streams of a site when its requests change.
@@ -93,10 +110,22 @@ public:
 
 private:
     void routes();
+    void housekeeping();
     HubOptions options_;
     Store store_;
-    LoginLimiter limiter_{5};            // per user name
-    LoginLimiter address_limiter_{30};   // per address (a front desk shares one)
+    // Failed logins count per user name and address, per user name from anywhere, and per
+    // address (a front desk shares one: high), each with growing delays rather than a
+    // lockout; wrong enrollment codes count apart. At most two argon2 checks at once.
+    Throttle login_user_addr_{{5, std::chrono::seconds(2), std::chrono::seconds(900)}};
+    Throttle login_user_{{20, std::chrono::seconds(1), std::chrono::seconds(60)}};
+    Throttle login_addr_{{50, std::chrono::seconds(1), std::chrono::seconds(60)}};
+    Throttle enroll_addr_{{10, std::chrono::seconds(2), std::chrono::seconds(900)}};
+    Slots password_checks_{2};
+    Held streams_;     // live-event streams per user
+    Held polls_{2, 256};  // call-message long polls per call side
+    Rate help_rate_;   // new help requests per kiosk
+    // The client: the peer, or behind the trusted edge the address it reports.
+    std::string client_address(const httplib::Request& req) const;
     Notifier notifier_;
     std::unique_ptr<httplib::Server> server_;
     std::thread purger_;

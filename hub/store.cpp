@@ -2,7 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 
 namespace ledsager::hub {
@@ -89,6 +95,13 @@ const char* const kMigrations[] = {
                                  PRIMARY KEY(month, site_id, metric, guide, step, dim, bucket)) WITHOUT ROWID;)",
     // 7: whether a kiosk's screen is dark because the site is closed (not a fault).
     R"(ALTER TABLE kiosk_health ADD COLUMN screen TEXT NOT NULL DEFAULT 'on';)",
+    // 8: IT names a kiosk when making its code, and an active kiosk's name is unique at its
+    // site (revoking names one kiosk); console sessions end when left unused.
+    R"(ALTER TABLE enrollment_codes ADD COLUMN name TEXT NOT NULL DEFAULT '';
+       UPDATE kiosks SET name = name || '-' || id WHERE revoked = 0 AND EXISTS (SELECT 1 FROM kiosks k2
+              WHERE k2.site_id = kiosks.site_id AND k2.name = kiosks.name AND k2.revoked = 0 AND k2.id < kiosks.id);
+       CREATE UNIQUE INDEX kiosks_active_name ON kiosks(site_id, name) WHERE revoked = 0;
+       ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;)",
 };
 
 
@@ -117,10 +130,38 @@ std::string day_of(Seconds t) {
     return buf;
 }
 
+namespace {
+Seconds noon_of(const std::string& day) {
+    std::tm tm{};
+    tm.tm_year = std::stoi(day.substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(day.substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(day.substr(8, 2));
+    tm.tm_hour = 12;
+    return static_cast<Seconds>(timegm(&tm));
+}
+}  // namespace
+
+bool is_real_day(const std::string& day) {
+    if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (day[i] < '0' || day[i] > '9') return false;
+    if (day < "2000-01-01" || day > "2999-12-31") return false;
+    return day_of(noon_of(day)) == day;  // timegm moves 2026-02-30 to March: not the same day
+}
+
+std::int64_t days_in(const std::string& from, const std::string& to) { return (noon_of(to) - noon_of(from)) / 86400 + 1; }
+
 Store::Store(const std::filesystem::path& data_dir) {
+    // The folder 0700 and the database 0600 whatever the umask (SQLite gives its -wal and
+    // -shm files the database's mode): it holds citizens' open requests and staff accounts.
     std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
+    if (!std::filesystem::exists(data_dir, ec)) {
+        if (data_dir.has_parent_path()) std::filesystem::create_directories(data_dir.parent_path(), ec);
+        if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
+            throw StoreError("cannot make the data folder " + data_dir.string() + ": " + std::strerror(errno));
+    }
     const auto file = data_dir / "hub.sqlite3";
+    if (const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
     if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
         throw StoreError("cannot open the database " + file.string() + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     exec("PRAGMA journal_mode=WAL");
@@ -210,11 +251,16 @@ std::int64_t Store::add_kiosk(std::int64_t site_id, const std::string& name, con
     return sqlite3_last_insert_rowid(db_);
 }
 
-void Store::add_enrollment_code(std::int64_t site_id, const std::string& place, const std::string& code_hash, Seconds now,
-                                Seconds expires) {
+bool Store::add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place, const std::string& code_hash,
+                                Seconds now, Seconds expires) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, site_id, place, created_at, expires_at) VALUES(?, ?, ?, ?, ?)");
-    s.bind(1, code_hash).bind(2, site_id).bind(3, place).bind(4, now).bind(5, expires).step();
+    Stmt taken(db_, "SELECT 1 FROM kiosks WHERE site_id = ?1 AND name = ?2 AND revoked = 0 UNION ALL "
+                    "SELECT 1 FROM enrollment_codes WHERE site_id = ?1 AND name = ?2 AND used_at = 0 AND expires_at > ?3");
+    taken.bind(1, site_id).bind(2, name).bind(3, now);
+    if (taken.step()) return false;
+    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, site_id, name, place, created_at, expires_at) VALUES(?, ?, ?, ?, ?, ?)");
+    s.bind(1, code_hash).bind(2, site_id).bind(3, name).bind(4, place).bind(5, now).bind(6, expires).step();
+    return true;
 }
 
 Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now) {
@@ -222,7 +268,7 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
     Redeemed out;
     exec("BEGIN IMMEDIATE");
     try {
-        Stmt q(db_, "SELECT id, site_id, place, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?");
+        Stmt q(db_, "SELECT id, site_id, place, expires_at, used_at, name FROM enrollment_codes WHERE code_hash = ?");
         q.bind(1, code_hash);
         if (!q.step()) {
             out.result = Redeemed::Unknown;
@@ -234,13 +280,20 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
             const std::int64_t code_id = q.i(0);
             out.kiosk.site_id = q.i(1);
             out.kiosk.place = q.t(2);
-            out.kiosk.name = name;
-            Stmt k(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
-            k.bind(1, out.kiosk.site_id).bind(2, name).bind(3, out.kiosk.place).bind(4, token_hash).step();
-            out.kiosk.id = sqlite3_last_insert_rowid(db_);
-            Stmt u(db_, "UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE id = ? AND used_at = 0");
-            u.bind(1, now).bind(2, out.kiosk.id).bind(3, code_id).step();
-            out.result = sqlite3_changes(db_) == 1 ? Redeemed::Ok : Redeemed::Used;
+            // The name IT gave with the code; a code from before names were given takes the device's.
+            out.kiosk.name = !q.t(5).empty() ? q.t(5) : !name.empty() ? name : "kiosk-" + std::to_string(code_id);
+            Stmt taken(db_, "SELECT 1 FROM kiosks WHERE site_id = ? AND name = ? AND revoked = 0");
+            taken.bind(1, out.kiosk.site_id).bind(2, out.kiosk.name);
+            if (taken.step()) {
+                out.result = Redeemed::NameTaken;
+            } else {
+                Stmt k(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
+                k.bind(1, out.kiosk.site_id).bind(2, out.kiosk.name).bind(3, out.kiosk.place).bind(4, token_hash).step();
+                out.kiosk.id = sqlite3_last_insert_rowid(db_);
+                Stmt u(db_, "UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE id = ? AND used_at = 0");
+                u.bind(1, now).bind(2, out.kiosk.id).bind(3, code_id).step();
+                out.result = sqlite3_changes(db_) == 1 ? Redeemed::Ok : Redeemed::Used;
+            }
         }
         exec(out.result == Redeemed::Ok ? "COMMIT" : "ROLLBACK");
     } catch (...) {
@@ -316,7 +369,7 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
     std::lock_guard lock(mutex_);
     std::string in, only;
     for (auto id : sites) in += (in.empty() ? "" : ",") + std::to_string(id);
-    if (in.empty() || from.size() != 10 || to.size() != 10) return {};
+    if (in.empty() || !is_real_day(from) || !is_real_day(to) || from > to) return {};
     for (std::size_t i = 0; i < metrics.size(); ++i) only += (i ? ",?" : "?");
     const bool per_day = by == UsageGroup::Day, per_site = by == UsageGroup::Site;
     // Whole months inside the period come from usage_months; the days at either end from usage_counts.
@@ -447,11 +500,11 @@ std::vector<Device> Store::devices() {
     return out;
 }
 
-bool Store::revoke_kiosk(std::int64_t site_id, const std::string& name) {
+bool Store::revoke_kiosk(std::int64_t kiosk_id) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "UPDATE kiosks SET revoked = 1 WHERE site_id = ? AND name = ? AND revoked = 0");
-    s.bind(1, site_id).bind(2, name).step();
-    return sqlite3_changes(db_) > 0;
+    Stmt s(db_, "UPDATE kiosks SET revoked = 1 WHERE id = ? AND revoked = 0");
+    s.bind(1, kiosk_id).step();
+    return sqlite3_changes(db_) == 1;
 }
 
 std::optional<Kiosk> Store::kiosk_by_token_hash(const std::string& token_hash) {
@@ -517,18 +570,23 @@ std::vector<User> Store::users_at_site(std::int64_t site_id) {
     return out;
 }
 
-void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires) {
+void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO sessions(id_hash, user_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
-    s.bind(1, id_hash).bind(2, user_id).bind(3, csrf).bind(4, expires).step();
+    Stmt s(db_, "INSERT INTO sessions(id_hash, user_id, csrf, expires_at, last_seen) VALUES(?, ?, ?, ?, ?)");
+    s.bind(1, id_hash).bind(2, user_id).bind(3, csrf).bind(4, expires).bind(5, now).step();
 }
 
-std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now) {
+std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now, Seconds idle) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT user_id, csrf FROM sessions WHERE id_hash = ? AND expires_at > ?");
-    s.bind(1, id_hash).bind(2, now);
+    Stmt s(db_, "SELECT user_id, csrf, last_seen FROM sessions WHERE id_hash = ? AND expires_at > ? AND last_seen > ?");
+    s.bind(1, id_hash).bind(2, now).bind(3, now - idle);
     if (!s.step()) return std::nullopt;
-    return std::make_pair(s.i(0), s.t(1));
+    auto out = std::make_pair(s.i(0), s.t(1));
+    if (now - s.i(2) >= 30) {  // written at most twice a minute per session
+        Stmt u(db_, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?");
+        u.bind(1, now).bind(2, id_hash).step();
+    }
+    return out;
 }
 
 void Store::delete_session(const std::string& id_hash) {
@@ -645,6 +703,30 @@ Seconds Store::typical_wait(std::int64_t site_id, Seconds now) {
     std::vector<Seconds> waits;
     while (s.step()) waits.push_back(s.i(0));
     return waits.empty() ? 0 : waits[waits.size() / 2];
+}
+
+int Store::purge_sessions(Seconds now, Seconds idle) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?");
+    s.bind(1, now).bind(2, now - idle).step();
+    return sqlite3_changes(db_);
+}
+
+std::vector<HelpRequest> Store::stale_requests(Seconds created_before) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, (std::string(kRequestColumns) + "WHERE r.status IN ('open', 'claimed') AND r.created_at < ? ORDER BY r.id").c_str());
+    s.bind(1, created_before);
+    std::vector<HelpRequest> out;
+    while (s.step()) out.push_back(read_request(s));
+    return out;
+}
+
+int Store::open_requests_of_kiosk(std::int64_t kiosk_id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT COUNT(*) FROM help_requests WHERE kiosk_id = ? AND status IN ('open', 'claimed')");
+    s.bind(1, kiosk_id);
+    s.step();
+    return static_cast<int>(s.i(0));
 }
 
 int Store::purge(Seconds before) {

@@ -61,6 +61,10 @@ inline constexpr std::int64_t kDurationEdges[] = {0, 5, 10, 15, 20, 30, 45, 60, 
 int duration_bucket(std::int64_t seconds);
 // The UTC date of a time, YYYY-MM-DD.
 std::string day_of(Seconds t);
+// A real calendar day YYYY-MM-DD between the years 2000 and 2999 (no 2026-02-30, no month 13).
+bool is_real_day(const std::string& day);
+// Days from `from` to `to` counted inclusively (both real days; 1 for the same day).
+std::int64_t days_in(const std::string& from, const std::string& to);
 
 // A published content bundle (the file is DATA/bundles/<version>.tar).
 struct Bundle {
@@ -117,16 +121,18 @@ public:
                            const std::string& token_hash);
     std::optional<Kiosk> kiosk_by_token_hash(const std::string& token_hash);
     // Enrollment: a one-time code (stored as its hash) lets a new kiosk obtain its own token.
-    void add_enrollment_code(std::int64_t site_id, const std::string& place, const std::string& code_hash, Seconds now,
-                             Seconds expires);
+    // False: an active kiosk or a code still open has that name at the site (names are unique).
+    bool add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place, const std::string& code_hash,
+                             Seconds now, Seconds expires);
     struct Redeemed {
-        enum Result { Ok, Unknown, Expired, Used } result = Unknown;
+        enum Result { Ok, Unknown, Expired, Used, NameTaken } result = Unknown;
         Kiosk kiosk;
     };
-    // Uses the code once (atomically): adds the kiosk with this token hash.
+    // Uses the code once (atomically): adds the kiosk with this token hash, named as IT named
+    // it with the code (`name`, the device's own, only for codes made before codes had names).
     Redeemed redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now);
     // A revoked kiosk's token is refused from the next request on. False: no such active kiosk.
-    bool revoke_kiosk(std::int64_t site_id, const std::string& name);
+    bool revoke_kiosk(std::int64_t kiosk_id);
     void record_health(const Health& h);
     std::vector<Device> devices();  // every kiosk with its latest heartbeat
     // Remote settings (a JSON object) for a site's kiosks (kiosk_id 0) or one kiosk; each
@@ -153,8 +159,10 @@ public:
     std::vector<User> users_at_site(std::int64_t site_id);
 
     // Staff sessions (the cookie's hash, never the cookie).
-    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires);
-    std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now);  // user, csrf
+    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now);
+    // User and CSRF token of a session neither past `expires` nor unused for `idle` seconds.
+    std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now, Seconds idle);
+    int purge_sessions(Seconds now, Seconds idle);  // deletes the expired ones
     void delete_session(const std::string& id_hash);
 
     // Help requests.
@@ -167,6 +175,9 @@ public:
                     std::int64_t user_id, const std::string& outcome, Seconds now);
     // Median wait (created -> claimed) of the site's requests claimed in the last day, seconds.
     Seconds typical_wait(std::int64_t site_id, Seconds now);
+    // Requests still open or claimed that were made before `created_before` (never closed).
+    std::vector<HelpRequest> stale_requests(Seconds created_before);
+    int open_requests_of_kiosk(std::int64_t kiosk_id);  // open or claimed
     // Deletes requests closed before `before`, keeping only anonymous daily counts.
     int purge(Seconds before);
 

@@ -1,5 +1,7 @@
 #include "platform/enroll.hpp"
 
+#include "core/config.hpp"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,9 +33,9 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
-bool enroll(const EnrollRequest& r, std::string& error) {
-    if (r.hub_url.rfind("https://", 0) != 0 && r.hub_url.rfind("http://", 0) != 0) {
-        error = "--hub: expected https://HOST (got '" + r.hub_url + "')";
+bool enroll(const EnrollRequest& r, std::string& name, std::string& error) {
+    if (!core::hub_url_allowed(r.hub_url)) {
+        error = "--hub: expected https://HOST (plain http:// only for a hub on this machine; got '" + r.hub_url + "')";
         return false;
     }
     CURL* c = curl_easy_init();
@@ -42,7 +44,9 @@ bool enroll(const EnrollRequest& r, std::string& error) {
         return false;
     }
     const std::string url = r.hub_url + "/api/v1/enroll";
-    const std::string body = nlohmann::json{{"code", r.code}, {"name", r.name}}.dump();
+    nlohmann::json request{{"code", r.code}};
+    if (!r.name.empty()) request["name"] = r.name;  // only for codes made before IT named kiosks
+    const std::string body = request.dump();
     std::string answer;
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -70,6 +74,7 @@ bool enroll(const EnrollRequest& r, std::string& error) {
     }
     const auto site = j.value("site", nlohmann::json::object());
     const auto kiosk = j.value("kiosk", nlohmann::json::object());
+    name = kiosk.value("name", r.name);
     char when[32];
     const std::time_t now = std::time(nullptr);
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));

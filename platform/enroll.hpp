@@ -12,7 +12,9 @@ struct EnrollRequest {
     std::string out;  // the device file, e.g. /var/lib/ledsager/device.toml
 };
 
-// True when enrolled and the file is written; else `error` says why in plain words.
-bool enroll(const EnrollRequest& request, std::string& error);
+// True when enrolled and the file is written (`name`: the name IT gave the kiosk); else
+// `error` says why in plain words.
+bool enroll(const EnrollRequest& request, std::string& name, std::string& error);
+
 
 }  // namespace ledsager::platform

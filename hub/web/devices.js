@@ -13,7 +13,7 @@ const T = {
         content_summary: (v, behind) => `Udgivet indhold: v${v}. ${behind ? `${behind} skærme har det ikke endnu.` : "Alle skærme har det."}`,
         behind: "ikke nyeste", col_actions: "Handling", revoke: "Spær", revoke_confirm: (n) => `Spær ${n}? Skærmen afvises fra næste kald.`,
         enroll_title: "Tilføj en skærm", enroll_help: "Lav en engangskode og skriv den på den nye skærm. Koden virker én gang.",
-        enroll_site: "Sted", enroll_place: "Hvor står skærmen?", enroll_valid: "Koden virker i", valid_hour: "1 time",
+        enroll_site: "Sted", enroll_name: "Skærmens navn (fx kiosk-2)", enroll_place: "Hvor står skærmen?", enroll_valid: "Koden virker i", valid_hour: "1 time",
         valid_day: "1 døgn", valid_week: "1 uge", enroll_button: "Lav engangskode", enroll_code: "Engangskode",
         enroll_run: "Skriv på den nye skærm:", expires: (d) => `Virker til ${d}, én gang.`, enroll_failed: "Koden kunne ikke laves: ",
         settings_title: "Indstillinger for et sted", settings_help: "Skærmene bruger dem mellem to besøg. Tomme felter: skærmens egen kiosk.toml.",
@@ -32,7 +32,7 @@ const T = {
         content_summary: (v, behind) => `Published content: v${v}. ${behind ? `${behind} kiosks do not have it yet.` : "Every kiosk has it."}`,
         behind: "not the newest", col_actions: "Action", revoke: "Revoke", revoke_confirm: (n) => `Revoke ${n}? The kiosk is refused from its next request.`,
         enroll_title: "Add a kiosk", enroll_help: "Make a one-time code and type it on the new kiosk. The code works once.",
-        enroll_site: "Site", enroll_place: "Where does the kiosk stand?", enroll_valid: "The code works for", valid_hour: "1 hour",
+        enroll_site: "Site", enroll_name: "The kiosk's name (e.g. kiosk-2)", enroll_place: "Where does the kiosk stand?", enroll_valid: "The code works for", valid_hour: "1 hour",
         valid_day: "1 day", valid_week: "1 week", enroll_button: "Make a one-time code", enroll_code: "One-time code",
         enroll_run: "Type on the new kiosk:", expires: (d) => `Works until ${d}, once.`, enroll_failed: "The code could not be made: ",
         settings_title: "Settings for a site", settings_help: "The kiosks apply them between two visits. Empty fields: the kiosk's own kiosk.toml.",
@@ -197,7 +197,8 @@ $("settings-form").addEventListener("submit", async (e) => {
 
 $("enroll-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const r = await api("POST", "/api/v1/enroll-codes", { site: $("enroll-site").value, place: $("enroll-place").value.trim(),
+  const r = await api("POST", "/api/v1/enroll-codes", { site: $("enroll-site").value, name: $("enroll-name").value.trim(),
+                                                        place: $("enroll-place").value.trim(),
                                                         valid_for_s: Number($("enroll-valid").value) });
   if (r.status !== 201) { $("enroll-error").textContent = t("enroll_failed") + (r.data && r.data.error || r.status); return; }
   $("enroll-error").textContent = "";

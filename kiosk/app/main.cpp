@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     auto* enroll_cmd = cli.add_subcommand("enroll", "Enroll this kiosk with a one-time code from IT, then exit");
     enroll_cmd->add_option("--hub", enroll_request.hub_url, "The hub, e.g. https://hub.example.dk")->required();
     enroll_cmd->add_option("--code", enroll_request.code, "The one-time code (ledsager-hub enroll-code)")->required();
-    enroll_cmd->add_option("--name", enroll_request.name, "This device's name, as IT will see it (default: the host name)");
+    enroll_cmd->add_option("--name", enroll_request.name, "Only for a code made before codes named the kiosk: this device's name (IT names kiosks when making the code)");
     enroll_cmd->add_option("--ca", enroll_request.ca_file, "CA certificate that signed the hub's certificate");
     enroll_cmd->add_option("--out", enroll_request.out, "Where to write the credential (default: the --device file)");
     try {
@@ -87,18 +87,13 @@ int main(int argc, char** argv) {
 
     if (*enroll_cmd) {
         if (enroll_request.out.empty()) enroll_request.out = device_file;
-        if (enroll_request.name.empty()) {
-            char host[256] = {};
-            gethostname(host, sizeof host - 1);
-            enroll_request.name = host;
-        }
         const auto t0 = Clock::now();
-        std::string error;
-        if (!platform::enroll(enroll_request, error)) {
+        std::string error, name;
+        if (!platform::enroll(enroll_request, name, error)) {
             std::fprintf(stderr, "ledsager-kiosk enroll: %s\n", error.c_str());
             return 1;
         }
-        std::printf("enrolled as '%s' in %lld ms; credential written to %s (0600)\n", enroll_request.name.c_str(),
+        std::printf("enrolled as '%s' in %lld ms; credential written to %s (0600)\n", name.c_str(),
                     static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()),
                     enroll_request.out.c_str());
         return 0;

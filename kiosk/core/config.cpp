@@ -63,6 +63,30 @@ struct Reader {
 
 }  // namespace
 
+bool hub_url_allowed(const std::string& url) {
+    if (url.rfind("https://", 0) == 0) return url.size() > 8;
+    if (url.rfind("http://", 0) != 0) return false;
+    const std::string rest = url.substr(7);
+    const std::string host = rest.substr(0, rest.find_first_of("/?#"));
+    std::string name = host;
+    if (name.rfind("[::1]", 0) == 0) return name.size() == 5 || name[5] == ':';
+    name = name.substr(0, name.find(':'));
+    if (name == "localhost") return true;
+    // 127.a.b.c: four numbers, the first 127.
+    int parts = 0;
+    std::size_t at = 0;
+    while (at <= name.size()) {
+        const auto dot = name.find('.', at);
+        const std::string part = name.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos || std::stoi(part) > 255) return false;
+        if (parts == 0 && part != "127") return false;
+        ++parts;
+        if (dot == std::string::npos) break;
+        at = dot + 1;
+    }
+    return parts == 4;
+}
+
 bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags) {
     const size_t before = diags.error_count();
     toml::table root;
@@ -149,8 +173,8 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.string(*h, "hub", "token", config.hub_token);
         r.string(*h, "hub", "ca_file", config.hub_ca_file);
         r.integer(*h, "hub", "timeout_s", config.hub_timeout_s, 1, 60);
-        if (!config.hub_url.empty() && config.hub_url.rfind("https://", 0) != 0 && config.hub_url.rfind("http://", 0) != 0)
-            r.bad(*h->get("url"), "hub.url", "must start with https:// (or http:// for a hub on this machine)");
+        if (!config.hub_url.empty() && !hub_url_allowed(config.hub_url))
+            r.bad(*h->get("url"), "hub.url", "must start with https:// (plain http:// only for a hub on this machine: 127.0.0.1, localhost)");
         if (!config.hub_url.empty() && config.hub_token.empty())
             diags.error(file.string(), r.line(*h), "hub.token: needed when hub.url is set");
     }

@@ -91,4 +91,8 @@ const std::vector<std::string>& key_actions();
 // key or value; unknown keys are errors too (a typo must not silently keep a default).
 bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags);
 
+// A hub address a kiosk may use: https:// to any host, plain http:// only to this machine
+// (127.0.0.0/8, localhost, [::1]): a token or a citizen's request never crosses a network in clear.
+bool hub_url_allowed(const std::string& url);
+
 }  // namespace ledsager::core

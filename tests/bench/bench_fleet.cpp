@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         const auto now = static_cast<hub::Seconds>(std::time(nullptr));
         for (int i = 0; i < kCodes; ++i) {
             codes.push_back(hub::enrollment_code());
-            store.add_enrollment_code(site, "New place", hub::hash_token(hub::normalize_code(codes.back())), now, now + 3600);
+            store.add_enrollment_code(site, "kiosk-new-" + std::to_string(codes.size()), "New place", hub::hash_token(hub::normalize_code(codes.back())), now, now + 3600);
         }
     }
     const int port = 20000 + ::getpid() % 20000;

@@ -55,6 +55,7 @@ try {
 
   // A new kiosk: a one-time code made on the page, typed on the kiosk.
   check(await it.isVisible("#enroll"), "IT admins see 'Tilføj en skærm'");
+  await it.fill("#enroll-name", "kiosk-3");
   await it.fill("#enroll-place", "Læsesalen");
   await it.selectOption("#enroll-valid", "3600");
   await it.click("#enroll-form button[type=submit]");
@@ -129,7 +130,7 @@ try {
     const login = await fetch("/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "demo", password: "demo-password" }) });
     const csrf = (await login.json()).csrf;
     const h = { "Content-Type": "application/json", "X-CSRF-Token": csrf };
-    const a = await fetch("/api/v1/enroll-codes", { method: "POST", headers: h, body: JSON.stringify({ site: "demo", place: "x" }) });
+    const a = await fetch("/api/v1/enroll-codes", { method: "POST", headers: h, body: JSON.stringify({ site: "demo", name: "kiosk-9", place: "x" }) });
     const b = await fetch("/api/v1/devices/1/revoke", { method: "POST", headers: h });
     return [a.status, b.status];
   });

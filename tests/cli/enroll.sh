@@ -18,7 +18,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && 
 url="http://127.0.0.1:$port"
 code_of() { sed -n 's/.*once: \([A-Z0-9-]*\)$/\1/p'; }
 
-code=$("$hub" --data "$tmp/hub" enroll-code --site demo --place "By the stairs" --valid-for 600 | code_of)
+code=$("$hub" --data "$tmp/hub" enroll-code --site demo --name kiosk-stairs --place "By the stairs" --valid-for 600 | code_of)
 [[ "$code" =~ ^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$ ]] || fail "no code printed (got '$code')"
 
 # A valid code, typed in lower case without dashes: enrolled, credential 0600.
@@ -40,7 +40,7 @@ echo "$out" | grep -q "already been used" || fail "reuse: unclear message: $out"
 [ "$(md5sum < "$tmp/dev/device.toml")" = "$before" ] || fail "a refused enrollment touched the device file"
 
 # An expired code.
-short=$("$hub" --data "$tmp/hub" enroll-code --site demo --place "Hall" --valid-for 1 | code_of)
+short=$("$hub" --data "$tmp/hub" enroll-code --site demo --name kiosk-hall --place "Hall" --valid-for 1 | code_of)
 sleep 2
 out=$("$kiosk" enroll --hub "$url" --code "$short" --name kiosk-late --out "$tmp/late.toml" 2>&1) && fail "an expired code was accepted"
 echo "$out" | grep -q "expired" || fail "expired: unclear message: $out"

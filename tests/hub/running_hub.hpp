@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -21,12 +22,14 @@ struct RunningHub {
     std::unique_ptr<hub::Hub> server;
     std::thread thread;
 
-    explicit RunningHub(std::filesystem::path data, int fixed_port = 0, bool seed = true, std::filesystem::path content_dir = {})
+    explicit RunningHub(std::filesystem::path data, int fixed_port = 0, bool seed = true, std::filesystem::path content_dir = {},
+                        const std::function<void(hub::HubOptions&)>& tune = {})
         : dir(std::move(data)) {
         hub::HubOptions o;
         o.data_dir = dir;
         o.port = fixed_port;
         o.content_dir = std::move(content_dir);
+        if (tune) tune(o);
         server = std::make_unique<hub::Hub>(o);
         if (seed && server->store().sites().empty()) {
             const auto site = server->store().add_site("main", "Main Library", "Counter 3");

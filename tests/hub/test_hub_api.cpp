@@ -21,6 +21,8 @@ using namespace ledsager::hub;
 
 namespace {
 
+const std::string kMetricsToken = "metrics-token-for-tests";
+
 struct TestHub {
     fs::path dir;
     std::unique_ptr<Hub> hub;
@@ -35,6 +37,7 @@ struct TestHub {
         HubOptions o;
         o.data_dir = dir;
         o.port = 0;
+        o.metrics_token = kMetricsToken;
         hub = std::make_unique<Hub>(o);
         auto& s = hub->store();
         site_a = s.add_site("main-library", "Main Library", "Counter 3");
@@ -98,7 +101,8 @@ TEST_CASE("open endpoints and authentication on everything else") {
     REQUIRE(h);
     CHECK(h->status == 200);
     CHECK(body(h)["schema"] == Store::schema_version_latest());
-    auto m = c.Get("/metrics");
+    CHECK(c.Get("/metrics")->status == 401);  // monitoring has a token of its own
+    auto m = c.Get("/metrics", {{"Authorization", "Bearer " + kMetricsToken}});
     CHECK(m->status == 200);
     CHECK(m->body.find("ledsager_hub_help_requests_open{site=\"main-library\"} 0") != std::string::npos);
     for (const auto& path : {"/api/v1/help-requests", "/api/v1/me", "/api/v1/help-requests/1", "/api/v1/events"})
@@ -310,7 +314,7 @@ TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones
         if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
         if (!std::regex_match(line, m, op_re) || path.empty()) continue;
         ++operations;
-        const bool open = path == "/healthz" || path == "/metrics" || path == "/api/v1/auth/login" || path == "/api/v1/enroll";
+        const bool open = path == "/healthz" || path == "/api/v1/auth/login" || path == "/api/v1/enroll";
         auto r = m[1] == "get" ? c.Get(path) : c.Post(path, "{}", "application/json");
         REQUIRE(r);
         CAPTURE(path);
@@ -367,7 +371,7 @@ TEST_CASE("fleet health: heartbeats are validated, IT sees stale and failing kio
     CHECK(list[1]["name"] == "kiosk-a");
     CHECK(list[1]["state"] == "ok");
     CHECK(list[1]["version"] == "0.1.0");
-    const std::string metrics = c.Get("/metrics")->body;
+    const std::string metrics = c.Get("/metrics", {{"Authorization", "Bearer " + kMetricsToken}})->body;
     CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a"} 1)") != std::string::npos);
     CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a2"} 0)") != std::string::npos);
     CHECK(metrics.find(R"(ledsager_hub_kiosk_last_heartbeat_age_seconds{site="citizen-service",kiosk="kiosk-b"} -1)") != std::string::npos);

@@ -1,0 +1,516 @@
+// The hub under attack (docs/security.md): each finding of the security review has a test
+// here that failed on the hub before it was mended. A real hub on loopback, driven over HTTP
+// (and raw sockets where an attacker would not behave like an HTTP client).
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "hub/auth.hpp"
+#include "hub/guard.hpp"
+#include "tests/hub/running_hub.hpp"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace ledsager;
+using namespace std::chrono_literals;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+    const auto dir = fs::temp_directory_path() / ("ledsager-sec-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    return dir;
+}
+
+// The seeded test hub (site "main", kiosk token "kiosk-token", staff mette) plus one user of
+// every other role and a second site with its own staff.
+struct Hub : test::RunningHub {
+    std::int64_t site = 0;
+    explicit Hub(const std::string& name, const std::function<void(hub::HubOptions&)>& tune = {})
+        : RunningHub(temp_dir(name), 0, true, {}, [&](hub::HubOptions& o) {
+              o.web_dir = LEDSAGER_SOURCE_DIR "/hub/web";
+              o.metrics_token = "metrics-token-for-tests";
+              if (tune) tune(o);
+          }) {
+        auto& s = server->store();
+        site = s.site_by_slug("main")->id;
+        s.add_user({0, "carl", "Carl Case", "caseworker", hub::hash_password("carl-password"), "da,en", {site}});
+        s.add_user({0, "ida", "Ida IT", "it_admin", hash("ida-password"), "da", {site}});
+        s.add_user({0, "maja", "Maja Manager", "manager", hash("maja-password"), "da", {site}});
+        s.add_user({0, "sofie", "Sofie Staff", "staff", hash("sofie-password"), "da", {site}});
+    }
+    static std::string hash(const std::string& p) { return hub::hash_password(p); }
+    ~Hub() { fs::remove_all(dir); }
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port);
+        c.set_read_timeout(10, 0);
+        return c;
+    }
+};
+
+struct Staff {
+    std::string cookie, csrf;
+    httplib::Headers headers(bool with_csrf = true) const {
+        httplib::Headers h{{"Cookie", cookie}};
+        if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+        return h;
+    }
+};
+
+Staff login(httplib::Client& c, const std::string& user, const std::string& password, httplib::Headers extra = {}) {
+    auto r = c.Post("/api/v1/auth/login", extra, json{{"username", user}, {"password", password}}.dump(), "application/json");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, user << ": " << r->body);
+    const std::string set_cookie = r->get_header_value("Set-Cookie");
+    return {set_cookie.substr(0, set_cookie.find(';')), json::parse(r->body)["csrf"]};
+}
+
+httplib::Headers kiosk(const std::string& token = "kiosk-token") { return {{"Authorization", "Bearer " + token}}; }
+
+// A raw connection: what an attacker sends is not what an HTTP client library would.
+struct Raw {
+    int fd = -1;
+    explicit Raw(int port) {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        timeval tv{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    ~Raw() { ::close(fd); }
+    bool send(const std::string& s) { return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
+    // Reads until `marker` is seen, the peer closes, or `limit` bytes.
+    std::string read_until(const std::string& marker, std::size_t limit = 1 << 20) {
+        std::string out;
+        char buf[4096];
+        while (out.size() < limit && out.find(marker) == std::string::npos) {
+            const auto n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        return out;
+    }
+    std::size_t drain(std::size_t limit) {  // bytes until close or limit
+        std::size_t total = 0;
+        char buf[65536];
+        while (total < limit) {
+            const auto n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            total += static_cast<std::size_t>(n);
+        }
+        return total;
+    }
+};
+
+int status_of(const std::string& response) {
+    if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+    return std::stoi(response.substr(9, 3));
+}
+
+}  // namespace
+
+TEST_CASE("bodies: chunked and encoded bodies are refused before they are read; several ranges are refused") {
+    Hub h("bodies");
+    // A chunked login body: refused with 411 after the headers, while the attacker still sends.
+    {
+        Raw raw(h.port);
+        REQUIRE(raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        REQUIRE(raw.send("4000\r\n" + std::string(0x4000, 'a') + "\r\n"));
+        const std::string answer = raw.read_until("\r\n\r\n");
+        CHECK(status_of(answer) == 411);
+        // Sending on does not make the hub buffer it: 50 MB more are not taken into memory.
+        const std::string chunk = "100000\r\n" + std::string(0x100000, 'a') + "\r\n";
+        for (int i = 0; i < 50 && raw.send(chunk); ++i) {
+        }
+    }
+    // A gzip "bomb": refused as encoded, whatever it would grow to.
+    {
+        auto c = h.client();
+        auto r = c.Post("/api/v1/auth/login", {{"Content-Encoding", "gzip"}}, std::string(200, '\0'), "application/json");
+        REQUIRE(r);
+        CHECK(r->status == 415);
+        auto plain = c.Post("/api/v1/auth/login", json{{"username", "mette"}, {"password", "mette-password"}}.dump(), "application/json");
+        CHECK(plain->status == 200);  // what the consoles send still works
+    }
+    // Too large with a length: 413 as before.
+    {
+        auto c = h.client();
+        CHECK(c.Post("/api/v1/help-requests", kiosk(), std::string(20000, ' '), "application/json")->status == 413);
+    }
+    // 2,000 ranges of one static file: refused, not 59 MB built in memory.
+    {
+        std::string ranges = "bytes=0-";
+        for (int i = 0; i < 2000; ++i) ranges += ",0-";
+        Raw raw(h.port);
+        REQUIRE(raw.send("GET /index.html HTTP/1.1\r\nHost: x\r\nRange: " + ranges + "\r\nConnection: close\r\n\r\n"));
+        const std::string head = raw.read_until("\r\n\r\n");
+        CHECK(status_of(head) == 416);
+        CHECK(raw.drain(100 << 20) < 4096);
+        auto c = h.client();
+        auto one = c.Get("/index.html", {{"Range", "bytes=0-9"}});
+        CHECK(one->status == 206);  // one range still works
+        CHECK(one->body.size() == 10);
+    }
+    auto c = h.client();
+    CHECK(c.Get("/healthz")->status == 200);
+}
+
+TEST_CASE("event streams: a few per person and a bounded number in all; nobody else is shut out") {
+    Hub h("streams", [](hub::HubOptions& o) {
+        o.max_event_streams_per_user = 3;
+        o.max_event_streams = 5;
+    });
+    auto c = h.client();
+    const Staff mette = login(c, "mette", "mette-password"), sofie = login(c, "sofie", "sofie-password"),
+                carl = login(c, "carl", "carl-password");
+    auto open_stream = [&](const Staff& s) {
+        auto raw = std::make_unique<Raw>(h.port);
+        REQUIRE(raw->send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + s.cookie + "\r\n\r\n"));
+        const std::string head = raw->read_until("\r\n\r\n");
+        return std::make_pair(status_of(head), std::move(raw));
+    };
+    std::vector<std::unique_ptr<Raw>> held;
+    for (int i = 0; i < 3; ++i) {
+        auto [status, raw] = open_stream(mette);
+        CHECK(status == 200);
+        held.push_back(std::move(raw));
+    }
+    auto [fourth, r4] = open_stream(mette);
+    CHECK(fourth == 429);  // a fourth tab of the same person
+    for (int i = 0; i < 2; ++i) {
+        auto [status, raw] = open_stream(sofie);
+        CHECK(status == 200);
+        held.push_back(std::move(raw));
+    }
+    auto [over, r6] = open_stream(carl);
+    CHECK(over == 429);  // five in all
+    // Ordinary requests are answered meanwhile, and a kiosk's request reaches the list.
+    CHECK(c.Get("/healthz")->status == 200);
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    CHECK(json::parse(c.Get("/api/v1/help-requests", carl.headers(false))->body)["requests"].size() == 1);
+    // A closed stream gives its place back (noticed at its next write: a change, or the
+    // keep-alive within 15 s).
+    held.pop_back();
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    bool reopened = false;
+    for (int i = 0; i < 200 && !reopened; ++i) {
+        auto [status, raw] = open_stream(carl);
+        reopened = status == 200;
+        if (!reopened) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(reopened);
+}
+
+TEST_CASE("report periods: real dates only, and a period has a limit") {
+    Hub h("periods");
+    auto c = h.client();
+    const Staff maja = login(c, "maja", "maja-password");
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const char* q : {"from=2026-01-01&to=9999-12-31", "from=2026-00-01&to=2026-01-31", "from=2026-01-01&to=2026-13-01",
+                          "from=2026-02-01&to=2026-02-30", "from=2025-01-01&to=2026-12-31", "from=1970-01-01&to=1970-01-02",
+                          "from=2026-1-01&to=2026-01-31", "from=2026-03-01&to=2026-02-01"}) {
+        for (const char* report : {"guides", "sites", "gains"}) {
+            auto r = c.Get(std::string("/api/v1/insight/") + report + "?" + q, maja.headers(false));
+            REQUIRE_MESSAGE(r, q);
+            CHECK_MESSAGE(r->status == 400, report << "?" << q << ": " << r->status);
+            CHECK_MESSAGE(json::parse(r->body).contains("field"), q);
+        }
+    }
+    CHECK(std::chrono::steady_clock::now() - t0 < 5s);  // nothing loops
+    CHECK(c.Get("/api/v1/insight/guides?from=2025-12-01&to=2026-11-30", maja.headers(false))->status == 200);  // a year
+    CHECK(c.Get("/api/v1/insight/guides?from=2024-02-29&to=2024-02-29", maja.headers(false))->status == 200);  // a leap day
+    CHECK(c.Get("/healthz")->status == 200);
+}
+
+TEST_CASE("logins: concurrent guesses are counted before they are checked, delays grow, and counters are kept apart") {
+    Hub h("logins", [](hub::HubOptions& o) { o.trusted_proxy = "127.0.0.1"; });
+    // 19 wrong passwords at once from one address: only the free five are checked.
+    std::vector<std::future<int>> tries;
+    for (int i = 0; i < 19; ++i)
+        tries.push_back(std::async(std::launch::async, [&] {
+            auto c = h.client();
+            auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.1.1.1"}}, R"({"username":"mette","password":"guess"})", "application/json");
+            return r ? r->status : 0;
+        }));
+    int checked = 0, refused = 0;
+    for (auto& f : tries) {
+        const int s = f.get();
+        checked += s == 401;
+        refused += s == 429;
+    }
+    CHECK(checked == 5);
+    CHECK(refused == 14);
+    auto c = h.client();
+    // The attacker cannot lock Mette out: she logs in from the front desk's own address.
+    login(c, "mette", "mette-password", {{"X-Real-IP", "10.2.2.2"}});
+    // Behind the trusted edge the address is the client's; from anywhere else X-Real-IP is ignored.
+    // Wrong enrollment codes are counted apart from logins: a flood of them does not stop logins.
+    int enroll_refused = 0;
+    for (int i = 0; i < 12; ++i) {
+        auto r = c.Post("/api/v1/enroll", {{"X-Real-IP", "10.3.3.3"}}, R"({"code":"AAAA-BBBB-CCCC"})", "application/json");
+        enroll_refused += r->status == 429;
+    }
+    CHECK(enroll_refused >= 1);
+    login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.3.3.3"}});
+}
+
+TEST_CASE("throttle: growing delays, success forgets, memory is bounded") {
+    auto now = std::chrono::steady_clock::time_point{} + 1000h;
+    hub::Throttle t({3, 2s, 16s, 3600s, 100}, [&] { return now; });
+    CHECK(t.begin("a") == 0);
+    CHECK(t.begin("a") == 0);
+    CHECK(t.begin("a") == 0);  // the third counted: now 2 s to wait
+    CHECK(t.begin("a") == 2);
+    now += 2s;
+    CHECK(t.begin("a") == 0);
+    CHECK(t.begin("a") == 4);  // doubled
+    now += 4s;
+    CHECK(t.begin("a") == 0);
+    now += 8s;
+    CHECK(t.begin("a") == 0);
+    now += 16s;
+    CHECK(t.begin("a") == 0);
+    CHECK(t.begin("a") == 16);  // at most max_delay
+    t.succeeded("a");
+    CHECK(t.begin("a") == 0);
+    // A flood of new user names never grows the map past its bound.
+    for (int i = 0; i < 5000; ++i) t.begin("user-" + std::to_string(i));
+    CHECK(t.keys() <= 100);
+    // Old keys are forgotten.
+    now += 7200s;
+    t.begin("fresh");
+    CHECK(t.keys() <= 2);
+
+    hub::Rate rate(60, 3, 50, [&] { return now; });
+    CHECK(rate.allow("k"));
+    CHECK(rate.allow("k"));
+    CHECK(rate.allow("k"));
+    CHECK_FALSE(rate.allow("k"));
+    now += 1s;
+    CHECK(rate.allow("k"));
+    for (int i = 0; i < 1000; ++i) rate.allow("k" + std::to_string(i));
+    hub::Held held(2, 3);
+    CHECK(held.hold("x"));
+    CHECK(held.hold("x"));
+    CHECK_FALSE(held.hold("x"));
+    CHECK(held.hold("y"));
+    CHECK_FALSE(held.hold("z"));
+    held.release("x");
+    CHECK(held.hold("z"));
+    CHECK(held.count() == 3);
+}
+
+TEST_CASE("kiosk flood: one kiosk cannot fill the queue") {
+    Hub h("flood");
+    auto c = h.client();
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 300; ++i) {
+        auto r = c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json");
+        accepted += r->status == 201;
+        refused += r->status == 429;
+    }
+    CHECK(accepted == 3);  // at most three open at once
+    CHECK(refused == 297);
+    const Staff mette = login(c, "mette", "mette-password");
+    CHECK(json::parse(c.Get("/api/v1/help-requests", mette.headers(false))->body)["requests"].size() == 3);
+    // Another kiosk of the site is not affected.
+    h.server->store().add_kiosk(h.site, "kiosk-2", "Hall", hub::hash_token("kiosk-2-token"));
+    CHECK(c.Post("/api/v1/help-requests", kiosk("kiosk-2-token"), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+}
+
+TEST_CASE("roles: each role gets what it needs and nothing else") {
+    Hub h("roles");
+    auto c = h.client();
+    const auto in_person = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da","needs":["wheelchair"]})", "application/json")->body);
+    const std::string ip = "/api/v1/help-requests/" + std::to_string(in_person["id"].get<int>());
+    const Staff mette = login(c, "mette", "mette-password"), carl = login(c, "carl", "carl-password"),
+                ida = login(c, "ida", "ida-password"), maja = login(c, "maja", "maja-password");
+    // Citizens' needs are for those who help them.
+    for (const Staff* s : {&ida, &maja}) {
+        CHECK(c.Get("/api/v1/help-requests", s->headers(false))->status == 403);
+        CHECK(c.Get(ip, s->headers(false))->status == 403);
+        CHECK(c.Get("/api/v1/events", s->headers(false))->status == 403);
+        CHECK(c.Post(ip + "/claim", s->headers(), "", "application/json")->status == 403);
+    }
+    // In-person requests are the front desk's; the caseworker does not claim them.
+    CHECK(c.Post(ip + "/claim", carl.headers(), "", "application/json")->status == 403);
+    CHECK(c.Post(ip + "/claim", mette.headers(), "", "application/json")->status == 200);
+    // A live video call: only the caseworker in it may end it or give it back.
+    const auto video = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
+    const std::string v = "/api/v1/help-requests/" + std::to_string(video["id"].get<int>());
+    auto answered = c.Post(v + "/answer", carl.headers(), "", "application/json");
+    REQUIRE_MESSAGE(answered->status == 200, answered->body);
+    CHECK(c.Post(v + "/resolve", mette.headers(), R"({"outcome":"solved"})", "application/json")->status == 403);
+    CHECK(c.Post(v + "/release", mette.headers(), "", "application/json")->status == 403);
+    CHECK(json::parse(c.Get(v, carl.headers(false))->body)["status"] == "claimed");  // the call goes on
+    CHECK(c.Post(v + "/resolve", carl.headers(), R"({"outcome":"solved"})", "application/json")->status == 200);
+    // Fleet and reports: IT and managers only.
+    CHECK(c.Get("/api/v1/devices", ida.headers(false))->status == 200);
+    for (const Staff* s : {&mette, &carl, &maja}) CHECK(c.Get("/api/v1/devices", s->headers(false))->status == 403);
+    CHECK(c.Get("/api/v1/insight/gains", maja.headers(false))->status == 200);
+    for (const Staff* s : {&mette, &carl, &ida}) CHECK(c.Get("/api/v1/insight/gains", s->headers(false))->status == 403);
+}
+
+TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and the hub enforces exactly those") {
+    Hub h("openapi-roles");
+    std::ifstream in(LEDSAGER_SOURCE_DIR "/hub/openapi.yaml");
+    REQUIRE(in);
+    struct Op {
+        std::string method, path;
+        std::set<std::string> roles;
+        bool staff = false;
+    };
+    std::vector<Op> ops;
+    std::string line, path;
+    const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)"), roles_re(R"(^      x-roles:\s*\[(.*)\]\s*$)"),
+        staff_re(R"(^      security:.*session.*$)");
+    std::smatch m;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
+        else if (std::regex_match(line, m, op_re)) ops.push_back({m[1].str(), path, {}, false});
+        else if (!ops.empty() && std::regex_match(line, m, roles_re)) {
+            std::stringstream list(m[1].str());
+            std::string role;
+            while (std::getline(list, role, ',')) ops.back().roles.insert(std::regex_replace(role, std::regex(R"(\s)"), ""));
+        } else if (!ops.empty() && std::regex_match(line, staff_re)) ops.back().staff = true;
+    }
+    REQUIRE(ops.size() > 25);
+    auto c = h.client();
+    std::map<std::string, Staff> as{{"staff", login(c, "mette", "mette-password")}, {"caseworker", login(c, "carl", "carl-password")},
+                                    {"it_admin", login(c, "ida", "ida-password")}, {"manager", login(c, "maja", "maja-password")}};
+    int checked = 0;
+    for (const auto& op : ops) {
+        CAPTURE(op.method + " " + op.path);
+        if (!op.staff) continue;
+        CHECK_MESSAGE(!op.roles.empty(), "no x-roles");
+        for (const auto& [role, s] : as) {
+            if (op.path == "/api/v1/auth/logout") continue;  // would end the session used here
+            CAPTURE(role);
+            if (op.path == "/api/v1/events") {  // a stream that stays open: read its head only
+                Raw raw(h.port);
+                REQUIRE(raw.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + s.cookie + "\r\n\r\n"));
+                CHECK(status_of(raw.read_until("\r\n\r\n")) == (op.roles.count(role) ? 200 : 403));
+                ++checked;
+                continue;
+            }
+            auto r = op.method == "get" ? c.Get(op.path, s.headers()) : c.Post(op.path, s.headers(), "{}", "application/json");
+            REQUIRE(r);
+            CAPTURE(r->body);
+            if (op.roles.count(role)) CHECK(r->status != 403);
+            else CHECK(r->status == 403);
+            ++checked;
+        }
+    }
+    CHECK(checked > 60);
+}
+
+TEST_CASE("metrics: a token of their own, and label values cannot write series") {
+    Hub h("metrics");
+    h.server->store().add_kiosk(h.site, "evil\"} 1\nledsager_hub_fake{x=\"", "Hall", hub::hash_token("evil-token"));
+    auto c = h.client();
+    CHECK(c.Get("/metrics")->status == 401);
+    CHECK(c.Get("/metrics", {{"Authorization", "Bearer wrong"}})->status == 401);
+    const Staff mette = login(c, "mette", "mette-password");
+    CHECK(c.Get("/metrics", mette.headers(false))->status == 401);  // not a console's business
+    auto r = c.Get("/metrics", {{"Authorization", "Bearer metrics-token-for-tests"}});
+    REQUIRE(r->status == 200);
+    CHECK(r->body.find("\nledsager_hub_fake") == std::string::npos);
+    CHECK(r->body.find(R"(kiosk="evil\"} 1\nledsager_hub_fake{x=\""})") != std::string::npos);
+    Hub off("metrics-off", [](hub::HubOptions& o) { o.metrics_token.clear(); });
+    auto c2 = off.client();
+    CHECK(c2.Get("/metrics")->status == 404);
+}
+
+TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per site, revoking takes one kiosk by id") {
+    Hub h("names");
+    auto& store = h.server->store();
+    const auto now = static_cast<hub::Seconds>(std::time(nullptr));
+    CHECK(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODEONE"), now, now + 600));
+    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODETWO"), now, now + 600));  // an open code has it
+    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-1", "Hall", hub::hash_token("CODETWO"), now, now + 600));  // a kiosk has it
+    CHECK(store.add_enrollment_code(h.site, "kiosk-3", "Stairs", hub::hash_token("CODETHREE"), now, now + 600));
+    auto c = h.client();
+    // The device's own choice of name does not count: it is the name IT gave.
+    auto a = c.Post("/api/v1/enroll", R"({"code":"CODEONE","name":"kiosk-1"})", "application/json");
+    REQUIRE_MESSAGE(a->status == 201, a->body);
+    CHECK(json::parse(a->body)["kiosk"]["name"] == "kiosk-2");
+    auto b = c.Post("/api/v1/enroll", R"({"code":"CODETHREE"})", "application/json");
+    REQUIRE_MESSAGE(b->status == 201, b->body);
+    const std::string token2 = json::parse(a->body)["token"], token3 = json::parse(b->body)["token"];
+    // Names stay unique even when added from the command line.
+    CHECK_THROWS(store.add_kiosk(h.site, "kiosk-2", "Elsewhere", hub::hash_token("dup")));
+    // IT revokes kiosk-2 by its id: kiosk-3 and kiosk-1 go on.
+    const Staff ida = login(c, "ida", "ida-password");
+    const auto id2 = json::parse(a->body)["kiosk"]["id"].get<int>();
+    CHECK(c.Post("/api/v1/devices/" + std::to_string(id2) + "/revoke", ida.headers(), "", "application/json")->status == 204);
+    const std::string beat = R"({"version":"1","uptime_s":1,"content_version":"x","printer":"none","camera":"none","audio":"none"})";
+    CHECK(c.Post("/api/v1/heartbeat", kiosk(token2), beat, "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/heartbeat", kiosk(token3), beat, "application/json")->status == 200);
+    CHECK(c.Post("/api/v1/heartbeat", kiosk(), beat, "application/json")->status == 200);
+    // A revoked kiosk's name is free again (its replacement).
+    CHECK(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODEFOUR"), now, now + 600));
+    // The Devices page's form names the kiosk; a taken name is refused, naming the field.
+    auto dup = c.Post("/api/v1/enroll-codes", ida.headers(), R"({"site":"main","name":"kiosk-3","place":"Hall"})", "application/json");
+    CHECK(dup->status == 409);
+    CHECK(json::parse(dup->body)["field"] == "name");
+}
+
+TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the data is private") {
+    const auto dir = temp_dir("house");
+    const mode_t old = ::umask(022);
+    {
+        test::RunningHub h(dir, 0, true, {}, [](hub::HubOptions& o) {
+            o.session_idle_s = 2;
+            o.stale_request_s = 3600;
+        });
+        ::umask(old);
+        CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+        CHECK((fs::status(dir / "hub.sqlite3").permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+        for (const auto& e : fs::directory_iterator(dir))
+            CHECK_MESSAGE((e.status().permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none, e.path());
+        httplib::Client c("127.0.0.1", h.port);
+        const Staff mette = login(c, "mette", "mette-password");
+        CHECK(c.Get("/api/v1/me", mette.headers(false))->status == 200);
+        std::this_thread::sleep_for(3500ms);
+        CHECK(c.Get("/api/v1/me", mette.headers(false))->status == 401);  // left unused
+        CHECK(h.server->store().purge_sessions(static_cast<hub::Seconds>(std::time(nullptr)), 2) == 1);
+        CHECK(h.server->store().count("sessions") == 0);
+        // A request nobody closed is cancelled once it is stale, and leaves the list.
+        auto& store = h.server->store();
+        hub::HelpRequest r;
+        r.site_id = 1;
+        r.kiosk_id = 1;
+        r.kind = "in_person";
+        r.language = "da";
+        const auto now = static_cast<hub::Seconds>(std::time(nullptr));
+        store.create_request(r, now - 7200);
+        store.create_request(r, now - 60);
+        CHECK(store.stale_requests(now - 3600).size() == 1);
+        CHECK(store.open_requests(1).size() == 2);
+    }
+    {
+        // The hub's housekeeping (at start, then every ten minutes) cancels the stale one.
+        test::RunningHub h(dir, 0, true, {}, [](hub::HubOptions& o) { o.stale_request_s = 3600; });
+        CHECK(h.server->store().open_requests(1).size() == 1);
+        CHECK(h.server->store().stale_requests(static_cast<hub::Seconds>(std::time(nullptr)) - 3600).empty());
+    }
+    ::umask(old);
+    fs::remove_all(dir);
+}
