@@ -107,3 +107,17 @@ TEST_CASE("bad values name the line and key") {
     CHECK_FALSE(ok);
     CHECK_MESSAGE(msg.find(expect) != std::string::npos, msg);
 }
+
+TEST_CASE("a kiosk speaks plain http only to a hub on its own machine") {
+    for (const char* ok : {"https://hub.kommune.dk", "https://10.0.0.5:8443", "http://127.0.0.1:8080", "http://127.5.6.7",
+                           "http://localhost:8080/", "http://[::1]:8080"})
+        CHECK_MESSAGE(hub_url_allowed(ok), ok);
+    for (const char* bad : {"http://hub.kommune.dk", "http://10.0.0.5:8080", "http://127.0.0.1.evil.dk", "http://localhost.evil.dk",
+                            "http://128.0.0.1", "http://[::2]:80", "ftp://hub", "https://", "hub.kommune.dk", "http://127.0.0.256"})
+        CHECK_FALSE_MESSAGE(hub_url_allowed(bad), bad);
+    KioskConfig c;
+    bool ok = true;
+    const std::string out = load_text("[hub]\nurl = \"http://hub.kommune.dk\"\ntoken = \"t\"\n", c, ok);
+    CHECK_FALSE(ok);
+    CHECK(out.find(":2: error: hub.url: must start with https://") != std::string::npos);
+}
