@@ -79,7 +79,18 @@ run_tests() {
   cmake --build "$build_dir-sanitize" -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$build_dir-sanitize" --output-on-failure -j"$jobs"
+  # The threaded parts (the hub's server, the kiosk's hub client, speech, the call's threads)
+  # again under ThreadSanitizer: any report fails the run.
+  echo "==> threaded parts under ThreadSanitizer"
+  cmake -S . -B "$build_dir-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDSAGER_TSAN=ON \
+        -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" -DLEDSAGER_IMGUI_BACKENDS="$backends" >/dev/null
+  cmake --build "$build_dir-tsan" -j"$jobs" --target "${tsan_targets[@]}"
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$here/tests/tsan.supp" \
+    ctest --test-dir "$build_dir-tsan" --output-on-failure -j"$jobs" -R "$tsan_tests"
 }
+# What runs under ThreadSanitizer: the targets to build and the ctest names to run.
+tsan_targets=(test_hub_api test_hub_security test_help_request_e2e test_content_update_e2e test_speech_languages test_call_screen_keypad)
+tsan_tests='^(hub_api|security_.*|help_request_e2e|video_call_fallback|fleet_heartbeat|content_update_e2e|remote_settings_e2e|usage_from_kiosk|speech_languages|call_screen_keypad)$'
 
 run_kiosk() {
   local kiosk="$build_dir/kiosk/app/ledsager-kiosk" hub="$build_dir/hub/ledsager-hub"

@@ -49,6 +49,13 @@ bool Calls::busy(std::int64_t user_id) {
     return false;
 }
 
+bool Calls::kiosk_in_call(std::int64_t kiosk_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, b] : boxes_)
+        if (b.info.kiosk_id == kiosk_id && !b.info.ended) return true;
+    return false;
+}
+
 bool Calls::post(std::int64_t request_id, CallSide to, nlohmann::json message) {
     {
         std::lock_guard lock(mutex_);

@@ -41,6 +41,8 @@ public:
     bool release(std::int64_t request_id);
     // Whether this user is in a call that has not ended (busy: not counted as available).
     bool busy(std::int64_t user_id);
+    // Whether this kiosk has a call (waiting or answered) that has not ended.
+    bool kiosk_in_call(std::int64_t kiosk_id);
     // Adds a message for `to`; false when the call is unknown, ended or full.
     bool post(std::int64_t request_id, CallSide to, nlohmann::json message);
     // Ends the call; the other side gets a hangup message (with `reason`) unless it already has one.

@@ -48,6 +48,13 @@ void Throttle::succeeded(const std::string& key) {
     entries_.erase(key);
 }
 
+void Throttle::forgive(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.failures == 0) return;
+    if (--it->second.failures < policy_.free_failures) it->second.next_allowed = {};
+}
+
 std::size_t Throttle::keys() {
     std::lock_guard lock(mutex_);
     return entries_.size();

@@ -34,6 +34,7 @@ public:
     // 0: go ahead (the attempt is counted); otherwise the seconds to wait (nothing counted).
     std::int64_t begin(const std::string& key);
     void succeeded(const std::string& key);  // forgets the key's failures
+    void forgive(const std::string& key);    // this one attempt was not a failure after all
     std::size_t keys();
 
 private:

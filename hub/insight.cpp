@@ -270,8 +270,10 @@ json guide_report(Store& store, const ReportQuery& q) {
         j["help"] = cell(help_total);
         j["confusing"] = cell(confusing_total);
         // Health: 100 = nobody leaves, asks for help or finds a step confusing, and everyone
-        // who answered found it helpful. Only from enough sessions to say.
-        if (started >= kMinCell) {
+        // who answered found it helpful. Only where every count it rests on is 0 or at least
+        // kMinCell: a figure made from a count of 1 to 4 would give that count away.
+        const auto safe = [](std::int64_t n) { return n == 0 || n >= kMinCell; };
+        if (started >= kMinCell && safe(left_total) && safe(help_total) && safe(confusing_total) && safe(yes) && safe(no)) {
             const double n = static_cast<double>(started);
             const double helpful = yes + no >= kMinCell ? static_cast<double>(yes) / (yes + no) : 0.5;
             const double need = (std::min(1.0, left_total / n) + std::min(1.0, help_total / n) + std::min(1.0, confusing_total / n) + (1 - helpful)) / 4;

@@ -202,6 +202,10 @@ int main(int argc, char** argv) {
     cli.add_option("--ice-server", ice_servers,
                    "STUN/TURN server for video calls across networks, e.g. stun:stun.example.dk:3478 or "
                    "turn:user:password@turn.example.dk:3478 (repeat for several; see deploy/video-calls.md)");
+    std::string turn_secret_file;
+    cli.add_option("--turn-secret-file", turn_secret_file,
+                   "File whose first line is coturn's static-auth-secret: TURN servers given as turn:HOST:PORT get "
+                   "credentials valid for an hour, made per call (deploy/video-calls.md)");
     int hold = 30;
     cli.add_option("--video-language-hold", hold, "Seconds a video request waits for a caseworker who speaks the citizen's language")
         ->check(CLI::Range(0, 600));
@@ -210,6 +214,9 @@ int main(int argc, char** argv) {
     cli.add_option("--trusted-proxy", trusted_proxy,
                    "The edge in front of the hub (deploy/edge.md), e.g. 127.0.0.1: its X-Real-IP is the client's address, cookies are Secure");
     cli.add_option("--metrics-token-file", metrics_token_file, "File whose first line is the bearer token /metrics asks for (no file: /metrics is off)");
+    double usage_per_minute = 30;
+    cli.add_option("--usage-batches-per-minute", usage_per_minute, "Usage batches one kiosk may send a minute (bursts as large)")
+        ->check(CLI::Range(1.0, 1e7));
     int max_streams = 64, max_streams_user = 4, stale_hours = 12, idle_minutes = 30;
     cli.add_option("--max-event-streams", max_streams, "Live-event streams open at once, all staff together")->check(CLI::Range(1, 100));
     cli.add_option("--max-event-streams-per-user", max_streams_user, "Live-event streams one staff member may hold open")->check(CLI::Range(1, 20));
@@ -304,7 +311,16 @@ int main(int argc, char** argv) {
     options.tls_key = key;
     options.video_language_hold_s = hold;
     options.trusted_proxy = trusted_proxy;
+    if (!turn_secret_file.empty()) {
+        std::string error;
+        options.turn_secret = read_secret(turn_secret_file, error);
+        if (!error.empty() || options.turn_secret.size() < 16) {
+            std::fprintf(stderr, "ledsager-hub: --turn-secret-file: %s\n", error.empty() ? "the secret must have at least 16 characters" : error.c_str());
+            return 2;
+        }
+    }
     options.max_event_streams = max_streams;
+    options.usage_batches_per_minute = usage_per_minute;
     options.max_event_streams_per_user = max_streams_user;
     options.stale_request_s = stale_hours * 3600;
     options.session_idle_s = idle_minutes * 60;
@@ -428,8 +444,10 @@ int main(int argc, char** argv) {
         std::signal(SIGINT, on_signal);
         std::fprintf(stderr, "ledsager-hub: listening on %s://%s:%d (data in %s)\n", cert.empty() ? "http" : "https",
                      options.host.c_str(), port, data.c_str());
-        if (demo)
+        if (demo && fresh)
             std::fprintf(stderr, "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / demo-password, caseworker login demo-case / demo-password, IT login demo-it / demo-password, manager (reports) demo-manager / demo-password\n");
+        else if (demo)
+            std::fprintf(stderr, "ledsager-hub: --demo: the database is not new, so nothing was added (a database made by --demo keeps its demo logins)\n");
         sd_notify(0, "READY=1\nSTATUS=Serving");  // systemd (Type=notify): the port is open
         hub.run();
         sd_notify(0, "STOPPING=1");

@@ -7,6 +7,8 @@
 #include "hub/validate.hpp"
 
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <ctime>
 #include <fstream>
@@ -91,6 +93,31 @@ bool speaks(const std::string& languages_csv, const std::string& lang) {
     return ("," + languages_csv + ",").find("," + lang + ",") != std::string::npos;
 }
 
+// Percent-encodes all but letters, digits and "-._~" (for the user and password in a URI).
+std::string percent_encoded(const std::string& v) {
+    std::string out;
+    char buf[4];
+    for (unsigned char c : v) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+        else std::snprintf(buf, sizeof buf, "%%%02X", c), out += buf;
+    }
+    return out;
+}
+
+std::string percent_decoded(const std::string& v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '%' && i + 2 < v.size() + 0 && std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
+            out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
+
 // "turn:user:password@host:port" -> the browser's RTCIceServer {urls, username, credential}.
 json browser_ice_server(const std::string& url) {
     const auto colon = url.find(':');
@@ -99,8 +126,8 @@ json browser_ice_server(const std::string& url) {
     if (at == std::string::npos) return {{"urls", url}};
     const std::string cred = rest.substr(0, at), host = rest.substr(at + 1);
     const auto sep = cred.find(':');
-    return {{"urls", scheme + ":" + host}, {"username", cred.substr(0, sep)},
-            {"credential", sep == std::string::npos ? "" : cred.substr(sep + 1)}};
+    return {{"urls", scheme + ":" + host}, {"username", percent_decoded(cred.substr(0, sep))},
+            {"credential", sep == std::string::npos ? "" : percent_decoded(cred.substr(sep + 1))}};
 }
 
 // A Prometheus label value: backslash, quote and newline escaped.
@@ -131,6 +158,17 @@ int state_rank(const std::string& state) {
 }
 
 }  // namespace
+
+std::pair<std::string, std::string> turn_rest_credentials(const std::string& secret, Seconds expires) {
+    const std::string user = std::to_string(expires);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(user.data()), user.size(), mac, &len);
+    std::string b64(4 * ((len + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), mac, static_cast<int>(len));
+    b64.resize(static_cast<std::size_t>(n));
+    return {user, b64};
+}
 
 KioskSettings settings_for(Store& store, const Kiosk& kiosk) {
     KioskSettings out;
@@ -177,7 +215,8 @@ Hub::Hub(HubOptions options)
     : options_(std::move(options)),
       store_(options_.data_dir),
       streams_(options_.max_event_streams_per_user, options_.max_event_streams),
-      help_rate_(options_.help_requests_per_minute, std::max(1.0, options_.help_requests_per_minute)) {
+      help_rate_(options_.help_requests_per_minute, std::max(1.0, options_.help_requests_per_minute)),
+      usage_rate_(options_.usage_batches_per_minute, std::max(1.0, options_.usage_batches_per_minute)) {
     if (!options_.tls_cert.empty() && !options_.tls_key.empty()) {
         auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
         // TLS 1.2 and 1.3 only, and for 1.2 only forward-secret AEAD suites.
@@ -193,7 +232,9 @@ Hub::Hub(HubOptions options)
     }
     if (!options_.trusted_proxy.empty()) options_.secure_cookies = true;  // the edge serves TLS
     // Live-event streams each hold a thread; leave room for them beside ordinary requests.
-    server_->new_task_queue = [] { return new httplib::ThreadPool(128); };
+    // Room for every stream and long poll the caps allow, and 64 threads for all else.
+    const auto threads = static_cast<size_t>(options_.max_event_streams + Calls::kMaxWaiters + 64);
+    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_->set_payload_max_length(options_.max_body_bytes);
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
@@ -229,6 +270,8 @@ void Hub::housekeeping() {
         }
     }
     store_.purge_sessions(now, options_.session_idle_s);
+    store_.purge_audit(now - options_.audit_retention_days * 86400LL);
+    store_.purge_enrollment_codes(now - 86400);
     store_.purge(now - options_.retention_days * 86400LL);
     store_.purge_usage(day_of(now - options_.usage_retention_days * 86400LL));
 }
@@ -374,7 +417,7 @@ void Hub::routes() {
         return std::nullopt;
     };
     // Every staff operation names the roles that may call it (as hub/openapi.yaml's x-roles
-    // does; hub_roles checks the two agree): anyone else gets 403.
+    // does; security_roles checks the two agree): anyone else gets 403.
     auto staff_of = [this](const httplib::Request& req, httplib::Response& res, bool changes, const Roles& roles) -> std::optional<User> {
         const std::string sid = cookie(req, "ledsager_session");
         auto s = sid.empty() ? std::nullopt : store_.session(hash_token(sid), now_s(), options_.session_idle_s);
@@ -666,6 +709,10 @@ void Hub::routes() {
     srv.Post("/api/v1/usage", [this, kiosk_of](const httplib::Request& req, httplib::Response& res) {
         auto k = kiosk_of(req, res);
         if (!k) return;
+        if (!usage_rate_.allow(std::to_string(k->id))) {  // a kiosk sends a batch a minute or so
+            res.set_header("Retry-After", "30");
+            return send_error(res, 429, "too many usage batches from this kiosk: wait a moment");
+        }
         const json body = json::parse(req.body, nullptr, false);
         if (body.is_discarded()) return send_error(res, 400, "not valid JSON");
         std::string error;
@@ -748,11 +795,13 @@ void Hub::routes() {
         const bool ok = verify_password(u ? u->password_hash : unknown_user_hash, pass) && u;
         password_checks_.release();
         if (!ok) {
-            store_.audit(0, "login_failed", user, now_s());
+            // The name only when it is an account's: what is typed may be a password.
+            store_.audit(0, "login_failed", u ? user : "(unknown name)", now_s());
             return send_error(res, 401, "wrong user name or password");
         }
         login_user_.succeeded(user);
         login_user_addr_.succeeded(user + "\n" + from);
+        login_addr_.forgive(from);  // a shared front-desk address is not slowed by good logins
         const std::string sid = random_token(), csrf = random_token();
         store_.add_session(hash_token(sid), u->id, csrf, now_s() + options_.session_max_s, now_s());
         store_.audit(u->id, "login", user, now_s());
@@ -998,8 +1047,11 @@ void Hub::routes() {
         res.set_header("X-Accel-Buffering", "no");
         auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
         auto first = std::make_shared<bool>(true);
-        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for, present](size_t, httplib::DataSink& sink) {
+        const std::string session = hash_token(cookie(req, "ledsager_session"));
+        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for, present, session](size_t, httplib::DataSink& sink) {
             if (notifier_.stopping()) return false;
+            // A stream lives no longer than its login: logout and the session's end close it.
+            if (!store_.session(session, now_s(), options_.session_idle_s)) return false;
             present(user);
             bool changed = *first;
             *first = false;
@@ -1021,11 +1073,19 @@ void Hub::routes() {
         }, [this, holder](bool) { streams_.release(holder); });
     });
     // ---- video calls: answering, signaling (offer/answer/ICE through the hub), ICE servers
+    // ICE servers for one call. A TURN server given without a password gets short-lived TURN
+    // REST credentials (coturn's use-auth-secret): the long-term secret stays on the hub.
     auto ice_json = [this](bool browser) {
         json list = json::array();
         for (const auto& url : options_.ice_servers) {
-            if (browser) list.push_back(browser_ice_server(url));
-            else list.push_back(url);
+            const bool turn = url.rfind("turn", 0) == 0;
+            std::string u = url;
+            if (turn && !options_.turn_secret.empty() && url.find('@') == std::string::npos) {
+                const auto c = turn_rest_credentials(options_.turn_secret, now_s() + options_.turn_ttl_s);
+                const auto colon = url.find(':');
+                u = url.substr(0, colon + 1) + percent_encoded(c.first) + ":" + percent_encoded(c.second) + "@" + url.substr(colon + 1);
+            }
+            list.push_back(browser ? browser_ice_server(u) : json(u));
         }
         return list;
     };
@@ -1074,11 +1134,16 @@ void Hub::routes() {
         return call;
     };
     srv.Get("/api/v1/calls/ice-servers", [this, kiosk_of, staff_of, ice_json](const httplib::Request& req, httplib::Response& res) {
+        // Only for those in a call: a kiosk with a call not ended, a caseworker who answered one.
         if (req.has_header("Authorization")) {
-            if (!kiosk_of(req, res)) return;
+            auto k = kiosk_of(req, res);
+            if (!k) return;
+            if (!calls_.kiosk_in_call(k->id)) return send_error(res, 404, "no call of this kiosk is under way");
             return send_json(res, 200, {{"ice_servers", ice_json(false)}});
         }
-        if (!staff_of(req, res, false, kDesk)) return;
+        auto u = staff_of(req, res, false, kDesk);
+        if (!u) return;
+        if (!calls_.busy(u->id)) return send_error(res, 404, "you are in no call (answer one first)");
         send_json(res, 200, {{"ice_servers", ice_json(true)}});
     });
     srv.Post(R"(/api/v1/calls/(\d+)/messages)", [this, call_side](const httplib::Request& req, httplib::Response& res) {
@@ -1123,12 +1188,8 @@ void Hub::routes() {
         } catch (...) {
             return send_error(res, 400, "after and wait are whole numbers", "after");
         }
-        // A long poll holds a thread: two per side of a call at most, a third answers at once.
-        const std::string holder = std::to_string(call->request_id) + (side == CallSide::Kiosk ? "k" : "c");
-        const bool held = wait_s > 0 && polls_.hold(holder);
-        bool ended = false, known = false;
-        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(held ? wait_s : 0), ended, known);
-        if (held) polls_.release(holder);
+        bool ended = false, known = false;  // (Calls bounds the long polls: one per side, 48 in all)
+        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
         if (!known) return send_error(res, 404, "no such call");
         send_json(res, 200, {{"messages", list}, {"ended", ended}});
     });

@@ -32,6 +32,7 @@ struct HubOptions {
     int port = 8080;                     // 0 = any free port (tests)
     std::string tls_cert, tls_key;       // both set = HTTPS
     int retention_days = 30;             // help requests are purged this long after closing
+    int audit_retention_days = 365;      // the audit log (staff actions, logins) is kept this long
     int usage_retention_days = 800;      // anonymous usage counts are kept this long (trends over two years)
     size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
@@ -43,6 +44,10 @@ struct HubOptions {
     // A video request waits this long for a caseworker who speaks the citizen's language
     // (when one is online) before anyone may answer it.
     int video_language_hold_s = 30;
+    // With a TURN server given as turn:HOST:PORT (no password), the shared secret of coturn's
+    // use-auth-secret: each call gets credentials valid for turn_ttl_s only.
+    std::string turn_secret;
+    int turn_ttl_s = 3600;
 
     // ---- bounds (docs/security.md; the edge in front, deploy/edge.md, has its own too)
     // The edge (nginx) on this address: the client's address is taken from its X-Real-IP,
@@ -54,6 +59,7 @@ struct HubOptions {
     int max_event_streams_per_user = 4;   // ... and per staff member (a few tabs)
     int max_open_requests_per_kiosk = 3;  // open help requests one kiosk may have at once
     double help_requests_per_minute = 6;  // new help requests per kiosk (bursts of 6)
+    double usage_batches_per_minute = 30; // usage batches per kiosk (a kiosk sends about one a minute)
     int max_report_days = 366;            // the longest period one report may cover
     int session_idle_s = 30 * 60;         // a console session ends after this long unused
     int session_max_s = 12 * 3600;        // ... and this long after logging in, whatever happens
@@ -93,6 +99,10 @@ struct KioskSettings {
 };
 KioskSettings settings_for(Store& store, const Kiosk& kiosk);
 
+// TURN REST credentials (the scheme coturn's use-auth-secret checks): the user name is the
+// expiry time, the password base64(HMAC-SHA1(secret, user name)).
+std::pair<std::string, std::string> turn_rest_credentials(const std::string& secret, Seconds expires);
+
 class Hub {
 public:
     explicit Hub(HubOptions options);  // throws StoreError on a database problem
@@ -122,8 +132,8 @@ private:
     Throttle enroll_addr_{{10, std::chrono::seconds(2), std::chrono::seconds(900)}};
     Slots password_checks_{2};
     Held streams_;     // live-event streams per user
-    Held polls_{2, 256};  // call-message long polls per call side
     Rate help_rate_;   // new help requests per kiosk
+    Rate usage_rate_;  // usage batches per kiosk
     // The client: the peer, or behind the trusted edge the address it reports.
     std::string client_address(const httplib::Request& req) const;
     Notifier notifier_;

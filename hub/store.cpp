@@ -712,6 +712,20 @@ int Store::purge_sessions(Seconds now, Seconds idle) {
     return sqlite3_changes(db_);
 }
 
+int Store::purge_audit(Seconds before) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "DELETE FROM audit_log WHERE at < ?");
+    s.bind(1, before).step();
+    return sqlite3_changes(db_);
+}
+
+int Store::purge_enrollment_codes(Seconds before) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "DELETE FROM enrollment_codes WHERE (used_at > 0 AND used_at < ?1) OR expires_at < ?1");
+    s.bind(1, before).step();
+    return sqlite3_changes(db_);
+}
+
 std::vector<HelpRequest> Store::stale_requests(Seconds created_before) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, (std::string(kRequestColumns) + "WHERE r.status IN ('open', 'claimed') AND r.created_at < ? ORDER BY r.id").c_str());

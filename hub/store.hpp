@@ -163,6 +163,8 @@ public:
     // User and CSRF token of a session neither past `expires` nor unused for `idle` seconds.
     std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now, Seconds idle);
     int purge_sessions(Seconds now, Seconds idle);  // deletes the expired ones
+    int purge_audit(Seconds before);                // deletes audit lines older than `before`
+    int purge_enrollment_codes(Seconds before);     // deletes codes used or expired before `before`
     void delete_session(const std::string& id_hash);
 
     // Help requests.

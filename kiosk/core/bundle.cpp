@@ -233,8 +233,9 @@ bool read_head(archive* a, const fs::path& file, const std::vector<std::string>&
         }
         if (!read_small(a, e, std::string(want) == kManifest ? manifest : sig, error)) return false;
     }
-    if (!parse_manifest(manifest, info, error)) return false;
-    return check_signature(manifest, sig, keys, info, error);
+    // The signature first: nothing of an unsigned manifest is parsed.
+    if (!check_signature(manifest, sig, keys, info, error)) return false;
+    return parse_manifest(manifest, info, error);
 }
 
 bool write_entry(archive* a, const std::string& path, const std::string& data, std::string& error) {
@@ -436,7 +437,7 @@ bool verify_unpacked(const fs::path& dir, const std::vector<std::string>& public
     const std::string manifest = slurp(dir / kManifest, ok1), sig = slurp(dir / kSignature, ok2);
     if (!ok1 || manifest.empty()) return error = (dir / kManifest).string() + ": missing", false;
     if (!ok2 || sig.empty()) return error = (dir / kSignature).string() + ": missing (unsigned)", false;
-    if (!parse_manifest(manifest, info, error) || !check_signature(manifest, sig, public_keys, info, error)) return false;
+    if (!check_signature(manifest, sig, public_keys, info, error) || !parse_manifest(manifest, info, error)) return false;
     std::map<std::string, const BundleFile*> wanted;
     for (const auto& f : info.files) wanted[f.path] = &f;
     std::error_code ec;

@@ -68,6 +68,7 @@ bool hub_url_allowed(const std::string& url) {
     if (url.rfind("http://", 0) != 0) return false;
     const std::string rest = url.substr(7);
     const std::string host = rest.substr(0, rest.find_first_of("/?#"));
+    if (host.find('@') != std::string::npos) return false;  // user info: http://localhost:1@elsewhere goes elsewhere
     std::string name = host;
     if (name.rfind("[::1]", 0) == 0) return name.size() == 5 || name[5] == ':';
     name = name.substr(0, name.find(':'));

@@ -45,7 +45,9 @@ pid_t start_hub(const char* bin, const fs::path& data, int port, const fs::path&
     const pid_t pid = fork();
     if (pid == 0) {
         const std::string listen = "127.0.0.1:" + std::to_string(port), d = data.string(), content = (src / "assets/guides").string();
-        execl(bin, bin, "--data", d.c_str(), "--listen", listen.c_str(), "--content", content.c_str(), static_cast<char*>(nullptr));
+        // The hub's capacity, not its per-kiosk limit (30 batches a minute): a limit far above it.
+        execl(bin, bin, "--data", d.c_str(), "--listen", listen.c_str(), "--content", content.c_str(), "--usage-batches-per-minute",
+              "1000000", static_cast<char*>(nullptr));
         _exit(127);
     }
     httplib::Client probe("127.0.0.1", port);

@@ -27,6 +27,15 @@ curl -sf "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 && fail "plain HTTP a
 curl -s --cacert ca.pem -D - -o /dev/null -X POST "https://127.0.0.1:$port/api/v1/auth/login" \
   -d '{"username":"demo","password":"demo-password"}' | grep -qi "set-cookie:.*; Secure" || fail "session cookie not Secure"
 
+# Forward secrecy only, TLS 1.2 at the least, and HSTS (security review).
+echo | openssl s_client -connect "127.0.0.1:$port" -tls1_2 -cipher AES128-SHA256 > weak.log 2>&1 \
+  && fail "a cipher without forward secrecy was accepted: $(grep -i cipher weak.log | head -2)"
+echo | openssl s_client -connect "127.0.0.1:$port" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 > strong.log 2>&1 \
+  || fail "ECDHE with AES-GCM over TLS 1.2 was refused: $(tail -3 strong.log)"
+echo | openssl s_client -connect "127.0.0.1:$port" -tls1_1 > old.log 2>&1 && fail "TLS 1.1 was accepted"
+curl -s --cacert ca.pem -D - -o /dev/null "https://127.0.0.1:$port/healthz" | grep -qi "^strict-transport-security: max-age=" \
+  || fail "no HSTS header over HTTPS"
+
 cat > good.toml <<EOT
 [hub]
 url = "https://127.0.0.1:$port"

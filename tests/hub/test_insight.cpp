@@ -269,6 +269,11 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
             CHECK(g["started"] == "<5");
             CHECK(g["health"].is_null());  // too few sessions to judge
         }
+        // Health only where no count behind it is a small one (it would give it away).
+        for (const char* k : {"left", "help", "confusing"})
+            if (g[k] == "<5") CHECK_MESSAGE(g["health"].is_null(), id << ": health beside a small " << k);
+        for (const char* k : {"yes", "no"})
+            if (g["helped"][k] == "<5") CHECK_MESSAGE(g["health"].is_null(), id << ": health beside a small helped." << k);
     }
     CHECK(report["guides"].size() == content.guides.size());
     CHECK(checked > 100);

@@ -216,6 +216,15 @@ TEST_CASE("event streams: a few per person and a bounded number in all; nobody e
         if (!reopened) std::this_thread::sleep_for(100ms);
     }
     CHECK(reopened);
+    // Logging out ends the person's open streams (at their next write).
+    held.clear();
+    auto [status, stream] = open_stream(sofie);
+    REQUIRE(status == 200);
+    CHECK(c.Post("/api/v1/auth/logout", sofie.headers(), "", "application/json")->status == 204);
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    const auto t0 = std::chrono::steady_clock::now();
+    stream->drain(10 << 20);  // returns when the hub closes the stream
+    CHECK(std::chrono::steady_clock::now() - t0 < 8s);
 }
 
 TEST_CASE("report periods: real dates only, and a period has a limit") {
@@ -269,6 +278,18 @@ TEST_CASE("logins: concurrent guesses are counted before they are checked, delay
     }
     CHECK(enroll_refused >= 1);
     login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.3.3.3"}});
+    // Good logins from one shared address do not add up to a delay for the next person.
+    for (int i = 0; i < 55; ++i) login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.4.4.4"}});
+    // The audit log keeps a failed login's name only when it is an account's (it may be a password).
+    c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.5.5.5"}}, R"({"username":"Hunter2-typed-in-the-name","password":"x"})", "application/json");
+    bool unknown = false;
+    for (const auto& line : h.server->store().audit_log(200)) {
+        CHECK(line.find("Hunter2") == std::string::npos);
+        unknown = unknown || line.find("login_failed (unknown name)") != std::string::npos;
+    }
+    CHECK(unknown);
+    CHECK(h.server->store().purge_audit(std::time(nullptr) + 10) > 0);
+    CHECK(h.server->store().audit_log(10).empty());
 }
 
 TEST_CASE("throttle: growing delays, success forgets, memory is bounded") {
@@ -330,6 +351,15 @@ TEST_CASE("kiosk flood: one kiosk cannot fill the queue") {
     CHECK(refused == 297);
     const Staff mette = login(c, "mette", "mette-password");
     CHECK(json::parse(c.Get("/api/v1/help-requests", mette.headers(false))->body)["requests"].size() == 3);
+    // Usage batches: a minute's worth at once, then the rest waits.
+    int batches_ok = 0, batches_refused = 0;
+    for (int i = 0; i < 60; ++i) {
+        auto r = c.Post("/api/v1/usage", kiosk(), R"({"events":[]})", "application/json");
+        batches_ok += r->status == 204;
+        batches_refused += r->status == 429;
+    }
+    CHECK(batches_ok <= 31);
+    CHECK(batches_refused >= 29);
     // Another kiosk of the site is not affected.
     h.server->store().add_kiosk(h.site, "kiosk-2", "Hall", hub::hash_token("kiosk-2-token"));
     CHECK(c.Post("/api/v1/help-requests", kiosk("kiosk-2-token"), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
@@ -513,4 +543,41 @@ TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the da
     }
     ::umask(old);
     fs::remove_all(dir);
+}
+
+TEST_CASE("turn credentials: short-lived, made per call, only for those in a call") {
+    // The scheme coturn checks (use-auth-secret): a known answer, computed with
+    // `printf 1700000000 | openssl dgst -sha1 -hmac north-secret-0123456789 -binary | base64`.
+    CHECK(hub::turn_rest_credentials("north-secret-0123456789", 1700000000) ==
+          std::make_pair(std::string("1700000000"), std::string("1aau7CVzQTgKw9DrBGLkyKq4eQA=")));
+    Hub h("turn", [](hub::HubOptions& o) {
+        o.ice_servers = {"stun:turn.example.dk:3478", "turn:turn.example.dk:3478"};
+        o.turn_secret = "north-secret-0123456789";
+    });
+    auto c = h.client();
+    const Staff carl = login(c, "carl", "carl-password"), mette = login(c, "mette", "mette-password");
+    // Nobody outside a call gets any.
+    CHECK(c.Get("/api/v1/calls/ice-servers", kiosk())->status == 404);
+    CHECK(c.Get("/api/v1/calls/ice-servers", carl.headers(false))->status == 404);
+    const auto video = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
+    auto answered = c.Post("/api/v1/help-requests/" + std::to_string(video["id"].get<int>()) + "/answer", carl.headers(), "", "application/json");
+    REQUIRE(answered->status == 200);
+    const auto now = std::time(nullptr);
+    // The caseworker's browser: {urls, username, credential}, valid for an hour.
+    const json browser = json::parse(answered->body)["ice_servers"];
+    REQUIRE(browser.size() == 2);
+    CHECK(browser[0] == json{{"urls", "stun:turn.example.dk:3478"}});
+    CHECK(browser[1]["urls"] == "turn:turn.example.dk:3478");
+    const std::string user = browser[1]["username"];
+    CHECK(std::abs(std::stoll(user) - (now + 3600)) <= 5);
+    CHECK(browser[1]["credential"] == hub::turn_rest_credentials("north-secret-0123456789", std::stoll(user)).second);
+    CHECK(c.Get("/api/v1/calls/ice-servers", carl.headers(false))->status == 200);
+    CHECK(c.Get("/api/v1/calls/ice-servers", mette.headers(false))->status == 404);  // not in this call
+    // The kiosk: turn:USER:PASSWORD@HOST:PORT with both parts percent-encoded for GStreamer.
+    const json kiosk_list = json::parse(c.Get("/api/v1/calls/ice-servers", kiosk())->body)["ice_servers"];
+    REQUIRE(kiosk_list.size() == 2);
+    const std::string turn = kiosk_list[1];
+    std::smatch m;
+    REQUIRE(std::regex_match(turn, m, std::regex(R"(turn:([0-9]+):([A-Za-z0-9%]+)@turn\.example\.dk:3478)")));
+    CHECK(turn.find("secret") == std::string::npos);
 }

@@ -125,6 +125,13 @@ TEST_CASE("bundles changed after signing, unsigned or signed by another key are 
         CHECK_FALSE(unpack_bundle(t.path / "bad.tar", {kp.public_key}, t.path / "out", info, error));
         CHECK_FALSE(fs::exists(t.path / "out"));
     }
+    SUBCASE("a manifest made unreadable after signing: refused by its signature before it is parsed") {
+        fs::copy_file(t.path / "good.tar", t.path / "bad.tar");
+        REQUIRE(patch(t.path / "bad.tar", "\"created\":", "\"created\"!"));
+        CHECK_FALSE(read_bundle_info(t.path / "bad.tar", {kp.public_key}, info, error));
+        CHECK_MESSAGE(error.find("signature does not match") != std::string::npos, error);
+        CHECK(error.find("not valid JSON") == std::string::npos);
+    }
     SUBCASE("signed by a key the kiosk does not trust") {
         REQUIRE(build_bundle(src, 3, other.secret_key, t.path / "other.tar", error));
         CHECK_FALSE(unpack_bundle(t.path / "other.tar", {kp.public_key}, t.path / "out", info, error));

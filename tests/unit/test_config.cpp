@@ -113,7 +113,8 @@ TEST_CASE("a kiosk speaks plain http only to a hub on its own machine") {
                            "http://localhost:8080/", "http://[::1]:8080"})
         CHECK_MESSAGE(hub_url_allowed(ok), ok);
     for (const char* bad : {"http://hub.kommune.dk", "http://10.0.0.5:8080", "http://127.0.0.1.evil.dk", "http://localhost.evil.dk",
-                            "http://128.0.0.1", "http://[::2]:80", "ftp://hub", "https://", "hub.kommune.dk", "http://127.0.0.256"})
+                            "http://128.0.0.1", "http://[::2]:80", "http://localhost:1@hub.example.dk", "http://[::1]:1@evil.dk",
+                            "http://127.0.0.1@evil.dk", "ftp://hub", "https://", "hub.kommune.dk", "http://127.0.0.256"})
         CHECK_FALSE_MESSAGE(hub_url_allowed(bad), bad);
     KioskConfig c;
     bool ok = true;
