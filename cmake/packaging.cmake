@@ -6,14 +6,18 @@ install(DIRECTORY assets/ DESTINATION share/ledsager/assets COMPONENT kiosk)
 install(DIRECTORY po/ DESTINATION share/ledsager/po COMPONENT kiosk FILES_MATCHING PATTERN "*.po")
 install(FILES config/kiosk.toml DESTINATION /etc/ledsager COMPONENT kiosk)
 install(FILES deploy/systemd/ledsager-kiosk.service DESTINATION /lib/systemd/system COMPONENT kiosk)
-install(FILES README.md deploy/video-calls.md deploy/provisioning.md deploy/apt-repository.md deploy/content-updates.md DESTINATION share/doc/ledsager-kiosk COMPONENT kiosk)
+install(FILES README.md deploy/video-calls.md deploy/provisioning.md deploy/apt-repository.md deploy/content-updates.md deploy/edge.md
+        DESTINATION share/doc/ledsager-kiosk COMPONENT kiosk)
 
 install(TARGETS ledsager-hub RUNTIME DESTINATION bin COMPONENT hub)
 install(DIRECTORY hub/web/ DESTINATION share/ledsager-hub/web COMPONENT hub)
 install(DIRECTORY assets/guides/ DESTINATION share/ledsager-hub/guides COMPONENT hub)
 install(FILES deploy/systemd/ledsager-hub.service DESTINATION /lib/systemd/system COMPONENT hub)
 install(FILES deploy/systemd/ledsager-hub.default DESTINATION /etc/default RENAME ledsager-hub COMPONENT hub)
-install(FILES README.md hub/openapi.yaml deploy/video-calls.md deploy/provisioning.md deploy/apt-repository.md deploy/content-updates.md DESTINATION share/doc/ledsager-hub COMPONENT hub)
+# The production edge: nginx in front of the hub (deploy/edge.md). Shipped, not enabled.
+install(FILES deploy/nginx/ledsager-hub.conf DESTINATION /etc/nginx/sites-available RENAME ledsager-hub COMPONENT hub)
+install(FILES README.md hub/openapi.yaml deploy/video-calls.md deploy/provisioning.md deploy/apt-repository.md deploy/content-updates.md
+              deploy/edge.md DESTINATION share/doc/ledsager-hub COMPONENT hub)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -34,6 +38,9 @@ set(CPACK_DEBIAN_HUB_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
     "adduser, procps, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
+# nginx in front (deploy/nginx/ledsager-hub.conf, deploy/edge.md): recommended rather than
+# required, for a site that puts its own TLS proxy with the same bounds in front instead.
+set(CPACK_DEBIAN_HUB_PACKAGE_RECOMMENDS "nginx")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/postinst;${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/conffiles")
 set(CPACK_DEBIAN_HUB_PACKAGE_CONTROL_EXTRA
