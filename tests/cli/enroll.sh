@@ -64,4 +64,18 @@ echo "$out" | grep -q "readable by others" || fail "mode check: unclear message:
 chmod 600 "$tmp/dev/device.toml"
 printf 'sleep 100\n' > "$tmp/script"
 timeout 30 "$kiosk" --device "$tmp/dev/device.toml" --script "$tmp/script" > /dev/null 2>&1 || fail "the kiosk did not start with its private device file"
+# --demo adds its well-known logins only to a new database: a real one whose site happens to
+# be called "demo" gets none.
+"$hub" --data "$tmp/real" site add --slug demo --name "A real site called demo" > /dev/null || fail "site add"
+port2=$((port + 1))
+"$hub" --data "$tmp/real" --listen "127.0.0.1:$port2" --demo 2> "$tmp/real.log" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port2/healthz" >/dev/null && break; sleep 0.05; done
+for user in demo demo-it demo-manager demo-case; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$user\",\"password\":\"demo-password\"}" "http://127.0.0.1:$port2/api/v1/auth/login")
+  [ "$status" = 401 ] || fail "--demo added $user to an existing database (HTTP $status)"
+done
+grep -q "not new" "$tmp/real.log" || fail "--demo on an existing database did not say so: $(cat "$tmp/real.log")"
+grep -q "demo-password" "$tmp/real.log" && fail "--demo printed logins it did not add"
 echo "enroll_code_reuse: ok"

@@ -292,6 +292,22 @@ TEST_CASE("logins: concurrent guesses are counted before they are checked, delay
     CHECK(h.server->store().audit_log(10).empty());
 }
 
+TEST_CASE("logins: X-Real-IP counts only from the trusted edge") {
+    // Without --trusted-proxy (or from another peer) the header is the attacker's own words:
+    // a new X-Real-IP per guess must not buy new attempts.
+    Hub h("real-ip");
+    auto c = h.client();
+    int checked = 0, refused = 0;
+    for (int i = 0; i < 8; ++i) {
+        auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.9.9." + std::to_string(i)}}, R"({"username":"mette","password":"guess"})",
+                        "application/json");
+        checked += r->status == 401;
+        refused += r->status == 429;
+    }
+    CHECK(checked == 5);
+    CHECK(refused == 3);
+}
+
 TEST_CASE("throttle: growing delays, success forgets, memory is bounded") {
     auto now = std::chrono::steady_clock::time_point{} + 1000h;
     hub::Throttle t({3, 2s, 16s, 3600s, 100}, [&] { return now; });
