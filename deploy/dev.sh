@@ -20,7 +20,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
   iproute2 util-linux libsystemd-dev systemd cage
-  xvfb xauth xdotool procps curl openssl chromium file nginx
+  xvfb xauth xdotool procps curl openssl chromium file nginx faketime
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

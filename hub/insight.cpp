@@ -15,13 +15,6 @@ using json = nlohmann::json;
 
 namespace {
 
-bool is_day(const std::string& d) {
-    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
-    return true;
-}
-
 // Ids from the content: lower-case letters, digits, '-', '_' and '.', 1 to 64 of them.
 bool is_id(const std::string& s) {
     if (s.empty() || s.size() > 64) return false;
@@ -30,19 +23,6 @@ bool is_id(const std::string& s) {
     return true;
 }
 
-
-// ISO week of a day, e.g. "2026-W49".
-std::string week_of(const std::string& day) {
-    std::tm tm{};
-    tm.tm_year = std::stoi(day.substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(day.substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(day.substr(8, 2));
-    tm.tm_hour = 12;
-    timegm(&tm);  // fills tm_wday and tm_yday
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%G-W%V", &tm);
-    return buf;
-}
 
 // The median from bucket counts, as the bucket's range in seconds ("20–30 s"); "" if none.
 json median(const std::map<int, std::int64_t>& buckets) {
@@ -61,26 +41,6 @@ json median(const std::map<int, std::int64_t>& buckets) {
         }
     }
     return nullptr;
-}
-
-// Suppresses a group of counts whose total is shown: small cells become "<5", and when just
-// one is suppressed, the next smallest non-zero one too (or else the total), so that the
-// total minus the others never gives a small count away.
-void group(json& out, const std::map<std::string, std::int64_t>& cells, std::int64_t total, const char* total_key) {
-    std::vector<std::string> hidden;
-    for (const auto& [k, n] : cells)
-        if (n > 0 && n < kMinCell) hidden.push_back(k);
-    bool hide_total = total > 0 && total < kMinCell;
-    if (hidden.size() == 1 && !hide_total) {
-        std::string pick;
-        std::int64_t smallest = 0;
-        for (const auto& [k, n] : cells)
-            if (n >= kMinCell && (pick.empty() || n < smallest)) pick = k, smallest = n;
-        if (pick.empty()) hide_total = true;
-        else hidden.push_back(pick);
-    }
-    for (const auto& [k, n] : cells) out[k] = std::find(hidden.begin(), hidden.end(), k) != hidden.end() ? json("<5") : json(n);
-    if (total_key) out[total_key] = hide_total ? json("<5") : json(total);
 }
 
 struct Sums {
@@ -135,7 +95,9 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         {"help_asked", {"type", "day", "guide", "step", "kind"}},
     };
     static const std::set<std::string> kModes{"read_aloud", "large_text", "high_contrast", "keypad"};
-    const std::string earliest = day_of(now - 400 * 86400LL), latest = day_of(now + 2 * 86400LL);
+    // Events of a month that is final already (a kiosk was offline) are dropped: a report of
+    // that month must read the same whenever it is asked for.
+    const std::string earliest = open_from(now), latest = day_of(now + 2 * 86400LL);
     std::vector<UsageCell> cells;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
@@ -156,7 +118,8 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         };
         std::string day, guide, step, lang, kind;
         if (!text("day", day) || !text("guide", guide) || !text("step", step) || !text("lang", lang) || !text("kind", kind)) return false;
-        if (!is_day(day) || day < earliest || day > latest) return error = at + ".day: must be a recent date YYYY-MM-DD", false;
+        if (!is_real_day(day) || day > latest) return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
+        const std::size_t before = cells.size();
         if (e.contains("guide") && !is_id(guide)) return error = at + ".guide: not a guide id", false;
         if (e.contains("step") && !is_id(step)) return error = at + ".step: not a step id", false;
         if (e.contains("lang") && !core::find_language(lang)) return error = at + ".lang: not a language Ledsager knows", false;
@@ -212,80 +175,410 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         } else if (type == "help_asked") {
             add("help_asked", step, kind);
         }
+        if (day < earliest) cells.resize(before);  // checked, but late
     }
     store.add_usage(cells);
     return true;
 }
 
-json guide_report(Store& store, const ReportQuery& q) {
-    const Sums s = sum_cells(store.usage(q.from, q.to, q.sites));
-    std::set<std::string> guides;
-    for (const auto& [k, v] : s.n) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
-    for (const auto& [k, v] : s.buckets) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
-    // Trend per ISO week: started and finished.
-    std::map<std::string, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> weeks;  // guide -> week -> started, done
-    for (const auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::Day, {"guide_start", "guide_done"})) {
-        if (c.metric == "guide_start") weeks[c.guide][week_of(c.day)].first += c.count;
-        if (c.metric == "guide_done") weeks[c.guide][week_of(c.day)].second += c.count;
+namespace {
+
+// ---- One unit: one site's one calendar month.
+// Every figure a report shows is a count of a unit, or the sum of that count over the units
+// of the period and sites asked for. Within a unit, the counts and the ways they add up (a
+// total and its parts: a line) are one table; small counts are hidden, then more until no
+// line gives a hidden count away (Table::suppress). Summing units only ever adds what each
+// unit shows, so two reports over overlapping months or sites differ by whole units' shown
+// figures and never reveal a hidden count.
+struct Table {
+    std::map<std::string, std::int64_t> n;
+    std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // total, parts
+    std::set<std::string> hidden;
+
+    std::int64_t get(const std::string& k) const {
+        auto it = n.find(k);
+        return it == n.end() ? 0 : it->second;
     }
-    json out = json::array();
-    for (const auto& g : guides) {
-        const std::int64_t started = s.sum("guide_start", g), self = s.get("guide_done", g, "", "self"), staff = s.get("guide_done", g, "", "staff");
-        const std::int64_t yes = s.get("helped", g, "", "yes"), no = s.get("helped", g, "", "no");
-        json j{{"id", g}, {"title", title_of(q, g)}};
-        j["started"] = cell(started);
-        json done = json::object();
-        group(done, {{"self", self}, {"staff", staff}}, self + staff, "total");
-        j["done"] = done;
-        json helped = json::object();
-        group(helped, {{"yes", yes}, {"no", no}}, yes + no, "answers");
-        j["helped"] = helped;
+    void line(std::string total, std::vector<std::string> parts) { lines.emplace_back(std::move(total), std::move(parts)); }
+    // A count as shown: the number, "<5" for a hidden 1 to 4, "≥5" for a larger one hidden
+    // so that a small one cannot be worked out from it.
+    json mark(const std::string& k) const {
+        const std::int64_t v = get(k);
+        if (!hidden.count(k)) return v;
+        return v < kMinCell ? json("<5") : json("≥5");
+    }
+    void suppress() {
+        for (const auto& [k, v] : n)
+            if (v > 0 && v < kMinCell) hidden.insert(k);
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (const auto& [total, parts] : lines) {
+                const bool total_hidden = hidden.count(total) > 0;
+                int unknown = total_hidden;
+                std::int64_t hidden_sum = 0;
+                for (const auto& p : parts)
+                    if (hidden.count(p)) ++unknown, hidden_sum += get(p);
+                // One unknown in a line is its total minus the rest; with the total shown,
+                // the hidden parts' sum is known and must not itself be a small count.
+                const bool gives_away = unknown == 1 || (!total_hidden && unknown > 1 && hidden_sum < kMinCell);
+                if (!gives_away) continue;
+                std::string pick;  // the smallest count of the line not hidden yet, a part before the total
+                for (const auto& p : parts)
+                    if (!hidden.count(p) && get(p) > 0 && (pick.empty() || get(p) < get(pick))) pick = p;
+                if (pick.empty() && !total_hidden && get(total) > 0) pick = total;
+                if (pick.empty()) continue;
+                hidden.insert(pick);
+                changed = true;
+            }
+        }
+    }
+};
+
+struct Unit {
+    Sums s;
+    Table t;
+    std::vector<std::string> guides;
+    std::map<std::string, std::vector<std::string>> steps;  // per guide, in the guide's order
+    std::string month;
+};
+
+// A median as a unit gives it: the unit's buckets when it has at least kMinCell in them
+// (added up over units, then read), else whether it had a few.
+json unit_median(const std::map<int, std::int64_t>* buckets) {
+    std::int64_t total = 0;
+    if (buckets)
+        for (const auto& [b, n] : *buckets) total += n;
+    json b = json::object();
+    if (total >= kMinCell)
+        for (const auto& [i, n] : *buckets) b[std::to_string(i)] = n;
+    return {{"_buckets", b}, {"_small", total > 0 && total < kMinCell ? 1 : 0}};
+}
+
+Unit make_unit(Sums s, const ReportQuery& q, std::string month) {
+    Unit u{std::move(s), {}, {}, {}, std::move(month)};
+    const Sums& sums = u.s;
+    Table& t = u.t;
+    std::set<std::string> guides;
+    for (const auto& [k, v] : sums.n) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
+    for (const auto& [k, v] : sums.buckets) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
+    u.guides.assign(guides.begin(), guides.end());
+    std::vector<std::string> all_started, all_self, all_staff, all_done, all_help;
+    for (const auto& g : u.guides) {
+        const std::string p = "g:" + g + ":";
+        t.n[p + "started"] = sums.sum("guide_start", g);
+        t.n[p + "self"] = sums.get("guide_done", g, "", "self");
+        t.n[p + "staff"] = sums.get("guide_done", g, "", "staff");
+        t.n[p + "done"] = t.n[p + "self"] + t.n[p + "staff"];
+        t.n[p + "yes"] = sums.get("helped", g, "", "yes");
+        t.n[p + "no"] = sums.get("helped", g, "", "no");
+        t.n[p + "answers"] = t.n[p + "yes"] + t.n[p + "no"];
+        t.line(p + "done", {p + "self", p + "staff"});
+        t.line(p + "answers", {p + "yes", p + "no"});
         // Steps: in the guide's order where the content is known, then any others.
-        std::vector<std::string> steps;
+        auto& steps = u.steps[g];
         if (auto it = q.titles.find(g + "/"); it != q.titles.end()) {
             std::stringstream order(it->second);
             for (std::string st; std::getline(order, st, ',');) steps.push_back(st);
         }
         std::set<std::string> seen(steps.begin(), steps.end());
-        for (const auto& [k, v] : s.n)
+        for (const auto& [k, v] : sums.n)
             if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
-        for (const auto& [k, v] : s.buckets)
+        for (const auto& [k, v] : sums.buckets)
             if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
-        json rows = json::array();
-        std::int64_t left_total = 0, help_total = 0, confusing_total = 0;
+        std::vector<std::string> left, help, confusing;
         for (const auto& st : steps) {
-            const std::int64_t reached = s.get("step_reach", g, st), left = s.get("guide_left", g, st), help = s.sum("help_asked", g, &st),
-                               confusing = s.get("confusing", g, st);
-            left_total += left;
-            help_total += help;
-            confusing_total += confusing;
-            if (!reached && !left && !help && !confusing && st != "needs") continue;
-            const auto b = s.buckets.find({"step_time", g, st, ""});
-            rows.push_back({{"step", st}, {"title", title_of(q, g + "/" + st)}, {"reached", cell(reached)}, {"left", cell(left)},
-                            {"help", cell(help)}, {"confusing", cell(confusing)},
-                            {"median_time", b == s.buckets.end() ? json(nullptr) : median(b->second)}});
+            const std::string sp = p + "s:" + st + ":";
+            t.n[sp + "reached"] = sums.get("step_reach", g, st);
+            t.n[sp + "left"] = sums.get("guide_left", g, st);
+            t.n[sp + "help"] = sums.sum("help_asked", g, &st);
+            t.n[sp + "confusing"] = sums.get("confusing", g, st);
+            t.n[p + "left"] += t.n[sp + "left"];
+            t.n[p + "help"] += t.n[sp + "help"];
+            t.n[p + "confusing"] += t.n[sp + "confusing"];
+            left.push_back(sp + "left"), help.push_back(sp + "help"), confusing.push_back(sp + "confusing");
+        }
+        t.line(p + "left", left);
+        t.line(p + "help", help);
+        t.line(p + "confusing", confusing);
+        all_started.push_back(p + "started"), all_self.push_back(p + "self"), all_staff.push_back(p + "staff");
+        all_done.push_back(p + "done"), all_help.push_back(p + "help");
+    }
+    // The unit's totals, and how the guides' figures add up to them.
+    std::map<std::string, std::int64_t> asked;
+    for (const auto& [k, v] : sums.n) {
+        const auto& [metric, guide, step, dim] = k;
+        if (metric == "session") t.n["sessions"] += v;
+        else if (metric == "session_lang") t.n["lang:" + dim] += v;
+        else if (metric == "session_hour") t.n["hour:" + (dim.size() == 1 ? "0" + dim : dim)] += v;
+        else if (metric == "session_mode") t.n["mode:" + dim] += v;
+        else if (metric == "guide_start") t.n["started"] += v;
+        else if (metric == "guide_done") t.n[dim == "self" ? "self" : "staff"] += v;
+        else if (metric == "help_asked") t.n["asked:" + dim] += v;
+        else if (metric == "escalation") {
+            const auto colon = dim.find(':');
+            const std::string kind = dim.substr(0, colon) == "video" ? "video" : "in_person";
+            t.n["esc:" + kind + ":" + dim.substr(colon + 1)] += v;
+            t.n["esc:" + kind] += v;
+        } else if (metric == "staff_seconds") t.n["seconds:" + dim] += v;  // not a count: shown only as minutes over enough requests
+    }
+    for (const auto& [k, b] : sums.buckets)
+        if (std::get<0>(k) == "staff_time")
+            for (const auto& [i, n] : b) t.n["timed:" + std::get<3>(k)] += n;
+    t.n["done"] = t.get("self") + t.get("staff");
+    t.n["asked"] = t.get("asked:in_person") + t.get("asked:video");
+    t.line("started", all_started);
+    t.line("self", all_self);
+    t.line("staff", all_staff);
+    t.line("done", {"self", "staff"});
+    t.line("done", all_done);
+    t.line("asked", {"asked:in_person", "asked:video"});
+    t.line("asked", all_help);  // help asked outside a guide's steps makes this an upper bound: hiding more is safe
+    std::vector<std::string> langs, hours;
+    std::map<std::string, std::vector<std::string>> outcomes;
+    for (const auto& [k, v] : t.n) {
+        if (k.rfind("lang:", 0) == 0) langs.push_back(k);
+        if (k.rfind("hour:", 0) == 0) hours.push_back(k);
+        if (k.rfind("esc:", 0) == 0 && std::count(k.begin(), k.end(), ':') == 2) outcomes[k.substr(0, k.rfind(':'))].push_back(k);
+    }
+    t.line("sessions", langs);
+    t.line("sessions", hours);  // a session without an hour makes this an upper bound too
+    for (auto& [total, parts] : outcomes) t.line(total, parts);
+    t.n.erase("seconds:in_person"), t.n.erase("seconds:video");
+    t.suppress();
+    return u;
+}
+
+json guides_of(const Unit& u, const ReportQuery& q) {
+    const Table& t = u.t;
+    json out = json::array();
+    for (const auto& g : u.guides) {
+        const std::string p = "g:" + g + ":";
+        json j{{"id", g}, {"title", title_of(q, g)}, {"started", t.mark(p + "started")}};
+        j["done"] = {{"self", t.mark(p + "self")}, {"staff", t.mark(p + "staff")}, {"total", t.mark(p + "done")}};
+        j["helped"] = {{"yes", t.mark(p + "yes")}, {"no", t.mark(p + "no")}, {"answers", t.mark(p + "answers")}};
+        json rows = json::array();
+        for (const auto& st : u.steps.at(g)) {
+            const std::string sp = p + "s:" + st + ":";
+            if (!t.get(sp + "reached") && !t.get(sp + "left") && !t.get(sp + "help") && !t.get(sp + "confusing") && st != "needs") continue;
+            const auto b = u.s.buckets.find({"step_time", g, st, ""});
+            rows.push_back({{"step", st}, {"title", title_of(q, g + "/" + st)}, {"reached", t.mark(sp + "reached")}, {"left", t.mark(sp + "left")},
+                            {"help", t.mark(sp + "help")}, {"confusing", t.mark(sp + "confusing")},
+                            {"median_time", unit_median(b == u.s.buckets.end() ? nullptr : &b->second)}});
         }
         j["steps"] = rows;
-        j["left"] = cell(left_total);
-        j["help"] = cell(help_total);
-        j["confusing"] = cell(confusing_total);
-        // Health: 100 = nobody leaves, asks for help or finds a step confusing, and everyone
-        // who answered found it helpful. Only where every count it rests on is 0 or at least
-        // kMinCell: a figure made from a count of 1 to 4 would give that count away.
-        const auto safe = [](std::int64_t n) { return n == 0 || n >= kMinCell; };
-        if (started >= kMinCell && safe(left_total) && safe(help_total) && safe(confusing_total) && safe(yes) && safe(no)) {
-            const double n = static_cast<double>(started);
-            const double helpful = yes + no >= kMinCell ? static_cast<double>(yes) / (yes + no) : 0.5;
-            const double need = (std::min(1.0, left_total / n) + std::min(1.0, help_total / n) + std::min(1.0, confusing_total / n) + (1 - helpful)) / 4;
-            j["health"] = static_cast<int>(std::lround(100 * (1 - need)));
-        } else {
-            j["health"] = nullptr;
-        }
-        json wk = json::array();
-        for (const auto& [w, sd] : weeks[g]) wk.push_back({{"week", w}, {"started", cell(sd.first)}, {"done", cell(sd.second)}});
-        j["weeks"] = wk;
+        j["left"] = t.mark(p + "left");
+        j["help"] = t.mark(p + "help");
+        j["confusing"] = t.mark(p + "confusing");
+        j["months"] = json::array({{{"month", u.month}, {"started", t.mark(p + "started")}, {"done", t.mark(p + "done")}}});
         out.push_back(std::move(j));
     }
+    return out;
+}
+
+json site_of(const Unit& u, const Site* site) {
+    const Table& t = u.t;
+    json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
+    j["sessions"] = t.mark("sessions");
+    j["guides_started"] = t.mark("started");
+    j["guides_done"] = t.mark("done");
+    json langs = json::object(), hours = json::object(), modes = json::object();
+    for (const auto& [k, v] : t.n) {
+        if (k.rfind("lang:", 0) == 0) langs[k.substr(5)] = t.mark(k);
+        if (k.rfind("hour:", 0) == 0) hours[k.substr(5)] = t.mark(k);
+        if (k.rfind("mode:", 0) == 0) modes[k.substr(5)] = t.mark(k);
+    }
+    j["languages"] = langs;
+    j["hours"] = hours;
+    j["modes"] = modes;
+    for (const char* kind : {"in_person", "video"}) {
+        json e = json::object();
+        const std::string p = std::string("esc:") + kind;
+        for (const auto& [k, v] : t.n)
+            if (k.rfind(p + ":", 0) == 0) e[k.substr(p.size() + 1)] = t.mark(k);
+        e["total"] = t.mark(p);
+        const auto w = u.s.buckets.find({"wait", "", "", kind});
+        e["median_wait"] = unit_median(w == u.s.buckets.end() ? nullptr : &w->second);
+        j["escalations"][kind] = e;
+    }
+    return j;
+}
+
+json gains_of(const Unit& u, const ReportQuery& q) {
+    const Table& t = u.t;
+    json j{{"sessions", t.mark("sessions")}, {"guides_started", t.mark("started")}};
+    j["guides_completed"] = {{"without_staff", t.mark("self")}, {"with_staff", t.mark("staff")}, {"total", t.mark("done")}};
+    json by = json::array();
+    for (const auto& g : u.guides)
+        if (t.get("g:" + g + ":self")) by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", t.mark("g:" + g + ":self")}});
+    j["completed_without_staff_by_guide"] = by;
+    j["asked_for_help"] = {{"in_person", t.mark("asked:in_person")}, {"video", t.mark("asked:video")}, {"total", t.mark("asked")}};
+    for (const char* kind : {"in_person", "video"}) {
+        json e = json::object();
+        const std::string p = std::string("esc:") + kind;
+        for (const auto& [k, v] : t.n)
+            if (k.rfind(p + ":", 0) == 0) e[k.substr(p.size() + 1)] = t.mark(k);
+        e["closed"] = t.mark(p);
+        const std::int64_t timed = t.get(std::string("timed:") + kind);
+        e["with_staff_time"] = t.mark(std::string("timed:") + kind);
+        // Staff time only from enough requests; it is the sum of what was measured.
+        std::int64_t secs = 0;
+        for (const auto& [k, v] : u.s.n)
+            if (std::get<0>(k) == "staff_seconds" && std::get<3>(k) == kind) secs += v;
+        e["staff_minutes"] = timed >= kMinCell ? json(static_cast<std::int64_t>(std::lround(secs / 60.0))) : timed ? json("<5") : json(0);
+        const auto b = u.s.buckets.find({"staff_time", "", "", kind});
+        e["median_staff_time"] = unit_median(b == u.s.buckets.end() ? nullptr : &b->second);
+        j["staff"][kind] = e;
+    }
+    return j;
+}
+
+// ---- Adding units up.
+// While adding, a count is {"_v": shown, "_s": hidden small ones, "_b": hidden larger ones}.
+bool is_count(const json& v) { return v.is_number() || v == "<5" || v == "≥5"; }
+
+const char* identity(const json& e) {
+    for (const char* k : {"slug", "id", "step", "month", "guide"})
+        if (e.is_object() && e.contains(k)) return k;
+    return nullptr;
+}
+
+void add(json& acc, const json& u) {
+    if (u.is_object()) {
+        if (!acc.is_object()) acc = json::object();
+        for (const auto& [k, v] : u.items()) add(acc[k], v);
+    } else if (u.is_array()) {
+        if (!acc.is_array()) acc = json::array();
+        for (const auto& e : u) {
+            const char* key = identity(e);
+            auto it = acc.end();
+            if (key) it = std::find_if(acc.begin(), acc.end(), [&](const json& a) { return a.contains(key) && a[key] == e[key]; });
+            if (it == acc.end()) {
+                acc.push_back(json());
+                add(acc.back(), e);
+            } else {
+                add(*it, e);
+            }
+        }
+    } else if (is_count(u)) {
+        if (!acc.is_object()) acc = {{"_v", 0}, {"_s", 0}, {"_b", 0}};
+        if (u.is_number()) acc["_v"] = acc["_v"].get<std::int64_t>() + u.get<std::int64_t>();
+        else if (u == "<5") acc["_s"] = acc["_s"].get<std::int64_t>() + 1;
+        else acc["_b"] = acc["_b"].get<std::int64_t>() + 1;
+    } else if (acc.is_null()) {
+        acc = u;  // ids, titles, names
+    }
+}
+
+// What of a sum is shown exactly (the parts no unit hid).
+std::int64_t shown(const json& a) { return a.is_object() && a.contains("_v") ? a["_v"].get<std::int64_t>() : 0; }
+
+// A sum as the report shows it: the number when no unit hid a part of it; "<5" when it is a
+// single hidden small count; otherwise "≥N", the least it can be (each hidden small count at
+// least 1, each larger one at least kMinCell).
+json finish(const json& a, const std::string& key = "") {
+    if (a.is_object() && a.contains("_v")) {
+        const std::int64_t v = a["_v"], small = a["_s"], big = a["_b"];
+        if (small == 0 && big == 0) return v;
+        if (key == "staff_minutes") return v > 0 ? json("≥" + std::to_string(v)) : json("<5");  // minutes, from too few requests
+        if (v == 0 && big == 0 && small == 1) return "<5";
+        return "≥" + std::to_string(v + small + kMinCell * big);
+    }
+    if (a.is_object() && a.contains("_buckets")) {
+        std::map<int, std::int64_t> buckets;
+        std::int64_t total = 0;
+        for (const auto& [i, n] : a["_buckets"].items()) total += buckets[std::stoi(i)] = shown(n);
+        if (total >= kMinCell) return median(buckets);
+        return shown(a["_small"]) > 0 ? json("<5") : json(nullptr);  // a few in some unit: too few to say
+    }
+    if (a.is_object()) {
+        json out = json::object();
+        for (const auto& [k, v] : a.items()) out[k] = finish(v, k);
+        return out;
+    }
+    if (a.is_array()) {
+        json out = json::array();
+        for (const auto& e : a) out.push_back(finish(e));
+        return out;
+    }
+    return a;
+}
+
+std::vector<std::string> months_of(const ReportQuery& q) {
+    std::vector<std::string> out;
+    for (std::string m = q.from.substr(0, 7); m <= q.to.substr(0, 7); m = next_month(m)) out.push_back(m);
+    return out;
+}
+
+// Every unit of the period and sites asked for, empty ones too (per site, month by month).
+std::vector<std::pair<std::int64_t, Unit>> units(Store& store, const ReportQuery& q) {
+    std::map<std::pair<std::int64_t, std::string>, std::vector<UsageCell>> cells;
+    for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::SiteMonth)) cells[{c.site_id, c.day}].push_back(std::move(c));
+    std::vector<std::pair<std::int64_t, Unit>> out;
+    for (auto site : q.sites)
+        for (const auto& m : months_of(q)) out.emplace_back(site, make_unit(sum_cells(cells[{site, m}]), q, m));
+    return out;
+}
+
+}  // namespace
+
+std::string open_from(Seconds now) { return day_of(now - kLateDays * 86400LL).substr(0, 7) + "-01"; }
+
+std::string last_final_month(Seconds now) {
+    const std::string open = open_from(now);  // the month before it is the last final one
+    int y = std::stoi(open.substr(0, 4)), m = std::stoi(open.substr(5, 2)) - 1;
+    if (m == 0) m = 12, --y;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
+std::string check_period(const std::string& from, const std::string& to, Seconds now, int max_days, std::string& field) {
+    field = "from";
+    if (!is_real_day(from) || from.substr(8) != "01")
+        return "from: the first day of a month, YYYY-MM-01 (reports cover whole calendar months)";
+    field = "to";
+    if (!is_real_day(to) || to != last_day(to.substr(0, 7)))
+        return "to: the last day of a month, YYYY-MM-DD (reports cover whole calendar months)";
+    if (from > to) return field = "from", "from: not after to";
+    if (to >= open_from(now))
+        return "to: " + to.substr(0, 7) + " is not final yet; a month can be reported from the " + std::to_string(kLateDays + 1) +
+               "rd day after it ends (the last final month is " + last_final_month(now) + ")";
+    if (days_in(from, to) > max_days) return "to: a report covers at most " + std::to_string(max_days) + " days";
+    field.clear();
+    return "";
+}
+
+json guide_report(Store& store, const ReportQuery& q) {
+    json acc = json::array();
+    for (const auto& [site, u] : units(store, q)) add(acc, guides_of(u, q));
+    for (auto& g : acc) {
+        // Steps in the guide's order (a step one month lacks is added where the content has it).
+        std::vector<std::string> order;
+        if (auto it = q.titles.find(g["id"].get<std::string>() + "/"); it != q.titles.end()) {
+            std::stringstream in(it->second);
+            for (std::string st; std::getline(in, st, ',');) order.push_back(st);
+        }
+        auto rank = [&](const json& row) {
+            const auto at = std::find(order.begin(), order.end(), row["step"].get<std::string>());
+            return at - order.begin();
+        };
+        std::stable_sort(g["steps"].begin(), g["steps"].end(), [&](const json& a, const json& b) { return rank(a) < rank(b); });
+        std::sort(g["months"].begin(), g["months"].end(), [](const json& a, const json& b) { return a["month"] < b["month"]; });
+        // Health: 100 = nobody leaves, asks for help or finds a step confusing, and everyone
+        // who answered found it helpful. From the counts shown (parts a unit hid are left
+        // out), and only from kMinCell sessions on.
+        const std::int64_t started = shown(g["started"]), left = shown(g["left"]), help = shown(g["help"]), confusing = shown(g["confusing"]);
+        const std::int64_t yes = shown(g["helped"]["yes"]), no = shown(g["helped"]["no"]);
+        if (started >= kMinCell) {
+            const double n = static_cast<double>(started);
+            const double helpful = yes + no >= kMinCell ? static_cast<double>(yes) / static_cast<double>(yes + no) : 0.5;
+            const double need = (std::min(1.0, left / n) + std::min(1.0, help / n) + std::min(1.0, confusing / n) + (1 - helpful)) / 4;
+            g["health"] = static_cast<int>(std::lround(100 * (1 - need)));
+        } else {
+            g["health"] = nullptr;
+        }
+    }
+    json out = finish(acc);
     // Most in need of rewriting first; guides with too few sessions to say last.
     std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
         if (a["health"].is_null() != b["health"].is_null()) return b["health"].is_null();
@@ -295,111 +588,20 @@ json guide_report(Store& store, const ReportQuery& q) {
 }
 
 json site_report(Store& store, const ReportQuery& q) {
-    json sites = json::array();
-    std::map<std::int64_t, std::vector<UsageCell>> per_site;  // one pass over the period for every site
-    for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::Site)) per_site[c.site_id].push_back(std::move(c));
-    for (auto site_id : q.sites) {
-        const Sums s = sum_cells(per_site[site_id]);
-        auto site = store.site(site_id);
-        json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
-        std::int64_t sessions = 0, done = 0, started = 0;
-        std::map<std::string, std::int64_t> langs, hours, modes, outcomes[2];
-        for (const auto& [k, v] : s.n) {
-            const auto& [metric, guide, step, dim] = k;
-            if (metric == "session") sessions += v;
-            else if (metric == "session_lang") langs[dim] += v;
-            else if (metric == "session_hour") hours[dim.size() == 1 ? "0" + dim : dim] += v;
-            else if (metric == "session_mode") modes[dim] += v;
-            else if (metric == "guide_done") done += v;
-            else if (metric == "guide_start") started += v;
-            else if (metric == "escalation") {
-                const auto colon = dim.find(':');
-                outcomes[dim.substr(0, colon) == "video" ? 1 : 0][dim.substr(colon + 1)] += v;
-            }
-        }
-        j["sessions"] = cell(sessions);
-        j["guides_started"] = cell(started);
-        j["guides_done"] = cell(done);
-        json l = json::object();
-        std::int64_t lang_total = 0;
-        for (const auto& [k, v] : langs) lang_total += v;
-        group(l, langs, lang_total, nullptr);
-        j["languages"] = l;
-        json h = json::object();
-        group(h, hours, sessions, nullptr);
-        j["hours"] = h;
-        json m = json::object();
-        for (const auto& [k, v] : modes) m[k] = cell(v);
-        j["modes"] = m;
-        json esc = json::object();
-        for (int kind = 0; kind < 2; ++kind) {
-            const char* name = kind ? "video" : "in_person";
-            std::int64_t total = 0;
-            for (const auto& [k, v] : outcomes[kind]) total += v;
-            json e = json::object();
-            group(e, outcomes[kind], total, "total");
-            const auto w = s.buckets.find({"wait", "", "", name});
-            e["median_wait"] = w == s.buckets.end() ? json(nullptr) : median(w->second);
-            esc[name] = e;
-        }
-        j["escalations"] = esc;
-        sites.push_back(std::move(j));
-    }
-    return {{"from", q.from}, {"to", q.to}, {"min_cell", kMinCell}, {"sites", sites}};
+    json acc = json::array();
+    std::map<std::int64_t, std::optional<Site>> sites;
+    for (auto id : q.sites) sites[id] = store.site(id);
+    for (const auto& [site, u] : units(store, q)) add(acc, json::array({site_of(u, sites[site] ? &*sites[site] : nullptr)}));
+    return {{"from", q.from}, {"to", q.to}, {"min_cell", kMinCell}, {"sites", finish(acc)}};
 }
 
 json gains_report(Store& store, const ReportQuery& q) {
-    const Sums s = sum_cells(store.usage(q.from, q.to, q.sites));
-    std::int64_t sessions = 0, started = 0, self = 0, staff = 0;
-    std::map<std::string, std::int64_t> asked, closed[2], staff_seconds, with_time;
-    std::map<std::string, std::map<int, std::int64_t>> staff_buckets;
-    std::map<std::string, std::int64_t> self_by_guide;
-    for (const auto& [k, v] : s.n) {
-        const auto& [metric, guide, step, dim] = k;
-        if (metric == "session") sessions += v;
-        else if (metric == "guide_start") started += v;
-        else if (metric == "guide_done") {
-            (dim == "self" ? self : staff) += v;
-            if (dim == "self") self_by_guide[guide] += v;
-        } else if (metric == "help_asked") asked[dim] += v;
-        else if (metric == "escalation") {
-            const auto colon = dim.find(':');
-            closed[dim.substr(0, colon) == "video" ? 1 : 0][dim.substr(colon + 1)] += v;
-        } else if (metric == "staff_seconds") staff_seconds[dim] += v;
-    }
-    for (const auto& [k, b] : s.buckets)
-        if (std::get<0>(k) == "staff_time")
-            for (const auto& [i, n] : b) {
-                with_time[std::get<3>(k)] += n;
-                staff_buckets[std::get<3>(k)][i] += n;
-            }
-    json j{{"from", q.from}, {"to", q.to}, {"min_cell", kMinCell}};
-    j["sessions"] = cell(sessions);
-    j["guides_started"] = cell(started);
-    json done = json::object();
-    group(done, {{"without_staff", self}, {"with_staff", staff}}, self + staff, "total");
-    j["guides_completed"] = done;
-    json by = json::array();
-    for (const auto& [g, n] : self_by_guide) by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", cell(n)}});
-    j["completed_without_staff_by_guide"] = by;
-    json a = json::object();
-    group(a, asked, asked["in_person"] + asked["video"], "total");
-    j["asked_for_help"] = a;
-    json st = json::object();
-    for (int kind = 0; kind < 2; ++kind) {
-        const char* name = kind ? "video" : "in_person";
-        std::int64_t total = 0;
-        for (const auto& [k, v] : closed[kind]) total += v;
-        json e = json::object();
-        group(e, closed[kind], total, "closed");
-        const std::int64_t n = with_time[name];
-        e["with_staff_time"] = cell(n);
-        // Total staff time only from enough requests; it is the sum of what was measured.
-        e["staff_minutes"] = n >= kMinCell ? json(static_cast<std::int64_t>(std::lround(staff_seconds[name] / 60.0))) : (n ? json("<5") : json(0));
-        e["median_staff_time"] = median(staff_buckets[name]);
-        st[name] = e;
-    }
-    j["staff"] = st;
+    json acc = json::object();
+    for (const auto& [site, u] : units(store, q)) add(acc, gains_of(u, q));
+    json j = finish(acc);
+    j["from"] = q.from;
+    j["to"] = q.to;
+    j["min_cell"] = kMinCell;
     return j;
 }
 

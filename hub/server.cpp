@@ -22,7 +22,6 @@ using json = nlohmann::json;
 
 namespace {
 
-Seconds now_s() { return static_cast<Seconds>(std::time(nullptr)); }
 constexpr Seconds kSignalLifetime = 300;  // a "may need help" signal shows for five minutes
 
 void send_json(httplib::Response& res, int status, const json& body) {
@@ -724,15 +723,12 @@ void Hub::routes() {
         if (!u) return false;
         q.to = req.has_param("to") ? req.get_param_value("to") : "";
         q.from = req.has_param("from") ? req.get_param_value("from") : "";
-        if (q.to.empty()) q.to = day_of(now_s());
-        if (q.from.empty()) q.from = day_of(now_s() - 29 * 86400);  // the last 30 days
-        for (const auto* d : {&q.from, &q.to})
-            if (!is_real_day(*d))
-                return send_error(res, 400, std::string(d == &q.from ? "from" : "to") + ": a real day as YYYY-MM-DD (years 2000-2999)",
-                                  d == &q.from ? "from" : "to"), false;
-        if (q.from > q.to) return send_error(res, 400, "from: not after to", "from"), false;
-        if (days_in(q.from, q.to) > options_.max_report_days)
-            return send_error(res, 400, "to: a report covers at most " + std::to_string(options_.max_report_days) + " days", "to"), false;
+        const Seconds now = now_s();
+        if (q.to.empty()) q.to = last_day(last_final_month(now));  // by default the last final month
+        if (q.from.empty()) q.from = q.to.substr(0, 7) + "-01";
+        std::string field;
+        if (const std::string e = check_period(q.from, q.to, now, options_.max_report_days, field); !e.empty())
+            return send_error(res, 400, e, field), false;
         const std::string slug = req.has_param("site") ? req.get_param_value("site") : "";
         for (auto id : u->sites) {
             auto s = store_.site(id);

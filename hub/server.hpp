@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,9 @@ struct HubOptions {
     double help_requests_per_minute = 6;  // new help requests per kiosk (bursts of 6)
     double usage_batches_per_minute = 30; // usage batches per kiosk (a kiosk sends about one a minute)
     int max_report_days = 366;            // the longest period one report may cover
+    // The hub's clock (seconds since 1970); empty: the system's. Tests move it to see months
+    // end; it dates requests, sessions, usage and reports alike.
+    std::function<Seconds()> clock;
     int session_idle_s = 30 * 60;         // a console session ends after this long unused
     int session_max_s = 12 * 3600;        // ... and this long after logging in, whatever happens
     int stale_request_s = 12 * 3600;      // open requests nobody closed are cancelled after this
@@ -121,6 +125,7 @@ public:
 private:
     void routes();
     void housekeeping();
+    Seconds now_s() const { return options_.clock ? options_.clock() : static_cast<Seconds>(std::time(nullptr)); }
     HubOptions options_;
     Store store_;
     // Failed logins count per user name and address, per user name from anywhere, and per

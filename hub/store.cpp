@@ -151,6 +151,20 @@ bool is_real_day(const std::string& day) {
 
 std::int64_t days_in(const std::string& from, const std::string& to) { return (noon_of(to) - noon_of(from)) / 86400 + 1; }
 
+std::string last_day(const std::string& month) {
+    const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const int d = m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : days[m - 1];
+    return month + "-" + std::to_string(d);
+}
+std::string next_month(const std::string& month) {
+    int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) + 1;
+    if (m == 13) m = 1, ++y;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
 Store::Store(const std::filesystem::path& data_dir) {
     // The folder 0700 and the database 0600 whatever the umask (SQLite gives its -wal and
     // -shm files the database's mode): it holds citizens' open requests and staff accounts.
@@ -347,23 +361,6 @@ void Store::add_usage(const std::vector<UsageCell>& cells) {
     }
 }
 
-namespace {
-// The last day of a month "YYYY-MM" as "YYYY-MM-DD".
-std::string last_day(const std::string& month) {
-    const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const int d = m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : days[m - 1];
-    return month + "-" + std::to_string(d);
-}
-std::string next_month(const std::string& month) {
-    int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) + 1;
-    if (m == 13) m = 1, ++y;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-    return buf;
-}
-}  // namespace
-
 std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, UsageGroup by,
                                    const std::vector<std::string>& metrics) {
     std::lock_guard lock(mutex_);
@@ -371,7 +368,7 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
     for (auto id : sites) in += (in.empty() ? "" : ",") + std::to_string(id);
     if (in.empty() || !is_real_day(from) || !is_real_day(to) || from > to) return {};
     for (std::size_t i = 0; i < metrics.size(); ++i) only += (i ? ",?" : "?");
-    const bool per_day = by == UsageGroup::Day, per_site = by == UsageGroup::Site;
+    const bool per_day = by == UsageGroup::Day, per_month = by == UsageGroup::SiteMonth, per_site = by == UsageGroup::Site || per_month;
     // Whole months inside the period come from usage_months; the days at either end from usage_counts.
     std::vector<std::string> months;
     std::vector<std::pair<std::string, std::string>> days;
@@ -388,12 +385,12 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
     const std::string where = " AND site_id IN (" + in + ")" + (only.empty() ? "" : " AND metric IN (" + only + ")");
     std::string parts;
     for (std::size_t i = 0; i < days.size(); ++i)
-        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_day ? "day" : "''") + " AS d, " + cols +
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_day ? "day" : per_month ? "substr(day, 1, 7)" : "''") + " AS d, " + cols +
                  " FROM usage_counts WHERE day >= ? AND day <= ?" + where;
     if (!months.empty()) {
         std::string list;
         for (std::size_t i = 0; i < months.size(); ++i) list += (i ? ",?" : "?");
-        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT '' AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_month ? "month" : "''") + " AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
     }
     const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, SUM(count) FROM (" + parts +
                             ") GROUP BY d, " + (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";

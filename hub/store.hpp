@@ -65,6 +65,9 @@ std::string day_of(Seconds t);
 bool is_real_day(const std::string& day);
 // Days from `from` to `to` counted inclusively (both real days; 1 for the same day).
 std::int64_t days_in(const std::string& from, const std::string& to);
+// The last day of a month YYYY-MM (YYYY-MM-DD), and the month after it.
+std::string last_day(const std::string& month);
+std::string next_month(const std::string& month);
 
 // A published content bundle (the file is DATA/bundles/<version>.tar).
 struct Bundle {
@@ -143,7 +146,9 @@ public:
     // Usage counts: added to (one transaction), and summed over days [from, to] and sites
     // (per day too with by_day).
     void add_usage(const std::vector<UsageCell>& cells);
-    enum class UsageGroup { Total, Site, Day };  // summed over everything, per site, or per day (sites summed)
+    // Summed over everything, per site, per day (sites summed), or per site and month (the
+    // cell's day is then the month, YYYY-MM).
+    enum class UsageGroup { Total, Site, Day, SiteMonth };
     std::vector<UsageCell> usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites,
                                  UsageGroup by = UsageGroup::Total, const std::vector<std::string>& metrics = {});
     // Deletes the usage counts of the months before the month of `before_day` (whole months).

@@ -1,13 +1,16 @@
 // Ledsager insight page, for managers and content editors: realistic gains, guides ranked by
 // how much they need rewriting (with each guide's funnel), and per-site figures. All numbers
-// are anonymous counts from the hub; "<5" marks a suppressed small count. No framework.
+// are anonymous counts from the hub over whole calendar months; "<5" marks a suppressed small
+// count, "≥N" a sum the hub hid part of (the least it can be). No framework.
 "use strict";
 
 const T = {
   da: {
     title: "Ledsager · Indsigt", devices_link: "Skærme", print: "Udskriv", logout: "Log ud", login: "Log ind", username: "Brugernavn",
-    password: "Adgangskode", login_button: "Log ind", lang_button: "English", from: "Fra", to: "Til", site: "Sted", show: "Vis",
-    all_sites: "Alle steder", privacy: "Tallene er anonyme optællinger. Tal under 5 vises som «<5», så ingen enkelt borger kan udpeges.",
+    password: "Adgangskode", login_button: "Log ind", lang_button: "English", from: "Fra måned", to: "Til og med måned", site: "Sted", show: "Vis",
+    all_sites: "Alle steder", privacy: "Tallene er anonyme optællinger for hele kalendermåneder, sted for sted. Tal under 5 vises som «<5», og tal der kunne afsløre dem som «≥5», så ingen enkelt borger kan udpeges. En sum med skjulte dele vises som «≥N», det mindste den kan være. En måned kan ses fra den 3. i måneden efter.",
+    not_final: (m) => `Måneden er ikke afsluttet endnu: en måned kan ses fra den 3. i måneden efter. Den seneste afsluttede måned er ${m}.`,
+    bad_period: "Vælg hele måneder, højst 12.",
     gains_title: "Realistiske gevinster", gains_caption: "Tallene bag gevinsterne", col_figure: "Tal", col_value: "Antal",
     col_counts: "Hvad der er talt", csv: "Hent som CSV", guides_title: "Vejledninger, dem der mest trænger til omskrivning først",
     guides_caption: "Vejledninger efter sundhed", col_guide: "Vejledning", col_health: "Sundhed", col_started: "Startet",
@@ -15,7 +18,7 @@ const T = {
     col_helped: "Hjalp det? (ja / nej)", col_steps: "Trin", steps_button: "Se trin", health_note:
       "Sundhed 100: ingen forlader vejledningen, beder om hjælp eller finder et trin forvirrende, og alle der svarer, siger at den hjalp.",
     too_few: "for få", steps_caption: "Hvor mange nåede hvert trin", col_step: "Trin", col_reached: "Nåede trinnet", col_time: "Typisk tid",
-    weeks_title: "Uge for uge", col_week: "Uge", col_done_total: "Gennemført", funnel_of: (t) => `Trin for trin: ${t}`,
+    months_title: "Måned for måned", col_month: "Måned", col_done_total: "Gennemført", funnel_of: (t) => `Trin for trin: ${t}`,
     sites_title: "Steder", sessions: "Besøg", guides_done: "Vejledninger gennemført", in_person: "Personlig hjælp", video: "Videoopkald",
     requests: "henvendelser", wait: "typisk ventetid", languages: "Sprog", hours: "Travle timer", modes: "Tilgængelighed brugt",
     outcome_solved: "løst", outcome_appointment: "tid bestilt", outcome_referred: "henvist", outcome_left: "gik", outcome_cancelled: "trukket tilbage",
@@ -31,8 +34,10 @@ const T = {
   },
   en: {
     title: "Ledsager · Insight", devices_link: "Kiosks", print: "Print", logout: "Log out", login: "Log in", username: "User name",
-    password: "Password", login_button: "Log in", lang_button: "Dansk", from: "From", to: "To", site: "Site", show: "Show",
-    all_sites: "All sites", privacy: "The figures are anonymous counts. Counts under 5 show as “<5”, so that no single citizen can be singled out.",
+    password: "Password", login_button: "Log in", lang_button: "Dansk", from: "From month", to: "To month", site: "Site", show: "Show",
+    all_sites: "All sites", privacy: "The figures are anonymous counts over whole calendar months, site by site. Counts under 5 show as “<5”, and counts that could give them away as “≥5”, so that no single citizen can be singled out. A sum with hidden parts shows as “≥N”, the least it can be. A month can be seen from the 3rd of the month after.",
+    not_final: (m) => `That month has not ended yet: a month can be seen from the 3rd of the month after. The last month ended is ${m}.`,
+    bad_period: "Choose whole months, at most 12.",
     gains_title: "Realistic gains", gains_caption: "The figures behind the gains", col_figure: "Figure", col_value: "Count",
     col_counts: "What it counts", csv: "Download as CSV", guides_title: "Guides, those most in need of rewriting first",
     guides_caption: "Guides by health", col_guide: "Guide", col_health: "Health", col_started: "Started",
@@ -40,7 +45,7 @@ const T = {
     col_helped: "Did it help? (yes / no)", col_steps: "Steps", steps_button: "See steps", health_note:
       "Health 100: nobody leaves the guide, asks for help or finds a step confusing, and everyone who answers says it helped.",
     too_few: "too few", steps_caption: "How many reached each step", col_step: "Step", col_reached: "Reached the step", col_time: "Typical time",
-    weeks_title: "Week by week", col_week: "Week", col_done_total: "Completed", funnel_of: (t) => `Step by step: ${t}`,
+    months_title: "Month by month", col_month: "Month", col_done_total: "Completed", funnel_of: (t) => `Step by step: ${t}`,
     sites_title: "Sites", sessions: "Visits", guides_done: "Guides completed", in_person: "In-person help", video: "Video calls",
     requests: "requests", wait: "typical wait", languages: "Languages", hours: "Busy hours", modes: "Accessibility used",
     outcome_solved: "solved", outcome_appointment: "appointment booked", outcome_referred: "referred", outcome_left: "left", outcome_cancelled: "withdrawn",
@@ -59,8 +64,15 @@ const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null,
 const t = (key) => T[state.lang][key] ?? key;
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);  // common.js
 const n = (v) => (v === null || v === undefined ? t("none") : String(v));
-// The sum of two shown counts; if either is suppressed, so is the sum (unless the other is 0).
-const add = (v, w) => (typeof v === "number" && typeof w === "number" ? v + w : v === 0 ? w : w === 0 ? v : "<5");
+// The least a shown count can be: the number, 1 for "<5" (0 for minutes from too few
+// requests), N for "≥N".
+const least = (v, small = 1) => (typeof v === "number" ? v : v === "<5" ? small : typeof v === "string" && v.startsWith("≥") ? Number(v.slice(1)) : 0);
+// The sum of two shown counts: exact when both are; "<5" beside 0 stays; otherwise the least it can be.
+const add = (v, w, small = 1) => (typeof v === "number" && typeof w === "number" ? v + w : v === 0 ? w : w === 0 ? v : `≥${least(v, small) + least(w, small)}`);
+// "2026-10" as the reader's language names it.
+const monthName = (m) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString(state.lang === "da" ? "da-DK" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+// The last day of a month "YYYY-MM", as YYYY-MM-DD.
+const lastDay = (m) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
 
 function cellRow(tr, values, header = 0) {
   values.forEach((v, i) => {
@@ -85,7 +97,9 @@ function bar(value, max) {
 }
 
 function query() {
-  const q = new URLSearchParams({ from: $("from").value, to: $("to").value, lang: state.lang });
+  const q = new URLSearchParams({ lang: state.lang });
+  // Whole months; without a choice the hub reports the last month that has ended.
+  if ($("from").value && $("to").value) { q.set("from", `${$("from").value}-01`); q.set("to", lastDay($("to").value)); }
   if ($("site").value) q.set("site", $("site").value);
   return q.toString();
 }
@@ -94,7 +108,7 @@ function renderGains() {
   const g = state.gains;
   if (!g) return;
   const inPerson = g.staff.in_person, video = g.staff.video;
-  const minutes = add(inPerson.staff_minutes, video.staff_minutes), measured = add(inPerson.with_staff_time, video.with_staff_time);
+  const minutes = add(inPerson.staff_minutes, video.staff_minutes, 0), measured = add(inPerson.with_staff_time, video.with_staff_time);
   $("gains-text").replaceChildren(Object.assign(document.createElement("p"), {
     textContent: T[state.lang].sentence({ without: n(g.guides_completed.without_staff), asked: n(g.asked_for_help.total), closed: n(add(inPerson.closed, video.closed)),
                                       minutes: n(minutes), measured: n(measured) }) }));
@@ -146,9 +160,9 @@ function renderFunnel(focus) {
     cellRow(tr, [s.title, reached, n(s.left), n(s.help), n(s.confusing), time], 1);
     body.append(tr);
   }
-  const weeks = $("weeks").querySelector("tbody");
-  weeks.replaceChildren();
-  for (const w of g.weeks) { const tr = document.createElement("tr"); cellRow(tr, [w.week, n(w.started), n(w.done)], 1); weeks.append(tr); }
+  const months = $("months").querySelector("tbody");
+  months.replaceChildren();
+  for (const m of g.months) { const tr = document.createElement("tr"); cellRow(tr, [monthName(m.month), n(m.started), n(m.done)], 1); months.append(tr); }
   if (focus) $("funnel-title").focus();
 }
 
@@ -200,8 +214,15 @@ async function load() {
   const [g, s, gains] = await Promise.all([api("GET", `/api/v1/insight/guides?${q}`), api("GET", `/api/v1/insight/sites?${q}`),
                                            api("GET", `/api/v1/insight/gains?${q}`)]);
   if (g.status === 403) { $("report-error").textContent = t("forbidden"); return; }
+  if (g.status === 400 && g.data && /not final/.test(g.data.error || "")) {
+    $("report-error").textContent = T[state.lang].not_final(monthName((g.data.error.match(/last final month is (\d{4}-\d{2})/) || [])[1] || ""));
+    return;
+  }
+  if (g.status === 400) { $("report-error").textContent = `${t("bad_period")} (${g.data && g.data.error})`; return; }
   if (g.status !== 200) { $("report-error").textContent = (g.data && g.data.error) || String(g.status); return; }
   $("report-error").textContent = "";
+  $("from").value = g.data.from.slice(0, 7);
+  $("to").value = g.data.to.slice(0, 7);
   state.guides = g.data;
   state.siteData = s.data;
   state.gains = gains.data;
@@ -232,10 +253,6 @@ async function show() {
   const opts = [Object.assign(document.createElement("option"), { value: "", textContent: t("all_sites") })];
   for (const s of state.sites) opts.push(Object.assign(document.createElement("option"), { value: s.slug, textContent: s.name }));
   $("site").replaceChildren(...opts);
-  const today = new Date();
-  const from = new Date(today.getTime() - 29 * 86400000);
-  $("to").value = today.toISOString().slice(0, 10);
-  $("from").value = from.toISOString().slice(0, 10);
   await load();
   return true;
 }

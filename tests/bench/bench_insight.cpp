@@ -22,6 +22,7 @@
 
 #include "core/content.hpp"
 #include "hub/auth.hpp"
+#include "hub/insight.hpp"
 #include "hub/store.hpp"
 
 namespace fs = std::filesystem;
@@ -170,9 +171,12 @@ int main(int argc, char** argv) {
         const std::string cookie = login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
         const httplib::Headers h{{"Cookie", cookie}};
         const std::time_t now = std::time(nullptr);
-        const std::string year = "from=" + day_of(now - 364 * 86400LL) + "&to=" + day_of(now), month = "from=" + day_of(now - 29 * 86400LL) + "&to=" + day_of(now);
+        // Reports cover whole final months: the last twelve, and the last one.
+        const std::string last = hub::last_final_month(now);
+        const std::string first = hub::next_month(std::to_string(std::stoi(last.substr(0, 4)) - 1) + last.substr(4));
+        const std::string year = "from=" + first + "-01&to=" + hub::last_day(last), month = "from=" + last + "-01&to=" + hub::last_day(last);
         for (const auto& [name, q] : std::vector<std::pair<std::string, std::string>>{
-                 {"a year, all 20 sites", year}, {"a year, one site", year + "&site=site-3"}, {"30 days, all sites", month}}) {
+                 {"a year, all 20 sites", year}, {"a year, one site", year + "&site=site-3"}, {"a month, all sites", month}}) {
             for (const char* report : {"guides", "sites", "gains"}) {
                 const auto t0 = Clock::now();
                 auto r = c.Get("/api/v1/insight/" + std::string(report) + "?" + q, h);

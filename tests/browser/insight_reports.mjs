@@ -4,7 +4,9 @@
 // sentence and the table), the guides ranked by health, a guide's funnel (opened with the
 // keyboard), the site figures; downloads the CSV; a small count shows as "<5"; the printable
 // page hides the controls; front-desk staff are refused; axe-core finds no serious or
-// critical violations; the page switches to English. Usage: node insight_reports.mjs HUB SRC
+// critical violations; the page switches to English. The kiosk's events and the requests are
+// dated in the last final month (the hub's clock set back with libfaketime), the manager reads
+// that month on today's clock. Usage: node insight_reports.mjs HUB SRC
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +17,16 @@ const tmp = mkdtempSync(join(tmpdir(), "ledsager-insight-"));
 const children = [];
 let browser;
 try {
-  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")]);
+  // Reports cover whole calendar months that are final (from the 3rd day after they end): the
+  // kiosk's month of use is the last final one, lived on the hub's clock (libfaketime); then
+  // the hub runs on today's clock for the manager.
+  const now = new Date();
+  const open = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 2));
+  const last = new Date(Date.UTC(open.getUTCFullYear(), open.getUTCMonth() - 1, 1));
+  const month = last.toISOString().slice(0, 7), today = `${month}-15`;
+  const hubArgs = ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")];
+  let { hub, base } = await startHub(hubBin, join(tmp, "hub"), hubArgs, { clock: `${today} 12:00:00` });
   children.push(hub);
-  const today = new Date().toISOString().slice(0, 10);
   const kiosk = { Authorization: "Bearer demo-kiosk-token", "Content-Type": "application/json" };
   // 20 sessions of "Log in with MitID": all reach the first step, 3 leave there, 17 finish
   // (12 without staff, 5 with); 3 find the step confusing; 5 say it did not help, 12 that it did.
@@ -50,6 +59,16 @@ try {
     check(done.status === 200, `a help request is resolved: ${outcome}`);
   }
 
+  // The same month, sent again now, is too late: it is final and reads the same.
+  await stopAll(children);
+  ({ hub, base } = await startHub(hubBin, join(tmp, "hub"), hubArgs));
+  children.push(hub);
+  {
+    const r = await fetch(`${base}/api/v1/usage`, { method: "POST", headers: kiosk,
+      body: JSON.stringify({ events: [{ type: "guide_start", day: today, guide: "mitid-login", lang: "da" }] }) });
+    check(r.status === 204, `a late event is taken (${r.status}), and dropped`);
+  }
+
   browser = await launchChromium();
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const staff = await ctx.newPage();
@@ -69,7 +88,8 @@ try {
   await page.press("#password", "Enter");
   const row = await until(async () => { const r = await page.$$eval("#guides tbody tr", (trs) => trs.map((tr) => tr.innerText)); return r.length ? r[0] : null; }, 5000);
   check(!!row && row.includes("Log ind med MitID"), `the guide is listed by its Danish title: ${row && row.replace(/\s+/g, " ")}`);
-  check(!!row && /\t20\t/.test(row), "started 20 times");
+  check(!!row && /\t20\t/.test(row), "started 20 times (the late one is not counted)");
+  check(await page.inputValue("#from") === month && await page.inputValue("#to") === month, `the period is the last final month, ${month}`);
   check(!!row && row.includes("12 / 5"), "completed 12 times without staff, 5 with");
   check(!!row && row.includes("\t<5\t"), "left by 3: shown as <5");
   check(!!row && row.endsWith("12 / 5\tSe trin") || (row || "").includes("12 / 5\tSe trin"), "Did it help: 12 yes, 5 no");
@@ -87,9 +107,22 @@ try {
   const steps = await page.$$eval("#steps tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
   check(steps.length === 1 && steps[0].includes("20") && steps[0].includes("<5"), `the step reached by 20, left by <5: ${steps.join(" | ")}`);
   check(/\d+–\d+ s/.test(steps[0] || ""), "with its typical time");
+  const months = await page.$$eval("#months tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
+  check(months.length === 1 && months[0].includes("20 17"), `month by month: ${months.join(" | ")}`);
   await axe(page, "the funnel");
   const site = await page.textContent("#sites");
   check(site.includes("Demo Library") && site.includes("20") && site.includes("løst"), `the site figures: ${site.slice(0, 160)}`);
+
+  // A month that is not final yet is refused with the reason; the last final month again.
+  const next = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
+  await page.fill("#to", next);
+  await page.fill("#from", next);
+  await page.click("#period button[type=submit]");
+  check(!!(await until(async () => (await page.textContent("#report-error")).includes("ikke afsluttet"), 5000)), "a month not yet final is refused, and why");
+  await page.fill("#from", month);
+  await page.fill("#to", month);
+  await page.click("#period button[type=submit]");
+  check(!!(await until(async () => (await page.textContent("#report-error")) === "", 5000)), "the last final month shows again");
 
   // CSV download.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);

@@ -84,11 +84,16 @@ export function endLeftovers(marker) {
 }
 
 // Starts ledsager-hub on a free port and waits until it answers; returns { hub, base, port }.
-export async function startHub(hubBin, dataDir, extraArgs = []) {
+// With `clock` ("YYYY-MM-DD hh:mm:ss", UTC), the hub's clock starts at that moment (Debian's
+// libfaketime; the monotonic clock is left alone).
+export async function startHub(hubBin, dataDir, extraArgs = [], { clock } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const hub = spawn(hubBin, ["--data", dataDir, "--listen", `127.0.0.1:${port}`, "--demo", ...extraArgs],
-                    { stdio: ["ignore", "ignore", "inherit"] });
+  const args = ["--data", dataDir, "--listen", `127.0.0.1:${port}`, "--demo", ...extraArgs];
+  const hub = clock
+    ? spawn(hubBin, args, { stdio: ["ignore", "ignore", "inherit"],
+                            env: { ...process.env, LD_PRELOAD: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", FAKETIME: `@${clock}`, TZ: "UTC", DONT_FAKE_MONOTONIC: "1" } })
+    : spawn(hubBin, args, { stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
     await sleep(50);

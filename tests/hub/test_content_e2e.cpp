@@ -18,6 +18,7 @@
 #include "core/content_store.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
+#include "hub/insight.hpp"
 #include "hub/server.hpp"
 #include "running_hub.hpp"
 
@@ -148,12 +149,13 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     // And the consoles show the new titles (the hub took them from the checked bundle).
     {
         hub.server->store().add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {1}});
-        hub.server->store().add_usage({{"2026-12-01", 1, 0, "guide_start", "mitid-login", "", "en", -1, 7}});
+        const std::string month = hub::last_final_month(std::time(nullptr));  // reports cover whole final months
+        hub.server->store().add_usage({{month + "-15", 1, 0, "guide_start", "mitid-login", "", "en", -1, 7}});
         httplib::Client c("127.0.0.1", hub.port);
         auto login = c.Post("/api/v1/auth/login", R"({"username":"maja","password":"maja-password"})", "application/json");
         REQUIRE(login);
         const std::string cookie = login->get_header_value("Set-Cookie");
-        auto r = c.Get("/api/v1/insight/guides?from=2026-12-01&to=2026-12-01&lang=en", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+        auto r = c.Get("/api/v1/insight/guides?from=" + month + "-01&to=" + hub::last_day(month) + "&lang=en", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
         REQUIRE(r);
         CHECK(r->body.find("Sign in with MitID") != std::string::npos);
     }

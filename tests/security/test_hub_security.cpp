@@ -21,6 +21,7 @@
 
 #include "hub/auth.hpp"
 #include "hub/guard.hpp"
+#include "hub/insight.hpp"
 #include "tests/hub/running_hub.hpp"
 
 namespace fs = std::filesystem;
@@ -235,7 +236,7 @@ TEST_CASE("event streams: a few per person and a bounded number in all; nobody e
     CHECK(std::chrono::steady_clock::now() - t0 < 8s);
 }
 
-TEST_CASE("report periods: real dates only, and a period has a limit") {
+TEST_CASE("report periods: whole final calendar months of real dates only, and a period has a limit") {
     Hub h("periods");
     auto c = h.client();
     const Staff maja = login(c, "maja", "maja-password");
@@ -251,8 +252,21 @@ TEST_CASE("report periods: real dates only, and a period has a limit") {
         }
     }
     CHECK(std::chrono::steady_clock::now() - t0 < 5s);  // nothing loops
-    CHECK(c.Get("/api/v1/insight/guides?from=2025-12-01&to=2026-11-30", maja.headers(false))->status == 200);  // a year
-    CHECK(c.Get("/api/v1/insight/guides?from=2024-02-29&to=2024-02-29", maja.headers(false))->status == 200);  // a leap day
+    // Whole calendar months that are final: twelve of them ending with the last final one, a
+    // leap February; not a month that has not ended (or ended two days ago), not part of one.
+    const std::string last = hub::last_final_month(std::time(nullptr));
+    const std::string year = "from=" + hub::next_month(std::to_string(std::stoi(last.substr(0, 4)) - 1) + last.substr(4)) + "-01&to=" + hub::last_day(last);
+    CHECK(c.Get("/api/v1/insight/guides?" + year, maja.headers(false))->status == 200);
+    CHECK(c.Get("/api/v1/insight/guides?from=2024-02-01&to=2024-02-29", maja.headers(false))->status == 200);
+    const std::string open = hub::next_month(last);
+    for (const std::string& q : {"from=" + open + "-01&to=" + hub::last_day(open), "from=" + last + "-02&to=" + hub::last_day(last),
+                                "from=" + last + "-01&to=" + last + "-27", std::string("from=2024-01-01&to=2025-01-31")}) {
+        auto r = c.Get("/api/v1/insight/sites?" + q, maja.headers(false));
+        CHECK_MESSAGE(r->status == 400, q);
+        CHECK_MESSAGE(json::parse(r->body).contains("field"), q);
+    }
+    // Without a period: the last final month.
+    CHECK(json::parse(c.Get("/api/v1/insight/gains", maja.headers(false))->body)["to"] == hub::last_day(last));
     CHECK(c.Get("/healthz")->status == 200);
 }
 
