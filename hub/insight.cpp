@@ -375,6 +375,15 @@ json guides_of(const Unit& u, const ReportQuery& q) {
     return out;
 }
 
+// A unit's closed help requests of one kind by outcome, as shown.
+json outcomes_of(const Table& t, const std::string& kind) {
+    json e = json::object();
+    const std::string p = "esc:" + kind + ":";
+    for (const auto& [k, v] : t.n)
+        if (k.rfind(p, 0) == 0) e[k.substr(p.size())] = t.mark(k);
+    return e;
+}
+
 json site_of(const Unit& u, const Site* site) {
     const Table& t = u.t;
     json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
@@ -391,10 +400,8 @@ json site_of(const Unit& u, const Site* site) {
     j["hours"] = hours;
     j["modes"] = modes;
     for (const char* kind : {"in_person", "video"}) {
-        json e = json::object();
+        json e = outcomes_of(t, kind);
         const std::string p = std::string("esc:") + kind;
-        for (const auto& [k, v] : t.n)
-            if (k.rfind(p + ":", 0) == 0) e[k.substr(p.size() + 1)] = t.mark(k);
         e["total"] = t.mark(p);
         const auto w = u.s.buckets.find({"wait", "", "", kind});
         e["median_wait"] = unit_median(w == u.s.buckets.end() ? nullptr : &w->second);
@@ -413,10 +420,8 @@ json gains_of(const Unit& u, const ReportQuery& q) {
     j["completed_without_staff_by_guide"] = by;
     j["asked_for_help"] = {{"in_person", t.mark("asked:in_person")}, {"video", t.mark("asked:video")}, {"total", t.mark("asked")}};
     for (const char* kind : {"in_person", "video"}) {
-        json e = json::object();
+        json e = outcomes_of(t, kind);
         const std::string p = std::string("esc:") + kind;
-        for (const auto& [k, v] : t.n)
-            if (k.rfind(p + ":", 0) == 0) e[k.substr(p.size() + 1)] = t.mark(k);
         e["closed"] = t.mark(p);
         const std::int64_t timed = t.get(std::string("timed:") + kind);
         e["with_staff_time"] = t.mark(std::string("timed:") + kind);
