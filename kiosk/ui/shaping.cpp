@@ -177,7 +177,22 @@ int first_strong(std::string_view utf8) {
 }
 }  // namespace
 
-bool Shaper::rtl_paragraph(std::string_view utf8) { return first_strong(utf8) > 0; }
+bool Shaper::paragraph_rtl(std::string_view utf8, bool screen_rtl) {
+    // The screen's language sets the direction of its own text: a Persian line that starts
+    // with "MitID" or a {name} is still a right-to-left paragraph. Only a paragraph with no
+    // letter of the screen's direction at all (a Danish name, an English fallback text on an
+    // Arabic screen, "العربية" in the language list of a Danish one) takes its direction from
+    // its first strong character (rules P2, P3), or the screen's when it has none.
+    bool has_rtl = false, has_ltr = false;
+    for (char32_t c : decode(utf8)) {
+        const FriBidiCharType t = fribidi_get_bidi_type(c);
+        has_rtl = has_rtl || t == FRIBIDI_TYPE_RTL || t == FRIBIDI_TYPE_AL;
+        has_ltr = has_ltr || t == FRIBIDI_TYPE_LTR;
+    }
+    if (screen_rtl ? has_rtl : has_ltr) return screen_rtl;
+    const int strong = first_strong(utf8);
+    return strong == 0 ? screen_rtl : strong > 0;
+}
 
 Shaper::SizeGlyphs& Shaper::glyphs_for(ImFont* font) {
     auto fk = font_keys_.find(font);
@@ -316,8 +331,7 @@ const Shaper::Block& Shaper::layout(const std::string& text, ImFont* font, float
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (cache_.size() > 4000) cache_.clear();  // changing texts (countdowns) must not pile up
     Block block;
-    const int whole = first_strong(text);
-    block.rtl = whole == 0 ? default_rtl : whole > 0;
+    block.rtl = paragraph_rtl(text, default_rtl);
     auto width = [&](const std::string& visual) {
         return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, visual.c_str()).x;
     };
@@ -326,10 +340,10 @@ const Shaper::Block& Shaper::layout(const std::string& text, ImFont* font, float
         size_t end = text.find('\n', pos);
         if (end == std::string::npos) end = text.size();
         const std::string par = text.substr(pos, end - pos);
-        const int strong = first_strong(par);
-        const bool rtl = strong == 0 ? default_rtl : strong > 0;
+        const bool rtl = paragraph_rtl(par, default_rtl);
         auto emit = [&](const std::string& logical) {
             Line l;
+            l.rtl = rtl;
             l.visual = visual(logical, font, rtl);
             l.width = width(l.visual);
             block.width = std::max(block.width, l.width);

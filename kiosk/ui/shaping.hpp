@@ -39,8 +39,9 @@ public:
 
     // Whether a text needs this class at all (any right-to-left or Arabic-script character).
     static bool needs_shaping(std::string_view utf8);
-    // Paragraph direction from the first strong character (true = right to left).
-    static bool rtl_paragraph(std::string_view utf8);
+    // The direction a paragraph is laid out in on a screen of `screen_rtl`: the screen's own
+    // when the paragraph has any letter of that direction, else from its first strong one.
+    static bool paragraph_rtl(std::string_view utf8, bool screen_rtl);
 
     // Around each atlas build: before ImFontAtlas::Build() the text fonts are named (with
     // their face and size) and the glyphs registered for their sizes get atlas space;
@@ -61,6 +62,7 @@ public:
     struct Line {
         std::string visual;
         float width = 0;
+        bool rtl = false;  // the direction of its paragraph
     };
     struct Block {
         std::vector<Line> lines;
@@ -68,8 +70,8 @@ public:
         bool rtl = false;
     };
     // A paragraph (or several, split at '\n') broken into lines of at most `wrap` pixels
-    // (0 = no wrapping), each in visual order. A paragraph without a strong character takes
-    // `default_rtl` (the screen's direction). Cached until the atlas is rebuilt.
+    // (0 = no wrapping), each in visual order, in the direction paragraph_rtl() gives for a
+    // screen of `default_rtl`. Cached until the atlas is rebuilt.
     const Block& layout(const std::string& text, ImFont* font, float wrap, bool default_rtl);
 
     struct Face;
