@@ -65,6 +65,14 @@ int main(int argc, char** argv) {
     cli.add_option("--po", po_dir, "Folder of interface catalogues <code>.po (default: the installed po/)");
     cli.add_option("--windowed", windowed, "Run in a window of WxH pixels instead of full-screen (development)");
     cli.add_option("--check-content", check_dir, "Check the guides in DIR and exit: 0 clean, 1 errors");
+    std::vector<std::string> stamp_files;
+    cli.add_option("--stamp-translation", stamp_files,
+                   "Record that guide language FILE(s) now match the text they were translated from (after updating "
+                   "them), and exit");
+    int source_age_months = 6;
+    cli.add_option("--source-age-months", source_age_months,
+                   "With --check-content: warn about sources checked longer ago than this (default 6)")
+        ->check(CLI::Range(1, 120));
     cli.add_option("--screenshots", screenshots_dir, "Render every screen to PNG files in DIR and exit (no display needed)");
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
     cli.add_option("--guide", guide, "With --screenshots: only this guide");
@@ -101,6 +109,21 @@ int main(int argc, char** argv) {
 
     const fs::path assets = default_dir("LEDSAGER_ASSETS", LEDSAGER_DEFAULT_ASSETS);
     core::ContentOptions content_options;
+    content_options.max_source_age_months = source_age_months;
+
+    if (!stamp_files.empty()) {
+        int failed = 0;
+        for (const auto& f : stamp_files) {
+            std::string error;
+            if (core::stamp_translation(f, error)) {
+                std::printf("%s: stamped\n", f.c_str());
+            } else {
+                std::fprintf(stderr, "%s\n", error.c_str());
+                ++failed;
+            }
+        }
+        return failed ? 1 : 0;
+    }
 
     if (!check_dir.empty()) {
         const auto set = core::load_content(check_dir, content_options);

@@ -1,6 +1,9 @@
 #include "core/content.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -151,6 +154,7 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
             }
             check_keys(*t, {"url", "checked"}, file, " in a source", diags);
             Source src;
+            src.line = line_of(item);
             src.url = need_string(*t, "url", file, line_of(item), " in a source", diags);
             if (!src.url.empty() && src.url.rfind("https://", 0) != 0)
                 diags.error(file, line_of(item), "source url must start with https://");
@@ -288,7 +292,42 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
     toml::table root;
     if (!parse(file_path, root, diags)) return false;
     const size_t errors_before = diags.error_count();
-    check_keys(root, {"title", "subtitle", "needs", "step", "end"}, file, "", diags);
+    check_keys(root, {"title", "subtitle", "needs", "review", "step", "end"}, file, "", diags);
+    if (const toml::node* review = root.get("review")) {
+        // Who translated and checked this text, and what it was translated from.
+        const auto* rt = review->as_table();
+        text.review.line = line_of(*review);
+        if (!rt) {
+            diags.error(file, line_of(*review), "'review' must be a table: [review]");
+        } else {
+            check_keys(*rt, {"translated_from", "source_digest", "translator", "reviewed_by", "reviewed"}, file,
+                       " in [review]", diags);
+            auto text_of = [&](std::string_view key) {
+                const toml::node* n = rt->get(key);
+                if (!n) return std::string();
+                if (const auto* str = n->as_string()) return str->get();
+                if (const auto* d = n->as_date()) {
+                    std::ostringstream os;
+                    os << d->get();
+                    return os.str();
+                }
+                diags.error(file, line_of(*n), "'" + std::string(key) + "' in [review] must be text in quotes");
+                return std::string();
+            };
+            Review& r = text.review;
+            r.translated_from = text_of("translated_from");
+            r.source_digest = text_of("source_digest");
+            r.translator = text_of("translator");
+            r.reviewed_by = text_of("reviewed_by");
+            r.reviewed = text_of("reviewed");
+            const std::string lang = file_path.stem().string();
+            if (!r.translated_from.empty() && (!find_language(r.translated_from) || r.translated_from == lang))
+                diags.error(file, line_of(*rt->get("translated_from")),
+                            "'translated_from' must name another language of this guide (e.g. \"da\")");
+            if (!r.reviewed.empty() && !valid_date(r.reviewed))
+                diags.error(file, line_of(*rt->get("reviewed")), "'reviewed' in [review] must be a date like 2026-11-20");
+        }
+    }
     text.title = need_string(root, "title", file, 1, "", diags);
     text.subtitle = need_string(root, "subtitle", file, 1, "", diags);
     if (const auto* needs = root.get_as<toml::array>("needs")) {
@@ -372,7 +411,166 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
     return diags.error_count() == errors_before;
 }
 
+std::string today_iso(const ContentOptions& options) {
+    if (!options.today.empty()) return options.today;
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+// The same day `months` earlier (the last day of that month when it is shorter).
+std::string months_before(const std::string& iso, int months) {
+    int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+    int total = y * 12 + (m - 1) - months;
+    y = total / 12;
+    m = total % 12 + 1;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    d = std::min(d, days[m - 1] + (m == 2 && leap ? 1 : 0));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return buf;
+}
+
+// Warnings that tell a content editor what to look at first: a translation made from a
+// text that has changed since, a language file nobody is named as having reviewed, and
+// sources not checked for longer than the configured months. Advice, never errors: the
+// guide is still shown.
+void check_freshness(const fs::path& folder, const ContentOptions& options, Guide& guide, Diagnostics& diags) {
+    for (auto& [lang, text] : guide.text) {
+        const std::string file = (folder / (lang + ".toml")).string();
+        const Review& r = text.review;
+        if (r.line == 0) {
+            diags.warning(file, 1, "no [review]: say who wrote or translated this text, who reviewed it and when"
+                                   " (see assets/guides/README.md)");
+            continue;
+        }
+        if (r.reviewed_by.empty() || r.reviewed.empty())
+            diags.warning(file, r.line, "[review] does not say who reviewed this text ('reviewed_by') and when ('reviewed')");
+        if (r.translated_from.empty()) continue;
+        const auto source = guide.text.find(r.translated_from);
+        if (source == guide.text.end()) {
+            diags.warning(file, r.line, "translated from " + r.translated_from + ".toml, which this guide does not have");
+            continue;
+        }
+        if (r.source_digest != text_digest(source->second)) {
+            text.outdated = true;
+            diags.warning(file, r.line,
+                          "outdated: " + r.translated_from + ".toml has changed since this text was translated from it;"
+                          " bring the translation up to date, then run ledsager-kiosk --stamp-translation " + file);
+        }
+    }
+    const std::string file = (folder / "guide.toml").string();
+    const std::string cutoff = months_before(today_iso(options), options.max_source_age_months);
+    for (const auto& src : guide.sources) {
+        if (!valid_date(src.checked)) continue;
+        if (guide.sources_checked.empty() || src.checked < guide.sources_checked) guide.sources_checked = src.checked;
+        if (src.checked < cutoff) {
+            guide.sources_stale = true;
+            diags.warning(file, src.line,
+                          "source last checked " + src.checked + ", more than " + std::to_string(options.max_source_age_months) +
+                              " months ago: check " + src.url + " again and update 'checked'");
+        }
+    }
+}
+
 }  // namespace
+
+std::string text_digest(const GuideText& t) {
+    // Each field with its name and length, so no two different texts read the same.
+    std::string canon;
+    auto add = [&](const std::string& name, const std::string& value) {
+        canon += name + ':' + std::to_string(value.size()) + ':' + value + '\n';
+    };
+    add("title", t.title);
+    add("subtitle", t.subtitle);
+    for (const auto& n : t.needs) add("need", n);
+    for (const auto& [id, st] : t.steps) {
+        add("step", id);
+        add("title", st.title);
+        add("text", st.text);
+        add("image_alt", st.image_alt);
+        for (const auto& [cid, label] : st.choices) add("choice." + cid, label);
+    }
+    add("end.title", t.end_title);
+    add("end.summary", t.end_summary);
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(canon.data()), canon.size());
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 8; ++i) out += {hex[hash[i] >> 4], hex[hash[i] & 15]};
+    return out;
+}
+
+bool stamp_translation(const fs::path& lang_file, std::string& error) {
+    const fs::path folder = lang_file.parent_path();
+    Guide guide;
+    Diagnostics diags;
+    ContentOptions options;
+    options.required_languages.clear();
+    if (!load_guide(folder, options, guide, diags)) {
+        error = lang_file.string() + ": the guide has errors; run --check-content " + folder.string() + "/.. first";
+        return false;
+    }
+    const std::string lang = lang_file.stem().string();
+    const auto it = guide.text.find(lang);
+    if (it == guide.text.end()) {
+        error = lang_file.string() + ": no such language file in the guide";
+        return false;
+    }
+    const Review& r = it->second.review;
+    if (r.translated_from.empty()) {
+        error = lang_file.string() + ": [review] has no translated_from = \"<language>\" to stamp against";
+        return false;
+    }
+    const auto source = guide.text.find(r.translated_from);
+    if (source == guide.text.end()) {
+        error = lang_file.string() + ": the guide has no " + r.translated_from + ".toml";
+        return false;
+    }
+    const std::string digest = text_digest(source->second);
+    std::ifstream in(lang_file, std::ios::binary);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    // The [review] table runs from its header to the next table header.
+    size_t header = lines.size();
+    for (size_t i = 0; i < lines.size(); ++i)
+        if (lines[i].rfind("[review]", 0) == 0) header = i;
+    if (header == lines.size()) {
+        error = lang_file.string() + ": no [review] table";
+        return false;
+    }
+    size_t end = header + 1;
+    while (end < lines.size() && (lines[end].empty() || lines[end][0] != '[')) ++end;
+    const std::string entry = "source_digest = \"" + digest + "\"";
+    bool done = false;
+    for (size_t i = header + 1; i < end && !done; ++i)
+        if (lines[i].rfind("source_digest", 0) == 0) lines[i] = entry, done = true;
+    if (!done) {
+        size_t at = header + 1;
+        while (at < end && lines[at].rfind("translated_from", 0) != 0) ++at;
+        lines.insert(lines.begin() + static_cast<long>(at < end ? at + 1 : header + 1), entry);
+    }
+    const fs::path tmp = lang_file.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        for (const auto& l : lines) out << l << '\n';
+        if (!out) {
+            error = tmp.string() + ": cannot write";
+            return false;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, lang_file, ec);
+    if (ec) {
+        error = lang_file.string() + ": " + ec.message();
+        return false;
+    }
+    return true;
+}
 
 int longest_sentence_words(const std::string& text) {
     int longest = 0, words = 0;
@@ -450,6 +648,7 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
                 ok = false;
         }
     }
+    check_freshness(folder, options, guide, diags);
     if (ok) out = std::move(guide);
     return ok;
 }

@@ -17,6 +17,8 @@ struct ContentOptions {
     std::vector<std::string> required_languages{"da", "en"};
     int max_sentence_words = 25;  // longer sentences are a warning
     int max_main_path = 12;       // more steps on the main path is a warning
+    int max_source_age_months = 6;  // sources checked longer ago are a warning
+    std::string today;              // ISO date to measure ages from ("" = the system clock's day)
 };
 
 struct ContentSet {
@@ -31,6 +33,15 @@ ContentSet load_content(const std::filesystem::path& dir, const ContentOptions& 
 // Loads one guide folder. Returns false (and records why) when the guide has errors.
 bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out,
                 Diagnostics& diags);
+
+// A short fingerprint (hex) of a language's words: what a translation records as the text it
+// was translated from ([review] source_digest), so a later change to that text is noticed,
+// as gettext marks an entry fuzzy. Comments, layout and [review] do not count.
+std::string text_digest(const GuideText& text);
+
+// Records in <lang>.toml that it now matches its source language's current text: sets
+// source_digest in its [review] table. False (and why) when it cannot.
+bool stamp_translation(const std::filesystem::path& lang_file, std::string& error);
 
 // Words in the longest sentence of `text` (sentences end at . ! ? or a line break).
 int longest_sentence_words(const std::string& text);

@@ -45,7 +45,19 @@ struct StepText {
     std::string audio;      // a recording of the step (WAV in the guide folder), read aloud instead of synthesis
 };
 
+// Who made a language's text and who checked it ([review] in <lang>.toml).
+struct Review {
+    std::string translated_from;  // the language this text was translated from ("" = written in it)
+    std::string source_digest;    // text_digest() of that language's text when it was translated
+    std::string translator;       // a name or a role
+    std::string reviewed_by;      // a name or a role
+    std::string reviewed;         // ISO date
+    int line = 0;                 // of [review] (0 = no [review])
+};
+
 struct GuideText {
+    Review review;
+    bool outdated = false;  // its source language's text changed after it was translated
     std::string title;
     std::string subtitle;
     std::vector<std::string> needs;  // "What you need" checklist, shown before step 1
@@ -57,6 +69,7 @@ struct GuideText {
 struct Source {
     std::string url;
     std::string checked;  // ISO date the facts were last checked against the page
+    int line = 0;
 };
 
 struct Guide {
@@ -68,6 +81,8 @@ struct Guide {
     std::vector<Step> steps;  // in declared order; steps.front() is the start
     std::map<std::string, GuideText> text;  // language code -> text
     std::string folder;    // absolute or relative path of the guide folder
+    std::string sources_checked;  // the oldest 'checked' date of its sources
+    bool sources_stale = false;   // that date is older than ContentOptions::max_source_age_months
 
     const Step* find_step(const std::string& step_id) const;
     int step_index(const std::string& step_id) const;  // -1 when unknown

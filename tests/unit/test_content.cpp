@@ -6,6 +6,8 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <ctime>
+
 #include "core/content.hpp"
 
 namespace fs = std::filesystem;
@@ -76,18 +78,38 @@ no = "No"
 title = "Three"
 text = "Did it work?"
 
+[review]
+reviewed_by = "Content editor"
+reviewed = 2026-11-23
+
 [end]
 title = "Done"
 summary = "All done."
 )";
 }
 
+// Today's date: the fixture's sources are always freshly checked.
+std::string today() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
 void write_good(const TempDir& dir, const std::string& id = "demo") {
     std::string g = kGuide;
     g.replace(g.find("\"demo\""), 6, "\"" + id + "\"");
+    g.replace(g.find("2026-11-23"), 10, today());
     dir.write(id + "/guide.toml", g);
     dir.write(id + "/da.toml", text("da"));
     dir.write(id + "/en.toml", text("en"));
+}
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::string all(const Diagnostics& d) {
@@ -236,4 +258,97 @@ TEST_CASE("a missing folder or an empty folder is an error, not a crash") {
     set = load_content(dir.path);
     CHECK(has(set.diagnostics, "stray.txt: error: unexpected file"));
     CHECK(has(set.diagnostics, "no usable guides"));
+}
+
+TEST_CASE("a translation made before its source text changed is outdated until it is stamped") {
+    TempDir dir;
+    write_good(dir);
+    std::string en = text("en");
+    replace(en, "[review]\n", "[review]\ntranslated_from = \"da\"\n");
+    dir.write("demo/en.toml", en);
+    // Never stamped: outdated, at the line of [review].
+    auto set = load_content(dir.path);
+    CHECK_FALSE(set.diagnostics.has_errors());
+    CHECK(has(set.diagnostics, "en.toml:20: warning: outdated: da.toml has changed since this text was translated from it"));
+    REQUIRE(set.guides.size() == 1);
+    CHECK(set.guides[0].text.at("en").outdated);
+    CHECK_FALSE(set.guides[0].text.at("da").outdated);
+
+    std::string error;
+    REQUIRE_MESSAGE(stamp_translation(dir.path / "demo" / "en.toml", error), error);
+    set = load_content(dir.path);
+    CHECK_MESSAGE(set.diagnostics.items.empty(), all(set.diagnostics));
+    CHECK_FALSE(set.guides[0].text.at("en").outdated);
+    // Stamping again changes nothing; the digest sits under translated_from.
+    const std::string stamped = read(dir.path / "demo" / "en.toml");
+    CHECK(stamped.find("translated_from = \"da\"\nsource_digest = \"") != std::string::npos);
+    REQUIRE(stamp_translation(dir.path / "demo" / "en.toml", error));
+    CHECK(read(dir.path / "demo" / "en.toml") == stamped);
+
+    // A comment or the layout of the source is no change; its words are.
+    std::string da = text("da");
+    dir.write("demo/da.toml", "# a comment\n" + da);
+    CHECK(load_content(dir.path).diagnostics.items.empty());
+    replace(da, "Pick one.", "Pick one of them.");
+    dir.write("demo/da.toml", da);
+    set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "en.toml:20: warning: outdated: da.toml has changed"));
+    CHECK(set.guides[0].text.at("en").outdated);
+    // The guide is still served: a warning is advice.
+    CHECK(set.guides.size() == 1);
+}
+
+TEST_CASE("review records: missing, incomplete and wrong ones") {
+    TempDir dir;
+    write_good(dir);
+    std::string en = text("en");
+    replace(en, "[review]\nreviewed_by = \"Content editor\"\nreviewed = 2026-11-23\n\n", "");
+    dir.write("demo/en.toml", en);
+    auto set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "en.toml:1: warning: no [review]: say who wrote or translated this text"));
+    dir.write("demo/en.toml", text("en").replace(text("en").find("reviewed = 2026-11-23"), 21, ""));
+    set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "en.toml:20: warning: [review] does not say who reviewed this text"));
+    en = text("en");
+    replace(en, "reviewed = 2026-11-23", "reviewed = \"last week\"\ntranslated_from = \"xx\"\nsigned = \"me\"");
+    dir.write("demo/en.toml", en);
+    set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "en.toml:22: error: 'reviewed' in [review] must be a date like 2026-11-20"));
+    CHECK(has(set.diagnostics, "en.toml:23: error: 'translated_from' must name another language of this guide"));
+    CHECK(has(set.diagnostics, "en.toml:24: error: unknown key 'signed' in [review]"));
+    // Stamping a file that says nothing of its source is refused, with the reason.
+    write_good(dir);
+    std::string error;
+    CHECK_FALSE(stamp_translation(dir.path / "demo" / "en.toml", error));
+    CHECK(error.find("no translated_from") != std::string::npos);
+}
+
+TEST_CASE("sources not checked for longer than the configured months are a warning") {
+    TempDir dir;
+    write_good(dir);
+    std::string g = kGuide;
+    dir.write("demo/guide.toml", g);  // checked = 2026-11-23
+    ContentOptions options;
+    options.today = "2027-05-23";  // exactly 6 months: still fresh
+    auto set = load_content(dir.path, options);
+    CHECK_MESSAGE(set.diagnostics.items.empty(), all(set.diagnostics));
+    CHECK_FALSE(set.guides[0].sources_stale);
+    CHECK(set.guides[0].sources_checked == "2026-11-23");
+    options.today = "2027-05-24";
+    set = load_content(dir.path, options);
+    CHECK(has(set.diagnostics, "guide.toml:4: warning: source last checked 2026-11-23, more than 6 months ago: check "
+                               "https://www.borger.dk/ again"));
+    CHECK(set.guides[0].sources_stale);
+    CHECK(set.guides.size() == 1);
+    options.max_source_age_months = 12;
+    CHECK(load_content(dir.path, options).diagnostics.items.empty());
+    // The last day of a shorter month: 31 August less 6 months is 28 February.
+    options.max_source_age_months = 6;
+    options.today = "2027-08-31";
+    g.replace(g.find("2026-11-23"), 10, "2027-02-28");
+    dir.write("demo/guide.toml", g);
+    CHECK(load_content(dir.path, options).diagnostics.items.empty());
+    g.replace(g.find("2027-02-28"), 10, "2027-02-27");
+    dir.write("demo/guide.toml", g);
+    CHECK(has(load_content(dir.path, options).diagnostics, "more than 6 months ago"));
 }
