@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 120));
     cli.add_option("--screenshots", screenshots_dir, "Render every screen to PNG files in DIR and exit (no display needed)");
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
-    cli.add_option("--guide", guide, "With --screenshots: only this guide");
+    cli.add_option("--guide", guide, "With --screenshots: only this guide (\"kiosk\": only the screens outside guides)");
     cli.add_option("--script", script, "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
     std::string device_file = "/var/lib/ledsager/device.toml";
     cli.add_option("--device", device_file, "This kiosk's own credential and site settings, read after --config if present "

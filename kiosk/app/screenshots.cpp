@@ -7,7 +7,7 @@ namespace ledsager::app {
 std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide) {
     using Phase = core::Escalation::Phase;
     std::vector<Shot> shots;
-    if (guide.empty()) {
+    if (guide.empty() || guide == "kiosk") {
         shots.push_back({core::Screen::Attract, "", "", "kiosk__attract"});
         shots.push_back({core::Screen::Language, "", "", "kiosk__language"});
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__catalogue"});
@@ -38,7 +38,7 @@ std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::st
         }
     }
     for (const auto& g : content.guides) {
-        if (!guide.empty() && g.id != guide) continue;
+        if (!guide.empty() && g.id != guide) continue;  // "kiosk": the screens outside guides only
         shots.push_back({core::Screen::Needs, g.id, "", g.id + "__00-needs"});
         int i = 1;
         for (const auto& s : g.steps) {
@@ -106,7 +106,7 @@ int render_screenshots(KioskApp& app, const platform::Display& display, const Sc
     }
     app.disconnect_hub();  // staged help requests are pictures, not requests
     const auto shots = screenshot_plan(app.content(), o.guide);
-    if (!o.guide.empty() && !app.content().find(o.guide)) {
+    if (!o.guide.empty() && o.guide != "kiosk" && !app.content().find(o.guide)) {
         std::fprintf(stderr, "ledsager-kiosk: no guide '%s' is being served\n", o.guide.c_str());
         return -1;
     }

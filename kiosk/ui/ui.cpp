@@ -520,6 +520,52 @@ bool Ui::tile(const std::string& id, Rect r, std::string_view icon_name, const s
     return std::find(input_.activated.begin(), input_.activated.end(), id) != input_.activated.end();
 }
 
+namespace {
+struct RowTileMetrics {
+    float pad, box, gap, text_w;
+};
+RowTileMetrics row_tile_metrics(float em, float w) {
+    RowTileMetrics m{em * 0.55f, em * 1.8f, em * 0.5f, 0};
+    m.text_w = std::max(em * 4, w - 2 * m.pad - m.box - m.gap);
+    return m;
+}
+}  // namespace
+
+float Ui::row_tile_height(float w, const std::string& title, const std::string& subtitle, ImFont* subtitle_font) const {
+    const RowTileMetrics m = row_tile_metrics(em(), w);
+    float text_h = text_height(title, m.text_w, fonts_.tile);
+    if (subtitle_font && !subtitle.empty()) text_h += em() * 0.15f + text_height(subtitle, m.text_w, subtitle_font);
+    return 2 * m.pad + std::max(m.box, text_h);
+}
+
+bool Ui::row_tile(const std::string& id, Rect r, std::string_view icon_name, const std::string& title,
+                  const std::string& subtitle, ImFont* subtitle_font) {
+    const bool pressed = state_.pointer_down && !state_.dragging && state_.pressed_id == id;
+    const float rounding = em() * 0.5f;
+    rect(r, pressed ? palette_.pressed : palette_.surface, rounding, palette_.border, palette_.border_width);
+    const RowTileMetrics m = row_tile_metrics(em(), r.w);
+    rect({r.x + m.pad, r.y + m.pad, m.box, m.box}, palette_.accent_soft, em() * 0.4f);
+    icon(icon_name, fonts_.icon_large, r.x + m.pad + m.box / 2, r.y + m.pad + m.box / 2, palette_.accent);
+    // The text beside the icon, on the reading side of it (mirrored with the tile).
+    const Rect inner = screen_rect({r.x + m.pad + m.box + m.gap, r.y, m.text_w, r.h});
+    const float text_h = row_tile_height(r.w, title, subtitle, subtitle_font) - 2 * m.pad;
+    float y = r.y + m.pad + std::max(0.0f, (m.box - text_h) / 2);
+    const ImVec2 ts = draw_text(title, inner.x, y, m.text_w, fonts_.tile, col(palette_.text), Align::Start);
+    y += ts.y + em() * 0.15f;
+    if (subtitle_font && !subtitle.empty())
+        draw_text(subtitle, inner.x, y, m.text_w, subtitle_font, col(palette_.text_muted), Align::Start);
+    const Rect sr = screen_rect(r);
+    if ((state_.keyboard_mode || state_.explore) && state_.focus_id == id) focus_ring(sr, rounding);
+    Element e;
+    e.id = id;
+    e.role = Role::Tile;
+    e.label = subtitle.empty() ? title : title + ". " + subtitle;  // read aloud whole, shown or not
+    e.rect = sr;
+    e.actionable = true;
+    record(std::move(e));
+    return std::find(input_.activated.begin(), input_.activated.end(), id) != input_.activated.end();
+}
+
 void Ui::progress(const std::string& id, Rect r, int n, int total, const std::string& label) {
     const Rect s = screen_rect(r);
     const float rounding = s.h / 2;

@@ -148,6 +148,12 @@ public:
     float button_width(const std::string& label, std::string_view icon, ImFont* font, float pad) const;
     // A big rounded tile with an icon, title and subtitle.
     bool tile(const std::string& id, Rect r, std::string_view icon, const std::string& title, const std::string& subtitle);
+    // A compact tile for lists of many: the icon on the start side, title and subtitle beside
+    // it, the subtitle in `subtitle_font` (nullptr: not shown, only read aloud).
+    // row_tile_height() is the height it needs at width `w`.
+    bool row_tile(const std::string& id, Rect r, std::string_view icon, const std::string& title, const std::string& subtitle,
+                  ImFont* subtitle_font);
+    float row_tile_height(float w, const std::string& title, const std::string& subtitle, ImFont* subtitle_font) const;
     // Wrapped text; returns its height. Recorded as Text (or Heading) for tests and speech.
     float text(const std::string& id, const std::string& s, float x, float y, float wrap, ImFont* font, Rgb color,
                Role role = Role::Text);
