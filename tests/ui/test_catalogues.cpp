@@ -18,8 +18,9 @@ namespace {
 
 std::set<std::string> keys_used_by_code() {
     std::set<std::string> keys;
-    // ui.t("key") and N_("key") (a key chosen at run time), as xgettext would find them.
-    const std::regex call(R"(\b(?:t|N_)\(\s*"([a-z_]+\.[a-z_.]+)\")");
+    // ui.t("key"), ui.t_n("key", n, …) and N_("key") (a key chosen at run time), as xgettext
+    // would find them.
+    const std::regex call(R"(\b(?:t|t_n|N_)\(\s*"([a-z_]+\.[a-z_.]+)\")");
     for (const auto& entry : fs::recursive_directory_iterator(LEDSAGER_SOURCE_DIR "/kiosk")) {
         if (entry.path().extension() != ".cpp") continue;
         const std::string text = ledsager::test::read_file(entry.path().string());
