@@ -29,6 +29,8 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
         if (!wanted(code)) continue;
         if (const auto* cat = tr.catalog(code))
             for (const auto& [k, v] : *cat) texts.push_back(v);
+        if (const auto* plurals = tr.plural_catalog(code))
+            for (const auto& [k, forms] : *plurals) texts.insert(texts.end(), forms.begin(), forms.end());
         if (auto it = config.front_desk.find(code); it != config.front_desk.end()) texts.push_back(it->second);
     }
     for (const auto& g : content.guides)

@@ -1,10 +1,16 @@
 // Interface strings from gettext catalogues (po/<code>.po). Keys are the msgids (e.g.
 // "attract.title"); po/en.po holds the English source text. Lookup falls back
 // chosen language -> English -> Danish -> the key itself, and says when it fell back.
+// Counts use gettext plural forms: each catalogue's `Plural-Forms: nplurals=N; plural=EXPR;`
+// header picks which of an entry's msgstr[0..N-1] a number takes (tr_n).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,12 +20,47 @@ namespace ledsager::core {
 
 struct PoEntry {
     std::string msgid;
-    std::string msgstr;
+    std::string msgstr;                // a plural entry: msgstr[0]
+    std::string msgid_plural;          // non-empty for a plural entry
+    std::vector<std::string> plurals;  // msgstr[0..]; a form missing from the file is ""
     bool fuzzy = false;
     int line = 0;
+    bool plural() const { return !msgid_plural.empty(); }
 };
 
-// Parses PO text. Syntax problems are recorded against `file_name` with their line.
+// A catalogue's plural rule: gettext's `nplurals=N; plural=EXPR;`, EXPR in the C subset
+// gettext accepts (n, unsigned integer literals, ! * / % + - < > <= >= == != && || ?: and
+// parentheses). Parsing is bounded (length, nesting depth, node count); evaluation never
+// crashes: division or remainder by zero is an error, arithmetic wraps as unsigned.
+class PluralRule {
+public:
+    PluralRule();  // gettext's default: nplurals=2; plural=(n != 1)
+    // Parses a Plural-Forms value; on failure returns nullopt and says why in `error`.
+    static std::optional<PluralRule> parse(const std::string& value, std::string& error);
+    int nplurals() const { return nplurals_; }
+    const std::string& expression() const { return expr_; }
+    // The form index for n, or nullopt (with `error`) when EXPR divides by zero.
+    std::optional<std::uint64_t> evaluate(std::uint64_t n, std::string* error = nullptr) const;
+    // The form for n, checked against nplurals; nullopt when EXPR fails or goes out of range.
+    std::optional<int> form(std::uint64_t n) const;
+
+    struct Node;
+
+private:
+    int nplurals_ = 2;
+    std::string expr_;
+    std::shared_ptr<const std::vector<Node>> nodes_;  // the root is the last node
+};
+
+struct PoFile {
+    std::vector<PoEntry> entries;  // without the header entry (msgid "")
+    PluralRule plural;             // from the header; gettext's default when it has none
+    bool has_plural_header = false;
+};
+
+// Parses PO text. Syntax problems, a malformed Plural-Forms header and plural entries that
+// do not match it are recorded against `file_name` with their line.
+PoFile parse_po_file(const std::string& text, const std::string& file_name, Diagnostics& diags);
 std::vector<PoEntry> parse_po(const std::string& text, const std::string& file_name, Diagnostics& diags);
 
 struct Translation {
@@ -31,18 +72,37 @@ class Translator {
 public:
     // Loads every po/<code>.po in `dir`. Fuzzy and untranslated entries are not used.
     void load_dir(const std::filesystem::path& dir, Diagnostics& diags);
-    void add(const std::string& lang, const std::vector<PoEntry>& entries);
+    void add(const std::string& lang, const std::vector<PoEntry>& entries, const PluralRule& plural = {});
+    void add(const std::string& lang, const PoFile& file) { add(lang, file.entries, file.plural); }
 
     Translation lookup(const std::string& lang, const std::string& key) const;
     const std::string& tr(const std::string& lang, const std::string& key) const { return lookup(lang, key).text; }
+    // The text for a count n (a negative n counts as its size): the form the language's
+    // plural rule picks for n. A singular entry serves every n. A plural entry lacking one
+    // of its forms is not used at all, as with gettext's msgfmt (an untranslated entry):
+    // the next language in the chain answers, with its own rule, so one screen never mixes
+    // languages as n changes.
+    Translation lookup_n(const std::string& lang, const std::string& key, long long n) const;
+    const std::string& tr_n(const std::string& lang, const std::string& key, long long n) const {
+        return lookup_n(lang, key, n).text;
+    }
     bool has_language(const std::string& lang) const { return catalogs_.count(lang) > 0; }
     std::vector<std::string> languages() const;
-    const std::map<std::string, std::string>* catalog(const std::string& lang) const;
+    const std::map<std::string, std::string>* catalog(const std::string& lang) const;  // plural entries: msgstr[0]
+    // A language's plural entries, every form (e.g. for the glyphs a screen may need).
+    const std::map<std::string, std::vector<std::string>>* plural_catalog(const std::string& lang) const;
+    const PluralRule* plural_rule(const std::string& lang) const;
 
     static const std::vector<std::string>& fallback_chain();  // {"en", "da"}
 
 private:
+    // The chain chosen -> English -> Danish -> the key, asking `find_in` of each language.
+    Translation resolve(const std::string& lang, const std::string& key,
+                        const std::function<const std::string*(const std::string&)>& find_in) const;
+
     std::map<std::string, std::map<std::string, std::string>> catalogs_;
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> plurals_;
+    std::map<std::string, PluralRule> rules_;
     mutable std::map<std::string, std::string> missing_;  // keys shown as themselves
 };
 

@@ -121,6 +121,10 @@ public:
     std::string t(const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const {
         return core::format(t(key), args);
     }
+    // Interface text for a count: the plural form the language takes for n (see tr_n).
+    std::string t_n(const std::string& key, long long n, const std::vector<std::pair<std::string, std::string>>& args) const {
+        return core::format(tr_.tr_n(lang_, key, n), args);
+    }
     const std::string& lang() const { return lang_; }
     // Interface text in another language (reading aloud in a voice the screen's language lacks).
     const std::string& t_in(const std::string& lang, const std::string& key) const { return tr_.tr(lang, key); }

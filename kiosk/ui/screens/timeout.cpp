@@ -16,7 +16,8 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx) {
     const float w = std::min(ui.width() - 2 * l.margin, em * 24);
     const float pad = em * 1.2f;
     const float inner = w - 2 * pad;
-    const std::string seconds = std::to_string(ctx.session.countdown_seconds(ctx.now));
+    const int left_s = ctx.session.countdown_seconds(ctx.now);
+    const std::string seconds = std::to_string(left_s);
     // At large text sizes the picture goes and the buttons stand side by side, so the
     // dialog always fits on the screen.
     const float text_h = ui.text_height(ui.t("timeout.title"), inner, ui.fonts().heading) + em * 0.4f +
@@ -49,7 +50,7 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx) {
     ui.draw()->PathStroke(Ui::col(p.accent), 0, em * 0.25f);
     const float tw = ui.text_width(seconds, ui.fonts().title);
     ui.text("timeout.seconds", seconds, c.x - tw / 2, c.y - ui.fonts().title->FontSize * 0.62f, 0, ui.fonts().title, p.text);
-    ui.speak_as({}, ui.t("timeout.seconds", {{"n", seconds}}));
+    ui.speak_as({}, ui.t_n("timeout.seconds", left_s, {{"n", seconds}}));
     y += 2 * r + em * 0.8f;
     const float bw = compact ? (inner - l.gap) / 2 : inner;
     if (ui.button("timeout.continue", ui.t("timeout.continue"), {card.x + pad, y, bw, l.button_h}, ButtonStyle::Primary, "check"))

@@ -53,8 +53,9 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
                      Role::Heading);
     if (e.phase == Phase::Waiting && e.wait_s > 0) {
         y += em * 0.3f;
-        y += ui.text("waiting.wait", ui.t("waiting.wait", {{"minutes", std::to_string(std::max(1, (e.wait_s + 59) / 60))}}), l.content.x, y,
-                     text_w, ui.fonts().large, p.text_muted);
+        const int minutes = std::max(1, (e.wait_s + 59) / 60);
+        y += ui.text("waiting.wait", ui.t_n("waiting.wait", minutes, {{"minutes", std::to_string(minutes)}}), l.content.x, y, text_w,
+                     ui.fonts().large, p.text_muted);
     }
     if (e.print == core::Escalation::Print::Printed || e.print == core::Escalation::Print::Failed) {
         y += em * 0.5f;
