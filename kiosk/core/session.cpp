@@ -201,7 +201,14 @@ void Session::apply(const Action& a, Millis now) {
             return;
         case ActionKind::OpenHelp:
             // In a call the person is already there (End call is the way out).
-            if (d.screen == Screen::Help || d.screen == Screen::Call) return;
+            if (d.screen == Screen::Help || d.screen == Screen::Call || d.screen == Screen::Waiting) return;
+            // Already waiting for a person (gone back to the guide meanwhile): the help button
+            // shows the request and its place in line, not a new request.
+            if (waiting_for_person() && d.screen != Screen::Attract && d.screen != Screen::Wiped) {
+                d.return_to = d.screen == Screen::Language ? Screen::Catalogue : d.screen;
+                d.screen = Screen::Waiting;
+                return;
+            }
             if (d.screen == Screen::Wiped) d.screen = Screen::Attract;  // a new visitor asking at once
             d.help = {d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
                       d.screen == Screen::Step ? d.step_id : "", false};
@@ -349,6 +356,11 @@ void Session::apply(const Action& a, Millis now) {
             d.screen = Screen::Waiting;
             return;
         }
+        case ActionKind::ReturnWhileWaiting:
+            // The request keeps its number and place; the help button leads back to it.
+            if (d.screen != Screen::Waiting || !waiting_for_person()) return;
+            d.screen = d.return_to;
+            return;
         case ActionKind::CancelHelp: {
             if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;
             const auto phase = d.escalation.phase;

@@ -57,6 +57,7 @@ enum class ActionKind {
     ChooseHelp,      // arg = in_person | video: go to the consent screen
     SendHelp,        // the citizen agreed: ask through the hub
     CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
+    ReturnWhileWaiting,  // back to the step while waiting for a person: the request and its place stay
     PrintNumber,     // print the queue number on the receipt printer
     ToggleNeed,      // consent screen: arg = interpreter (add or remove it from what is shared)
     ReadAloud,       // the "Read aloud" control: turns speech on, or opens its settings when on
@@ -183,6 +184,12 @@ public:
     void printed(bool ok);
     // Whether help requests can go through a hub (config [hub] url set).
     bool hub_enabled() const { return !config_.hub_url.empty(); }
+    // A request for a person at the front desk is on its way or in line (not a video call).
+    bool waiting_for_person() const {
+        const auto p = data_.escalation.phase;
+        return data_.escalation.share.kind == "in_person" &&
+               (p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed);
+    }
     // What would be shared if the citizen asked now.
     HelpShare help_share(const std::string& kind) const;
 

@@ -121,6 +121,50 @@ TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the g
     fs::remove_all(dir);
 }
 
+TEST_CASE("back to the guide while waiting: the place in line is kept and the help button shows it") {
+    REQUIRE(hub::init_crypto());
+    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-back-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunningHub hub(dir, 0);
+    test::Harness h(kiosk_config(hub.port));
+    to_failed_check(h);
+    h.tap("help.in_person");
+    h.tap("consent.send");
+    REQUIRE(until(h, [&] { return h.shows("A-001"); }));
+    StaffClient staff(hub.port);
+    REQUIRE(staff.requests().size() == 1);
+
+    // Back to the step: the request stays in line, the bar says so.
+    REQUIRE(h.find("waiting.back"));
+    h.tap("waiting.back");
+    CHECK(h.session().data().screen == core::Screen::Step);
+    CHECK(h.shows("Choose MitID on the website"));
+    CHECK(h.find("bar.help")->label == "Your number A-001");
+    // The citizen carries on with the guide; nothing is withdrawn.
+    h.tap("step.yes");
+    h.wait(3000);
+    CHECK(staff.requests().size() == 1);
+    CHECK(staff.requests()[0]["status"] == "open");
+
+    // Staff take it: the bar tells the citizen, wherever they are in the guide.
+    const std::string base = "/api/v1/help-requests/" + std::to_string(staff.requests()[0]["id"].get<int>());
+    REQUIRE(staff.post(base + "/claim") == 200);
+    REQUIRE(until(h, [&] { return h.find("bar.help") && h.find("bar.help")->label == "A-001: someone is coming"; }));
+    // The help button leads back to the request, not to a new one.
+    h.tap("bar.help");
+    CHECK(h.session().data().screen == core::Screen::Waiting);
+    CHECK(h.shows("Mette is on the way to you."));
+    CHECK(staff.requests().size() == 1);
+    h.tap("waiting.back");
+    CHECK(h.session().data().screen == core::Screen::Step);
+    CHECK(h.shows("Type your user ID"));  // the step they had moved on to
+
+    // Once closed, the bar is the help button again.
+    REQUIRE(staff.post(base + "/resolve", R"({"outcome":"solved"})") == 200);
+    REQUIRE(until(h, [&] { return h.find("bar.help") && h.find("bar.help")->label == "Get help from a person"; }));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("hub down: plain words, the front desk, retries in the background; then the request goes through") {
     REQUIRE(hub::init_crypto());
     const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-down-" + std::to_string(::getpid()));

@@ -51,7 +51,17 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
         items.push_back({"bar.start_over", ui.t("bar.start_over"), "restart", ButtonStyle::Secondary,
                          core::ActionKind::StartOver, true});
     items.push_back({"bar.end", ui.t("bar.end"), "exit", ButtonStyle::Secondary, core::ActionKind::EndSession, true});
-    items.push_back({"bar.help", ui.t("bar.help"), "help", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
+    if (ctx.session.waiting_for_person() && d.screen != core::Screen::Waiting) {
+        // Back in the guide while waiting for a person: the help button shows the place in
+        // line (and who is coming), and leads back to it.
+        const auto& e = d.escalation;
+        std::string label = e.phase == core::Escalation::Phase::Claimed ? ui.t("bar.coming", {{"number", e.number}})
+                            : e.number.empty()                            ? ui.t("bar.in_line_sending")
+                                                                          : ui.t("bar.in_line", {{"number", e.number}});
+        items.push_back({"bar.help", label, "hourglass", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
+    } else {
+        items.push_back({"bar.help", ui.t("bar.help"), "help", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
+    }
 
     // Fit: shrink the padding before anything else; the bar never wraps or clips.
     float pad = bar_em * 0.9f, gap = bar_em * 0.6f;

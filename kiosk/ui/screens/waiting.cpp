@@ -16,10 +16,14 @@ void draw_waiting(Ui& ui, const ScreenContext& ctx) {
     std::vector<RowButton> left;
     if (!ctx.config.printer_device.empty() && !e.number.empty() && !closed)
         left.push_back({"waiting.print", ui.t("waiting.print"), ButtonStyle::Secondary, "document", core::ActionKind::PrintNumber});
-    const float row_y = action_row(ui, l, left,
-                                   {{"waiting.cancel", closed ? ui.t("help.back") : ui.t("waiting.cancel"),
-                                     closed ? ButtonStyle::Primary : ButtonStyle::Secondary, closed ? "chevron-left" : "cross",
-                                     core::ActionKind::CancelHelp}});
+    std::vector<RowButton> right{{"waiting.cancel", closed ? ui.t("help.back") : ui.t("waiting.cancel"),
+                                  closed ? ButtonStyle::Primary : ButtonStyle::Secondary, closed ? "chevron-left" : "cross",
+                                  core::ActionKind::CancelHelp}};
+    // Waiting need not mean standing still: back to the task, with the place in line kept.
+    if (ctx.session.waiting_for_person())
+        right.push_back({"waiting.back", ui.t("waiting.back"), ButtonStyle::Primary, "chevron-left",
+                         core::ActionKind::ReturnWhileWaiting});
+    const float row_y = action_row(ui, l, left, right);
 
     // Left: the number and what is happening. Right: the QR code.
     const bool qr = ctx.qr.size > 0 && !e.number.empty() && !closed;
