@@ -1,7 +1,10 @@
 #include "hub/insight.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
@@ -23,12 +26,13 @@ bool is_id(const std::string& s) {
     return true;
 }
 
+using Buckets = std::map<int, std::int64_t>;
 
-// The median from bucket counts, as the bucket's range in seconds ("20–30 s"); "" if none.
-json median(const std::map<int, std::int64_t>& buckets) {
+// The median from (rounded) bucket counts, as the bucket's range in seconds; null if none.
+json median(const Buckets& buckets) {
     std::int64_t total = 0;
     for (const auto& [b, n] : buckets) total += n;
-    if (total < kMinCell) return total ? json("<5") : json(nullptr);
+    if (total == 0) return nullptr;
     std::int64_t seen = 0;
     for (const auto& [b, n] : buckets) {
         seen += n;
@@ -43,14 +47,23 @@ json median(const std::map<int, std::int64_t>& buckets) {
     return nullptr;
 }
 
+// The middle of a duration bucket in seconds (the last, open one: its lower edge).
+std::int64_t bucket_middle(int b) {
+    const int last = static_cast<int>(std::size(kDurationEdges)) - 1;
+    b = std::clamp(b, 0, last);
+    return b == last ? kDurationEdges[b] : (kDurationEdges[b] + kDurationEdges[b + 1]) / 2;
+}
+
+using Key = std::tuple<std::string, std::string, std::string, std::string>;  // metric, guide, step, dim
+
 struct Sums {
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::int64_t> n;  // metric, guide, step, dim
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::map<int, std::int64_t>> buckets;
+    std::map<Key, std::int64_t> n;
+    std::map<Key, Buckets> buckets;
     std::int64_t get(const std::string& m, const std::string& g = "", const std::string& s = "", const std::string& d = "") const {
         auto it = n.find({m, g, s, d});
         return it == n.end() ? 0 : it->second;
     }
-    // Sum over every dim (and step, with any_step).
+    // Sum over every dim (and step, without `step`).
     std::int64_t sum(const std::string& m, const std::string& g, const std::string* step = nullptr) const {
         std::int64_t t = 0;
         for (const auto& [k, v] : n)
@@ -59,15 +72,6 @@ struct Sums {
     }
 };
 
-Sums sum_cells(const std::vector<UsageCell>& cells) {
-    Sums s;
-    for (const auto& c : cells) {
-        if (c.bucket >= 0) s.buckets[{c.metric, c.guide, c.step, c.dim}][c.bucket] += c.count;
-        else s.n[{c.metric, c.guide, c.step, c.dim}] += c.count;
-    }
-    return s;
-}
-
 std::string title_of(const ReportQuery& q, const std::string& key) {
     auto it = q.titles.find(key);
     if (it != q.titles.end()) return it->second;
@@ -75,9 +79,44 @@ std::string title_of(const ReportQuery& q, const std::string& key) {
     return slash == std::string::npos ? key : key.substr(slash + 1);  // a step the content no longer has: its id
 }
 
+// The guide ids the hub knows from its content (none when it knows no content).
+std::set<std::string> known_guides(const ReportQuery& q) {
+    std::set<std::string> out;
+    for (const auto& [k, v] : q.titles)
+        if (k.find('/') == std::string::npos && k != kOtherGuides) out.insert(k);
+    return out;
+}
+
+// One unit's counts, added up from the store's cells. Escalations carry the guide a help
+// request named (free text from the kiosk): no per-guide figure reads it, so it is left out
+// here. Guide ids the hub's content does not have are counted together as kOtherGuides.
+Sums sum_cells(const std::vector<UsageCell>& cells, const std::set<std::string>& known) {
+    Sums s;
+    for (const auto& c : cells) {
+        std::string guide = c.metric == "escalation" ? "" : c.guide;
+        if (!guide.empty() && !known.empty() && !known.count(guide)) guide = kOtherGuides;
+        if (c.bucket >= 0) s.buckets[{c.metric, guide, c.step, c.dim}][c.bucket] += c.count;
+        else s.n[{c.metric, guide, c.step, c.dim}] += c.count;
+    }
+    return s;
+}
+
 }  // namespace
 
-json cell(std::int64_t n) { return n > 0 && n < kMinCell ? json("<5") : json(n); }
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell, std::int64_t value) {
+    const std::int64_t r = value % kRoundBase;
+    if (value <= 0 || r == 0) return std::max<std::int64_t>(value, 0);
+    const std::string msg = "ledsager-insight-1\n" + std::to_string(site) + "\n" + month + "\n" + cell + "\n" + std::to_string(value);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
+    crypto_auth_hmacsha256_final(&st, mac);
+    std::uint64_t draw = 0;
+    for (int i = 7; i >= 0; --i) draw = draw << 8 | mac[i];
+    const std::int64_t down = value - r;
+    return static_cast<std::int64_t>(draw % kRoundBase) < r ? down + kRoundBase : down;
+}
 
 bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now, std::string& error) {
     if (!body.is_object() || !body.contains("events") || !body["events"].is_array() || body.size() != 1)
@@ -95,9 +134,11 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         {"help_asked", {"type", "day", "guide", "step", "kind"}},
     };
     static const std::set<std::string> kModes{"read_aloud", "large_text", "high_contrast", "keypad"};
-    // Events of a month that is final already (a kiosk was offline) are dropped: a report of
-    // that month must read the same whenever it is asked for.
-    const std::string earliest = open_from(now), latest = day_of(now + 2 * 86400LL);
+    // Events of a month that is final already (a kiosk was offline, or the hub's clock was set
+    // back) are checked, then dropped (Store::add_usage): a report of that month must read the
+    // same whenever it is asked for.
+    final_month(store, now);
+    const std::string latest = day_of(now + 2 * 86400LL);
     std::vector<UsageCell> cells;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
@@ -119,7 +160,6 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         std::string day, guide, step, lang, kind;
         if (!text("day", day) || !text("guide", guide) || !text("step", step) || !text("lang", lang) || !text("kind", kind)) return false;
         if (!is_real_day(day) || day > latest) return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
-        const std::size_t before = cells.size();
         if (e.contains("guide") && !is_id(guide)) return error = at + ".guide: not a guide id", false;
         if (e.contains("step") && !is_id(step)) return error = at + ".step: not a step id", false;
         if (e.contains("lang") && !core::find_language(lang)) return error = at + ".lang: not a language Ledsager knows", false;
@@ -175,7 +215,6 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         } else if (type == "help_asked") {
             add("help_asked", step, kind);
         }
-        if (day < earliest) cells.resize(before);  // checked, but late
     }
     store.add_usage(cells);
     return true;
@@ -184,98 +223,69 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
 namespace {
 
 // ---- One unit: one site's one calendar month.
-// Every figure a report shows is a count of a unit, or the sum of that count over the units
-// of the period and sites asked for. Within a unit, the counts and the ways they add up (a
-// total and its parts: a line) are one table; small counts are hidden, then more until no
-// line gives a hidden count away (Table::suppress). Summing units only ever adds what each
-// unit shows, so two reports over overlapping months or sites differ by whole units' shown
-// figures and never reveal a hidden count.
-struct Table {
-    std::map<std::string, std::int64_t> n;
-    std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // total, parts
-    std::set<std::string> hidden;
-
-    std::int64_t get(const std::string& k) const {
-        auto it = n.find(k);
-        return it == n.end() ? 0 : it->second;
-    }
-    void line(std::string total, std::vector<std::string> parts) { lines.emplace_back(std::move(total), std::move(parts)); }
-    // A count as shown: the number, "<5" for a hidden 1 to 4, "≥5" for a larger one hidden
-    // so that a small one cannot be worked out from it.
-    json mark(const std::string& k) const {
-        const std::int64_t v = get(k);
-        if (!hidden.count(k)) return v;
-        return v < kMinCell ? json("<5") : json("≥5");
-    }
-    void suppress() {
-        for (const auto& [k, v] : n)
-            if (v > 0 && v < kMinCell) hidden.insert(k);
-        for (bool changed = true; changed;) {
-            changed = false;
-            for (const auto& [total, parts] : lines) {
-                const bool total_hidden = hidden.count(total) > 0;
-                int unknown = total_hidden;
-                std::int64_t hidden_sum = 0;
-                for (const auto& p : parts)
-                    if (hidden.count(p)) ++unknown, hidden_sum += get(p);
-                // One unknown in a line is its total minus the rest; with the total shown,
-                // the hidden parts' sum is known and must not itself be a small count.
-                const bool gives_away = unknown == 1 || (!total_hidden && unknown > 1 && hidden_sum < kMinCell);
-                if (!gives_away) continue;
-                std::string pick;  // the smallest count of the line not hidden yet, a part before the total
-                for (const auto& p : parts)
-                    if (!hidden.count(p) && get(p) > 0 && (pick.empty() || get(p) < get(pick))) pick = p;
-                if (pick.empty() && !total_hidden && get(total) > 0) pick = total;
-                if (pick.empty()) continue;
-                hidden.insert(pick);
-                changed = true;
-            }
-        }
-    }
-};
-
+// Its true counts, each under a cell id, and the same counts randomly rounded (round_count):
+// a report shows only the rounded ones, and lists a guide, step, language, outcome, ... only
+// where a rounded count of it is not 0 (a row of zeros would say that something was there).
 struct Unit {
+    std::int64_t site = 0;
+    std::string month;
     Sums s;
-    Table t;
+    std::map<std::string, std::int64_t> n;  // true counts by cell id
+    std::map<std::string, std::int64_t> r;  // the same, rounded
     std::vector<std::string> guides;
     std::map<std::string, std::vector<std::string>> steps;  // per guide, in the guide's order
-    std::string month;
+    std::string key;
+
+    std::int64_t get(const std::string& cell) const {
+        auto it = r.find(cell);
+        return it == r.end() ? 0 : it->second;
+    }
+    // A metric's buckets, each count rounded (cell "<cell>:<bucket>"), the zeros left out.
+    Buckets buckets(const Key& k, const std::string& cell) const {
+        Buckets out;
+        auto it = s.buckets.find(k);
+        if (it == s.buckets.end()) return out;
+        for (const auto& [b, v] : it->second)
+            if (const auto shown = round_count(key, site, month, cell + ":" + std::to_string(b), v)) out[b] = shown;
+        return out;
+    }
 };
 
-// A median as a unit gives it: the unit's buckets when it has at least kMinCell in them
-// (added up over units, then read), else whether it had a few.
-json unit_median(const std::map<int, std::int64_t>* buckets) {
-    std::int64_t total = 0;
-    if (buckets)
-        for (const auto& [b, n] : *buckets) total += n;
-    json b = json::object();
-    if (total >= kMinCell)
-        for (const auto& [i, n] : *buckets) b[std::to_string(i)] = n;
-    return {{"_buckets", b}, {"_small", total > 0 && total < kMinCell ? 1 : 0}};
+// Buckets as a report adds them up (finish reads the median of the sum).
+json median_of(const Buckets& b) {
+    json j = json::object();
+    for (const auto& [i, v] : b) j[std::to_string(i)] = v;
+    return {{"_buckets", j}};
 }
 
-Unit make_unit(Sums s, const ReportQuery& q, std::string month) {
-    Unit u{std::move(s), {}, {}, {}, std::move(month)};
+Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string month, const std::string& key) {
+    Unit u;
+    u.site = site;
+    u.month = std::move(month);
+    u.s = std::move(s);
+    u.key = key;
     const Sums& sums = u.s;
-    Table& t = u.t;
+    auto& t = u.n;
     std::set<std::string> guides;
     for (const auto& [k, v] : sums.n) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
     for (const auto& [k, v] : sums.buckets) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
     u.guides.assign(guides.begin(), guides.end());
-    std::vector<std::string> all_started, all_self, all_staff, all_done, all_help;
     for (const auto& g : u.guides) {
         const std::string p = "g:" + g + ":";
-        t.n[p + "started"] = sums.sum("guide_start", g);
-        t.n[p + "self"] = sums.get("guide_done", g, "", "self");
-        t.n[p + "staff"] = sums.get("guide_done", g, "", "staff");
-        t.n[p + "done"] = t.n[p + "self"] + t.n[p + "staff"];
-        t.n[p + "yes"] = sums.get("helped", g, "", "yes");
-        t.n[p + "no"] = sums.get("helped", g, "", "no");
-        t.n[p + "answers"] = t.n[p + "yes"] + t.n[p + "no"];
-        t.line(p + "done", {p + "self", p + "staff"});
-        t.line(p + "answers", {p + "yes", p + "no"});
-        // Steps: in the guide's order where the content is known, then any others.
+        t[p + "started"] = sums.sum("guide_start", g);
+        t[p + "self"] = sums.get("guide_done", g, "", "self");
+        t[p + "staff"] = sums.get("guide_done", g, "", "staff");
+        t[p + "done"] = t[p + "self"] + t[p + "staff"];
+        t[p + "yes"] = sums.get("helped", g, "", "yes");
+        t[p + "no"] = sums.get("helped", g, "", "no");
+        t[p + "answers"] = t[p + "yes"] + t[p + "no"];
+        t[p + "left"] = sums.sum("guide_left", g);
+        t[p + "help"] = sums.sum("help_asked", g);
+        t[p + "confusing"] = sums.sum("confusing", g);
+        // Steps: in the guide's order where the content is known, then any others (none for
+        // the guides the hub does not know: their step ids mean nothing together).
         auto& steps = u.steps[g];
+        if (g == kOtherGuides) continue;
         if (auto it = q.titles.find(g + "/"); it != q.titles.end()) {
             std::stringstream order(it->second);
             for (std::string st; std::getline(order, st, ',');) steps.push_back(st);
@@ -285,162 +295,130 @@ Unit make_unit(Sums s, const ReportQuery& q, std::string month) {
             if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
         for (const auto& [k, v] : sums.buckets)
             if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
-        std::vector<std::string> left, help, confusing;
         for (const auto& st : steps) {
             const std::string sp = p + "s:" + st + ":";
-            t.n[sp + "reached"] = sums.get("step_reach", g, st);
-            t.n[sp + "left"] = sums.get("guide_left", g, st);
-            t.n[sp + "help"] = sums.sum("help_asked", g, &st);
-            t.n[sp + "confusing"] = sums.get("confusing", g, st);
-            t.n[p + "left"] += t.n[sp + "left"];
-            t.n[p + "help"] += t.n[sp + "help"];
-            t.n[p + "confusing"] += t.n[sp + "confusing"];
-            left.push_back(sp + "left"), help.push_back(sp + "help"), confusing.push_back(sp + "confusing");
+            t[sp + "reached"] = sums.get("step_reach", g, st);
+            t[sp + "left"] = sums.get("guide_left", g, st);
+            t[sp + "help"] = sums.sum("help_asked", g, &st);
+            t[sp + "confusing"] = sums.get("confusing", g, st);
         }
-        t.line(p + "left", left);
-        t.line(p + "help", help);
-        t.line(p + "confusing", confusing);
-        all_started.push_back(p + "started"), all_self.push_back(p + "self"), all_staff.push_back(p + "staff");
-        all_done.push_back(p + "done"), all_help.push_back(p + "help");
     }
-    // The unit's totals, and how the guides' figures add up to them.
-    std::map<std::string, std::int64_t> asked;
+    // The unit's totals.
     for (const auto& [k, v] : sums.n) {
         const auto& [metric, guide, step, dim] = k;
-        if (metric == "session") t.n["sessions"] += v;
-        else if (metric == "session_lang") t.n["lang:" + dim] += v;
-        else if (metric == "session_hour") t.n["hour:" + (dim.size() == 1 ? "0" + dim : dim)] += v;
-        else if (metric == "session_mode") t.n["mode:" + dim] += v;
-        else if (metric == "guide_start") t.n["started"] += v;
-        else if (metric == "guide_done") t.n[dim == "self" ? "self" : "staff"] += v;
-        else if (metric == "help_asked") t.n["asked:" + dim] += v;
+        if (metric == "session") t["sessions"] += v;
+        else if (metric == "session_lang") t["lang:" + dim] += v;
+        else if (metric == "session_hour") t["hour:" + (dim.size() == 1 ? "0" + dim : dim)] += v;
+        else if (metric == "session_mode") t["mode:" + dim] += v;
+        else if (metric == "guide_start") t["started"] += v;
+        else if (metric == "guide_done") t[dim == "self" ? "self" : "staff"] += v;
+        else if (metric == "help_asked") t["asked:" + dim] += v;
         else if (metric == "escalation") {
             const auto colon = dim.find(':');
             const std::string kind = dim.substr(0, colon) == "video" ? "video" : "in_person";
-            t.n["esc:" + kind + ":" + dim.substr(colon + 1)] += v;
-            t.n["esc:" + kind] += v;
-        } else if (metric == "staff_seconds") t.n["seconds:" + dim] += v;  // not a count: shown only as minutes over enough requests
+            t["esc:" + kind + ":" + dim.substr(colon + 1)] += v;
+            t["esc:" + kind] += v;
+        }
+        // staff_seconds: a sum of seconds, not a count; never shown (staff minutes are
+        // estimated from the rounded staff_time buckets instead).
     }
     for (const auto& [k, b] : sums.buckets)
         if (std::get<0>(k) == "staff_time")
-            for (const auto& [i, n] : b) t.n["timed:" + std::get<3>(k)] += n;
-    t.n["done"] = t.get("self") + t.get("staff");
-    t.n["asked"] = t.get("asked:in_person") + t.get("asked:video");
-    t.line("started", all_started);
-    t.line("self", all_self);
-    t.line("staff", all_staff);
-    t.line("done", {"self", "staff"});
-    t.line("done", all_done);
-    t.line("asked", {"asked:in_person", "asked:video"});
-    t.line("asked", all_help);  // help asked outside a guide's steps makes this an upper bound: hiding more is safe
-    std::vector<std::string> langs, hours;
-    std::map<std::string, std::vector<std::string>> outcomes;
-    for (const auto& [k, v] : t.n) {
-        if (k.rfind("lang:", 0) == 0) langs.push_back(k);
-        if (k.rfind("hour:", 0) == 0) hours.push_back(k);
-        if (k.rfind("esc:", 0) == 0 && std::count(k.begin(), k.end(), ':') == 2) outcomes[k.substr(0, k.rfind(':'))].push_back(k);
-    }
-    t.line("sessions", langs);
-    t.line("sessions", hours);  // a session without an hour makes this an upper bound too
-    for (auto& [total, parts] : outcomes) t.line(total, parts);
-    t.n.erase("seconds:in_person"), t.n.erase("seconds:video");
-    t.suppress();
+            for (const auto& [i, n] : b) t["timed:" + std::get<3>(k)] += n;
+    t["done"] = t["self"] + t["staff"];
+    t["asked"] = t["asked:in_person"] + t["asked:video"];
+    for (const auto& [cell, v] : t) u.r[cell] = round_count(key, site, u.month, cell, v);
     return u;
 }
 
+// The unit's figures under a prefix of cell ids ("lang:"), those not rounded to 0.
+json listed(const Unit& u, const std::string& prefix) {
+    json out = json::object();
+    for (auto it = u.r.lower_bound(prefix); it != u.r.end() && it->first.rfind(prefix, 0) == 0; ++it)
+        if (it->second) out[it->first.substr(prefix.size())] = it->second;
+    return out;
+}
+
 json guides_of(const Unit& u, const ReportQuery& q) {
-    const Table& t = u.t;
     json out = json::array();
     for (const auto& g : u.guides) {
         const std::string p = "g:" + g + ":";
-        json j{{"id", g}, {"title", title_of(q, g)}, {"started", t.mark(p + "started")}};
-        j["done"] = {{"self", t.mark(p + "self")}, {"staff", t.mark(p + "staff")}, {"total", t.mark(p + "done")}};
-        j["helped"] = {{"yes", t.mark(p + "yes")}, {"no", t.mark(p + "no")}, {"answers", t.mark(p + "answers")}};
+        bool any = false;
+        auto get = [&](const std::string& cell) {
+            const auto r = u.get(cell);
+            any = any || r != 0;
+            return r;
+        };
+        json j{{"id", g}, {"title", title_of(q, g)}, {"started", get(p + "started")}};
+        j["done"] = {{"self", get(p + "self")}, {"staff", get(p + "staff")}, {"total", get(p + "done")}};
+        j["helped"] = {{"yes", get(p + "yes")}, {"no", get(p + "no")}, {"answers", get(p + "answers")}};
         json rows = json::array();
         for (const auto& st : u.steps.at(g)) {
             const std::string sp = p + "s:" + st + ":";
-            if (!t.get(sp + "reached") && !t.get(sp + "left") && !t.get(sp + "help") && !t.get(sp + "confusing") && st != "needs") continue;
-            const auto b = u.s.buckets.find({"step_time", g, st, ""});
-            rows.push_back({{"step", st}, {"title", title_of(q, g + "/" + st)}, {"reached", t.mark(sp + "reached")}, {"left", t.mark(sp + "left")},
-                            {"help", t.mark(sp + "help")}, {"confusing", t.mark(sp + "confusing")},
-                            {"median_time", unit_median(b == u.s.buckets.end() ? nullptr : &b->second)}});
+            const auto times = u.buckets({"step_time", g, st, ""}, sp + "time");
+            json row{{"step", st}, {"title", title_of(q, g + "/" + st)}};
+            bool shown = !times.empty();
+            for (const char* f : {"reached", "left", "help", "confusing"}) shown = (row[f] = get(sp + f)) != 0 || shown;
+            if (!shown) continue;
+            any = true;
+            row["median_time"] = median_of(times);
+            rows.push_back(std::move(row));
         }
         j["steps"] = rows;
-        j["left"] = t.mark(p + "left");
-        j["help"] = t.mark(p + "help");
-        j["confusing"] = t.mark(p + "confusing");
-        j["months"] = json::array({{{"month", u.month}, {"started", t.mark(p + "started")}, {"done", t.mark(p + "done")}}});
-        out.push_back(std::move(j));
+        j["left"] = get(p + "left");
+        j["help"] = get(p + "help");
+        j["confusing"] = get(p + "confusing");
+        j["months"] = json::array({{{"month", u.month}, {"started", j["started"]}, {"done", j["done"]["total"]}}});
+        if (any) out.push_back(std::move(j));
     }
     return out;
 }
 
-// A unit's closed help requests of one kind by outcome, as shown.
-json outcomes_of(const Table& t, const std::string& kind) {
-    json e = json::object();
-    const std::string p = "esc:" + kind + ":";
-    for (const auto& [k, v] : t.n)
-        if (k.rfind(p, 0) == 0) e[k.substr(p.size())] = t.mark(k);
-    return e;
-}
+// A unit's closed help requests of one kind by outcome.
+json outcomes_of(const Unit& u, const std::string& kind) { return listed(u, "esc:" + kind + ":"); }
 
 json site_of(const Unit& u, const Site* site) {
-    const Table& t = u.t;
     json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
-    j["sessions"] = t.mark("sessions");
-    j["guides_started"] = t.mark("started");
-    j["guides_done"] = t.mark("done");
-    json langs = json::object(), hours = json::object(), modes = json::object();
-    for (const auto& [k, v] : t.n) {
-        if (k.rfind("lang:", 0) == 0) langs[k.substr(5)] = t.mark(k);
-        if (k.rfind("hour:", 0) == 0) hours[k.substr(5)] = t.mark(k);
-        if (k.rfind("mode:", 0) == 0) modes[k.substr(5)] = t.mark(k);
-    }
-    j["languages"] = langs;
-    j["hours"] = hours;
-    j["modes"] = modes;
+    j["sessions"] = u.get("sessions");
+    j["guides_started"] = u.get("started");
+    j["guides_done"] = u.get("done");
+    j["languages"] = listed(u, "lang:");
+    j["hours"] = listed(u, "hour:");
+    j["modes"] = listed(u, "mode:");
     for (const char* kind : {"in_person", "video"}) {
-        json e = outcomes_of(t, kind);
-        const std::string p = std::string("esc:") + kind;
-        e["total"] = t.mark(p);
-        const auto w = u.s.buckets.find({"wait", "", "", kind});
-        e["median_wait"] = unit_median(w == u.s.buckets.end() ? nullptr : &w->second);
+        json e = outcomes_of(u, kind);
+        e["total"] = u.get(std::string("esc:") + kind);
+        e["median_wait"] = median_of(u.buckets({"wait", "", "", kind}, std::string("wait:") + kind));
         j["escalations"][kind] = e;
     }
     return j;
 }
 
 json gains_of(const Unit& u, const ReportQuery& q) {
-    const Table& t = u.t;
-    json j{{"sessions", t.mark("sessions")}, {"guides_started", t.mark("started")}};
-    j["guides_completed"] = {{"without_staff", t.mark("self")}, {"with_staff", t.mark("staff")}, {"total", t.mark("done")}};
+    json j{{"sessions", u.get("sessions")}, {"guides_started", u.get("started")}};
+    j["guides_completed"] = {{"without_staff", u.get("self")}, {"with_staff", u.get("staff")}, {"total", u.get("done")}};
     json by = json::array();
     for (const auto& g : u.guides)
-        if (t.get("g:" + g + ":self")) by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", t.mark("g:" + g + ":self")}});
+        if (const auto r = u.get("g:" + g + ":self")) by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", r}});
     j["completed_without_staff_by_guide"] = by;
-    j["asked_for_help"] = {{"in_person", t.mark("asked:in_person")}, {"video", t.mark("asked:video")}, {"total", t.mark("asked")}};
+    j["asked_for_help"] = {{"in_person", u.get("asked:in_person")}, {"video", u.get("asked:video")}, {"total", u.get("asked")}};
     for (const char* kind : {"in_person", "video"}) {
-        json e = outcomes_of(t, kind);
-        const std::string p = std::string("esc:") + kind;
-        e["closed"] = t.mark(p);
-        const std::int64_t timed = t.get(std::string("timed:") + kind);
-        e["with_staff_time"] = t.mark(std::string("timed:") + kind);
-        // Staff time only from enough requests; it is the sum of what was measured.
+        json e = outcomes_of(u, kind);
+        e["closed"] = u.get(std::string("esc:") + kind);
+        e["with_staff_time"] = u.get(std::string("timed:") + kind);
+        // Staff time from the rounded number of requests in each duration band, each at the
+        // band's middle: never from the seconds measured (one request's would show through).
+        const auto b = u.buckets({"staff_time", "", "", kind}, std::string("staff_time:") + kind);
         std::int64_t secs = 0;
-        for (const auto& [k, v] : u.s.n)
-            if (std::get<0>(k) == "staff_seconds" && std::get<3>(k) == kind) secs += v;
-        e["staff_minutes"] = timed >= kMinCell ? json(static_cast<std::int64_t>(std::lround(secs / 60.0))) : timed ? json("<5") : json(0);
-        const auto b = u.s.buckets.find({"staff_time", "", "", kind});
-        e["median_staff_time"] = unit_median(b == u.s.buckets.end() ? nullptr : &b->second);
+        for (const auto& [i, v] : b) secs += v * bucket_middle(i);
+        e["staff_minutes"] = {{"_seconds", secs}};
+        e["median_staff_time"] = median_of(b);
         j["staff"][kind] = e;
     }
     return j;
 }
 
-// ---- Adding units up.
-// While adding, a count is {"_v": shown, "_s": hidden small ones, "_b": hidden larger ones}.
-bool is_count(const json& v) { return v.is_number() || v == "<5" || v == "≥5"; }
-
+// ---- Adding units up: rounded counts are added; lists are matched by their ids.
 const char* identity(const json& e) {
     for (const char* k : {"slug", "id", "step", "month", "guide"})
         if (e.is_object() && e.contains(k)) return k;
@@ -464,40 +442,25 @@ void add(json& acc, const json& u) {
                 add(*it, e);
             }
         }
-    } else if (is_count(u)) {
-        if (!acc.is_object()) acc = {{"_v", 0}, {"_s", 0}, {"_b", 0}};
-        if (u.is_number()) acc["_v"] = acc["_v"].get<std::int64_t>() + u.get<std::int64_t>();
-        else if (u == "<5") acc["_s"] = acc["_s"].get<std::int64_t>() + 1;
-        else acc["_b"] = acc["_b"].get<std::int64_t>() + 1;
+    } else if (u.is_number_integer()) {
+        acc = (acc.is_number_integer() ? acc.get<std::int64_t>() : 0) + u.get<std::int64_t>();
     } else if (acc.is_null()) {
         acc = u;  // ids, titles, names
     }
 }
 
-// What of a sum is shown exactly (the parts no unit hid).
-std::int64_t shown(const json& a) { return a.is_object() && a.contains("_v") ? a["_v"].get<std::int64_t>() : 0; }
-
-// A sum as the report shows it: the number when no unit hid a part of it; "<5" when it is a
-// single hidden small count; otherwise "≥N", the least it can be (each hidden small count at
-// least 1, each larger one at least kMinCell).
-json finish(const json& a, const std::string& key = "") {
-    if (a.is_object() && a.contains("_v")) {
-        const std::int64_t v = a["_v"], small = a["_s"], big = a["_b"];
-        if (small == 0 && big == 0) return v;
-        if (key == "staff_minutes") return v > 0 ? json("≥" + std::to_string(v)) : json("<5");  // minutes, from too few requests
-        if (v == 0 && big == 0 && small == 1) return "<5";
-        return "≥" + std::to_string(v + small + kMinCell * big);
-    }
+// A sum as the report shows it: medians read from the added buckets, staff minutes from the
+// added seconds.
+json finish(const json& a) {
     if (a.is_object() && a.contains("_buckets")) {
-        std::map<int, std::int64_t> buckets;
-        std::int64_t total = 0;
-        for (const auto& [i, n] : a["_buckets"].items()) total += buckets[std::stoi(i)] = shown(n);
-        if (total >= kMinCell) return median(buckets);
-        return shown(a["_small"]) > 0 ? json("<5") : json(nullptr);  // a few in some unit: too few to say
+        Buckets b;
+        for (const auto& [i, v] : a["_buckets"].items()) b[std::stoi(i)] = v.get<std::int64_t>();
+        return median(b);
     }
+    if (a.is_object() && a.contains("_seconds")) return static_cast<std::int64_t>(std::lround(a["_seconds"].get<double>() / 60.0));
     if (a.is_object()) {
         json out = json::object();
-        for (const auto& [k, v] : a.items()) out[k] = finish(v, k);
+        for (const auto& [k, v] : a.items()) out[k] = finish(v);
         return out;
     }
     if (a.is_array()) {
@@ -514,22 +477,28 @@ std::vector<std::string> months_of(const ReportQuery& q) {
     return out;
 }
 
-// Every unit of the period and sites asked for, empty ones too (per site, month by month).
-std::vector<std::pair<std::int64_t, Unit>> units(Store& store, const ReportQuery& q) {
+// Every unit of the period and sites asked for, empty ones too (per site, month by month),
+// and the key they are rounded with.
+struct Units {
+    std::string key;
+    std::vector<Unit> list;
+};
+
+Units units(Store& store, const ReportQuery& q) {
+    Units out{store.insight_key(), {}};
     std::map<std::pair<std::int64_t, std::string>, std::vector<UsageCell>> cells;
     for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::SiteMonth)) cells[{c.site_id, c.day}].push_back(std::move(c));
-    std::vector<std::pair<std::int64_t, Unit>> out;
+    const auto known = known_guides(q);
+    out.list.reserve(q.sites.size() * months_of(q).size());
     for (auto site : q.sites)
-        for (const auto& m : months_of(q)) out.emplace_back(site, make_unit(sum_cells(cells[{site, m}]), q, m));
+        for (const auto& m : months_of(q)) out.list.push_back(make_unit(sum_cells(cells[{site, m}], known), q, site, m, out.key));
     return out;
 }
 
 }  // namespace
 
-std::string open_from(Seconds now) { return day_of(now - kLateDays * 86400LL).substr(0, 7) + "-01"; }
-
 std::string last_final_month(Seconds now) {
-    const std::string open = open_from(now);  // the month before it is the last final one
+    const std::string open = day_of(now - kLateDays * 86400LL).substr(0, 7);  // the month before it is the last final one
     int y = std::stoi(open.substr(0, 4)), m = std::stoi(open.substr(5, 2)) - 1;
     if (m == 0) m = 12, --y;
     char buf[32];
@@ -537,7 +506,9 @@ std::string last_final_month(Seconds now) {
     return buf;
 }
 
-std::string check_period(const std::string& from, const std::string& to, Seconds now, int max_days, std::string& field) {
+std::string final_month(Store& store, Seconds now) { return store.raise_final_month(last_final_month(now)); }
+
+std::string check_period(const std::string& from, const std::string& to, const std::string& last_final, int max_days, std::string& field) {
     field = "from";
     if (!is_real_day(from) || from.substr(8) != "01")
         return "from: the first day of a month, YYYY-MM-01 (reports cover whole calendar months)";
@@ -545,9 +516,9 @@ std::string check_period(const std::string& from, const std::string& to, Seconds
     if (!is_real_day(to) || to != last_day(to.substr(0, 7)))
         return "to: the last day of a month, YYYY-MM-DD (reports cover whole calendar months)";
     if (from > to) return field = "from", "from: not after to";
-    if (to >= open_from(now))
+    if (to.substr(0, 7) > last_final)
         return "to: " + to.substr(0, 7) + " is not final yet; a month can be reported from the " + std::to_string(kLateDays + 1) +
-               "rd day after it ends (the last final month is " + last_final_month(now) + ")";
+               "rd day after it ends (the last final month is " + last_final + ")";
     if (days_in(from, to) > max_days) return "to: a report covers at most " + std::to_string(max_days) + " days";
     field.clear();
     return "";
@@ -555,7 +526,8 @@ std::string check_period(const std::string& from, const std::string& to, Seconds
 
 json guide_report(Store& store, const ReportQuery& q) {
     json acc = json::array();
-    for (const auto& [site, u] : units(store, q)) add(acc, guides_of(u, q));
+    const Units us = units(store, q);
+    for (const auto& u : us.list) add(acc, guides_of(u, q));
     for (auto& g : acc) {
         // Steps in the guide's order (a step one month lacks is added where the content has it).
         std::vector<std::string> order;
@@ -570,14 +542,14 @@ json guide_report(Store& store, const ReportQuery& q) {
         std::stable_sort(g["steps"].begin(), g["steps"].end(), [&](const json& a, const json& b) { return rank(a) < rank(b); });
         std::sort(g["months"].begin(), g["months"].end(), [](const json& a, const json& b) { return a["month"] < b["month"]; });
         // Health: 100 = nobody leaves, asks for help or finds a step confusing, and everyone
-        // who answered found it helpful. From the counts shown (parts a unit hid are left
-        // out), and only from kMinCell sessions on.
-        const std::int64_t started = shown(g["started"]), left = shown(g["left"]), help = shown(g["help"]), confusing = shown(g["confusing"]);
-        const std::int64_t yes = shown(g["helped"]["yes"]), no = shown(g["helped"]["no"]);
-        if (started >= kMinCell) {
-            const double n = static_cast<double>(started);
-            const double helpful = yes + no >= kMinCell ? static_cast<double>(yes) / static_cast<double>(yes + no) : 0.5;
-            const double need = (std::min(1.0, left / n) + std::min(1.0, help / n) + std::min(1.0, confusing / n) + (1 - helpful)) / 4;
+        // who answered found it helpful. From the rounded counts only, and only where the
+        // starts do not round to 0.
+        const auto num = [](const json& v) { return v.is_number() ? v.get<double>() : 0.0; };
+        const double started = num(g["started"]), yes = num(g["helped"]["yes"]), no = num(g["helped"]["no"]);
+        if (started >= kRoundBase) {
+            const double helpful = yes + no > 0 ? yes / (yes + no) : 0.5;
+            const double need = (std::min(1.0, num(g["left"]) / started) + std::min(1.0, num(g["help"]) / started) +
+                                 std::min(1.0, num(g["confusing"]) / started) + (1 - helpful)) / 4;
             g["health"] = static_cast<int>(std::lround(100 * (1 - need)));
         } else {
             g["health"] = nullptr;
@@ -589,24 +561,26 @@ json guide_report(Store& store, const ReportQuery& q) {
         if (a["health"].is_null() != b["health"].is_null()) return b["health"].is_null();
         return !a["health"].is_null() && a["health"].get<int>() < b["health"].get<int>();
     });
-    return {{"from", q.from}, {"to", q.to}, {"min_cell", kMinCell}, {"guides", out}};
+    return {{"from", q.from}, {"to", q.to}, {"rounded_to", kRoundBase}, {"guides", out}};
 }
 
 json site_report(Store& store, const ReportQuery& q) {
     json acc = json::array();
     std::map<std::int64_t, std::optional<Site>> sites;
     for (auto id : q.sites) sites[id] = store.site(id);
-    for (const auto& [site, u] : units(store, q)) add(acc, json::array({site_of(u, sites[site] ? &*sites[site] : nullptr)}));
-    return {{"from", q.from}, {"to", q.to}, {"min_cell", kMinCell}, {"sites", finish(acc)}};
+    const Units us = units(store, q);
+    for (const auto& u : us.list) add(acc, json::array({site_of(u, sites[u.site] ? &*sites[u.site] : nullptr)}));
+    return {{"from", q.from}, {"to", q.to}, {"rounded_to", kRoundBase}, {"sites", finish(acc)}};
 }
 
 json gains_report(Store& store, const ReportQuery& q) {
     json acc = json::object();
-    for (const auto& [site, u] : units(store, q)) add(acc, gains_of(u, q));
+    const Units us = units(store, q);
+    for (const auto& u : us.list) add(acc, gains_of(u, q));
     json j = finish(acc);
     j["from"] = q.from;
     j["to"] = q.to;
-    j["min_cell"] = kMinCell;
+    j["rounded_to"] = kRoundBase;
     return j;
 }
 
@@ -614,6 +588,7 @@ std::string gains_csv(const json& g) {
     std::ostringstream out;
     auto v = [](const json& x) { return x.is_string() ? x.get<std::string>() : x.is_null() ? std::string() : x.dump(); };
     out << "figure,value,what it counts\n";
+    out << "note,,every count is rounded to a multiple of 5 at random so that no one can be singled out; parts may not add up to totals\n";
     out << "period," << g["from"].get<std::string>() << " to " << g["to"].get<std::string>() << ",days included\n";
     out << "sessions," << v(g["sessions"]) << ",citizen sessions at the kiosks\n";
     out << "guides started," << v(g["guides_started"]) << ",guides opened\n";
@@ -627,8 +602,8 @@ std::string gains_csv(const json& g) {
         out << "requests closed (" << k << ")," << v(e["closed"]) << ",closed by staff or withdrawn\n";
         for (const char* o : {"solved", "appointment", "referred", "left", "cancelled"})
             if (e.contains(o)) out << "  outcome " << o << " (" << k << ")," << v(e[o]) << ",requests with this outcome\n";
-        out << "staff minutes (" << k << ")," << v(e["staff_minutes"]) << ",measured from claim or answer to close on " << v(e["with_staff_time"])
-            << " requests\n";
+        out << "staff minutes (" << k << ")," << v(e["staff_minutes"]) << ",estimated from the number of requests in each duration band (claim or answer to close) on "
+            << v(e["with_staff_time"]) << " requests\n";
     }
     for (const auto& row : g["completed_without_staff_by_guide"])
         out << "completed without staff: " << row["guide"].get<std::string>() << "," << v(row["completed_without_staff"]) << ",guides finished\n";

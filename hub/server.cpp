@@ -273,6 +273,7 @@ void Hub::housekeeping() {
     store_.purge_enrollment_codes(now - 86400);
     store_.purge(now - options_.retention_days * 86400LL);
     store_.purge_usage(day_of(now - options_.usage_retention_days * 86400LL));
+    final_month(store_, now);  // a month becomes final on the clock once, and stays final
 }
 
 std::string Hub::client_address(const httplib::Request& req) const {
@@ -723,11 +724,11 @@ void Hub::routes() {
         if (!u) return false;
         q.to = req.has_param("to") ? req.get_param_value("to") : "";
         q.from = req.has_param("from") ? req.get_param_value("from") : "";
-        const Seconds now = now_s();
-        if (q.to.empty()) q.to = last_day(last_final_month(now));  // by default the last final month
+        const std::string last_final = final_month(store_, now_s());  // kept in the database, only ever raised
+        if (q.to.empty()) q.to = last_day(last_final);  // by default the last final month
         if (q.from.empty()) q.from = q.to.substr(0, 7) + "-01";
         std::string field;
-        if (const std::string e = check_period(q.from, q.to, now, options_.max_report_days, field); !e.empty())
+        if (const std::string e = check_period(q.from, q.to, last_final, options_.max_report_days, field); !e.empty())
             return send_error(res, 400, e, field), false;
         const std::string slug = req.has_param("site") ? req.get_param_value("site") : "";
         for (auto id : u->sites) {
@@ -744,6 +745,7 @@ void Hub::routes() {
         for (const auto& [g, t] : titles->guides) q.titles[g] = pick(t);
         for (const auto& [k, t] : titles->steps) q.titles[k] = pick(t);
         for (const auto& [g, order] : titles->order) q.titles[g + "/"] = order;
+        q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
         return true;
     };
     srv.Get("/api/v1/insight/guides", [report_query, this](const httplib::Request& req, httplib::Response& res) {

@@ -1,5 +1,6 @@
 #include "hub/store.hpp"
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <fcntl.h>
@@ -102,6 +103,9 @@ const char* const kMigrations[] = {
               WHERE k2.site_id = kiosks.site_id AND k2.name = kiosks.name AND k2.revoked = 0 AND k2.id < kiosks.id);
        CREATE UNIQUE INDEX kiosks_active_name ON kiosks(site_id, name) WHERE revoked = 0;
        ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;)",
+    // 9: the hub's own settings for the insight reports: the secret key of the random rounding
+    // (made at first start, never leaves the database) and the latest month that is final.
+    R"(CREATE TABLE hub_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);)",
 };
 
 
@@ -183,6 +187,43 @@ Store::Store(const std::filesystem::path& data_dir) {
     exec("PRAGMA foreign_keys=ON");
     sqlite3_busy_timeout(db_, 5000);
     migrate();
+    // The key of the reports' random rounding (hub/insight.hpp), made once: the same figure
+    // for the same count whenever, and after however many restarts, it is asked for.
+    if (sodium_init() < 0) throw StoreError("libsodium cannot start");
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    char hex[2 * sizeof key + 1];
+    sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    Stmt s(db_, "INSERT OR IGNORE INTO hub_meta(key, value) VALUES('insight_key', ?)");
+    s.bind(1, std::string(hex)).step();
+    sodium_memzero(hex, sizeof hex);
+}
+
+std::string Store::insight_key() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT value FROM hub_meta WHERE key = 'insight_key'");
+    if (!s.step()) throw StoreError("database: the insight key is missing");
+    const std::string hex = s.t(0);
+    std::string key(hex.size() / 2, '\0');
+    std::size_t len = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.c_str(), hex.size(), nullptr, &len, nullptr) != 0 ||
+        len != 32)
+        throw StoreError("database: the insight key is damaged");
+    return key;
+}
+
+std::string Store::final_month_locked() {
+    Stmt s(db_, "SELECT value FROM hub_meta WHERE key = 'final_month'");
+    return s.step() ? s.t(0) : std::string();
+}
+
+std::string Store::raise_final_month(const std::string& month) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO hub_meta(key, value) VALUES('final_month', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE excluded.value > hub_meta.value");
+    s.bind(1, month).step();
+    return final_month_locked();
 }
 
 Store::~Store() { sqlite3_close(db_); }
@@ -339,7 +380,11 @@ void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
     // The same counts per month, so that a year's report reads twelve months, not 365 days.
     Stmt m(db_, "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+    // Nothing more for a month that is final: its reports read the same ever after, whatever
+    // the clock says now (a clock set back across the 3rd does not reopen it).
+    const std::string final_month = final_month_locked();
     for (const auto& c : cells) {
+        if (c.day.substr(0, 7) <= final_month) continue;
         s.reset();
         s.bind(1, c.day).bind(2, c.site_id).bind(3, c.kiosk_id).bind(4, c.metric).bind(5, c.guide).bind(6, c.step).bind(7, c.dim)
             .bind(8, static_cast<std::int64_t>(c.bucket)).bind(9, c.count).step();

@@ -143,7 +143,8 @@ public:
     void set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body);
     std::optional<std::pair<std::string, std::int64_t>> settings(std::int64_t site_id, std::int64_t kiosk_id);
     std::optional<Kiosk> kiosk_by_name(std::int64_t site_id, const std::string& name);  // active kiosks only
-    // Usage counts: added to (one transaction), and summed over days [from, to] and sites
+    // Usage counts: added to (one transaction; cells of a final month, see final_month, are
+    // dropped), and summed over days [from, to] and sites
     // (per day too with by_day).
     void add_usage(const std::vector<UsageCell>& cells);
     // Summed over everything, per site, per day (sites summed), or per site and month (the
@@ -153,6 +154,12 @@ public:
                                  UsageGroup by = UsageGroup::Total, const std::vector<std::string>& metrics = {});
     // Deletes the usage counts of the months before the month of `before_day` (whole months).
     int purge_usage(const std::string& before_day);
+    // The insight reports' random rounding key (32 bytes), made when the database was.
+    std::string insight_key();
+    // The latest month (YYYY-MM) that is final: reports may cover it and add_usage drops
+    // counts for it and every month before. Only ever raised: raises it to `month` if that
+    // is later, and returns it.
+    std::string raise_final_month(const std::string& month);
     // Content bundles: a version is published once and never changes.
     bool add_bundle(const Bundle& b);  // false: that version is published already
     std::optional<Bundle> latest_bundle();
@@ -196,6 +203,7 @@ private:
     void exec(const char* sql);
     void migrate();
     void add_usage_locked(const std::vector<UsageCell>& cells);
+    std::string final_month_locked();
 
     std::mutex mutex_;
     sqlite3* db_ = nullptr;

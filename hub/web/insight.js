@@ -1,14 +1,15 @@
 // Ledsager insight page, for managers and content editors: realistic gains, guides ranked by
 // how much they need rewriting (with each guide's funnel), and per-site figures. All numbers
-// are anonymous counts from the hub over whole calendar months; "<5" marks a suppressed small
-// count, "≥N" a sum the hub hid part of (the least it can be). No framework.
+// are anonymous counts from the hub over whole calendar months, each randomly rounded to a
+// multiple of 5 by the hub (shown as they come; parts need not add up to totals). No framework.
 "use strict";
 
 const T = {
   da: {
     title: "Ledsager · Indsigt", devices_link: "Skærme", print: "Udskriv", logout: "Log ud", login: "Log ind", username: "Brugernavn",
     password: "Adgangskode", login_button: "Log ind", lang_button: "English", from: "Fra måned", to: "Til og med måned", site: "Sted", show: "Vis",
-    all_sites: "Alle steder", privacy: "Tallene er anonyme optællinger for hele kalendermåneder, sted for sted. Tal under 5 vises som «<5», og tal der kunne afsløre dem som «≥5», så ingen enkelt borger kan udpeges. En sum med skjulte dele vises som «≥N», det mindste den kan være. En måned kan ses fra den 3. i måneden efter.",
+    all_sites: "Alle steder", privacy: "Tallene er anonyme optællinger for hele kalendermåneder, sted for sted. En måned kan ses fra den 3. i måneden efter.",
+    rounding: "Tallene er afrundet til 5 efter lodtrækning, så ingen kan udpeges; delene giver derfor ikke altid totalen.",
     not_final: (m) => `Måneden er ikke afsluttet endnu: en måned kan ses fra den 3. i måneden efter. Den seneste afsluttede måned er ${m}.`,
     bad_period: "Vælg hele måneder, højst 12.",
     gains_title: "Realistiske gevinster", gains_caption: "Tallene bag gevinsterne", col_figure: "Tal", col_value: "Antal",
@@ -28,14 +29,15 @@ const T = {
     f_without: "Opgaver klaret uden personale", c_without: "vejledninger gennemført uden at bede om hjælp",
     f_with: "Opgaver klaret med personale", c_with: "vejledninger gennemført efter at have bedt om hjælp",
     f_asked: "Bad om hjælp", c_asked: "henvendelser fra skærmene (personligt / video)",
-    f_staff_minutes: "Personaletid brugt", c_staff_minutes: (n) => `minutter målt fra overtagelse til afslutning på ${n} henvendelser`,
-    sentence: (g) => `I perioden blev ${g.without} opgaver klaret ved skærmene uden personale. ${g.asked} gange bad en borger om hjælp ved en skærm. Personalet afsluttede ${g.closed} henvendelser og brugte ${g.minutes} minutter på dem (målt på ${g.measured} henvendelser). Tallene er optalt, ikke fremskrevet.`,
+    f_staff_minutes: "Personaletid brugt", c_staff_minutes: (n) => `minutter anslået ud fra hvor længe ${n} henvendelser varede, fra overtagelse til afslutning`,
+    sentence: (g) => `I perioden blev ${g.without} opgaver klaret ved skærmene uden personale. ${g.asked} gange bad en borger om hjælp ved en skærm. Personalet afsluttede ${g.closed} henvendelser og brugte omkring ${g.minutes} minutter på dem (anslået ud fra ${g.measured} henvendelser). Tallene er optalt, ikke fremskrevet.`,
     seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
   },
   en: {
     title: "Ledsager · Insight", devices_link: "Kiosks", print: "Print", logout: "Log out", login: "Log in", username: "User name",
     password: "Password", login_button: "Log in", lang_button: "Dansk", from: "From month", to: "To month", site: "Site", show: "Show",
-    all_sites: "All sites", privacy: "The figures are anonymous counts over whole calendar months, site by site. Counts under 5 show as “<5”, and counts that could give them away as “≥5”, so that no single citizen can be singled out. A sum with hidden parts shows as “≥N”, the least it can be. A month can be seen from the 3rd of the month after.",
+    all_sites: "All sites", privacy: "The figures are anonymous counts over whole calendar months, site by site. A month can be seen from the 3rd of the month after.",
+    rounding: "Figures are rounded to 5 at random so that no one can be singled out; parts may not add up to totals.",
     not_final: (m) => `That month has not ended yet: a month can be seen from the 3rd of the month after. The last month ended is ${m}.`,
     bad_period: "Choose whole months, at most 12.",
     gains_title: "Realistic gains", gains_caption: "The figures behind the gains", col_figure: "Figure", col_value: "Count",
@@ -55,8 +57,8 @@ const T = {
     f_without: "Tasks completed without staff", c_without: "guides finished without asking for help",
     f_with: "Tasks completed with staff", c_with: "guides finished after asking for help",
     f_asked: "Asked for help", c_asked: "requests from the kiosks (in person / video)",
-    f_staff_minutes: "Staff time spent", c_staff_minutes: (n) => `minutes measured from claim to close on ${n} requests`,
-    sentence: (g) => `In this period ${g.without} tasks were completed at the kiosks without staff. ${g.asked} times a citizen asked for help at a kiosk. Staff closed ${g.closed} requests and spent ${g.minutes} minutes on them (measured on ${g.measured} requests). The figures are counted, not extrapolated.`,
+    f_staff_minutes: "Staff time spent", c_staff_minutes: (n) => `minutes estimated from how long ${n} requests took, from claim to close`,
+    sentence: (g) => `In this period ${g.without} tasks were completed at the kiosks without staff. ${g.asked} times a citizen asked for help at a kiosk. Staff closed ${g.closed} requests and spent about ${g.minutes} minutes on them (estimated from ${g.measured} requests). The figures are counted, not extrapolated.`,
     seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
   },
 };
@@ -64,11 +66,8 @@ const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null,
 const t = (key) => T[state.lang][key] ?? key;
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);  // common.js
 const n = (v) => (v === null || v === undefined ? t("none") : String(v));
-// The least a shown count can be: the number, 1 for "<5" (0 for minutes from too few
-// requests), N for "≥N".
-const least = (v, small = 1) => (typeof v === "number" ? v : v === "<5" ? small : typeof v === "string" && v.startsWith("≥") ? Number(v.slice(1)) : 0);
-// The sum of two shown counts: exact when both are; "<5" beside 0 stays; otherwise the least it can be.
-const add = (v, w, small = 1) => (typeof v === "number" && typeof w === "number" ? v + w : v === 0 ? w : w === 0 ? v : `≥${least(v, small) + least(w, small)}`);
+// A figure left out (a language, an outcome) rounded to 0.
+const num = (v) => (typeof v === "number" ? v : 0);
 // "2026-10" as the reader's language names it.
 const monthName = (m) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString(state.lang === "da" ? "da-DK" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 // The last day of a month "YYYY-MM", as YYYY-MM-DD.
@@ -83,7 +82,7 @@ function cellRow(tr, values, header = 0) {
   });
 }
 
-// A horizontal bar (inline SVG) for a count out of a maximum; suppressed counts get none.
+// A horizontal bar (inline SVG) for a count out of a maximum.
 function bar(value, max) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("viewBox", "0 0 100 10");
@@ -108,9 +107,9 @@ function renderGains() {
   const g = state.gains;
   if (!g) return;
   const inPerson = g.staff.in_person, video = g.staff.video;
-  const minutes = add(inPerson.staff_minutes, video.staff_minutes, 0), measured = add(inPerson.with_staff_time, video.with_staff_time);
+  const minutes = num(inPerson.staff_minutes) + num(video.staff_minutes), measured = num(inPerson.with_staff_time) + num(video.with_staff_time);
   $("gains-text").replaceChildren(Object.assign(document.createElement("p"), {
-    textContent: T[state.lang].sentence({ without: n(g.guides_completed.without_staff), asked: n(g.asked_for_help.total), closed: n(add(inPerson.closed, video.closed)),
+    textContent: T[state.lang].sentence({ without: n(g.guides_completed.without_staff), asked: n(g.asked_for_help.total), closed: n(num(inPerson.closed) + num(video.closed)),
                                       minutes: n(minutes), measured: n(measured) }) }));
   const rows = [
     [t("f_sessions"), n(g.sessions), t("c_sessions")],
@@ -148,7 +147,7 @@ function renderFunnel(focus) {
   $("funnel").hidden = !g;
   if (!g) return;
   $("funnel-title").textContent = T[state.lang].funnel_of(g.title);
-  const max = Math.max(0, ...g.steps.map((s) => (typeof s.reached === "number" ? s.reached : 0)));
+  const max = Math.max(0, ...g.steps.map((s) => num(s.reached)));
   const body = $("steps").querySelector("tbody");
   body.replaceChildren();
   for (const s of g.steps) {
@@ -156,7 +155,7 @@ function renderFunnel(focus) {
     const reached = document.createElement("span");
     reached.className = "with-bar";
     reached.append(bar(s.reached, max), document.createTextNode(n(s.reached)));
-    const time = s.median_time === null ? t("none") : typeof s.median_time === "string" ? s.median_time : T[state.lang].seconds(s.median_time);
+    const time = s.median_time ? T[state.lang].seconds(s.median_time) : t("none");
     cellRow(tr, [s.title, reached, n(s.left), n(s.help), n(s.confusing), time], 1);
     body.append(tr);
   }
@@ -193,7 +192,7 @@ function renderSites() {
     const cap = document.createElement("caption");
     cap.textContent = t("hours");
     hours.append(cap);
-    const max = Math.max(0, ...Object.values(s.hours).map((v) => (typeof v === "number" ? v : 0)));
+    const max = Math.max(0, ...Object.values(s.hours).map(num));
     const hb = document.createElement("tbody");
     for (const [hour, v] of Object.entries(s.hours).sort()) {
       const tr = document.createElement("tr");

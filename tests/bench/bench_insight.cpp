@@ -78,44 +78,8 @@ int main(int argc, char** argv) {
         store.add_user({0, "manager", "Maja Manager", "manager", hub::hash_password("manager-password"), "da", sites});
     }
     std::printf("ledsager insight figures (%u cores; the hub and the clients share them)\n", std::thread::hardware_concurrency());
-    const int port = 20000 + ::getpid() % 20000;
-    pid_t pid = start_hub(argv[1], dir, port, src);
-
-    // 1. Ingest.
-    {
-        const std::string today = day_of(std::time(nullptr));
-        json events = json::array();
-        const auto& g = content.guides.front();
-        for (int i = 0; i < 10; ++i) {
-            events.push_back({{"type", "session"}, {"day", today}, {"hour", 10}, {"lang", "da"}, {"modes", {"large_text"}}});
-            events.push_back({{"type", "guide_start"}, {"day", today}, {"guide", g.id}, {"lang", "da"}});
-            events.push_back({{"type", "step_view"}, {"day", today}, {"guide", g.id}, {"step", g.steps[0].id}, {"ms", 21000}, {"value", 1}});
-            events.push_back({{"type", "step_view"}, {"day", today}, {"guide", g.id}, {"step", g.steps[1].id}, {"ms", 35000}, {"value", 1}});
-            events.push_back({{"type", "guide_done"}, {"day", today}, {"guide", g.id}, {"kind", "self"}});
-            events.push_back({{"type", "helped"}, {"day", today}, {"guide", g.id}, {"value", 1}});
-        }
-        const std::string batch = json{{"events", events}}.dump();
-        std::atomic<long> batches{0}, errors{0};
-        const auto end = Clock::now() + std::chrono::seconds(seconds);
-        std::vector<std::thread> ts;
-        for (int t = 0; t < 8; ++t)
-            ts.emplace_back([&, t] {
-                httplib::Client c("127.0.0.1", port);
-                c.set_keep_alive(true);
-                const httplib::Headers auth{{"Authorization", "Bearer token-" + std::to_string(t)}};
-                while (Clock::now() < end) {
-                    auto r = c.Post("/api/v1/usage", auth, batch, "application/json");
-                    (r && r->status == 204 ? batches : errors)++;
-                }
-            });
-        for (auto& t : ts) t.join();
-        std::printf("%-34s %.0f events/s  (%ld batches of %zu, 8 connections, %d s, %ld errors; %zu bytes a batch)\n", "usage_ingest",
-                    static_cast<double>(batches) * events.size() / seconds, batches.load(), events.size(), seconds, errors.load(), batch.size());
-    }
-    kill(pid, SIGTERM);
-    waitpid(pid, nullptr, 0);
-
-    // 2. A year of folded data from 200 kiosks.
+    // 1. A year of folded data from 200 kiosks, written before the hub first runs: from then
+    // on the months it reports are final and take no more counts (Store::raise_final_month).
     const auto t_fill = Clock::now();
     std::size_t rows = 0;
     {
@@ -163,7 +127,41 @@ int main(int argc, char** argv) {
     std::error_code ec;
     std::printf("%-34s %zu rows, %.0f MB on disk, written in %.0f s\n", "year_of_200_kiosks", rows,
                 static_cast<double>(fs::file_size(dir / "hub.sqlite3", ec)) / 1e6, ms_since(t_fill) / 1000);
-    pid = start_hub(argv[1], dir, port, src);
+    const int port = 20000 + ::getpid() % 20000;
+    pid_t pid = start_hub(argv[1], dir, port, src);
+
+    // 2. Ingest.
+    {
+        const std::string today = day_of(std::time(nullptr));
+        json events = json::array();
+        const auto& g = content.guides.front();
+        for (int i = 0; i < 10; ++i) {
+            events.push_back({{"type", "session"}, {"day", today}, {"hour", 10}, {"lang", "da"}, {"modes", {"large_text"}}});
+            events.push_back({{"type", "guide_start"}, {"day", today}, {"guide", g.id}, {"lang", "da"}});
+            events.push_back({{"type", "step_view"}, {"day", today}, {"guide", g.id}, {"step", g.steps[0].id}, {"ms", 21000}, {"value", 1}});
+            events.push_back({{"type", "step_view"}, {"day", today}, {"guide", g.id}, {"step", g.steps[1].id}, {"ms", 35000}, {"value", 1}});
+            events.push_back({{"type", "guide_done"}, {"day", today}, {"guide", g.id}, {"kind", "self"}});
+            events.push_back({{"type", "helped"}, {"day", today}, {"guide", g.id}, {"value", 1}});
+        }
+        const std::string batch = json{{"events", events}}.dump();
+        std::atomic<long> batches{0}, errors{0};
+        const auto end = Clock::now() + std::chrono::seconds(seconds);
+        std::vector<std::thread> ts;
+        for (int t = 0; t < 8; ++t)
+            ts.emplace_back([&, t] {
+                httplib::Client c("127.0.0.1", port);
+                c.set_keep_alive(true);
+                const httplib::Headers auth{{"Authorization", "Bearer token-" + std::to_string(t)}};
+                while (Clock::now() < end) {
+                    auto r = c.Post("/api/v1/usage", auth, batch, "application/json");
+                    (r && r->status == 204 ? batches : errors)++;
+                }
+            });
+        for (auto& t : ts) t.join();
+        std::printf("%-34s %.0f events/s  (%ld batches of %zu, 8 connections, %d s, %ld errors; %zu bytes a batch)\n", "usage_ingest",
+                    static_cast<double>(batches) * events.size() / seconds, batches.load(), events.size(), seconds, errors.load(), batch.size());
+    }
+    // 3. Reports (the hub that ingested: a year's database under it).
     {
         httplib::Client c("127.0.0.1", port);
         c.set_read_timeout(300, 0);

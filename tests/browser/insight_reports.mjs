@@ -2,7 +2,8 @@
 // (real batches through POST /api/v1/usage with the demo kiosk's token) and help requests
 // closed by staff with outcomes; a manager logs in and reads the realistic gains (the
 // sentence and the table), the guides ranked by health, a guide's funnel (opened with the
-// keyboard), the site figures; downloads the CSV; a small count shows as "<5"; the printable
+// keyboard), the site figures; downloads the CSV; every count is randomly rounded to a multiple
+// of 5 (20 stays 20, 12 shows as 10 or 15, 3 as 0 or 5), with a note saying so; the printable
 // page hides the controls; front-desk staff are refused; axe-core finds no serious or
 // critical violations; the page switches to English. The kiosk's events and the requests are
 // dated in the last final month (the hub's clock set back with libfaketime), the manager reads
@@ -59,14 +60,15 @@ try {
     check(done.status === 200, `a help request is resolved: ${outcome}`);
   }
 
-  // The same month, sent again now, is too late: it is final and reads the same.
+  // The same month, sent again now, is too late: it is final and reads the same (five more
+  // starts would show as 25).
   await stopAll(children);
   ({ hub, base } = await startHub(hubBin, join(tmp, "hub"), hubArgs));
   children.push(hub);
   {
-    const r = await fetch(`${base}/api/v1/usage`, { method: "POST", headers: kiosk,
-      body: JSON.stringify({ events: [{ type: "guide_start", day: today, guide: "mitid-login", lang: "da" }] }) });
-    check(r.status === 204, `a late event is taken (${r.status}), and dropped`);
+    const late = Array.from({ length: 5 }, () => ({ type: "guide_start", day: today, guide: "mitid-login", lang: "da" }));
+    const r = await fetch(`${base}/api/v1/usage`, { method: "POST", headers: kiosk, body: JSON.stringify({ events: late }) });
+    check(r.status === 204, `late events are taken (${r.status}), and dropped`);
   }
 
   browser = await launchChromium();
@@ -88,13 +90,19 @@ try {
   await page.press("#password", "Enter");
   const row = await until(async () => { const r = await page.$$eval("#guides tbody tr", (trs) => trs.map((tr) => tr.innerText)); return r.length ? r[0] : null; }, 5000);
   check(!!row && row.includes("Log ind med MitID"), `the guide is listed by its Danish title: ${row && row.replace(/\s+/g, " ")}`);
-  check(!!row && /\t20\t/.test(row), "started 20 times (the late one is not counted)");
+  // Guide, health, started, done (without / with staff), left, help, confusing, helped (yes / no).
+  const cells = (row || "").split("\t").map((c) => c.trim());
+  check(cells[2] === "20", `started 20 times (a multiple of 5 stays; the late ones are not counted): ${cells[2]}`);
   check(await page.inputValue("#from") === month && await page.inputValue("#to") === month, `the period is the last final month, ${month}`);
-  check(!!row && row.includes("12 / 5"), "completed 12 times without staff, 5 with");
-  check(!!row && row.includes("\t<5\t"), "left by 3: shown as <5");
-  check(!!row && row.endsWith("12 / 5\tSe trin") || (row || "").includes("12 / 5\tSe trin"), "Did it help: 12 yes, 5 no");
+  check(/^(10|15) \/ 5$/.test(cells[3] || ""), `completed 12 times without staff (10 or 15), 5 with: ${cells[3]}`);
+  check(["0", "5"].includes(cells[4]), `left by 3: shown as 0 or 5: ${cells[4]}`);
+  check(["0", "5"].includes(cells[6]), `"confusing" 3 times: 0 or 5: ${cells[6]}`);
+  check(/^(10|15) \/ 5$/.test(cells[7] || ""), `Did it help: 12 yes (10 or 15), 5 no: ${cells[7]}`);
+  const text = await page.evaluate(() => document.body.innerText);
+  check(!text.includes("<5") && !text.includes("≥"), "no count is shown as <5 or ≥N");
+  check((await page.textContent("#rounding")).includes("afrundet til 5"), "the page says the figures are rounded at random");
   const sentence = await page.textContent("#gains-text");
-  check(sentence.includes("12 opgaver klaret ved skærmene uden personale"), `the gains in a sentence, with the count: ${sentence}`);
+  check(/(10|15) opgaver klaret ved skærmene uden personale/.test(sentence), `the gains in a sentence, with the count: ${sentence}`);
   check(sentence.includes("ikke fremskrevet"), "and says the figures are counted, not extrapolated");
   const gains = await page.$$eval("#gains tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
   check(gains.some((g) => g.includes("Besøg ved skærmene 20")), `the table has the visits: ${gains.join(" | ")}`);
@@ -105,13 +113,20 @@ try {
   await page.keyboard.press("Enter");
   check(await page.evaluate(() => document.activeElement.id) === "funnel-title", "the funnel opens and takes the focus");
   const steps = await page.$$eval("#steps tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
-  check(steps.length === 1 && steps[0].includes("20") && steps[0].includes("<5"), `the step reached by 20, left by <5: ${steps.join(" | ")}`);
+  check(steps.length === 1 && /\b20 (0|5) /.test(steps[0]), `the step reached by 20, left by 0 or 5: ${steps.join(" | ")}`);
   check(/\d+–\d+ s/.test(steps[0] || ""), "with its typical time");
   const months = await page.$$eval("#months tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
-  check(months.length === 1 && months[0].includes("20 17"), `month by month: ${months.join(" | ")}`);
+  check(months.length === 1 && / 20 (15|20)$/.test(months[0]), `month by month: 20 started, 17 completed (15 or 20): ${months.join(" | ")}`);
+  // Every count on the page is a multiple of 5 (the counts' columns of each table).
+  const counts = await page.evaluate(() => {
+    const pick = (sel, idx) => [...document.querySelectorAll(sel)].flatMap((tr) => idx.map((i) => (tr.children[i] ? tr.children[i].innerText : "")));
+    return [...pick("#guides tbody tr", [2, 3, 4, 5, 6, 7]), ...pick("#steps tbody tr", [1, 2, 3, 4]), ...pick("#months tbody tr", [1, 2]),
+            ...pick("#gains tbody tr:not(:last-child)", [1])].join(" ").match(/\d+/g) || [];
+  });
+  check(counts.length > 15 && counts.every((x) => Number(x) % 5 === 0), `every count is a multiple of 5: ${counts.join(" ")}`);
   await axe(page, "the funnel");
   const site = await page.textContent("#sites");
-  check(site.includes("Demo Library") && site.includes("20") && site.includes("løst"), `the site figures: ${site.slice(0, 160)}`);
+  check(site.includes("Demo Library") && site.includes("20") && site.includes("henvendelser"), `the site figures: ${site.slice(0, 160)}`);
 
   // A month that is not final yet is refused with the reason; the last final month again.
   const next = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
@@ -129,8 +144,8 @@ try {
   const file = join(tmp, "gains.csv");
   await download.saveAs(file);
   const csv = readFileSync(file, "utf8");
-  check(csv.startsWith("figure,value,what it counts") && csv.includes("tasks completed without staff,12,"), "the CSV holds the figures with what they count");
-  check(csv.includes("outcome solved (in person),<5"), "small counts are suppressed in the CSV too");
+  check(csv.startsWith("figure,value,what it counts") && /tasks completed without staff,(10|15),/.test(csv), "the CSV holds the figures with what they count");
+  check(csv.includes("rounded to a multiple of 5 at random") && !csv.includes("<5") && !csv.includes("≥"), "the CSV says the counts are rounded, and has no <5");
 
   // Printable: the controls are hidden.
   await page.emulateMedia({ media: "print" });
@@ -140,6 +155,7 @@ try {
   await page.click("#lang");
   check(!!(await until(async () => (await page.textContent("#gains-text")).includes("without staff"), 5000)), "the page switches to English");
   check((await page.textContent("#guides tbody")).includes("Log in with MitID"), "with the English guide titles");
+  check((await page.textContent("#rounding")).includes("Figures are rounded to 5 at random"), "and the note on rounding in English");
 } catch (e) {
   results.failed++;
   console.log(`not ok - ${e.message}`);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include "../ui/harness.hpp"
 #include "core/bundle.hpp"
@@ -149,8 +150,19 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     // And the consoles show the new titles (the hub took them from the checked bundle).
     {
         hub.server->store().add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {1}});
-        const std::string month = hub::last_final_month(std::time(nullptr));  // reports cover whole final months
+        // Reports cover whole final months, and a final month takes no more counts (the hub
+        // has marked it so since it started): seven starts written into it directly.
+        const std::string month = hub::last_final_month(std::time(nullptr));
         hub.server->store().add_usage({{month + "-15", 1, 0, "guide_start", "mitid-login", "", "en", -1, 7}});
+        CHECK(hub.server->store().usage(month + "-01", hub::last_day(month), {1}).empty());  // dropped
+        {
+            sqlite3* db = nullptr;
+            REQUIRE(sqlite3_open_v2((dir / "hub/hub.sqlite3").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+            const std::string sql = "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES('" + month +
+                                    "', 1, 'guide_start', 'mitid-login', '', 'en', -1, 7)";
+            CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+            sqlite3_close(db);
+        }
         httplib::Client c("127.0.0.1", hub.port);
         auto login = c.Post("/api/v1/auth/login", R"({"username":"maja","password":"maja-password"})", "application/json");
         REQUIRE(login);
