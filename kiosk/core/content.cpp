@@ -348,10 +348,11 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
                 t.choices[c.id] = label;
             }
             if (choices)
-                for (const auto& [k, v] : *choices)
-                    if (std::none_of(step.choices.begin(), step.choices.end(),
-                                     [&](const Choice& c) { return c.id == k.str(); }))
-                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(k.str()) + "'" + where);
+                for (const auto& [k, v] : *choices) {
+                    const std::string_view id = k.str();  // clang 14 cannot capture a structured binding
+                    if (std::none_of(step.choices.begin(), step.choices.end(), [&](const Choice& c) { return c.id == id; }))
+                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(id) + "'" + where);
+                }
         } else if (choices) {
             diags.error(file, line_of(*choices), "only questions have 'choices'" + where);
         }
