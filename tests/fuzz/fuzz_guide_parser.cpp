@@ -14,8 +14,24 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/content.hpp"
+
+namespace {
+// A step id of 200,000 characters (std::regex overflowed the stack on it; too large for the corpus).
+[[maybe_unused]] std::vector<std::string> long_ids() {
+    std::ifstream in(std::string(LEDSAGER_SOURCE_ASSETS) + "/guides/mitid-login/guide.toml", std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string guide = s.str();
+    const std::string id = "id = \"need-mitid\"";
+    if (guide.find(id) == std::string::npos) std::abort();
+    guide.replace(guide.find(id), id.size(), "id = \"" + std::string(200000, 'a') + "\"");
+    return {guide};
+}
+}  // namespace
+#define LEDSAGER_FUZZ_EXTRA_INPUTS long_ids
 #include "driver.hpp"
 
 namespace fs = std::filesystem;

@@ -237,3 +237,18 @@ TEST_CASE("a missing folder or an empty folder is an error, not a crash") {
     CHECK(has(set.diagnostics, "stray.txt: error: unexpected file"));
     CHECK(has(set.diagnostics, "no usable guides"));
 }
+
+TEST_CASE("a very long step id is checked, not a crash") {
+    // std::regex matched ids by recursion, a level a character: 50,000 characters overflowed
+    // the stack (found by fuzz_guide_parser).
+    for (const std::string& id : {std::string(200000, 'a'), std::string(200000, 'a') + "_"}) {
+        TempDir dir;
+        write_good(dir);
+        std::string g = kGuide;
+        replace(g, "id = \"one\"", "id = \"" + id + "\"");
+        dir.write("demo/guide.toml", g);
+        const auto set = load_content(dir.path);
+        CHECK(set.guides.empty());
+        CHECK(has(set.diagnostics, id.back() == '_' ? "must use a-z, 0-9 and '-'" : "text for unknown step 'one'"));
+    }
+}
