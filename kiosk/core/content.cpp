@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -67,14 +66,20 @@ std::string need_string(const toml::table& table, std::string_view key, const st
     return value;
 }
 
+// Plain loops, not std::regex: libstdc++ matches a regex by recursion, one level a character,
+// so a step id of some 50,000 characters overflowed the stack (found by fuzz_guide_parser).
 bool valid_id(const std::string& id) {
-    static const std::regex re("[a-z0-9][a-z0-9-]*");
-    return std::regex_match(id, re);
+    auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    return !id.empty() && lower_or_digit(id[0]) &&
+           std::all_of(id.begin(), id.end(), [&](char c) { return lower_or_digit(c) || c == '-'; });
 }
 
-bool valid_date(const std::string& s) {
-    static const std::regex re("\\d{4}-\\d{2}-\\d{2}");
-    return std::regex_match(s, re);
+bool valid_date(const std::string& s) {  // 2026-11-20
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!digit(s[i])) return false;
+    return true;
 }
 
 void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file,
@@ -387,10 +392,11 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
                 t.choices[c.id] = label;
             }
             if (choices)
-                for (const auto& [k, v] : *choices)
-                    if (std::none_of(step.choices.begin(), step.choices.end(),
-                                     [&](const Choice& c) { return c.id == k.str(); }))
-                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(k.str()) + "'" + where);
+                for (const auto& [k, v] : *choices) {
+                    const std::string_view id = k.str();  // clang 14 cannot capture a structured binding
+                    if (std::none_of(step.choices.begin(), step.choices.end(), [&](const Choice& c) { return c.id == id; }))
+                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(id) + "'" + where);
+                }
         } else if (choices) {
             diags.error(file, line_of(*choices), "only questions have 'choices'" + where);
         }

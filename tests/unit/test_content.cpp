@@ -351,4 +351,18 @@ TEST_CASE("sources not checked for longer than the configured months are a warni
     g.replace(g.find("2027-02-28"), 10, "2027-02-27");
     dir.write("demo/guide.toml", g);
     CHECK(has(load_content(dir.path, options).diagnostics, "more than 6 months ago"));
+
+TEST_CASE("a very long step id is checked, not a crash") {
+    // std::regex matched ids by recursion, a level a character: 50,000 characters overflowed
+    // the stack (found by fuzz_guide_parser).
+    for (const std::string& id : {std::string(200000, 'a'), std::string(200000, 'a') + "_"}) {
+        TempDir dir;
+        write_good(dir);
+        std::string g = kGuide;
+        replace(g, "id = \"one\"", "id = \"" + id + "\"");
+        dir.write("demo/guide.toml", g);
+        const auto set = load_content(dir.path);
+        CHECK(set.guides.empty());
+        CHECK(has(set.diagnostics, id.back() == '_' ? "must use a-z, 0-9 and '-'" : "text for unknown step 'one'"));
+    }
 }
