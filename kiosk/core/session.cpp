@@ -201,10 +201,11 @@ void Session::apply(const Action& a, Millis now) {
             return;
         case ActionKind::OpenHelp:
             // In a call the person is already there (End call is the way out).
-            if (d.screen == Screen::Help || d.screen == Screen::Call || d.screen == Screen::Waiting) return;
+            if (d.screen == Screen::Help || d.screen == Screen::Call) return;
             // Already waiting for a person (gone back to the guide meanwhile): the help button
-            // shows the request and its place in line, not a new request.
-            if (waiting_for_person() && d.screen != Screen::Attract && d.screen != Screen::Wiped) {
+            // shows the request and its place in line, not a new request. (On the waiting
+            // screen itself it offers the ways to a person, e.g. video instead.)
+            if (waiting_for_person() && d.screen != Screen::Waiting && d.screen != Screen::Attract && d.screen != Screen::Wiped) {
                 d.return_to = d.screen == Screen::Language ? Screen::Catalogue : d.screen;
                 d.screen = Screen::Waiting;
                 return;
@@ -360,6 +361,9 @@ void Session::apply(const Action& a, Millis now) {
             // The request keeps its number and place; the help button leads back to it.
             if (d.screen != Screen::Waiting || !waiting_for_person()) return;
             d.screen = d.return_to;
+            // Come here by way of the help screen: back to the task itself.
+            if (d.screen == Screen::Waiting || d.screen == Screen::Help || d.screen == Screen::Consent || d.screen == Screen::Call)
+                d.screen = !d.step_id.empty() ? Screen::Step : !d.guide_id.empty() ? Screen::Needs : Screen::Catalogue;
             return;
         case ActionKind::CancelHelp: {
             if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;

@@ -16,7 +16,9 @@ using namespace ledsager::core;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     Diagnostics diags;
-    const auto entries = parse_po(text, "fuzz.po", diags);
+    // The whole file: entries and the Plural-Forms header, whose expression is evaluated.
+    const PoFile file = parse_po_file(text, "fuzz.po", diags);
+    const auto& entries = file.entries;
     const long lines = static_cast<long>(std::count(text.begin(), text.end(), '\n')) + 1;
     for (const auto& e : entries)
         if (e.msgid.empty() || e.line < 1 || e.line > lines) std::abort();
@@ -24,10 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
         if (d.line < 1 || d.line > lines) std::abort();
 
     Translator t;
-    t.add("xx", entries);
+    t.add("xx", file);
     for (const auto& e : entries) {
         const Translation tr = t.lookup("xx", e.msgid);
-        if (!e.fuzzy && !e.msgstr.empty() && tr.lang != "xx") std::abort();
+        // (A plural entry is used only when it has every form its header asks for.)
+        if (!e.plural() && !e.fuzzy && !e.msgstr.empty() && tr.lang != "xx") std::abort();
+        for (long long n : {0LL, 1LL, 2LL, 11LL, 101LL, -1LL}) (void)t.lookup_n("xx", e.msgid, n);
         // Interface strings fill in {n}, {total}, {name}; a value may itself look like one.
         (void)format(tr.text, {{"n", "{n}"}, {"total", ""}, {"name", e.msgid}});
     }

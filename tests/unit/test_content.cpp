@@ -351,6 +351,7 @@ TEST_CASE("sources not checked for longer than the configured months are a warni
     g.replace(g.find("2027-02-28"), 10, "2027-02-27");
     dir.write("demo/guide.toml", g);
     CHECK(has(load_content(dir.path, options).diagnostics, "more than 6 months ago"));
+}
 
 TEST_CASE("a very long step id is checked, not a crash") {
     // std::regex matched ids by recursion, a level a character: 50,000 characters overflowed
