@@ -103,10 +103,11 @@ Sums sum_cells(const std::vector<UsageCell>& cells, const std::set<std::string>&
 
 }  // namespace
 
-std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell, std::int64_t value) {
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& /*cell*/,
+                         std::int64_t value) {
     const std::int64_t r = value % kRoundBase;
     if (value <= 0 || r == 0) return std::max<std::int64_t>(value, 0);
-    const std::string msg = "ledsager-insight-1\n" + std::to_string(site) + "\n" + month + "\n" + cell + "\n" + std::to_string(value);
+    const std::string msg = "ledsager-insight-2\n" + std::to_string(site) + "\n" + month + "\n" + std::to_string(value);
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
@@ -290,11 +291,16 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
             std::stringstream order(it->second);
             for (std::string st; std::getline(order, st, ',');) steps.push_back(st);
         }
-        std::set<std::string> seen(steps.begin(), steps.end());
-        for (const auto& [k, v] : sums.n)
-            if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
-        for (const auto& [k, v] : sums.buckets)
-            if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
+        // A guide the hub knows lists its own steps only: a kiosk token must not be able to
+        // put words of its own ("call-me-on-...") in a manager's report as step ids. (Their
+        // counts stay in the guide's totals.)
+        if (steps.empty()) {
+            std::set<std::string> seen;
+            for (const auto& [k, v] : sums.n)
+                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
+            for (const auto& [k, v] : sums.buckets)
+                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
+        }
         for (const auto& st : steps) {
             const std::string sp = p + "s:" + st + ":";
             t[sp + "reached"] = sums.get("step_reach", g, st);
@@ -328,6 +334,53 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
     t["done"] = t["self"] + t["staff"];
     t["asked"] = t["asked:in_person"] + t["asked:video"];
     for (const auto& [cell, v] : t) u.r[cell] = round_count(key, site, u.month, cell, v);
+    // Totals shown beside their parts are the sums of the rounded parts: a part rounded up
+    // and its total rounded down would otherwise say "at least 1, at most 4".
+    auto& r = u.r;
+    auto sum_of = [&](const std::string& total, std::initializer_list<std::string> parts) {
+        std::int64_t x = 0;
+        for (const auto& part : parts) x += r[part];
+        r[total] = x;
+    };
+    for (const auto& g : u.guides) {
+        const std::string p = "g:" + g + ":";
+        sum_of(p + "done", {p + "self", p + "staff"});
+        sum_of(p + "answers", {p + "yes", p + "no"});
+        // left, help, confusing: the listed steps' rounded counts plus the rest (the "What you
+        // need" screen, steps not listed) rounded on its own.
+        for (const char* f : {"left", "help", "confusing"}) {
+            std::int64_t shown = 0, counted = 0;
+            for (const auto& st : u.steps[g]) {
+                shown += r[p + "s:" + st + ":" + f];
+                counted += t[p + "s:" + st + ":" + f];
+            }
+            r[p + f] = shown + round_count(key, site, u.month, p + f + ":rest", std::max<std::int64_t>(0, t[p + f] - counted));
+        }
+    }
+    // The unit's own totals from its guides' and languages' rounded counts, so that no guide
+    // or language shows more than the site's figure.
+    for (const char* f : {"started", "self", "staff"}) {
+        std::int64_t x = 0;
+        for (const auto& g : u.guides) x += r["g:" + g + ":" + f];
+        r[f] = x;
+    }
+    sum_of("done", {"self", "staff"});
+    sum_of("asked", {"asked:in_person", "asked:video"});
+    {
+        std::int64_t x = 0;
+        for (auto it = r.lower_bound("lang:"); it != r.end() && it->first.rfind("lang:", 0) == 0; ++it) x += it->second;
+        if (x > 0 || t["sessions"] == 0) r["sessions"] = x;
+    }
+    for (const std::string kind : {"in_person", "video"}) {
+        std::int64_t x = 0;
+        for (const auto& [b, v] : u.buckets({"staff_time", "", "", kind}, "staff_time:" + kind)) x += v;
+        r["timed:" + kind] = x;
+    }
+    for (const std::string kind : {"in_person", "video"}) {
+        std::int64_t x = 0;
+        for (auto it = r.lower_bound("esc:" + kind + ":"); it != r.end() && it->first.rfind("esc:" + kind + ":", 0) == 0; ++it) x += it->second;
+        r["esc:" + kind] = x;
+    }
     return u;
 }
 
@@ -561,7 +614,18 @@ json guide_report(Store& store, const ReportQuery& q) {
         if (a["health"].is_null() != b["health"].is_null()) return b["health"].is_null();
         return !a["health"].is_null() && a["health"].get<int>() < b["health"].get<int>();
     });
-    return {{"from", q.from}, {"to", q.to}, {"rounded_to", kRoundBase}, {"guides", out}};
+    // Beside each guide, what its content needs; and every guide the hub serves, used in the
+    // period or not (what content exists is no secret), so nothing to check is missed.
+    json content = json::array();
+    for (const auto& [id, state] : q.content) {
+        json c = state;
+        c["id"] = id;
+        c["title"] = title_of(q, id);
+        content.push_back(std::move(c));
+    }
+    for (auto& g : out)
+        if (auto it = q.content.find(g["id"].get<std::string>()); it != q.content.end()) g["content"] = it->second;
+    return {{"from", q.from}, {"to", q.to}, {"rounded_to", kRoundBase}, {"guides", out}, {"content", content}};
 }
 
 json site_report(Store& store, const ReportQuery& q) {

@@ -15,10 +15,14 @@
 // confusing, each duration bucket, requests by outcome, ...) is randomly rounded to a
 // multiple of kRoundBase, without bias: v = 5q + r shows as 5q + 5 with probability r/5, else
 // as 5q (0 and multiples of 5 stay). The draw is HMAC-SHA256 under the hub's own secret key
-// (Store::insight_key) of the site, the month, the cell and its true value: the same count is
-// shown the same in every report, however often and after however many restarts it is asked
-// for, so nothing averages out. Each cell is rounded on its own, totals too, so parts need
-// not add up to their totals. A report adds up its units' rounded cells, and every figure
+// (Store::insight_key) of the site, the month and the true value, not the cell: the same count
+// is shown the same in every cell of the unit and in every report, however often and after
+// however many restarts it is asked for, so neither asking again nor the many cells one
+// person is counted in (started, each step reached, each step's time, ...) give another draw
+// (an attacker review counted 35 draws of a lone user's 1 when each cell drew on its own).
+// A total made of parts shown beside it is the sum of its rounded parts (done = self +
+// staff, answers, requests by outcome, a guide's left/help/confusing over its steps), so a
+// part never shows more than its total. A report adds up its units' rounded cells, and every figure
 // made from counts (health, medians, staff minutes) is made from rounded cells only: two
 // reports differ by whole units' rounded cells, never by a true count. Threshold suppression
 // ("<5") was given up: its labels, its choice of partners and its unprotected complements
@@ -36,9 +40,10 @@ namespace ledsager::hub {
 constexpr int kRoundBase = 5;
 
 // A unit's count `value` as reports show it: randomly rounded to a multiple of kRoundBase,
-// drawn from HMAC-SHA256(key, "ledsager-insight-1\n" site "\n" month "\n" cell "\n" value)
-// (the first 8 bytes, little-endian, mod 5, below r = value mod 5: rounded up). `cell` names
-// the table and the cell in it ("lang:da", "g:GUIDE:s:STEP:reached", ...).
+// drawn from HMAC-SHA256(key, "ledsager-insight-2\n" site "\n" month "\n" value) (the first
+// 8 bytes, little-endian, mod 5, below r = value mod 5: rounded up). `cell` names the table
+// and the cell in it ("lang:da", "g:GUIDE:s:STEP:reached", ...) for the reader; it is not
+// part of the draw.
 std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell, std::int64_t value);
 
 // Checks a batch from a kiosk ({"events": [...]}) and folds it. False with `error` naming
@@ -67,6 +72,9 @@ struct ReportQuery {
     // "guide/" -> the guide's step ids in order. Where the hub knows its guides, counts for
     // other guide ids are shown together as kOtherGuides (titled by titles[kOtherGuides]).
     std::map<std::string, std::string> titles;
+    // Guide id -> the state of its content (sources' age, each language's review), shown in
+    // the guides report beside the figures so an editor sees what to look at first.
+    std::map<std::string, nlohmann::json> content;
 };
 
 // `q.from` and `q.to` as check_period allows. Every count is a plain number, a multiple of

@@ -198,6 +198,10 @@ int main(int argc, char** argv) {
     cli.add_option("--web", web, "Folder of the web consoles' files (default: the installed ones)");
     std::string content = LEDSAGER_HUB_CONTENT;
     cli.add_option("--content", content, "Guides, for their titles in the console (default: the installed ones)");
+    int source_age_months = 6;
+    cli.add_option("--source-age-months", source_age_months,
+                   "The insight page marks a guide whose sources were checked longer ago than this (default 6)")
+        ->check(CLI::Range(1, 120));
     std::vector<std::string> ice_servers;
     cli.add_option("--ice-server", ice_servers,
                    "STUN/TURN server for video calls across networks, e.g. stun:stun.example.dk:3478 or "
@@ -307,6 +311,7 @@ int main(int argc, char** argv) {
     options.usage_retention_days = usage_retention;
     options.web_dir = web;
     options.content_dir = content;
+    options.source_age_months = source_age_months;
     options.tls_cert = cert;
     options.tls_key = key;
     options.video_language_hold_s = hold;

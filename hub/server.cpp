@@ -293,7 +293,10 @@ void Hub::load_titles(const std::filesystem::path& guides_dir) {
     auto t = std::make_shared<Titles>();
     const auto content = core::load_content(guides_dir);
     for (const auto& g : content.guides) {
+        auto& review = t->review[g.id];
+        review.sources_checked = g.sources_checked;
         for (const auto& [lang, text] : g.text) {
+            review.languages[lang] = {text.outdated, text.review.reviewed_by, text.review.reviewed};
             t->guides[g.id][lang] = text.title;
             for (const auto& [id, st] : text.steps) t->steps[g.id + "/" + id][lang] = st.title;
         }
@@ -746,6 +749,24 @@ void Hub::routes() {
         for (const auto& [k, t] : titles->steps) q.titles[k] = pick(t);
         for (const auto& [g, order] : titles->order) q.titles[g + "/"] = order;
         q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
+        // Sources count as old from the same day --check-content would say so.
+        const std::time_t now = static_cast<std::time_t>(now_s());
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        tm.tm_mon -= options_.source_age_months;
+        tm.tm_mday = std::min(tm.tm_mday, 28);  // a month's end: a day or three early is no harm
+        timegm(&tm);
+        char cutoff[32];
+        std::strftime(cutoff, sizeof cutoff, "%Y-%m-%d", &tm);
+        for (const auto& [g, r] : titles->review) {
+            json langs = json::object();
+            for (const auto& [l, lr] : r.languages)
+                langs[l] = {{"outdated", lr.outdated}, {"reviewed_by", lr.reviewed_by}, {"reviewed", lr.reviewed}};
+            q.content[g] = {{"sources_checked", r.sources_checked},
+                            {"sources_stale", !r.sources_checked.empty() && r.sources_checked < cutoff},
+                            {"source_age_months", options_.source_age_months},
+                            {"languages", langs}};
+        }
         return true;
     };
     srv.Get("/api/v1/insight/guides", [report_query, this](const httplib::Request& req, httplib::Response& res) {

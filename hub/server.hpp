@@ -39,6 +39,7 @@ struct HubOptions {
     bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;       // the web consoles' files; empty = none served
     std::filesystem::path content_dir;   // guides, for their titles in the console; empty = ids only
+    int source_age_months = 6;           // a guide's sources checked longer ago are shown as to be checked
     // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
     // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
     std::vector<std::string> ice_servers;
@@ -153,6 +154,18 @@ private:
         std::map<std::string, std::map<std::string, std::string>> guides;  // guide id -> language -> title
         std::map<std::string, std::map<std::string, std::string>> steps;   // "guide/step" -> language -> title
         std::map<std::string, std::string> order;                          // guide id -> "step,step,..." (file order)
+        // What a content editor should look at (as --check-content warns): per guide, the
+        // oldest date its sources were checked, and per language whether it is outdated
+        // against the text it was translated from and who reviewed it when.
+        struct LanguageReview {
+            bool outdated = false;
+            std::string reviewed_by, reviewed;
+        };
+        struct Review {
+            std::string sources_checked;
+            std::map<std::string, LanguageReview> languages;
+        };
+        std::map<std::string, Review> review;
     };
     std::shared_ptr<const Titles> titles() const;
     void load_titles(const std::filesystem::path& guides_dir);

@@ -32,6 +32,11 @@ const T = {
     f_staff_minutes: "Personaletid brugt", c_staff_minutes: (n) => `minutter anslået ud fra hvor længe ${n} henvendelser varede, fra overtagelse til afslutning`,
     sentence: (g) => `I perioden blev ${g.without} opgaver klaret ved skærmene uden personale. ${g.asked} gange bad en borger om hjælp ved en skærm. Personalet afsluttede ${g.closed} henvendelser og brugte omkring ${g.minutes} minutter på dem (anslået ud fra ${g.measured} henvendelser). Tallene er optalt, ikke fremskrevet.`,
     seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
+    col_content: "Indhold at tjekke", content_title: "Indhold at tjekke", content_note: "Alle vejledninger skærmene viser, brugt i perioden eller ej.",
+    content_caption: "Kilder og oversættelser pr. vejledning", col_sources: "Kilder tjekket", col_languages: "Sprog",
+    sources_old: (d, m) => `kilder tjekket ${d}, over ${m} måneder siden`, outdated: (l) => `forældet: ${l}`,
+    unreviewed: (l) => `ikke gennemlæst: ${l}`, content_ok: "i orden", reviewed: (l, by, d) => `${l}: ${by}, ${d}`,
+    outdated_one: "forældet", not_reviewed: "ikke gennemlæst",
   },
   en: {
     title: "Ledsager · Insight", devices_link: "Kiosks", print: "Print", logout: "Log out", login: "Log in", username: "User name",
@@ -60,6 +65,11 @@ const T = {
     f_staff_minutes: "Staff time spent", c_staff_minutes: (n) => `minutes estimated from how long ${n} requests took, from claim to close`,
     sentence: (g) => `In this period ${g.without} tasks were completed at the kiosks without staff. ${g.asked} times a citizen asked for help at a kiosk. Staff closed ${g.closed} requests and spent about ${g.minutes} minutes on them (estimated from ${g.measured} requests). The figures are counted, not extrapolated.`,
     seconds: (m) => m.to_s ? `${m.from_s}–${m.to_s} s` : `over ${m.from_s} s`,
+    col_content: "Content to check", content_title: "Content to check", content_note: "Every guide the kiosks show, used in the period or not.",
+    content_caption: "Sources and translations per guide", col_sources: "Sources checked", col_languages: "Languages",
+    sources_old: (d, m) => `sources checked ${d}, over ${m} months ago`, outdated: (l) => `outdated: ${l}`,
+    unreviewed: (l) => `not reviewed: ${l}`, content_ok: "in order", reviewed: (l, by, d) => `${l}: ${by}, ${d}`,
+    outdated_one: "outdated", not_reviewed: "not reviewed",
   },
 };
 const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, sites: [], guides: null, gains: null, siteData: null, open: null };
@@ -136,10 +146,44 @@ function renderGuides() {
     b.setAttribute("aria-label", `${t("steps_button")}: ${g.title}`);
     b.addEventListener("click", () => { state.open = g.id; renderFunnel(true); });
     cellRow(tr, [g.title, g.health === null ? t("too_few") : String(g.health), n(g.started), `${n(g.done.self)} / ${n(g.done.staff)}`,
-                 n(g.left), n(g.help), n(g.confusing), `${n(g.helped.yes)} / ${n(g.helped.no)}`, b], 1);
+                 n(g.left), n(g.help), n(g.confusing), `${n(g.helped.yes)} / ${n(g.helped.no)}`, contentSummary(g.content), b], 1);
     body.append(tr);
   }
   renderFunnel(false);
+  renderContent();
+}
+
+// What a guide's content needs, in a few words: old sources, outdated or unreviewed languages.
+function contentSummary(c) {
+  if (!c) return t("none");
+  const L = T[state.lang];
+  const parts = [];
+  if (c.sources_stale) parts.push(L.sources_old(c.sources_checked, c.source_age_months));
+  const langs = Object.entries(c.languages || {});
+  const outdated = langs.filter(([, v]) => v.outdated).map(([k]) => k);
+  const unreviewed = langs.filter(([, v]) => !v.reviewed_by || !v.reviewed).map(([k]) => k);
+  if (outdated.length) parts.push(L.outdated(outdated.join(", ")));
+  if (unreviewed.length) parts.push(L.unreviewed(unreviewed.join(", ")));
+  return parts.length ? parts.join("; ") : L.content_ok;
+}
+
+function renderContent() {
+  const body = $("content").querySelector("tbody");
+  body.replaceChildren();
+  if (!state.guides || !state.guides.content) return;
+  const L = T[state.lang];
+  // Those needing most first: old sources, then outdated languages.
+  const need = (c) => (c.sources_stale ? 2 : 0) + (Object.values(c.languages || {}).some((v) => v.outdated) ? 1 : 0);
+  const rows = [...state.guides.content].sort((a, b) => need(b) - need(a));
+  for (const c of rows) {
+    const tr = document.createElement("tr");
+    if (need(c)) tr.className = "attention";
+    const sources = c.sources_stale ? L.sources_old(c.sources_checked, c.source_age_months) : (c.sources_checked || t("none"));
+    const langs = Object.entries(c.languages || {}).map(([l, v]) =>
+      v.outdated ? `${l}: ${L.outdated_one}` : (!v.reviewed_by || !v.reviewed) ? `${l}: ${L.not_reviewed}` : L.reviewed(l, v.reviewed_by, v.reviewed));
+    cellRow(tr, [c.title || c.id, sources, langs.join(" · ")], 1);
+    body.append(tr);
+  }
 }
 
 function renderFunnel(focus) {

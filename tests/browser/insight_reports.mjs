@@ -106,6 +106,12 @@ try {
   check(sentence.includes("ikke fremskrevet"), "and says the figures are counted, not extrapolated");
   const gains = await page.$$eval("#gains tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ")));
   check(gains.some((g) => g.includes("Besøg ved skærmene 20")), `the table has the visits: ${gains.join(" | ")}`);
+  // What the content needs, beside the figures: every guide the hub serves, used or not.
+  check(cells[8] && cells[8] !== "–", `the guide's row says what its content needs: ${cells[8]}`);
+  const content = await page.$$eval("#content tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+  check(content.length === 10, `the content table lists all 10 guides the kiosks show: ${content.length}`);
+  check(content.every((r) => r.length === 3 && r[0] && /\d{4}-\d{2}-\d{2}/.test(r[1]) && /\bda: /.test(r[2])),
+        `each with the day its sources were checked and each language's review: ${JSON.stringify(content[0])}`);
   await axe(page, "the reports");
 
   // A guide's funnel, with the keyboard.
