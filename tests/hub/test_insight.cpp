@@ -1127,18 +1127,18 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
                     std::vector<std::pair<int, int>> draws;  // (month, value)
                     int draw_of[7];
                     for (int i = 0; i < 7; ++i) {
-                        const std::pair<int, int> d{month_of[i], cells[i]};
-                        auto at = std::find(draws.begin(), draws.end(), d);
-                        if (at == draws.end()) at = draws.insert(draws.end(), d);
+                        const std::pair<int, int> slot{month_of[i], cells[i]};
+                        auto at = std::find(draws.begin(), draws.end(), slot);
+                        if (at == draws.end()) at = draws.insert(draws.end(), slot);
                         draw_of[i] = static_cast<int>(at - draws.begin());
                     }
                     double total = 0;
                     for (int up = 0; up < (1 << draws.size()); ++up) {
                         double chance = 1;
-                        for (std::size_t d = 0; d < draws.size(); ++d) {
-                            const int v = draws[d].second, lo = v - v % kBase;
-                            if (v % kBase == 0 && (up >> d & 1)) chance = 0;
-                            chance *= chance_shown(v, (up >> d & 1) ? lo + kBase : lo);
+                        for (std::size_t k = 0; k < draws.size(); ++k) {
+                            const int v = draws[k].second, lo = v - v % kBase;
+                            if (v % kBase == 0 && (up >> k & 1)) chance = 0;
+                            chance *= chance_shown(v, (up >> k & 1) ? lo + kBase : lo);
                         }
                         if (chance == 0) continue;
                         std::int64_t r[7];
