@@ -21,6 +21,7 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
   iproute2 util-linux libsystemd-dev systemd cage
   xvfb xauth xdotool procps curl openssl chromium file nginx faketime
+  python3 librsvg2-bin fonts-dejavu-core
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -74,9 +74,15 @@ Display::~Display() {
 
 void Display::present() { SDL_RenderPresent(renderer_); }
 
-bool Display::save_png(const std::string& path, std::string& error) const {
+std::vector<unsigned char> Display::read_pixels() const {
     std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 4);
-    if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) {
+    if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) return {};
+    return pixels;
+}
+
+bool Display::save_png(const std::string& path, std::string& error) const {
+    const std::vector<unsigned char> pixels = read_pixels();
+    if (pixels.empty()) {
         error = std::string("cannot read pixels: ") + SDL_GetError();
         return false;
     }
@@ -91,8 +97,8 @@ bool Display::save_png(const std::string& path, std::string& error) const {
 }
 
 unsigned long long Display::pixel_hash() const {
-    std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 4);
-    if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) return 0;
+    const std::vector<unsigned char> pixels = read_pixels();
+    if (pixels.empty()) return 0;
     unsigned long long h = 1469598103934665603ull;  // FNV-1a
     for (unsigned char c : pixels) h = (h ^ c) * 1099511628211ull;
     return h;

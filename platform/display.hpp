@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 struct SDL_Window;
 struct SDL_Renderer;
@@ -31,6 +32,8 @@ public:
     bool save_png(const std::string& path, std::string& error) const;
     // Hash of the rendered pixels (for "same input, same picture" tests).
     unsigned long long pixel_hash() const;
+    // What was last rendered, RGBA, row by row (empty when it cannot be read).
+    std::vector<unsigned char> read_pixels() const;
 
 private:
     Display() = default;

@@ -237,6 +237,19 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
                                                                  " (put the PNG file in the guide's folder)");
             else if (!is_png(img))
                 diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file");
+            else if (img.extension() == ".png") {
+                const std::string stem = img.stem().string();
+                auto variant = [&](const char* suffix) {
+                    const fs::path v = folder / (stem + suffix);
+                    if (!fs::exists(v)) return false;
+                    if (is_png(v)) return true;
+                    diags.error(v.string(), 0, "a variant of image '" + step.image + "'" + where + " that is not a PNG file");
+                    return false;
+                };
+                step.image_contrast = variant(".contrast.png");
+                step.image_rtl = variant(".rtl.png");
+                step.image_rtl_contrast = variant(".rtl.contrast.png");
+            }
         }
         step.icon = need_string(*t, "icon", file, line, where, diags, false);
         if (!step.icon.empty() && !icon_codepoint(step.icon))
@@ -462,6 +475,18 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
             diags.warning(file, r.line, "translated from " + r.translated_from + ".toml, which this guide does not have");
             continue;
         }
+        // Lines are numbered on screen and pictures point at them by number ("1" is the first
+        // line), so a translation keeps its source's lines, one for one.
+        for (const auto& [id, st] : text.steps) {
+            const auto src = source->second.steps.find(id);
+            if (src == source->second.steps.end()) continue;
+            const auto have = text_lines(st.text).size(), want = text_lines(src->second.text).size();
+            if (have != want)
+                diags.warning(file, r.line,
+                              "[step." + id + "] has " + std::to_string(have) + " lines where " + r.translated_from + ".toml has " +
+                                  std::to_string(want) + ": keep one line for each of the source's lines (they are numbered on "
+                                                         "screen, and pictures point at them by number)");
+        }
         if (r.source_digest != text_digest(source->second)) {
             text.outdated = true;
             diags.warning(file, r.line,
@@ -631,9 +656,12 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
         const std::string name = path.filename().string();
-        if (name == "guide.toml" || path.extension() == ".png" || path.extension() == ".wav") continue;
+        // A picture's drawing (SVG) lies beside the PNGs made from it (assets/pictures/render.py).
+        if (name == "guide.toml" || path.extension() == ".png" || path.extension() == ".wav" || path.extension() == ".svg")
+            continue;
         if (path.extension() != ".toml") {
-            diags.error(path.string(), 0, "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.wav)");
+            diags.error(path.string(), 0,
+                        "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.svg, *.wav)");
             ok = false;
             continue;
         }

@@ -5,6 +5,17 @@
 
 namespace ledsager::core {
 
+std::vector<std::string> text_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    for (size_t pos = 0; pos <= text.size();) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        if (end > pos) lines.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
 const Step* Guide::find_step(const std::string& step_id) const {
     for (const auto& s : steps)
         if (s.id == step_id) return &s;

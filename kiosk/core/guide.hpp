@@ -32,9 +32,17 @@ struct Step {
     std::string if_no;    // Check: the step after "No"; empty means "offer a person"
     std::vector<Choice> choices;  // Question only
     std::string image;    // file name inside the guide folder (PNG), may be empty
+    // Drawn variants of the image found beside it: <name>.contrast.png for the high-contrast
+    // theme, <name>.rtl.png (and .rtl.contrast.png) where the picture's layout is mirrored for
+    // right-to-left languages. Without one, the plain image serves.
+    bool image_contrast = false, image_rtl = false, image_rtl_contrast = false;
     std::string icon;     // icon name drawn in the illustration slot when there is no image
     int line = 0;
 };
+
+// The lines of a step's text, empty lines left out: each is one action, numbered on screen
+// ("1." is the first), and a step's picture points at them by those numbers.
+std::vector<std::string> text_lines(const std::string& text);
 
 // Text of one step in one language.
 struct StepText {

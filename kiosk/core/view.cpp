@@ -4,6 +4,7 @@
 
 #include "core/catalogue.hpp"
 #include "core/i18n.hpp"
+#include "core/languages.hpp"
 
 namespace ledsager::core {
 
@@ -47,7 +48,19 @@ StepView step_view(const Session& session) {
     }
     v.text = &it->second;
     std::tie(v.number, v.total) = session.progress();
-    if (!v.step->image.empty()) v.image_path = (std::filesystem::path(v.guide.guide->folder) / v.step->image).string();
+    if (!v.step->image.empty()) {
+        // The drawn variant for the theme and the reading direction, where the guide has one.
+        const Step& s = *v.step;
+        const auto* lang = find_language(session.data().lang);
+        const bool rtl = lang && lang->rtl, contrast = session.data().high_contrast;
+        const char* suffix = nullptr;
+        if (rtl && contrast && s.image_rtl_contrast) suffix = ".rtl.contrast.png";
+        else if (rtl && s.image_rtl) suffix = ".rtl.png";  // the direction matters more than the colours
+        else if (contrast && s.image_contrast) suffix = ".contrast.png";
+        const std::filesystem::path image(s.image);
+        const std::string file = suffix ? image.stem().string() + suffix : s.image;
+        v.image_path = (std::filesystem::path(v.guide.guide->folder) / file).string();
+    }
     return v;
 }
 

@@ -506,7 +506,9 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         const int self = ex.done_self[id], staffed = ex.done_staff[id];
         compare(g["done"]["self"], self);
         compare(g["done"]["staff"], staffed);
-        compare(g["done"]["total"], self + staffed);
+        // The total shown is self + staff, each rounded at each of the two sites: within 5 a part and site.
+        CHECK(expect(g["done"]["total"], self + staffed, 4));
+        CHECK(g["done"]["total"] == g["done"]["self"].get<int>() + g["done"]["staff"].get<int>());
         if (id == rare->id) CHECK(g["started"].get<int>() <= 2 * kBase);  // a handful at one site
         // Health from the rounded counts, and only where the starts do not round to 0.
         if (g["started"] >= kBase) {
@@ -784,6 +786,7 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
         // and down alike (the mean error near 0), and every small count shown as 0 or 5.
         int cells = 0, up = 0, down = 0, small = 0, counted = 0;
         double error = 0;
+        std::map<std::tuple<std::int64_t, std::string, int>, int> unit_draws;  // (site, month, true count) -> error
         auto figure = [](const json& guides, const std::string& where) -> json {
             // "g1.s2.left" -> the guide's step row's "left"; "g1.done.self"; "g1.started".
             std::vector<std::string> path;
@@ -819,6 +822,7 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             CHECK(expect(v, n, parts));
             const int shown = v.is_number_integer() ? v.get<int>() : -1;
             ++cells, up += shown > n, down += shown < n, error += shown - n;
+            if (parts == 1) unit_draws[{site, month, n}] = shown - n;  // equal counts of a month share one draw
             if (n > 0 && n < kBase && parts == 1) {
                 ++small;
                 CHECK((shown == 0 || shown == kBase));
@@ -829,7 +833,18 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
         CHECK(small > 100);
         CHECK(up > 50);
         CHECK(down > 50);
-        CHECK(std::abs(error / cells) < 0.5);  // about 0.09 is one standard error here
+        // Unbiased: the mean error over the independent draws (one per site, month and true
+        // count) is within 4 standard errors of 0. A draw for a count n = 5q+r errs by 5-r with
+        // chance r/5 and by -r otherwise: variance r(5-r). (Cells are not independent, as equal
+        // counts round alike, so they are not the unit here; 2,000 keys test it more finely above.)
+        double draw_error = 0, draw_var = 0;
+        for (const auto& [unit, e] : unit_draws) {
+            const int r = std::get<2>(unit) % kBase;
+            draw_error += e, draw_var += r * (kBase - r);
+        }
+        MESSAGE(unit_draws.size() << " independent draws, summed error " << draw_error << ", standard error " << std::sqrt(draw_var));
+        CHECK(unit_draws.size() > 50);
+        CHECK(std::abs(draw_error) < 4 * std::sqrt(draw_var));
         int compared = 0;
         for (const auto& a : reports) {
             counted += all_rounded(a.guides) + all_rounded(a.sites) + all_rounded(a.gains);

@@ -60,13 +60,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     if (!v.text->audio.empty()) ui.attach_audio(v.text->audio);  // read aloud as recorded
     cy += em * 0.5f;
     // Several lines are several actions: number them, as a recipe does.
-    std::vector<std::string> lines;
-    for (size_t pos = 0; pos <= v.text->text.size();) {
-        size_t end = v.text->text.find('\n', pos);
-        if (end == std::string::npos) end = v.text->text.size();
-        if (end > pos) lines.push_back(v.text->text.substr(pos, end - pos));
-        pos = end + 1;
-    }
+    const std::vector<std::string> lines = core::text_lines(v.text->text);
     ImFont* body = ui.fonts().large;
     if (lines.size() == 1) {
         cy += ui.text("step.text", lines[0], l.content.x, cy, text_w - em * 0.5f, body, p.text);
@@ -120,7 +114,17 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         ui.icon(name, font, art.cx(), art.cy(), p.accent);
     };
     if (!side) {
-        const Rect art{l.content.x, cy, text_w - em * 0.5f, em * 4.0f};
+        // A drawn picture keeps its proportions (at most two thirds of the screen's height);
+        // an icon needs only a band.
+        const float art_w = text_w - em * 0.5f;
+        float art_h = em * 4.0f;
+        if (!v.image_path.empty()) {
+            const ImageRef img = ctx.image(v.image_path);
+            if (img.texture && img.width > 0)
+                art_h = std::min(art_w * static_cast<float>(img.height) / static_cast<float>(img.width) + em,
+                                 ui.height() * 0.66f);
+        }
+        const Rect art{l.content.x, cy, art_w, art_h};
         illustration(art, false);
         cy += art.h + em * 0.5f;
     }
