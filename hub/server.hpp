@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,9 +24,12 @@
 namespace httplib {
 class Server;
 struct Request;
+struct Response;
 }
 
 namespace ledsager::hub {
+
+using Roles = std::vector<std::string>;  // who may call an operation (hub/routes.hpp)
 
 struct HubOptions {
     std::filesystem::path data_dir;      // the SQLite database lives here
@@ -125,6 +129,14 @@ public:
 
 private:
     void routes();
+    // The routes by whom they serve (server_fleet.cpp, server_insight.cpp, server_desk.cpp).
+    void fleet_routes();
+    void insight_routes();
+    void desk_routes();
+    // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer
+    // token; a staff member by the session cookie, the CSRF token when `changes`, and a role.
+    std::optional<Kiosk> kiosk_of(const httplib::Request& req, httplib::Response& res);
+    std::optional<User> staff_of(const httplib::Request& req, httplib::Response& res, bool changes, const Roles& roles);
     void housekeeping();
     Seconds now_s() const { return options_.clock ? options_.clock() : static_cast<Seconds>(std::time(nullptr)); }
     HubOptions options_;

@@ -431,27 +431,7 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
 }
 
 std::string today_iso(const ContentOptions& options) {
-    if (!options.today.empty()) return options.today;
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
-// The same day `months` earlier (the last day of that month when it is shorter).
-std::string months_before(const std::string& iso, int months) {
-    int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
-    int total = y * 12 + (m - 1) - months;
-    y = total / 12;
-    m = total % 12 + 1;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    d = std::min(d, days[m - 1] + (m == 2 && leap ? 1 : 0));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-    return buf;
+    return options.today.empty() ? iso_day(std::time(nullptr)) : options.today;
 }
 
 // Warnings that tell a content editor what to look at first: a translation made from a
@@ -509,6 +489,27 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
 }
 
 }  // namespace
+
+std::string iso_day(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+std::string months_before(const std::string& iso, int months) {
+    int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+    int total = y * 12 + (m - 1) - months;
+    y = total / 12;
+    m = total % 12 + 1;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    d = std::min(d, days[m - 1] + (m == 2 && leap ? 1 : 0));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return buf;
+}
 
 std::string text_digest(const GuideText& t) {
     // Each field with its name and length, so no two different texts read the same.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ ContentSet load_content(const std::filesystem::path& dir, const ContentOptions& 
 // Loads one guide folder. Returns false (and records why) when the guide has errors.
 bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out,
                 Diagnostics& diags);
+
+// The day of a moment as YYYY-MM-DD, in UTC.
+std::string iso_day(std::time_t t);
+// The same day `months` earlier (the last day of that month when it is shorter). Sources
+// checked before months_before(today, N) count as old, in --check-content and the hub alike.
+std::string months_before(const std::string& iso, int months);
 
 // A short fingerprint (hex) of a language's words: what a translation records as the text it
 // was translated from ([review] source_digest), so a later change to that text is noticed,

@@ -32,13 +32,6 @@ using namespace ledsager;
 
 namespace {
 
-std::string day_of(std::time_t t) {
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
@@ -89,7 +82,7 @@ int main(int argc, char** argv) {
         const std::time_t now = std::time(nullptr);
         const std::vector<std::string> langs{"da", "en", "ar", "uk", "tr"}, modes{"read_aloud", "large_text", "high_contrast", "keypad"};
         for (int d = 364; d >= 0; --d) {
-            const std::string day = day_of(now - d * 86400LL);
+            const std::string day = core::iso_day(now - d * 86400LL);
             std::vector<hub::UsageCell> cells;
             for (int s = 0; s < kSites; ++s) {
                 const auto site = sites[s];
@@ -132,7 +125,7 @@ int main(int argc, char** argv) {
 
     // 2. Ingest.
     {
-        const std::string today = day_of(std::time(nullptr));
+        const std::string today = core::iso_day(std::time(nullptr));
         json events = json::array();
         const auto& g = content.guides.front();
         for (int i = 0; i < 10; ++i) {

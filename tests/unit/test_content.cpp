@@ -89,14 +89,7 @@ summary = "All done."
 }
 
 // Today's date: the fixture's sources are always freshly checked.
-std::string today() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::string today() { return iso_day(std::time(nullptr)); }
 
 void write_good(const TempDir& dir, const std::string& id = "demo") {
     std::string g = kGuide;
