@@ -584,8 +584,9 @@ void Ui::image(const std::string& id, Rect r, ImTextureID texture, int w, int h,
     const Rect s = screen_rect(r);
     if (texture && w > 0 && h > 0) {
         const float k = std::min(s.w / w, s.h / h);
-        const float iw = w * k, ih = h * k;
-        const float x = s.x + (s.w - iw) / 2, y = s.y + (s.h - ih) / 2;
+        // On whole pixels: a picture's thin lines and QR modules stay even when scaled.
+        const float iw = std::round(w * k), ih = std::round(h * k);
+        const float x = std::round(s.x + (s.w - iw) / 2), y = std::round(s.y + (s.h - ih) / 2);
         draw_->AddImageRounded(texture, {x, y}, {x + iw, y + ih}, {0, 0}, {1, 1}, IM_COL32_WHITE, em() * 0.4f);
     }
     mark(id, Role::Image, alt, r);
