@@ -74,6 +74,55 @@ Display::~Display() {
 
 void Display::present() { SDL_RenderPresent(renderer_); }
 
+std::vector<Display::Event> Display::wait_events(int timeout_ms, const KeyMap& keys) {
+    std::vector<Event> out;
+    SDL_Event ev;
+    if (!SDL_WaitEventTimeout(&ev, timeout_ms)) return out;
+    // Finger positions come in window units; the renderer may have more pixels (HiDPI).
+    int ww = 0, wh = 0;
+    if (window_) SDL_GetWindowSize(window_, &ww, &wh);
+    const float pixel_scale = ww > 0 ? static_cast<float>(width_) / static_cast<float>(ww) : 1.0f;
+    do {
+        if (wake_event_ && ev.type == wake_event_) {
+            out.push_back({Event::Kind::Woken});
+            continue;
+        }
+        switch (ev.type) {
+            case SDL_QUIT:
+                break;
+            case SDL_AUDIODEVICEADDED:
+                if (!ev.adevice.iscapture) out.push_back({Event::Kind::AudioOutputAdded});
+                break;
+            case SDL_WINDOWEVENT:
+                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                    SDL_GetRendererOutputSize(renderer_, &width_, &height_);
+                    out.push_back({Event::Kind::Resized});
+                }
+                out.push_back({Event::Kind::Exposed});
+                break;
+            default:
+                if (auto in = translate(ev, width_, height_, pixel_scale, keys)) out.push_back({Event::Kind::Input, *in});
+        }
+    } while (SDL_PollEvent(&ev));
+    return out;
+}
+
+std::function<void()> Display::waker() {
+    if (!wake_event_) wake_event_ = SDL_RegisterEvents(1);
+    return [type = wake_event_] {
+        SDL_Event e{};
+        e.type = type;
+        SDL_PushEvent(&e);  // thread-safe
+    };
+}
+
+void Display::show_cursor(bool visible) { SDL_ShowCursor(visible ? SDL_ENABLE : SDL_DISABLE); }
+
+void Display::allow_sleep(bool allowed) {
+    if (allowed) SDL_EnableScreenSaver();
+    else SDL_DisableScreenSaver();
+}
+
 std::vector<unsigned char> Display::read_pixels() const {
     std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 4);
     if (SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width_ * 4) != 0) return {};

@@ -1,10 +1,14 @@
 // Where frames go: a real SDL window, or an offscreen surface drawn by SDL's software
-// renderer (no display needed: screenshots and UI tests).
+// renderer (no display needed: screenshots and UI tests). A window also brings the events
+// of its screen, keys and sound devices, translated for the kiosk.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "platform/input.hpp"
 
 struct SDL_Window;
 struct SDL_Renderer;
@@ -35,8 +39,29 @@ public:
     // What was last rendered, RGBA, row by row (empty when it cannot be read).
     std::vector<unsigned char> read_pixels() const;
 
+    // What happened at a window, as the kiosk's frame loop needs it.
+    struct Event {
+        enum class Kind {
+            Input,             // a touch, pointer, key or wheel (in `input`)
+            Resized,           // the drawing area has a new size (width() and height() say it)
+            Exposed,           // the window must be drawn again
+            AudioOutputAdded,  // a sound output appeared (a headset plugged in)
+            Woken,             // waker() was called
+        } kind;
+        InputEvent input{};
+    };
+    // Waits up to `timeout_ms` for the next events and returns them all (none on a timeout).
+    // Quit requests are dropped: a citizen cannot close the kiosk; systemd stops it.
+    std::vector<Event> wait_events(int timeout_ms, const KeyMap& keys);
+    // A function any thread may call to end wait_events() at once (Kind::Woken).
+    std::function<void()> waker();
+    void show_cursor(bool visible);
+    // Outside opening hours the screen may go dark and sleep; otherwise it stays on.
+    static void allow_sleep(bool allowed);
+
 private:
     Display() = default;
+    unsigned wake_event_ = 0;
     SDL_Window* window_ = nullptr;
     SDL_Renderer* renderer_ = nullptr;
     SDL_Surface* surface_ = nullptr;

@@ -1,6 +1,5 @@
 #include "app/kiosk_app.hpp"
 
-#include <SDL.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <imgui.h>
-#include <imgui_impl_sdlrenderer.h>
 
 #include "core/languages.hpp"
+#include "platform/display.hpp"
 #include "platform/printer.hpp"
 #include "core/view.hpp"
 #include "ui/screens.hpp"
@@ -185,7 +184,7 @@ void KioskApp::pump_content(core::Millis now) {
         content_version_ = core::content_version_label(served_version_, content_);
         if (last_error_.rfind("content bundle", 0) == 0) last_error_.clear();
         texts_changed();
-        if (renderer_) images_ = std::make_unique<platform::ImageCache>(renderer_);
+        if (canvas_.renderer()) images_ = std::make_unique<platform::ImageCache>(canvas_.renderer());
         std::fprintf(stderr, "ledsager-kiosk: now serving content bundle v%lld (%s)\n", static_cast<long long>(served_version_),
                      content_version_.c_str());
         beat_now(now);
@@ -233,22 +232,22 @@ void KioskApp::pump_call(core::Millis now, bool pictures) {
     if (call_->self_frame(self_frame_)) upload(self_texture_, self_w_, self_h_, self_frame_);
 }
 
-void KioskApp::upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame) {
-    if (!renderer_ || frame.rgba.empty()) return;
+void KioskApp::upload(platform::TextureId& texture, int& tw, int& th, const platform::VideoFrame& frame) {
+    if (!canvas_.renderer() || frame.rgba.empty()) return;
     if (!texture || tw != frame.width || th != frame.height) {
-        if (texture) SDL_DestroyTexture(texture);
-        texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING, frame.width, frame.height);
+        platform::Canvas::destroy_texture(texture);
+        std::string error;
+        texture = canvas_.make_texture(frame.width, frame.height, true, error);
         tw = frame.width;
         th = frame.height;
     }
-    if (texture) SDL_UpdateTexture(texture, nullptr, frame.rgba.data(), frame.width * 4);
+    canvas_.update_texture(texture, frame.rgba.data(), frame.width);
 }
 
 void KioskApp::drop_call_textures() {
     // Nothing of a call's pictures outlives it.
-    if (remote_texture_) SDL_DestroyTexture(remote_texture_);
-    if (self_texture_) SDL_DestroyTexture(self_texture_);
-    remote_texture_ = self_texture_ = nullptr;
+    platform::Canvas::destroy_texture(remote_texture_);
+    platform::Canvas::destroy_texture(self_texture_);
     remote_w_ = remote_h_ = self_w_ = self_h_ = 0;
     remote_frame_ = {};
     self_frame_ = {};
@@ -324,16 +323,15 @@ void KioskApp::detach() {
     ImGui::SetCurrentContext(imgui_);
     images_.reset();
     drop_call_textures();
-    if (font_texture_) SDL_DestroyTexture(font_texture_);
-    if (retired_texture_) SDL_DestroyTexture(retired_texture_);
-    font_texture_ = retired_texture_ = nullptr;
-    ImGui_ImplSDLRenderer_Shutdown();
+    platform::Canvas::destroy_texture(font_texture_);
+    platform::Canvas::destroy_texture(retired_texture_);
+    canvas_.detach();
     ImGui::DestroyContext(imgui_);
     imgui_ = nullptr;
 }
 
-bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string& error) {
-    renderer_ = renderer;
+bool KioskApp::attach(const platform::Display& display, std::string& error) {
+    const int width = display.width(), height = display.height();
     width_ = width;
     height_ = height;
     imgui_ = ImGui::CreateContext();
@@ -342,23 +340,16 @@ bool KioskApp::attach(SDL_Renderer* renderer, int width, int height, std::string
     io.IniFilename = nullptr;  // nothing of a session reaches disk, not even window positions
     io.LogFilename = nullptr;
     io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
-    if (!ImGui_ImplSDLRenderer_Init(renderer)) {
-        error = "cannot initialise the ImGui SDL renderer";
-        return false;
-    }
-    // The backend makes its own objects now (its default font texture), so that it never
-    // rebuilds the atlas behind the kiosk's back on the first frame.
-    ImGui_ImplSDLRenderer_CreateDeviceObjects();
-    images_ = std::make_unique<platform::ImageCache>(renderer);
-    SDL_RendererInfo info{};
-    software_ = SDL_GetRendererInfo(renderer, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    if (!canvas_.attach(display.renderer(), error)) return false;
+    images_ = std::make_unique<platform::ImageCache>(display.renderer());
     font_files_ = ui::find_font_files();
     {
         // Arabic, Farsi and Urdu need shaping; without the fonts those languages show '?'.
         std::string shaping_error;
         if (font_files_.arabic_regular.empty() || font_files_.arabic_bold.empty() ||
             !shaper_.load(font_files_.arabic_regular, font_files_.arabic_bold, font_files_.regular, shaping_error))
-            SDL_Log("ledsager-kiosk: Arabic script unavailable: %s", shaping_error.empty() ? "Noto Sans Arabic UI not installed" : shaping_error.c_str());
+            std::fprintf(stderr, "ledsager-kiosk: Arabic script unavailable: %s\n",
+                         shaping_error.empty() ? "Noto Sans Arabic UI not installed" : shaping_error.c_str());
     }
     return rebuild_fonts(error);
 }
@@ -389,15 +380,15 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
-    SDL_Texture* texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STATIC, tw, th);
+    std::string texture_error;
+    platform::TextureId texture = canvas_.make_texture(tw, th, false, texture_error);
     if (!texture) {
-        error = "cannot make the font texture (" + std::string(SDL_GetError()) + ")";
+        error = "cannot make the font texture (" + texture_error + ")";
         return false;
     }
-    SDL_UpdateTexture(texture, nullptr, pixels, 4 * tw);
-    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    canvas_.update_texture(texture, pixels, tw);
     ImGui::GetIO().Fonts->SetTexID(texture);
-    if (retired_texture_) SDL_DestroyTexture(retired_texture_);
+    platform::Canvas::destroy_texture(retired_texture_);
     retired_texture_ = font_texture_;
     font_texture_ = texture;
     ImGui::GetIO().Fonts->ClearTexData();  // the texture has the pixels now; keep no second copy
@@ -495,15 +486,13 @@ void KioskApp::frame(core::Millis now) {
         if (!touched) {
             if (!dark_) {
                 dark_ = true;
-                SDL_EnableScreenSaver();
+                platform::Display::allow_sleep(true);
                 beat_now(now);  // IT sees "closed", not a fault
                 std::fprintf(stderr, "ledsager-kiosk: closed (opening hours): screen dark\n");
             }
             input_.last_elements.clear();
             if (rasterize_) {
-                SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
-                SDL_RenderSetClipRect(renderer_, nullptr);
-                SDL_RenderClear(renderer_);
+                canvas_.clear(0x000000);
             }
             drawn_signature_ = "dark";
             if (pending_frames_ > 0) --pending_frames_;
@@ -512,7 +501,7 @@ void KioskApp::frame(core::Millis now) {
     }
     if (dark_) {
         dark_ = false;
-        SDL_DisableScreenSaver();
+        platform::Display::allow_sleep(false);
         std::fprintf(stderr, "ledsager-kiosk: screen lit (%s)\n", woken_until_ > now ? "touched" : "opening hours");
     }
     const std::string drawn_key = ui::screen_key(session_);
@@ -529,7 +518,7 @@ void KioskApp::frame(core::Millis now) {
         std::string error;
         if (!rebuild_fonts(error)) {
             // Keep serving with the fonts there are (logged once, not every frame).
-            SDL_Log("ledsager-kiosk: %s", error.c_str());
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
             built_scale_ = session_.data().text_scale;
             built_lang_ = session_.data().lang;
         }
@@ -542,7 +531,7 @@ void KioskApp::frame(core::Millis now) {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
     io.DeltaTime = 1.0f / 60.0f;
-    ImGui_ImplSDLRenderer_NewFrame();
+    canvas_.new_frame();
     ImGui::NewFrame();
 
     const ui::Palette& palette = session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
@@ -560,19 +549,12 @@ void KioskApp::frame(core::Millis now) {
         ctx.call.blit = [this, &ui](ImTextureID texture, ui::Rect r, float u0, float v0, float u1, float v1) {
             if (blit_count_ >= static_cast<int>(blits_.size())) return;
             Blit& b = blits_[blit_count_++];
-            b = {renderer_, static_cast<SDL_Texture*>(texture), r.x, r.y, r.w, r.h, u0, v0, u1, v1};
+            b = {&canvas_, texture, r.x, r.y, r.w, r.h, u0, v0, u1, v1};
             if (blit_count_ == 1) video_region_ = r;  // the first is the caseworker's picture
             ui.draw()->AddCallback(
                 [](const ImDrawList*, const ImDrawCmd* cmd) {
                     const auto* p = static_cast<const Blit*>(cmd->UserCallbackData);
-                    int tw = 0, th = 0;
-                    SDL_QueryTexture(p->texture, nullptr, nullptr, &tw, &th);
-                    const SDL_Rect src{static_cast<int>(p->u0 * tw), static_cast<int>(p->v0 * th),
-                                       static_cast<int>((p->u1 - p->u0) * tw), static_cast<int>((p->v1 - p->v0) * th)};
-                    const SDL_Rect dst{static_cast<int>(p->x), static_cast<int>(p->y), static_cast<int>(p->w), static_cast<int>(p->h)};
-                    SDL_RenderSetClipRect(p->renderer, nullptr);
-                    SDL_SetTextureBlendMode(p->texture, SDL_BLENDMODE_NONE);
-                    SDL_RenderCopy(p->renderer, p->texture, &src, &dst);
+                    p->canvas->copy(p->texture, p->u0, p->v0, p->u1, p->v1, p->x, p->y, p->w, p->h);
                 },
                 &b);
         };
@@ -672,10 +654,9 @@ void KioskApp::frame(core::Millis now) {
     const std::string new_signature = signature(session_, now);
     if (rasterize_) {
         const ui::Rgb bg = palette.background;
-        SDL_SetRenderDrawColor(renderer_, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF, 255);
         // Only a new picture in a call (nothing touched, nothing else changed): redraw just
         // the picture's rectangle; every draw command is clipped to it.
-        const bool partial = software_ && video_region_.w > 0 && events.empty() && actions.empty() && !new_screen &&
+        const bool partial = canvas_.software() && video_region_.w > 0 && events.empty() && actions.empty() && !new_screen &&
                              pending_at_start == 0 && new_signature == drawn_signature_ && drawn_full_video_ &&
                              session_.data().speech_dialog == core::SpeechDialog::None && !session_.data().warning;
         ImDrawData* dd = ImGui::GetDrawData();
@@ -697,15 +678,13 @@ void KioskApp::frame(core::Millis now) {
                     cmd.ClipRect.w = std::min(cmd.ClipRect.w, r.w);
                 }
             }
-            const SDL_Rect area{static_cast<int>(r.x), static_cast<int>(r.y), static_cast<int>(r.z - r.x), static_cast<int>(r.w - r.y)};
-            SDL_RenderSetClipRect(renderer_, nullptr);
-            SDL_RenderFillRect(renderer_, &area);
+            canvas_.fill(bg, static_cast<int>(r.x), static_cast<int>(r.y), static_cast<int>(r.z - r.x), static_cast<int>(r.w - r.y));
             ++partial_frames_;
         } else {
-            SDL_RenderClear(renderer_);
+            canvas_.clear(bg);
             ++full_frames_;
         }
-        ImGui_ImplSDLRenderer_RenderDrawData(dd);
+        canvas_.draw(dd);
         raster_us_[partial ? 1 : 0] += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_raster).count();
         drawn_full_video_ = video_region_.w > 0;
     }

@@ -1,6 +1,7 @@
-// The kiosk: core state, the screens and an SDL renderer wired together for one frame at a
-// time. main() drives it from SDL events and the real clock; tests and the screenshot mode
-// drive the very same object with injected input, a fake clock and an offscreen renderer.
+// The kiosk: core state, the screens and a display's canvas wired together for one frame at
+// a time. main() drives it from the window's events and the real clock; tests and the
+// screenshot mode drive the very same object with injected input, a fake clock and an
+// offscreen display. Everything SDL is behind platform/ (Display, Canvas, ImageCache).
 #pragma once
 
 #include <array>
@@ -25,13 +26,13 @@
 #include "platform/speech.hpp"
 #include "platform/video_call.hpp"
 #include "ui/announce.hpp"
+#include "platform/canvas.hpp"
+#include "platform/display.hpp"
 #include "platform/input.hpp"
 #include "ui/fonts.hpp"
 #include "ui/ui.hpp"
 
 struct ImGuiContext;
-struct SDL_Renderer;
-struct SDL_Texture;
 
 namespace ledsager::app {
 
@@ -42,8 +43,8 @@ public:
     KioskApp(const KioskApp&) = delete;
     KioskApp& operator=(const KioskApp&) = delete;
 
-    // Sets up drawing into `renderer` of the given size. False with `error` on failure.
-    bool attach(SDL_Renderer* renderer, int width, int height, std::string& error);
+    // Sets up drawing on the display (at its size). False with `error` on failure.
+    bool attach(const platform::Display& display, std::string& error);
     void resize(int width, int height);
     // Lets go of everything made with the renderer; call before the renderer is destroyed.
     void detach();
@@ -117,7 +118,7 @@ private:
     void beat_now(core::Millis now) { last_heartbeat_ms_ = now - kHeartbeatMs; }
     bool should_be_dark(core::Millis now) const;
     void pump_call(core::Millis now, bool pictures);
-    void upload(SDL_Texture*& texture, int& tw, int& th, const platform::VideoFrame& frame);
+    void upload(platform::TextureId& texture, int& tw, int& th, const platform::VideoFrame& frame);
     void drop_call_textures();
     void speak(std::vector<ui::SpokenPart> parts);
     // What decides the picture, apart from input: a timer that changes it needs a frame.
@@ -138,9 +139,9 @@ private:
     platform::QrCode qr_;
     std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;
-    SDL_Renderer* renderer_ = nullptr;
-    SDL_Texture* font_texture_ = nullptr;
-    SDL_Texture* retired_texture_ = nullptr;
+    platform::Canvas canvas_;
+    platform::TextureId font_texture_ = nullptr;
+    platform::TextureId retired_texture_ = nullptr;
     int width_ = 0, height_ = 0;
     int built_scale_ = 0;
     std::string built_lang_;
@@ -151,8 +152,8 @@ private:
     std::unique_ptr<platform::Speech> speech_;
     std::unique_ptr<platform::VideoCall> call_;
     platform::VideoFrame remote_frame_, self_frame_;
-    SDL_Texture* remote_texture_ = nullptr;
-    SDL_Texture* self_texture_ = nullptr;
+    platform::TextureId remote_texture_ = nullptr;
+    platform::TextureId self_texture_ = nullptr;
     int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
     core::Millis last_frame_ms_ = -1000;
     // Heartbeats to the hub every 30 s: device state for IT, never anything about a citizen.
@@ -162,8 +163,8 @@ private:
     core::DeviceHealth health(core::Millis now) const;
     // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
     struct Blit {
-        SDL_Renderer* renderer;
-        SDL_Texture* texture;
+        const platform::Canvas* canvas;
+        platform::TextureId texture;
         float x, y, w, h, u0, v0, u1, v1;
     };
     std::array<Blit, 2> blits_{};
@@ -171,7 +172,6 @@ private:
     // In a call on a software renderer, a frame that only brings a new picture redraws only
     // the picture's rectangle (the rest of the screen is as it was).
     ui::Rect video_region_{};
-    bool software_ = false;
     bool drawn_full_video_ = false;
     int full_frames_ = 0, partial_frames_ = 0;
     long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture

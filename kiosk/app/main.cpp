@@ -1,5 +1,4 @@
 // ledsager-kiosk: the citizen's kiosk. See --help.
-#include <SDL.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -238,7 +237,7 @@ int main(int argc, char** argv) {
         // Voices decide which screens offer reading aloud; screenshots make no sound.
         app.set_speech(platform::Speech::open(false, error));
         auto display = platform::Display::open_offscreen(o.width, o.height, error);
-        if (!display || !app.attach(display->renderer(), o.width, o.height, error)) {
+        if (!display || !app.attach(*display, error)) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
             return 1;
         }
@@ -259,7 +258,7 @@ int main(int argc, char** argv) {
         }
         app.set_speech(std::move(speech));
         auto display = platform::Display::open_offscreen(1920, 1080, error);
-        if (!display || !app.attach(display->renderer(), 1920, 1080, error)) {
+        if (!display || !app.attach(*display, error)) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
             return 1;
         }
@@ -272,7 +271,7 @@ int main(int argc, char** argv) {
     const core::Millis t_display = now_ms(start);
     auto display = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, error);
     const core::Millis t_fonts = now_ms(start);
-    if (!display || !app.attach(display->renderer(), display->width(), display->height(), error)) {
+    if (!display || !app.attach(*display, error)) {
         std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
         return 1;
     }
@@ -284,19 +283,9 @@ int main(int argc, char** argv) {
         if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is not offered\n", speech_error.c_str());
         app.set_speech(std::move(speech));
     }
-    // Hub replies arrive on the client's thread: wake the loop at once (SDL_PushEvent is thread-safe).
-    const Uint32 wake_event = SDL_RegisterEvents(1);
-    app.set_hub_wake([wake_event] {
-        SDL_Event e{};
-        e.type = wake_event;
-        SDL_PushEvent(&e);
-    });
-    SDL_ShowCursor(win_w ? SDL_ENABLE : SDL_DISABLE);
-    const float pixel_scale = [&] {
-        int ww = 0, wh = 0;
-        SDL_GetWindowSize(display->window(), &ww, &wh);
-        return ww > 0 ? static_cast<float>(display->width()) / ww : 1.0f;
-    }();
+    // Hub replies arrive on the client's thread: they wake the loop at once.
+    app.set_hub_wake(display->waker());
+    display->show_cursor(win_w != 0);
 
     bool first = true, restart_noted = false;
     platform::ServiceNotifier service;
@@ -316,33 +305,29 @@ int main(int argc, char** argv) {
         int wait = 250;  // wake at least this often to notice SIGTERM
         if (app.needs_frame(now)) wait = 0;
         else if (core::Millis due = app.next_wake(now); due >= 0) wait = static_cast<int>(std::clamp<core::Millis>(due - now, 0, 250));
-        SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, wait)) {
-            do {
-                switch (ev.type) {
-                    case SDL_QUIT:
-                        break;  // a citizen cannot close the kiosk; systemd stops it with SIGTERM
-                    case SDL_AUDIODEVICEADDED:
-                        // A headset plugged in (where the hardware reports it as a new output
-                        // device) starts reading aloud, as the Read aloud key does. Devices
-                        // listed at start-up are not plugged in by anyone.
-                        if (!ev.adevice.iscapture && now_ms(start) > t_attached + 3000) {
-                            app.push({platform::InputEvent::Kind::KeyDown, 0, 0, platform::Key::ReadAloud});
-                            app.push({platform::InputEvent::Kind::KeyUp, 0, 0, platform::Key::ReadAloud});
-                        }
-                        break;
-                    case SDL_WINDOWEVENT:
-                        if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                            int w = 0, h = 0;
-                            SDL_GetRendererOutputSize(display->renderer(), &w, &h);
-                            app.resize(w, h);
-                        }
-                        app.invalidate();
-                        break;
-                    default:
-                        if (auto in = platform::translate(ev, display->width(), display->height(), pixel_scale, key_map)) app.push(*in);
-                }
-            } while (SDL_PollEvent(&ev));
+        for (const auto& ev : display->wait_events(wait, key_map)) {
+            switch (ev.kind) {
+                case platform::Display::Event::Kind::Input:
+                    app.push(ev.input);
+                    break;
+                case platform::Display::Event::Kind::AudioOutputAdded:
+                    // A headset plugged in (where the hardware reports it as a new output
+                    // device) starts reading aloud, as the Read aloud key does. Devices
+                    // listed at start-up are not plugged in by anyone.
+                    if (now_ms(start) > t_attached + 3000) {
+                        app.push({platform::InputEvent::Kind::KeyDown, 0, 0, platform::Key::ReadAloud});
+                        app.push({platform::InputEvent::Kind::KeyUp, 0, 0, platform::Key::ReadAloud});
+                    }
+                    break;
+                case platform::Display::Event::Kind::Resized:
+                    app.resize(display->width(), display->height());
+                    break;
+                case platform::Display::Event::Kind::Exposed:
+                    app.invalidate();
+                    break;
+                case platform::Display::Event::Kind::Woken:
+                    break;  // the loop turns: the hub's reply is handled in the next frame
+            }
         }
         if (app.speech()) app.speech()->pause_when_idle();
         now = now_ms(start);

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         app::KioskApp app({}, std::move(content), tr);
         std::string error;
         auto display = platform::Display::open_offscreen(1920, 1080, error);
-        if (!display || !app.attach(display->renderer(), 1920, 1080, error)) {
+        if (!display || !app.attach(*display, error)) {
             std::fprintf(stderr, "%s\n", error.c_str());
             return 1;
         }
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         std::string error;
         auto display = platform::Display::open_offscreen(1920, 1080, error);
         auto speech = platform::Speech::open(true, error);
-        if (!display || !speech || !app.attach(display->renderer(), 1920, 1080, error)) {
+        if (!display || !speech || !app.attach(*display, error)) {
             std::fprintf(stderr, "speech: %s\n", error.c_str());
             return 1;
         }

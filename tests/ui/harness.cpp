@@ -21,7 +21,7 @@ Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string p
     std::string error;
     display_ = platform::Display::open_offscreen(width, height, error);
     REQUIRE_MESSAGE(display_, error);
-    REQUIRE_MESSAGE(app_->attach(display_->renderer(), width, height, error), error);
+    REQUIRE_MESSAGE(app_->attach(*display_, error), error);
     frame();
 }
 

@@ -291,6 +291,28 @@ TEST_CASE("a translation made before its source text changed is outdated until i
     CHECK(set.guides.size() == 1);
 }
 
+TEST_CASE("a translation keeps its source's lines one for one: pictures and numbers point at them") {
+    TempDir dir;
+    write_good(dir);
+    std::string en = text("en");
+    replace(en, "[review]\n", "[review]\ntranslated_from = \"da\"\n");
+    replace(en, "text = \"Did it work?\"", "text = \"\"\"\nDid it work?\nLook at the screen.\"\"\"");
+    dir.write("demo/en.toml", en);
+    std::string error;
+    REQUIRE_MESSAGE(stamp_translation(dir.path / "demo" / "en.toml", error), error);
+    auto set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "en.toml:22: warning: [step.three] has 2 lines where da.toml has 1: keep one line for each"));
+    CHECK_FALSE(set.diagnostics.has_errors());
+    CHECK(set.guides.size() == 1);
+    // Empty lines are no lines (as on screen), so a blank line in between is no difference.
+    replace(en, "Did it work?\nLook at the screen.", "\nDid it work?\n");
+    dir.write("demo/en.toml", en);
+    REQUIRE_MESSAGE(stamp_translation(dir.path / "demo" / "en.toml", error), error);
+    set = load_content(dir.path);
+    CHECK_MESSAGE(set.diagnostics.items.empty(), all(set.diagnostics));
+    CHECK(text_lines("\nDid it work?\n\nYes.") == std::vector<std::string>{"Did it work?", "Yes."});
+}
+
 TEST_CASE("review records: missing, incomplete and wrong ones") {
     TempDir dir;
     write_good(dir);

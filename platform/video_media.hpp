@@ -1,0 +1,452 @@
+// The GStreamer side of a video call (VideoCall::Media: webrtcbin with camera, microphone,
+// the caseworker's picture and sound) and the helpers it shares with video_call.cpp. Only
+// video_call.cpp includes this.
+#pragma once
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "platform/video_call.hpp"
+
+namespace ledsager::platform::media {
+
+inline std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+inline std::int64_t mono_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// "stun:host:port" -> "stun://host:port" (webrtcbin's form); likewise turn with credentials.
+inline std::string gst_ice_url(const std::string& url) {
+    const auto colon = url.find(':');
+    if (colon == std::string::npos) return url;
+    return url.substr(0, colon) + "://" + url.substr(colon + 1);
+}
+
+inline float rms_s16(const GstBuffer* buffer) {
+    GstMapInfo map;
+    if (!gst_buffer_map(const_cast<GstBuffer*>(buffer), &map, GST_MAP_READ)) return 0;
+    const auto* s = reinterpret_cast<const std::int16_t*>(map.data);
+    const size_t n = map.size / 2;
+    double sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += static_cast<double>(s[i]) * s[i];
+    gst_buffer_unmap(const_cast<GstBuffer*>(buffer), &map);
+    return n ? static_cast<float>(std::sqrt(sum / n) / 32768.0) : 0.0f;
+}
+
+inline void decay_to(std::atomic<float>& level, float value) {
+    const float old = level.load();
+    level.store(value > old ? value : old * 0.85f + value * 0.15f);
+}
+
+}  // namespace ledsager::platform::media
+
+namespace ledsager::platform {
+
+using json = nlohmann::json;
+using media::decay_to;
+using media::gst_ice_url;
+using media::mono_ms;
+using media::rms_s16;
+using media::wall_ms;
+
+// The GStreamer side of one media session (built after the answer, rebuilt on reconnect).
+struct VideoCall::Media {
+    VideoCall* owner = nullptr;
+    std::uint64_t generation = 0;
+    std::int64_t request_id = 0;
+    GstElement* pipeline = nullptr;
+    GstElement* webrtc = nullptr;
+    GstElement* mic = nullptr;
+    GObject* channel = nullptr;
+    bool audio_only = false;
+    bool remote_set = false;
+    std::vector<std::pair<int, std::string>> held;  // candidates before the answer
+    std::atomic<std::int64_t> last_media_ms{0};
+    std::atomic<bool> got_media{false};
+    std::atomic<bool> ice_failed{false};
+    std::atomic<bool> camera_off{false};
+    std::atomic<bool> resend{false};
+    std::int64_t built_ms = 0;
+    std::string sent_text;
+
+    ~Media() {
+        if (webrtc) g_signal_handlers_disconnect_by_data(webrtc, this);
+        if (channel) {
+            g_signal_handlers_disconnect_by_data(channel, this);
+            g_object_unref(channel);
+        }
+        if (pipeline) {
+            gst_element_set_state(pipeline, GST_STATE_NULL);
+            gst_object_unref(pipeline);
+        }
+        if (webrtc) gst_object_unref(webrtc);
+        if (mic) gst_object_unref(mic);
+    }
+
+    void send(json message) {
+        std::lock_guard lock(owner->mutex_);
+        owner->outbox_.push_back({request_id, message.dump()});
+        owner->cv_.notify_all();
+    }
+
+    void send_text(const std::string& text) {
+        if (!channel || text == sent_text) return;
+        GstWebRTCDataChannelState state{};
+        g_object_get(channel, "ready-state", &state, nullptr);
+        if (state != GST_WEBRTC_DATA_CHANNEL_STATE_OPEN) return;
+        const std::string msg = json{{"text", text}}.dump();
+        g_signal_emit_by_name(channel, "send-string", msg.c_str());
+        sent_text = text;
+        std::lock_guard lock(owner->mutex_);
+        ++owner->stats_.sent_texts;
+    }
+
+    void remote_media() {
+        if (!current()) return;
+        last_media_ms = mono_ms();
+        if (!got_media.exchange(true)) {
+            {
+                std::lock_guard lock(owner->mutex_);
+                owner->stats_.connected = true;
+            }
+            owner->post_event({CallEvent::Kind::Connected});
+        }
+    }
+
+    static void on_offer_created(GstPromise* promise, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        const GstStructure* reply = gst_promise_get_reply(promise);
+        GstWebRTCSessionDescription* offer = nullptr;
+        if (reply) gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, nullptr);
+        gst_promise_unref(promise);
+        if (!offer) {
+            if (m->current()) m->owner->post_event({CallEvent::Kind::Failed, "no offer from webrtcbin"});
+            return;
+        }
+        if (!m->current()) {  // torn down while the offer was being made
+            gst_webrtc_session_description_free(offer);
+            return;
+        }
+        GstPromise* local = gst_promise_new();
+        g_signal_emit_by_name(m->webrtc, "set-local-description", offer, local);
+        gst_promise_interrupt(local);
+        gst_promise_unref(local);
+        gchar* text = gst_sdp_message_as_text(offer->sdp);
+        m->send({{"type", "offer"}, {"sdp", text}});
+        g_free(text);
+        gst_webrtc_session_description_free(offer);
+    }
+
+    static void on_negotiation_needed(GstElement* webrtc, gpointer data) {
+        GstPromise* promise = gst_promise_new_with_change_func(on_offer_created, data, nullptr);
+        g_signal_emit_by_name(webrtc, "create-offer", nullptr, promise);
+    }
+
+    static void on_ice_candidate(GstElement*, guint mline, gchar* candidate, gpointer data) {
+        static_cast<Media*>(data)->send({{"type", "candidate"}, {"candidate", candidate}, {"mline", mline}});
+    }
+
+    static void on_ice_state(GObject* webrtc, GParamSpec*, gpointer data) {
+        GstWebRTCICEConnectionState state{};
+        g_object_get(webrtc, "ice-connection-state", &state, nullptr);
+        if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) static_cast<Media*>(data)->ice_failed = true;
+    }
+
+    bool current() const { return generation == owner->generation_.load(); }
+
+    static GstFlowReturn on_remote_sample(GstAppSink* sink, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        GstSample* sample = gst_app_sink_pull_sample(sink);
+        if (!sample) return GST_FLOW_OK;
+        if (!m->current()) {  // a call being torn down: its pictures go nowhere
+            gst_sample_unref(sample);
+            return GST_FLOW_OK;
+        }
+        if (m->take_frame(sample, m->owner->remote_)) {
+            std::lock_guard lock(m->owner->mutex_);
+            ++m->owner->stats_.remote_video_frames;
+            if (!m->owner->stats_.first_frame_ms) m->owner->stats_.first_frame_ms = wall_ms();
+        }
+        gst_sample_unref(sample);
+        m->remote_media();
+        m->owner->wake();
+        return GST_FLOW_OK;
+    }
+
+    // Copies a sample's RGBA picture into a frame of the call (under the call's lock).
+    bool take_frame(GstSample* sample, VideoFrame& f) {
+        const GstStructure* s = gst_caps_get_structure(gst_sample_get_caps(sample), 0);
+        int w = 0, h = 0;
+        gst_structure_get_int(s, "width", &w);
+        gst_structure_get_int(s, "height", &h);
+        GstBuffer* buf = gst_sample_get_buffer(sample);
+        GstMapInfo map;
+        bool taken = false;
+        if (w > 0 && h > 0 && gst_buffer_map(buf, &map, GST_MAP_READ)) {
+            const size_t need = static_cast<size_t>(w) * h * 4;
+            if (map.size >= need) {
+                std::lock_guard lock(owner->mutex_);
+                f.width = w;
+                f.height = h;
+                f.rgba.assign(map.data, map.data + need);
+                ++f.serial;
+                taken = true;
+            }
+            gst_buffer_unmap(buf, &map);
+        }
+        return taken;
+    }
+
+    static GstFlowReturn on_self_sample(GstAppSink* sink, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        GstSample* sample = gst_app_sink_pull_sample(sink);
+        if (!sample) return GST_FLOW_OK;
+        if (!m->current()) {
+            gst_sample_unref(sample);
+            return GST_FLOW_OK;
+        }
+        m->take_frame(sample, m->owner->self_);
+        gst_sample_unref(sample);
+        return GST_FLOW_OK;
+    }
+
+    static GstPadProbeReturn on_remote_audio(GstPad*, GstPadProbeInfo* info, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        const float rms = rms_s16(GST_PAD_PROBE_INFO_BUFFER(info));
+        decay_to(m->owner->remote_level_, rms);
+        {
+            std::lock_guard lock(m->owner->mutex_);
+            ++m->owner->stats_.remote_audio_buffers;
+            if (rms > 0.003f) ++m->owner->stats_.audible_audio_buffers;
+        }
+        m->remote_media();
+        return GST_PAD_PROBE_OK;
+    }
+
+    static GstPadProbeReturn on_mic(GstPad*, GstPadProbeInfo* info, gpointer data) {
+        decay_to(static_cast<Media*>(data)->owner->self_level_, rms_s16(GST_PAD_PROBE_INFO_BUFFER(info)));
+        return GST_PAD_PROBE_OK;
+    }
+
+    // Camera off: the picture leaves the kiosk as black frames (I420: Y 16, U and V 128).
+    static GstPadProbeReturn on_outgoing_video(GstPad*, GstPadProbeInfo* info, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        if (!m->camera_off) return GST_PAD_PROBE_OK;
+        GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+        GST_PAD_PROBE_INFO_DATA(info) = buf;
+        GstMapInfo map;
+        if (gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
+            const size_t luma = static_cast<size_t>(m->owner->options_.width) * m->owner->options_.height;
+            std::memset(map.data, 16, std::min(luma, map.size));
+            if (map.size > luma) std::memset(map.data + luma, 128, map.size - luma);
+            gst_buffer_unmap(buf, &map);
+        }
+        return GST_PAD_PROBE_OK;
+    }
+
+    // Media from the caseworker: VP8 or Opus (what the offer allows), decoded by a chain
+    // named here rather than found by autoplugging (fewer plugins loaded, less memory).
+    static void on_incoming(GstElement*, GstPad* pad, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
+        GstCaps* caps = gst_pad_get_current_caps(pad);
+        if (!caps) caps = gst_pad_query_caps(pad, nullptr);
+        const GstStructure* st = gst_caps_get_structure(caps, 0);
+        const char* media = gst_structure_get_string(st, "media");
+        const bool video = media && std::string(media) == "video";
+        gst_caps_unref(caps);
+        std::string desc;
+        if (video) {
+            desc = "queue max-size-buffers=4 leaky=downstream ! rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=RGBA ! "
+                   "appsink name=remote sync=false max-buffers=1 drop=true";
+        } else {
+            desc = "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! "
+                   "identity name=heard ! ";
+            desc += m->owner->audio_sink_;
+        }
+        GError* err = nullptr;
+        GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &err);
+        if (!bin) {
+            m->owner->post_event({CallEvent::Kind::Failed, err ? err->message : "cannot build the decoder"});
+            if (err) g_error_free(err);
+            return;
+        }
+        gst_bin_add(GST_BIN(m->pipeline), bin);
+        if (video) {
+            GstElement* sink = gst_bin_get_by_name(GST_BIN(bin), "remote");
+            GstAppSinkCallbacks cb{};
+            cb.new_sample = on_remote_sample;
+            gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, m, nullptr);
+            gst_object_unref(sink);
+        } else {
+            GstElement* heard = gst_bin_get_by_name(GST_BIN(bin), "heard");
+            GstPad* src = gst_element_get_static_pad(heard, "src");
+            gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, on_remote_audio, m, nullptr);
+            gst_object_unref(src);
+            gst_object_unref(heard);
+        }
+        gst_element_sync_state_with_parent(bin);
+        GstPad* sinkpad = gst_element_get_static_pad(bin, "sink");
+        gst_pad_link(pad, sinkpad);
+        gst_object_unref(sinkpad);
+    }
+
+    // The channel opened (again): the control thread sends the current text afresh.
+    static void on_channel_open(GObject*, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        m->resend = true;
+        std::lock_guard lock(m->owner->mutex_);
+        m->owner->cv_.notify_all();
+    }
+
+    static void on_channel_message(GObject*, gchar* str, gpointer data) {
+        auto* m = static_cast<Media*>(data);
+        const json j = json::parse(str ? str : "", nullptr, false);
+        if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) return;
+        std::string text = j["text"];
+        if (text.size() > 2000) text.resize(2000);
+        if (!m->current()) return;
+        {
+            std::lock_guard lock(m->owner->mutex_);
+            ++m->owner->stats_.received_texts;
+        }
+        m->owner->post_event({CallEvent::Kind::RemoteText, text});
+    }
+
+    bool build(const std::vector<std::string>& ice_servers, std::string& error) {
+        const auto& o = owner->options_;
+        const std::string size = "width=" + std::to_string(o.width) + ",height=" + std::to_string(o.height);
+        std::string video_src, audio_src;
+        if (o.source == "test") {
+            video_src = "videotestsrc is-live=true pattern=ball background-color=0xff4a7fb5";
+            audio_src = "audiotestsrc is-live=true wave=sine freq=440 volume=0.3";
+        } else {
+            video_src = "v4l2src device=" + o.camera_device;
+            audio_src = "autoaudiosrc";
+        }
+        std::string desc = "webrtcbin name=w bundle-policy=max-bundle latency=100 ";
+        if (!audio_only) {
+            desc += video_src + " ! videoconvert ! videoscale ! videorate ! video/x-raw," + size + ",framerate=" + std::to_string(o.fps) +
+                    "/1 ! tee name=vt "
+                    "vt. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=I420 ! identity name=blank ! "
+                    "vp8enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=900000 keyframe-max-dist=60 error-resilient=partitions ! "
+                    "rtpvp8pay pt=96 picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
+                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoflip method=horizontal-flip ! videoconvert ! "
+                    "video/x-raw,format=RGBA,width=320,height=240 ! "
+                    "appsink name=self sync=false max-buffers=1 drop=true ";
+        }
+        desc += audio_src + " ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! volume name=mic ! "
+                            "opusenc audio-type=voice bitrate=32000 ! rtpopuspay pt=97 ! "
+                            "application/x-rtp,media=audio,encoding-name=OPUS,payload=97,clock-rate=48000 ! w.";
+        GError* err = nullptr;
+        pipeline = gst_parse_launch(desc.c_str(), &err);
+        if (!pipeline || err) {
+            error = err ? err->message : "cannot build the call pipeline";
+            if (err) g_error_free(err);
+            return false;
+        }
+        webrtc = gst_bin_get_by_name(GST_BIN(pipeline), "w");
+        mic = gst_bin_get_by_name(GST_BIN(pipeline), "mic");
+        for (const auto& url : ice_servers) {
+            if (url.rfind("stun:", 0) == 0) {
+                g_object_set(webrtc, "stun-server", gst_ice_url(url).c_str(), nullptr);
+            } else {
+                gboolean ok = FALSE;
+                g_signal_emit_by_name(webrtc, "add-turn-server", gst_ice_url(url).c_str(), &ok);
+            }
+        }
+        if (o.loopback) {
+            GObject* agent = nullptr;
+            g_object_get(webrtc, "ice-agent", &agent, nullptr);
+            if (agent) {
+                gboolean ok = FALSE;
+                g_signal_emit_by_name(agent, "add-local-ip-address", "127.0.0.1", &ok);
+                g_object_unref(agent);
+            }
+        }
+        g_signal_connect(webrtc, "on-negotiation-needed", G_CALLBACK(on_negotiation_needed), this);
+        g_signal_connect(webrtc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), this);
+        g_signal_connect(webrtc, "pad-added", G_CALLBACK(on_incoming), this);
+        g_signal_connect(webrtc, "notify::ice-connection-state", G_CALLBACK(on_ice_state), this);
+        if (!audio_only) {
+            GstElement* self = gst_bin_get_by_name(GST_BIN(pipeline), "self");
+            GstAppSinkCallbacks cb{};
+            cb.new_sample = on_self_sample;
+            gst_app_sink_set_callbacks(GST_APP_SINK(self), &cb, this, nullptr);
+            gst_object_unref(self);
+            GstElement* blank = gst_bin_get_by_name(GST_BIN(pipeline), "blank");
+            GstPad* pad = gst_element_get_static_pad(blank, "src");
+            gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_outgoing_video, this, nullptr);
+            gst_object_unref(pad);
+            gst_object_unref(blank);
+        }
+        if (audio_only) {
+            // No camera here, but the citizen still sees the caseworker: receive video only.
+            GstCaps* caps = gst_caps_from_string("application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
+            GstWebRTCRTPTransceiver* trans = nullptr;
+            g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+            gst_caps_unref(caps);
+            if (trans) gst_object_unref(trans);
+        }
+        GstPad* micpad = gst_element_get_static_pad(mic, "src");
+        gst_pad_add_probe(micpad, GST_PAD_PROBE_TYPE_BUFFER, on_mic, this, nullptr);
+        gst_object_unref(micpad);
+
+        if (gst_element_set_state(pipeline, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE) {
+            error = "the call pipeline cannot start (camera or microphone busy or missing?)";
+            return false;
+        }
+        g_signal_emit_by_name(webrtc, "create-data-channel", "rtt", nullptr, &channel);
+        if (channel) {
+            g_signal_connect(channel, "on-open", G_CALLBACK(on_channel_open), this);
+            g_signal_connect(channel, "on-message-string", G_CALLBACK(on_channel_message), this);
+        }
+        if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+            error = "the call pipeline cannot start (camera or microphone busy or missing?)";
+            return false;
+        }
+        built_ms = mono_ms();
+        return true;
+    }
+
+    void set_answer(const std::string& sdp_text) {
+        GstSDPMessage* sdp = nullptr;
+        if (gst_sdp_message_new_from_text(sdp_text.c_str(), &sdp) != GST_SDP_OK || !sdp) {
+            owner->post_event({CallEvent::Kind::Failed, "unreadable answer from the caseworker"});
+            return;
+        }
+        GstWebRTCSessionDescription* answer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+        GstPromise* promise = gst_promise_new();
+        g_signal_emit_by_name(webrtc, "set-remote-description", answer, promise);
+        gst_promise_interrupt(promise);
+        gst_promise_unref(promise);
+        gst_webrtc_session_description_free(answer);
+        remote_set = true;
+        for (const auto& [mline, cand] : held) g_signal_emit_by_name(webrtc, "add-ice-candidate", mline, cand.c_str());
+        held.clear();
+    }
+
+    void add_candidate(int mline, const std::string& candidate) {
+        if (!remote_set) {
+            held.emplace_back(mline, candidate);
+            return;
+        }
+        g_signal_emit_by_name(webrtc, "add-ice-candidate", mline, candidate.c_str());
+    }
+};
+
+}  // namespace ledsager::platform
