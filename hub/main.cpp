@@ -11,6 +11,7 @@
 #include <cstring>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "hub/auth.hpp"
@@ -179,6 +180,43 @@ int content_command(const CLI::App& cmd, const std::string& data, const std::str
     std::fprintf(stderr, "ledsager-hub content: keygen, build, publish or list (see --help)\n");
     return 2;
 }
+// ledsager-hub user list|disable|enable|password: for IT, on the hub's machine. Each change
+// takes effect at once on a running hub (it reads sessions from the same database) and goes
+// into the audit log.
+int user_command(const CLI::App& cmd, const std::string& data, const std::string& username) {
+    Store store(data);
+    const auto now = static_cast<Seconds>(std::time(nullptr));
+    if (cmd.get_name() == "list") {
+        std::map<std::int64_t, std::string> slugs;
+        for (const auto& site : store.sites()) slugs[site.id] = site.slug;
+        for (const auto& u : store.users()) {
+            std::string sites;
+            for (auto id : u.sites) sites += (sites.empty() ? "" : ",") + slugs[id];
+            std::printf("%-20s %-10s %-9s %-20s %s\n", u.username.c_str(), u.role.c_str(), u.disabled ? "disabled" : "active",
+                        sites.c_str(), u.display_name.c_str());
+        }
+        return 0;
+    }
+    const auto u = store.user_by_name(username);
+    if (!u) return std::fprintf(stderr, "ledsager-hub: --username: no account '%s' (see: ledsager-hub user list)\n", username.c_str()), 2;
+    if (cmd.get_name() == "password") {
+        std::string password;
+        std::getline(std::cin, password);
+        if (password.size() < 10) return std::fprintf(stderr, "ledsager-hub: the password must have at least 10 characters\n"), 2;
+        const int ended = store.set_password(u->id, hash_password(password));
+        store.audit(0, "password_set", username, now);
+        std::printf("password of %s changed; %d session(s) ended\n", username.c_str(), ended);
+        return 0;
+    }
+    const bool disable = cmd.get_name() == "disable";
+    const int ended = store.set_user_disabled(u->id, disable);
+    store.audit(0, disable ? "user_disabled" : "user_enabled", username, now);
+    if (disable)
+        std::printf("%s disabled: cannot log in; %d session(s) ended, open consoles close within 15 s\n", username.c_str(), ended);
+    else
+        std::printf("%s enabled: can log in again\n", username.c_str());
+    return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,6 +333,15 @@ int main(int argc, char** argv) {
     user_add->add_option("--role", role)->required()->check(CLI::IsMember({"staff", "caseworker", "it_admin", "manager"}));
     user_add->add_option("--site", user_sites, "Site slug (repeat for several)")->required();
     user_add->add_option("--languages", languages, "Languages spoken, e.g. da,en,ar");
+    CLI::App* user_others[] = {
+        user_cmd->add_subcommand("list", "List the accounts: name, role, active or disabled, sites"),
+        user_cmd->add_subcommand("disable", "Disable an account (someone who left, a leaked password): ends its sessions at once"),
+        user_cmd->add_subcommand("enable", "Let a disabled account log in again"),
+        user_cmd->add_subcommand("password", "Set a new password, read from standard input: ends the account's sessions"),
+    };
+    for (auto* c : user_others)
+        if (c->get_name() != "list") c->add_option("--username", username)->required();
+    user_cmd->require_subcommand(1);
 
     try {
         cli.parse(argc, argv);
@@ -358,6 +405,8 @@ int main(int argc, char** argv) {
     if (*content_cmd) return content_command(*content_cmd, data, secret_file, from_dir, bundle_out, bundle_in, publish_keys, bundle_version);
 
     try {
+        for (auto* c : user_others)
+            if (*c) return user_command(*c, data, username);
         if (*site_add || *kiosk_add || *user_add || *kiosk_revoke || *code_cmd) {
             Store store(data);
             if (*kiosk_revoke || *code_cmd) {

@@ -371,11 +371,13 @@ void Hub::routes() {
         }
         auto u = store_.user_by_name(user);
         static const std::string unknown_user_hash = hash_password(random_token());
-        const bool ok = verify_password(u ? u->password_hash : unknown_user_hash, pass) && u;
+        const bool right = verify_password(u ? u->password_hash : unknown_user_hash, pass) && u;
         password_checks_.release();
-        if (!ok) {
+        // A disabled account is refused like a wrong password (the check above still ran, so
+        // it costs the same and tells nobody which accounts are disabled).
+        if (!right || u->disabled) {
             // The name only when it is an account's: what is typed may be a password.
-            store_.audit(0, "login_failed", u ? user : "(unknown name)", now_s());
+            store_.audit(0, right ? "login_disabled" : "login_failed", u ? user : "(unknown name)", now_s());
             return send_error(res, 401, "wrong user name or password");
         }
         login_user_.succeeded(user);

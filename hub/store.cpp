@@ -80,6 +80,9 @@ const char* const kMigrations[] = {
     // 9: the hub's own settings for the insight reports: the secret key of the random rounding
     // (made at first start, never leaves the database) and the latest month that is final.
     R"(CREATE TABLE hub_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);)",
+    // 10: IT can disable an account (someone who left, a password that leaked) without
+    // deleting it: its audit lines and the requests it handled keep their name.
+    R"(ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;)",
 };
 
 
@@ -530,8 +533,10 @@ std::int64_t Store::add_user(const User& u) {
 }
 
 namespace {
+// The columns read_user reads, in its order.
+#define USER_COLUMNS "id, username, display_name, role, password_hash, languages, disabled"
 User read_user(sqlite3* db, const Stmt& s) {
-    User u{s.i(0), s.t(1), s.t(2), s.t(3), s.t(4), s.t(5), {}};
+    User u{s.i(0), s.t(1), s.t(2), s.t(3), s.t(4), s.t(5), {}, s.i(6) != 0};
     Stmt sites(db, "SELECT site_id FROM user_sites WHERE user_id = ? ORDER BY site_id");
     sites.bind(1, u.id);
     while (sites.step()) u.sites.push_back(sites.i(0));
@@ -541,7 +546,7 @@ User read_user(sqlite3* db, const Stmt& s) {
 
 std::optional<User> Store::user_by_name(const std::string& username) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT id, username, display_name, role, password_hash, languages FROM users WHERE username = ?");
+    Stmt s(db_, "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
     s.bind(1, username);
     if (!s.step()) return std::nullopt;
     return read_user(db_, s);
@@ -549,7 +554,7 @@ std::optional<User> Store::user_by_name(const std::string& username) {
 
 std::optional<User> Store::user(std::int64_t id) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT id, username, display_name, role, password_hash, languages FROM users WHERE id = ?");
+    Stmt s(db_, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_user(db_, s);
@@ -557,12 +562,56 @@ std::optional<User> Store::user(std::int64_t id) {
 
 std::vector<User> Store::users_at_site(std::int64_t site_id) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.languages FROM users u"
-                " JOIN user_sites us ON us.user_id = u.id WHERE us.site_id = ? ORDER BY u.display_name");
+    Stmt s(db_, "SELECT " USER_COLUMNS " FROM users WHERE id IN (SELECT user_id FROM user_sites WHERE site_id = ?)"
+                " ORDER BY display_name");
     s.bind(1, site_id);
     std::vector<User> out;
     while (s.step()) out.push_back(read_user(db_, s));
     return out;
+}
+
+std::vector<User> Store::users() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT " USER_COLUMNS " FROM users ORDER BY username");
+    std::vector<User> out;
+    while (s.step()) out.push_back(read_user(db_, s));
+    return out;
+}
+
+int Store::set_user_disabled(std::int64_t user_id, bool disabled) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        Stmt s(db_, "UPDATE users SET disabled = ? WHERE id = ?");
+        s.bind(1, disabled ? 1 : 0).bind(2, user_id).step();
+        const int ended = disabled ? end_sessions_locked(user_id) : 0;
+        exec("COMMIT");
+        return ended;
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+int Store::set_password(std::int64_t user_id, const std::string& password_hash) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        Stmt s(db_, "UPDATE users SET password_hash = ? WHERE id = ?");
+        s.bind(1, password_hash).bind(2, user_id).step();
+        const int ended = end_sessions_locked(user_id);
+        exec("COMMIT");
+        return ended;
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+int Store::end_sessions_locked(std::int64_t user_id) {
+    Stmt s(db_, "DELETE FROM sessions WHERE user_id = ?");
+    s.bind(1, user_id).step();
+    return sqlite3_changes(db_);
 }
 
 void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now) {
@@ -573,7 +622,10 @@ void Store::add_session(const std::string& id_hash, std::int64_t user_id, const 
 
 std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now, Seconds idle) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT user_id, csrf, last_seen FROM sessions WHERE id_hash = ? AND expires_at > ? AND last_seen > ?");
+    // A disabled account's sessions are deleted when it is disabled; the join also keeps out
+    // one that a hub still had in hand at that moment.
+    Stmt s(db_, "SELECT s.user_id, s.csrf, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen > ? AND u.disabled = 0");
     s.bind(1, id_hash).bind(2, now).bind(3, now - idle);
     if (!s.step()) return std::nullopt;
     auto out = std::make_pair(s.i(0), s.t(1));

@@ -81,6 +81,7 @@ struct User {
     std::int64_t id = 0;
     std::string username, display_name, role, password_hash, languages;  // languages: "da,en,ar"
     std::vector<std::int64_t> sites;
+    bool disabled = false;  // cannot log in; its sessions are gone
 };
 
 struct HelpRequest {
@@ -169,6 +170,12 @@ public:
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);
     std::vector<User> users_at_site(std::int64_t site_id);
+    std::vector<User> users();  // every account, by user name
+    // Disabling ends every session of the account at once (its open event streams close
+    // within their next tick); returns how many sessions ended.
+    int set_user_disabled(std::int64_t user_id, bool disabled);
+    // A new password ends every session of the account; returns how many.
+    int set_password(std::int64_t user_id, const std::string& password_hash);
 
     // Staff sessions (the cookie's hash, never the cookie).
     void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now);
@@ -201,6 +208,7 @@ public:
 
 private:
     void exec(const char* sql);
+    int end_sessions_locked(std::int64_t user_id);  // with mutex_ held
     void migrate();
     void add_usage_locked(const std::vector<UsageCell>& cells);
     std::string final_month_locked();

@@ -7,8 +7,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -540,6 +542,75 @@ TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per sit
     auto dup = c.Post("/api/v1/enroll-codes", ida.headers(), R"({"site":"main","name":"kiosk-3","place":"Hall"})", "application/json");
     CHECK(dup->status == 409);
     CHECK(json::parse(dup->body)["field"] == "name");
+}
+
+// Runs `ledsager-hub --data DIR ARGS` (IT on the hub's machine) with `input` on standard
+// input; returns its exit status and what it printed.
+std::pair<int, std::string> hub_command(const fs::path& data, const std::string& args, const std::string& input = "") {
+    const auto in = data.parent_path() / ("hub-command-in-" + std::to_string(::getpid()));
+    std::ofstream(in) << input << "\n";
+    const std::string cmd = std::string(LEDSAGER_HUB_BIN) + " --data '" + data.string() + "' " + args + " < '" + in.string() + "' 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    const int status = ::pclose(p);
+    fs::remove(in);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_CASE("accounts: IT disables an account or sets a new password, and its sessions and streams end at once") {
+    Hub h("accounts");
+    auto c = h.client();
+    const Staff sofie = login(c, "sofie", "sofie-password"), sofie2 = login(c, "sofie", "sofie-password"),
+                mette = login(c, "mette", "mette-password");
+    auto stream = std::make_unique<Raw>(h.port);
+    REQUIRE(stream->send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + sofie.cookie + "\r\n\r\n"));
+    REQUIRE(status_of(stream->read_until("\r\n\r\n")) == 200);
+
+    // The list shows every account, its role and whether it is active.
+    auto [listed, list] = hub_command(h.dir, "user list");
+    CHECK(listed == 0);
+    CHECK(list.find("sofie") != std::string::npos);
+    CHECK(list.find("disabled") == std::string::npos);
+
+    // Disabled on the command line while the hub runs: both of sofie's logins end at once,
+    // her open console stream closes, she cannot log in again, and nobody else is touched.
+    auto [disabled, said] = hub_command(h.dir, "user disable --username sofie");
+    CHECK_MESSAGE(disabled == 0, said);
+    CHECK(said.find("2 session(s) ended") != std::string::npos);
+    CHECK(c.Get("/api/v1/me", sofie.headers(false))->status == 401);
+    CHECK(c.Get("/api/v1/me", sofie2.headers(false))->status == 401);
+    CHECK(c.Get("/api/v1/help-requests", sofie.headers(false))->status == 401);
+    const auto t0 = std::chrono::steady_clock::now();
+    stream->drain(10 << 20);  // returns when the hub closes the stream: at its next tick
+    CHECK(std::chrono::steady_clock::now() - t0 < 20s);
+    auto again = c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(), "application/json");
+    CHECK(again->status == 401);
+    CHECK(json::parse(again->body)["error"] == "wrong user name or password");  // no telling which accounts are disabled
+    CHECK(c.Get("/api/v1/me", mette.headers(false))->status == 200);
+    CHECK(hub_command(h.dir, "user list").second.find("disabled") != std::string::npos);
+
+    // Enabled again: the same password works.
+    CHECK(hub_command(h.dir, "user enable --username sofie").first == 0);
+    const Staff back = login(c, "sofie", "sofie-password");
+
+    // A new password (a leaked one) ends the sessions made with the old one.
+    CHECK(hub_command(h.dir, "user password --username sofie", "too-short").first == 2);
+    auto [changed, out] = hub_command(h.dir, "user password --username sofie", "sofies-new-password");
+    CHECK_MESSAGE(changed == 0, out);
+    CHECK(c.Get("/api/v1/me", back.headers(false))->status == 401);
+    CHECK(c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(), "application/json")->status == 401);
+    login(c, "sofie", "sofies-new-password");
+
+    // An unknown name is an error that names the field; every change is in the audit log.
+    auto [unknown, why] = hub_command(h.dir, "user disable --username nobody");
+    CHECK(unknown == 2);
+    CHECK(why.find("--username") != std::string::npos);
+    const auto audit = h.server->store().audit_log(50);
+    for (const char* action : {"user_disabled", "user_enabled", "password_set", "login_disabled"})
+        CHECK_MESSAGE(std::any_of(audit.begin(), audit.end(), [&](const std::string& l) { return l.find(action) != std::string::npos; }), action);
 }
 
 TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the data is private") {
