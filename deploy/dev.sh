@@ -103,19 +103,36 @@ run_kiosk() {
   sed "s|http://127.0.0.1:8080|http://$listen|" config/demo.toml > "$demo_config"
   "$hub" --data out/hub-data --listen "$listen" --demo &
   hub_pid=$!  # global: the EXIT trap runs after this function returns
-  trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null' EXIT
+  shots_pid="" kiosk_pid="" xvfb_pid=""
+  # Ctrl+C or SIGTERM stops everything this started: the hub, the kiosk, the screenshot
+  # writer and the virtual display.
+  trap 'kill $kiosk_pid $shots_pid $hub_pid $xvfb_pid 2>/dev/null; wait $kiosk_pid $shots_pid $hub_pid $xvfb_pid 2>/dev/null' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   sleep 0.5
   echo "==> staff console: http://$listen/  (log in as demo / demo-password; API: hub/openapi.yaml)"
   echo "==> caseworker video calls: http://$listen/caseworker.html  (log in as demo-case / demo-password)"
+  # Everything runs in the background and the script waits: then Ctrl+C or SIGTERM reaches
+  # the traps at once, and the EXIT trap stops each thing started here.
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "==> starting the kiosk in a window (${LEDSAGER_WINDOW:-1600x900}); stop both with Ctrl+C"
-    "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config "$demo_config"
+    "$kiosk" --windowed "${LEDSAGER_WINDOW:-1600x900}" --config "$demo_config" &
+    kiosk_pid=$!
   else
     echo "==> no display here: the kiosk runs on a virtual display (Xvfb); meanwhile pictures of"
     echo "    every screen are written to out/screenshots (about two minutes). Ctrl+C stops it all."
     "$kiosk" --config "$demo_config" --screenshots out/screenshots --lang da,en &
-    xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --config "$demo_config"
+    shots_pid=$!
+    # Xvfb picks a free display and writes its number to out/xvfb-display.
+    : > out/xvfb-display
+    Xvfb -displayfd 1 -screen 0 1920x1080x24 -nolisten tcp > out/xvfb-display 2>/dev/null &
+    xvfb_pid=$!
+    for _ in $(seq 50); do [ -s out/xvfb-display ] && break; sleep 0.1; done
+    [ -s out/xvfb-display ] || { echo "ledsager: Xvfb did not start" >&2; exit 1; }
+    DISPLAY=":$(head -1 out/xvfb-display)" "$kiosk" --config "$demo_config" &
+    kiosk_pid=$!
   fi
+  wait "$kiosk_pid"
 }
 
 cmd="${1:-}"

@@ -7,11 +7,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <thread>
+
+#include "platform/quiet_stderr.hpp"
 
 namespace ledsager::platform {
 
@@ -168,6 +171,7 @@ struct Speech::Impl {
 
 Speech::Speech(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+
 std::unique_ptr<Speech> Speech::open(bool audio, std::string& error) {
     auto impl = std::make_unique<Impl>();
     // espeak-ng is started once per process and never terminated: a second
@@ -199,20 +203,26 @@ std::unique_ptr<Speech> Speech::open(bool audio, std::string& error) {
     impl->rate = engine.rate;
     impl->voice_langs = engine.langs;
     if (audio) {
-        if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-            error = std::string("speech: no audio: ") + SDL_GetError();
-            return nullptr;
+        std::string why;
+        {
+            // libasound's own lines on a machine without sound: the kiosk says it once instead.
+            QuietStderr quiet;
+            if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+                why = SDL_GetError();
+            } else {
+                SDL_AudioSpec want{}, have{};
+                want.freq = engine.rate;
+                want.format = AUDIO_S16SYS;
+                want.channels = 1;
+                want.samples = 256;  // about 12 ms at 22 kHz
+                want.callback = &Impl::on_audio;
+                want.userdata = impl.get();
+                impl->device = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+                if (!impl->device) why = SDL_GetError();
+            }
         }
-        SDL_AudioSpec want{}, have{};
-        want.freq = engine.rate;
-        want.format = AUDIO_S16SYS;
-        want.channels = 1;
-        want.samples = 256;  // about 12 ms at 22 kHz
-        want.callback = &Impl::on_audio;
-        want.userdata = impl.get();
-        impl->device = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
         if (!impl->device) {
-            error = std::string("speech: cannot open the audio device: ") + SDL_GetError();
+            error = "no audio device (" + why + ")";
             return nullptr;
         }
     }

@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
         // Reading aloud needs an audio device; without one the kiosk serves without it.
         std::string speech_error;
         auto speech = platform::Speech::open(true, speech_error);
-        if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is not offered\n", speech_error.c_str());
+        if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is off\n", speech_error.c_str());
         app.set_speech(std::move(speech));
     }
     // Hub replies arrive on the client's thread: they wake the loop at once.

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "platform/signals.hpp"
+
 namespace ledsager::app {
 
 std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide) {
@@ -117,6 +119,8 @@ int render_screenshots(KioskApp& app, const platform::Display& display, const Sc
         for (bool hc : o.themes) {
             for (const auto& lang : langs) {
                 for (const auto& shot : shots) {
+                    // SIGTERM or Ctrl+C stops a long run between two pictures.
+                    if (platform::stop_requested()) return written;
                     stage(app, shot, lang, scale, hc, now);
                     // Two frames: the second knows how tall scrolling content is.
                     app.set_rasterize(false);

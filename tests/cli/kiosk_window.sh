@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kiosk_window_lifecycle: the real kiosk in a real X window (Xvfb): it draws, ignores quit
 # keys and close requests, can be used with the mouse, logs nothing about the citizen, and
-# ends cleanly (exit 0, within 2 s) on SIGTERM, as systemd stops it. Sound goes to SDL's
+# ends cleanly (exit 0, within 2 s) on SIGTERM, as systemd stops it; without sound it says so
+# once; screenshot mode stops on SIGTERM too. Sound goes to SDL's
 # "disk" audio driver (CI has no sound card), so the Read aloud key is heard in a file.
 set -uo pipefail
 kiosk="$1"; src="$2"
@@ -15,12 +16,16 @@ Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3> "$tmp/display" 2>/dev/n
 pids+=($!)
 for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(cat "$tmp/display")"
-SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$tmp/audio.raw" \
-  "$kiosk" --config "$src/config/kiosk.toml" --windowed 1280x720 > "$tmp/log" 2>&1 &
-kpid=$!
-pids+=($kpid)
-for _ in $(seq 100); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.1; done
-grep -q "first frame drawn" "$tmp/log" || fail "no first frame"
+# start_kiosk WHAT [VAR=VALUE…]: the kiosk in a window with that environment, up to its first frame.
+start_kiosk() {
+  local what="$1"; shift
+  env "$@" "$kiosk" --config "$src/config/kiosk.toml" --windowed 1280x720 > "$tmp/log" 2>&1 &
+  kpid=$!
+  pids+=($kpid)
+  for _ in $(seq 100); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.1; done
+  grep -q "first frame drawn" "$tmp/log" || fail "no first frame $what"
+}
+start_kiosk "" SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$tmp/audio.raw"
 
 # Quit keys are ignored (a close request arrives as SDL_QUIT, which the loop ignores too).
 wid=$(xdotool search --name Ledsager 2>/dev/null | head -1)
@@ -61,4 +66,27 @@ if grep -vE "^CRITICAL: (You are using the SDL disk i/o audio driver|  ?Writing 
   fail "unexpected log lines: $(grep -vE '^ledsager-kiosk: ([0-9]+ guide|first frame|stopping)' "$tmp/log")"
 fi
 grep -qiE "mitid|step|guide\.|language\.|english" <(grep -v "served from" "$tmp/log") && fail "log mentions the session"
+# Without sound (an ALSA with no devices, as on a machine without a sound card): the kiosk
+# says so once, in its own words, and the audio libraries' own lines stay out of the log.
+: > "$tmp/no-alsa.conf"
+start_kiosk "without sound" SDL_AUDIODRIVER=alsa ALSA_CONFIG_PATH="$tmp/no-alsa.conf"
+kill -TERM "$kpid"; wait "$kpid"
+n=$(grep -c "no audio device.*reading aloud is off" "$tmp/log")
+[ "$n" -eq 1 ] || fail "'no audio device: reading aloud is off' said $n times"
+grep -qE "^(ALSA lib|AL lib)" "$tmp/log" && fail "the audio libraries' own lines reached the log"
+echo "without sound: said once"
+
+# Screenshot mode, a long run: SIGTERM stops it between two pictures.
+"$kiosk" --config "$src/config/kiosk.toml" --screenshots "$tmp/shots" > "$tmp/log" 2>&1 &
+kpid=$!
+pids+=($kpid)
+for _ in $(seq 200); do ls "$tmp/shots"/*.png >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$tmp/shots"/*.png >/dev/null 2>&1 || fail "no screenshot written"
+kill -TERM "$kpid"
+for _ in $(seq 40); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$kpid" 2>/dev/null && fail "screenshot mode still running 2 s after SIGTERM"
+wait "$kpid"; rc=$?
+[ "$rc" -eq 0 ] || fail "screenshot mode: exit code $rc after SIGTERM"
+echo "screenshot mode stopped by SIGTERM after $(ls "$tmp/shots" | wc -l) picture(s)"
+
 echo "kiosk_window_lifecycle: ok"

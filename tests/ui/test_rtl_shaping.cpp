@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "harness.hpp"
@@ -136,9 +137,16 @@ void kiosk_render(const std::string& phrase, const std::string& lang, const std:
     ImGui::DestroyContext(ctx);
 }
 
+// The text goes in a file: hb-view converts a command-line argument from the locale's
+// charset, which fails for Arabic under the C locale of a minimal Debian (no LANG set).
 void hb_view(const std::string& font, int ppem, const std::string& text, const std::string& out) {
+    const std::string text_file = out + ".txt";
+    {
+        std::ofstream f(text_file, std::ios::binary);
+        f << text;
+    }
     const std::string cmd = "hb-view --font-file='" + font + "' --font-size=" + std::to_string(ppem) +
-                            " --margin=20 -O png -o '" + out + "' '" + text + "'";
+                            " --margin=20 -O png -o '" + out + "' --text-file='" + text_file + "'";
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
 }
 
