@@ -1,6 +1,6 @@
 #include "platform/content_fetch.hpp"
 
-#include <curl/curl.h>
+#include "platform/http.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -10,13 +10,7 @@ namespace ledsager::platform {
 
 namespace fs = std::filesystem;
 
-namespace {
-size_t to_file(char* data, size_t size, size_t n, void* out) { return std::fwrite(data, size, n, static_cast<std::FILE*>(out)) * size; }
-}  // namespace
-
-ContentFetcher::ContentFetcher(HubClientOptions hub, const core::ContentStore& store) : hub_(std::move(hub)), store_(store) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+ContentFetcher::ContentFetcher(HubClientOptions hub, const core::ContentStore& store) : hub_(std::move(hub)), store_(store) {}
 
 ContentFetcher::~ContentFetcher() {
     if (thread_.joinable()) thread_.join();
@@ -71,26 +65,16 @@ ContentFetchResult ContentFetcher::run(std::int64_t version, const std::string& 
         r.error = file.string() + ": cannot be written";
         return r;
     }
-    CURL* curl = curl_easy_init();
-    const std::string url = hub_.base_url + "/api/v1/content/bundles/" + std::to_string(version);
-    const std::string auth = "Authorization: Bearer " + hub_.token;
-    curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 600L);  // a slow library line, a large bundle: minutes are fine
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(size));
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, to_file);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!hub_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, hub_.ca_file.c_str());
-    const CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    HttpRequest rq;
+    rq.url = hub_.base_url + "/api/v1/content/bundles/" + std::to_string(version);
+    rq.bearer = hub_.token;
+    rq.ca_file = hub_.ca_file;
+    rq.timeout_s = 600;  // a slow library line, a large bundle: minutes are fine
+    rq.connect_timeout_s = 10;
+    rq.to_file = out;
+    rq.max_bytes = size;
+    const HttpResponse answer = http_exchange(rq);
+    const long status = answer.status;
     const bool written = std::fclose(out) == 0;
     auto done = [&](std::string error, bool retry) {
         fs::remove(file, ec);
@@ -98,7 +82,7 @@ ContentFetchResult ContentFetcher::run(std::int64_t version, const std::string& 
         r.retry = retry;
         return r;
     };
-    if (rc != CURLE_OK) return done("download of v" + std::to_string(version) + " failed: " + curl_easy_strerror(rc), true);
+    if (!answer.reachable) return done("download of v" + std::to_string(version) + " failed: " + answer.error, true);
     if (status != 200) return done("download of v" + std::to_string(version) + ": the hub answered " + std::to_string(status), true);
     if (!written) return done(file.string() + ": cannot be written (disk full?)", true);
     // The hub's hash guards the transfer; the signature, checked next, guards the content.

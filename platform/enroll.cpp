@@ -1,8 +1,8 @@
 #include "platform/enroll.hpp"
 
 #include "core/config.hpp"
+#include "platform/http.hpp"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,11 +15,6 @@
 namespace ledsager::platform {
 
 namespace {
-
-size_t collect(char* data, size_t size, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
 
 // A TOML basic string: quotes and backslashes escaped, no control characters.
 std::string quoted(const std::string& s) {
@@ -38,34 +33,22 @@ bool enroll(const EnrollRequest& r, std::string& name, std::string& error) {
         error = "--hub: expected https://HOST (plain http:// only for a hub on this machine; got '" + r.hub_url + "')";
         return false;
     }
-    CURL* c = curl_easy_init();
-    if (!c) {
-        error = "cannot start libcurl";
-        return false;
-    }
-    const std::string url = r.hub_url + "/api/v1/enroll";
     nlohmann::json request{{"code", r.code}};
     if (!r.name.empty()) request["name"] = r.name;  // only for codes made before IT named kiosks
-    const std::string body = request.dump();
-    std::string answer;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-    if (!r.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file.c_str());
-    const CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK) {
-        error = "cannot reach the hub at " + r.hub_url + ": " + curl_easy_strerror(rc);
+    HttpRequest rq;
+    rq.url = r.hub_url + "/api/v1/enroll";
+    rq.post = true;
+    rq.body = request.dump();
+    rq.ca_file = r.ca_file;
+    rq.timeout_s = 15;
+    rq.connect_timeout_s = 10;
+    const HttpResponse reply = http_exchange(rq);
+    if (!reply.reachable) {
+        error = "cannot reach the hub at " + r.hub_url + ": " + reply.error;
         return false;
     }
+    const std::string& answer = reply.body;
+    const long status = reply.status;
     const auto j = nlohmann::json::parse(answer, nullptr, false);
     if (status != 201 || !j.is_object() || !j.contains("token")) {
         const std::string why = j.is_object() ? j.value("error", "") : "";

@@ -1,6 +1,6 @@
 #include "platform/hub_client.hpp"
 
-#include <curl/curl.h>
+#include "platform/http.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,15 +16,9 @@ void add_task(json& j, const core::HelpShare& share) {
     j["step"] = share.step;
     j["step_number"] = share.step_number;
 }
-
-size_t collect(char* data, size_t size, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
 }  // namespace
 
 HubClient::HubClient(HubClientOptions options) : options_(std::move(options)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     thread_ = std::thread([this] { run(); });
 }
 
@@ -126,35 +120,18 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
             break;
         }
     }
-    CURL* curl = curl_easy_init();
-    if (!curl) return reply;
-    std::string response;
-    curl_slist* headers = nullptr;
-    const std::string auth = "Authorization: Bearer " + options_.token;
-    headers = curl_slist_append(headers, auth.c_str());
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_s));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min(options_.timeout_s, 3)));
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (post) {
-        curl_easy_setopt(curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    }
-    const CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    reply.reachable = rc == CURLE_OK;
+    HttpRequest rq;
+    rq.url = url;
+    rq.post = post;
+    rq.body = body;
+    rq.bearer = options_.token;
+    rq.ca_file = options_.ca_file;
+    rq.timeout_s = options_.timeout_s;
+    rq.connect_timeout_s = 3;
+    const HttpResponse answer = http_exchange(rq);
+    const std::string& response = answer.body;
+    const long status = answer.status;
+    reply.reachable = answer.reachable;
     reply.http_status = static_cast<int>(status);
     if (!reply.reachable || status < 200 || status >= 300) return reply;
     if (status == 204) {

@@ -1,7 +1,8 @@
 #include "platform/video_call.hpp"
 #include "platform/video_media.hpp"
+#include "platform/http.hpp"
+#include "platform/quiet_stderr.hpp"
 
-#include <curl/curl.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
@@ -22,54 +23,19 @@ using json = nlohmann::json;
 
 namespace {
 
-size_t collect(char* data, size_t size, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
-
-struct HttpResult {
-    bool reachable = false;
-    long status = 0;
-    std::string body;
-};
-
 // One HTTP exchange with the hub. `abort` (may be null) is asked while waiting: true stops it.
-HttpResult http(const VideoCallOptions& o, const std::string& method, const std::string& path, const std::string& body,
-                long timeout_s, const std::function<bool()>& abort = {}) {
-    HttpResult r;
-    CURL* c = curl_easy_init();
-    if (!c) return r;
-    const std::string url = o.base_url + path;
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + o.token).c_str());
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-    if (!o.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
-    if (method == "POST") {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    }
-    if (abort) {
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &abort);
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, +[](void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
-            return (*static_cast<const std::function<bool()>*>(p))() ? 1 : 0;
-        });
-    }
-    if (curl_easy_perform(c) == CURLE_OK) {
-        r.reachable = true;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
-    return r;
+HttpResponse http(const VideoCallOptions& o, const std::string& method, const std::string& path, const std::string& body,
+                  long timeout_s, const std::function<bool()>& abort = {}) {
+    HttpRequest rq;
+    rq.url = o.base_url + path;
+    rq.post = method == "POST";
+    rq.body = body;
+    rq.bearer = o.token;
+    rq.ca_file = o.ca_file;
+    rq.timeout_s = timeout_s;
+    rq.connect_timeout_s = 5;
+    rq.abort = abort;
+    return http_exchange(rq);
 }
 
 }  // namespace
@@ -97,11 +63,15 @@ bool VideoCall::available(std::string& why) {
 
 VideoCall::VideoCall(VideoCallOptions options) : options_(std::move(options)) {
     gst_init(nullptr, nullptr);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (options_.speaker == "auto") {
         // Played through the default output when one opens; else measured but not played.
         if (GstElement* sink = gst_element_factory_make("autoaudiosink", nullptr)) {
-            if (gst_element_set_state(sink, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE) audio_sink_ = "autoaudiosink";
+            bool opens = false;
+            {
+                QuietStderr quiet;  // the audio libraries' own complaints; one line of ours below
+                opens = gst_element_set_state(sink, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+            }
+            if (opens) audio_sink_ = "autoaudiosink";
             else std::fprintf(stderr, "ledsager-kiosk: video calls: no audio output opens; the caseworker will not be heard\n");
             gst_element_set_state(sink, GST_STATE_NULL);
             gst_object_unref(sink);
@@ -250,7 +220,7 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
     int failures = 0;
     const std::string path = "/api/v1/calls/" + std::to_string(id) + "/messages";
     while (generation_ == gen) {
-        const HttpResult r = http(options_, "GET", path + "?after=" + std::to_string(after) + "&wait=20", "", 30, abort);
+        const HttpResponse r = http(options_, "GET", path + "?after=" + std::to_string(after) + "&wait=20", "", 30, abort);
         if (generation_ != gen) return;
         if (!r.reachable || r.status >= 500 || r.status == 0) {
             // The hub is away: keep trying; media already flowing carries on meanwhile.
@@ -355,7 +325,7 @@ void VideoCall::control_loop() {
             if (c.generation != gen) continue;
             if (c.command == Command::Build || c.command == Command::Restart) {
                 teardown();
-                const HttpResult r = http(options_, "GET", "/api/v1/calls/ice-servers", "", 3);
+                const HttpResponse r = http(options_, "GET", "/api/v1/calls/ice-servers", "", 3);
                 // The citizen may have ended the call meanwhile: then no camera turns on.
                 if (generation_ != gen || request_id_ != c.request_id) continue;
                 std::vector<std::string> servers;
@@ -428,7 +398,7 @@ void VideoCall::outbox_loop() {
         if (out.id != request_id_ && out.body.find("\"hangup\"") == std::string::npos) continue;
         const std::string path = "/api/v1/calls/" + std::to_string(out.id) + "/messages";
         for (int attempt = 0; attempt < 3; ++attempt) {
-            const HttpResult r = http(options_, "POST", path, out.body, 5);
+            const HttpResponse r = http(options_, "POST", path, out.body, 5);
             if (r.reachable && r.status < 500) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
         }
