@@ -48,7 +48,7 @@ public:
             AudioOutputAdded,  // a sound output appeared (a headset plugged in)
             Woken,             // waker() was called
         } kind;
-        InputEvent input{};
+        core::InputEvent input{};
     };
     // Waits up to `timeout_ms` for the next events and returns them all (none on a timeout).
     // Quit requests are dropped: a citizen cannot close the kiosk; systemd stops it.

@@ -4,6 +4,9 @@
 
 namespace ledsager::platform {
 
+using core::InputEvent;
+using core::Key;
+
 bool make_key_map(const std::map<std::string, std::vector<std::string>>& bindings, KeyMap& out, std::string& error) {
     static const std::map<std::string, Key, std::less<>> actions{
         {"up", Key::Up},           {"down", Key::Down},         {"left", Key::Left},       {"right", Key::Right},

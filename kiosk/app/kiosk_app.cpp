@@ -397,7 +397,7 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     return true;
 }
 
-void KioskApp::push(const platform::InputEvent& event) { queue_.push_back(event); }
+void KioskApp::push(const core::InputEvent& event) { queue_.push_back(event); }
 
 void KioskApp::set_speech(std::unique_ptr<platform::Speech> speech) {
     speech_ = std::move(speech);
@@ -471,13 +471,13 @@ void KioskApp::frame(core::Millis now) {
     pump_hub(now);
     pump_call(now, true);
 
-    std::vector<platform::InputEvent> events = std::move(queue_);
+    std::vector<core::InputEvent> events = std::move(queue_);
     queue_.clear();
     // Outside opening hours, with nobody there: a dark screen, and the display may sleep.
     // A touch or key wakes it (that touch only wakes it) for a minute; a session keeps it lit.
     if (should_be_dark(now)) {
         bool touched = false;
-        for (const auto& e : events) touched |= e.kind == platform::InputEvent::Kind::PointerDown || e.kind == platform::InputEvent::Kind::KeyDown;
+        for (const auto& e : events) touched |= e.kind == core::InputEvent::Kind::PointerDown || e.kind == core::InputEvent::Kind::KeyDown;
         if (touched) {
             woken_until_ = now + 60'000;
             pending_frames_ = std::max(pending_frames_, 1);
@@ -628,7 +628,7 @@ void KioskApp::frame(core::Millis now) {
     // What happened, anonymously, for the insight reports (only with a hub to send it to).
     if (hub_) {
         bool keypad = false;
-        for (const auto& e : events) keypad |= e.kind == platform::InputEvent::Kind::KeyDown;
+        for (const auto& e : events) keypad |= e.kind == core::InputEvent::Kind::KeyDown;
         const std::time_t wall = wall_clock_();
         std::tm tm{};
         localtime_r(&wall, &tm);

@@ -49,7 +49,7 @@ public:
     // Lets go of everything made with the renderer; call before the renderer is destroyed.
     void detach();
 
-    void push(const platform::InputEvent& event);
+    void push(const core::InputEvent& event);
     // True when a frame should be drawn now (input waiting, a timer due, or just after a change).
     bool needs_frame(core::Millis now) const;
     // When the kiosk must next wake up by itself (ms), -1 for "only on input".
@@ -133,7 +133,7 @@ private:
     ui::FontFiles font_files_;
     ImVector<ImWchar> glyphs_;
     ImVector<ImWchar> title_glyphs_;
-    std::vector<platform::InputEvent> queue_;
+    std::vector<core::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
     std::unique_ptr<platform::HubClient> hub_;
     platform::QrCode qr_;

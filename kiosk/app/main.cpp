@@ -315,8 +315,8 @@ int main(int argc, char** argv) {
                     // device) starts reading aloud, as the Read aloud key does. Devices
                     // listed at start-up are not plugged in by anyone.
                     if (now_ms(start) > t_attached + 3000) {
-                        app.push({platform::InputEvent::Kind::KeyDown, 0, 0, platform::Key::ReadAloud});
-                        app.push({platform::InputEvent::Kind::KeyUp, 0, 0, platform::Key::ReadAloud});
+                        app.push({core::InputEvent::Kind::KeyDown, 0, 0, core::Key::ReadAloud});
+                        app.push({core::InputEvent::Kind::KeyUp, 0, 0, core::Key::ReadAloud});
                     }
                     break;
                 case platform::Display::Event::Kind::Resized:

@@ -60,15 +60,15 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
         if (cmd == "tap") {
             const ui::Element* e = find(app, arg);
             for (int i = 0; e && !e->visible && i < 40; ++i) {
-                app.push({platform::InputEvent::Kind::Wheel, 0, -1});
+                app.push({core::InputEvent::Kind::Wheel, 0, -1});
                 run_for(20);
                 e = find(app, arg);
             }
             if (!e || !e->actionable) return fail("nothing to tap with id '" + arg + "'");
             const float x = e->rect.cx(), y = e->rect.cy();
-            app.push({platform::InputEvent::Kind::PointerDown, x, y});
+            app.push({core::InputEvent::Kind::PointerDown, x, y});
             run_for(20, 2);
-            app.push({platform::InputEvent::Kind::PointerUp, x, y});
+            app.push({core::InputEvent::Kind::PointerUp, x, y});
             run_for(60, 4);  // the tap, the new screen, and its measured scrolling
         } else if (cmd == "expect") {
             const auto end = Clock::now() + std::chrono::seconds(10);
@@ -93,7 +93,7 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             for (size_t i = 0; i < arg.size();) {
                 size_t len = 1;
                 while (i + len < arg.size() && (static_cast<unsigned char>(arg[i + len]) & 0xC0) == 0x80) ++len;
-                app.push({platform::InputEvent::Kind::Text, 0, 0, platform::Key::None, arg.substr(i, len)});
+                app.push({core::InputEvent::Kind::Text, 0, 0, core::Key::None, arg.substr(i, len)});
                 run_for(30, 2);
                 i += len;
             }

@@ -9,8 +9,8 @@
 
 namespace ledsager::ui {
 
-using platform::InputEvent;
-using platform::Key;
+using core::InputEvent;
+using core::Key;
 
 const char* role_name(Role r) {
     switch (r) {

@@ -1,7 +1,7 @@
 // The kiosk's drawing context and widgets. Dear ImGui is used for what it is good at
 // (fonts, text layout, anti-aliased draw lists); hit-testing, focus and scrolling are the
 // kiosk's own, so a tap is never lost (1.86 has no input queue) and so that every element
-// on screen is recorded with its role and label: tests, the keypad and (later) speech read
+// on screen is recorded with its role and label: tests, the keypad and reading aloud use
 // that record, never pixels.
 #pragma once
 
@@ -14,7 +14,7 @@
 
 #include "core/i18n.hpp"
 #include "core/session.hpp"
-#include "platform/input.hpp"
+#include "core/input.hpp"
 #include "ui/shaping.hpp"
 #include "ui/theme.hpp"
 
@@ -103,7 +103,7 @@ struct FrameInput {
 };
 
 // Applies queued events to `state` using last frame's elements.
-FrameInput process_input(InputState& state, const std::vector<platform::InputEvent>& events);
+FrameInput process_input(InputState& state, const std::vector<core::InputEvent>& events);
 
 enum class ButtonStyle { Primary, Secondary, Help, Quiet };
 

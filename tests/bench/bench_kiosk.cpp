@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
             usleep(50000);
             const auto t0 = Clock::now();
             const auto t0_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
-            app.push({platform::InputEvent::Kind::PointerDown, r.cx(), r.cy()});
-            app.push({platform::InputEvent::Kind::PointerUp, r.cx(), r.cy()});
+            app.push({core::InputEvent::Kind::PointerDown, r.cx(), r.cy()});
+            app.push({core::InputEvent::Kind::PointerUp, r.cx(), r.cy()});
             frames(1);
             while (engine->first_sample_ns() < t0_ns && ms_since(t0) < 2000) usleep(500);
             if (engine->first_sample_ns() >= t0_ns) lat.push_back((engine->first_sample_ns() - t0_ns) / 1e6);

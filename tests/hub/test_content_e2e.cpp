@@ -14,6 +14,7 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include "temp_dir.hpp"
 #include "../ui/harness.hpp"
 #include "core/bundle.hpp"
 #include "core/content_store.hpp"
@@ -65,18 +66,6 @@ fs::path guides_with_title(const fs::path& dir, const std::string& title) {
     return g;
 }
 
-template <typename Pred>
-bool until(test::Harness& h, Pred pred, int seconds = 10) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < end) {
-        h.wait(100);
-        h.frame();
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
 // A kiosk of the test hub's site: its token, short timeouts, no video.
 core::KioskConfig hub_config(int port) {
     core::KioskConfig c;
@@ -109,8 +98,8 @@ struct Kiosk {
 
 TEST_CASE("content: a signed bundle reaches the kiosk and is served from the next session, never in the middle of one") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-content-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-content");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
     const auto kp = core::make_content_key_pair();
     std::string error;
@@ -177,8 +166,8 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
 
 TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the kiosk keeps serving and IT sees why") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-content-bad-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-content-bad");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
     const auto kp = core::make_content_key_pair(), stranger = core::make_content_key_pair();
     std::string error;
@@ -265,8 +254,8 @@ std::time_t local_time(int weekday, int hh, int mm) {
 
 TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; bad ones refused; dark outside opening hours") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-settings-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-settings");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
     auto& store = hub.server->store();
     const auto site = store.site_by_slug("main");
@@ -357,8 +346,8 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
 // and sends it in a batch; the hub's guide report counts it. Nothing is sent mid-session.
 TEST_CASE("usage: a real kiosk's session reaches the hub's reports, sent after the session") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-usage-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-usage");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
     auto& store = hub.server->store();
     const auto site = store.site_by_slug("main");
@@ -379,7 +368,7 @@ TEST_CASE("usage: a real kiosk's session reaches the hub's reports, sent after t
     h.wait(70'000);  // a minute and more in the session: still nothing sent about it
     CHECK(sessions() == 0);
     CHECK(h.app().usage().buffered() == 0);
-    h.key(platform::Key::Back);
+    h.key(core::Key::Back);
     h.wait(200'000);  // nobody there: wiped, and the batch goes once a minute
     REQUIRE(until(h, [&] { return sessions() == 1; }));
     bool reached = false, left = false;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "temp_dir.hpp"
 #include "../ui/harness.hpp"
 #include "app/screenshots.hpp"
 #include "hub/auth.hpp"
@@ -37,19 +38,6 @@ struct StaffClient {
     int post(const std::string& path, const std::string& body = "") { return c.Post(path, h, body, "application/json")->status; }
 };
 
-// Runs kiosk frames (fake clock 100 ms a step, real time 10 ms) until `pred` or 5 s real time.
-template <typename Pred>
-bool until(test::Harness& h, Pred pred) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < end) {
-        h.wait(100);
-        h.frame();
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
 core::KioskConfig kiosk_config(int port) {
     core::KioskConfig c;
     c.hub_url = "http://127.0.0.1:" + std::to_string(port);
@@ -73,8 +61,8 @@ void to_failed_check(test::Harness& h) {
 
 TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the guide") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     to_failed_check(h);
@@ -123,8 +111,8 @@ TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the g
 
 TEST_CASE("back to the guide while waiting: the place in line is kept and the help button shows it") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-back-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-back");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     to_failed_check(h);
@@ -167,8 +155,8 @@ TEST_CASE("back to the guide while waiting: the place in line is kept and the he
 
 TEST_CASE("hub down: plain words, the front desk, retries in the background; then the request goes through") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-down-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-down");
+    const std::filesystem::path& dir = dir_tmp.path;
     int port = 0;
     {
         RunningHub first(dir, 0);
@@ -194,8 +182,8 @@ TEST_CASE("hub down: plain words, the front desk, retries in the background; the
 
 TEST_CASE("a quiet 'may need help' signal reaches the staff before anyone asks") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-signal-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-signal");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     StaffClient staff(hub.port);
@@ -231,8 +219,8 @@ TEST_CASE("a quiet 'may need help' signal reaches the staff before anyone asks")
 
 TEST_CASE("going back and forth raises the signal too") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-signal2-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-signal2");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     StaffClient staff(hub.port);
@@ -257,8 +245,8 @@ TEST_CASE("going back and forth raises the signal too") {
 
 TEST_CASE("screenshots of the help screens never send a request to the hub") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-shots-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-shots");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     app::ScreenshotOptions o;
@@ -279,8 +267,8 @@ TEST_CASE("screenshots of the help screens never send a request to the hub") {
 // (guide, step, language, needs) into an in-person request; the video request is withdrawn.
 TEST_CASE("video: nobody answers, the front desk instead, with the same context") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-video-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-video");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     core::KioskConfig config = kiosk_config(hub.port);
     config.video_source = "test";
@@ -334,8 +322,8 @@ TEST_CASE("video: nobody answers, the front desk instead, with the same context"
 // with nothing about a citizen in it.
 TEST_CASE("fleet: the kiosk's heartbeat reaches the hub every 30 s") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-e2e-beat-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-beat");
+    const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     auto seen = [&] {

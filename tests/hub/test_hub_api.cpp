@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "temp_dir.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
 
@@ -281,8 +282,8 @@ TEST_CASE("closed requests are purged after the retention time; anonymous counts
 }
 
 TEST_CASE("the schema migrates on open and refuses a newer database") {
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-hub-schema-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-hub-schema");
+    const std::filesystem::path& dir = dir_tmp.path;
     {
         Store s(dir);
         CHECK(s.schema_version() == Store::schema_version_latest());

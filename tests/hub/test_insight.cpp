@@ -29,6 +29,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "temp_dir.hpp"
 #include "core/content.hpp"
 #include "core/session.hpp"
 #include "core/usage.hpp"
@@ -211,8 +212,8 @@ std::int64_t median_from(const std::map<int, std::int64_t>& buckets) {
 
 TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site figures and the gains the script made") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-insight");
+    const std::filesystem::path& dir = dir_tmp.path;
     // A month in seconds: the kiosks' request rate is far above a real one. The hub's clock
     // stands at the last day of October 2026 while the kiosks send the month's events (and
     // staff close the help requests); then at 5 November, when October is final.
@@ -680,9 +681,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
 
 TEST_CASE("insight: reports over overlapping months and sets of sites add up rounded unit counts, and cannot be subtracted to a small count") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-diff-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-insight-diff");
+    const std::filesystem::path& dir = dir_tmp.path;
     {
         hub::Store store(dir);
         std::vector<hub::Kiosk> kiosks;
@@ -915,8 +915,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
     // count from 1 to 4 away exactly; now every figure is a multiple of 5, and working back
     // from them leaves every victim count uncertain, with the exact one less likely than not.
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-attack-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-insight-attack");
+    const std::filesystem::path& dir = dir_tmp.path;
     {
         hub::Store store(dir);
         const std::string key = test_key("review item 7");
@@ -1190,8 +1190,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
 
 TEST_CASE("insight: the guides report says what each guide's content needs (old sources, outdated or unreviewed languages)") {
     REQUIRE(hub::init_crypto());
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-content-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-insight-content");
+    const std::filesystem::path& dir = dir_tmp.path;
     // The shipped guides, with folkepension's sources last checked in January 2025 and
     // boligstoette's English text changed after it was translated.
     const fs::path guides = dir / "guides";

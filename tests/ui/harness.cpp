@@ -1,8 +1,10 @@
 #include "harness.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 namespace ledsager::test {
 
@@ -55,7 +57,7 @@ const ui::Element* Harness::find(const std::string& id) const {
 }
 
 void Harness::tap_at(float x, float y) {
-    using K = platform::InputEvent::Kind;
+    using K = core::InputEvent::Kind;
     app_->push({K::PointerDown, x, y});
     frame();
     app_->push({K::PointerUp, x, y});
@@ -71,7 +73,7 @@ void Harness::tap(const std::string& id) {
         const ui::Element* area = find(e->scroll_area);
         REQUIRE(area);
         const float dir = e->rect.y > area->rect.y ? -1.0f : 1.0f;
-        app_->push({platform::InputEvent::Kind::Wheel, 0, dir});
+        app_->push({core::InputEvent::Kind::Wheel, 0, dir});
         frame();
         e = find(id);
     }
@@ -83,7 +85,7 @@ void Harness::tap(const std::string& id) {
         const bool cut_below = e->rect.bottom() >= area->rect.bottom() - 1, cut_above = e->rect.y <= area->rect.y + 1;
         if (cut_below == cut_above) break;  // whole, or taller than the area
         const ui::Rect before = e->rect;
-        app_->push({platform::InputEvent::Kind::Wheel, 0, cut_below ? -1.0f : 1.0f});
+        app_->push({core::InputEvent::Kind::Wheel, 0, cut_below ? -1.0f : 1.0f});
         frame();
         e = find(id);
         if (!e || (e->rect.y == before.y && e->rect.h == before.h)) break;  // the end of the list
@@ -99,8 +101,8 @@ void Harness::tap(const std::string& id) {
     tap_at(e->rect.cx(), e->rect.cy());
 }
 
-void Harness::key(platform::Key k) {
-    using K = platform::InputEvent::Kind;
+void Harness::key(core::Key k) {
+    using K = core::InputEvent::Kind;
     app_->push({K::KeyDown, 0, 0, k});
     frame();
     app_->push({K::KeyUp, 0, 0, k});
@@ -131,6 +133,17 @@ std::string Harness::focused() const {
 bool Harness::save(const std::string& path) {
     std::string error;
     return display_->save_png(path, error);
+}
+
+bool until(Harness& h, const std::function<bool()>& pred, int seconds) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+        h.wait(100);
+        h.frame();
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
 }
 
 }  // namespace ledsager::test

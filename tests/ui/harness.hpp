@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,7 +37,7 @@ public:
     // test when it is not on screen.
     void tap(const std::string& id);
     void tap_at(float x, float y);
-    void key(platform::Key k);
+    void key(core::Key k);
     void set_rasterize(bool on) { app_->set_rasterize(on); }
     // Reading aloud with the real espeak-ng voices (no sound device: samples are made, not played).
     void enable_speech();
@@ -56,5 +57,9 @@ private:
     std::unique_ptr<app::KioskApp> app_;
     core::Millis now_ = 10'000;
 };
+
+// Runs frames (fake clock 100 ms a step, real time 10 ms) until `pred` holds or `seconds` of
+// real time pass: for what arrives from another thread (the hub's answers, a download).
+bool until(Harness& h, const std::function<bool()>& pred, int seconds = 10);
 
 }  // namespace ledsager::test

@@ -9,7 +9,7 @@
 #include "harness.hpp"
 
 using namespace ledsager;
-using platform::Key;
+using core::Key;
 
 namespace {
 
@@ -152,7 +152,7 @@ TEST_CASE("a call by keypad and keyboard alone") {
 
     // Typed characters go to the real-time text; Backspace (the Back key) takes one away.
     for (const char* c : {"N", "ø", "r", "r"}) {
-        h.app().push({platform::InputEvent::Kind::Text, 0, 0, Key::None, c});
+        h.app().push({core::InputEvent::Kind::Text, 0, 0, Key::None, c});
         h.frame();
     }
     h.key(Key::Back);

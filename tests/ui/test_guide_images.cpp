@@ -5,6 +5,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "core/view.hpp"
 #include "harness.hpp"
 
@@ -109,8 +110,8 @@ TEST_CASE("the drawn pictures show in the variant for the theme and the reading 
 }
 
 TEST_CASE("a step with an image but no description is an error") {
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-img2-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-img2");
+    const std::filesystem::path& dir = dir_tmp.path;
     fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
     std::ofstream(dir / "mitid-login" / "phone.png") << "\x89PNG\r\n\x1a\n";
     insert_after(dir / "mitid-login" / "guide.toml", "id = \"user-id\"\nkind = \"check\"\n", "image = \"phone.png\"\n");
@@ -125,8 +126,8 @@ TEST_CASE("a step with an image but no description is an error") {
 }
 
 TEST_CASE("a variant of a picture that is not a PNG is an error naming the file") {
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-img3-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-img3");
+    const std::filesystem::path& dir = dir_tmp.path;
     fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
     std::ofstream(dir / "mitid-login" / "approve.contrast.png") << "not a picture";
     auto content = core::load_content(dir);

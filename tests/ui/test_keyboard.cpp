@@ -5,7 +5,7 @@
 #include "harness.hpp"
 
 using namespace ledsager;
-using platform::Key;
+using core::Key;
 
 namespace {
 // Moves focus with Tab until `id` is focused (fails after a full round).

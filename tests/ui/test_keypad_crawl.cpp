@@ -13,7 +13,7 @@
 #include "ui/announce.hpp"
 
 using namespace ledsager;
-using platform::Key;
+using core::Key;
 
 namespace {
 

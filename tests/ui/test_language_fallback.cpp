@@ -4,14 +4,15 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "harness.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
 
 TEST_CASE("a partly translated language: interface falls back per string, guides visibly") {
-    const fs::path po = fs::temp_directory_path() / ("ledsager-po-" + std::to_string(::getpid()));
-    fs::create_directories(po);
+    const ledsager::test::TempDir po_tmp("ledsager-po");
+    const std::filesystem::path& po = po_tmp.path;
     fs::copy_file(LEDSAGER_SOURCE_PO "/da.po", po / "da.po");
     fs::copy_file(LEDSAGER_SOURCE_PO "/en.po", po / "en.po");
     // Somali with two strings only; "bar.end" is missing from English too, to reach Danish.

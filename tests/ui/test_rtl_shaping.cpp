@@ -17,6 +17,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "harness.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shaping.hpp"
@@ -153,8 +154,8 @@ void hb_view(const std::string& font, int ppem, const std::string& text, const s
 }  // namespace
 
 TEST_CASE("Arabic and Farsi are shaped and ordered as HarfBuzz's hb-view draws them") {
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-rtl-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-rtl");
+    const std::filesystem::path& dir = dir_tmp.path;
     const ui::FontFiles files = ui::find_font_files();
     struct Case {
         std::string lang, phrase, wrong;  // wrong: the same letters unjoined and left to right

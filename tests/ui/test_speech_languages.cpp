@@ -8,6 +8,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "core/languages.hpp"
 #include "harness.hpp"
 #include "platform/speech.hpp"
@@ -135,8 +136,8 @@ TEST_CASE("reading aloud: touch once to hear, again to use; speed and volume res
     CHECK(h.session().data().screen == core::Screen::Needs);
     // The new screen is read from the top.
     CHECK(said_lately(h, "What you need"));
-    h.key(platform::Key::Faster);
-    h.key(platform::Key::Quieter);
+    h.key(core::Key::Faster);
+    h.key(core::Key::Quieter);
     CHECK(said_lately(h, "Volume 3 of 7"));
     CHECK(h.session().data().speech_rate == 1);
     // The timeout warning is heard as well as seen, after the longer limit for listeners.
@@ -159,9 +160,8 @@ TEST_CASE("reading aloud: touch once to hear, again to use; speed and volume res
 
 TEST_CASE("a step may ship a recording: it is played instead of synthesis, and checked like the rest") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("ledsager-audio-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const ledsager::test::TempDir dir_tmp("ledsager-audio");
+    const std::filesystem::path& dir = dir_tmp.path;
     fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
     // A recording: 0.8 s of a 440 Hz tone, 16 kHz mono, 16 bit (a stand-in for a voice).
     {

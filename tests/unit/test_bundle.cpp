@@ -15,24 +15,16 @@
 #include <sstream>
 #include <cstdlib>
 
+#include "temp_dir.hpp"
 #include "core/bundle.hpp"
 #include "core/content_store.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
 
-namespace {
+using ledsager::test::TempDir;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int n = 0;
-        path = fs::temp_directory_path() / ("ledsager-bundle-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 std::string read(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -8,27 +8,15 @@
 
 #include <ctime>
 
+#include "temp_dir.hpp"
 #include "core/content.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
 
-namespace {
+using ledsager::test::TempDir;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("ledsager-test-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(reinterpret_cast<uintptr_t>(this)));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    void write(const std::string& rel, const std::string& text) const {
-        fs::create_directories((path / rel).parent_path());
-        std::ofstream(path / rel) << text;
-    }
-};
+namespace {
 
 const char* kGuide = R"(id = "demo"
 category = "login"
