@@ -74,7 +74,7 @@ try {
   const token3 = (readFileSync(join(tmp, "kiosk-3.toml"), "utf8").match(/token = "([^"]+)"/) || [])[1];
   check(!!token3, "the kiosk's own token is in its device file");
   check(await beat(token3, { ...common, printer: "none" }) === 200, "the new kiosk's heartbeat is accepted");
-  await it.evaluate(() => refresh());
+  await it.reload();  // the page asks for the devices again at once (page scripts are modules: no global refresh())
   const row3 = await until(async () => (await it.$$eval("#devices tbody tr", (trs) => trs.map((tr) => tr.innerText))).find((r) => r.includes("kiosk-3")), 5000);
   check(!!row3 && row3.includes("Læsesalen"), `the new kiosk is listed with its place: ${row3}`);
 
@@ -84,12 +84,12 @@ try {
                                      "--secret-key", join(tmp, "content.key"), "--public-key", keygen.stdout.trim().split("\n").pop()],
                             { encoding: "utf8" });
   check(publish.status === 0, `a content bundle is published: ${publish.stdout.trim()} ${publish.stderr.trim()}`);
-  await it.evaluate(() => refresh());
+  await it.reload();
   const summary = await until(async () => { const x = await it.textContent("#summary"); return x.includes("v1") ? x : null; }, 5000);
   check(!!summary && summary.includes("Udgivet indhold: v1") && summary.includes("3 skærme har det ikke endnu"),
         `the summary shows the published version and who lacks it: ${summary}`);
   check(await beat(token3, { ...common, printer: "none", content_version: "v1 10-abc" }) === 200, "kiosk-3 reports v1");
-  await it.evaluate(() => refresh());
+  await it.reload();
   const row3b = await until(async () => { const r = (await it.$$eval("#devices tbody tr", (trs) => trs.map((tr) => tr.innerText))).find((x) => x.includes("kiosk-3")); return r && !r.includes("ikke nyeste") ? r : null; }, 5000);
   check(!!row3b, "a kiosk on the newest content is not marked");
 

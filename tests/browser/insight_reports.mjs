@@ -80,7 +80,11 @@ try {
   await staff.fill("#password", "demo-password");
   await staff.press("#password", "Enter");
   check(!!(await until(async () => (await staff.textContent("#report-error")).includes("ledere"), 5000)), "front-desk staff are told the reports are for managers");
-  await staff.evaluate(() => fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": state.csrf } }));
+  // The session's CSRF token from /me (the page's state is inside its module, not global).
+  await staff.evaluate(async () => {
+    const me = await (await fetch("/api/v1/me")).json();
+    await fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": me.csrf } });
+  });
 
   const mctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const page = await mctx.newPage();
