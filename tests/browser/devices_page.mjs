@@ -41,6 +41,8 @@ try {
   await page.goto(`${base}/api/v1/auth/logout`).catch(() => {});
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const it = await ctx.newPage();
+  const pageErrors = [];
+  it.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
   await it.goto(`${base}/devices.html`);
   await it.fill("#username", "demo-it");
   await it.fill("#password", "demo-password");
@@ -139,6 +141,7 @@ try {
   await it.click("#lang");
   check((await it.textContent("#devices thead")).includes("Last heard"), "the page switches to English");
   check((await it.textContent("#enroll-title")).includes("Add a kiosk"), "the enrollment form too");
+  check(pageErrors.length === 0, "no script errors on the Devices page (its modules load)");
 } catch (e) {
   results.failed++;
   console.log(`not ok - ${e.message}`);
