@@ -1,79 +1,19 @@
 // Ledsager caseworker page: log in, see citizens waiting for a video call live (server-sent
 // events), answer one, talk (WebRTC; the kiosk makes the offer, signaling by long poll
 // through the hub), write together in real time, and close the request with its outcome.
-// No framework, no build step; strings in Danish and English.
-"use strict";
+// No framework, no build step; texts in texts/caseworker.js (Danish and English).
+import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
+import texts from "./texts/caseworker.js";
 
-const T = {
-  da: { title: "Ledsager · Videoopkald", front_desk_link: "Hjælp ved skærmene", sound: "Lyd ved nyt opkald", logout: "Log ud",
-        login: "Log ind", username: "Brugernavn", password: "Adgangskode", login_button: "Log ind",
-        queue: "Borgere der venter på et videoopkald", empty: "Ingen venter på et videoopkald lige nu.",
-        wrong: "Forkert brugernavn eller adgangskode.", limited: "For mange forsøg. Vent et par minutter.",
-        live: "Opdateres automatisk.", offline: "Forbindelsen er afbrudt – prøver igen …",
-        answer: "Besvar", held: "Holdes til en kollega, der taler", seconds: "s", waiting: "venter", step: "trin",
-        no_task: "ikke i gang med en opgave", place: "Skærm", needs: "Behov", speakers: "Taler sproget", none: "ingen på vagt",
-        need_read_aloud: "oplæsning", need_interpreter: "tolk", need_large_text: "stor tekst", need_wheelchair: "kørestol",
-        need_hearing: "hørelse", need_sign_language: "tegnsprog", lang_button: "English",
-        answer_held: "Opkaldet holdes stadig til en kollega, der taler borgerens sprog. Prøv igen om lidt.",
-        answer_taken: "Opkaldet kan ikke besvares: en anden har taget det, eller borgeren er gået.",
-        answer_failed: "Opkaldet kunne ikke besvares. Prøv igen.",
-        call_with: "Videoopkald med", citizen: "Borgeren", you: "Dig", speaking: "Taler nu:",
-        mute: "Mikrofon fra", camera_off: "Kamera fra", hangup: "Afslut opkald", giveback: "Giv tilbage til køen",
-        play: "Afspil borgerens lyd og billede",
-        rtt: "Skriv sammen (tekst i realtid)", rtt_mine: "Din tekst til borgeren", rtt_theirs: "Borgerens tekst",
-        st_media: "Starter kamera og mikrofon …", st_waiting: "Venter på skærmen …", st_connecting: "Forbinder …",
-        st_connected: "Forbundet.", st_reconnecting: "Forbindelsen blev afbrudt – forbinder igen …",
-        st_failed: "Forbindelsen er tabt. Venter på, at skærmen forbinder igen …",
-        no_camera: "Intet kamera fundet: opkaldet er kun med lyd. Borgeren kan høre dig, men ikke se dig.",
-        no_mic: "Ingen mikrofon fundet: borgeren kan se dig, men ikke høre dig. Brug tekstfeltet.",
-        no_media: "Hverken kamera eller mikrofon fundet: borgeren kan ikke se eller høre dig. Brug tekstfeltet.",
-        outcome_title: "Hvordan gik det?", outcome: "Resultat", solved: "Løst", appointment: "Tid booket",
-        referred: "Henvist til sagsbehandler", left: "Borgeren gik", save: "Gem og tilbage til køen", back: "Tilbage til køen",
-        pick_outcome: "Vælg et resultat.", save_failed: "Resultatet kunne ikke gemmes. Prøv igen.",
-        end_you: "Du afsluttede opkaldet.", end_citizen: "Borgeren afsluttede opkaldet.",
-        end_cancelled: "Borgeren gik fra skærmen. Anmodningen er lukket.", end_other: "Opkaldet er slut.",
-        end_interrupted: "Et opkald blev afbrudt, da siden blev genindlæst. Vælg resultatet.",
-        giveback_failed: "Opkaldet kunne ikke gives tilbage." },
-  en: { title: "Ledsager · Video calls", front_desk_link: "Help at the kiosks", sound: "Sound for new calls", logout: "Log out",
-        login: "Log in", username: "User name", password: "Password", login_button: "Log in",
-        queue: "Citizens waiting for a video call", empty: "Nobody is waiting for a video call right now.",
-        wrong: "Wrong user name or password.", limited: "Too many attempts. Wait a few minutes.",
-        live: "Updates automatically.", offline: "Connection lost – retrying …",
-        answer: "Answer", held: "Held for a colleague who speaks", seconds: "s", waiting: "waiting", step: "step",
-        no_task: "not in a task", place: "Kiosk", needs: "Needs", speakers: "Speaks the language", none: "nobody on duty",
-        need_read_aloud: "read aloud", need_interpreter: "interpreter", need_large_text: "large text", need_wheelchair: "wheelchair",
-        need_hearing: "hearing", need_sign_language: "sign language", lang_button: "Dansk",
-        answer_held: "The call is still held for a colleague who speaks the citizen's language. Try again in a moment.",
-        answer_taken: "The call cannot be answered: someone else took it, or the citizen left.",
-        answer_failed: "The call could not be answered. Try again.",
-        call_with: "Video call with", citizen: "Citizen", you: "You", speaking: "Speaking now:",
-        mute: "Microphone off", camera_off: "Camera off", hangup: "End call", giveback: "Give back to queue",
-        play: "Play the citizen's sound and picture",
-        rtt: "Write together (real-time text)", rtt_mine: "Your text to the citizen", rtt_theirs: "The citizen's text",
-        st_media: "Starting camera and microphone …", st_waiting: "Waiting for the kiosk …", st_connecting: "Connecting …",
-        st_connected: "Connected.", st_reconnecting: "The connection dropped – reconnecting …",
-        st_failed: "The connection is lost. Waiting for the kiosk to reconnect …",
-        no_camera: "No camera found: this call is audio only. The citizen can hear you but not see you.",
-        no_mic: "No microphone found: the citizen can see you but not hear you. Use the text box.",
-        no_media: "No camera or microphone found: the citizen can neither see nor hear you. Use the text box.",
-        outcome_title: "How did it go?", outcome: "Outcome", solved: "Solved", appointment: "Appointment booked",
-        referred: "Referred to a caseworker", left: "Citizen left", save: "Save and back to the queue", back: "Back to the queue",
-        pick_outcome: "Choose an outcome.", save_failed: "The outcome could not be saved. Try again.",
-        end_you: "You ended the call.", end_citizen: "The citizen ended the call.",
-        end_cancelled: "The citizen left the kiosk. The request is closed.", end_other: "The call has ended.",
-        end_interrupted: "A call was interrupted when the page was reloaded. Choose the outcome.",
-        giveback_failed: "The call could not be given back." },
-};
 const LANGUAGE_NAMES = { da: "Dansk", en: "English", ar: "العربية", uk: "Українська", tr: "Türkçe", pl: "Polski",
                          so: "Soomaali", ur: "اردو", fa: "فارسی", ti: "ትግርኛ" };
 const HANGUP_REASONS = { citizen: "end_citizen", cancelled: "end_cancelled" };
 const SPEAKING_LEVEL = 0.02;   // RMS of the signal (full scale 1.0) above which someone is speaking
 const SPEAKING_HOLD_MS = 400;  // the sign stays on this long after the voice drops, so it does not flicker
 
-const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, me: null, requests: [], receivedAt: 0,
+const state = { lang: savedLanguage(), csrf: null, me: null, requests: [], receivedAt: 0,
                 known: new Set(), events: null, view: "login", call: null, finished: null };
-const $ = (id) => document.getElementById(id);
-const t = (key) => T[state.lang][key] ?? key;
+const t = makeT(texts, state);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // "arabisk" / "Arabic": the language in the console's language (the native name is shown too).
@@ -91,24 +31,17 @@ function languageLabel(code) {
 }
 
 function applyLanguage() {
-  document.documentElement.lang = state.lang;
-  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  $("lang").textContent = t("lang_button");
-  $("lang").setAttribute("aria-label", t("lang_button"));
+  applyTexts(state, t);
   document.title = state.lang === "da" ? "Ledsager – videoopkald" : "Ledsager – video calls";
   render();
   renderCall();
   renderOutcome();
 }
 
+// The hub out of reach counts as status 0: a call in progress keeps going without it.
 async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.csrf) headers["X-CSRF-Token"] = state.csrf;
   try {
-    const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
-    let data = null;
-    try { data = await res.json(); } catch (e) { /* 204 */ }
-    return { status: res.status, data };
+    return await apiCall(method, path, body, state.csrf);
   } catch (e) {
     return { status: 0, data: null };
   }
@@ -626,29 +559,11 @@ async function showQueue() {
   return true;
 }
 
-$("login").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const res = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
-  if (res.status === 200) {
-    $("login-error").textContent = "";
-    $("password").value = "";
-    if (await showQueue() && state.view === "queue") $("queue-title").focus();
-  } else {
-    $("login-error").textContent = res.status === 429 ? t("limited") : t("wrong");
-  }
-});
-$("logout").addEventListener("click", async () => {
-  await api("POST", "/api/v1/auth/logout");
-  if (state.events) state.events.close();
-  sessionStorage.removeItem("ledsager.call");
-  location.reload();
-});
-$("lang").addEventListener("click", () => {
-  state.lang = state.lang === "da" ? "en" : "da";
-  localStorage.setItem("ledsager.lang", state.lang);
-  applyLanguage();
-});
 setInterval(tick, 500);  // twice a second: a countdown never shows a second too many for long
-
-applyLanguage();
-showQueue();
+wireConsole(state, t, showQueue, applyLanguage, {
+  api, limited: true, clear: true, focus: () => { if (state.view === "queue") $("queue-title").focus(); },
+  leave: () => {
+    if (state.events) state.events.close();
+    sessionStorage.removeItem("ledsager.call");
+  },
+});

@@ -1,58 +1,21 @@
 // Ledsager staff console: log in, see waiting citizens live (server-sent events), claim,
-// release and resolve. No framework, no build step; strings in Danish and English.
-"use strict";
+// release and resolve. No framework, no build step; texts in texts/staff.js (Danish and English).
+import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
+import texts from "./texts/staff.js";
 
-const T = {
-  da: { title: "Ledsager · Hjælp ved skærmene", video_link: "Videoopkald", sound: "Lyd ved ny forespørgsel", logout: "Log ud", login: "Log ind",
-        username: "Brugernavn", password: "Adgangskode", login_button: "Log ind", queue: "Borgere der venter",
-        empty: "Ingen venter lige nu.", claim: "Jeg tager den", release: "Giv tilbage", resolve: "Afslut",
-        outcome: "Resultat", solved: "Løst", appointment: "Tid booket", referred: "Henvist til sagsbehandler",
-        left: "Borgeren gik", waiting: "venter", claimed_by: "taget af", step: "trin", no_task: "ikke i gang med en opgave",
-        speakers: "Taler sproget", none: "ingen på vagt", wrong: "Forkert brugernavn eller adgangskode.",
-        limited: "For mange forsøg. Vent et par minutter.", live: "Opdateres automatisk.", offline: "Forbindelsen er afbrudt – prøver igen …",
-        in_person: "Her i huset", video: "Video", place: "Skærm", needs: "Behov", lang_button: "English",
-        need_read_aloud: "oplæsning", need_interpreter: "tolk", need_large_text: "stor tekst", need_wheelchair: "kørestol",
-        need_hearing: "hørelse", need_sign_language: "tegnsprog", signals: "Kan have brug for hjælp",
-        signals_note: "Ingen har spurgt endnu. Gå gerne forbi og spørg, om du kan hjælpe.",
-        idle_on_step: "står stille på samme trin", back_and_forth: "går frem og tilbage", ago: "siden" },
-  en: { title: "Ledsager · Help at the kiosks", video_link: "Video calls", sound: "Sound for new requests", logout: "Log out", login: "Log in",
-        username: "User name", password: "Password", login_button: "Log in", queue: "Citizens waiting",
-        empty: "Nobody is waiting right now.", claim: "I'll take it", release: "Give back", resolve: "Close",
-        outcome: "Outcome", solved: "Solved", appointment: "Appointment booked", referred: "Referred to a caseworker",
-        left: "Citizen left", waiting: "waiting", claimed_by: "taken by", step: "step", no_task: "not in a task",
-        speakers: "Speaks the language", none: "nobody on duty", wrong: "Wrong user name or password.",
-        limited: "Too many attempts. Wait a few minutes.", live: "Updates automatically.", offline: "Connection lost – retrying …",
-        in_person: "In person", video: "Video", place: "Kiosk", needs: "Needs", lang_button: "Dansk",
-        need_read_aloud: "read aloud", need_interpreter: "interpreter", need_large_text: "large text", need_wheelchair: "wheelchair",
-        need_hearing: "hearing", need_sign_language: "sign language", signals: "May need help",
-        signals_note: "Nobody has asked yet. You may walk over and offer help.",
-        idle_on_step: "has been on one step for a while", back_and_forth: "is going back and forth", ago: "ago" },
-};
 const LANGUAGE_NAMES = { da: "Dansk", en: "English", ar: "العربية", uk: "Українська", tr: "Türkçe", pl: "Polski",
                          so: "Soomaali", ur: "اردو", fa: "فارسی", ti: "ትግርኛ" };
 const OUTCOMES = ["solved", "appointment", "referred", "left"];
 
-const state = { lang: localStorage.getItem("ledsager.lang") || "da", csrf: null, me: null, requests: [], signals: [],
+const state = { lang: savedLanguage(), csrf: null, me: null, requests: [], signals: [],
                 known: new Set(), events: null };
-const $ = (id) => document.getElementById(id);
-const t = (key) => T[state.lang][key] ?? key;
+const t = makeT(texts, state);
+const api = (method, path, body) => apiCall(method, path, body, state.csrf);
 
 function applyLanguage() {
-  document.documentElement.lang = state.lang;
-  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  $("lang").textContent = t("lang_button");
-  $("lang").setAttribute("aria-label", t("lang_button"));
+  applyTexts(state, t);
   render();
   renderSignals();
-}
-
-async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.csrf) headers["X-CSRF-Token"] = state.csrf;
-  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
-  let data = null;
-  try { data = await res.json(); } catch (e) { /* 204 */ }
-  return { status: res.status, data };
 }
 
 function minutes(seconds) {
@@ -182,29 +145,8 @@ async function showQueue() {
   return true;
 }
 
-$("login").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const res = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
-  if (res.status === 200) {
-    $("login-error").textContent = "";
-    $("password").value = "";
-    await showQueue();
-    $("queue-title").focus?.();
-  } else {
-    $("login-error").textContent = res.status === 429 ? t("limited") : t("wrong");
-  }
-});
-$("logout").addEventListener("click", async () => {
-  await api("POST", "/api/v1/auth/logout");
-  if (state.events) state.events.close();
-  location.reload();
-});
-$("lang").addEventListener("click", () => {
-  state.lang = state.lang === "da" ? "en" : "da";
-  localStorage.setItem("ledsager.lang", state.lang);
-  applyLanguage();
-});
 setInterval(tick, 1000);
-
-applyLanguage();
-showQueue();
+wireConsole(state, t, showQueue, applyLanguage, {
+  limited: true, clear: true, focus: () => $("queue-title").focus?.(),
+  leave: () => { if (state.events) state.events.close(); },
+});

@@ -7,11 +7,10 @@
 // axe-core checks each view: no serious or critical violations.
 // Usage: node caseworker_console.mjs HUB SRC
 // As root it runs itself in new network and PID namespaces (LEDSAGER_TEST_NAMESPACE=off: not).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axe, check, endLeftovers, enterNamespace, finish, freePort, launchChromium, results, sleep, stopAll, until } from "./lib.mjs";
+import { axe, check, endLeftovers, enterNamespace, finish, launchChromium, results, startHub, stopAll, until } from "./lib.mjs";
 
 const [hubBin, src] = process.argv.slice(2);
 if (!hubBin || !src) {
@@ -140,16 +139,9 @@ setTimeout(async () => {
 }, limitS * 1000).unref();
 
 try {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const hub = spawn(hubBin, ["--data", join(tmp, "hub"), "--listen", `127.0.0.1:${port}`, "--demo", "--web", join(src, "hub/web"),
-                             "--content", join(src, "assets/guides"), "--video-language-hold", "5"],
-                    { stdio: ["ignore", "ignore", "inherit"] });
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides"),
+                                                                "--video-language-hold", "5"]);
   children.push(hub);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
-    await sleep(50);
-  }
 
   browser = await launchChromium({ media: true, marker });
 
@@ -158,7 +150,8 @@ try {
   aliContext.setDefaultTimeout(10000);
   await aliContext.addInitScript(recordPeers);
   const ali = await aliContext.newPage();
-  ali.on("pageerror", (e) => console.log(`  caseworker page error: ${e.message}`));
+  const pageErrors = [];
+  ali.on("pageerror", (e) => { console.log(`  caseworker page error: ${e.message}`); pageErrors.push(e.message); });
   await ali.goto(base + "/caseworker.html");
   check(await ali.isVisible("#login"), "the caseworker page opens on the login form");
   check((await ali.getAttribute("header a", "href")) === "/", "the header links back to the front-desk console");
@@ -371,6 +364,7 @@ try {
   check(await ali.isVisible("text=Nobody is waiting for a video call right now."), "the page switches to English");
   const errors = await kiosk.evaluate(() => window.kiosk.errors);
   check(errors.length === 0, `the fake kiosk saw no errors${errors.length ? ": " + errors.join("; ") : ""}`);
+  check(pageErrors.length === 0, "no script errors on the caseworker page (its modules load)");
 } catch (e) {
   results.failed++;
   console.log(`not ok - ${e.message}`);

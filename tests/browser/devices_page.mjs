@@ -41,6 +41,8 @@ try {
   await page.goto(`${base}/api/v1/auth/logout`).catch(() => {});
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const it = await ctx.newPage();
+  const pageErrors = [];
+  it.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
   await it.goto(`${base}/devices.html`);
   await it.fill("#username", "demo-it");
   await it.fill("#password", "demo-password");
@@ -74,7 +76,7 @@ try {
   const token3 = (readFileSync(join(tmp, "kiosk-3.toml"), "utf8").match(/token = "([^"]+)"/) || [])[1];
   check(!!token3, "the kiosk's own token is in its device file");
   check(await beat(token3, { ...common, printer: "none" }) === 200, "the new kiosk's heartbeat is accepted");
-  await it.evaluate(() => refresh());
+  await it.reload();  // the page asks for the devices again at once (page scripts are modules: no global refresh())
   const row3 = await until(async () => (await it.$$eval("#devices tbody tr", (trs) => trs.map((tr) => tr.innerText))).find((r) => r.includes("kiosk-3")), 5000);
   check(!!row3 && row3.includes("Læsesalen"), `the new kiosk is listed with its place: ${row3}`);
 
@@ -84,12 +86,12 @@ try {
                                      "--secret-key", join(tmp, "content.key"), "--public-key", keygen.stdout.trim().split("\n").pop()],
                             { encoding: "utf8" });
   check(publish.status === 0, `a content bundle is published: ${publish.stdout.trim()} ${publish.stderr.trim()}`);
-  await it.evaluate(() => refresh());
+  await it.reload();
   const summary = await until(async () => { const x = await it.textContent("#summary"); return x.includes("v1") ? x : null; }, 5000);
   check(!!summary && summary.includes("Udgivet indhold: v1") && summary.includes("3 skærme har det ikke endnu"),
         `the summary shows the published version and who lacks it: ${summary}`);
   check(await beat(token3, { ...common, printer: "none", content_version: "v1 10-abc" }) === 200, "kiosk-3 reports v1");
-  await it.evaluate(() => refresh());
+  await it.reload();
   const row3b = await until(async () => { const r = (await it.$$eval("#devices tbody tr", (trs) => trs.map((tr) => tr.innerText))).find((x) => x.includes("kiosk-3")); return r && !r.includes("ikke nyeste") ? r : null; }, 5000);
   check(!!row3b, "a kiosk on the newest content is not marked");
 
@@ -139,6 +141,7 @@ try {
   await it.click("#lang");
   check((await it.textContent("#devices thead")).includes("Last heard"), "the page switches to English");
   check((await it.textContent("#enroll-title")).includes("Add a kiosk"), "the enrollment form too");
+  check(pageErrors.length === 0, "no script errors on the Devices page (its modules load)");
 } catch (e) {
   results.failed++;
   console.log(`not ok - ${e.message}`);

@@ -80,10 +80,16 @@ try {
   await staff.fill("#password", "demo-password");
   await staff.press("#password", "Enter");
   check(!!(await until(async () => (await staff.textContent("#report-error")).includes("ledere"), 5000)), "front-desk staff are told the reports are for managers");
-  await staff.evaluate(() => fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": state.csrf } }));
+  // The session's CSRF token from /me (the page's state is inside its module, not global).
+  await staff.evaluate(async () => {
+    const me = await (await fetch("/api/v1/me")).json();
+    await fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": me.csrf } });
+  });
 
   const mctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const page = await mctx.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
   await page.goto(`${base}/insight.html`);
   await page.fill("#username", "demo-manager");
   await page.fill("#password", "demo-password");
@@ -163,6 +169,7 @@ try {
   check(!!(await until(async () => (await page.textContent("#gains-text")).includes("without staff"), 5000)), "the page switches to English");
   check((await page.textContent("#guides tbody")).includes("Log in with MitID"), "with the English guide titles");
   check((await page.textContent("#rounding")).includes("Figures are rounded to 5 at random"), "and the note on rounding in English");
+  check(pageErrors.length === 0, "no script errors on the insight page (its modules load)");
 } catch (e) {
   results.failed++;
   console.log(`not ok - ${e.message}`);

@@ -4,10 +4,10 @@
 // console page: no serious or critical violations. Usage: node staff_console.mjs HUB KIOSK SRC
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { startHub } from "./lib.mjs";
 
 const [hubBin, kioskBin, src] = process.argv.slice(2);
 const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -18,9 +18,6 @@ let passed = 0, failed = 0;
 function check(ok, what) {
   if (ok) { passed++; console.log(`ok - ${what}`); } else { failed++; console.log(`not ok - ${what}`); }
 }
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function axe(page, what) {
@@ -34,15 +31,8 @@ async function axe(page, what) {
 
 let browser;
 try {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const hub = spawn(hubBin, ["--data", join(tmp, "hub"), "--listen", `127.0.0.1:${port}`, "--demo", "--web", join(src, "hub/web"), "--content", join(src, "assets/guides")],
-                    { stdio: ["ignore", "inherit", "inherit"] });
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")]);
   children.push(hub);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
-    await sleep(50);
-  }
 
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -50,6 +40,9 @@ try {
            "--disable-sync", "--no-first-run", "--disable-quic"],
   });
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(m.text()); });
   await page.goto(base + "/");
   check(await page.isVisible("#login"), "the console opens on the login form");
   await axe(page, "the login page");
@@ -128,6 +121,8 @@ try {
   await page.click("#logout");
   await page.waitForSelector("#login:not([hidden])");
   check(true, "logged out");
+  for (const e of pageErrors) console.log(`  page error: ${e}`);
+  check(pageErrors.length === 0, "no script errors on the page (its modules load)");
 } catch (e) {
   failed++;
   console.log(`not ok - ${e.message}`);

@@ -1,0 +1,28 @@
+// Texts of the staff front desk (index.html, console.js), in Danish and English: the same keys in both
+// (tests/browser/console_texts.mjs checks it). The login texts are in texts/common.js.
+export default {
+  da: { title: "Ledsager · Hjælp ved skærmene", video_link: "Videoopkald", sound: "Lyd ved ny forespørgsel",
+        queue: "Borgere der venter",
+        empty: "Ingen venter lige nu.", claim: "Jeg tager den", release: "Giv tilbage", resolve: "Afslut",
+        outcome: "Resultat", solved: "Løst", appointment: "Tid booket", referred: "Henvist til sagsbehandler",
+        left: "Borgeren gik", waiting: "venter", claimed_by: "taget af", step: "trin", no_task: "ikke i gang med en opgave",
+        speakers: "Taler sproget", none: "ingen på vagt",
+        live: "Opdateres automatisk.", offline: "Forbindelsen er afbrudt – prøver igen …",
+        in_person: "Her i huset", video: "Video", place: "Skærm", needs: "Behov",
+        need_read_aloud: "oplæsning", need_interpreter: "tolk", need_large_text: "stor tekst", need_wheelchair: "kørestol",
+        need_hearing: "hørelse", need_sign_language: "tegnsprog", signals: "Kan have brug for hjælp",
+        signals_note: "Ingen har spurgt endnu. Gå gerne forbi og spørg, om du kan hjælpe.",
+        idle_on_step: "står stille på samme trin", back_and_forth: "går frem og tilbage", ago: "siden" },
+  en: { title: "Ledsager · Help at the kiosks", video_link: "Video calls", sound: "Sound for new requests",
+        queue: "Citizens waiting",
+        empty: "Nobody is waiting right now.", claim: "I'll take it", release: "Give back", resolve: "Close",
+        outcome: "Outcome", solved: "Solved", appointment: "Appointment booked", referred: "Referred to a caseworker",
+        left: "Citizen left", waiting: "waiting", claimed_by: "taken by", step: "step", no_task: "not in a task",
+        speakers: "Speaks the language", none: "nobody on duty",
+        live: "Updates automatically.", offline: "Connection lost – retrying …",
+        in_person: "In person", video: "Video", place: "Kiosk", needs: "Needs",
+        need_read_aloud: "read aloud", need_interpreter: "interpreter", need_large_text: "large text", need_wheelchair: "wheelchair",
+        need_hearing: "hearing", need_sign_language: "sign language", signals: "May need help",
+        signals_note: "Nobody has asked yet. You may walk over and offer help.",
+        idle_on_step: "has been on one step for a while", back_and_forth: "is going back and forth", ago: "ago" },
+};
