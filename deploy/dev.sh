@@ -12,7 +12,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 
 # Debian packages the project builds, tests and runs with (nothing is downloaded at build time).
 packages=(
-  build-essential cmake pkg-config gettext
+  build-essential cmake pkg-config gettext clang-format
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev libarchive-dev
   libespeak-ng-dev espeak-ng-data libharfbuzz-dev libfribidi-dev libfreetype-dev libharfbuzz-bin

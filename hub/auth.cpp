@@ -4,7 +4,9 @@
 
 namespace ledsager::hub {
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+    return sodium_init() >= 0;
+}
 
 std::string hash_password(const std::string& password) {
     char out[crypto_pwhash_STRBYTES];

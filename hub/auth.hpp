@@ -10,8 +10,8 @@ namespace ledsager::hub {
 bool init_crypto();
 std::string hash_password(const std::string& password);  // argon2id, "$argon2id$..."
 bool verify_password(const std::string& hash, const std::string& password);
-std::string hash_token(const std::string& token);          // hex BLAKE2b-256
-std::string random_token(size_t bytes = 24);                // hex
+std::string hash_token(const std::string& token);  // hex BLAKE2b-256
+std::string random_token(size_t bytes = 24);       // hex
 // A one-time enrollment code people can read and type: XXXX-XXXX-XXXX from 31 letters and
 // digits that cannot be mistaken for each other (about 59 bits).
 std::string enrollment_code();

@@ -19,13 +19,14 @@ fs::path bundle_guides(const fs::path& data_dir, std::int64_t version) {
     return data_dir / "bundles" / (std::to_string(version) + ".d") / "guides";
 }
 
-bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file, const std::vector<std::string>& public_keys,
-                    Bundle& published, std::string& error) {
+bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file,
+                    const std::vector<std::string>& public_keys, Bundle& published, std::string& error) {
     core::BundleInfo info;
     if (!core::read_bundle_info(file, public_keys, info, error)) return false;
     if (auto latest = store.latest_bundle(); latest && latest->version >= info.version) {
-        error = "version " + std::to_string(info.version) + " is not newer than the published v" + std::to_string(latest->version) +
-                " (kiosks take only newer versions; build it again with --version " + std::to_string(latest->version + 1) + ")";
+        error = "version " + std::to_string(info.version) + " is not newer than the published v" +
+                std::to_string(latest->version) + " (kiosks take only newer versions; build it again with --version " +
+                std::to_string(latest->version + 1) + ")";
         return false;
     }
     if (!public_keys.empty()) {
@@ -40,14 +41,18 @@ bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file
         if (set.diagnostics.has_errors()) {
             error = "its guides have errors, kiosks would refuse it:";
             for (const auto& d : set.diagnostics.items)
-                if (d.severity == core::Severity::Error) error += "\n  " + d.format().substr(d.format().rfind("/guides/") == std::string::npos ? 0 : d.format().rfind("/guides/") + 1);
+                if (d.severity == core::Severity::Error)
+                    error += "\n  " + d.format().substr(d.format().rfind("/guides/") == std::string::npos
+                                                            ? 0
+                                                            : d.format().rfind("/guides/") + 1);
             fs::remove_all(unpacked, ec);
             return false;
         }
     }
     if (auto latest = store.latest_bundle(); latest && latest->version >= info.version) {
-        error = "version " + std::to_string(info.version) + " is not newer than the published v" + std::to_string(latest->version) +
-                " (kiosks take only newer versions; build it again with --version " + std::to_string(latest->version + 1) + ")";
+        error = "version " + std::to_string(info.version) + " is not newer than the published v" +
+                std::to_string(latest->version) + " (kiosks take only newer versions; build it again with --version " +
+                std::to_string(latest->version + 1) + ")";
         return false;
     }
     std::error_code ec;
@@ -60,8 +65,12 @@ bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file
         error = target.string() + ": cannot be written (" + ec.message() + ")";
         return false;
     }
-    published = {info.version, core::sha256_file(target), info.key_id, static_cast<std::int64_t>(fs::file_size(target, ec)),
-                 static_cast<std::int64_t>(info.files.size()), static_cast<Seconds>(std::time(nullptr))};
+    published = {info.version,
+                 core::sha256_file(target),
+                 info.key_id,
+                 static_cast<std::int64_t>(fs::file_size(target, ec)),
+                 static_cast<std::int64_t>(info.files.size()),
+                 static_cast<Seconds>(std::time(nullptr))};
     if (!store.add_bundle(published)) {
         error = "version " + std::to_string(info.version) + " was published meanwhile";
         return false;

@@ -108,7 +108,8 @@ std::vector<nlohmann::json> Calls::wait(std::int64_t request_id, CallSide side, 
     ended = !known || it->second.info.ended;
     if (!known) return out;
     const auto& list = side == CallSide::Kiosk ? it->second.to_kiosk : it->second.to_caseworker;
-    for (size_t i = after; i < list.size(); ++i) out.push_back(list[i]);
+    for (size_t i = after; i < list.size(); ++i)
+        out.push_back(list[i]);
     return out;
 }
 
@@ -128,7 +129,8 @@ void Calls::stop() {
 size_t Calls::active() {
     std::lock_guard lock(mutex_);
     size_t n = 0;
-    for (const auto& [id, b] : boxes_) n += b.info.ended ? 0 : 1;
+    for (const auto& [id, b] : boxes_)
+        n += b.info.ended ? 0 : 1;
     return n;
 }
 

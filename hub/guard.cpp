@@ -6,7 +6,9 @@
 namespace ledsager::hub {
 
 void Throttle::prune(Clock::time_point now) {
-    std::erase_if(entries_, [&](const auto& kv) { return now - kv.second.last > policy_.forget_after && now >= kv.second.next_allowed; });
+    std::erase_if(entries_, [&](const auto& kv) {
+        return now - kv.second.last > policy_.forget_after && now >= kv.second.next_allowed;
+    });
     if (entries_.size() < policy_.max_keys) return;
     // Still full (a flood of distinct keys): drop the keys whose delays have run out, oldest
     // first, keeping those that are being held back right now.
@@ -14,10 +16,12 @@ void Throttle::prune(Clock::time_point now) {
     for (const auto& [k, e] : entries_)
         if (now >= e.next_allowed) idle.emplace_back(e.last, k);
     std::sort(idle.begin(), idle.end());
-    for (std::size_t i = 0; i < idle.size() && entries_.size() >= policy_.max_keys; ++i) entries_.erase(idle[i].second);
+    for (std::size_t i = 0; i < idle.size() && entries_.size() >= policy_.max_keys; ++i)
+        entries_.erase(idle[i].second);
     // Every key under a delay: the oldest goes (the map never grows past its bound).
     while (entries_.size() >= policy_.max_keys) {
-        auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.second.last < b.second.last; });
+        auto oldest = std::min_element(entries_.begin(), entries_.end(),
+                                       [](const auto& a, const auto& b) { return a.second.last < b.second.last; });
         entries_.erase(oldest);
     }
 }
@@ -37,7 +41,8 @@ std::int64_t Throttle::begin(const std::string& key) {
     e.last = now;
     if (e.failures >= policy_.free_failures) {
         const int step = std::min(e.failures - policy_.free_failures, 30);
-        const auto delay = std::min<std::chrono::seconds::rep>(policy_.first_delay.count() << std::min(step, 20), policy_.max_delay.count());
+        const auto delay = std::min<std::chrono::seconds::rep>(policy_.first_delay.count() << std::min(step, 20),
+                                                               policy_.max_delay.count());
         e.next_allowed = now + std::chrono::seconds(delay);
     }
     return 0;
@@ -86,8 +91,9 @@ bool Rate::allow(const std::string& key) {
                 return kv.second.tokens + std::chrono::duration<double>(now - kv.second.at).count() * per_s_ >= burst_;
             });
             while (buckets_.size() >= max_keys_)
-                buckets_.erase(std::min_element(buckets_.begin(), buckets_.end(),
-                                                [](const auto& a, const auto& b) { return a.second.at < b.second.at; }));
+                buckets_.erase(std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) {
+                    return a.second.at < b.second.at;
+                }));
         }
         it = buckets_.emplace(key, Bucket{burst_, now}).first;
     }

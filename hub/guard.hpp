@@ -30,7 +30,8 @@ public:
         std::chrono::seconds forget_after{3600};
         std::size_t max_keys = 10000;
     };
-    explicit Throttle(Policy p, std::function<Clock::time_point()> now = Clock::now) : policy_(p), now_(std::move(now)) {}
+    explicit Throttle(Policy p, std::function<Clock::time_point()> now = Clock::now)
+        : policy_(p), now_(std::move(now)) {}
     // 0: go ahead (the attempt is counted); otherwise the seconds to wait (nothing counted).
     std::int64_t begin(const std::string& key);
     void succeeded(const std::string& key);  // forgets the key's failures

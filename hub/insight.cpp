@@ -31,7 +31,8 @@ using Buckets = std::map<int, std::int64_t>;
 // The median from (rounded) bucket counts, as the bucket's range in seconds; null if none.
 json median(const Buckets& buckets) {
     std::int64_t total = 0;
-    for (const auto& [b, n] : buckets) total += n;
+    for (const auto& [b, n] : buckets)
+        total += n;
     if (total == 0) return nullptr;
     std::int64_t seen = 0;
     for (const auto& [b, n] : buckets) {
@@ -59,7 +60,8 @@ using Key = std::tuple<std::string, std::string, std::string, std::string>;  // 
 struct Sums {
     std::map<Key, std::int64_t> n;
     std::map<Key, Buckets> buckets;
-    std::int64_t get(const std::string& m, const std::string& g = "", const std::string& s = "", const std::string& d = "") const {
+    std::int64_t get(const std::string& m, const std::string& g = "", const std::string& s = "",
+                     const std::string& d = "") const {
         auto it = n.find({m, g, s, d});
         return it == n.end() ? 0 : it->second;
     }
@@ -95,16 +97,18 @@ Sums sum_cells(const std::vector<UsageCell>& cells, const std::set<std::string>&
     for (const auto& c : cells) {
         std::string guide = c.metric == "escalation" ? "" : c.guide;
         if (!guide.empty() && !known.empty() && !known.count(guide)) guide = kOtherGuides;
-        if (c.bucket >= 0) s.buckets[{c.metric, guide, c.step, c.dim}][c.bucket] += c.count;
-        else s.n[{c.metric, guide, c.step, c.dim}] += c.count;
+        if (c.bucket >= 0)
+            s.buckets[{c.metric, guide, c.step, c.dim}][c.bucket] += c.count;
+        else
+            s.n[{c.metric, guide, c.step, c.dim}] += c.count;
     }
     return s;
 }
 
 }  // namespace
 
-std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& /*cell*/,
-                         std::int64_t value) {
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month,
+                         const std::string& /*cell*/, std::int64_t value) {
     const std::int64_t r = value % kRoundBase;
     if (value <= 0 || r == 0) return std::max<std::int64_t>(value, 0);
     const std::string msg = "ledsager-insight-2\n" + std::to_string(site) + "\n" + month + "\n" + std::to_string(value);
@@ -114,7 +118,8 @@ std::int64_t round_count(const std::string& key, std::int64_t site, const std::s
     crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
     crypto_auth_hmacsha256_final(&st, mac);
     std::uint64_t draw = 0;
-    for (int i = 7; i >= 0; --i) draw = draw << 8 | mac[i];
+    for (int i = 7; i >= 0; --i)
+        draw = draw << 8 | mac[i];
     const std::int64_t down = value - r;
     return static_cast<std::int64_t>(draw % kRoundBase) < r ? down + kRoundBase : down;
 }
@@ -144,14 +149,16 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
         const std::string at = "events[" + std::to_string(i) + "]";
-        if (!e.is_object() || !e.contains("type") || !e["type"].is_string()) return error = at + ".type: missing", false;
+        if (!e.is_object() || !e.contains("type") || !e["type"].is_string())
+            return error = at + ".type: missing", false;
         const std::string type = e["type"];
         auto spec = kFields.find(type);
         if (spec == kFields.end()) return error = at + ".type: '" + type + "' is not an event Ledsager records", false;
         for (const auto& [k, v] : e.items())
             if (!spec->second.count(k)) return error = at + "." + k + ": not a field of a " + type + " event", false;
         for (const auto& k : spec->second)
-            if (!e.contains(k) && k != "modes" && k != "value" && k != "hour") return error = at + "." + k + ": missing", false;
+            if (!e.contains(k) && k != "modes" && k != "value" && k != "hour")
+                return error = at + "." + k + ": missing", false;
         auto text = [&](const char* k, std::string& out) {
             if (!e.contains(k)) return true;
             if (!e[k].is_string()) return error = at + "." + k + ": must be text", false;
@@ -159,20 +166,28 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
             return true;
         };
         std::string day, guide, step, lang, kind;
-        if (!text("day", day) || !text("guide", guide) || !text("step", step) || !text("lang", lang) || !text("kind", kind)) return false;
-        if (!is_real_day(day) || day > latest) return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
+        if (!text("day", day) || !text("guide", guide) || !text("step", step) || !text("lang", lang) ||
+            !text("kind", kind))
+            return false;
+        if (!is_real_day(day) || day > latest)
+            return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
         if (e.contains("guide") && !is_id(guide)) return error = at + ".guide: not a guide id", false;
         if (e.contains("step") && !is_id(step)) return error = at + ".step: not a step id", false;
-        if (e.contains("lang") && !core::find_language(lang)) return error = at + ".lang: not a language Ledsager knows", false;
-        if (type == "guide_done" && kind != "self" && kind != "staff") return error = at + ".kind: self or staff", false;
-        if (type == "help_asked" && kind != "in_person" && kind != "video") return error = at + ".kind: in_person or video", false;
+        if (e.contains("lang") && !core::find_language(lang))
+            return error = at + ".lang: not a language Ledsager knows", false;
+        if (type == "guide_done" && kind != "self" && kind != "staff")
+            return error = at + ".kind: self or staff", false;
+        if (type == "help_asked" && kind != "in_person" && kind != "video")
+            return error = at + ".kind: in_person or video", false;
         int value = 0;
         if (e.contains("value")) {
-            if (!e["value"].is_number_integer() || (e["value"] != 0 && e["value"] != 1)) return error = at + ".value: 0 or 1", false;
+            if (!e["value"].is_number_integer() || (e["value"] != 0 && e["value"] != 1))
+                return error = at + ".value: 0 or 1", false;
             value = e["value"];
         }
         const UsageCell base{day, kiosk.site_id, 0, "", guide, "", "", -1, 1};
-        auto add = [&](const char* metric, const std::string& st, const std::string& dim, int bucket = -1, std::int64_t kiosk_id = 0) {
+        auto add = [&](const char* metric, const std::string& st, const std::string& dim, int bucket = -1,
+                       std::int64_t kiosk_id = 0) {
             UsageCell c = base;
             c.metric = metric;
             c.step = st;
@@ -184,7 +199,8 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         if (type == "session") {
             int hour = -1;
             if (e.contains("hour")) {
-                if (!e["hour"].is_number_integer() || e["hour"] < 0 || e["hour"] > 23) return error = at + ".hour: 0 to 23", false;
+                if (!e["hour"].is_number_integer() || e["hour"] < 0 || e["hour"] > 23)
+                    return error = at + ".hour: 0 to 23", false;
                 hour = e["hour"];
             }
             add("session", "", "", -1, kiosk.id);  // sessions per kiosk too
@@ -194,15 +210,18 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
             if (e.contains("modes")) {
                 if (!e["modes"].is_array()) return error = at + ".modes: a list", false;
                 for (const auto& m : e["modes"]) {
-                    if (!m.is_string() || !kModes.count(m.get<std::string>())) return error = at + ".modes: read_aloud, large_text, high_contrast or keypad", false;
+                    if (!m.is_string() || !kModes.count(m.get<std::string>()))
+                        return error = at + ".modes: read_aloud, large_text, high_contrast or keypad", false;
                     modes.insert(m.get<std::string>());
                 }
             }
-            for (const auto& m : modes) add("session_mode", "", m);
+            for (const auto& m : modes)
+                add("session_mode", "", m);
         } else if (type == "guide_start") {
             add("guide_start", "", lang);
         } else if (type == "step_view") {
-            if (!e["ms"].is_number_integer() || e["ms"] < 0 || e["ms"] > 86'400'000) return error = at + ".ms: 0 to 86400000", false;
+            if (!e["ms"].is_number_integer() || e["ms"] < 0 || e["ms"] > 86'400'000)
+                return error = at + ".ms: 0 to 86400000", false;
             if (value) add("step_reach", step, "");
             add("step_time", step, "", duration_bucket(e["ms"].get<std::int64_t>() / 1000));
         } else if (type == "guide_done") {
@@ -255,7 +274,8 @@ struct Unit {
 // Buckets as a report adds them up (finish reads the median of the sum).
 json median_of(const Buckets& b) {
     json j = json::object();
-    for (const auto& [i, v] : b) j[std::to_string(i)] = v;
+    for (const auto& [i, v] : b)
+        j[std::to_string(i)] = v;
     return {{"_buckets", j}};
 }
 
@@ -268,8 +288,10 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
     const Sums& sums = u.s;
     auto& t = u.n;
     std::set<std::string> guides;
-    for (const auto& [k, v] : sums.n) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
-    for (const auto& [k, v] : sums.buckets) if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
+    for (const auto& [k, v] : sums.n)
+        if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
+    for (const auto& [k, v] : sums.buckets)
+        if (!std::get<1>(k).empty()) guides.insert(std::get<1>(k));
     u.guides.assign(guides.begin(), guides.end());
     for (const auto& g : u.guides) {
         const std::string p = "g:" + g + ":";
@@ -289,7 +311,8 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
         if (g == kOtherGuides) continue;
         if (auto it = q.titles.find(g + "/"); it != q.titles.end()) {
             std::stringstream order(it->second);
-            for (std::string st; std::getline(order, st, ',');) steps.push_back(st);
+            for (std::string st; std::getline(order, st, ',');)
+                steps.push_back(st);
         }
         // A guide the hub knows lists its own steps only: a kiosk token must not be able to
         // put words of its own ("call-me-on-...") in a manager's report as step ids. (Their
@@ -297,9 +320,11 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
         if (steps.empty()) {
             std::set<std::string> seen;
             for (const auto& [k, v] : sums.n)
-                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
+                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second)
+                    steps.push_back(std::get<2>(k));
             for (const auto& [k, v] : sums.buckets)
-                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second) steps.push_back(std::get<2>(k));
+                if (std::get<1>(k) == g && !std::get<2>(k).empty() && seen.insert(std::get<2>(k)).second)
+                    steps.push_back(std::get<2>(k));
         }
         for (const auto& st : steps) {
             const std::string sp = p + "s:" + st + ":";
@@ -312,13 +337,20 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
     // The unit's totals.
     for (const auto& [k, v] : sums.n) {
         const auto& [metric, guide, step, dim] = k;
-        if (metric == "session") t["sessions"] += v;
-        else if (metric == "session_lang") t["lang:" + dim] += v;
-        else if (metric == "session_hour") t["hour:" + (dim.size() == 1 ? "0" + dim : dim)] += v;
-        else if (metric == "session_mode") t["mode:" + dim] += v;
-        else if (metric == "guide_start") t["started"] += v;
-        else if (metric == "guide_done") t[dim == "self" ? "self" : "staff"] += v;
-        else if (metric == "help_asked") t["asked:" + dim] += v;
+        if (metric == "session")
+            t["sessions"] += v;
+        else if (metric == "session_lang")
+            t["lang:" + dim] += v;
+        else if (metric == "session_hour")
+            t["hour:" + (dim.size() == 1 ? "0" + dim : dim)] += v;
+        else if (metric == "session_mode")
+            t["mode:" + dim] += v;
+        else if (metric == "guide_start")
+            t["started"] += v;
+        else if (metric == "guide_done")
+            t[dim == "self" ? "self" : "staff"] += v;
+        else if (metric == "help_asked")
+            t["asked:" + dim] += v;
         else if (metric == "escalation") {
             const auto colon = dim.find(':');
             const std::string kind = dim.substr(0, colon) == "video" ? "video" : "in_person";
@@ -330,16 +362,19 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
     }
     for (const auto& [k, b] : sums.buckets)
         if (std::get<0>(k) == "staff_time")
-            for (const auto& [i, n] : b) t["timed:" + std::get<3>(k)] += n;
+            for (const auto& [i, n] : b)
+                t["timed:" + std::get<3>(k)] += n;
     t["done"] = t["self"] + t["staff"];
     t["asked"] = t["asked:in_person"] + t["asked:video"];
-    for (const auto& [cell, v] : t) u.r[cell] = round_count(key, site, u.month, cell, v);
+    for (const auto& [cell, v] : t)
+        u.r[cell] = round_count(key, site, u.month, cell, v);
     // Totals shown beside their parts are the sums of the rounded parts: a part rounded up
     // and its total rounded down would otherwise say "at least 1, at most 4".
     auto& r = u.r;
     auto sum_of = [&](const std::string& total, std::initializer_list<std::string> parts) {
         std::int64_t x = 0;
-        for (const auto& part : parts) x += r[part];
+        for (const auto& part : parts)
+            x += r[part];
         r[total] = x;
     };
     for (const auto& g : u.guides) {
@@ -354,31 +389,37 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
                 shown += r[p + "s:" + st + ":" + f];
                 counted += t[p + "s:" + st + ":" + f];
             }
-            r[p + f] = shown + round_count(key, site, u.month, p + f + ":rest", std::max<std::int64_t>(0, t[p + f] - counted));
+            r[p + f] =
+                shown + round_count(key, site, u.month, p + f + ":rest", std::max<std::int64_t>(0, t[p + f] - counted));
         }
     }
     // The unit's own totals from its guides' and languages' rounded counts, so that no guide
     // or language shows more than the site's figure.
     for (const char* f : {"started", "self", "staff"}) {
         std::int64_t x = 0;
-        for (const auto& g : u.guides) x += r["g:" + g + ":" + f];
+        for (const auto& g : u.guides)
+            x += r["g:" + g + ":" + f];
         r[f] = x;
     }
     sum_of("done", {"self", "staff"});
     sum_of("asked", {"asked:in_person", "asked:video"});
     {
         std::int64_t x = 0;
-        for (auto it = r.lower_bound("lang:"); it != r.end() && it->first.rfind("lang:", 0) == 0; ++it) x += it->second;
+        for (auto it = r.lower_bound("lang:"); it != r.end() && it->first.rfind("lang:", 0) == 0; ++it)
+            x += it->second;
         if (x > 0 || t["sessions"] == 0) r["sessions"] = x;
     }
     for (const std::string kind : {"in_person", "video"}) {
         std::int64_t x = 0;
-        for (const auto& [b, v] : u.buckets({"staff_time", "", "", kind}, "staff_time:" + kind)) x += v;
+        for (const auto& [b, v] : u.buckets({"staff_time", "", "", kind}, "staff_time:" + kind))
+            x += v;
         r["timed:" + kind] = x;
     }
     for (const std::string kind : {"in_person", "video"}) {
         std::int64_t x = 0;
-        for (auto it = r.lower_bound("esc:" + kind + ":"); it != r.end() && it->first.rfind("esc:" + kind + ":", 0) == 0; ++it) x += it->second;
+        for (auto it = r.lower_bound("esc:" + kind + ":");
+             it != r.end() && it->first.rfind("esc:" + kind + ":", 0) == 0; ++it)
+            x += it->second;
         r["esc:" + kind] = x;
     }
     return u;
@@ -411,7 +452,8 @@ json guides_of(const Unit& u, const ReportQuery& q) {
             const auto times = u.buckets({"step_time", g, st, ""}, sp + "time");
             json row{{"step", st}, {"title", title_of(q, g + "/" + st)}};
             bool shown = !times.empty();
-            for (const char* f : {"reached", "left", "help", "confusing"}) shown = (row[f] = get(sp + f)) != 0 || shown;
+            for (const char* f : {"reached", "left", "help", "confusing"})
+                shown = (row[f] = get(sp + f)) != 0 || shown;
             if (!shown) continue;
             any = true;
             row["median_time"] = median_of(times);
@@ -428,7 +470,9 @@ json guides_of(const Unit& u, const ReportQuery& q) {
 }
 
 // A unit's closed help requests of one kind by outcome.
-json outcomes_of(const Unit& u, const std::string& kind) { return listed(u, "esc:" + kind + ":"); }
+json outcomes_of(const Unit& u, const std::string& kind) {
+    return listed(u, "esc:" + kind + ":");
+}
 
 json site_of(const Unit& u, const Site* site) {
     json j{{"slug", site ? site->slug : ""}, {"name", site ? site->name : ""}};
@@ -449,12 +493,15 @@ json site_of(const Unit& u, const Site* site) {
 
 json gains_of(const Unit& u, const ReportQuery& q) {
     json j{{"sessions", u.get("sessions")}, {"guides_started", u.get("started")}};
-    j["guides_completed"] = {{"without_staff", u.get("self")}, {"with_staff", u.get("staff")}, {"total", u.get("done")}};
+    j["guides_completed"] = {
+        {"without_staff", u.get("self")}, {"with_staff", u.get("staff")}, {"total", u.get("done")}};
     json by = json::array();
     for (const auto& g : u.guides)
-        if (const auto r = u.get("g:" + g + ":self")) by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", r}});
+        if (const auto r = u.get("g:" + g + ":self"))
+            by.push_back({{"guide", g}, {"title", title_of(q, g)}, {"completed_without_staff", r}});
     j["completed_without_staff_by_guide"] = by;
-    j["asked_for_help"] = {{"in_person", u.get("asked:in_person")}, {"video", u.get("asked:video")}, {"total", u.get("asked")}};
+    j["asked_for_help"] = {
+        {"in_person", u.get("asked:in_person")}, {"video", u.get("asked:video")}, {"total", u.get("asked")}};
     for (const char* kind : {"in_person", "video"}) {
         json e = outcomes_of(u, kind);
         e["closed"] = u.get(std::string("esc:") + kind);
@@ -463,7 +510,8 @@ json gains_of(const Unit& u, const ReportQuery& q) {
         // band's middle: never from the seconds measured (one request's would show through).
         const auto b = u.buckets({"staff_time", "", "", kind}, std::string("staff_time:") + kind);
         std::int64_t secs = 0;
-        for (const auto& [i, v] : b) secs += v * bucket_middle(i);
+        for (const auto& [i, v] : b)
+            secs += v * bucket_middle(i);
         e["staff_minutes"] = {{"_seconds", secs}};
         e["median_staff_time"] = median_of(b);
         j["staff"][kind] = e;
@@ -481,13 +529,16 @@ const char* identity(const json& e) {
 void add(json& acc, const json& u) {
     if (u.is_object()) {
         if (!acc.is_object()) acc = json::object();
-        for (const auto& [k, v] : u.items()) add(acc[k], v);
+        for (const auto& [k, v] : u.items())
+            add(acc[k], v);
     } else if (u.is_array()) {
         if (!acc.is_array()) acc = json::array();
         for (const auto& e : u) {
             const char* key = identity(e);
             auto it = acc.end();
-            if (key) it = std::find_if(acc.begin(), acc.end(), [&](const json& a) { return a.contains(key) && a[key] == e[key]; });
+            if (key)
+                it = std::find_if(acc.begin(), acc.end(),
+                                  [&](const json& a) { return a.contains(key) && a[key] == e[key]; });
             if (it == acc.end()) {
                 acc.push_back(json());
                 add(acc.back(), e);
@@ -507,18 +558,22 @@ void add(json& acc, const json& u) {
 json finish(const json& a) {
     if (a.is_object() && a.contains("_buckets")) {
         Buckets b;
-        for (const auto& [i, v] : a["_buckets"].items()) b[std::stoi(i)] = v.get<std::int64_t>();
+        for (const auto& [i, v] : a["_buckets"].items())
+            b[std::stoi(i)] = v.get<std::int64_t>();
         return median(b);
     }
-    if (a.is_object() && a.contains("_seconds")) return static_cast<std::int64_t>(std::lround(a["_seconds"].get<double>() / 60.0));
+    if (a.is_object() && a.contains("_seconds"))
+        return static_cast<std::int64_t>(std::lround(a["_seconds"].get<double>() / 60.0));
     if (a.is_object()) {
         json out = json::object();
-        for (const auto& [k, v] : a.items()) out[k] = finish(v);
+        for (const auto& [k, v] : a.items())
+            out[k] = finish(v);
         return out;
     }
     if (a.is_array()) {
         json out = json::array();
-        for (const auto& e : a) out.push_back(finish(e));
+        for (const auto& e : a)
+            out.push_back(finish(e));
         return out;
     }
     return a;
@@ -526,7 +581,8 @@ json finish(const json& a) {
 
 std::vector<std::string> months_of(const ReportQuery& q) {
     std::vector<std::string> out;
-    for (std::string m = q.from.substr(0, 7); m <= q.to.substr(0, 7); m = next_month(m)) out.push_back(m);
+    for (std::string m = q.from.substr(0, 7); m <= q.to.substr(0, 7); m = next_month(m))
+        out.push_back(m);
     return out;
 }
 
@@ -540,18 +596,21 @@ struct Units {
 Units units(Store& store, const ReportQuery& q) {
     Units out{store.insight_key(), {}};
     std::map<std::pair<std::int64_t, std::string>, std::vector<UsageCell>> cells;
-    for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::SiteMonth)) cells[{c.site_id, c.day}].push_back(std::move(c));
+    for (auto& c : store.usage(q.from, q.to, q.sites, Store::UsageGroup::SiteMonth))
+        cells[{c.site_id, c.day}].push_back(std::move(c));
     const auto known = known_guides(q);
     out.list.reserve(q.sites.size() * months_of(q).size());
     for (auto site : q.sites)
-        for (const auto& m : months_of(q)) out.list.push_back(make_unit(sum_cells(cells[{site, m}], known), q, site, m, out.key));
+        for (const auto& m : months_of(q))
+            out.list.push_back(make_unit(sum_cells(cells[{site, m}], known), q, site, m, out.key));
     return out;
 }
 
 }  // namespace
 
 std::string last_final_month(Seconds now) {
-    const std::string open = day_of(now - kLateDays * 86400LL).substr(0, 7);  // the month before it is the last final one
+    const std::string open =
+        day_of(now - kLateDays * 86400LL).substr(0, 7);  // the month before it is the last final one
     int y = std::stoi(open.substr(0, 4)), m = std::stoi(open.substr(5, 2)) - 1;
     if (m == 0) m = 12, --y;
     char buf[32];
@@ -559,9 +618,12 @@ std::string last_final_month(Seconds now) {
     return buf;
 }
 
-std::string final_month(Store& store, Seconds now) { return store.raise_final_month(last_final_month(now)); }
+std::string final_month(Store& store, Seconds now) {
+    return store.raise_final_month(last_final_month(now));
+}
 
-std::string check_period(const std::string& from, const std::string& to, const std::string& last_final, int max_days, std::string& field) {
+std::string check_period(const std::string& from, const std::string& to, const std::string& last_final, int max_days,
+                         std::string& field) {
     field = "from";
     if (!is_real_day(from) || from.substr(8) != "01")
         return "from: the first day of a month, YYYY-MM-01 (reports cover whole calendar months)";
@@ -570,8 +632,8 @@ std::string check_period(const std::string& from, const std::string& to, const s
         return "to: the last day of a month, YYYY-MM-DD (reports cover whole calendar months)";
     if (from > to) return field = "from", "from: not after to";
     if (to.substr(0, 7) > last_final)
-        return "to: " + to.substr(0, 7) + " is not final yet; a month can be reported from the " + std::to_string(kLateDays + 1) +
-               "rd day after it ends (the last final month is " + last_final + ")";
+        return "to: " + to.substr(0, 7) + " is not final yet; a month can be reported from the " +
+               std::to_string(kLateDays + 1) + "rd day after it ends (the last final month is " + last_final + ")";
     if (days_in(from, to) > max_days) return "to: a report covers at most " + std::to_string(max_days) + " days";
     field.clear();
     return "";
@@ -580,20 +642,24 @@ std::string check_period(const std::string& from, const std::string& to, const s
 json guide_report(Store& store, const ReportQuery& q) {
     json acc = json::array();
     const Units us = units(store, q);
-    for (const auto& u : us.list) add(acc, guides_of(u, q));
+    for (const auto& u : us.list)
+        add(acc, guides_of(u, q));
     for (auto& g : acc) {
         // Steps in the guide's order (a step one month lacks is added where the content has it).
         std::vector<std::string> order;
         if (auto it = q.titles.find(g["id"].get<std::string>() + "/"); it != q.titles.end()) {
             std::stringstream in(it->second);
-            for (std::string st; std::getline(in, st, ',');) order.push_back(st);
+            for (std::string st; std::getline(in, st, ',');)
+                order.push_back(st);
         }
         auto rank = [&](const json& row) {
             const auto at = std::find(order.begin(), order.end(), row["step"].get<std::string>());
             return at - order.begin();
         };
-        std::stable_sort(g["steps"].begin(), g["steps"].end(), [&](const json& a, const json& b) { return rank(a) < rank(b); });
-        std::sort(g["months"].begin(), g["months"].end(), [](const json& a, const json& b) { return a["month"] < b["month"]; });
+        std::stable_sort(g["steps"].begin(), g["steps"].end(),
+                         [&](const json& a, const json& b) { return rank(a) < rank(b); });
+        std::sort(g["months"].begin(), g["months"].end(),
+                  [](const json& a, const json& b) { return a["month"] < b["month"]; });
         // Health: 100 = nobody leaves, asks for help or finds a step confusing, and everyone
         // who answered found it helpful. From the rounded counts only, and only where the
         // starts do not round to 0.
@@ -602,7 +668,8 @@ json guide_report(Store& store, const ReportQuery& q) {
         if (started >= kRoundBase) {
             const double helpful = yes + no > 0 ? yes / (yes + no) : 0.5;
             const double need = (std::min(1.0, num(g["left"]) / started) + std::min(1.0, num(g["help"]) / started) +
-                                 std::min(1.0, num(g["confusing"]) / started) + (1 - helpful)) / 4;
+                                 std::min(1.0, num(g["confusing"]) / started) + (1 - helpful)) /
+                                4;
             g["health"] = static_cast<int>(std::lround(100 * (1 - need)));
         } else {
             g["health"] = nullptr;
@@ -631,16 +698,19 @@ json guide_report(Store& store, const ReportQuery& q) {
 json site_report(Store& store, const ReportQuery& q) {
     json acc = json::array();
     std::map<std::int64_t, std::optional<Site>> sites;
-    for (auto id : q.sites) sites[id] = store.site(id);
+    for (auto id : q.sites)
+        sites[id] = store.site(id);
     const Units us = units(store, q);
-    for (const auto& u : us.list) add(acc, json::array({site_of(u, sites[u.site] ? &*sites[u.site] : nullptr)}));
+    for (const auto& u : us.list)
+        add(acc, json::array({site_of(u, sites[u.site] ? &*sites[u.site] : nullptr)}));
     return {{"from", q.from}, {"to", q.to}, {"rounded_to", kRoundBase}, {"sites", finish(acc)}};
 }
 
 json gains_report(Store& store, const ReportQuery& q) {
     json acc = json::object();
     const Units us = units(store, q);
-    for (const auto& u : us.list) add(acc, gains_of(u, q));
+    for (const auto& u : us.list)
+        add(acc, gains_of(u, q));
     json j = finish(acc);
     j["from"] = q.from;
     j["to"] = q.to;
@@ -650,14 +720,19 @@ json gains_report(Store& store, const ReportQuery& q) {
 
 std::string gains_csv(const json& g) {
     std::ostringstream out;
-    auto v = [](const json& x) { return x.is_string() ? x.get<std::string>() : x.is_null() ? std::string() : x.dump(); };
+    auto v = [](const json& x) {
+        return x.is_string() ? x.get<std::string>() : x.is_null() ? std::string() : x.dump();
+    };
     out << "figure,value,what it counts\n";
-    out << "note,,every count is rounded to a multiple of 5 at random so that no one can be singled out; parts may not add up to totals\n";
+    out << "note,,every count is rounded to a multiple of 5 at random so that no one can be singled out; parts may not "
+           "add up to totals\n";
     out << "period," << g["from"].get<std::string>() << " to " << g["to"].get<std::string>() << ",days included\n";
     out << "sessions," << v(g["sessions"]) << ",citizen sessions at the kiosks\n";
     out << "guides started," << v(g["guides_started"]) << ",guides opened\n";
-    out << "tasks completed without staff," << v(g["guides_completed"]["without_staff"]) << ",guides finished without asking for help\n";
-    out << "tasks completed with staff," << v(g["guides_completed"]["with_staff"]) << ",guides finished after asking for help\n";
+    out << "tasks completed without staff," << v(g["guides_completed"]["without_staff"])
+        << ",guides finished without asking for help\n";
+    out << "tasks completed with staff," << v(g["guides_completed"]["with_staff"])
+        << ",guides finished after asking for help\n";
     out << "asked for help in person," << v(g["asked_for_help"]["in_person"]) << ",requests made at the kiosks\n";
     out << "asked for help by video," << v(g["asked_for_help"]["video"]) << ",requests made at the kiosks\n";
     for (const char* kind : {"in_person", "video"}) {
@@ -665,12 +740,15 @@ std::string gains_csv(const json& g) {
         const std::string k = std::string(kind) == "video" ? "video" : "in person";
         out << "requests closed (" << k << ")," << v(e["closed"]) << ",closed by staff or withdrawn\n";
         for (const char* o : {"solved", "appointment", "referred", "left", "cancelled"})
-            if (e.contains(o)) out << "  outcome " << o << " (" << k << ")," << v(e[o]) << ",requests with this outcome\n";
-        out << "staff minutes (" << k << ")," << v(e["staff_minutes"]) << ",estimated from the number of requests in each duration band (claim or answer to close) on "
+            if (e.contains(o))
+                out << "  outcome " << o << " (" << k << ")," << v(e[o]) << ",requests with this outcome\n";
+        out << "staff minutes (" << k << ")," << v(e["staff_minutes"])
+            << ",estimated from the number of requests in each duration band (claim or answer to close) on "
             << v(e["with_staff_time"]) << " requests\n";
     }
     for (const auto& row : g["completed_without_staff_by_guide"])
-        out << "completed without staff: " << row["guide"].get<std::string>() << "," << v(row["completed_without_staff"]) << ",guides finished\n";
+        out << "completed without staff: " << row["guide"].get<std::string>() << ","
+            << v(row["completed_without_staff"]) << ",guides finished\n";
     return out.str();
 }
 

@@ -44,7 +44,8 @@ constexpr int kRoundBase = 5;
 // 8 bytes, little-endian, mod 5, below r = value mod 5: rounded up). `cell` names the table
 // and the cell in it ("lang:da", "g:GUIDE:s:STEP:reached", ...) for the reader; it is not
 // part of the draw.
-std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell, std::int64_t value);
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell,
+                         std::int64_t value);
 
 // Checks a batch from a kiosk ({"events": [...]}) and folds it. False with `error` naming
 // the event and field at fault (nothing of the batch is stored then).
@@ -63,7 +64,8 @@ std::string last_final_month(Seconds now);
 std::string final_month(Store& store, Seconds now);
 // "" if `from`..`to` is a period a report may cover when `last_final` (YYYY-MM) is the latest
 // final month; else the reason, with `field` naming the parameter at fault.
-std::string check_period(const std::string& from, const std::string& to, const std::string& last_final, int max_days, std::string& field);
+std::string check_period(const std::string& from, const std::string& to, const std::string& last_final, int max_days,
+                         std::string& field);
 
 struct ReportQuery {
     std::string from, to;             // days, YYYY-MM-DD, inclusive

@@ -42,11 +42,14 @@ std::string cookie(const httplib::Request& req, const std::string& name) {
     return {};
 }
 
-std::string first_name(const std::string& display_name) { return display_name.substr(0, display_name.find(' ')); }
+std::string first_name(const std::string& display_name) {
+    return display_name.substr(0, display_name.find(' '));
+}
 
 std::string join(const std::vector<std::string>& v) {
     std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : ",") + s;
     return out;
 }
 
@@ -68,8 +71,10 @@ std::string percent_encoded(const std::string& v) {
     std::string out;
     char buf[4];
     for (unsigned char c : v) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-        else std::snprintf(buf, sizeof buf, "%%%02X", c), out += buf;
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out += static_cast<char>(c);
+        else
+            std::snprintf(buf, sizeof buf, "%%%02X", c), out += buf;
     }
     return out;
 }
@@ -96,7 +101,8 @@ json browser_ice_server(const std::string& url) {
     if (at == std::string::npos) return {{"urls", url}};
     const std::string cred = rest.substr(0, at), host = rest.substr(at + 1);
     const auto sep = cred.find(':');
-    return {{"urls", scheme + ":" + host}, {"username", percent_decoded(cred.substr(0, sep))},
+    return {{"urls", scheme + ":" + host},
+            {"username", percent_decoded(cred.substr(0, sep))},
             {"credential", sep == std::string::npos ? "" : percent_decoded(cred.substr(sep + 1))}};
 }
 
@@ -104,9 +110,12 @@ json browser_ice_server(const std::string& url) {
 std::string label(const std::string& v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\' || c == '"') out += '\\', out += c;
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\' || c == '"')
+            out += '\\', out += c;
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -133,6 +142,8 @@ std::int64_t id_of(const httplib::Request& req) {
     }
 }
 
-bool in_site(const User& u, std::int64_t site) { return std::find(u.sites.begin(), u.sites.end(), site) != u.sites.end(); }
+bool in_site(const User& u, std::int64_t site) {
+    return std::find(u.sites.begin(), u.sites.end(), site) != u.sites.end();
+}
 
 }  // namespace ledsager::hub

@@ -36,7 +36,8 @@ inline const Roles kReports{"manager"};           // anonymous usage reports
 inline const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager"};
 bool in_site(const User& u, std::int64_t site);
 
-inline const std::vector<std::string> kNeeds{"read_aloud", "interpreter", "large_text", "wheelchair", "hearing", "sign_language"};
+inline const std::vector<std::string> kNeeds{"read_aloud", "interpreter", "large_text",
+                                             "wheelchair", "hearing",     "sign_language"};
 inline const std::vector<std::string> kOutcomes{"solved", "appointment", "referred", "left"};
 
 std::string join(const std::vector<std::string>& v);

@@ -1,11 +1,11 @@
 #include "hub/server.hpp"
 
 #include "core/content.hpp"
+#include "core/remote_settings.hpp"
 #include "hub/bundles.hpp"
 #include "hub/insight.hpp"
-#include "core/remote_settings.hpp"
-#include "hub/validate.hpp"
 #include "hub/routes.hpp"
+#include "hub/validate.hpp"
 
 #include <httplib.h>
 #include <openssl/evp.h>
@@ -21,12 +21,12 @@ namespace ledsager::hub {
 
 using json = nlohmann::json;
 
-
 std::pair<std::string, std::string> turn_rest_credentials(const std::string& secret, Seconds expires) {
     const std::string user = std::to_string(expires);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(user.data()), user.size(), mac, &len);
+    HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(user.data()), user.size(), mac, &len);
     std::string b64(4 * ((len + 2) / 3) + 1, '\0');
     const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), mac, static_cast<int>(len));
     b64.resize(static_cast<std::size_t>(n));
@@ -85,7 +85,8 @@ Hub::Hub(HubOptions options)
         // TLS 1.2 and 1.3 only, and for 1.2 only forward-secret AEAD suites.
         if (tls->is_valid()) {
             SSL_CTX_set_min_proto_version(tls->ssl_context(), TLS1_2_VERSION);
-            SSL_CTX_set_cipher_list(tls->ssl_context(), "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!MD5:!DSS");
+            SSL_CTX_set_cipher_list(tls->ssl_context(),
+                                    "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!MD5:!DSS");
             SSL_CTX_set_options(tls->ssl_context(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
         }
         server_ = std::move(tls);
@@ -113,7 +114,8 @@ Hub::Hub(HubOptions options)
             if (r.kind == "video" && r.status == "open") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
     purger_ = std::thread([this] {
         std::unique_lock lock(purge_mutex_);
-        for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; }); ++minute) {
+        for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
+             ++minute) {
             calls_.forget_ended(now_s() - 600);
             if (minute % 10 == 9) housekeeping();
         }
@@ -162,10 +164,12 @@ void Hub::load_titles(const std::filesystem::path& guides_dir) {
         for (const auto& [lang, text] : g.text) {
             review.languages[lang] = {text.outdated, text.review.reviewed_by, text.review.reviewed};
             t->guides[g.id][lang] = text.title;
-            for (const auto& [id, st] : text.steps) t->steps[g.id + "/" + id][lang] = st.title;
+            for (const auto& [id, st] : text.steps)
+                t->steps[g.id + "/" + id][lang] = st.title;
         }
         std::string order;
-        for (const auto& st : g.steps) order += (order.empty() ? "" : ",") + st.id;
+        for (const auto& st : g.steps)
+            order += (order.empty() ? "" : ",") + st.id;
         t->order[g.id] = order;
     }
     if (content.guides.empty()) return;
@@ -203,10 +207,13 @@ int Hub::bind(std::string& error) {
     return options_.port;
 }
 
-void Hub::run() { server_->listen_after_bind(); }
+void Hub::run() {
+    server_->listen_after_bind();
+}
 
 bool Hub::wait_until_running() {
-    for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && !server_->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return server_->is_running();
 }
 
@@ -233,7 +240,8 @@ std::optional<Kiosk> Hub::kiosk_of(const httplib::Request& req, httplib::Respons
 
 // Every staff operation names the roles that may call it (as hub/openapi.yaml's x-roles
 // does; security_roles checks the two agree): anyone else gets 403.
-std::optional<User> Hub::staff_of(const httplib::Request& req, httplib::Response& res, bool changes, const Roles& roles) {
+std::optional<User> Hub::staff_of(const httplib::Request& req, httplib::Response& res, bool changes,
+                                  const Roles& roles) {
     const std::string sid = cookie(req, "ledsager_session");
     auto s = sid.empty() ? std::nullopt : store_.session(hash_token(sid), now_s(), options_.session_idle_s);
     if (!s) {
@@ -312,7 +320,8 @@ void Hub::routes() {
     // Monitoring only: a bearer token of its own (none set: no metrics). Label values are
     // escaped, so a kiosk's name cannot write series of its own.
     srv.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
-        if (options_.metrics_token.empty()) return send_error(res, 404, "metrics are off (start the hub with --metrics-token-file)");
+        if (options_.metrics_token.empty())
+            return send_error(res, 404, "metrics are off (start the hub with --metrics-token-file)");
         if (!equal_constant_time(req.get_header_value("Authorization"), "Bearer " + options_.metrics_token))
             return send_error(res, 401, "metrics need their token (Authorization: Bearer …)");
         std::ostringstream m;
@@ -328,40 +337,47 @@ void Hub::routes() {
           << "# HELP ledsager_hub_video_calls_answered_total Video calls answered since start.\n"
              "# TYPE ledsager_hub_video_calls_answered_total counter\n"
           << "ledsager_hub_video_calls_answered_total " << calls_answered_ << "\n"
-          << "# HELP ledsager_hub_kiosk_up 1 when the kiosk's last heartbeat is under 90 s old and reports no failure.\n"
+          << "# HELP ledsager_hub_kiosk_up 1 when the kiosk's last heartbeat is under 90 s old and reports no "
+             "failure.\n"
              "# TYPE ledsager_hub_kiosk_up gauge\n";
         const Seconds now = now_s();
         const auto devices = store_.devices();
         for (const auto& d : devices)
             if (!d.kiosk.revoked)
-                m << "ledsager_hub_kiosk_up{site=\"" << label(d.site_slug) << "\",kiosk=\"" << label(d.kiosk.name) << "\"} "
-                  << (device_state(d, now) == "ok" ? 1 : 0) << "\n";
-        m << "# HELP ledsager_hub_kiosk_last_heartbeat_age_seconds Seconds since the kiosk's last heartbeat (-1: never).\n"
+                m << "ledsager_hub_kiosk_up{site=\"" << label(d.site_slug) << "\",kiosk=\"" << label(d.kiosk.name)
+                  << "\"} " << (device_state(d, now) == "ok" ? 1 : 0) << "\n";
+        m << "# HELP ledsager_hub_kiosk_last_heartbeat_age_seconds Seconds since the kiosk's last heartbeat (-1: "
+             "never).\n"
              "# TYPE ledsager_hub_kiosk_last_heartbeat_age_seconds gauge\n";
         for (const auto& d : devices)
             if (!d.kiosk.revoked)
-                m << "ledsager_hub_kiosk_last_heartbeat_age_seconds{site=\"" << label(d.site_slug) << "\",kiosk=\"" << label(d.kiosk.name) << "\"} "
-                  << (d.health.at ? now - d.health.at : -1) << "\n";
+                m << "ledsager_hub_kiosk_last_heartbeat_age_seconds{site=\"" << label(d.site_slug) << "\",kiosk=\""
+                  << label(d.kiosk.name) << "\"} " << (d.health.at ? now - d.health.at : -1) << "\n";
         m << "# HELP ledsager_hub_help_requests_open Help requests waiting or claimed, per site.\n"
              "# TYPE ledsager_hub_help_requests_open gauge\n";
         for (const auto& site : store_.sites())
-            m << "ledsager_hub_help_requests_open{site=\"" << label(site.slug) << "\"} " << store_.open_requests(site.id).size() << "\n";
+            m << "ledsager_hub_help_requests_open{site=\"" << label(site.slug) << "\"} "
+              << store_.open_requests(site.id).size() << "\n";
         res.set_content(m.str(), "text/plain; version=0.0.4");
     });
 
     // ---- staff login
     srv.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
         json body;
-        if (!parse_body(req, res, {{"username", Field::String, true, 64}, {"password", Field::String, true, 256}}, body)) return;
+        if (!parse_body(req, res, {{"username", Field::String, true, 64}, {"password", Field::String, true, 256}},
+                        body))
+            return;
         const std::string user = body["username"], pass = body["password"], from = client_address(req);
         // Counted before the password is checked (so concurrent guesses are counted too):
         // the address first, then the name from anywhere, then the name from this address.
-        const std::pair<Throttle*, std::string> counters[] = {{&login_addr_, from}, {&login_user_, user}, {&login_user_addr_, user + "\n" + from}};
+        const std::pair<Throttle*, std::string> counters[] = {
+            {&login_addr_, from}, {&login_user_, user}, {&login_user_addr_, user + "\n" + from}};
         for (const auto& [throttle, key] : counters)
             if (const std::int64_t wait = throttle->begin(key); wait > 0) {
                 res.set_header("Retry-After", std::to_string(wait));
-                return send_json(res, 429, {{"error", "too many failed logins: try again in " + std::to_string(wait) + " s"},
-                                            {"retry_after_s", wait}});
+                return send_json(res, 429,
+                                 {{"error", "too many failed logins: try again in " + std::to_string(wait) + " s"},
+                                  {"retry_after_s", wait}});
             }
         // argon2id costs 64 MiB and ~0.1 s: two at once at most; an unknown name costs the
         // same as a known one (no telling which names exist).
@@ -386,7 +402,8 @@ void Hub::routes() {
         const std::string sid = random_token(), csrf = random_token();
         store_.add_session(hash_token(sid), u->id, csrf, now_s() + options_.session_max_s, now_s());
         store_.audit(u->id, "login", user, now_s());
-        res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(options_.session_max_s) +
+        res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                         std::to_string(options_.session_max_s) +
                                          (options_.secure_cookies ? "; Secure" : ""));
         send_json(res, 200, {{"csrf", csrf}, {"name", u->display_name}, {"role", u->role}});
     });
@@ -405,7 +422,8 @@ void Hub::routes() {
         for (auto id : u->sites)
             if (auto s = store_.site(id)) sites.push_back({{"id", s->id}, {"slug", s->slug}, {"name", s->name}});
         auto s = store_.session(hash_token(cookie(req, "ledsager_session")), now_s(), options_.session_idle_s);
-        send_json(res, 200, {{"name", u->display_name}, {"role", u->role}, {"sites", sites}, {"csrf", s ? s->second : ""}});
+        send_json(res, 200,
+                  {{"name", u->display_name}, {"role", u->role}, {"sites", sites}, {"csrf", s ? s->second : ""}});
     });
 
     desk_routes();

@@ -25,25 +25,25 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
-}
+}  // namespace httplib
 
 namespace ledsager::hub {
 
 using Roles = std::vector<std::string>;  // who may call an operation (hub/routes.hpp)
 
 struct HubOptions {
-    std::filesystem::path data_dir;      // the SQLite database lives here
+    std::filesystem::path data_dir;  // the SQLite database lives here
     std::string host = "127.0.0.1";
-    int port = 8080;                     // 0 = any free port (tests)
-    std::string tls_cert, tls_key;       // both set = HTTPS
-    int retention_days = 30;             // help requests are purged this long after closing
-    int audit_retention_days = 365;      // the audit log (staff actions, logins) is kept this long
-    int usage_retention_days = 800;      // anonymous usage counts are kept this long (trends over two years)
-    size_t max_body_bytes = 16 * 1024;   // larger request bodies get 413
-    bool secure_cookies = false;         // Secure flag on the session cookie (set with TLS)
-    std::filesystem::path web_dir;       // the web consoles' files; empty = none served
-    std::filesystem::path content_dir;   // guides, for their titles in the console; empty = ids only
-    int source_age_months = 6;           // a guide's sources checked longer ago are shown as to be checked
+    int port = 8080;                    // 0 = any free port (tests)
+    std::string tls_cert, tls_key;      // both set = HTTPS
+    int retention_days = 30;            // help requests are purged this long after closing
+    int audit_retention_days = 365;     // the audit log (staff actions, logins) is kept this long
+    int usage_retention_days = 800;     // anonymous usage counts are kept this long (trends over two years)
+    size_t max_body_bytes = 16 * 1024;  // larger request bodies get 413
+    bool secure_cookies = false;        // Secure flag on the session cookie (set with TLS)
+    std::filesystem::path web_dir;      // the web consoles' files; empty = none served
+    std::filesystem::path content_dir;  // guides, for their titles in the console; empty = ids only
+    int source_age_months = 6;          // a guide's sources checked longer ago are shown as to be checked
     // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
     // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
     std::vector<std::string> ice_servers;
@@ -61,18 +61,18 @@ struct HubOptions {
     std::string trusted_proxy;
     // /metrics answers only with "Authorization: Bearer <this>"; empty = /metrics is off.
     std::string metrics_token;
-    int max_event_streams = 64;           // live-event streams held open at once, all users
-    int max_event_streams_per_user = 4;   // ... and per staff member (a few tabs)
-    int max_open_requests_per_kiosk = 3;  // open help requests one kiosk may have at once
-    double help_requests_per_minute = 6;  // new help requests per kiosk (bursts of 6)
-    double usage_batches_per_minute = 30; // usage batches per kiosk (a kiosk sends about one a minute)
-    int max_report_days = 366;            // the longest period one report may cover
+    int max_event_streams = 64;            // live-event streams held open at once, all users
+    int max_event_streams_per_user = 4;    // ... and per staff member (a few tabs)
+    int max_open_requests_per_kiosk = 3;   // open help requests one kiosk may have at once
+    double help_requests_per_minute = 6;   // new help requests per kiosk (bursts of 6)
+    double usage_batches_per_minute = 30;  // usage batches per kiosk (a kiosk sends about one a minute)
+    int max_report_days = 366;             // the longest period one report may cover
     // The hub's clock (seconds since 1970); empty: the system's. Tests move it to see months
     // end; it dates requests, sessions, usage and reports alike.
     std::function<Seconds()> clock;
-    int session_idle_s = 30 * 60;         // a console session ends after this long unused
-    int session_max_s = 12 * 3600;        // ... and this long after logging in, whatever happens
-    int stale_request_s = 12 * 3600;      // open requests nobody closed are cancelled after this
+    int session_idle_s = 30 * 60;     // a console session ends after this long unused
+    int session_max_s = 12 * 3600;    // ... and this long after logging in, whatever happens
+    int stale_request_s = 12 * 3600;  // open requests nobody closed are cancelled after this
 };
 
 // Wakes the live-event streams of a site when its requests change.
@@ -118,7 +118,7 @@ public:
     ~Hub();
     // Binds the listening socket; returns the port, or -1 with the reason in `error`.
     int bind(std::string& error);
-    void run();   // serves until stop()
+    void run();  // serves until stop()
     // Waits (up to 5 s) until run() is accepting connections; a stop() before that point
     // would be missed by the HTTP server, so callers that stop soon after starting wait first.
     bool wait_until_running();

@@ -1,4 +1,5 @@
-// The hub's routes for the front desk: help requests from kiosks, the staff console's list and live events, and video calls.
+// The hub's routes for the front desk: help requests from kiosks, the staff console's list and live events, and video
+// calls.
 #include "hub/bundles.hpp"
 #include "hub/insight.hpp"
 #include "hub/routes.hpp"
@@ -10,8 +11,12 @@ void Hub::desk_routes() {
     auto request_json = [this](const HelpRequest& r, bool for_staff) {
         const int pos = store_.position(r);
         const Seconds wait = pos > 0 ? std::max<Seconds>(60, store_.typical_wait(r.site_id, now_s())) * pos : 0;
-        json j{{"id", r.id},       {"number", r.number}, {"kind", r.kind},
-               {"status", r.status}, {"position", pos},  {"estimated_wait_s", wait},
+        json j{{"id", r.id},
+               {"number", r.number},
+               {"kind", r.kind},
+               {"status", r.status},
+               {"position", pos},
+               {"estimated_wait_s", wait},
                {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
         if (for_staff) {
             j["guide"] = r.guide;
@@ -49,8 +54,9 @@ void Hub::desk_routes() {
         }
         if (store_.open_requests_of_kiosk(k->id) >= options_.max_open_requests_per_kiosk) {
             res.set_header("Retry-After", "30");
-            return send_error(res, 429, "this kiosk has " + std::to_string(options_.max_open_requests_per_kiosk) +
-                                            " open help requests already: cancel one first");
+            return send_error(res, 429,
+                              "this kiosk has " + std::to_string(options_.max_open_requests_per_kiosk) +
+                                  " open help requests already: cancel one first");
         }
         HelpRequest r;
         r.site_id = k->site_id;
@@ -61,7 +67,8 @@ void Hub::desk_routes() {
         r.step_number = body.value("step_number", 0);
         r.language = body["language"];
         std::vector<std::string> needs;
-        for (const auto& n : body.value("needs", json::array())) needs.push_back(n);
+        for (const auto& n : body.value("needs", json::array()))
+            needs.push_back(n);
         r.needs = join(needs);
         r = store_.create_request(r, now_s());
         ++help_requests_created_;
@@ -74,33 +81,33 @@ void Hub::desk_routes() {
         auto stored = store_.request(r.id);
         send_json(res, 201, request_json(*stored, false));
     });
-    srv.Get(R"(/api/v1/help-requests/(\d+))", [this, request_json](
-                                                  const httplib::Request& req, httplib::Response& res) {
-        auto r = store_.request(id_of(req));
-        if (req.has_header("Authorization")) {
-            auto k = kiosk_of(req, res);
-            if (!k) return;
-            if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
-            return send_json(res, 200, request_json(*r, false));
-        }
-        auto u = staff_of(req, res, false, kDesk);
-        if (!u) return;
-        if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
-        send_json(res, 200, request_json(*r, true));
-    });
-    srv.Post(R"(/api/v1/help-requests/(\d+)/cancel)", [this, request_json](const httplib::Request& req,
-                                                                                            httplib::Response& res) {
-        auto k = kiosk_of(req, res);
-        if (!k) return;
-        auto r = store_.request(id_of(req));
-        if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
-        if (!store_.set_status(r->id, "open", "cancelled", 0, "", now_s()) &&
-            !store_.set_status(r->id, "claimed", "cancelled", 0, "", now_s()))
-            return send_error(res, 409, "the request is already " + r->status);
-        calls_.end(r->id, CallSide::Caseworker, "cancelled", now_s());
-        notifier_.changed(r->site_id);
-        send_json(res, 200, request_json(*store_.request(r->id), false));
-    });
+    srv.Get(R"(/api/v1/help-requests/(\d+))",
+            [this, request_json](const httplib::Request& req, httplib::Response& res) {
+                auto r = store_.request(id_of(req));
+                if (req.has_header("Authorization")) {
+                    auto k = kiosk_of(req, res);
+                    if (!k) return;
+                    if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
+                    return send_json(res, 200, request_json(*r, false));
+                }
+                auto u = staff_of(req, res, false, kDesk);
+                if (!u) return;
+                if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
+                send_json(res, 200, request_json(*r, true));
+            });
+    srv.Post(R"(/api/v1/help-requests/(\d+)/cancel)",
+             [this, request_json](const httplib::Request& req, httplib::Response& res) {
+                 auto k = kiosk_of(req, res);
+                 if (!k) return;
+                 auto r = store_.request(id_of(req));
+                 if (!r || r->kiosk_id != k->id) return send_error(res, 404, "no such help request");
+                 if (!store_.set_status(r->id, "open", "cancelled", 0, "", now_s()) &&
+                     !store_.set_status(r->id, "claimed", "cancelled", 0, "", now_s()))
+                     return send_error(res, 409, "the request is already " + r->status);
+                 calls_.end(r->id, CallSide::Caseworker, "cancelled", now_s());
+                 notifier_.changed(r->site_id);
+                 send_json(res, 200, request_json(*store_.request(r->id), false));
+             });
 
     // ---- quiet "may need help" signals from kiosks
     srv.Post("/api/v1/signals", [this](const httplib::Request& req, httplib::Response& res) {
@@ -117,8 +124,14 @@ void Hub::desk_routes() {
             return;
         {
             std::lock_guard lock(signals_mutex_);
-            signals_[k->id] = {k->site_id, k->place, body["reason"], body.value("guide", ""), body.value("step", ""),
-                               body["language"], body.value("step_number", 0), now_s()};
+            signals_[k->id] = {k->site_id,
+                               k->place,
+                               body["reason"],
+                               body.value("guide", ""),
+                               body.value("step", ""),
+                               body["language"],
+                               body.value("step_number", 0),
+                               now_s()};
         }
         notifier_.changed(k->site_id);
         res.status = 204;
@@ -132,8 +145,9 @@ void Hub::desk_routes() {
         std::erase_if(signals_, [&](const auto& kv) { return now - kv.second.at > kSignalLifetime; });
         for (const auto& [kiosk, sig] : signals_)
             if (std::find(u.sites.begin(), u.sites.end(), sig.site_id) != u.sites.end()) {
-                json j{{"kiosk_place", sig.place}, {"reason", sig.reason}, {"guide", sig.guide}, {"step", sig.step},
-                       {"step_number", sig.step_number}, {"language", sig.language}, {"since_s", now - sig.at}};
+                json j{{"kiosk_place", sig.place}, {"reason", sig.reason},           {"guide", sig.guide},
+                       {"step", sig.step},         {"step_number", sig.step_number}, {"language", sig.language},
+                       {"since_s", now - sig.at}};
                 const auto titles = this->titles();
                 if (auto t = titles->guides.find(sig.guide); t != titles->guides.end()) j["guide_title"] = t->second;
                 list.push_back(j);
@@ -177,12 +191,13 @@ void Hub::desk_routes() {
         }
         return list;
     };
-    srv.Get("/api/v1/help-requests", [this, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false, kDesk);
-        if (!u) return;
-        present(*u);
-        send_json(res, 200, {{"requests", staff_list(*u)}, {"signals", signals_for(*u)}});
-    });
+    srv.Get("/api/v1/help-requests",
+            [this, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
+                auto u = staff_of(req, res, false, kDesk);
+                if (!u) return;
+                present(*u);
+                send_json(res, 200, {{"requests", staff_list(*u)}, {"signals", signals_for(*u)}});
+            });
     struct Transition {
         const char* verb;
         const char* from;
@@ -207,14 +222,16 @@ void Hub::desk_routes() {
                      if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
                      const std::string verb = t.verb;
                      if (r->kind == "video" && verb == "claim")
-                         return send_conflict(res, "a video request is answered on the caseworker page (/caseworker.html)", "video");
+                         return send_conflict(
+                             res, "a video request is answered on the caseworker page (/caseworker.html)", "video");
                      // In-person requests are the front desk's; a video call in progress is only
                      // the caseworker's in it (nobody else may end it or give it back).
                      if (r->kind != "video" && u->role != "staff")
                          return send_error(res, 403, "in-person requests are handled by front-desk staff");
                      if (r->kind == "video" && verb == "release") {
                          const auto call = calls_.info(r->id);
-                         if (!call || call->ended) return send_conflict(res, "the call has ended: record an outcome instead", "ended");
+                         if (!call || call->ended)
+                             return send_conflict(res, "the call has ended: record an outcome instead", "ended");
                          if (call->caseworker != u->id)
                              return send_error(res, 403, "only the caseworker in the call can give it back");
                      }
@@ -226,7 +243,8 @@ void Hub::desk_routes() {
                          ok = store_.set_status(r->id, "open", t.to, u->id, outcome, now_s());
                      if (!ok) return send_error(res, 409, "the request is " + r->status);
                      store_.audit(u->id, t.verb, r->number + (outcome.empty() ? "" : " " + outcome), now_s());
-                     if (r->kind == "video" && verb == "resolve") calls_.end(r->id, CallSide::Kiosk, "resolved", now_s());
+                     if (r->kind == "video" && verb == "resolve")
+                         calls_.end(r->id, CallSide::Kiosk, "resolved", now_s());
                      if (r->kind == "video" && verb == "release") calls_.release(r->id);
                      notifier_.changed(r->site_id);
                      send_json(res, 200, request_json(*store_.request(r->id), true));
@@ -234,7 +252,8 @@ void Hub::desk_routes() {
     }
 
     // ---- live events for the staff console (server-sent events)
-    srv.Get("/api/v1/events", [this, staff_list, signals_for, present](const httplib::Request& req, httplib::Response& res) {
+    srv.Get("/api/v1/events", [this, staff_list, signals_for, present](const httplib::Request& req,
+                                                                       httplib::Response& res) {
         auto u = staff_of(req, res, false, kDesk);
         if (!u) return;
         const User user = *u;
@@ -242,36 +261,43 @@ void Hub::desk_routes() {
         const std::string holder = std::to_string(user.id);
         if (!streams_.hold(holder)) {
             res.set_header("Retry-After", "15");
-            return send_error(res, 429, "too many live-event streams open (at most " + std::to_string(options_.max_event_streams_per_user) +
-                                            " per person, " + std::to_string(options_.max_event_streams) + " in all): close a tab");
+            return send_error(res, 429,
+                              "too many live-event streams open (at most " +
+                                  std::to_string(options_.max_event_streams_per_user) + " per person, " +
+                                  std::to_string(options_.max_event_streams) + " in all): close a tab");
         }
         res.set_header("X-Accel-Buffering", "no");
         auto seen = std::make_shared<std::map<std::int64_t, std::uint64_t>>();
         auto first = std::make_shared<bool>(true);
         const std::string session = hash_token(cookie(req, "ledsager_session"));
-        res.set_chunked_content_provider("text/event-stream", [this, user, seen, first, staff_list, signals_for, present, session](size_t, httplib::DataSink& sink) {
-            if (notifier_.stopping()) return false;
-            // A stream lives no longer than its login: logout and the session's end close it.
-            if (!store_.session(session, now_s(), options_.session_idle_s)) return false;
-            present(user);
-            bool changed = *first;
-            *first = false;
-            if (!changed) {
-                // Wait up to 15 s for any of the user's sites to change; then a keep-alive.
-                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-                while (!changed && !notifier_.stopping() && std::chrono::steady_clock::now() < deadline) {
-                    for (auto site : user.sites) {
-                        const auto v = notifier_.wait(site, (*seen)[site], std::chrono::milliseconds(250));
-                        if (v != (*seen)[site]) changed = true;
+        res.set_chunked_content_provider(
+            "text/event-stream",
+            [this, user, seen, first, staff_list, signals_for, present, session](size_t, httplib::DataSink& sink) {
+                if (notifier_.stopping()) return false;
+                // A stream lives no longer than its login: logout and the session's end close it.
+                if (!store_.session(session, now_s(), options_.session_idle_s)) return false;
+                present(user);
+                bool changed = *first;
+                *first = false;
+                if (!changed) {
+                    // Wait up to 15 s for any of the user's sites to change; then a keep-alive.
+                    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+                    while (!changed && !notifier_.stopping() && std::chrono::steady_clock::now() < deadline) {
+                        for (auto site : user.sites) {
+                            const auto v = notifier_.wait(site, (*seen)[site], std::chrono::milliseconds(250));
+                            if (v != (*seen)[site]) changed = true;
+                        }
                     }
                 }
-            }
-            for (auto site : user.sites) (*seen)[site] = notifier_.version(site);
-            const std::string msg = changed ? "event: requests\ndata: " +
-                                                  json{{"requests", staff_list(user)}, {"signals", signals_for(user)}}.dump() + "\n\n"
-                                            : ": keep-alive\n\n";
-            return sink.write(msg.data(), msg.size());
-        }, [this, holder](bool) { streams_.release(holder); });
+                for (auto site : user.sites)
+                    (*seen)[site] = notifier_.version(site);
+                const std::string msg =
+                    changed ? "event: requests\ndata: " +
+                                  json{{"requests", staff_list(user)}, {"signals", signals_for(user)}}.dump() + "\n\n"
+                            : ": keep-alive\n\n";
+                return sink.write(msg.data(), msg.size());
+            },
+            [this, holder](bool) { streams_.release(holder); });
     });
     // ---- video calls: answering, signaling (offer/answer/ICE through the hub), ICE servers
     // ICE servers for one call. A TURN server given without a password gets short-lived TURN
@@ -284,7 +310,8 @@ void Hub::desk_routes() {
             if (turn && !options_.turn_secret.empty() && url.find('@') == std::string::npos) {
                 const auto c = turn_rest_credentials(options_.turn_secret, now_s() + options_.turn_ttl_s);
                 const auto colon = url.find(':');
-                u = url.substr(0, colon + 1) + percent_encoded(c.first) + ":" + percent_encoded(c.second) + "@" + url.substr(colon + 1);
+                u = url.substr(0, colon + 1) + percent_encoded(c.first) + ":" + percent_encoded(c.second) + "@" +
+                    url.substr(colon + 1);
             }
             list.push_back(browser ? browser_ice_server(u) : json(u));
         }
@@ -298,9 +325,13 @@ void Hub::desk_routes() {
         if (!r || !in_site(*u, r->site_id)) return send_error(res, 404, "no such help request");
         if (r->kind != "video") return send_conflict(res, "not a video request", "not_video");
         if (const Seconds held = held_for(*u, *r); held > 0)
-            return send_conflict(res, "held " + std::to_string(held) + " s more for a caseworker who speaks " + r->language, "held");
-        if (r->status != "open") return send_conflict(res, "the request is " + r->status + " (someone else answered, or the citizen left)", "taken");
-        if (!calls_.answer(r->id, u->id)) return send_conflict(res, "the call is no longer there (the citizen left)", "gone");
+            return send_conflict(
+                res, "held " + std::to_string(held) + " s more for a caseworker who speaks " + r->language, "held");
+        if (r->status != "open")
+            return send_conflict(res, "the request is " + r->status + " (someone else answered, or the citizen left)",
+                                 "taken");
+        if (!calls_.answer(r->id, u->id))
+            return send_conflict(res, "the call is no longer there (the citizen left)", "gone");
         if (!store_.set_status(r->id, "open", "claimed", u->id, "", now_s())) {
             calls_.unanswer(r->id, u->id);
             return send_conflict(res, "someone else answered", "taken");
@@ -319,7 +350,7 @@ void Hub::desk_routes() {
     });
     // Which side is asking about a call: the kiosk that made it, or the caseworker who answered.
     auto call_side = [this](const httplib::Request& req, httplib::Response& res, bool changes,
-                                                       CallSide& side) -> std::optional<CallInfo> {
+                            CallSide& side) -> std::optional<CallInfo> {
         auto call = calls_.info(id_of(req));
         if (req.has_header("Authorization")) {
             auto k = kiosk_of(req, res);
@@ -330,7 +361,8 @@ void Hub::desk_routes() {
         }
         auto u = staff_of(req, res, changes, kDesk);
         if (!u) return std::nullopt;
-        if (!call || call->caseworker != u->id) return send_error(res, 404, "no such call (answer it first)"), std::nullopt;
+        if (!call || call->caseworker != u->id)
+            return send_error(res, 404, "no such call (answer it first)"), std::nullopt;
         side = CallSide::Caseworker;
         return call;
     };
@@ -361,16 +393,21 @@ void Hub::desk_routes() {
                         body))
             return;
         const std::string type = body["type"];
-        if ((type == "offer" || type == "answer") && !body.contains("sdp")) return send_error(res, 400, "an " + type + " needs sdp", "sdp");
-        if (type == "candidate" && !body.contains("candidate")) return send_error(res, 400, "a candidate needs candidate", "candidate");
-        if (type == "offer" && side != CallSide::Kiosk) return send_error(res, 400, "the kiosk makes the offer", "type");
-        if (type == "answer" && side != CallSide::Caseworker) return send_error(res, 400, "the caseworker answers the offer", "type");
+        if ((type == "offer" || type == "answer") && !body.contains("sdp"))
+            return send_error(res, 400, "an " + type + " needs sdp", "sdp");
+        if (type == "candidate" && !body.contains("candidate"))
+            return send_error(res, 400, "a candidate needs candidate", "candidate");
+        if (type == "offer" && side != CallSide::Kiosk)
+            return send_error(res, 400, "the kiosk makes the offer", "type");
+        if (type == "answer" && side != CallSide::Caseworker)
+            return send_error(res, 400, "the caseworker answers the offer", "type");
         if (call->ended) return send_conflict(res, "the call has ended", "ended");
         if (side == CallSide::Kiosk && !call->caseworker && type != "hangup")
             return send_conflict(res, "nobody has answered yet", "not_answered");
         const CallSide other = side == CallSide::Kiosk ? CallSide::Caseworker : CallSide::Kiosk;
         if (type == "hangup") {
-            calls_.end(call->request_id, other, body.value("reason", side == CallSide::Kiosk ? "citizen" : "caseworker"), now_s());
+            calls_.end(call->request_id, other,
+                       body.value("reason", side == CallSide::Kiosk ? "citizen" : "caseworker"), now_s());
             notifier_.changed(call->site_id);
         } else if (!calls_.post(call->request_id, other, body)) {
             return send_error(res, 409, "the call has ended");
@@ -390,7 +427,8 @@ void Hub::desk_routes() {
             return send_error(res, 400, "after and wait are whole numbers", "after");
         }
         bool ended = false, known = false;  // (Calls bounds the long polls: one per side, 48 in all)
-        auto list = calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
+        auto list =
+            calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
         if (!known) return send_error(res, 404, "no such call");
         send_json(res, 200, {{"messages", list}, {"ended", ended}});
     });

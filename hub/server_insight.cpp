@@ -27,7 +27,7 @@ void Hub::insight_routes() {
         q.to = req.has_param("to") ? req.get_param_value("to") : "";
         q.from = req.has_param("from") ? req.get_param_value("from") : "";
         const std::string last_final = final_month(store_, now_s());  // kept in the database, only ever raised
-        if (q.to.empty()) q.to = last_day(last_final);  // by default the last final month
+        if (q.to.empty()) q.to = last_day(last_final);                // by default the last final month
         if (q.from.empty()) q.from = q.to.substr(0, 7) + "-01";
         std::string field;
         if (const std::string e = check_period(q.from, q.to, last_final, options_.max_report_days, field); !e.empty())
@@ -44,12 +44,16 @@ void Hub::insight_routes() {
             return it != by_lang.end() ? it->second : by_lang.empty() ? std::string() : by_lang.begin()->second;
         };
         const auto titles = this->titles();
-        for (const auto& [g, t] : titles->guides) q.titles[g] = pick(t);
-        for (const auto& [k, t] : titles->steps) q.titles[k] = pick(t);
-        for (const auto& [g, order] : titles->order) q.titles[g + "/"] = order;
+        for (const auto& [g, t] : titles->guides)
+            q.titles[g] = pick(t);
+        for (const auto& [k, t] : titles->steps)
+            q.titles[k] = pick(t);
+        for (const auto& [g, order] : titles->order)
+            q.titles[g + "/"] = order;
         q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
         // Sources count as old from the same day --check-content would say so.
-        const std::string cutoff = core::months_before(core::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
+        const std::string cutoff =
+            core::months_before(core::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
         for (const auto& [g, r] : titles->review) {
             json langs = json::object();
             for (const auto& [l, lr] : r.languages)
@@ -74,13 +78,13 @@ void Hub::insight_routes() {
         if (!report_query(req, res, q)) return;
         const json g = gains_report(store_, q);
         if (req.has_param("format") && req.get_param_value("format") == "csv") {
-            res.set_header("Content-Disposition", "attachment; filename=\"ledsager-gains-" + q.from + "-" + q.to + ".csv\"");
+            res.set_header("Content-Disposition",
+                           "attachment; filename=\"ledsager-gains-" + q.from + "-" + q.to + ".csv\"");
             res.set_content(gains_csv(g), "text/csv; charset=utf-8");
             return;
         }
         send_json(res, 200, g);
     });
-
 }
 
 }  // namespace ledsager::hub

@@ -85,10 +85,11 @@ const char* const kMigrations[] = {
     R"(ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;)",
 };
 
-
 }  // namespace
 
-std::string day_of(Seconds t) { return core::iso_day(static_cast<std::time_t>(t)); }
+std::string day_of(Seconds t) {
+    return core::iso_day(static_cast<std::time_t>(t));
+}
 
 namespace {
 Seconds noon_of(const std::string& day) {
@@ -109,7 +110,9 @@ bool is_real_day(const std::string& day) {
     return day_of(noon_of(day)) == day;  // timegm moves 2026-02-30 to March: not the same day
 }
 
-std::int64_t days_in(const std::string& from, const std::string& to) { return (noon_of(to) - noon_of(from)) / 86400 + 1; }
+std::int64_t days_in(const std::string& from, const std::string& to) {
+    return (noon_of(to) - noon_of(from)) / 86400 + 1;
+}
 
 std::string last_day(const std::string& month) {
     const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
@@ -136,8 +139,10 @@ Store::Store(const std::filesystem::path& data_dir) {
     }
     const auto file = data_dir / "hub.sqlite3";
     if (const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
-        throw StoreError("cannot open the database " + file.string() + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK)
+        throw StoreError("cannot open the database " + file.string() + ": " +
+                         (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");  // acknowledged means on disk
     exec("PRAGMA foreign_keys=ON");
@@ -163,7 +168,8 @@ std::string Store::insight_key() {
     const std::string hex = s.t(0);
     std::string key(hex.size() / 2, '\0');
     std::size_t len = 0;
-    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.c_str(), hex.size(), nullptr, &len, nullptr) != 0 ||
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.c_str(), hex.size(), nullptr, &len,
+                       nullptr) != 0 ||
         len != 32)
         throw StoreError("database: the insight key is damaged");
     return key;
@@ -176,13 +182,16 @@ std::string Store::final_month_locked() {
 
 std::string Store::raise_final_month(const std::string& month) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO hub_meta(key, value) VALUES('final_month', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE excluded.value > hub_meta.value");
+    Stmt s(db_,
+           "INSERT INTO hub_meta(key, value) VALUES('final_month', ?) "
+           "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE excluded.value > hub_meta.value");
     s.bind(1, month).step();
     return final_month_locked();
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+    sqlite3_close(db_);
+}
 
 void Store::exec(const char* sql) {
     char* err = nullptr;
@@ -193,7 +202,9 @@ void Store::exec(const char* sql) {
     }
 }
 
-int Store::schema_version_latest() { return static_cast<int>(std::size(kMigrations)); }
+int Store::schema_version_latest() {
+    return static_cast<int>(std::size(kMigrations));
+}
 
 int Store::schema_version() {
     std::lock_guard lock(mutex_);
@@ -250,7 +261,8 @@ std::vector<Site> Store::sites() {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT id, slug, name, fallback FROM sites ORDER BY id");
     std::vector<Site> out;
-    while (s.step()) out.push_back({s.i(0), s.t(1), s.t(2), s.t(3)});
+    while (s.step())
+        out.push_back({s.i(0), s.t(1), s.t(2), s.t(3)});
     return out;
 }
 
@@ -262,19 +274,23 @@ std::int64_t Store::add_kiosk(std::int64_t site_id, const std::string& name, con
     return sqlite3_last_insert_rowid(db_);
 }
 
-bool Store::add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place, const std::string& code_hash,
-                                Seconds now, Seconds expires) {
+bool Store::add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place,
+                                const std::string& code_hash, Seconds now, Seconds expires) {
     std::lock_guard lock(mutex_);
-    Stmt taken(db_, "SELECT 1 FROM kiosks WHERE site_id = ?1 AND name = ?2 AND revoked = 0 UNION ALL "
-                    "SELECT 1 FROM enrollment_codes WHERE site_id = ?1 AND name = ?2 AND used_at = 0 AND expires_at > ?3");
+    Stmt taken(db_,
+               "SELECT 1 FROM kiosks WHERE site_id = ?1 AND name = ?2 AND revoked = 0 UNION ALL "
+               "SELECT 1 FROM enrollment_codes WHERE site_id = ?1 AND name = ?2 AND used_at = 0 AND expires_at > ?3");
     taken.bind(1, site_id).bind(2, name).bind(3, now);
     if (taken.step()) return false;
-    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, site_id, name, place, created_at, expires_at) VALUES(?, ?, ?, ?, ?, ?)");
+    Stmt s(db_,
+           "INSERT INTO enrollment_codes(code_hash, site_id, name, place, created_at, expires_at) VALUES(?, ?, ?, ?, "
+           "?, ?)");
     s.bind(1, code_hash).bind(2, site_id).bind(3, name).bind(4, place).bind(5, now).bind(6, expires).step();
     return true;
 }
 
-Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now) {
+Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash,
+                                   Seconds now) {
     std::lock_guard lock(mutex_);
     Redeemed out;
     exec("BEGIN IMMEDIATE");
@@ -299,7 +315,11 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
                 out.result = Redeemed::NameTaken;
             } else {
                 Stmt k(db_, "INSERT INTO kiosks(site_id, name, place, token_hash) VALUES(?, ?, ?, ?)");
-                k.bind(1, out.kiosk.site_id).bind(2, out.kiosk.name).bind(3, out.kiosk.place).bind(4, token_hash).step();
+                k.bind(1, out.kiosk.site_id)
+                    .bind(2, out.kiosk.name)
+                    .bind(3, out.kiosk.place)
+                    .bind(4, token_hash)
+                    .step();
                 out.kiosk.id = sqlite3_last_insert_rowid(db_);
                 Stmt u(db_, "UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE id = ? AND used_at = 0");
                 u.bind(1, now).bind(2, out.kiosk.id).bind(3, code_id).step();
@@ -316,37 +336,72 @@ Store::Redeemed Store::redeem_code(const std::string& code_hash, const std::stri
 
 void Store::record_health(const Health& h) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO kiosk_health(kiosk_id, at, version, uptime_s, content_version, printer, camera, audio, last_error, screen) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET at = excluded.at, version = excluded.version, "
-                "uptime_s = excluded.uptime_s, content_version = excluded.content_version, printer = excluded.printer, "
-                "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error, screen = excluded.screen");
-    s.bind(1, h.kiosk_id).bind(2, h.at).bind(3, h.version).bind(4, h.uptime_s).bind(5, h.content_version).bind(6, h.printer)
-        .bind(7, h.camera).bind(8, h.audio).bind(9, h.last_error).bind(10, h.screen).step();
+    Stmt s(
+        db_,
+        "INSERT INTO kiosk_health(kiosk_id, at, version, uptime_s, content_version, printer, camera, audio, "
+        "last_error, screen) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET at = excluded.at, version = "
+        "excluded.version, "
+        "uptime_s = excluded.uptime_s, content_version = excluded.content_version, printer = excluded.printer, "
+        "camera = excluded.camera, audio = excluded.audio, last_error = excluded.last_error, screen = excluded.screen");
+    s.bind(1, h.kiosk_id)
+        .bind(2, h.at)
+        .bind(3, h.version)
+        .bind(4, h.uptime_s)
+        .bind(5, h.content_version)
+        .bind(6, h.printer)
+        .bind(7, h.camera)
+        .bind(8, h.audio)
+        .bind(9, h.last_error)
+        .bind(10, h.screen)
+        .step();
 }
 
 int duration_bucket(std::int64_t seconds) {
     int b = 0;
-    while (b + 1 < static_cast<int>(std::size(kDurationEdges)) && seconds >= kDurationEdges[b + 1]) ++b;
+    while (b + 1 < static_cast<int>(std::size(kDurationEdges)) && seconds >= kDurationEdges[b + 1])
+        ++b;
     return b;
 }
 
 void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
-    Stmt s(db_, "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+    Stmt s(db_,
+           "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, "
+           "?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + "
+           "excluded.count");
     // The same counts per month, so that a year's report reads twelve months, not 365 days.
-    Stmt m(db_, "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+    Stmt m(
+        db_,
+        "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, "
+        "?) "
+        "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
     // Nothing more for a month that is final: its reports read the same ever after, whatever
     // the clock says now (a clock set back across the 3rd does not reopen it).
     const std::string final_month = final_month_locked();
     for (const auto& c : cells) {
         if (c.day.substr(0, 7) <= final_month) continue;
         s.reset();
-        s.bind(1, c.day).bind(2, c.site_id).bind(3, c.kiosk_id).bind(4, c.metric).bind(5, c.guide).bind(6, c.step).bind(7, c.dim)
-            .bind(8, static_cast<std::int64_t>(c.bucket)).bind(9, c.count).step();
+        s.bind(1, c.day)
+            .bind(2, c.site_id)
+            .bind(3, c.kiosk_id)
+            .bind(4, c.metric)
+            .bind(5, c.guide)
+            .bind(6, c.step)
+            .bind(7, c.dim)
+            .bind(8, static_cast<std::int64_t>(c.bucket))
+            .bind(9, c.count)
+            .step();
         m.reset();
-        m.bind(1, c.day.substr(0, 7)).bind(2, c.site_id).bind(3, c.metric).bind(4, c.guide).bind(5, c.step).bind(6, c.dim)
-            .bind(7, static_cast<std::int64_t>(c.bucket)).bind(8, c.count).step();
+        m.bind(1, c.day.substr(0, 7))
+            .bind(2, c.site_id)
+            .bind(3, c.metric)
+            .bind(4, c.guide)
+            .bind(5, c.step)
+            .bind(6, c.dim)
+            .bind(7, static_cast<std::int64_t>(c.bucket))
+            .bind(8, c.count)
+            .step();
     }
 }
 
@@ -362,14 +417,18 @@ void Store::add_usage(const std::vector<UsageCell>& cells) {
     }
 }
 
-std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to, const std::vector<std::int64_t>& sites, UsageGroup by,
-                                   const std::vector<std::string>& metrics) {
+std::vector<UsageCell> Store::usage(const std::string& from, const std::string& to,
+                                    const std::vector<std::int64_t>& sites, UsageGroup by,
+                                    const std::vector<std::string>& metrics) {
     std::lock_guard lock(mutex_);
     std::string in, only;
-    for (auto id : sites) in += (in.empty() ? "" : ",") + std::to_string(id);
+    for (auto id : sites)
+        in += (in.empty() ? "" : ",") + std::to_string(id);
     if (in.empty() || !is_real_day(from) || !is_real_day(to) || from > to) return {};
-    for (std::size_t i = 0; i < metrics.size(); ++i) only += (i ? ",?" : "?");
-    const bool per_day = by == UsageGroup::Day, per_month = by == UsageGroup::SiteMonth, per_site = by == UsageGroup::Site || per_month;
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+        only += (i ? ",?" : "?");
+    const bool per_day = by == UsageGroup::Day, per_month = by == UsageGroup::SiteMonth,
+               per_site = by == UsageGroup::Site || per_month;
     // Whole months inside the period come from usage_months; the days at either end from usage_counts.
     std::vector<std::string> months;
     std::vector<std::pair<std::string, std::string>> days;
@@ -378,44 +437,58 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
     } else {
         for (std::string m = from.substr(0, 7); m <= to.substr(0, 7); m = next_month(m)) {
             const std::string first = m + "-01", last = last_day(m);
-            if (from <= first && last <= to) months.push_back(m);
-            else days.emplace_back(std::max(from, first), std::min(to, last));
+            if (from <= first && last <= to)
+                months.push_back(m);
+            else
+                days.emplace_back(std::max(from, first), std::min(to, last));
         }
     }
     const std::string cols = std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count";
     const std::string where = " AND site_id IN (" + in + ")" + (only.empty() ? "" : " AND metric IN (" + only + ")");
     std::string parts;
     for (std::size_t i = 0; i < days.size(); ++i)
-        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_day ? "day" : per_month ? "substr(day, 1, 7)" : "''") + " AS d, " + cols +
-                 " FROM usage_counts WHERE day >= ? AND day <= ?" + where;
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " +
+                 (per_day     ? "day"
+                  : per_month ? "substr(day, 1, 7)"
+                              : "''") +
+                 " AS d, " + cols + " FROM usage_counts WHERE day >= ? AND day <= ?" + where;
     if (!months.empty()) {
         std::string list;
-        for (std::size_t i = 0; i < months.size(); ++i) list += (i ? ",?" : "?");
-        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_month ? "month" : "''") + " AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
+        for (std::size_t i = 0; i < months.size(); ++i)
+            list += (i ? ",?" : "?");
+        parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_month ? "month" : "''") +
+                 " AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
     }
-    const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, SUM(count) FROM (" + parts +
-                            ") GROUP BY d, " + (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";
+    const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") +
+                            ", metric, guide, step, dim, bucket, SUM(count) FROM (" + parts + ") GROUP BY d, " +
+                            (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";
     Stmt s(db_, sql.c_str());
     int at = 1;
     for (const auto& [a, b] : days) {
         s.bind(at, a);
         s.bind(at + 1, b);
         at += 2;
-        for (const auto& m : metrics) s.bind(at++, m);
+        for (const auto& m : metrics)
+            s.bind(at++, m);
     }
     if (!months.empty()) {
-        for (const auto& m : months) s.bind(at++, m);
-        for (const auto& m : metrics) s.bind(at++, m);
+        for (const auto& m : months)
+            s.bind(at++, m);
+        for (const auto& m : metrics)
+            s.bind(at++, m);
     }
     std::vector<UsageCell> out;
-    while (s.step()) out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7)});
+    while (s.step())
+        out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7)});
     return out;
 }
 
 void Store::set_settings(std::int64_t site_id, std::int64_t kiosk_id, const std::string& body) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO settings(site_id, kiosk_id, body, revision) VALUES(?, ?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM settings)) "
-                "ON CONFLICT(site_id, kiosk_id) DO UPDATE SET body = excluded.body, revision = excluded.revision");
+    Stmt s(db_,
+           "INSERT INTO settings(site_id, kiosk_id, body, revision) VALUES(?, ?, ?, (SELECT COALESCE(MAX(revision), 0) "
+           "+ 1 FROM settings)) "
+           "ON CONFLICT(site_id, kiosk_id) DO UPDATE SET body = excluded.body, revision = excluded.revision");
     s.bind(1, site_id).bind(2, kiosk_id).bind(3, body).step();
 }
 
@@ -437,13 +510,23 @@ std::optional<Kiosk> Store::kiosk_by_name(std::int64_t site_id, const std::strin
 
 bool Store::add_bundle(const Bundle& b) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT OR IGNORE INTO bundles(version, sha256, key_id, size, files, published_at) VALUES(?, ?, ?, ?, ?, ?)");
-    s.bind(1, b.version).bind(2, b.sha256).bind(3, b.key_id).bind(4, b.size).bind(5, b.files).bind(6, b.published_at).step();
+    Stmt s(
+        db_,
+        "INSERT OR IGNORE INTO bundles(version, sha256, key_id, size, files, published_at) VALUES(?, ?, ?, ?, ?, ?)");
+    s.bind(1, b.version)
+        .bind(2, b.sha256)
+        .bind(3, b.key_id)
+        .bind(4, b.size)
+        .bind(5, b.files)
+        .bind(6, b.published_at)
+        .step();
     return sqlite3_changes(db_) == 1;
 }
 
 namespace {
-Bundle read_bundle(const Stmt& s) { return {s.i(0), s.t(1), s.t(2), s.i(3), s.i(4), s.i(5)}; }
+Bundle read_bundle(const Stmt& s) {
+    return {s.i(0), s.t(1), s.t(2), s.i(3), s.i(4), s.i(5)};
+}
 constexpr const char* kBundleColumns = "SELECT version, sha256, key_id, size, files, published_at FROM bundles ";
 }  // namespace
 
@@ -467,17 +550,19 @@ std::vector<Bundle> Store::bundles(int limit) {
     Stmt s(db_, (std::string(kBundleColumns) + "ORDER BY version DESC LIMIT ?").c_str());
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<Bundle> out;
-    while (s.step()) out.push_back(read_bundle(s));
+    while (s.step())
+        out.push_back(read_bundle(s));
     return out;
 }
 
 std::vector<Device> Store::devices() {
     std::lock_guard lock(mutex_);
     std::vector<Device> out;
-    Stmt s(db_, "SELECT k.id, k.site_id, k.name, k.place, k.revoked, s.slug, s.name, h.at, h.version, h.uptime_s, "
-                "h.content_version, h.printer, h.camera, h.audio, h.last_error, COALESCE(h.screen, 'on') FROM kiosks k "
-                "JOIN sites s ON s.id = k.site_id "
-                "LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY s.slug, k.name");
+    Stmt s(db_,
+           "SELECT k.id, k.site_id, k.name, k.place, k.revoked, s.slug, s.name, h.at, h.version, h.uptime_s, "
+           "h.content_version, h.printer, h.camera, h.audio, h.last_error, COALESCE(h.screen, 'on') FROM kiosks k "
+           "JOIN sites s ON s.id = k.site_id "
+           "LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY s.slug, k.name");
     while (s.step()) {
         Device d;
         d.kiosk = {s.i(0), s.i(1), s.t(2), s.t(3), s.i(4) != 0};
@@ -518,7 +603,12 @@ std::int64_t Store::add_user(const User& u) {
     exec("BEGIN IMMEDIATE");
     try {
         Stmt s(db_, "INSERT INTO users(username, display_name, role, password_hash, languages) VALUES(?, ?, ?, ?, ?)");
-        s.bind(1, u.username).bind(2, u.display_name).bind(3, u.role).bind(4, u.password_hash).bind(5, u.languages).step();
+        s.bind(1, u.username)
+            .bind(2, u.display_name)
+            .bind(3, u.role)
+            .bind(4, u.password_hash)
+            .bind(5, u.languages)
+            .step();
         const std::int64_t id = sqlite3_last_insert_rowid(db_);
         for (auto site : u.sites) {
             Stmt us(db_, "INSERT INTO user_sites(user_id, site_id) VALUES(?, ?)");
@@ -539,7 +629,8 @@ User read_user(sqlite3* db, const Stmt& s) {
     User u{s.i(0), s.t(1), s.t(2), s.t(3), s.t(4), s.t(5), {}, s.i(6) != 0};
     Stmt sites(db, "SELECT site_id FROM user_sites WHERE user_id = ? ORDER BY site_id");
     sites.bind(1, u.id);
-    while (sites.step()) u.sites.push_back(sites.i(0));
+    while (sites.step())
+        u.sites.push_back(sites.i(0));
     return u;
 }
 }  // namespace
@@ -562,11 +653,13 @@ std::optional<User> Store::user(std::int64_t id) {
 
 std::vector<User> Store::users_at_site(std::int64_t site_id) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT " USER_COLUMNS " FROM users WHERE id IN (SELECT user_id FROM user_sites WHERE site_id = ?)"
+    Stmt s(db_, "SELECT " USER_COLUMNS
+                " FROM users WHERE id IN (SELECT user_id FROM user_sites WHERE site_id = ?)"
                 " ORDER BY display_name");
     s.bind(1, site_id);
     std::vector<User> out;
-    while (s.step()) out.push_back(read_user(db_, s));
+    while (s.step())
+        out.push_back(read_user(db_, s));
     return out;
 }
 
@@ -574,7 +667,8 @@ std::vector<User> Store::users() {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT " USER_COLUMNS " FROM users ORDER BY username");
     std::vector<User> out;
-    while (s.step()) out.push_back(read_user(db_, s));
+    while (s.step())
+        out.push_back(read_user(db_, s));
     return out;
 }
 
@@ -614,18 +708,21 @@ int Store::end_sessions_locked(std::int64_t user_id) {
     return sqlite3_changes(db_);
 }
 
-void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now) {
+void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires,
+                        Seconds now) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "INSERT INTO sessions(id_hash, user_id, csrf, expires_at, last_seen) VALUES(?, ?, ?, ?, ?)");
     s.bind(1, id_hash).bind(2, user_id).bind(3, csrf).bind(4, expires).bind(5, now).step();
 }
 
-std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now, Seconds idle) {
+std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now,
+                                                                   Seconds idle) {
     std::lock_guard lock(mutex_);
     // A disabled account's sessions are deleted when it is disabled; the join also keeps out
     // one that a hub still had in hand at that moment.
-    Stmt s(db_, "SELECT s.user_id, s.csrf, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id"
-                " WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen > ? AND u.disabled = 0");
+    Stmt s(db_,
+           "SELECT s.user_id, s.csrf, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id"
+           " WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen > ? AND u.disabled = 0");
     s.bind(1, id_hash).bind(2, now).bind(3, now - idle);
     if (!s.step()) return std::nullopt;
     auto out = std::make_pair(s.i(0), s.t(1));

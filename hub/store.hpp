@@ -57,7 +57,8 @@ struct UsageCell {
     std::int64_t count = 1;
 };
 // Bucket lower edges in seconds: [0,5), [5,10), ... [3600, ∞).
-inline constexpr std::int64_t kDurationEdges[] = {0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 2700, 3600};
+inline constexpr std::int64_t kDurationEdges[] = {0,   5,   10,  15,  20,  30,  45,   60,   90,   120,
+                                                  180, 240, 300, 450, 600, 900, 1200, 1800, 2700, 3600};
 int duration_bucket(std::int64_t seconds);
 // The UTC date of a time, YYYY-MM-DD.
 std::string day_of(Seconds t);
@@ -86,13 +87,13 @@ struct User {
 
 struct HelpRequest {
     std::int64_t id = 0, site_id = 0, kiosk_id = 0;
-    std::string number;      // "A-042": what the citizen is called by
-    std::string kind;        // in_person | video
-    std::string guide, step; // what the citizen was doing (ids, never free text)
+    std::string number;       // "A-042": what the citizen is called by
+    std::string kind;         // in_person | video
+    std::string guide, step;  // what the citizen was doing (ids, never free text)
     int step_number = 0;
     std::string language;
-    std::string needs;       // comma-separated: read_aloud,interpreter,wheelchair,...
-    std::string status;      // open | claimed | resolved | cancelled
+    std::string needs;   // comma-separated: read_aloud,interpreter,wheelchair,...
+    std::string status;  // open | claimed | resolved | cancelled
     std::int64_t claimed_by = 0;
     std::string claimed_by_name;  // first name shown to the citizen
     std::string outcome;
@@ -126,15 +127,16 @@ public:
     std::optional<Kiosk> kiosk_by_token_hash(const std::string& token_hash);
     // Enrollment: a one-time code (stored as its hash) lets a new kiosk obtain its own token.
     // False: an active kiosk or a code still open has that name at the site (names are unique).
-    bool add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place, const std::string& code_hash,
-                             Seconds now, Seconds expires);
+    bool add_enrollment_code(std::int64_t site_id, const std::string& name, const std::string& place,
+                             const std::string& code_hash, Seconds now, Seconds expires);
     struct Redeemed {
         enum Result { Ok, Unknown, Expired, Used, NameTaken } result = Unknown;
         Kiosk kiosk;
     };
     // Uses the code once (atomically): adds the kiosk with this token hash, named as IT named
     // it with the code (`name`, the device's own, only for codes made before codes had names).
-    Redeemed redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash, Seconds now);
+    Redeemed redeem_code(const std::string& code_hash, const std::string& name, const std::string& token_hash,
+                         Seconds now);
     // A revoked kiosk's token is refused from the next request on. False: no such active kiosk.
     bool revoke_kiosk(std::int64_t kiosk_id);
     void record_health(const Health& h);
@@ -178,7 +180,8 @@ public:
     int set_password(std::int64_t user_id, const std::string& password_hash);
 
     // Staff sessions (the cookie's hash, never the cookie).
-    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires, Seconds now);
+    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires,
+                     Seconds now);
     // User and CSRF token of a session neither past `expires` nor unused for `idle` seconds.
     std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now, Seconds idle);
     int purge_sessions(Seconds now, Seconds idle);  // deletes the expired ones
@@ -192,8 +195,8 @@ public:
     std::vector<HelpRequest> open_requests(std::int64_t site_id);  // open and claimed, oldest first
     // Position in the queue (1 = next) of an open request, 0 when not waiting.
     int position(const HelpRequest& r);
-    bool set_status(std::int64_t id, const std::string& from_status, const std::string& to_status,
-                    std::int64_t user_id, const std::string& outcome, Seconds now);
+    bool set_status(std::int64_t id, const std::string& from_status, const std::string& to_status, std::int64_t user_id,
+                    const std::string& outcome, Seconds now);
     // Median wait (created -> claimed) of the site's requests claimed in the last day, seconds.
     Seconds typical_wait(std::int64_t site_id, Seconds now);
     // Requests still open or claimed that were made before `created_before` (never closed).

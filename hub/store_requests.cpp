@@ -20,14 +20,25 @@ HelpRequest Store::create_request(HelpRequest r, Seconds now) {
         n.bind(1, r.site_id).bind(2, r.kind).bind(3, midnight);
         n.step();
         char number[16];
-        std::snprintf(number, sizeof number, "%c-%03d", r.kind == "video" ? 'V' : 'A', static_cast<int>(n.i(0) % 1000) + 1);
+        std::snprintf(number, sizeof number, "%c-%03d", r.kind == "video" ? 'V' : 'A',
+                      static_cast<int>(n.i(0) % 1000) + 1);
         r.number = number;
         r.status = "open";
         r.created_at = now;
-        Stmt s(db_, "INSERT INTO help_requests(site_id, kiosk_id, number, kind, guide, step, step_number, language, needs,"
-                    " status, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
-        s.bind(1, r.site_id).bind(2, r.kiosk_id).bind(3, r.number).bind(4, r.kind).bind(5, r.guide).bind(6, r.step)
-            .bind(7, r.step_number).bind(8, r.language).bind(9, r.needs).bind(10, now).step();
+        Stmt s(db_,
+               "INSERT INTO help_requests(site_id, kiosk_id, number, kind, guide, step, step_number, language, needs,"
+               " status, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
+        s.bind(1, r.site_id)
+            .bind(2, r.kiosk_id)
+            .bind(3, r.number)
+            .bind(4, r.kind)
+            .bind(5, r.guide)
+            .bind(6, r.step)
+            .bind(7, r.step_number)
+            .bind(8, r.language)
+            .bind(9, r.needs)
+            .bind(10, now)
+            .step();
         r.id = sqlite3_last_insert_rowid(db_);
         exec("COMMIT");
         return r;
@@ -48,10 +59,12 @@ std::optional<HelpRequest> Store::request(std::int64_t id) {
 std::vector<HelpRequest> Store::open_requests(std::int64_t site_id) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, (std::string(kRequestColumns) +
-                 "WHERE r.site_id = ? AND r.status IN ('open', 'claimed') ORDER BY r.created_at, r.id").c_str());
+                 "WHERE r.site_id = ? AND r.status IN ('open', 'claimed') ORDER BY r.created_at, r.id")
+                    .c_str());
     s.bind(1, site_id);
     std::vector<HelpRequest> out;
-    while (s.step()) out.push_back(read_request(s));
+    while (s.step())
+        out.push_back(read_request(s));
     return out;
 }
 
@@ -69,19 +82,27 @@ bool Store::set_status(std::int64_t id, const std::string& from, const std::stri
     exec("BEGIN IMMEDIATE");
     try {
         const bool claim = to == "claimed", release = to == "open", close = to == "resolved" || to == "cancelled";
-        Stmt s(db_, claim ? "UPDATE help_requests SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = ?"
-                    : release ? "UPDATE help_requests SET status = 'open', claimed_by = NULL, claimed_at = 0 WHERE id = ? AND status = ?"
-                              : "UPDATE help_requests SET status = ?, outcome = ?, closed_at = ? WHERE id = ? AND status = ?");
-        if (claim) s.bind(1, user_id).bind(2, now).bind(3, id).bind(4, from);
-        else if (release) s.bind(1, id).bind(2, from);
-        else s.bind(1, to).bind(2, outcome).bind(3, now).bind(4, id).bind(5, from);
+        Stmt s(db_,
+               claim ? "UPDATE help_requests SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND "
+                       "status = ?"
+               : release
+                   ? "UPDATE help_requests SET status = 'open', claimed_by = NULL, claimed_at = 0 WHERE id = ? AND "
+                     "status = ?"
+                   : "UPDATE help_requests SET status = ?, outcome = ?, closed_at = ? WHERE id = ? AND status = ?");
+        if (claim)
+            s.bind(1, user_id).bind(2, now).bind(3, id).bind(4, from);
+        else if (release)
+            s.bind(1, id).bind(2, from);
+        else
+            s.bind(1, to).bind(2, outcome).bind(3, now).bind(4, id).bind(5, from);
         s.step();
         const bool changed = sqlite3_changes(db_) == 1;
         if (changed && close) {
             // Anonymous counts outlive the purge of the request itself.
-            Stmt c(db_, "INSERT INTO daily_counts(day, site_id, kind, outcome, count)"
-                        " SELECT ?, site_id, kind, ?, 1 FROM help_requests WHERE id = ?"
-                        " ON CONFLICT(day, site_id, kind, outcome) DO UPDATE SET count = count + 1");
+            Stmt c(db_,
+                   "INSERT INTO daily_counts(day, site_id, kind, outcome, count)"
+                   " SELECT ?, site_id, kind, ?, 1 FROM help_requests WHERE id = ?"
+                   " ON CONFLICT(day, site_id, kind, outcome) DO UPDATE SET count = count + 1");
             c.bind(1, day_of(now)).bind(2, to == "cancelled" ? std::string("cancelled") : outcome).bind(3, id).step();
             // And for the insight reports: the escalation's reason (guide, step) and outcome,
             // how long the citizen waited, and the staff time spent (claim to close).
@@ -91,11 +112,16 @@ bool Store::set_status(std::int64_t id, const std::string& from, const std::stri
                 const std::int64_t site = r.i(0);
                 const std::string kind = r.t(1), guide = r.t(2), step = r.t(3);
                 const Seconds created = r.i(4), claimed = r.i(5);
-                std::vector<UsageCell> cells{{day_of(now), site, 0, "escalation", guide, step, kind + ":" + (to == "cancelled" ? std::string("cancelled") : outcome), -1, 1}};
+                std::vector<UsageCell> cells{{day_of(now), site, 0, "escalation", guide, step,
+                                              kind + ":" + (to == "cancelled" ? std::string("cancelled") : outcome), -1,
+                                              1}};
                 if (claimed) {
-                    cells.push_back({day_of(now), site, 0, "wait", "", "", kind, duration_bucket(claimed - created), 1});
-                    cells.push_back({day_of(now), site, 0, "staff_seconds", "", "", kind, -1, std::max<Seconds>(0, now - claimed)});
-                    cells.push_back({day_of(now), site, 0, "staff_time", "", "", kind, duration_bucket(now - claimed), 1});
+                    cells.push_back(
+                        {day_of(now), site, 0, "wait", "", "", kind, duration_bucket(claimed - created), 1});
+                    cells.push_back(
+                        {day_of(now), site, 0, "staff_seconds", "", "", kind, -1, std::max<Seconds>(0, now - claimed)});
+                    cells.push_back(
+                        {day_of(now), site, 0, "staff_time", "", "", kind, duration_bucket(now - claimed), 1});
                 }
                 add_usage_locked(cells);
             }
@@ -113,7 +139,8 @@ Seconds Store::typical_wait(std::int64_t site_id, Seconds now) {
     Stmt s(db_, "SELECT claimed_at - created_at FROM help_requests WHERE site_id = ? AND claimed_at > ? ORDER BY 1");
     s.bind(1, site_id).bind(2, now - 86400);
     std::vector<Seconds> waits;
-    while (s.step()) waits.push_back(s.i(0));
+    while (s.step())
+        waits.push_back(s.i(0));
     return waits.empty() ? 0 : waits[waits.size() / 2];
 }
 
@@ -140,10 +167,13 @@ int Store::purge_enrollment_codes(Seconds before) {
 
 std::vector<HelpRequest> Store::stale_requests(Seconds created_before) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, (std::string(kRequestColumns) + "WHERE r.status IN ('open', 'claimed') AND r.created_at < ? ORDER BY r.id").c_str());
+    Stmt s(db_,
+           (std::string(kRequestColumns) + "WHERE r.status IN ('open', 'claimed') AND r.created_at < ? ORDER BY r.id")
+               .c_str());
     s.bind(1, created_before);
     std::vector<HelpRequest> out;
-    while (s.step()) out.push_back(read_request(s));
+    while (s.step())
+        out.push_back(read_request(s));
     return out;
 }
 
@@ -178,17 +208,22 @@ void Store::audit(std::int64_t user_id, const std::string& action, const std::st
     std::lock_guard lock(mutex_);
     Stmt s(db_, "INSERT INTO audit_log(at, user_id, action, subject) VALUES(?, ?, ?, ?)");
     s.bind(1, now);
-    if (user_id) s.bind(2, user_id); else s.bind_null(2);
+    if (user_id)
+        s.bind(2, user_id);
+    else
+        s.bind_null(2);
     s.bind(3, action).bind(4, subject).step();
 }
 
 std::vector<std::string> Store::audit_log(int limit) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT a.at, COALESCE(u.username, '-'), a.action, a.subject FROM audit_log a"
-                " LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?");
+    Stmt s(db_,
+           "SELECT a.at, COALESCE(u.username, '-'), a.action, a.subject FROM audit_log a"
+           " LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?");
     s.bind(1, limit);
     std::vector<std::string> out;
-    while (s.step()) out.push_back(std::to_string(s.i(0)) + " " + s.t(1) + " " + s.t(2) + " " + s.t(3));
+    while (s.step())
+        out.push_back(std::to_string(s.i(0)) + " " + s.t(1) + " " + s.t(2) + " " + s.t(3));
     return out;
 }
 

@@ -25,7 +25,8 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
             return f.one_of.empty() || std::find(f.one_of.begin(), f.one_of.end(), s) != f.one_of.end();
         };
         std::string list;
-        for (const auto& o : f.one_of) list += (list.empty() ? "" : ", ") + o;
+        for (const auto& o : f.one_of)
+            list += (list.empty() ? "" : ", ") + o;
         switch (f.type) {
             case Field::String:
                 if (!v.is_string()) return {"must be a string", f.name};

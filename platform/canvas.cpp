@@ -27,8 +27,9 @@ void Canvas::detach() {
 }
 
 TextureId Canvas::make_texture(int width, int height, bool streaming, std::string& error) const {
-    SDL_Texture* t = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888,
-                                       streaming ? SDL_TEXTUREACCESS_STREAMING : SDL_TEXTUREACCESS_STATIC, width, height);
+    SDL_Texture* t =
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888,
+                          streaming ? SDL_TEXTUREACCESS_STREAMING : SDL_TEXTUREACCESS_STATIC, width, height);
     if (!t) {
         error = SDL_GetError();
         return nullptr;
@@ -46,7 +47,9 @@ void Canvas::destroy_texture(TextureId& texture) {
     texture = nullptr;
 }
 
-void Canvas::new_frame() { ImGui_ImplSDLRenderer_NewFrame(); }
+void Canvas::new_frame() {
+    ImGui_ImplSDLRenderer_NewFrame();
+}
 
 void Canvas::clear(unsigned rgb) const {
     SDL_SetRenderDrawColor(renderer_, (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255);
@@ -61,7 +64,9 @@ void Canvas::fill(unsigned rgb, int x, int y, int w, int h) const {
     SDL_RenderFillRect(renderer_, &area);
 }
 
-void Canvas::draw(ImDrawData* data) const { ImGui_ImplSDLRenderer_RenderDrawData(data); }
+void Canvas::draw(ImDrawData* data) const {
+    ImGui_ImplSDLRenderer_RenderDrawData(data);
+}
 
 void Canvas::copy(TextureId texture, float u0, float v0, float u1, float v1, float x, float y, float w, float h) const {
     auto* t = static_cast<SDL_Texture*>(texture);

@@ -10,7 +10,8 @@ namespace ledsager::platform {
 
 namespace fs = std::filesystem;
 
-ContentFetcher::ContentFetcher(HubClientOptions hub, const core::ContentStore& store) : hub_(std::move(hub)), store_(store) {}
+ContentFetcher::ContentFetcher(HubClientOptions hub, const core::ContentStore& store)
+    : hub_(std::move(hub)), store_(store) {}
 
 ContentFetcher::~ContentFetcher() {
     if (thread_.joinable()) thread_.join();
@@ -83,13 +84,16 @@ ContentFetchResult ContentFetcher::run(std::int64_t version, const std::string& 
         return r;
     };
     if (!answer.reachable) return done("download of v" + std::to_string(version) + " failed: " + answer.error, true);
-    if (status != 200) return done("download of v" + std::to_string(version) + ": the hub answered " + std::to_string(status), true);
+    if (status != 200)
+        return done("download of v" + std::to_string(version) + ": the hub answered " + std::to_string(status), true);
     if (!written) return done(file.string() + ": cannot be written (disk full?)", true);
     // The hub's hash guards the transfer; the signature, checked next, guards the content.
-    if (core::sha256_file(file) != sha256) return done("download of v" + std::to_string(version) + " arrived damaged (SHA-256 differs)", true);
+    if (core::sha256_file(file) != sha256)
+        return done("download of v" + std::to_string(version) + " arrived damaged (SHA-256 differs)", true);
     std::string error;
     core::ContentSet set;
-    if (!store_.stage(file, version, set, error)) return done("content bundle v" + std::to_string(version) + " refused: " + error, false);
+    if (!store_.stage(file, version, set, error))
+        return done("content bundle v" + std::to_string(version) + " refused: " + error, false);
     fs::remove(file, ec);
     r.ok = true;
     r.retry = false;

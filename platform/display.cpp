@@ -72,7 +72,9 @@ Display::~Display() {
     if (surface_) SDL_FreeSurface(surface_);
 }
 
-void Display::present() { SDL_RenderPresent(renderer_); }
+void Display::present() {
+    SDL_RenderPresent(renderer_);
+}
 
 std::vector<Display::Event> Display::wait_events(int timeout_ms, const KeyMap& keys) {
     std::vector<Event> out;
@@ -101,7 +103,8 @@ std::vector<Display::Event> Display::wait_events(int timeout_ms, const KeyMap& k
                 out.push_back({Event::Kind::Exposed});
                 break;
             default:
-                if (auto in = translate(ev, width_, height_, pixel_scale, keys)) out.push_back({Event::Kind::Input, *in});
+                if (auto in = translate(ev, width_, height_, pixel_scale, keys))
+                    out.push_back({Event::Kind::Input, *in});
         }
     } while (SDL_PollEvent(&ev));
     return out;
@@ -116,11 +119,15 @@ std::function<void()> Display::waker() {
     };
 }
 
-void Display::show_cursor(bool visible) { SDL_ShowCursor(visible ? SDL_ENABLE : SDL_DISABLE); }
+void Display::show_cursor(bool visible) {
+    SDL_ShowCursor(visible ? SDL_ENABLE : SDL_DISABLE);
+}
 
 void Display::allow_sleep(bool allowed) {
-    if (allowed) SDL_EnableScreenSaver();
-    else SDL_DisableScreenSaver();
+    if (allowed)
+        SDL_EnableScreenSaver();
+    else
+        SDL_DisableScreenSaver();
 }
 
 std::vector<unsigned char> Display::read_pixels() const {
@@ -149,7 +156,8 @@ unsigned long long Display::pixel_hash() const {
     const std::vector<unsigned char> pixels = read_pixels();
     if (pixels.empty()) return 0;
     unsigned long long h = 1469598103934665603ull;  // FNV-1a
-    for (unsigned char c : pixels) h = (h ^ c) * 1099511628211ull;
+    for (unsigned char c : pixels)
+        h = (h ^ c) * 1099511628211ull;
     return h;
 }
 

@@ -63,10 +63,11 @@ bool enroll(const EnrollRequest& r, std::string& name, std::string& error) {
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
     std::string toml = "# This kiosk's own credential, written by `ledsager-kiosk enroll` on " + std::string(when) +
                        ".\n# Readable by the kiosk user only (0600). Read after --config; revoke on the hub\n"
-                       "# with `ledsager-hub kiosk revoke`.\n\n[hub]\nurl = " + quoted(r.hub_url) + "\ntoken = " +
-                       quoted(j.value("token", "")) + "\n";
+                       "# with `ledsager-hub kiosk revoke`.\n\n[hub]\nurl = " +
+                       quoted(r.hub_url) + "\ntoken = " + quoted(j.value("token", "")) + "\n";
     if (!r.ca_file.empty()) toml += "ca_file = " + quoted(std::filesystem::absolute(r.ca_file).string()) + "\n";
-    toml += "\n[site]\nname = " + quoted(site.value("name", "")) + "\nplace = " + quoted(kiosk.value("place", "")) + "\n";
+    toml +=
+        "\n[site]\nname = " + quoted(site.value("name", "")) + "\nplace = " + quoted(kiosk.value("place", "")) + "\n";
 
     // Whole or not at all: a private temporary file beside the target, then rename.
     const std::filesystem::path out(r.out);
@@ -74,8 +75,8 @@ bool enroll(const EnrollRequest& r, std::string& name, std::string& error) {
     if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
     const std::string tmp = r.out + ".new";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || ::fchmod(fd, 0600) != 0 || ::write(fd, toml.data(), toml.size()) != static_cast<ssize_t>(toml.size()) ||
-        ::fsync(fd) != 0) {
+    if (fd < 0 || ::fchmod(fd, 0600) != 0 ||
+        ::write(fd, toml.data(), toml.size()) != static_cast<ssize_t>(toml.size()) || ::fsync(fd) != 0) {
         if (fd >= 0) ::close(fd);
         ::unlink(tmp.c_str());
         error = "cannot write " + r.out + " (the token was issued: revoke it on the hub and enroll again)";

@@ -16,5 +16,4 @@ struct EnrollRequest {
 // `error` says why in plain words.
 bool enroll(const EnrollRequest& request, std::string& name, std::string& error);
 
-
 }  // namespace ledsager::platform

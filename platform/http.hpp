@@ -13,15 +13,15 @@ namespace ledsager::platform {
 
 struct HttpRequest {
     std::string url;
-    bool post = false;            // POST `body` as JSON; else GET
+    bool post = false;  // POST `body` as JSON; else GET
     std::string body;
-    std::string bearer;           // the kiosk's token for "Authorization: Bearer …"; empty = none
-    std::string ca_file;          // CA bundle for the hub's certificate; empty = the system's
-    long timeout_s = 10;          // the whole exchange, name lookup included
+    std::string bearer;   // the kiosk's token for "Authorization: Bearer …"; empty = none
+    std::string ca_file;  // CA bundle for the hub's certificate; empty = the system's
+    long timeout_s = 10;  // the whole exchange, name lookup included
     long connect_timeout_s = 3;
-    std::FILE* to_file = nullptr; // the answer's body is written here instead of to HttpResponse::body
-    std::int64_t max_bytes = 0;   // > 0: a longer answer is refused (curl stops reading)
-    std::function<bool()> abort;  // asked while waiting: true ends the exchange at once
+    std::FILE* to_file = nullptr;  // the answer's body is written here instead of to HttpResponse::body
+    std::int64_t max_bytes = 0;    // > 0: a longer answer is refused (curl stops reading)
+    std::function<bool()> abort;   // asked while waiting: true ends the exchange at once
 };
 
 struct HttpResponse {

@@ -99,7 +99,8 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
             url += "/api/v1/heartbeat";
             const auto& h = call.health;
             json j{{"version", h.version}, {"uptime_s", h.uptime_s}, {"content_version", h.content_version},
-                   {"printer", h.printer}, {"camera", h.camera}, {"audio", h.audio}, {"screen", h.screen}};
+                   {"printer", h.printer}, {"camera", h.camera},     {"audio", h.audio},
+                   {"screen", h.screen}};
             if (!h.last_error.empty()) j["last_error"] = h.last_error.substr(0, 200);
             body = j.dump();
             break;

@@ -24,7 +24,8 @@ const Texture& ImageCache::get(const std::string& path) {
         if (t.texture) {
             SDL_UpdateTexture(t.texture, nullptr, pixels, t.width * 4);
             SDL_SetTextureBlendMode(t.texture, SDL_BLENDMODE_BLEND);
-            SDL_SetTextureScaleMode(t.texture, SDL_ScaleModeLinear);  // pictures are drawn larger or smaller than their pixels
+            SDL_SetTextureScaleMode(t.texture,
+                                    SDL_ScaleModeLinear);  // pictures are drawn larger or smaller than their pixels
         }
         stbi_image_free(pixels);
     }

@@ -9,11 +9,15 @@ using core::Key;
 
 bool make_key_map(const std::map<std::string, std::vector<std::string>>& bindings, KeyMap& out, std::string& error) {
     static const std::map<std::string, Key, std::less<>> actions{
-        {"up", Key::Up},           {"down", Key::Down},         {"left", Key::Left},       {"right", Key::Right},
-        {"next", Key::Tab},        {"previous", Key::ShiftTab}, {"enter", Key::Enter},     {"back", Key::Back},
-        {"help", Key::Help},       {"read_aloud", Key::ReadAloud}, {"repeat", Key::Repeat}, {"stop", Key::StopSpeech},
-        {"louder", Key::Louder},   {"quieter", Key::Quieter},   {"faster", Key::Faster},   {"slower", Key::Slower},
-        {"page_up", Key::PageUp},  {"page_down", Key::PageDown},
+        {"up", Key::Up},          {"down", Key::Down},
+        {"left", Key::Left},      {"right", Key::Right},
+        {"next", Key::Tab},       {"previous", Key::ShiftTab},
+        {"enter", Key::Enter},    {"back", Key::Back},
+        {"help", Key::Help},      {"read_aloud", Key::ReadAloud},
+        {"repeat", Key::Repeat},  {"stop", Key::StopSpeech},
+        {"louder", Key::Louder},  {"quieter", Key::Quieter},
+        {"faster", Key::Faster},  {"slower", Key::Slower},
+        {"page_up", Key::PageUp}, {"page_down", Key::PageDown},
     };
     out.clear();
     for (const auto& [action, names] : bindings) {
@@ -25,7 +29,8 @@ bool make_key_map(const std::map<std::string, std::vector<std::string>>& binding
         for (const auto& name : names) {
             const SDL_Keycode code = SDL_GetKeyFromName(name.c_str());
             if (code == SDLK_UNKNOWN) {
-                error = "keys." + action + ": \"" + name + "\" is not a key name (see SDL_GetKeyName, e.g. \"Up\", \"Keypad 8\", \"F2\")";
+                error = "keys." + action + ": \"" + name +
+                        "\" is not a key name (see SDL_GetKeyName, e.g. \"Up\", \"Keypad 8\", \"F2\")";
                 return false;
             }
             out[static_cast<int>(code)] = a->second;
@@ -33,7 +38,6 @@ bool make_key_map(const std::map<std::string, std::vector<std::string>>& binding
     }
     return true;
 }
-
 
 std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, float pixel_scale, const KeyMap& keys) {
     using K = InputEvent::Kind;
@@ -49,7 +53,9 @@ std::optional<InputEvent> translate(const SDL_Event& e, int width, int height, f
         case SDL_FINGERDOWN:
         case SDL_FINGERUP:
         case SDL_FINGERMOTION: {
-            const K kind = e.type == SDL_FINGERDOWN ? K::PointerDown : e.type == SDL_FINGERUP ? K::PointerUp : K::PointerMove;
+            const K kind = e.type == SDL_FINGERDOWN ? K::PointerDown
+                           : e.type == SDL_FINGERUP ? K::PointerUp
+                                                    : K::PointerMove;
             return InputEvent{kind, e.tfinger.x * width, e.tfinger.y * height};
         }
         case SDL_TEXTINPUT:

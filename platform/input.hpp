@@ -20,6 +20,7 @@ bool make_key_map(const std::map<std::string, std::vector<std::string>>& binding
 
 // Translates one SDL event; nullopt for events the kiosk ignores (including quit requests:
 // a citizen cannot close the kiosk). `width`/`height` scale finger coordinates (0..1).
-std::optional<core::InputEvent> translate(const SDL_Event& event, int width, int height, float pixel_scale, const KeyMap& keys);
+std::optional<core::InputEvent> translate(const SDL_Event& event, int width, int height, float pixel_scale,
+                                          const KeyMap& keys);
 
 }  // namespace ledsager::platform

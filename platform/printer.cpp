@@ -22,7 +22,8 @@ std::string latin1(const std::string& utf8) {
             ++i;
         } else {
             out += '?';
-            while (i + 1 < utf8.size() && (static_cast<unsigned char>(utf8[i + 1]) & 0xC0) == 0x80) ++i;
+            while (i + 1 < utf8.size() && (static_cast<unsigned char>(utf8[i + 1]) & 0xC0) == 0x80)
+                ++i;
         }
     }
     return out;
@@ -43,13 +44,14 @@ std::string gs_k(char fn, const std::string& data) {
 
 std::string escpos_ticket(const Ticket& t) {
     std::string b;
-    b += "\x1b@";          // initialise
-    b += "\x1bt\x10";      // code page 16: WPC1252 (Latin-1 letters at their places)
-    b += "\x1b" "a\x01";   // centre
+    b += "\x1b@";      // initialise
+    b += "\x1bt\x10";  // code page 16: WPC1252 (Latin-1 letters at their places)
+    b += "\x1b"
+         "a\x01";                              // centre
     const std::string normal("\x1d!\x00", 3);  // character size 1x1
     b += normal;
     b += latin1(t.heading) + "\n";
-    b += "\x1d!\x77";      // 8x width and height: the number fills the paper
+    b += "\x1d!\x77";  // 8x width and height: the number fills the paper
     b += latin1(t.number) + "\n";
     b += normal;
     b += latin1(t.note) + "\n\n";

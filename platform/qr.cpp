@@ -10,7 +10,8 @@ QrCode make_qr(const std::string& text) {
     if (!code) return out;
     out.size = code->width;
     out.modules.resize(static_cast<size_t>(code->width) * code->width);
-    for (size_t i = 0; i < out.modules.size(); ++i) out.modules[i] = code->data[i] & 1;
+    for (size_t i = 0; i < out.modules.size(); ++i)
+        out.modules[i] = code->data[i] & 1;
     QRcode_free(code);
     return out;
 }

@@ -7,8 +7,8 @@
 namespace ledsager::platform {
 
 struct QrCode {
-    int size = 0;                 // modules per side; 0 when encoding failed
-    std::vector<bool> modules;    // row-major, true = dark
+    int size = 0;               // modules per side; 0 when encoding failed
+    std::vector<bool> modules;  // row-major, true = dark
     bool dark(int x, int y) const { return modules[static_cast<size_t>(y) * size + x]; }
 };
 

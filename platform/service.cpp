@@ -9,7 +9,9 @@ ServiceNotifier::ServiceNotifier() {
     if (sd_watchdog_enabled(0, &usec) > 0) interval_ms_ = static_cast<std::int64_t>(usec / 1000);
 }
 
-void ServiceNotifier::ready() { sd_notify(0, "READY=1\nSTATUS=Serving"); }
+void ServiceNotifier::ready() {
+    sd_notify(0, "READY=1\nSTATUS=Serving");
+}
 
 void ServiceNotifier::alive(std::int64_t now_ms) {
     if (interval_ms_ <= 0 || now_ms - last_ping_ms_ < interval_ms_ / 2) return;
@@ -17,6 +19,8 @@ void ServiceNotifier::alive(std::int64_t now_ms) {
     sd_notify(0, "WATCHDOG=1");
 }
 
-void ServiceNotifier::stopping() { sd_notify(0, "STOPPING=1\nSTATUS=Stopping"); }
+void ServiceNotifier::stopping() {
+    sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
+}
 
 }  // namespace ledsager::platform

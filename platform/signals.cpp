@@ -8,8 +8,12 @@ namespace ledsager::platform {
 namespace {
 std::atomic<bool> g_stop{false};  // written from the signal handler: must be a lock-free global
 std::atomic<bool> g_restart{false};
-extern "C" void on_signal(int) { g_stop.store(true); }
-extern "C" void on_restart(int) { g_restart.store(true); }
+extern "C" void on_signal(int) {
+    g_stop.store(true);
+}
+extern "C" void on_restart(int) {
+    g_restart.store(true);
+}
 }  // namespace
 
 void install_stop_signals() {
@@ -25,7 +29,11 @@ void install_stop_signals() {
     sigaction(SIGUSR1, &su, nullptr);
 }
 
-bool stop_requested() { return g_stop.load(); }
-bool restart_requested() { return g_restart.load(); }
+bool stop_requested() {
+    return g_stop.load();
+}
+bool restart_requested() {
+    return g_restart.load();
+}
 
 }  // namespace ledsager::platform

@@ -20,7 +20,8 @@ namespace ledsager::platform {
 
 namespace {
 std::int64_t steady_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 }  // namespace
 
@@ -121,7 +122,8 @@ struct Speech::Impl {
                 espeak_SetParameter(espeakRATE, std::clamp(part.rate_wpm, 80, 450), 0);
                 espeak_SetParameter(espeakVOLUME, std::clamp(part.volume, 0, 200), 0);
                 Context ctx{this, j.generation, j.capture};
-                espeak_Synth(part.text.c_str(), part.text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &ctx);
+                espeak_Synth(part.text.c_str(), part.text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
+                             &ctx);
             }
             synthesising = false;
             if (j.done) j.done->set_value();
@@ -133,7 +135,8 @@ struct Speech::Impl {
         SDL_AudioSpec spec{};
         Uint8* buf = nullptr;
         Uint32 len = 0;
-        if (!SDL_LoadWAV(part.audio.c_str(), &spec, &buf, &len)) return;  // the checker saw it exist; a bad file stays silent
+        if (!SDL_LoadWAV(part.audio.c_str(), &spec, &buf, &len))
+            return;  // the checker saw it exist; a bad file stays silent
         SDL_AudioCVT cvt;
         std::vector<std::int16_t> pcm;
         if (SDL_BuildAudioCVT(&cvt, spec.format, spec.channels, spec.freq, AUDIO_S16SYS, 1, rate) >= 0) {
@@ -149,7 +152,8 @@ struct Speech::Impl {
         }
         SDL_FreeWAV(buf);
         const float gain = std::clamp(part.volume, 0, 200) / 100.0f;
-        for (auto& s : pcm) s = static_cast<std::int16_t>(std::clamp(s * gain, -32768.0f, 32767.0f));
+        for (auto& s : pcm)
+            s = static_cast<std::int16_t>(std::clamp(s * gain, -32768.0f, 32767.0f));
         if (j.capture) {
             j.capture->insert(j.capture->end(), pcm.begin(), pcm.end());
         } else {
@@ -170,7 +174,6 @@ struct Speech::Impl {
 };
 
 Speech::Speech(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-
 
 std::unique_ptr<Speech> Speech::open(bool audio, std::string& error) {
     auto impl = std::make_unique<Impl>();
@@ -308,8 +311,12 @@ std::vector<std::int16_t> Speech::synthesize(const SpeechRequest& request) {
     return samples;
 }
 
-int Speech::sample_rate() const { return impl_->rate; }
+int Speech::sample_rate() const {
+    return impl_->rate;
+}
 
-std::int64_t Speech::first_sample_ns() const { return impl_->first_ns.load(); }
+std::int64_t Speech::first_sample_ns() const {
+    return impl_->first_ns.load();
+}
 
 }  // namespace ledsager::platform

@@ -1,7 +1,7 @@
 #include "platform/video_call.hpp"
-#include "platform/video_media.hpp"
 #include "platform/http.hpp"
 #include "platform/quiet_stderr.hpp"
+#include "platform/video_media.hpp"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
@@ -9,12 +9,12 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include <malloc.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <malloc.h>
 #include <nlohmann/json.hpp>
 
 namespace ledsager::platform {
@@ -24,8 +24,8 @@ using json = nlohmann::json;
 namespace {
 
 // One HTTP exchange with the hub. `abort` (may be null) is asked while waiting: true stops it.
-HttpResponse http(const VideoCallOptions& o, const std::string& method, const std::string& path, const std::string& body,
-                  long timeout_s, const std::function<bool()>& abort = {}) {
+HttpResponse http(const VideoCallOptions& o, const std::string& method, const std::string& path,
+                  const std::string& body, long timeout_s, const std::function<bool()>& abort = {}) {
     HttpRequest rq;
     rq.url = o.base_url + path;
     rq.post = method == "POST";
@@ -49,11 +49,12 @@ bool VideoCall::available(std::string& why) {
         if (err) g_error_free(err);
         return false;
     }
-    for (const char* f : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "vp8enc", "vp8dec", "rtpvp8pay", "opusenc", "opusdec",
-                          "rtpopuspay", "rtpvp8depay", "rtpopusdepay", "appsink", "videotestsrc"}) {
+    for (const char* f : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "vp8enc", "vp8dec", "rtpvp8pay", "opusenc",
+                          "opusdec", "rtpopuspay", "rtpvp8depay", "rtpopusdepay", "appsink", "videotestsrc"}) {
         GstElementFactory* factory = gst_element_factory_find(f);
         if (!factory) {
-            why = std::string("the GStreamer element '") + f + "' is missing (gstreamer1.0-plugins-bad, -good, -base, -nice)";
+            why = std::string("the GStreamer element '") + f +
+                  "' is missing (gstreamer1.0-plugins-bad, -good, -base, -nice)";
             return false;
         }
         gst_object_unref(factory);
@@ -71,8 +72,11 @@ VideoCall::VideoCall(VideoCallOptions options) : options_(std::move(options)) {
                 QuietStderr quiet;  // the audio libraries' own complaints; one line of ours below
                 opens = gst_element_set_state(sink, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
             }
-            if (opens) audio_sink_ = "autoaudiosink";
-            else std::fprintf(stderr, "ledsager-kiosk: video calls: no audio output opens; the caseworker will not be heard\n");
+            if (opens)
+                audio_sink_ = "autoaudiosink";
+            else
+                std::fprintf(stderr,
+                             "ledsager-kiosk: video calls: no audio output opens; the caseworker will not be heard\n");
             gst_element_set_state(sink, GST_STATE_NULL);
             gst_object_unref(sink);
         }
@@ -85,7 +89,8 @@ VideoCall::~VideoCall() {
     end(false);
     // The signaling threads see the new generation and stop: a long poll is cut short, and
     // every request is bounded by curl's timeouts (name lookup included), so this ends.
-    while (polls_live_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (polls_live_ > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -96,7 +101,8 @@ VideoCall::~VideoCall() {
 }
 
 bool VideoCall::camera_present() const {
-    if (options_.source == "test") return !options_.camera_device.empty();  // test: camera = "" plays a kiosk without one
+    if (options_.source == "test")
+        return !options_.camera_device.empty();  // test: camera = "" plays a kiosk without one
     std::error_code ec;
     return std::filesystem::exists(options_.camera_device, ec);
 }
@@ -220,13 +226,15 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
     int failures = 0;
     const std::string path = "/api/v1/calls/" + std::to_string(id) + "/messages";
     while (generation_ == gen) {
-        const HttpResponse r = http(options_, "GET", path + "?after=" + std::to_string(after) + "&wait=20", "", 30, abort);
+        const HttpResponse r =
+            http(options_, "GET", path + "?after=" + std::to_string(after) + "&wait=20", "", 30, abort);
         if (generation_ != gen) return;
         if (!r.reachable || r.status >= 500 || r.status == 0) {
             // The hub is away: keep trying; media already flowing carries on meanwhile.
             failures = std::min(failures + 1, 5);
             std::unique_lock lock(mutex_);
-            cv_.wait_for(lock, std::chrono::milliseconds(500 << failures), [&] { return generation_ != gen || stopping_; });
+            cv_.wait_for(lock, std::chrono::milliseconds(500 << failures),
+                         [&] { return generation_ != gen || stopping_; });
             continue;
         }
         if (r.status == 404 || r.status == 401) {
@@ -237,7 +245,8 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
         if (r.status != 200) {  // refused (400, 403, 429, ...): never a tight loop
             failures = std::min(failures + 1, 5);
             std::unique_lock lock(mutex_);
-            cv_.wait_for(lock, std::chrono::milliseconds(500 << failures), [&] { return generation_ != gen || stopping_; });
+            cv_.wait_for(lock, std::chrono::milliseconds(500 << failures),
+                         [&] { return generation_ != gen || stopping_; });
             continue;
         }
         failures = 0;

@@ -26,10 +26,10 @@ struct VideoCallOptions {
     std::string base_url, token, ca_file;  // the hub, as for help requests
     std::string source = "camera";         // camera (v4l2 + the default microphone) | test (test pattern and tone)
     std::string camera_device = "/dev/video0";
-    std::string speaker = "auto";          // auto (the default audio output) | none (decoded and measured, not played)
+    std::string speaker = "auto";  // auto (the default audio output) | none (decoded and measured, not played)
     int width = 640, height = 480, fps = 30;
-    bool loopback = false;                 // also offer 127.0.0.1 as a candidate (hub and caseworker on this machine)
-    int stall_ms = 4000;                   // no media from the caseworker this long while connected = connection lost
+    bool loopback = false;  // also offer 127.0.0.1 as a candidate (hub and caseworker on this machine)
+    int stall_ms = 4000;    // no media from the caseworker this long while connected = connection lost
 };
 
 struct VideoFrame {
@@ -43,9 +43,9 @@ struct CallStats {
     std::uint64_t remote_audio_buffers = 0;
     std::uint64_t audible_audio_buffers = 0;  // decoded audio above a quiet level
     std::uint64_t sent_texts = 0, received_texts = 0;
-    std::int64_t answered_ms = 0;      // wall clock (ms since the epoch) of the caseworker's answer
-    std::int64_t first_frame_ms = 0;   // wall clock of the first decoded remote frame
-    int builds = 0;                    // media pipelines built (1 + reconnects)
+    std::int64_t answered_ms = 0;     // wall clock (ms since the epoch) of the caseworker's answer
+    std::int64_t first_frame_ms = 0;  // wall clock of the first decoded remote frame
+    int builds = 0;                   // media pipelines built (1 + reconnects)
     bool connected = false;
     bool audio_only = false;
 };
@@ -92,7 +92,7 @@ public:
     bool has_news(std::uint64_t remote_serial, std::uint64_t self_serial);
     // Copies the latest frame into `out` when it is newer than out.serial.
     bool remote_frame(VideoFrame& out);
-    bool self_frame(VideoFrame& out);  // already mirrored, like a looking-glass
+    bool self_frame(VideoFrame& out);                            // already mirrored, like a looking-glass
     float remote_level() const { return remote_level_.load(); }  // 0..1, decays
     float self_level() const { return self_level_.load(); }
     CallStats stats();

@@ -23,10 +23,12 @@
 namespace ledsager::platform::media {
 
 inline std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 inline std::int64_t mono_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 // "stun:host:port" -> "stun://host:port" (webrtcbin's form); likewise turn with credentials.
@@ -42,7 +44,8 @@ inline float rms_s16(const GstBuffer* buffer) {
     const auto* s = reinterpret_cast<const std::int16_t*>(map.data);
     const size_t n = map.size / 2;
     double sum = 0;
-    for (size_t i = 0; i < n; ++i) sum += static_cast<double>(s[i]) * s[i];
+    for (size_t i = 0; i < n; ++i)
+        sum += static_cast<double>(s[i]) * s[i];
     gst_buffer_unmap(const_cast<GstBuffer*>(buffer), &map);
     return n ? static_cast<float>(std::sqrt(sum / n) / 32768.0) : 0.0f;
 }
@@ -271,11 +274,15 @@ struct VideoCall::Media {
         gst_caps_unref(caps);
         std::string desc;
         if (video) {
-            desc = "queue max-size-buffers=4 leaky=downstream ! rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=RGBA ! "
-                   "appsink name=remote sync=false max-buffers=1 drop=true";
+            desc =
+                "queue max-size-buffers=4 leaky=downstream ! rtpvp8depay ! vp8dec ! videoconvert ! "
+                "video/x-raw,format=RGBA ! "
+                "appsink name=remote sync=false max-buffers=1 drop=true";
         } else {
-            desc = "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! "
-                   "identity name=heard ! ";
+            desc =
+                "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
+                "audio/x-raw,format=S16LE,channels=1,rate=48000 ! "
+                "identity name=heard ! ";
             desc += m->owner->audio_sink_;
         }
         GError* err = nullptr;
@@ -340,18 +347,24 @@ struct VideoCall::Media {
         }
         std::string desc = "webrtcbin name=w bundle-policy=max-bundle latency=100 ";
         if (!audio_only) {
-            desc += video_src + " ! videoconvert ! videoscale ! videorate ! video/x-raw," + size + ",framerate=" + std::to_string(o.fps) +
+            desc += video_src + " ! videoconvert ! videoscale ! videorate ! video/x-raw," + size +
+                    ",framerate=" + std::to_string(o.fps) +
                     "/1 ! tee name=vt "
-                    "vt. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=I420 ! identity name=blank ! "
-                    "vp8enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=900000 keyframe-max-dist=60 error-resilient=partitions ! "
-                    "rtpvp8pay pt=96 picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
-                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoflip method=horizontal-flip ! videoconvert ! "
+                    "vt. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=I420 ! "
+                    "identity name=blank ! "
+                    "vp8enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=900000 keyframe-max-dist=60 "
+                    "error-resilient=partitions ! "
+                    "rtpvp8pay pt=96 picture-id-mode=15-bit ! "
+                    "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
+                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoflip method=horizontal-flip ! "
+                    "videoconvert ! "
                     "video/x-raw,format=RGBA,width=320,height=240 ! "
                     "appsink name=self sync=false max-buffers=1 drop=true ";
         }
-        desc += audio_src + " ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! volume name=mic ! "
-                            "opusenc audio-type=voice bitrate=32000 ! rtpopuspay pt=97 ! "
-                            "application/x-rtp,media=audio,encoding-name=OPUS,payload=97,clock-rate=48000 ! w.";
+        desc += audio_src +
+                " ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! volume name=mic ! "
+                "opusenc audio-type=voice bitrate=32000 ! rtpopuspay pt=97 ! "
+                "application/x-rtp,media=audio,encoding-name=OPUS,payload=97,clock-rate=48000 ! w.";
         GError* err = nullptr;
         pipeline = gst_parse_launch(desc.c_str(), &err);
         if (!pipeline || err) {
@@ -396,9 +409,11 @@ struct VideoCall::Media {
         }
         if (audio_only) {
             // No camera here, but the citizen still sees the caseworker: receive video only.
-            GstCaps* caps = gst_caps_from_string("application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
+            GstCaps* caps =
+                gst_caps_from_string("application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
             GstWebRTCRTPTransceiver* trans = nullptr;
-            g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+            g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps,
+                                  &trans);
             gst_caps_unref(caps);
             if (trans) gst_object_unref(trans);
         }
@@ -436,7 +451,8 @@ struct VideoCall::Media {
         gst_promise_unref(promise);
         gst_webrtc_session_description_free(answer);
         remote_set = true;
-        for (const auto& [mline, cand] : held) g_signal_emit_by_name(webrtc, "add-ice-candidate", mline, cand.c_str());
+        for (const auto& [mline, cand] : held)
+            g_signal_emit_by_name(webrtc, "add-ice-candidate", mline, cand.c_str());
         held.clear();
     }
 

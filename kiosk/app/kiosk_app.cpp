@@ -1,23 +1,21 @@
 #include "app/kiosk_app.hpp"
 
-
+#include <imgui.h>
 #include <algorithm>
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <cmath>
-#include <vector>
 #include <cstdio>
 #include <filesystem>
-#include <imgui.h>
+#include <vector>
 
 #include "core/languages.hpp"
+#include "core/view.hpp"
 #include "platform/display.hpp"
 #include "platform/printer.hpp"
-#include "core/view.hpp"
 #include "ui/screens.hpp"
 
 namespace ledsager::app {
-
 
 std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
                                            const core::KioskConfig& config, const std::string& lang) {
@@ -27,9 +25,11 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
         if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
         if (!wanted(code)) continue;
         if (const auto* cat = tr.catalog(code))
-            for (const auto& [k, v] : *cat) texts.push_back(v);
+            for (const auto& [k, v] : *cat)
+                texts.push_back(v);
         if (const auto* plurals = tr.plural_catalog(code))
-            for (const auto& [k, forms] : *plurals) texts.insert(texts.end(), forms.begin(), forms.end());
+            for (const auto& [k, forms] : *plurals)
+                texts.insert(texts.end(), forms.begin(), forms.end());
         if (auto it = config.front_desk.find(code); it != config.front_desk.end()) texts.push_back(it->second);
     }
     for (const auto& g : content.guides)
@@ -39,22 +39,28 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
             texts.push_back(t.subtitle);
             texts.push_back(t.end_title);
             texts.push_back(t.end_summary);
-            for (const auto& n : t.needs) texts.push_back(n);
+            for (const auto& n : t.needs)
+                texts.push_back(n);
             for (const auto& [id, s] : t.steps) {
                 texts.push_back(s.title);
                 texts.push_back(s.text);
-                for (const auto& [cid, label] : s.choices) texts.push_back(label);
+                for (const auto& [cid, label] : s.choices)
+                    texts.push_back(label);
             }
         }
     return texts;
 }
 
 KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator)
-    : config_(std::move(config)), content_(std::move(content)), translator_(std::move(translator)),
-      session_(config_, content_), base_config_(config_) {
+    : config_(std::move(config)),
+      content_(std::move(content)),
+      translator_(std::move(translator)),
+      session_(config_, content_),
+      base_config_(config_) {
     {
         std::string error;
-        if (!core::parse_opening_hours(config_.opening_hours, hours_, error)) hours_ = {};  // checked when the config was read
+        if (!core::parse_opening_hours(config_.opening_hours, hours_, error))
+            hours_ = {};  // checked when the config was read
     }
     if (!config_.hub_url.empty()) hub_ = std::make_unique<platform::HubClient>(hub_options());
     // The content's version for IT: "installed" or the bundle's, and a short hash of what is served.
@@ -79,7 +85,8 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
     }
 }
 
-void KioskApp::set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version, std::string note) {
+void KioskApp::set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version,
+                                 std::string note) {
     store_ = std::move(store);
     if (!note.empty()) last_error_ = std::move(note);  // a rollback at start-up: IT sees it on the Devices page
     served_version_ = served_version;
@@ -99,7 +106,8 @@ void KioskApp::texts_changed() {
 
 bool KioskApp::idle() const {
     const auto& d = session_.data();
-    return d.screen == core::Screen::Attract && d.escalation.phase == core::Escalation::Phase::None && (!call_ || !call_->running());
+    return d.screen == core::Screen::Attract && d.escalation.phase == core::Escalation::Phase::None &&
+           (!call_ || !call_->running());
 }
 
 void KioskApp::on_heartbeat_reply(const core::HubReply& reply, core::Millis now) {
@@ -137,8 +145,9 @@ void KioskApp::apply_settings(core::Millis now) {
         return;
     }
     c.offered = usable;
-    if (std::find(usable.begin(), usable.end(), c.default_language) == usable.end()) c.default_language = usable.front();
-    config_ = std::move(c);  // the session refers to config_ (the same object)
+    if (std::find(usable.begin(), usable.end(), c.default_language) == usable.end())
+        c.default_language = usable.front();
+    config_ = std::move(c);                                           // the session refers to config_ (the same object)
     core::parse_opening_hours(config_.opening_hours, hours_, error);  // checked by apply_remote_settings
     settings_applied_ = revision;
     if (last_error_.rfind("settings ", 0) == 0) last_error_.clear();
@@ -148,7 +157,8 @@ void KioskApp::apply_settings(core::Millis now) {
 }
 
 bool KioskApp::should_be_dark(core::Millis now) const {
-    return config_.screen_off_when_closed && !hours_.always && now >= woken_until_ && idle() && !hours_.open_at(wall_clock_());
+    return config_.screen_off_when_closed && !hours_.always && now >= woken_until_ && idle() &&
+           !hours_.open_at(wall_clock_());
 }
 
 void KioskApp::pump_content(core::Millis now) {
@@ -159,16 +169,20 @@ void KioskApp::pump_content(core::Millis now) {
     if (fetcher_) {
         if (auto r = fetcher_->take()) {
             if (r->ok) {
-                std::fprintf(stderr, "ledsager-kiosk: content bundle v%lld verified (%zu guides): served from the next session\n",
-                             static_cast<long long>(r->version), r->content.guides.size());
+                std::fprintf(
+                    stderr,
+                    "ledsager-kiosk: content bundle v%lld verified (%zu guides): served from the next session\n",
+                    static_cast<long long>(r->version), r->content.guides.size());
                 staged_ = std::move(r->content);
                 staged_version_ = r->version;
             } else {
                 // Technical words for IT; the old content keeps serving.
                 std::fprintf(stderr, "ledsager-kiosk: %s\n", r->error.c_str());
                 last_error_ = r->error;
-                if (r->retry) fetch_retry_at_ = now + 5 * 60 * 1000;
-                else store_->refuse(r->version);
+                if (r->retry)
+                    fetch_retry_at_ = now + 5 * 60 * 1000;
+                else
+                    store_->refuse(r->version);
                 beat_now(now);  // tell the hub now
             }
         }
@@ -185,8 +199,8 @@ void KioskApp::pump_content(core::Millis now) {
         if (last_error_.rfind("content bundle", 0) == 0) last_error_.clear();
         texts_changed();
         if (canvas_.renderer()) images_ = std::make_unique<platform::ImageCache>(canvas_.renderer());
-        std::fprintf(stderr, "ledsager-kiosk: now serving content bundle v%lld (%s)\n", static_cast<long long>(served_version_),
-                     content_version_.c_str());
+        std::fprintf(stderr, "ledsager-kiosk: now serving content bundle v%lld (%s)\n",
+                     static_cast<long long>(served_version_), content_version_.c_str());
         beat_now(now);
     }
 }
@@ -259,7 +273,9 @@ core::DeviceHealth KioskApp::health(core::Millis now) const {
     h.uptime_s = started_ms_ < 0 ? 0 : (now - started_ms_) / 1000;
     h.content_version = content_version_;
     std::error_code ec;
-    h.printer = config_.printer_device.empty() ? "none" : std::filesystem::exists(config_.printer_device, ec) ? "ok" : "missing";
+    h.printer = config_.printer_device.empty()                        ? "none"
+                : std::filesystem::exists(config_.printer_device, ec) ? "ok"
+                                                                      : "missing";
     if (h.printer == "ok" && session_.data().escalation.print == core::Escalation::Print::Failed) h.printer = "failing";
     h.camera = !call_ ? "none" : call_->camera_present() ? "ok" : "missing";
     h.audio = speech_ ? "ok" : "missing";
@@ -278,7 +294,8 @@ void KioskApp::pump_hub(core::Millis now) {
     }
     if (hub_) {
         for (const auto& reply : hub_->take_replies()) {
-            if (reply.kind == core::HubCall::Kind::Heartbeat) on_heartbeat_reply(reply, now);
+            if (reply.kind == core::HubCall::Kind::Heartbeat)
+                on_heartbeat_reply(reply, now);
             else if (reply.kind == core::HubCall::Kind::Usage) {
                 usage_in_flight_ = false;
                 if (reply.ok || reply.http_status == 400) {
@@ -291,11 +308,13 @@ void KioskApp::pump_hub(core::Millis now) {
                 }
             } else if (reply.kind == core::HubCall::Kind::Settings) {
                 settings_in_flight_ = false;
-                if (reply.ok && !reply.settings_revision.empty()) pending_settings_.emplace(reply.settings_revision, reply.settings_body);
-            }
-            else session_.on_hub_reply(reply, now);
+                if (reply.ok && !reply.settings_revision.empty())
+                    pending_settings_.emplace(reply.settings_revision, reply.settings_body);
+            } else
+                session_.on_hub_reply(reply, now);
         }
-        while (auto call = session_.next_hub_call(now)) hub_->submit(*call);
+        while (auto call = session_.next_hub_call(now))
+            hub_->submit(*call);
         // Usage: a full batch at once, else whatever there is once a minute.
         if (!usage_in_flight_ && usage_.buffered() > 0 &&
             (usage_.buffered() >= core::UsageRecorder::kBatch || now - usage_sent_ms_ >= 60'000)) {
@@ -316,7 +335,9 @@ void KioskApp::pump_hub(core::Millis now) {
     }
 }
 
-KioskApp::~KioskApp() { detach(); }
+KioskApp::~KioskApp() {
+    detach();
+}
 
 void KioskApp::detach() {
     if (!imgui_) return;
@@ -397,12 +418,15 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     return true;
 }
 
-void KioskApp::push(const core::InputEvent& event) { queue_.push_back(event); }
+void KioskApp::push(const core::InputEvent& event) {
+    queue_.push_back(event);
+}
 
 void KioskApp::set_speech(std::unique_ptr<platform::Speech> speech) {
     speech_ = std::move(speech);
     std::vector<std::string> codes;
-    for (const auto& l : core::kLanguages) codes.emplace_back(l.code);
+    for (const auto& l : core::kLanguages)
+        codes.emplace_back(l.code);
     session_.set_voices(speech_ ? speech_->voices_for(codes) : std::vector<std::string>{});
     invalidate();
 }
@@ -413,7 +437,8 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
     const int wpm = config_.speech_rate_wpm * (100 + 20 * d.speech_rate) / 100;
     const int volume = std::clamp(config_.speech_volume + 25 * d.speech_volume, 0, 200);
     std::vector<platform::SpeechRequest> requests;
-    for (auto& p : parts) requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume, std::move(p.audio)});
+    for (auto& p : parts)
+        requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume, std::move(p.audio)});
     speech_->say(std::move(requests));
 }
 
@@ -426,7 +451,8 @@ core::Millis KioskApp::next_wake(core::Millis now) const {
         due = due < 0 ? check : std::min(due, check);
     }
     // In a call, who is speaking changes all the time: look again ten times a second.
-    if (call_ && call_->running() && session_.data().screen == core::Screen::Call) return due < 0 ? now + 100 : std::min(due, now + 100);
+    if (call_ && call_->running() && session_.data().screen == core::Screen::Call)
+        return due < 0 ? now + 100 : std::min(due, now + 100);
     return due;
 }
 
@@ -434,11 +460,11 @@ std::string KioskApp::signature(const core::Session& s, core::Millis now) {
     const auto& d = s.data();
     const auto& e = d.escalation;
     return ui::screen_key(s) + "|" + d.lang + "|" + std::to_string(d.text_scale) + (d.high_contrast ? "|hc" : "") +
-           (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "") + "|" + e.number + "|" + e.claimed_by + "|" +
-           std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "") + "|" +
-           core::call_phase_name(d.call.phase) + "|" + d.call.caseworker + (d.call.muted ? "m" : "") + (d.call.camera_off ? "c" : "") +
-           (d.call.keyboard ? "k" : "") + "|" + d.call.my_text + "|" + d.call.their_text + "|" +
-           std::to_string(static_cast<int>(d.speech_dialog));
+           (d.warning ? "|" + std::to_string(s.countdown_seconds(now)) : "") + "|" + e.number + "|" + e.claimed_by +
+           "|" + std::to_string(static_cast<int>(e.phase)) + std::to_string(e.position) + (e.unreachable ? "u" : "") +
+           "|" + core::call_phase_name(d.call.phase) + "|" + d.call.caseworker + (d.call.muted ? "m" : "") +
+           (d.call.camera_off ? "c" : "") + (d.call.keyboard ? "k" : "") + "|" + d.call.my_text + "|" +
+           d.call.their_text + "|" + std::to_string(static_cast<int>(d.speech_dialog));
 }
 
 bool KioskApp::needs_frame(core::Millis now) const {
@@ -477,7 +503,8 @@ void KioskApp::frame(core::Millis now) {
     // A touch or key wakes it (that touch only wakes it) for a minute; a session keeps it lit.
     if (should_be_dark(now)) {
         bool touched = false;
-        for (const auto& e : events) touched |= e.kind == core::InputEvent::Kind::PointerDown || e.kind == core::InputEvent::Kind::KeyDown;
+        for (const auto& e : events)
+            touched |= e.kind == core::InputEvent::Kind::PointerDown || e.kind == core::InputEvent::Kind::KeyDown;
         if (touched) {
             woken_until_ = now + 60'000;
             pending_frames_ = std::max(pending_frames_, 1);
@@ -538,7 +565,11 @@ void KioskApp::frame(core::Millis now) {
     ui::Ui ui(input_, in, palette, fonts_, translator_, session_.data().lang, static_cast<float>(width_),
               static_cast<float>(height_), ImGui::GetBackgroundDrawList(), &shaper_);
     const float em_at_frame = ui.em();
-    ui::ScreenContext ctx{session_, content_, config_, now, [this](const std::string& path) {
+    ui::ScreenContext ctx{session_,
+                          content_,
+                          config_,
+                          now,
+                          [this](const std::string& path) {
                               const platform::Texture* t = images_->find(path);
                               return t ? ui::ImageRef{t->texture, t->width, t->height} : ui::ImageRef{};
                           },
@@ -572,17 +603,20 @@ void KioskApp::frame(core::Millis now) {
     if (in.read_aloud && speech_before) in.repeat = true;
     {
         const std::string speech_lang = session_.speech_language().empty() ? "en" : session_.speech_language();
-        speak(announcer_.after_frame({input_.last_elements, drawn_key, in, speech_before, session_.data().lang, speech_lang,
-                                      translator_, [this](const std::string& l) { return session_.has_voice(l); }}));
+        speak(announcer_.after_frame({input_.last_elements, drawn_key, in, speech_before, session_.data().lang,
+                                      speech_lang, translator_,
+                                      [this](const std::string& l) { return session_.has_voice(l); }}));
     }
     if (in.stop_speech && speech_) speech_->stop();
-    if (in.read_aloud && !speech_before && session_.speech_available()) actions.push_back({core::ActionKind::ReadAloud});
+    if (in.read_aloud && !speech_before && session_.speech_available())
+        actions.push_back({core::ActionKind::ReadAloud});
     if (in.volume && speech_before) actions.push_back({core::ActionKind::SpeechVolume, {}, in.volume});
     if (in.rate && speech_before) actions.push_back({core::ActionKind::SpeechRate, {}, in.rate});
     // In a call, typed characters and the Back key (backspace) go to the real-time text.
-    const bool in_call = session_.data().screen == core::Screen::Call &&
-                         (session_.data().call.phase == core::CallPhase::Connecting || session_.data().call.phase == core::CallPhase::Active ||
-                          session_.data().call.phase == core::CallPhase::Reconnecting);
+    const bool in_call =
+        session_.data().screen == core::Screen::Call && (session_.data().call.phase == core::CallPhase::Connecting ||
+                                                         session_.data().call.phase == core::CallPhase::Active ||
+                                                         session_.data().call.phase == core::CallPhase::Reconnecting);
     if (in_call && !in.text.empty()) actions.push_back({core::ActionKind::CallType, in.text});
     if (in_call && in.back) {
         actions.push_back({core::ActionKind::CallErase});
@@ -601,11 +635,13 @@ void KioskApp::frame(core::Millis now) {
             const std::string off = translator_.tr(speech_lang_before, ui::N_("speech.off"));
             announcer_.note(off);
             speak({{off, speech_lang_before, {}}});
-        } else if ((a.kind == core::ActionKind::SpeechRate || a.kind == core::ActionKind::SpeechVolume) && d.speech && !lang.empty()) {
+        } else if ((a.kind == core::ActionKind::SpeechRate || a.kind == core::ActionKind::SpeechVolume) && d.speech &&
+                   !lang.empty()) {
             const bool rate = a.kind == core::ActionKind::SpeechRate;
             const int n = (rate ? d.speech_rate : d.speech_volume) + core::kSpeechSteps + 1;
-            const std::string text = core::format(translator_.tr(lang, rate ? ui::N_("speech.rate") : ui::N_("speech.volume")),
-                                                  {{"n", std::to_string(n)}, {"total", std::to_string(2 * core::kSpeechSteps + 1)}});
+            const std::string text =
+                core::format(translator_.tr(lang, rate ? ui::N_("speech.rate") : ui::N_("speech.volume")),
+                             {{"n", std::to_string(n)}, {"total", std::to_string(2 * core::kSpeechSteps + 1)}});
             announcer_.note(text);
             speak({{text, lang, {}}});
         }
@@ -613,7 +649,8 @@ void KioskApp::frame(core::Millis now) {
     if (speech_at_start && !session_.data().speech && session_.data().screen == core::Screen::Wiped) {
         // The session ended while reading aloud: say that it was deleted, then fall silent.
         const std::string lang = session_.has_voice(session_.data().lang) ? session_.data().lang : speech_lang_at_start;
-        std::string text = translator_.tr(lang, ui::N_("wiped.title")) + "\n" + translator_.tr(lang, ui::N_("wiped.body"));
+        std::string text =
+            translator_.tr(lang, ui::N_("wiped.title")) + "\n" + translator_.tr(lang, ui::N_("wiped.body"));
         announcer_.clear_log();  // what was read during the session goes with it
         announcer_.note(text);
         speak({{std::move(text), lang, {}}});
@@ -628,7 +665,8 @@ void KioskApp::frame(core::Millis now) {
     // What happened, anonymously, for the insight reports (only with a hub to send it to).
     if (hub_) {
         bool keypad = false;
-        for (const auto& e : events) keypad |= e.kind == core::InputEvent::Kind::KeyDown;
+        for (const auto& e : events)
+            keypad |= e.kind == core::InputEvent::Kind::KeyDown;
         const std::time_t wall = wall_clock_();
         std::tm tm{};
         localtime_r(&wall, &tm);
@@ -656,14 +694,16 @@ void KioskApp::frame(core::Millis now) {
         const ui::Rgb bg = palette.background;
         // Only a new picture in a call (nothing touched, nothing else changed): redraw just
         // the picture's rectangle; every draw command is clipped to it.
-        const bool partial = canvas_.software() && video_region_.w > 0 && events.empty() && actions.empty() && !new_screen &&
-                             pending_at_start == 0 && new_signature == drawn_signature_ && drawn_full_video_ &&
-                             session_.data().speech_dialog == core::SpeechDialog::None && !session_.data().warning;
+        const bool partial = canvas_.software() && video_region_.w > 0 && events.empty() && actions.empty() &&
+                             !new_screen && pending_at_start == 0 && new_signature == drawn_signature_ &&
+                             drawn_full_video_ && session_.data().speech_dialog == core::SpeechDialog::None &&
+                             !session_.data().warning;
         ImDrawData* dd = ImGui::GetDrawData();
         const auto t_raster = std::chrono::steady_clock::now();
         if (partial) {
             const float grow = em_at_frame * 0.3f;  // the speaking ring sits on the edge
-            const ImVec4 r{video_region_.x - grow, video_region_.y - grow, video_region_.right() + grow, video_region_.bottom() + grow};
+            const ImVec4 r{video_region_.x - grow, video_region_.y - grow, video_region_.right() + grow,
+                           video_region_.bottom() + grow};
             // Only the picture's layer (the foreground list) is drawn; the screen under it stays.
             for (int i = 0; i < dd->CmdListsCount; ++i) {
                 const bool picture_layer = dd->CmdLists[i] == ImGui::GetForegroundDrawList();
@@ -678,14 +718,16 @@ void KioskApp::frame(core::Millis now) {
                     cmd.ClipRect.w = std::min(cmd.ClipRect.w, r.w);
                 }
             }
-            canvas_.fill(bg, static_cast<int>(r.x), static_cast<int>(r.y), static_cast<int>(r.z - r.x), static_cast<int>(r.w - r.y));
+            canvas_.fill(bg, static_cast<int>(r.x), static_cast<int>(r.y), static_cast<int>(r.z - r.x),
+                         static_cast<int>(r.w - r.y));
             ++partial_frames_;
         } else {
             canvas_.clear(bg);
             ++full_frames_;
         }
         canvas_.draw(dd);
-        raster_us_[partial ? 1 : 0] += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_raster).count();
+        raster_us_[partial ? 1 : 0] +=
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_raster).count();
         drawn_full_video_ = video_region_.w > 0;
     }
 
@@ -693,8 +735,10 @@ void KioskApp::frame(core::Millis now) {
     // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
     if (shaper_.dirty()) pending_frames_ = std::max(pending_frames_, 1);
     // Draw again after a change (the new screen) and while a finger is down (pressed look).
-    if (!actions.empty() || !events.empty()) pending_frames_ = 2;
-    else if (pending_frames_ > 0) --pending_frames_;
+    if (!actions.empty() || !events.empty())
+        pending_frames_ = 2;
+    else if (pending_frames_ > 0)
+        --pending_frames_;
 }
 
 }  // namespace ledsager::app

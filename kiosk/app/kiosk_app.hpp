@@ -15,20 +15,20 @@
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/content_store.hpp"
-#include "core/remote_settings.hpp"
-#include "core/usage.hpp"
 #include "core/i18n.hpp"
+#include "core/remote_settings.hpp"
 #include "core/session.hpp"
+#include "core/usage.hpp"
+#include "platform/canvas.hpp"
 #include "platform/content_fetch.hpp"
+#include "platform/display.hpp"
 #include "platform/hub_client.hpp"
 #include "platform/image.hpp"
+#include "platform/input.hpp"
 #include "platform/qr.hpp"
 #include "platform/speech.hpp"
 #include "platform/video_call.hpp"
 #include "ui/announce.hpp"
-#include "platform/canvas.hpp"
-#include "platform/display.hpp"
-#include "platform/input.hpp"
 #include "ui/fonts.hpp"
 #include "ui/ui.hpp"
 
@@ -74,7 +74,8 @@ public:
 
     // Content updates: the store the served content came from, and its version (0 = the
     // installed guides). Without a store (no public key pinned) no bundle is ever taken.
-    void set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version, std::string note = {});
+    void set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version,
+                           std::string note = {});
     const core::ContentStore* content_store() const { return store_.get(); }
     std::int64_t content_version() const { return served_version_; }
     // A verified bundle waiting for the session to end (0 = none).
@@ -84,7 +85,10 @@ public:
     // Remote settings from the hub: the revision applied ("0.0" = none yet).
     const std::string& settings_revision() const { return settings_applied_; }
     // The local time of day, for opening hours (tests set their own).
-    void set_wall_clock(std::function<std::time_t()> clock) { wall_clock_ = std::move(clock); invalidate(); }
+    void set_wall_clock(std::function<std::time_t()> clock) {
+        wall_clock_ = std::move(clock);
+        invalidate();
+    }
     // Outside opening hours with nobody there: the screen is dark (a touch wakes it).
     bool dark() const { return dark_; }
     const std::string& last_error() const { return last_error_; }
@@ -175,7 +179,7 @@ private:
     bool drawn_full_video_ = false;
     int full_frames_ = 0, partial_frames_ = 0;
     long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
-    core::KioskConfig base_config_;  // kiosk.toml (and the device file): remote settings go over it
+    core::KioskConfig base_config_;    // kiosk.toml (and the device file): remote settings go over it
     std::string settings_applied_ = "0.0", settings_refused_;
     std::optional<std::pair<std::string, std::string>> pending_settings_;  // revision, JSON
     bool settings_in_flight_ = false;

@@ -1,11 +1,11 @@
 // ledsager-kiosk: the citizen's kiosk. See --help.
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "app/kiosk_app.hpp"
 #include "app/screenshots.hpp"
@@ -16,9 +16,9 @@
 #include "platform/display.hpp"
 #include "platform/enroll.hpp"
 #include "platform/input.hpp"
-#include "platform/speech.hpp"
 #include "platform/service.hpp"
 #include "platform/signals.hpp"
+#include "platform/speech.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
@@ -38,7 +38,8 @@ fs::path default_dir(const char* env, const char* built_in) {
 }
 
 void print_diagnostics(const core::Diagnostics& diags) {
-    for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.format().c_str());
+    for (const auto& d : diags.items)
+        std::fprintf(stderr, "%s\n", d.format().c_str());
 }
 
 std::vector<std::string> split(const std::string& s) {
@@ -72,18 +73,24 @@ int main(int argc, char** argv) {
     cli.add_option("--source-age-months", source_age_months,
                    "With --check-content: warn about sources checked longer ago than this (default 6)")
         ->check(CLI::Range(1, 120));
-    cli.add_option("--screenshots", screenshots_dir, "Render every screen to PNG files in DIR and exit (no display needed)");
+    cli.add_option("--screenshots", screenshots_dir,
+                   "Render every screen to PNG files in DIR and exit (no display needed)");
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
-    cli.add_option("--guide", guide, "With --screenshots: only this guide (\"kiosk\": only the screens outside guides)");
-    cli.add_option("--script", script, "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
+    cli.add_option("--guide", guide,
+                   "With --screenshots: only this guide (\"kiosk\": only the screens outside guides)");
+    cli.add_option("--script", script,
+                   "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
     std::string device_file = "/var/lib/ledsager/device.toml";
-    cli.add_option("--device", device_file, "This kiosk's own credential and site settings, read after --config if present "
-                                            "(written by `enroll`; must be readable by the kiosk user only)");
+    cli.add_option("--device", device_file,
+                   "This kiosk's own credential and site settings, read after --config if present "
+                   "(written by `enroll`; must be readable by the kiosk user only)");
     platform::EnrollRequest enroll_request;
     auto* enroll_cmd = cli.add_subcommand("enroll", "Enroll this kiosk with a one-time code from IT, then exit");
     enroll_cmd->add_option("--hub", enroll_request.hub_url, "The hub, e.g. https://hub.example.dk")->required();
     enroll_cmd->add_option("--code", enroll_request.code, "The one-time code (ledsager-hub enroll-code)")->required();
-    enroll_cmd->add_option("--name", enroll_request.name, "Only for a code made before codes named the kiosk: this device's name (IT names kiosks when making the code)");
+    enroll_cmd->add_option(
+        "--name", enroll_request.name,
+        "Only for a code made before codes named the kiosk: this device's name (IT names kiosks when making the code)");
     enroll_cmd->add_option("--ca", enroll_request.ca_file, "CA certificate that signed the hub's certificate");
     enroll_cmd->add_option("--out", enroll_request.out, "Where to write the credential (default: the --device file)");
     try {
@@ -100,9 +107,10 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "ledsager-kiosk enroll: %s\n", error.c_str());
             return 1;
         }
-        std::printf("enrolled as '%s' in %lld ms; credential written to %s (0600)\n", name.c_str(),
-                    static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()),
-                    enroll_request.out.c_str());
+        std::printf(
+            "enrolled as '%s' in %lld ms; credential written to %s (0600)\n", name.c_str(),
+            static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()),
+            enroll_request.out.c_str());
         return 0;
     }
 
@@ -126,7 +134,8 @@ int main(int argc, char** argv) {
 
     if (!check_dir.empty()) {
         const auto set = core::load_content(check_dir, content_options);
-        for (const auto& d : set.diagnostics.items) std::printf("%s\n", d.format().c_str());
+        for (const auto& d : set.diagnostics.items)
+            std::printf("%s\n", d.format().c_str());
         std::fprintf(stderr, "%zu guide(s) ok, %zu error(s), %zu warning(s)\n", set.guides.size(),
                      set.diagnostics.error_count(), set.diagnostics.items.size() - set.diagnostics.error_count());
         return set.diagnostics.has_errors() ? 1 : 0;
@@ -143,10 +152,11 @@ int main(int argc, char** argv) {
     }
     // The device file from enrollment, over the configuration: only if private to the kiosk user.
     if (std::error_code ec; fs::exists(device_file, ec)) {
-        struct stat st{};
+        struct stat st {};
         if (::stat(device_file.c_str(), &st) == 0 && (st.st_mode & 077)) {
-            std::fprintf(stderr, "%s: readable by others (mode %03o): it holds this kiosk's token; run chmod 600 %s\n"
-                                 "ledsager-kiosk: configuration has errors, not starting\n",
+            std::fprintf(stderr,
+                         "%s: readable by others (mode %03o): it holds this kiosk's token; run chmod 600 %s\n"
+                         "ledsager-kiosk: configuration has errors, not starting\n",
                          device_file.c_str(), static_cast<unsigned>(st.st_mode & 0777), device_file.c_str());
             return 2;
         }
@@ -158,8 +168,10 @@ int main(int argc, char** argv) {
         }
     }
     int win_w = 0, win_h = 0;
-    if (!windowed.empty() && (std::sscanf(windowed.c_str(), "%dx%d", &win_w, &win_h) != 2 || win_w < 320 || win_h < 240)) {
-        std::fprintf(stderr, "ledsager-kiosk: --windowed: expected WIDTHxHEIGHT, e.g. 1280x720 (got '%s')\n", windowed.c_str());
+    if (!windowed.empty() &&
+        (std::sscanf(windowed.c_str(), "%dx%d", &win_w, &win_h) != 2 || win_w < 320 || win_h < 240)) {
+        std::fprintf(stderr, "ledsager-kiosk: --windowed: expected WIDTHxHEIGHT, e.g. 1280x720 (got '%s')\n",
+                     windowed.c_str());
         return 2;
     }
 
@@ -170,8 +182,11 @@ int main(int argc, char** argv) {
         print_diagnostics(diags);
         std::vector<std::string> usable;
         for (const auto& code : config.offered) {
-            if (translator.has_language(code)) usable.push_back(code);
-            else std::fprintf(stderr, "ledsager-kiosk: language '%s' has no catalogue po/%s.po: not offered\n", code.c_str(), code.c_str());
+            if (translator.has_language(code))
+                usable.push_back(code);
+            else
+                std::fprintf(stderr, "ledsager-kiosk: language '%s' has no catalogue po/%s.po: not offered\n",
+                             code.c_str(), code.c_str());
         }
         if (usable.empty()) {
             std::fprintf(stderr, "ledsager-kiosk: no interface catalogue found for any offered language\n");
@@ -191,7 +206,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    const fs::path guides = !content_dir.empty() ? fs::path(content_dir)
+    const fs::path guides = !content_dir.empty()         ? fs::path(content_dir)
                             : !config.guides_dir.empty() ? fs::path(config.guides_dir)
                                                          : assets / "guides";
     // Signed bundles from the hub, when a public key is pinned and no folder is forced: the
@@ -201,8 +216,10 @@ int main(int argc, char** argv) {
     fs::path served = guides;
     std::int64_t served_version = 0;
     std::string content_note;
-    if (!config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() && screenshots_dir.empty()) {
-        store = std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys, content_options);
+    if (!config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() &&
+        screenshots_dir.empty()) {
+        store =
+            std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys, content_options);
         auto s = store->load_at_start(guides);
         for (const auto& n : s.notes) {
             std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
@@ -216,7 +233,8 @@ int main(int argc, char** argv) {
     }
     // A broken guide is left out with a log line naming the problem; the rest is served.
     for (const auto& d : content.diagnostics.items)
-        if (d.severity == core::Severity::Error) std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
+        if (d.severity == core::Severity::Error)
+            std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
     std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), served.c_str());
 
     app::KioskApp app(config, std::move(content), std::move(translator));
@@ -297,14 +315,17 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "ledsager-kiosk: restarting for the new version (no session in progress)\n");
                 break;
             }
-            if (!restart_noted) std::fprintf(stderr, "ledsager-kiosk: restart requested: waiting for the session to end\n");
+            if (!restart_noted)
+                std::fprintf(stderr, "ledsager-kiosk: restart requested: waiting for the session to end\n");
             restart_noted = true;
         }
         core::Millis now = now_ms(start);
         service.alive(now);  // a loop that stops turning stops the pings: systemd restarts the kiosk
-        int wait = 250;  // wake at least this often to notice SIGTERM
-        if (app.needs_frame(now)) wait = 0;
-        else if (core::Millis due = app.next_wake(now); due >= 0) wait = static_cast<int>(std::clamp<core::Millis>(due - now, 0, 250));
+        int wait = 250;      // wake at least this often to notice SIGTERM
+        if (app.needs_frame(now))
+            wait = 0;
+        else if (core::Millis due = app.next_wake(now); due >= 0)
+            wait = static_cast<int>(std::clamp<core::Millis>(due - now, 0, 250));
         for (const auto& ev : display->wait_events(wait, key_map)) {
             switch (ev.kind) {
                 case platform::Display::Event::Kind::Input:
@@ -337,7 +358,9 @@ int main(int argc, char** argv) {
             if (first) {
                 first = false;
                 service.ready();
-                std::fprintf(stderr, "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts %lld ms)\n",
+                std::fprintf(stderr,
+                             "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts "
+                             "%lld ms)\n",
                              static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
                              static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
             }

@@ -17,7 +17,8 @@ std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::st
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__timeout", true});
         shots.push_back({core::Screen::Wiped, "", "", "kiosk__wiped"});
         shots.push_back({core::Screen::Catalogue, "", "", "kiosk__speech", false, {}, core::SpeechDialog::Settings});
-        shots.push_back({core::Screen::Catalogue, "", "", "kiosk__speech-novoice", false, {}, core::SpeechDialog::NoVoice});
+        shots.push_back(
+            {core::Screen::Catalogue, "", "", "kiosk__speech-novoice", false, {}, core::SpeechDialog::NoVoice});
         if (!content.guides.empty()) {
             // The ways to a person, once (they look the same for every guide).
             const auto& g = content.guides.front();
@@ -29,12 +30,18 @@ std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::st
             // A caseworker on video: consent, waiting, the call (no pictures here), and the ways out.
             using C = core::CallPhase;
             const auto none = core::SpeechDialog::None;
-            shots.push_back({core::Screen::Consent, g.id, step, "kiosk__video-consent", false, Phase::None, none, C::Waiting});
-            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-waiting", false, Phase::Waiting, none, C::Waiting});
-            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-connecting", false, Phase::Claimed, none, C::Connecting});
-            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-keyboard", false, Phase::Claimed, none, C::Active, true});
-            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-reconnecting", false, Phase::Claimed, none, C::Reconnecting});
-            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-no-answer", false, Phase::Waiting, none, C::NoAnswer});
+            shots.push_back(
+                {core::Screen::Consent, g.id, step, "kiosk__video-consent", false, Phase::None, none, C::Waiting});
+            shots.push_back(
+                {core::Screen::Call, g.id, step, "kiosk__call-waiting", false, Phase::Waiting, none, C::Waiting});
+            shots.push_back(
+                {core::Screen::Call, g.id, step, "kiosk__call-connecting", false, Phase::Claimed, none, C::Connecting});
+            shots.push_back(
+                {core::Screen::Call, g.id, step, "kiosk__call-keyboard", false, Phase::Claimed, none, C::Active, true});
+            shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-reconnecting", false, Phase::Claimed, none,
+                             C::Reconnecting});
+            shots.push_back(
+                {core::Screen::Call, g.id, step, "kiosk__call-no-answer", false, Phase::Waiting, none, C::NoAnswer});
             shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-lost", false, Phase::Claimed, none, C::Lost});
             shots.push_back({core::Screen::Call, g.id, step, "kiosk__call-ended", false, Phase::None, none, C::Ended});
         }
@@ -65,8 +72,10 @@ void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, 
     if (shot.speech != core::SpeechDialog::None) s.set_speech(true, shot.speech);
     // The video pictures show a kiosk with a camera, whatever this machine has.
     platform::VideoCall* call = app.video_call();
-    s.set_video(call || shot.call != core::CallPhase::None, shot.call != core::CallPhase::None || (call && call->camera_present()));
-    if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting || shot.screen == core::Screen::Call) {
+    s.set_video(call || shot.call != core::CallPhase::None,
+                shot.call != core::CallPhase::None || (call && call->camera_present()));
+    if (shot.screen == core::Screen::Consent || shot.screen == core::Screen::Waiting ||
+        shot.screen == core::Screen::Call) {
         core::Escalation e;
         e.phase = shot.phase;
         e.share = s.help_share(shot.call == core::CallPhase::None ? "in_person" : "video");

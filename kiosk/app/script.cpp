@@ -72,7 +72,8 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             run_for(60, 4);  // the tap, the new screen, and its measured scrolling
         } else if (cmd == "expect") {
             const auto end = Clock::now() + std::chrono::seconds(10);
-            while (!shows(app, arg) && Clock::now() < end) run_for(50, 0);
+            while (!shows(app, arg) && Clock::now() < end)
+                run_for(50, 0);
             if (!shows(app, arg)) return fail("'" + arg + "' did not appear");
         } else if (cmd == "await") {
             // await SECONDS TEXT: like expect, waiting longer (for a person on the other side).
@@ -80,19 +81,24 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             const int secs = std::atoi(arg.substr(0, sp).c_str());
             const std::string text = sp == std::string::npos ? "" : arg.substr(sp + 1);
             const auto end = Clock::now() + std::chrono::seconds(secs);
-            while (!shows(app, text) && Clock::now() < end) run_for(50, 0);
+            while (!shows(app, text) && Clock::now() < end)
+                run_for(50, 0);
             if (!shows(app, text)) return fail("'" + text + "' did not appear within " + std::to_string(secs) + " s");
         } else if (cmd == "screen") {
             // screen NAME: waits (up to 15 s) until the session is on that screen (attract, step, call, ...).
             auto on = [&] { return arg == core::screen_name(app.session().data().screen); };
             const auto end = Clock::now() + std::chrono::seconds(15);
-            while (!on() && Clock::now() < end) run_for(50, 0);
-            if (!on()) return fail(std::string("the screen is '") + core::screen_name(app.session().data().screen) + "', not '" + arg + "'");
+            while (!on() && Clock::now() < end)
+                run_for(50, 0);
+            if (!on())
+                return fail(std::string("the screen is '") + core::screen_name(app.session().data().screen) +
+                            "', not '" + arg + "'");
         } else if (cmd == "type") {
             // Characters from a keyboard, one at a time (real-time text is sent as typed).
             for (size_t i = 0; i < arg.size();) {
                 size_t len = 1;
-                while (i + len < arg.size() && (static_cast<unsigned char>(arg[i + len]) & 0xC0) == 0x80) ++len;
+                while (i + len < arg.size() && (static_cast<unsigned char>(arg[i + len]) & 0xC0) == 0x80)
+                    ++len;
                 app.push({core::InputEvent::Kind::Text, 0, 0, core::Key::None, arg.substr(i, len)});
                 run_for(30, 2);
                 i += len;
@@ -114,30 +120,36 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             if (what != "video" && what != "audio" && what != "text" && what != "phase")
                 return fail("call-expect video N | audio N | text STRING | phase NAME");
             const auto end = Clock::now() + std::chrono::seconds(20);
-            while (!met() && Clock::now() < end) run_for(20, 0);
+            while (!met() && Clock::now() < end)
+                run_for(20, 0);
             if (!met()) return fail("call: " + what + " " + value + " not reached");
             if (what == "text")
-                std::printf("call-text-received %lld\n", static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                             std::chrono::system_clock::now().time_since_epoch()).count()));
+                std::printf("call-text-received %lld\n",
+                            static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch())
+                                                       .count()));
         } else if (cmd == "call-stats") {
             platform::VideoCall* call = app.video_call();
             if (!call) return fail("no video call here");
             const auto st = call->stats();
-            std::printf("call-stats {\"video_frames\":%llu,\"audio_buffers\":%llu,\"audible\":%llu,\"answered_ms\":%lld,"
-                        "\"first_frame_ms\":%lld,\"builds\":%d,\"sent_texts\":%llu,\"received_texts\":%llu,"
-                        "\"full_frames\":%d,\"partial_frames\":%d,\"full_raster_us\":%lld,\"partial_raster_us\":%lld}\n",
-                        static_cast<unsigned long long>(st.remote_video_frames), static_cast<unsigned long long>(st.remote_audio_buffers),
-                        static_cast<unsigned long long>(st.audible_audio_buffers), static_cast<long long>(st.answered_ms),
-                        static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
-                        static_cast<unsigned long long>(st.received_texts), app.frames_drawn().first, app.frames_drawn().second,
-                        app.raster_us().first, app.raster_us().second);
+            std::printf(
+                "call-stats {\"video_frames\":%llu,\"audio_buffers\":%llu,\"audible\":%llu,\"answered_ms\":%lld,"
+                "\"first_frame_ms\":%lld,\"builds\":%d,\"sent_texts\":%llu,\"received_texts\":%llu,"
+                "\"full_frames\":%d,\"partial_frames\":%d,\"full_raster_us\":%lld,\"partial_raster_us\":%lld}\n",
+                static_cast<unsigned long long>(st.remote_video_frames),
+                static_cast<unsigned long long>(st.remote_audio_buffers),
+                static_cast<unsigned long long>(st.audible_audio_buffers), static_cast<long long>(st.answered_ms),
+                static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
+                static_cast<unsigned long long>(st.received_texts), app.frames_drawn().first, app.frames_drawn().second,
+                app.raster_us().first, app.raster_us().second);
         } else if (cmd == "sleep") {
             run_for(std::max(0, std::atoi(arg.c_str())), 0);
         } else if (cmd == "screenshot") {
             std::string error;
             if (!display.save_png(arg, error)) return fail(error);
         } else {
-            return fail("unknown command '" + cmd + "' (tap, expect, await, screen, type, call-expect, call-stats, sleep, screenshot)");
+            return fail("unknown command '" + cmd +
+                        "' (tap, expect, await, screen, type, call-expect, call-stats, sleep, screenshot)");
         }
         std::printf("ok %s\n", line.c_str());
         std::fflush(stdout);

@@ -25,7 +25,9 @@ constexpr const char* kManifest = "ledsager-bundle.json";
 constexpr const char* kSignature = "ledsager-bundle.sig";
 constexpr const char* kFormat = "ledsager-content-bundle";
 
-bool ensure_sodium() { return sodium_init() >= 0; }
+bool ensure_sodium() {
+    return sodium_init() >= 0;
+}
 
 std::string to_hex(const unsigned char* p, std::size_t n) {
     static const char* digits = "0123456789abcdef";
@@ -99,8 +101,12 @@ bool safe_path(const std::string& p) {
 
 using ArchivePtr = std::unique_ptr<archive, void (*)(archive*)>;
 
-void free_reader(archive* a) { archive_read_free(a); }
-void free_writer(archive* a) { archive_write_free(a); }
+void free_reader(archive* a) {
+    archive_read_free(a);
+}
+void free_writer(archive* a) {
+    archive_write_free(a);
+}
 
 // The manifest's fields, checked; `error` names what is wrong.
 bool parse_manifest(const std::string& bytes, BundleInfo& info, std::string& error) {
@@ -123,7 +129,8 @@ bool parse_manifest(const std::string& bytes, BundleInfo& info, std::string& err
     info.version = m["version"];
     info.created = m.value("created", "");
     if (!m.contains("files") || !m["files"].is_array() || m["files"].empty() || m["files"].size() > kBundleMaxFiles) {
-        error = std::string(kManifest) + ": files: must list between 1 and " + std::to_string(kBundleMaxFiles) + " files";
+        error =
+            std::string(kManifest) + ": files: must list between 1 and " + std::to_string(kBundleMaxFiles) + " files";
         return false;
     }
     std::set<std::string> seen;
@@ -155,7 +162,8 @@ bool parse_manifest(const std::string& bytes, BundleInfo& info, std::string& err
         info.files.push_back(std::move(bf));
     }
     if (info.bytes > kBundleMaxTotalBytes) {
-        error = std::string(kManifest) + ": the files add up to more than " + std::to_string(kBundleMaxTotalBytes >> 20) + " MiB";
+        error = std::string(kManifest) + ": the files add up to more than " +
+                std::to_string(kBundleMaxTotalBytes >> 20) + " MiB";
         return false;
     }
     return true;
@@ -184,10 +192,11 @@ bool check_signature(const std::string& manifest, const std::string& sig_bytes, 
         if (content_key_id(k) != key_id) continue;
         std::vector<unsigned char> pk;
         if (!from_base64(k, pk, crypto_sign_PUBLICKEYBYTES)) continue;
-        if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
-                                        pk.data()) == 0)
+        if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(manifest.data()),
+                                        manifest.size(), pk.data()) == 0)
             return true;
-        error = "the signature does not match the manifest (signed by key " + key_id + "): the bundle was changed after signing";
+        error = "the signature does not match the manifest (signed by key " + key_id +
+                "): the bundle was changed after signing";
         return false;
     }
     error = "signed by key '" + key_id + "', which this kiosk does not trust ([content] public_keys)";
@@ -203,7 +212,8 @@ bool read_small(archive* a, archive_entry* e, std::string& out, std::string& err
     }
     out.resize(static_cast<std::size_t>(size));
     if (size > 0 && archive_read_data(a, out.data(), out.size()) != size) {
-        error = std::string(archive_entry_pathname(e)) + ": cannot be read (" + (archive_error_string(a) ? archive_error_string(a) : "truncated") + ")";
+        error = std::string(archive_entry_pathname(e)) + ": cannot be read (" +
+                (archive_error_string(a) ? archive_error_string(a) : "truncated") + ")";
         return false;
     }
     return true;
@@ -214,15 +224,16 @@ ArchivePtr open_reader(const fs::path& file, std::string& error) {
     archive_read_support_format_tar(a.get());
     archive_read_support_filter_gzip(a.get());
     if (archive_read_open_filename(a.get(), file.c_str(), 64 * 1024) != ARCHIVE_OK) {
-        error = file.string() + ": cannot be opened as a bundle (" + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")";
+        error = file.string() + ": cannot be opened as a bundle (" +
+                (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")";
         a.reset();
     }
     return a;
 }
 
 // Reads the manifest and signature, which must come first, in that order.
-bool read_head(archive* a, const fs::path& file, const std::vector<std::string>& keys, BundleInfo& info, std::string& manifest,
-               std::string& sig, std::string& error) {
+bool read_head(archive* a, const fs::path& file, const std::vector<std::string>& keys, BundleInfo& info,
+               std::string& manifest, std::string& sig, std::string& error) {
     archive_entry* e = nullptr;
     for (const char* want : {kManifest, kSignature}) {
         if (archive_read_next_header(a, &e) != ARCHIVE_OK) {
@@ -230,8 +241,8 @@ bool read_head(archive* a, const fs::path& file, const std::vector<std::string>&
             return false;
         }
         if (std::string(archive_entry_pathname(e)) != want || archive_entry_filetype(e) != AE_IFREG) {
-            error = file.string() + ": not a bundle: expected " + want + " next, found '" + archive_entry_pathname(e) + "'" +
-                    (std::string(want) == kSignature ? " (an unsigned bundle?)" : "");
+            error = file.string() + ": not a bundle: expected " + want + " next, found '" + archive_entry_pathname(e) +
+                    "'" + (std::string(want) == kSignature ? " (an unsigned bundle?)" : "");
             return false;
         }
         if (!read_small(a, e, std::string(want) == kManifest ? manifest : sig, error)) return false;
@@ -299,12 +310,14 @@ bool build_bundle(const fs::path& guides_dir, std::int64_t version, const std::s
                   std::string& error) {
     if (!ensure_sodium()) return error = "libsodium cannot start", false;
     std::vector<unsigned char> sk;
-    if (!from_base64(secret_key, sk, crypto_sign_SECRETKEYBYTES)) return error = "the secret key is not a base64 ed25519 secret key", false;
+    if (!from_base64(secret_key, sk, crypto_sign_SECRETKEYBYTES))
+        return error = "the secret key is not a base64 ed25519 secret key", false;
     if (version < 1) return error = "the version must be a whole number from 1", false;
     std::error_code ec;
     if (!fs::is_directory(guides_dir, ec)) return error = guides_dir.string() + ": not a folder", false;
     std::vector<std::pair<std::string, fs::path>> files;
-    for (auto it = fs::recursive_directory_iterator(guides_dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(guides_dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
         const auto rel = "guides/" + fs::relative(it->path(), guides_dir, ec).generic_string();
         if (it->is_symlink()) return error = it->path().string() + ": a link: bundles hold plain files only", false;
         if (it->path().filename().string()[0] == '.') {
@@ -312,7 +325,8 @@ bool build_bundle(const fs::path& guides_dir, std::int64_t version, const std::s
             continue;  // editors' hidden files (.DS_Store, .git) are not content
         }
         if (!it->is_regular_file()) continue;
-        if (!safe_path(rel)) return error = it->path().string() + ": a name a bundle may not hold (use letters, digits, . _ -)", false;
+        if (!safe_path(rel))
+            return error = it->path().string() + ": a name a bundle may not hold (use letters, digits, . _ -)", false;
         files.emplace_back(rel, it->path());
     }
     if (ec) return error = guides_dir.string() + ": " + ec.message(), false;
@@ -334,19 +348,25 @@ bool build_bundle(const fs::path& guides_dir, std::int64_t version, const std::s
     manifest["files"] = list;
     const std::string manifest_bytes = manifest.dump(1);
     unsigned char sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest_bytes.data()), manifest_bytes.size(), sk.data());
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest_bytes.data()),
+                         manifest_bytes.size(), sk.data());
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     crypto_sign_ed25519_sk_to_pk(pk, sk.data());
     sodium_memzero(sk.data(), sk.size());
-    const std::string sig_bytes = json{{"key_id", content_key_id(to_base64(pk, sizeof pk))}, {"signature", to_base64(sig, sizeof sig)}}.dump();
+    const std::string sig_bytes =
+        json{{"key_id", content_key_id(to_base64(pk, sizeof pk))}, {"signature", to_base64(sig, sizeof sig)}}.dump();
 
     const fs::path tmp = out.string() + ".part";
     ArchivePtr a(archive_write_new(), free_writer);
     archive_write_set_format_pax_restricted(a.get());
     if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK)
-        return error = tmp.string() + ": cannot be written (" + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")", false;
-    bool ok = write_entry(a.get(), kManifest, manifest_bytes, error) && write_entry(a.get(), kSignature, sig_bytes, error);
-    for (std::size_t i = 0; ok && i < files.size(); ++i) ok = write_entry(a.get(), files[i].first, contents[i], error);
+        return error = tmp.string() + ": cannot be written (" +
+                       (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")",
+               false;
+    bool ok =
+        write_entry(a.get(), kManifest, manifest_bytes, error) && write_entry(a.get(), kSignature, sig_bytes, error);
+    for (std::size_t i = 0; ok && i < files.size(); ++i)
+        ok = write_entry(a.get(), files[i].first, contents[i], error);
     if (ok && archive_write_close(a.get()) != ARCHIVE_OK) ok = (error = tmp.string() + ": cannot be finished", false);
     a.reset();
     if (ok) fs::rename(tmp, out, ec);
@@ -355,7 +375,8 @@ bool build_bundle(const fs::path& guides_dir, std::int64_t version, const std::s
     return ok;
 }
 
-bool read_bundle_info(const fs::path& bundle, const std::vector<std::string>& public_keys, BundleInfo& info, std::string& error) {
+bool read_bundle_info(const fs::path& bundle, const std::vector<std::string>& public_keys, BundleInfo& info,
+                      std::string& error) {
     if (!ensure_sodium()) return error = "libsodium cannot start", false;
     auto a = open_reader(bundle, error);
     if (!a) return false;
@@ -363,10 +384,11 @@ bool read_bundle_info(const fs::path& bundle, const std::vector<std::string>& pu
     return read_head(a.get(), bundle, public_keys, info, manifest, sig, error);
 }
 
-bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& public_keys, const fs::path& dest, BundleInfo& info,
-                   std::string& error) {
+bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& public_keys, const fs::path& dest,
+                   BundleInfo& info, std::string& error) {
     if (!ensure_sodium()) return error = "libsodium cannot start", false;
-    if (public_keys.empty()) return error = "no public key is pinned ([content] public_keys): a bundle cannot be trusted", false;
+    if (public_keys.empty())
+        return error = "no public key is pinned ([content] public_keys): a bundle cannot be trusted", false;
     auto a = open_reader(bundle, error);
     if (!a) return false;
     std::string manifest, sig;
@@ -383,7 +405,8 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
         return false;
     };
     std::map<std::string, const BundleFile*> wanted;
-    for (const auto& f : info.files) wanted[f.path] = &f;
+    for (const auto& f : info.files)
+        wanted[f.path] = &f;
     std::set<std::string> done;
     archive_entry* e = nullptr;
     std::vector<char> buf(64 * 1024);
@@ -400,7 +423,8 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
         if (!done.insert(path).second) return fail("'" + path + "': in the bundle twice");
         const BundleFile& f = *it->second;
         if (archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) != f.size)
-            return fail("'" + path + "': " + std::to_string(archive_entry_size(e)) + " bytes, the manifest says " + std::to_string(f.size));
+            return fail("'" + path + "': " + std::to_string(archive_entry_size(e)) + " bytes, the manifest says " +
+                        std::to_string(f.size));
         const fs::path target = dest / path;
         fs::create_directories(target.parent_path(), ec);
         std::ofstream out(target, std::ios::binary | std::ios::trunc);
@@ -409,7 +433,9 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
         std::uint64_t got = 0;
         for (;;) {
             const la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
-            if (n < 0) return fail("'" + path + "': cannot be read (" + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")");
+            if (n < 0)
+                return fail("'" + path + "': cannot be read (" +
+                            (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")");
             if (n == 0) break;
             got += static_cast<std::uint64_t>(n);
             if (got > f.size) return fail("'" + path + "': longer than the manifest says");
@@ -418,10 +444,15 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
         }
         out.close();
         if (!out) return fail(target.string() + ": cannot be written (disk full?)");
-        if (got != f.size) return fail("'" + path + "': " + std::to_string(got) + " bytes, the manifest says " + std::to_string(f.size));
-        if (h.hex() != f.sha256) return fail("'" + path + "': its contents do not match the signed manifest (changed after signing)");
+        if (got != f.size)
+            return fail("'" + path + "': " + std::to_string(got) + " bytes, the manifest says " +
+                        std::to_string(f.size));
+        if (h.hex() != f.sha256)
+            return fail("'" + path + "': its contents do not match the signed manifest (changed after signing)");
     }
-    if (r != ARCHIVE_EOF) return fail(bundle.string() + ": damaged (" + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")");
+    if (r != ARCHIVE_EOF)
+        return fail(bundle.string() + ": damaged (" +
+                    (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?") + ")");
     for (const auto& f : info.files)
         if (!done.count(f.path)) return fail("'" + f.path + "': in the manifest but missing from the bundle");
     // The manifest and signature stay beside the guides, to check them again at start-up.
@@ -433,26 +464,31 @@ bool unpack_bundle(const fs::path& bundle, const std::vector<std::string>& publi
     return true;
 }
 
-bool verify_unpacked(const fs::path& dir, const std::vector<std::string>& public_keys, BundleInfo& info, std::string& error) {
+bool verify_unpacked(const fs::path& dir, const std::vector<std::string>& public_keys, BundleInfo& info,
+                     std::string& error) {
     if (!ensure_sodium()) return error = "libsodium cannot start", false;
     if (public_keys.empty()) return error = "no public key is pinned ([content] public_keys)", false;
     bool ok1 = false, ok2 = false;
     const std::string manifest = slurp(dir / kManifest, ok1), sig = slurp(dir / kSignature, ok2);
     if (!ok1 || manifest.empty()) return error = (dir / kManifest).string() + ": missing", false;
     if (!ok2 || sig.empty()) return error = (dir / kSignature).string() + ": missing (unsigned)", false;
-    if (!check_signature(manifest, sig, public_keys, info, error) || !parse_manifest(manifest, info, error)) return false;
+    if (!check_signature(manifest, sig, public_keys, info, error) || !parse_manifest(manifest, info, error))
+        return false;
     std::map<std::string, const BundleFile*> wanted;
-    for (const auto& f : info.files) wanted[f.path] = &f;
+    for (const auto& f : info.files)
+        wanted[f.path] = &f;
     std::error_code ec;
     std::size_t seen = 0;
-    for (auto it = fs::recursive_directory_iterator(dir / "guides", ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir / "guides", ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory() && !it->is_symlink()) continue;
         const std::string rel = "guides/" + fs::relative(it->path(), dir / "guides", ec).generic_string();
         auto w = wanted.find(rel);
         if (w == wanted.end() || it->is_symlink() || !it->is_regular_file())
             return error = it->path().string() + ": not part of the signed bundle", false;
         if (fs::file_size(it->path(), ec) != w->second->size || sha256_file(it->path()) != w->second->sha256)
-            return error = it->path().string() + ": changed since it was unpacked (does not match the signed manifest)", false;
+            return error = it->path().string() + ": changed since it was unpacked (does not match the signed manifest)",
+                   false;
         ++seen;
     }
     if (ec) return error = (dir / "guides").string() + ": " + ec.message(), false;

@@ -56,8 +56,8 @@ bool build_bundle(const std::filesystem::path& guides_dir, std::int64_t version,
 
 // Reads a bundle's manifest and checks its signature against `public_keys` (any one of them;
 // an empty list skips the signature check, for tools that only want to show the manifest).
-bool read_bundle_info(const std::filesystem::path& bundle, const std::vector<std::string>& public_keys, BundleInfo& info,
-                      std::string& error);
+bool read_bundle_info(const std::filesystem::path& bundle, const std::vector<std::string>& public_keys,
+                      BundleInfo& info, std::string& error);
 
 // Verifies and unpacks `bundle` into `dest` (which must not exist; it is made here and
 // removed again on any failure). `dest` then holds guides/ plus the manifest and signature.

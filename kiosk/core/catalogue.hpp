@@ -12,13 +12,13 @@ struct CategoryDef {
 };
 
 inline constexpr CategoryDef kCategories[] = {
-    {"login", "key"},     // MitID and logging in
-    {"post", "letter"},   // letters from public authorities
-    {"home", "home"},     // moving, housing
-    {"health", "health"}, // health card, doctor
-    {"travel", "id-card"},// passport, driving licence
-    {"work", "work"},     // jobs, unemployment
-    {"money", "money"},   // pension, benefits, tax
+    {"login", "key"},       // MitID and logging in
+    {"post", "letter"},     // letters from public authorities
+    {"home", "home"},       // moving, housing
+    {"health", "health"},   // health card, doctor
+    {"travel", "id-card"},  // passport, driving licence
+    {"work", "work"},       // jobs, unemployment
+    {"money", "money"},     // pension, benefits, tax
 };
 
 constexpr bool is_category(std::string_view id) {

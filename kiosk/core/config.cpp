@@ -3,8 +3,8 @@
 #include "core/bundle.hpp"
 #include "core/remote_settings.hpp"
 
-#include <algorithm>
 #include <toml++/toml.h>
+#include <algorithm>
 
 #include "core/languages.hpp"
 
@@ -27,8 +27,9 @@ struct Reader {
         auto v = n->value_exact<int64_t>();
         if (!v) return bad(*n, name, "must be a whole number");
         if (*v < lo || *v > hi)
-            return bad(*n, name, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                                     " (got " + std::to_string(*v) + ")");
+            return bad(*n, name,
+                       "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " +
+                           std::to_string(*v) + ")");
         out = static_cast<int>(*v);
     }
     void boolean(const toml::table& t, const std::string& section, const char* key, bool& out) {
@@ -48,7 +49,8 @@ struct Reader {
     void unknown_keys(const toml::table& t, const std::string& section, std::initializer_list<std::string_view> known) {
         for (const auto& [k, v] : t)
             if (std::find(known.begin(), known.end(), k.str()) == known.end())
-                bad(v, section.empty() ? std::string(k.str()) : section + "." + std::string(k.str()), "unknown setting");
+                bad(v, section.empty() ? std::string(k.str()) : section + "." + std::string(k.str()),
+                    "unknown setting");
     }
     const toml::table* section(const toml::table& root, const char* name) {
         const toml::node* n = root.get(name);
@@ -79,7 +81,9 @@ bool hub_url_allowed(const std::string& url) {
     while (at <= name.size()) {
         const auto dot = name.find('.', at);
         const std::string part = name.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
-        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos || std::stoi(part) > 255) return false;
+        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(part) > 255)
+            return false;
         if (parts == 0 && part != "127") return false;
         ++parts;
         if (dot == std::string::npos) break;
@@ -94,11 +98,14 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
     try {
         root = toml::parse_file(file.string());
     } catch (const toml::parse_error& err) {
-        diags.error(file.string(), static_cast<int>(err.source().begin.line), "not valid TOML: " + std::string(err.description()));
+        diags.error(file.string(), static_cast<int>(err.source().begin.line),
+                    "not valid TOML: " + std::string(err.description()));
         return false;
     }
     Reader r{file.string(), diags};
-    r.unknown_keys(root, "", {"session", "display", "languages", "site", "hub", "assist", "printer", "content", "speech", "video", "keys"});
+    r.unknown_keys(
+        root, "",
+        {"session", "display", "languages", "site", "hub", "assist", "printer", "content", "speech", "video", "keys"});
 
     if (const auto* s = r.section(root, "session")) {
         r.unknown_keys(*s, "session", {"inactivity_timeout_s", "warning_countdown_s", "wiped_notice_s"});
@@ -109,14 +116,15 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
     if (const auto* d = r.section(root, "display")) {
         r.unknown_keys(*d, "display", {"text_scale", "high_contrast", "screen_diagonal_in"});
         r.integer(*d, "display", "text_scale", config.text_scale, 100, 200);
-        if (const auto* n = d->get("text_scale"); n && config.text_scale != 100 && config.text_scale != 150 &&
-                                                    config.text_scale != 200)
+        if (const auto* n = d->get("text_scale");
+            n && config.text_scale != 100 && config.text_scale != 150 && config.text_scale != 200)
             r.bad(*n, "display.text_scale", "must be 100, 150 or 200");
         r.boolean(*d, "display", "high_contrast", config.high_contrast);
         if (const auto* n = d->get("screen_diagonal_in")) {
             auto v = n->value<double>();
             if (!v || *v < 0 || *v > 100)
-                r.bad(*n, "display.screen_diagonal_in", "must be a size in inches between 0 and 100 (0 = ask the display)");
+                r.bad(*n, "display.screen_diagonal_in",
+                      "must be a size in inches between 0 and 100 (0 = ask the display)");
             else
                 config.screen_diagonal_in = *v;
         }
@@ -132,7 +140,8 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 for (const auto& item : *arr) {
                     auto code = item.value_exact<std::string>();
                     if (!code || !find_language(*code))
-                        r.bad(item, "languages.offered", "'" + (code ? *code : std::string("?")) + "' is not a language Ledsager knows");
+                        r.bad(item, "languages.offered",
+                              "'" + (code ? *code : std::string("?")) + "' is not a language Ledsager knows");
                     else
                         offered.push_back(*code);
                 }
@@ -161,9 +170,12 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 for (const auto& [k, v] : *t) {
                     auto text = v.value_exact<std::string>();
                     const std::string key = "site.front_desk." + std::string(k.str());
-                    if (!find_language(k.str())) r.bad(v, key, "not a language code Ledsager knows");
-                    else if (!text || text->empty()) r.bad(v, key, "must be non-empty text in quotes");
-                    else config.front_desk[std::string(k.str())] = *text;
+                    if (!find_language(k.str()))
+                        r.bad(v, key, "not a language code Ledsager knows");
+                    else if (!text || text->empty())
+                        r.bad(v, key, "must be non-empty text in quotes");
+                    else
+                        config.front_desk[std::string(k.str())] = *text;
                 }
             }
         }
@@ -175,7 +187,8 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.string(*h, "hub", "ca_file", config.hub_ca_file);
         r.integer(*h, "hub", "timeout_s", config.hub_timeout_s, 1, 60);
         if (!config.hub_url.empty() && !hub_url_allowed(config.hub_url))
-            r.bad(*h->get("url"), "hub.url", "must start with https:// (plain http:// only for a hub on this machine: 127.0.0.1, localhost)");
+            r.bad(*h->get("url"), "hub.url",
+                  "must start with https:// (plain http:// only for a hub on this machine: 127.0.0.1, localhost)");
         if (!config.hub_url.empty() && config.hub_token.empty())
             diags.error(file.string(), r.line(*h), "hub.token: needed when hub.url is set");
     }
@@ -185,7 +198,8 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         if (config.assist_idle_on_step_s > 0 && config.assist_idle_on_step_s < 20)
             r.bad(*a->get("idle_on_step_s"), "assist.idle_on_step_s", "must be 0 (off) or between 20 and 600");
         r.integer(*a, "assist", "back_and_forth", config.assist_backs, 0, 10);
-        if (config.assist_backs == 1) r.bad(*a->get("back_and_forth"), "assist.back_and_forth", "must be 0 (off) or between 2 and 10");
+        if (config.assist_backs == 1)
+            r.bad(*a->get("back_and_forth"), "assist.back_and_forth", "must be 0 (off) or between 2 and 10");
     }
     if (const auto* pr = r.section(root, "printer")) {
         r.unknown_keys(*pr, "printer", {"device"});
@@ -198,13 +212,15 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         if (const auto* n = c->get("public_keys")) {
             const auto* arr = n->as_array();
             if (!arr) {
-                r.bad(*n, "content.public_keys", "must be a list of keys in quotes, e.g. [\"base64…\"] (ledsager-hub content keygen prints one)");
+                r.bad(*n, "content.public_keys",
+                      "must be a list of keys in quotes, e.g. [\"base64…\"] (ledsager-hub content keygen prints one)");
             } else {
                 config.content_public_keys.clear();
                 for (const auto& item : *arr) {
                     auto key = item.value_exact<std::string>();
                     if (!key || content_key_id(*key).empty())
-                        r.bad(item, "content.public_keys", "not an ed25519 public key in base64 (44 characters, from ledsager-hub content keygen)");
+                        r.bad(item, "content.public_keys",
+                              "not an ed25519 public key in base64 (44 characters, from ledsager-hub content keygen)");
                     else
                         config.content_public_keys.push_back(*key);
                 }
@@ -220,7 +236,9 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.integer(*sp, "speech", "volume", config.speech_volume, 10, 200);
     }
     if (const auto* v = r.section(root, "video")) {
-        r.unknown_keys(*v, "video", {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback"});
+        r.unknown_keys(
+            *v, "video",
+            {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback"});
         r.boolean(*v, "video", "enabled", config.video_enabled);
         r.string(*v, "video", "source", config.video_source);
         if (config.video_source != "camera" && config.video_source != "test")
@@ -238,8 +256,9 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         for (const auto& [name, node] : *k) {
             const std::string key = "keys." + std::string(name.str());
             if (std::find(known.begin(), known.end(), name.str()) == known.end()) {
-                r.bad(node, key, "unknown keypad action (known: up, down, left, right, next, previous, enter, back, help, "
-                                 "read_aloud, repeat, stop, louder, quieter, faster, slower, page_up, page_down)");
+                r.bad(node, key,
+                      "unknown keypad action (known: up, down, left, right, next, previous, enter, back, help, "
+                      "read_aloud, repeat, stop, louder, quieter, faster, slower, page_up, page_down)");
                 continue;
             }
             std::vector<std::string> names;
@@ -247,8 +266,10 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 names.push_back(*one);
             } else if (const auto* arr = node.as_array()) {
                 for (const auto& item : *arr) {
-                    if (auto v = item.value_exact<std::string>()) names.push_back(*v);
-                    else r.bad(item, key, "must be a list of key names in quotes");
+                    if (auto v = item.value_exact<std::string>())
+                        names.push_back(*v);
+                    else
+                        r.bad(item, key, "must be a list of key names in quotes");
                 }
             } else {
                 r.bad(node, key, "must be a key name in quotes or a list of them");
@@ -263,9 +284,9 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
 }
 
 const std::vector<std::string>& key_actions() {
-    static const std::vector<std::string> actions{"up",         "down",   "left", "right",  "next",    "previous",
-                                                  "enter",      "back",   "help", "read_aloud", "repeat", "stop",
-                                                  "louder",     "quieter", "faster", "slower", "page_up", "page_down"};
+    static const std::vector<std::string> actions{"up",     "down",    "left",   "right",      "next",    "previous",
+                                                  "enter",  "back",    "help",   "read_aloud", "repeat",  "stop",
+                                                  "louder", "quieter", "faster", "slower",     "page_up", "page_down"};
     return actions;
 }
 

@@ -19,14 +19,14 @@ struct KioskConfig {
     int wiped_notice_s = 8;          // how long "Your information has been deleted" stays (3..60)
 
     // [display]
-    int text_scale = 100;            // starting text size in percent: 100, 150 or 200
-    bool high_contrast = false;      // start in the high-contrast theme
-    double screen_diagonal_in = 0;   // 0 = ask the display; used for physical touch-target sizes
+    int text_scale = 100;           // starting text size in percent: 100, 150 or 200
+    bool high_contrast = false;     // start in the high-contrast theme
+    double screen_diagonal_in = 0;  // 0 = ask the display; used for physical touch-target sizes
 
     // [languages]
     // In the order shown; each needs po/<code>.po.
     std::vector<std::string> offered{"da", "en", "ar", "uk", "tr", "pl", "so", "ur", "fa", "ti"};
-    std::string default_language = "da";           // the attract screen's language
+    std::string default_language = "da";  // the attract screen's language
 
     // [site]
     std::string site_name = "Demo Library";
@@ -61,22 +61,24 @@ struct KioskConfig {
     std::string guides_dir;  // empty = the installed assets/guides (or the newest good bundle, below)
     // Signed content bundles from the hub (see core/bundle.hpp). Updates are taken only
     // when at least one public key is pinned here; bundles signed by any other key are refused.
-    std::vector<std::string> content_public_keys;               // base64 ed25519 keys (ledsager-hub content keygen)
+    std::vector<std::string> content_public_keys;                 // base64 ed25519 keys (ledsager-hub content keygen)
     std::string content_store_dir = "/var/lib/ledsager/content";  // verified bundles and which one is served
 
     // [speech] reading aloud (espeak-ng)
     int speech_inactivity_timeout_s = 300;  // idle time before the warning while reading aloud (60..3600)
-    int speech_rate_wpm = 150;              // normal speed in words per minute (80..300); the citizen can go 3 steps either way
-    int speech_volume = 100;                // normal volume, 10..200 (espeak-ng's scale); 3 steps either way
+    int speech_rate_wpm = 150;  // normal speed in words per minute (80..300); the citizen can go 3 steps either way
+    int speech_volume = 100;    // normal volume, 10..200 (espeak-ng's scale); 3 steps either way
 
     // [video] live video calls with a remote caseworker (through the hub)
-    bool video_enabled = true;              // offer "Talk to a caseworker on video" when a hub is set
-    std::string video_source = "camera";    // camera (v4l2 + default microphone) | test (test pattern and tone: demo, tests)
+    bool video_enabled = true;  // offer "Talk to a caseworker on video" when a hub is set
+    std::string video_source =
+        "camera";  // camera (v4l2 + default microphone) | test (test pattern and tone: demo, tests)
     std::string video_camera = "/dev/video0";
-    std::string video_speaker = "auto";     // auto (default audio output) | none (not played: tests)
-    int video_answer_timeout_s = 90;        // no caseworker answers in this time: offer the front desk (20..900)
-    int video_reconnect_timeout_s = 20;     // a lost call that does not come back in this time: offer the front desk (5..120)
-    bool video_loopback = false;            // also offer 127.0.0.1 as a network candidate (hub and caseworker on this machine)
+    std::string video_speaker = "auto";  // auto (default audio output) | none (not played: tests)
+    int video_answer_timeout_s = 90;     // no caseworker answers in this time: offer the front desk (20..900)
+    int video_reconnect_timeout_s =
+        20;                       // a lost call that does not come back in this time: offer the front desk (5..120)
+    bool video_loopback = false;  // also offer 127.0.0.1 as a network candidate (hub and caseworker on this machine)
 
     // [keys] the keypad: each action is bound to one or more key names (SDL key names,
     // e.g. "Up", "Keypad 8", "F2"). A binding given here replaces that action's defaults.

@@ -2,12 +2,12 @@
 
 #include <sodium.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/catalogue.hpp"
 #include "core/icons.hpp"
@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 namespace ledsager::core {
 namespace {
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+int line_of(const toml::node& node) {
+    return static_cast<int>(node.source().begin.line);
+}
 
 // Parses a TOML file; on a syntax error records it and returns false.
 bool parse(const fs::path& file, toml::table& out, Diagnostics& diags) {
@@ -33,12 +35,13 @@ bool parse(const fs::path& file, toml::table& out, Diagnostics& diags) {
 }
 
 // Reports keys of `table` not in `allowed` (stray text or misspelt keys).
-void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
-                const std::string& file, const std::string& where, Diagnostics& diags) {
+void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed, const std::string& file,
+                const std::string& where, Diagnostics& diags) {
     for (const auto& [key, node] : table) {
         if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
             std::string known;
-            for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+            for (auto a : allowed)
+                known += (known.empty() ? "" : ", ") + std::string(a);
             diags.error(file, line_of(node),
                         "unknown key '" + std::string(key.str()) + "'" + where + " (expected: " + known + ")");
         }
@@ -46,8 +49,8 @@ void check_keys(const toml::table& table, std::initializer_list<std::string_view
 }
 
 // Reads a required non-empty string; records an error naming the key when absent/empty.
-std::string need_string(const toml::table& table, std::string_view key, const std::string& file,
-                        int table_line, const std::string& where, Diagnostics& diags, bool required = true) {
+std::string need_string(const toml::table& table, std::string_view key, const std::string& file, int table_line,
+                        const std::string& where, Diagnostics& diags, bool required = true) {
     const toml::node* node = table.get(key);
     if (!node) {
         if (required) diags.error(file, table_line, "missing '" + std::string(key) + "'" + where);
@@ -95,9 +98,11 @@ void warn_long_sentences(const std::string& text, const toml::node* node, const 
 int max_line(const toml::node& node) {
     int line = line_of(node);
     if (const auto* t = node.as_table())
-        for (const auto& [k, v] : *t) line = std::max(line, max_line(v));
+        for (const auto& [k, v] : *t)
+            line = std::max(line, max_line(v));
     if (const auto* a = node.as_array())
-        for (const auto& v : *a) line = std::max(line, max_line(v));
+        for (const auto& v : *a)
+            line = std::max(line, max_line(v));
     return line;
 }
 
@@ -131,13 +136,15 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
     guide.category = need_string(root, "category", file, 1, "", diags);
     if (!guide.category.empty() && !is_category(guide.category)) {
         std::string known;
-        for (const auto& c : kCategories) known += (known.empty() ? "" : ", ") + std::string(c.id);
+        for (const auto& c : kCategories)
+            known += (known.empty() ? "" : ", ") + std::string(c.id);
         diags.error(file, line_of(*root.get("category")),
                     "unknown category '" + guide.category + "' (expected one of: " + known + ")");
     }
     guide.icon = need_string(root, "icon", file, 1, "", diags);
     if (!guide.icon.empty() && !icon_codepoint(guide.icon))
-        diags.error(file, line_of(*root.get("icon")), "unknown icon '" + guide.icon + "' (see assets/guides/README.md)");
+        diags.error(file, line_of(*root.get("icon")),
+                    "unknown icon '" + guide.icon + "' (see assets/guides/README.md)");
     if (const toml::node* order = root.get("order")) {
         if (auto v = order->value<int64_t>())
             guide.order = static_cast<int>(*v);
@@ -202,11 +209,15 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
             if (!ids.insert(step.id).second) diags.error(file, line, "step id '" + step.id + "' is used twice");
         }
         const std::string kind = need_string(*t, "kind", file, line, where, diags);
-        if (kind == "info") step.kind = StepKind::Info;
-        else if (kind == "check") step.kind = StepKind::Check;
-        else if (kind == "question") step.kind = StepKind::Question;
+        if (kind == "info")
+            step.kind = StepKind::Info;
+        else if (kind == "check")
+            step.kind = StepKind::Check;
+        else if (kind == "question")
+            step.kind = StepKind::Question;
         else if (!kind.empty())
-            diags.error(file, line_of(*t->get("kind")), "unknown kind '" + kind + "'" + where + " (expected info, check or question)");
+            diags.error(file, line_of(*t->get("kind")),
+                        "unknown kind '" + kind + "'" + where + " (expected info, check or question)");
         step.next = need_string(*t, "next", file, line, where, diags, step.kind != StepKind::Question);
         step.if_no = need_string(*t, "if_no", file, line, where, diags, false);
         if (!step.if_no.empty() && step.kind != StepKind::Check)
@@ -233,8 +244,8 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         if (!step.image.empty()) {
             const fs::path img = folder / step.image;
             if (step.image.find('/') != std::string::npos || !fs::exists(img))
-                diags.error(file, line_of(*t->get("image")), "missing image '" + step.image + "'" + where +
-                                                                 " (put the PNG file in the guide's folder)");
+                diags.error(file, line_of(*t->get("image")),
+                            "missing image '" + step.image + "'" + where + " (put the PNG file in the guide's folder)");
             else if (!is_png(img))
                 diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file");
             else if (img.extension() == ".png") {
@@ -243,7 +254,8 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
                     const fs::path v = folder / (stem + suffix);
                     if (!fs::exists(v)) return false;
                     if (is_png(v)) return true;
-                    diags.error(v.string(), 0, "a variant of image '" + step.image + "'" + where + " that is not a PNG file");
+                    diags.error(v.string(), 0,
+                                "a variant of image '" + step.image + "'" + where + " that is not a PNG file");
                     return false;
                 };
                 step.image_contrast = variant(".contrast.png");
@@ -260,7 +272,8 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
     // The file must declare its end after the last step, so a file cut short is noticed.
     const toml::node* end = root.get("end");
     if (!end || !end->is_table()) {
-        diags.error(file, max_line(root), "no [end] table: the file may be cut short (a guide ends with an [end] line)");
+        diags.error(file, max_line(root),
+                    "no [end] table: the file may be cut short (a guide ends with an [end] line)");
     } else if (line_of(*end) < max_line(*steps)) {
         diags.error(file, line_of(*end), "[end] must come after the last step");
     } else if (!end->as_table()->empty()) {
@@ -343,7 +356,8 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
                 diags.error(file, line_of(*rt->get("translated_from")),
                             "'translated_from' must name another language of this guide (e.g. \"da\")");
             if (!r.reviewed.empty() && !valid_date(r.reviewed))
-                diags.error(file, line_of(*rt->get("reviewed")), "'reviewed' in [review] must be a date like 2026-11-20");
+                diags.error(file, line_of(*rt->get("reviewed")),
+                            "'reviewed' in [review] must be a date like 2026-11-20");
         }
     }
     text.title = need_string(root, "title", file, 1, "", diags);
@@ -356,7 +370,8 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
             else
                 text.needs.push_back(s->get());
         }
-        if (needs->empty()) diags.error(file, line_of(*needs), "'needs' is empty: list what the citizen should have ready");
+        if (needs->empty())
+            diags.error(file, line_of(*needs), "'needs' is empty: list what the citizen should have ready");
     } else {
         diags.error(file, 1, "missing 'needs': list what the citizen should have ready (the \"What you need\" list)");
     }
@@ -399,15 +414,17 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
         const auto* choices = st->get_as<toml::table>("choices");
         if (step.kind == StepKind::Question) {
             for (const auto& c : step.choices) {
-                std::string label = choices ? need_string(*choices, c.id, file, line_of(*choices), where + ".choices", diags)
-                                            : std::string();
+                std::string label =
+                    choices ? need_string(*choices, c.id, file, line_of(*choices), where + ".choices", diags)
+                            : std::string();
                 if (!choices) diags.error(file, line, "missing translation: answer '" + c.id + "'" + where);
                 t.choices[c.id] = label;
             }
             if (choices)
                 for (const auto& [k, v] : *choices) {
                     const std::string_view id = k.str();  // clang 14 cannot capture a structured binding
-                    if (std::none_of(step.choices.begin(), step.choices.end(), [&](const Choice& c) { return c.id == id; }))
+                    if (std::none_of(step.choices.begin(), step.choices.end(),
+                                     [&](const Choice& c) { return c.id == id; }))
                         diags.error(file, line_of(v), "label for unknown answer '" + std::string(id) + "'" + where);
                 }
         } else if (choices) {
@@ -421,7 +438,8 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
     if (!end_table) {
         diags.error(file, max_line(root), "no [end] table: the file may be cut short (the text ends with [end])");
     } else {
-        if (steps && line_of(*end) < max_line(*steps)) diags.error(file, line_of(*end), "[end] must come after the last step");
+        if (steps && line_of(*end) < max_line(*steps))
+            diags.error(file, line_of(*end), "[end] must come after the last step");
         check_keys(*end_table, {"title", "summary"}, file, " in [end]", diags);
         text.end_title = need_string(*end_table, "title", file, line_of(*end), " in [end]", diags);
         text.end_summary = need_string(*end_table, "summary", file, line_of(*end), " in [end]", diags);
@@ -443,16 +461,19 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
         const std::string file = (folder / (lang + ".toml")).string();
         const Review& r = text.review;
         if (r.line == 0) {
-            diags.warning(file, 1, "no [review]: say who wrote or translated this text, who reviewed it and when"
-                                   " (see assets/guides/README.md)");
+            diags.warning(file, 1,
+                          "no [review]: say who wrote or translated this text, who reviewed it and when"
+                          " (see assets/guides/README.md)");
             continue;
         }
         if (r.reviewed_by.empty() || r.reviewed.empty())
-            diags.warning(file, r.line, "[review] does not say who reviewed this text ('reviewed_by') and when ('reviewed')");
+            diags.warning(file, r.line,
+                          "[review] does not say who reviewed this text ('reviewed_by') and when ('reviewed')");
         if (r.translated_from.empty()) continue;
         const auto source = guide.text.find(r.translated_from);
         if (source == guide.text.end()) {
-            diags.warning(file, r.line, "translated from " + r.translated_from + ".toml, which this guide does not have");
+            diags.warning(file, r.line,
+                          "translated from " + r.translated_from + ".toml, which this guide does not have");
             continue;
         }
         // Lines are numbered on screen and pictures point at them by number ("1" is the first
@@ -463,15 +484,18 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
             const auto have = text_lines(st.text).size(), want = text_lines(src->second.text).size();
             if (have != want)
                 diags.warning(file, r.line,
-                              "[step." + id + "] has " + std::to_string(have) + " lines where " + r.translated_from + ".toml has " +
-                                  std::to_string(want) + ": keep one line for each of the source's lines (they are numbered on "
-                                                         "screen, and pictures point at them by number)");
+                              "[step." + id + "] has " + std::to_string(have) + " lines where " + r.translated_from +
+                                  ".toml has " + std::to_string(want) +
+                                  ": keep one line for each of the source's lines (they are numbered on "
+                                  "screen, and pictures point at them by number)");
         }
         if (r.source_digest != text_digest(source->second)) {
             text.outdated = true;
             diags.warning(file, r.line,
-                          "outdated: " + r.translated_from + ".toml has changed since this text was translated from it;"
-                          " bring the translation up to date, then run ledsager-kiosk --stamp-translation " + file);
+                          "outdated: " + r.translated_from +
+                              ".toml has changed since this text was translated from it;"
+                              " bring the translation up to date, then run ledsager-kiosk --stamp-translation " +
+                              file);
         }
     }
     const std::string file = (folder / "guide.toml").string();
@@ -482,8 +506,9 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
         if (src.checked < cutoff) {
             guide.sources_stale = true;
             diags.warning(file, src.line,
-                          "source last checked " + src.checked + ", more than " + std::to_string(options.max_source_age_months) +
-                              " months ago: check " + src.url + " again and update 'checked'");
+                          "source last checked " + src.checked + ", more than " +
+                              std::to_string(options.max_source_age_months) + " months ago: check " + src.url +
+                              " again and update 'checked'");
         }
     }
 }
@@ -519,13 +544,15 @@ std::string text_digest(const GuideText& t) {
     };
     add("title", t.title);
     add("subtitle", t.subtitle);
-    for (const auto& n : t.needs) add("need", n);
+    for (const auto& n : t.needs)
+        add("need", n);
     for (const auto& [id, st] : t.steps) {
         add("step", id);
         add("title", st.title);
         add("text", st.text);
         add("image_alt", st.image_alt);
-        for (const auto& [cid, label] : st.choices) add("choice." + cid, label);
+        for (const auto& [cid, label] : st.choices)
+            add("choice." + cid, label);
     }
     add("end.title", t.end_title);
     add("end.summary", t.end_summary);
@@ -533,7 +560,8 @@ std::string text_digest(const GuideText& t) {
     crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(canon.data()), canon.size());
     static const char* hex = "0123456789abcdef";
     std::string out;
-    for (int i = 0; i < 8; ++i) out += {hex[hash[i] >> 4], hex[hash[i] & 15]};
+    for (int i = 0; i < 8; ++i)
+        out += {hex[hash[i] >> 4], hex[hash[i] & 15]};
     return out;
 }
 
@@ -566,7 +594,8 @@ bool stamp_translation(const fs::path& lang_file, std::string& error) {
     const std::string digest = text_digest(source->second);
     std::ifstream in(lang_file, std::ios::binary);
     std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
     // The [review] table runs from its header to the next table header.
     size_t header = lines.size();
     for (size_t i = 0; i < lines.size(); ++i)
@@ -576,20 +605,23 @@ bool stamp_translation(const fs::path& lang_file, std::string& error) {
         return false;
     }
     size_t end = header + 1;
-    while (end < lines.size() && (lines[end].empty() || lines[end][0] != '[')) ++end;
+    while (end < lines.size() && (lines[end].empty() || lines[end][0] != '['))
+        ++end;
     const std::string entry = "source_digest = \"" + digest + "\"";
     bool done = false;
     for (size_t i = header + 1; i < end && !done; ++i)
         if (lines[i].rfind("source_digest", 0) == 0) lines[i] = entry, done = true;
     if (!done) {
         size_t at = header + 1;
-        while (at < end && lines[at].rfind("translated_from", 0) != 0) ++at;
+        while (at < end && lines[at].rfind("translated_from", 0) != 0)
+            ++at;
         lines.insert(lines.begin() + static_cast<long>(at < end ? at + 1 : header + 1), entry);
     }
     const fs::path tmp = lang_file.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        for (const auto& l : lines) out << l << '\n';
+        for (const auto& l : lines)
+            out << l << '\n';
         if (!out) {
             error = tmp.string() + ": cannot write";
             return false;
@@ -612,7 +644,8 @@ int longest_sentence_words(const std::string& text) {
         // Sentence ends of other scripts: Urdu's full stop U+06D4 (DB 94), the Arabic
         // question mark U+061F (D8 9F), the Ethiopic full stop U+1362 (E1 8D A2).
         size_t skip = 0;
-        if (i + 1 < text.size() && ((c == '\xDB' && text[i + 1] == '\x94') || (c == '\xD8' && text[i + 1] == '\x9F'))) skip = 1;
+        if (i + 1 < text.size() && ((c == '\xDB' && text[i + 1] == '\x94') || (c == '\xD8' && text[i + 1] == '\x9F')))
+            skip = 1;
         if (i + 2 < text.size() && c == '\xE1' && text[i + 1] == '\x8D' && text[i + 2] == '\xA2') skip = 2;
         const size_t after = i + skip + 1;
         // A full stop ends a sentence only before white space or the end ("1.5", "borger.dk" do not).
@@ -653,22 +686,27 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
         }
     }
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) files.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+        files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
         const std::string name = path.filename().string();
         // A picture's drawing (SVG) lies beside the PNGs made from it (assets/pictures/render.py).
-        if (name == "guide.toml" || path.extension() == ".png" || path.extension() == ".wav" || path.extension() == ".svg")
+        if (name == "guide.toml" || path.extension() == ".png" || path.extension() == ".wav" ||
+            path.extension() == ".svg")
             continue;
         if (path.extension() != ".toml") {
-            diags.error(path.string(), 0,
-                        "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.svg, *.wav)");
+            diags.error(
+                path.string(), 0,
+                "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.svg, *.wav)");
             ok = false;
             continue;
         }
         const std::string lang = path.stem().string();
         if (!find_language(lang)) {
-            diags.error(path.string(), 0, "'" + lang + "' is not a language code Ledsager knows (file names are ISO 639-1 codes, e.g. da.toml)");
+            diags.error(
+                path.string(), 0,
+                "'" + lang + "' is not a language code Ledsager knows (file names are ISO 639-1 codes, e.g. da.toml)");
             ok = false;
             continue;
         }
@@ -696,13 +734,15 @@ ContentSet load_content(const fs::path& dir, const ContentOptions& options) {
         return set;
     }
     std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) entries.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        entries.push_back(entry.path());
     std::sort(entries.begin(), entries.end());
     for (const auto& path : entries) {
         if (!fs::is_directory(path)) {
             const auto name = path.filename().string();
             if (name != "README.md" && name[0] != '.')
-                set.diagnostics.error(path.string(), 0, "unexpected file: the guides folder holds only guide folders and README.md");
+                set.diagnostics.error(path.string(), 0,
+                                      "unexpected file: the guides folder holds only guide folders and README.md");
             continue;
         }
         Guide guide;

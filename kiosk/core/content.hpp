@@ -3,8 +3,8 @@
 // error is left out and the rest are served. Nothing here throws on bad content.
 #pragma once
 
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,8 +16,8 @@ namespace ledsager::core {
 struct ContentOptions {
     // Languages every guide must be complete in.
     std::vector<std::string> required_languages{"da", "en"};
-    int max_sentence_words = 25;  // longer sentences are a warning
-    int max_main_path = 12;       // more steps on the main path is a warning
+    int max_sentence_words = 25;    // longer sentences are a warning
+    int max_main_path = 12;         // more steps on the main path is a warning
     int max_source_age_months = 6;  // sources checked longer ago are a warning
     std::string today;              // ISO date to measure ages from ("" = the system clock's day)
 };
@@ -32,8 +32,7 @@ struct ContentSet {
 ContentSet load_content(const std::filesystem::path& dir, const ContentOptions& options = {});
 
 // Loads one guide folder. Returns false (and records why) when the guide has errors.
-bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out,
-                Diagnostics& diags);
+bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out, Diagnostics& diags);
 
 // The day of a moment as YYYY-MM-DD, in UTC.
 std::string iso_day(std::time_t t);

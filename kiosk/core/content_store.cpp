@@ -61,8 +61,11 @@ bool ContentStore::load_state() {
 void ContentStore::save_state() {
     std::error_code ec;
     fs::create_directories(root_, ec);
-    json j{{"current", state_.current}, {"previous", state_.previous}, {"trial", state_.trial},
-           {"trial_starts", state_.trial_starts}, {"refused", state_.refused}};
+    json j{{"current", state_.current},
+           {"previous", state_.previous},
+           {"trial", state_.trial},
+           {"trial_starts", state_.trial_starts},
+           {"refused", state_.refused}};
     const std::string text = j.dump(1) + "\n";
     const fs::path tmp = root_ / "state.json.part";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -91,9 +94,10 @@ ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guide
     Served s;
     if (!load_state()) s.notes.push_back((root_ / "state.json").string() + ": unreadable, started afresh");
     if (state_.current && state_.trial && ++state_.trial_starts >= kMaxTrialStarts) {
-        s.notes.push_back("content bundle v" + std::to_string(state_.current) + " was restarted " + std::to_string(state_.trial_starts) +
-                          " times before it had served 10 minutes: rolled back to " +
-                          (state_.previous ? "v" + std::to_string(state_.previous) : std::string("the installed guides")));
+        s.notes.push_back(
+            "content bundle v" + std::to_string(state_.current) + " was restarted " +
+            std::to_string(state_.trial_starts) + " times before it had served 10 minutes: rolled back to " +
+            (state_.previous ? "v" + std::to_string(state_.previous) : std::string("the installed guides")));
         refuse(state_.current);
         state_.current = state_.previous;
         state_.previous = 0;
@@ -139,7 +143,8 @@ ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guide
     return s;
 }
 
-bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, ContentSet& out, std::string& error) const {
+bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, ContentSet& out,
+                         std::string& error) const {
     const fs::path dest = bundle_dir(expected_version), part = dest.string() + ".part";
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
@@ -153,7 +158,8 @@ bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, 
         return false;
     };
     if (info.version != expected_version)
-        return fail("the hub announced v" + std::to_string(expected_version) + " but the signed manifest says v" + std::to_string(info.version));
+        return fail("the hub announced v" + std::to_string(expected_version) + " but the signed manifest says v" +
+                    std::to_string(info.version));
     // The same checks as --check-content: a guide with an error refuses the whole bundle
     // (a citizen must never miss a guide because an update broke it).
     ContentSet set = load_content(part / "guides", options_);
@@ -197,7 +203,8 @@ bool ContentStore::refused(std::int64_t version) const {
 
 void ContentStore::prune() {
     std::error_code ec;
-    for (auto it = fs::directory_iterator(root_ / "bundles", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(root_ / "bundles", ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         const std::string name = it->path().filename().string();
         if (name == std::to_string(state_.current) || name == std::to_string(state_.previous)) continue;
         std::error_code ignore;
@@ -212,17 +219,20 @@ void ContentStore::prune() {
 std::string content_version_label(std::int64_t version, const ContentSet& content) {
     std::uint64_t fnv = 1469598103934665603ULL;
     auto mix = [&](const std::string& t) {
-        for (unsigned char ch : t) fnv = (fnv ^ ch) * 1099511628211ULL;
+        for (unsigned char ch : t)
+            fnv = (fnv ^ ch) * 1099511628211ULL;
     };
     for (const auto& g : content.guides) {
         mix(g.id);
-        for (const auto& st : g.steps) mix(st.id);
-        for (const auto& [code, text] : g.text) mix(code + text.title);
+        for (const auto& st : g.steps)
+            mix(st.id);
+        for (const auto& [code, text] : g.text)
+            mix(code + text.title);
     }
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv));
-    return (version ? "v" + std::to_string(version) : std::string("installed")) + " " + std::to_string(content.guides.size()) + "-" +
-           std::string(hex, 12);
+    return (version ? "v" + std::to_string(version) : std::string("installed")) + " " +
+           std::to_string(content.guides.size()) + "-" + std::string(hex, 12);
 }
 
 }  // namespace ledsager::core

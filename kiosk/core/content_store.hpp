@@ -26,17 +26,17 @@
 namespace ledsager::core {
 
 struct ContentStoreState {
-    std::int64_t current = 0;   // 0 = the installed guides
-    std::int64_t previous = 0;  // the last good bundle before current (0 = none)
-    bool trial = false;         // current has not yet served kTrialMs
-    int trial_starts = 0;       // starts of the kiosk while current was on trial
+    std::int64_t current = 0;           // 0 = the installed guides
+    std::int64_t previous = 0;          // the last good bundle before current (0 = none)
+    bool trial = false;                 // current has not yet served kTrialMs
+    int trial_starts = 0;               // starts of the kiosk while current was on trial
     std::vector<std::int64_t> refused;  // versions never to be tried again
 };
 
 class ContentStore {
 public:
     static constexpr std::int64_t kTrialMs = 10 * 60 * 1000;  // a bundle is good after 10 minutes of serving
-    static constexpr int kMaxTrialStarts = 3;                  // this many starts on trial: roll back
+    static constexpr int kMaxTrialStarts = 3;                 // this many starts on trial: roll back
 
     ContentStore(std::filesystem::path root, std::vector<std::string> public_keys, ContentOptions options = {});
 
@@ -53,7 +53,8 @@ public:
     // Verifies, unpacks and checks a downloaded bundle (thread-safe against the UI thread:
     // touches only bundles/<version>). On success `out` is the checked content, ready to
     // switch to. False with `error` when it must not be served; the bundle is then removed.
-    bool stage(const std::filesystem::path& bundle, std::int64_t expected_version, ContentSet& out, std::string& error) const;
+    bool stage(const std::filesystem::path& bundle, std::int64_t expected_version, ContentSet& out,
+               std::string& error) const;
 
     // The kiosk now serves `version` (staged before): it goes on trial.
     void switched(std::int64_t version);

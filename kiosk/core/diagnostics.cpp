@@ -12,12 +12,13 @@ std::string Diagnostic::format() const {
     return out;
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+    return error_count() > 0;
+}
 
 size_t Diagnostics::error_count() const {
-    return static_cast<size_t>(std::count_if(items.begin(), items.end(), [](const Diagnostic& d) {
-        return d.severity == Severity::Error;
-    }));
+    return static_cast<size_t>(
+        std::count_if(items.begin(), items.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
 }  // namespace ledsager::core

@@ -32,17 +32,17 @@ struct DeviceHealth {
 
 struct HubCall {
     enum class Kind { Create, Poll, Cancel, Signal, Heartbeat, Settings, Usage } kind;
-    HelpShare share;       // Create; Signal (what the citizen is on, no needs)
-    std::int64_t id = 0;   // Poll, Cancel
-    std::string reason{};  // Signal: idle_on_step | back_and_forth
-    DeviceHealth health{}; // Heartbeat
-    std::string usage{};   // Usage: the batch, as JSON ({"events": [...]}; see core/usage.hpp)
+    HelpShare share;        // Create; Signal (what the citizen is on, no needs)
+    std::int64_t id = 0;    // Poll, Cancel
+    std::string reason{};   // Signal: idle_on_step | back_and_forth
+    DeviceHealth health{};  // Heartbeat
+    std::string usage{};    // Usage: the batch, as JSON ({"events": [...]}; see core/usage.hpp)
 };
 
 struct HubReply {
     HubCall::Kind kind;
-    bool ok = false;          // 2xx with a readable body
-    bool reachable = false;   // the hub answered at all (false: network, DNS, TLS, timeout)
+    bool ok = false;         // 2xx with a readable body
+    bool reachable = false;  // the hub answered at all (false: network, DNS, TLS, timeout)
     int http_status = 0;
     std::int64_t id = 0;
     std::string number, status, claimed_by;
@@ -68,8 +68,8 @@ struct Escalation {
     std::int64_t id = 0;
     std::string number, claimed_by, status;
     int position = 0, wait_s = 0;
-    int failures = 0;         // consecutive failed calls
-    bool unreachable = false; // the last call failed: show the fallback
+    int failures = 0;          // consecutive failed calls
+    bool unreachable = false;  // the last call failed: show the fallback
     bool in_flight = false;
     enum class Print { None, Requested, Printed, Failed } print = Print::None;
     Millis next_call = 0;
@@ -95,7 +95,7 @@ const char* call_phase_name(CallPhase p);
 
 struct CallState {
     CallPhase phase = CallPhase::None;
-    std::string caseworker;    // first name, once answered
+    std::string caseworker;  // first name, once answered
     bool muted = false;
     bool camera_off = false;
     bool keyboard = false;     // the on-screen keyboard for real-time text is open

@@ -49,11 +49,14 @@ std::vector<std::string> Guide::successors(const Step& step) {
     std::vector<std::string> out;
     if (!step.next.empty()) out.push_back(step.next);
     if (!step.if_no.empty()) out.push_back(step.if_no);
-    for (const auto& c : step.choices) out.push_back(c.next);
+    for (const auto& c : step.choices)
+        out.push_back(c.next);
     return out;
 }
 
-int Guide::main_path_length() const { return steps.empty() ? 0 : main_path_from(steps.front().id); }
+int Guide::main_path_length() const {
+    return steps.empty() ? 0 : main_path_from(steps.front().id);
+}
 
 int Guide::main_path_from(const std::string& step_id) const {
     std::set<std::string> seen;
@@ -61,9 +64,8 @@ int Guide::main_path_from(const std::string& step_id) const {
     int n = 0;
     while (s && seen.insert(s->id).second) {
         ++n;
-        const std::string next = s->kind == StepKind::Question
-                                     ? (s->choices.empty() ? std::string() : s->choices.front().next)
-                                     : s->next;
+        const std::string next =
+            s->kind == StepKind::Question ? (s->choices.empty() ? std::string() : s->choices.front().next) : s->next;
         if (next == kEndStep) return n;
         s = find_step(next);
     }
@@ -83,8 +85,7 @@ int Guide::steps_to_end(const std::string& step_id) const {
         queue.pop_front();
         for (const auto& next : successors(*s)) {
             if (next == kEndStep) return d;
-            if (const Step* n = find_step(next); n && seen.insert(n->id).second)
-                queue.emplace_back(n, d + 1);
+            if (const Step* n = find_step(next); n && seen.insert(n->id).second) queue.emplace_back(n, d + 1);
         }
     }
     return -1;

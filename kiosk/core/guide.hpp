@@ -28,15 +28,15 @@ struct Choice {
 struct Step {
     std::string id;
     StepKind kind = StepKind::Info;
-    std::string next;     // Info: the step after; Check: the step after "Yes"
-    std::string if_no;    // Check: the step after "No"; empty means "offer a person"
+    std::string next;             // Info: the step after; Check: the step after "Yes"
+    std::string if_no;            // Check: the step after "No"; empty means "offer a person"
     std::vector<Choice> choices;  // Question only
-    std::string image;    // file name inside the guide folder (PNG), may be empty
+    std::string image;            // file name inside the guide folder (PNG), may be empty
     // Drawn variants of the image found beside it: <name>.contrast.png for the high-contrast
     // theme, <name>.rtl.png (and .rtl.contrast.png) where the picture's layout is mirrored for
     // right-to-left languages. Without one, the plain image serves.
     bool image_contrast = false, image_rtl = false, image_rtl_contrast = false;
-    std::string icon;     // icon name drawn in the illustration slot when there is no image
+    std::string icon;  // icon name drawn in the illustration slot when there is no image
     int line = 0;
 };
 
@@ -49,8 +49,8 @@ struct StepText {
     std::string title;
     std::string text;
     std::map<std::string, std::string> choices;  // choice id -> label
-    std::string image_alt;  // what the illustration shows, for people who cannot see it
-    std::string audio;      // a recording of the step (WAV in the guide folder), read aloud instead of synthesis
+    std::string image_alt;                       // what the illustration shows, for people who cannot see it
+    std::string audio;  // a recording of the step (WAV in the guide folder), read aloud instead of synthesis
 };
 
 // Who made a language's text and who checked it ([review] in <lang>.toml).
@@ -84,13 +84,13 @@ struct Guide {
     std::string id;        // equals the folder name
     std::string category;  // life situation (see categories() in catalogue.hpp)
     std::string icon;
-    int order = 100;       // position within its category
+    int order = 100;  // position within its category
     std::vector<Source> sources;
-    std::vector<Step> steps;  // in declared order; steps.front() is the start
+    std::vector<Step> steps;                // in declared order; steps.front() is the start
     std::map<std::string, GuideText> text;  // language code -> text
-    std::string folder;    // absolute or relative path of the guide folder
-    std::string sources_checked;  // the oldest 'checked' date of its sources
-    bool sources_stale = false;   // that date is older than ContentOptions::max_source_age_months
+    std::string folder;                     // absolute or relative path of the guide folder
+    std::string sources_checked;            // the oldest 'checked' date of its sources
+    bool sources_stale = false;             // that date is older than ContentOptions::max_source_age_months
 
     const Step* find_step(const std::string& step_id) const;
     int step_index(const std::string& step_id) const;  // -1 when unknown

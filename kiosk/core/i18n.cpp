@@ -21,11 +21,20 @@ bool unquote(const std::string& s, std::string& out) {
         if (c == '\\' && i + 1 < b) {
             char e = s[++i];
             switch (e) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                default: out += e;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                default:
+                    out += e;
             }
         } else if (c == '"') {
             return false;
@@ -54,9 +63,9 @@ using Op = PluralRule::Node::Op;
 
 // Bounds on what a header may ask for: a hostile catalogue gets an error, never a crash.
 constexpr size_t kMaxExpressionLength = 1000;
-constexpr int kMaxDepth = 64;        // nesting while parsing, and height of the tree
+constexpr int kMaxDepth = 64;  // nesting while parsing, and height of the tree
 constexpr size_t kMaxNodes = 500;
-constexpr int kMaxPlurals = 6;       // CLDR's largest (Arabic) has 6
+constexpr int kMaxPlurals = 6;  // CLDR's largest (Arabic) has 6
 
 // Recursive descent over gettext's grammar (plural.y), lowest precedence first:
 //   cond := or ('?' cond ':' cond)?      or := and ('||' and)*      and := eq ('&&' eq)*
@@ -83,28 +92,33 @@ private:
         return -1;
     }
     void skip() {
-        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+            ++pos_;
     }
     bool eat(std::string_view tok) {
         skip();
         if (s_.compare(pos_, tok.size(), tok) != 0) return false;
         // "<" must not take the first half of "<=", "!" not of "!=", "|" and "&" only doubled.
-        if (tok.size() == 1 && pos_ + 1 < s_.size() && s_[pos_ + 1] == '=' && (tok == "<" || tok == ">" || tok == "!" || tok == "="))
+        if (tok.size() == 1 && pos_ + 1 < s_.size() && s_[pos_ + 1] == '=' &&
+            (tok == "<" || tok == ">" || tok == "!" || tok == "="))
             return false;
         pos_ += tok.size();
         return true;
     }
     int make(Op op, int a = -1, int b = -1, int c = -1, std::uint64_t value = 0) {
-        if (nodes_.size() >= kMaxNodes) return fail("expression too long (more than " + std::to_string(kMaxNodes) + " parts)");
+        if (nodes_.size() >= kMaxNodes)
+            return fail("expression too long (more than " + std::to_string(kMaxNodes) + " parts)");
         int depth = 1;
         for (int i : {a, b, c})
             if (i >= 0) depth = std::max(depth, nodes_[static_cast<size_t>(i)].depth + 1);
-        if (depth > kMaxDepth) return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+        if (depth > kMaxDepth)
+            return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
         nodes_.push_back({op, value, a, b, c, depth});
         return static_cast<int>(nodes_.size()) - 1;
     }
     int cond(int level) {
-        if (level > kMaxDepth) return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+        if (level > kMaxDepth)
+            return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
         const int test = binary(0, level);
         if (test < 0) return -1;
         if (!eat("?")) return test;
@@ -142,7 +156,8 @@ private:
         return left;
     }
     int unary(int level) {
-        if (level > kMaxDepth) return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+        if (level > kMaxDepth)
+            return fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
         skip();
         if (eat("!")) {
             const int a = unary(level + 1);
@@ -154,7 +169,8 @@ private:
             if (!eat(")")) return fail("'(' without its ')'");
             return inner;
         }
-        if (pos_ < s_.size() && s_[pos_] == 'n' && (pos_ + 1 == s_.size() || !std::isalnum(static_cast<unsigned char>(s_[pos_ + 1])))) {
+        if (pos_ < s_.size() && s_[pos_] == 'n' &&
+            (pos_ + 1 == s_.size() || !std::isalnum(static_cast<unsigned char>(s_[pos_ + 1])))) {
             ++pos_;
             return make(Op::Var);
         }
@@ -169,7 +185,8 @@ private:
             return make(Op::Num, -1, -1, -1, v);
         }
         if (pos_ == s_.size()) return fail("expression ends too early");
-        return fail("unexpected '" + s_.substr(pos_, 10) + "' (only n, numbers, ! * / % + - < > <= >= == != && || ?: and brackets)");
+        return fail("unexpected '" + s_.substr(pos_, 10) +
+                    "' (only n, numbers, ! * / % + - < > <= >= == != && || ?: and brackets)");
     }
 
     const std::string& s_;
@@ -182,8 +199,10 @@ private:
 std::optional<std::uint64_t> eval(const std::vector<Node>& nodes, int i, std::uint64_t n, std::string* error) {
     const Node& x = nodes[static_cast<size_t>(i)];
     switch (x.op) {
-        case Op::Num: return x.value;
-        case Op::Var: return n;
+        case Op::Num:
+            return x.value;
+        case Op::Var:
+            return n;
         case Op::Not: {
             auto a = eval(nodes, x.a, n, error);
             if (!a) return std::nullopt;
@@ -210,16 +229,20 @@ std::optional<std::uint64_t> eval(const std::vector<Node>& nodes, int i, std::ui
             if (!b) return std::nullopt;
             return *b ? 1 : 0;
         }
-        default: break;
+        default:
+            break;
     }
     auto a = eval(nodes, x.a, n, error);
     if (!a) return std::nullopt;
     auto b = eval(nodes, x.b, n, error);
     if (!b) return std::nullopt;
     switch (x.op) {
-        case Op::Mul: return *a * *b;  // unsigned: wraps, never undefined
-        case Op::Add: return *a + *b;
-        case Op::Sub: return *a - *b;
+        case Op::Mul:
+            return *a * *b;  // unsigned: wraps, never undefined
+        case Op::Add:
+            return *a + *b;
+        case Op::Sub:
+            return *a - *b;
         case Op::Div:
         case Op::Mod:
             if (*b == 0) {
@@ -227,13 +250,20 @@ std::optional<std::uint64_t> eval(const std::vector<Node>& nodes, int i, std::ui
                 return std::nullopt;
             }
             return x.op == Op::Div ? *a / *b : *a % *b;
-        case Op::Lt: return *a < *b ? 1 : 0;
-        case Op::Gt: return *a > *b ? 1 : 0;
-        case Op::Le: return *a <= *b ? 1 : 0;
-        case Op::Ge: return *a >= *b ? 1 : 0;
-        case Op::Eq: return *a == *b ? 1 : 0;
-        case Op::Ne: return *a != *b ? 1 : 0;
-        default: return std::nullopt;
+        case Op::Lt:
+            return *a < *b ? 1 : 0;
+        case Op::Gt:
+            return *a > *b ? 1 : 0;
+        case Op::Le:
+            return *a <= *b ? 1 : 0;
+        case Op::Ge:
+            return *a >= *b ? 1 : 0;
+        case Op::Eq:
+            return *a == *b ? 1 : 0;
+        case Op::Ne:
+            return *a != *b ? 1 : 0;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -270,8 +300,12 @@ std::optional<PluralRule> PluralRule::parse(const std::string& value, std::strin
         const std::string key = trim(std::string_view(part).substr(0, eq == std::string::npos ? part.size() : eq));
         const std::string val = eq == std::string::npos ? "" : trim(std::string_view(part).substr(eq + 1));
         if (key == "nplurals") {
-            if (nplurals) { error = "nplurals given twice"; return std::nullopt; }
-            if (val.empty() || val.size() > 2 || !std::all_of(val.begin(), val.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            if (nplurals) {
+                error = "nplurals given twice";
+                return std::nullopt;
+            }
+            if (val.empty() || val.size() > 2 ||
+                !std::all_of(val.begin(), val.end(), [](char c) { return c >= '0' && c <= '9'; })) {
                 error = "nplurals must be a whole number, got '" + val.substr(0, 20) + "'";
                 return std::nullopt;
             }
@@ -281,16 +315,28 @@ std::optional<PluralRule> PluralRule::parse(const std::string& value, std::strin
                 return std::nullopt;
             }
         } else if (key == "plural") {
-            if (expr) { error = "plural given twice"; return std::nullopt; }
-            if (val.empty()) { error = "plural= has no expression"; return std::nullopt; }
+            if (expr) {
+                error = "plural given twice";
+                return std::nullopt;
+            }
+            if (val.empty()) {
+                error = "plural= has no expression";
+                return std::nullopt;
+            }
             expr = val;
         } else {
             error = "expected 'nplurals=N; plural=EXPR;', found '" + trim(part).substr(0, 30) + "'";
             return std::nullopt;
         }
     }
-    if (!nplurals) { error = "nplurals=N is missing"; return std::nullopt; }
-    if (!expr) { error = "plural=EXPR is missing"; return std::nullopt; }
+    if (!nplurals) {
+        error = "nplurals=N is missing";
+        return std::nullopt;
+    }
+    if (!expr) {
+        error = "plural=EXPR is missing";
+        return std::nullopt;
+    }
     auto nodes = std::make_shared<std::vector<Node>>();
     ExprParser parser(*expr, *nodes);
     if (parser.parse() < 0) {
@@ -380,20 +426,26 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
         }
         if (l.rfind("msgstr[", 0) == 0) {
             const size_t close = l.find(']');
-            const std::string_view index = close == std::string_view::npos ? std::string_view{} : l.substr(7, close - 7);
-            if (index.empty() || index.size() > 2 || !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            const std::string_view index =
+                close == std::string_view::npos ? std::string_view{} : l.substr(7, close - 7);
+            if (index.empty() || index.size() > 2 ||
+                !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) {
                 diags.error(file_name, n, "msgstr[N] needs a form number N (0, 1, 2, …)");
                 target = nullptr;
                 continue;
             }
             if (!have_id || !current.plural()) {
-                diags.error(file_name, n, "msgstr[" + std::string(index) + "] belongs to a plural entry: msgid, msgid_plural, then msgstr[0], msgstr[1], …");
+                diags.error(file_name, n,
+                            "msgstr[" + std::string(index) +
+                                "] belongs to a plural entry: msgid, msgid_plural, then msgstr[0], msgstr[1], …");
                 target = nullptr;
                 continue;
             }
             const size_t k = static_cast<size_t>(std::stoi(std::string(index)));
             if (k != current.plurals.size()) {
-                diags.error(file_name, n, "msgstr[" + std::to_string(k) + "] out of order: expected msgstr[" + std::to_string(current.plurals.size()) + "]");
+                diags.error(file_name, n,
+                            "msgstr[" + std::to_string(k) + "] out of order: expected msgstr[" +
+                                std::to_string(current.plurals.size()) + "]");
                 target = nullptr;
                 continue;
             }
@@ -447,8 +499,9 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
             for (std::uint64_t k = 0; k <= 1000 && why.empty(); ++k) {
                 const auto v = rule->evaluate(k, &why);
                 if (v && *v >= static_cast<std::uint64_t>(rule->nplurals()))
-                    why = "plural=" + rule->expression() + " gives form " + std::to_string(*v) + " for n = " + std::to_string(k) +
-                          ", but nplurals=" + std::to_string(rule->nplurals()) + " (forms 0 to " + std::to_string(rule->nplurals() - 1) + ")";
+                    why = "plural=" + rule->expression() + " gives form " + std::to_string(*v) +
+                          " for n = " + std::to_string(k) + ", but nplurals=" + std::to_string(rule->nplurals()) +
+                          " (forms 0 to " + std::to_string(rule->nplurals() - 1) + ")";
             }
             if (why.empty()) {
                 file.plural = *rule;
@@ -466,18 +519,23 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
         const int np = file.plural.nplurals();
         if (!file.has_plural_header) {  // a broken header was reported above
             if (plural_line == 0)
-                diags.error(file_name, e.line, "'" + e.msgid + "' has plural forms but the header has no Plural-Forms: nplurals=N; plural=EXPR;");
+                diags.error(
+                    file_name, e.line,
+                    "'" + e.msgid + "' has plural forms but the header has no Plural-Forms: nplurals=N; plural=EXPR;");
             continue;
         }
         if (e.plurals.size() > static_cast<size_t>(np))
-            diags.error(file_name, e.line, "'" + e.msgid + "' has " + std::to_string(e.plurals.size()) + " forms (msgstr[0] to msgstr[" +
-                                               std::to_string(e.plurals.size() - 1) + "]), but nplurals=" + std::to_string(np));
-        const bool untranslated = std::all_of(e.plurals.begin(), e.plurals.end(), [](const std::string& f) { return f.empty(); });
+            diags.error(file_name, e.line,
+                        "'" + e.msgid + "' has " + std::to_string(e.plurals.size()) + " forms (msgstr[0] to msgstr[" +
+                            std::to_string(e.plurals.size() - 1) + "]), but nplurals=" + std::to_string(np));
+        const bool untranslated =
+            std::all_of(e.plurals.begin(), e.plurals.end(), [](const std::string& f) { return f.empty(); });
         if (untranslated || e.fuzzy) continue;
         for (size_t k = 0; k < static_cast<size_t>(np); ++k)
             if (k >= e.plurals.size() || e.plurals[k].empty()) {
-                diags.error(file_name, e.line, "'" + e.msgid + "' lacks msgstr[" + std::to_string(k) + "] (nplurals=" + std::to_string(np) +
-                                                   "): the entry is not used until every form is there");
+                diags.error(file_name, e.line,
+                            "'" + e.msgid + "' lacks msgstr[" + std::to_string(k) + "] (nplurals=" +
+                                std::to_string(np) + "): the entry is not used until every form is there");
                 break;
             }
     }
@@ -544,7 +602,8 @@ Translation Translator::lookup(const std::string& lang, const std::string& key) 
 }
 
 Translation Translator::lookup_n(const std::string& lang, const std::string& key, long long n) const {
-    const std::uint64_t count = n < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+    const std::uint64_t count =
+        n < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
     return resolve(lang, key, [&](const std::string& l) -> const std::string* {
         if (auto p = plurals_.find(l); p != plurals_.end())
             if (auto it = p->second.find(key); it != p->second.end()) {
@@ -561,7 +620,8 @@ Translation Translator::lookup_n(const std::string& lang, const std::string& key
 
 std::vector<std::string> Translator::languages() const {
     std::vector<std::string> out;
-    for (const auto& [k, v] : catalogs_) out.push_back(k);
+    for (const auto& [k, v] : catalogs_)
+        out.push_back(k);
     return out;
 }
 

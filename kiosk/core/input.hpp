@@ -8,11 +8,25 @@
 namespace ledsager::core {
 
 enum class Key {
-    None, Up, Down, Left, Right, Tab, ShiftTab, Enter, Back, Help, PageUp, PageDown,
+    None,
+    Up,
+    Down,
+    Left,
+    Right,
+    Tab,
+    ShiftTab,
+    Enter,
+    Back,
+    Help,
+    PageUp,
+    PageDown,
     ReadAloud,   // turns reading aloud on (or repeats when it is on)
     Repeat,      // says the screen again
     StopSpeech,  // stops the current speech (reading aloud stays on)
-    Louder, Quieter, Faster, Slower,
+    Louder,
+    Quieter,
+    Faster,
+    Slower,
 };
 
 struct InputEvent {

@@ -15,15 +15,9 @@ struct LanguageDef {
 };
 
 inline constexpr LanguageDef kLanguages[] = {
-    {"da", "Dansk", "Danish", false},
-    {"en", "English", "English", false},
-    {"ar", "العربية", "Arabic", true},
-    {"uk", "Українська", "Ukrainian", false},
-    {"tr", "Türkçe", "Turkish", false},
-    {"pl", "Polski", "Polish", false},
-    {"so", "Soomaali", "Somali", false},
-    {"ur", "اردو", "Urdu", true},
-    {"fa", "فارسی", "Farsi", true},
+    {"da", "Dansk", "Danish", false},         {"en", "English", "English", false}, {"ar", "العربية", "Arabic", true},
+    {"uk", "Українська", "Ukrainian", false}, {"tr", "Türkçe", "Turkish", false},  {"pl", "Polski", "Polish", false},
+    {"so", "Soomaali", "Somali", false},      {"ur", "اردو", "Urdu", true},        {"fa", "فارسی", "Farsi", true},
     {"ti", "ትግርኛ", "Tigrinya", false},
 };
 

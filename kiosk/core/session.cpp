@@ -7,37 +7,58 @@ namespace ledsager::core {
 
 const char* screen_name(Screen s) {
     switch (s) {
-        case Screen::Attract: return "attract";
-        case Screen::Language: return "language";
-        case Screen::Catalogue: return "catalogue";
-        case Screen::Needs: return "needs";
-        case Screen::Step: return "step";
-        case Screen::End: return "end";
-        case Screen::Help: return "help";
-        case Screen::Consent: return "consent";
-        case Screen::Waiting: return "waiting";
-        case Screen::Wiped: return "wiped";
-        case Screen::Call: return "call";
+        case Screen::Attract:
+            return "attract";
+        case Screen::Language:
+            return "language";
+        case Screen::Catalogue:
+            return "catalogue";
+        case Screen::Needs:
+            return "needs";
+        case Screen::Step:
+            return "step";
+        case Screen::End:
+            return "end";
+        case Screen::Help:
+            return "help";
+        case Screen::Consent:
+            return "consent";
+        case Screen::Waiting:
+            return "waiting";
+        case Screen::Wiped:
+            return "wiped";
+        case Screen::Call:
+            return "call";
     }
     return "?";
 }
 
 const char* call_phase_name(CallPhase p) {
     switch (p) {
-        case CallPhase::None: return "none";
-        case CallPhase::Waiting: return "waiting";
-        case CallPhase::Connecting: return "connecting";
-        case CallPhase::Active: return "active";
-        case CallPhase::Reconnecting: return "reconnecting";
-        case CallPhase::Ended: return "ended";
-        case CallPhase::NoAnswer: return "no_answer";
-        case CallPhase::Lost: return "lost";
+        case CallPhase::None:
+            return "none";
+        case CallPhase::Waiting:
+            return "waiting";
+        case CallPhase::Connecting:
+            return "connecting";
+        case CallPhase::Active:
+            return "active";
+        case CallPhase::Reconnecting:
+            return "reconnecting";
+        case CallPhase::Ended:
+            return "ended";
+        case CallPhase::NoAnswer:
+            return "no_answer";
+        case CallPhase::Lost:
+            return "lost";
     }
     return "?";
 }
 
 namespace {
-bool answered(CallPhase p) { return p == CallPhase::Connecting || p == CallPhase::Active || p == CallPhase::Reconnecting; }
+bool answered(CallPhase p) {
+    return p == CallPhase::Connecting || p == CallPhase::Active || p == CallPhase::Reconnecting;
+}
 constexpr Millis kCallEndedNoticeMs = 10000;  // "Ali ended the call" stays this long
 constexpr size_t kMaxCallText = 2000;
 }  // namespace
@@ -58,7 +79,9 @@ void Session::settings_changed() {
     if (data_.screen == Screen::Attract) data_ = fresh();
 }
 
-const Guide* Session::guide() const { return data_.guide_id.empty() ? nullptr : content_.find(data_.guide_id); }
+const Guide* Session::guide() const {
+    return data_.guide_id.empty() ? nullptr : content_.find(data_.guide_id);
+}
 
 const Step* Session::step() const {
     const Guide* g = guide();
@@ -205,14 +228,16 @@ void Session::apply(const Action& a, Millis now) {
             // Already waiting for a person (gone back to the guide meanwhile): the help button
             // shows the request and its place in line, not a new request. (On the waiting
             // screen itself it offers the ways to a person, e.g. video instead.)
-            if (waiting_for_person() && d.screen != Screen::Waiting && d.screen != Screen::Attract && d.screen != Screen::Wiped) {
+            if (waiting_for_person() && d.screen != Screen::Waiting && d.screen != Screen::Attract &&
+                d.screen != Screen::Wiped) {
                 d.return_to = d.screen == Screen::Language ? Screen::Catalogue : d.screen;
                 d.screen = Screen::Waiting;
                 return;
             }
             if (d.screen == Screen::Wiped) d.screen = Screen::Attract;  // a new visitor asking at once
-            d.help = {d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
-                      d.screen == Screen::Step ? d.step_id : "", false};
+            d.help = {
+                d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
+                d.screen == Screen::Step ? d.step_id : "", false};
             if (d.screen == Screen::Attract) counts_.sessions++;
             d.return_to = d.screen == Screen::Attract || d.screen == Screen::Language ? Screen::Catalogue : d.screen;
             d.screen = Screen::Help;
@@ -274,7 +299,9 @@ void Session::apply(const Action& a, Millis now) {
             if (d.screen != Screen::Help || !hub_enabled() || (a.arg != "in_person" && a.arg != "video")) return;
             if (a.arg == "video" && !video_available()) return;
             // Asking again while a request is open: the open one is withdrawn, not left waiting.
-            if ((d.escalation.phase == Escalation::Phase::Waiting || d.escalation.phase == Escalation::Phase::Claimed) && d.escalation.id)
+            if ((d.escalation.phase == Escalation::Phase::Waiting ||
+                 d.escalation.phase == Escalation::Phase::Claimed) &&
+                d.escalation.id)
                 cancels_.push_back(d.escalation.id);
             d.escalation = Escalation{};
             d.escalation.share = help_share(a.arg);
@@ -295,8 +322,10 @@ void Session::apply(const Action& a, Millis now) {
         case ActionKind::ToggleNeed: {
             if (d.screen != Screen::Consent || a.arg != "interpreter") return;
             auto& needs = d.escalation.share.needs;
-            if (auto it = std::find(needs.begin(), needs.end(), a.arg); it != needs.end()) needs.erase(it);
-            else needs.push_back(a.arg);
+            if (auto it = std::find(needs.begin(), needs.end(), a.arg); it != needs.end())
+                needs.erase(it);
+            else
+                needs.push_back(a.arg);
             return;
         }
         case ActionKind::PrintNumber:
@@ -313,13 +342,15 @@ void Session::apply(const Action& a, Millis now) {
             if (d.screen == Screen::Call && answered(d.call.phase)) d.call.keyboard = !d.call.keyboard;
             return;
         case ActionKind::CallType:
-            if (d.screen == Screen::Call && answered(d.call.phase) && d.call.my_text.size() + a.arg.size() <= kMaxCallText)
+            if (d.screen == Screen::Call && answered(d.call.phase) &&
+                d.call.my_text.size() + a.arg.size() <= kMaxCallText)
                 d.call.my_text += a.arg;
             return;
         case ActionKind::CallErase: {
             if (d.screen != Screen::Call || !answered(d.call.phase)) return;
             auto& t = d.call.my_text;
-            while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();  // continuation bytes
+            while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80)
+                t.pop_back();  // continuation bytes
             if (!t.empty()) t.pop_back();
             return;
         }
@@ -344,7 +375,8 @@ void Session::apply(const Action& a, Millis now) {
             d.call.waiting_since = now;
             return;
         case ActionKind::CallFrontDesk: {
-            if (d.screen != Screen::Call || (d.call.phase != CallPhase::NoAnswer && d.call.phase != CallPhase::Lost)) return;
+            if (d.screen != Screen::Call || (d.call.phase != CallPhase::NoAnswer && d.call.phase != CallPhase::Lost))
+                return;
             // The same context goes to the front desk: nothing to type again.
             if (d.escalation.id) cancels_.push_back(d.escalation.id);
             HelpShare share = d.escalation.share;
@@ -362,7 +394,8 @@ void Session::apply(const Action& a, Millis now) {
             if (d.screen != Screen::Waiting || !waiting_for_person()) return;
             d.screen = d.return_to;
             // Come here by way of the help screen: back to the task itself.
-            if (d.screen == Screen::Waiting || d.screen == Screen::Help || d.screen == Screen::Consent || d.screen == Screen::Call)
+            if (d.screen == Screen::Waiting || d.screen == Screen::Help || d.screen == Screen::Consent ||
+                d.screen == Screen::Call)
                 d.screen = !d.step_id.empty() ? Screen::Step : !d.guide_id.empty() ? Screen::Needs : Screen::Catalogue;
             return;
         case ActionKind::CancelHelp: {
@@ -381,9 +414,11 @@ void Session::wipe(Millis now, bool timed_out) {
     if (timed_out) counts_.timeouts++;
     // A request the citizen can no longer follow is withdrawn (only its number is kept).
     const auto& e = data_.escalation;
-    if ((e.phase == Escalation::Phase::Waiting || e.phase == Escalation::Phase::Claimed) && e.id) cancels_.push_back(e.id);
+    if ((e.phase == Escalation::Phase::Waiting || e.phase == Escalation::Phase::Claimed) && e.id)
+        cancels_.push_back(e.id);
     // A call under way is hung up at once (the caseworker sees it end, not just the request).
-    if (data_.screen == Screen::Call && (answered(data_.call.phase) || data_.call.phase == CallPhase::Lost)) call_hangup_ = true;
+    if (data_.screen == Screen::Call && (answered(data_.call.phase) || data_.call.phase == CallPhase::Lost))
+        call_hangup_ = true;
     data_ = fresh();
     data_.screen = Screen::Wiped;
     data_.wiped_at = now;
@@ -404,7 +439,9 @@ void Session::leave_call() {
     data_.screen = data_.return_to;
 }
 
-Millis Session::connect_limit() const { return std::max(30, config_.video_reconnect_timeout_s) * 1000LL; }
+Millis Session::connect_limit() const {
+    return std::max(30, config_.video_reconnect_timeout_s) * 1000LL;
+}
 
 std::int64_t Session::call_request() const {
     const auto& d = data_;
@@ -413,7 +450,9 @@ std::int64_t Session::call_request() const {
     return d.screen == Screen::Call && live && d.escalation.share.kind == "video" ? d.escalation.id : 0;
 }
 
-bool Session::take_call_hangup() { return std::exchange(call_hangup_, false); }
+bool Session::take_call_hangup() {
+    return std::exchange(call_hangup_, false);
+}
 
 void Session::on_call(CallNews news, const std::string& text, Millis now) {
     auto& d = data_;
@@ -429,10 +468,12 @@ void Session::on_call(CallNews news, const std::string& text, Millis now) {
             set_call_phase(CallPhase::Connecting, now);
             return;
         case CallNews::Connected:
-            if (c.phase == CallPhase::Connecting || c.phase == CallPhase::Reconnecting) set_call_phase(CallPhase::Active, now);
+            if (c.phase == CallPhase::Connecting || c.phase == CallPhase::Reconnecting)
+                set_call_phase(CallPhase::Active, now);
             return;
         case CallNews::Disconnected:
-            if (c.phase == CallPhase::Active || c.phase == CallPhase::Connecting) set_call_phase(CallPhase::Reconnecting, now);
+            if (c.phase == CallPhase::Active || c.phase == CallPhase::Connecting)
+                set_call_phase(CallPhase::Reconnecting, now);
             return;
         case CallNews::RemoteHangup:
             if (c.phase == CallPhase::Ended || c.phase == CallPhase::Lost) return;
@@ -514,9 +555,12 @@ int Session::countdown_seconds(Millis now) const {
 Millis Session::next_deadline(Millis now) const {
     const auto& d = data_;
     switch (d.screen) {
-        case Screen::Attract: return -1;
-        case Screen::Wiped: return d.wiped_at + config_.wiped_notice_s * 1000LL;
-        default: break;
+        case Screen::Attract:
+            return -1;
+        case Screen::Wiped:
+            return d.wiped_at + config_.wiped_notice_s * 1000LL;
+        default:
+            break;
     }
     Millis hub_due = -1;
     const auto& e = d.escalation;
@@ -530,8 +574,10 @@ Millis Session::next_deadline(Millis now) const {
     }
     if (d.screen == Screen::Call) {
         Millis call_due = -1;
-        if (d.call.phase == CallPhase::Waiting) call_due = d.call.waiting_since + config_.video_answer_timeout_s * 1000LL;
-        if (d.call.phase == CallPhase::Reconnecting) call_due = d.call.since + config_.video_reconnect_timeout_s * 1000LL;
+        if (d.call.phase == CallPhase::Waiting)
+            call_due = d.call.waiting_since + config_.video_answer_timeout_s * 1000LL;
+        if (d.call.phase == CallPhase::Reconnecting)
+            call_due = d.call.since + config_.video_reconnect_timeout_s * 1000LL;
         if (d.call.phase == CallPhase::Connecting) call_due = d.call.since + connect_limit();
         if (d.call.phase == CallPhase::Ended) call_due = d.call.since + kCallEndedNoticeMs;
         if (call_due >= 0) hub_due = hub_due >= 0 ? std::min(hub_due, call_due) : call_due;
@@ -562,7 +608,8 @@ Millis Session::idle_limit() const {
     if (data_.screen == Screen::Call && answered(data_.call.phase)) return 24LL * 3600 * 1000;
     // Someone waiting for a person may stand still for a while: give them 15 minutes.
     const auto p = data_.escalation.phase;
-    const bool waiting = p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed;
+    const bool waiting =
+        p == Escalation::Phase::Sending || p == Escalation::Phase::Waiting || p == Escalation::Phase::Claimed;
     // Listening takes longer than reading: reading aloud has its own, longer limit.
     const int idle = data_.speech ? std::max(config_.inactivity_timeout_s, config_.speech_inactivity_timeout_s)
                                   : config_.inactivity_timeout_s;
@@ -588,7 +635,9 @@ bool Session::take_print_request() {
     return true;
 }
 
-void Session::printed(bool ok) { data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed; }
+void Session::printed(bool ok) {
+    data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed;
+}
 
 std::optional<HubCall> Session::next_hub_call(Millis now) {
     if (!signals_.empty()) {
@@ -648,9 +697,12 @@ void Session::on_hub_reply(const HubReply& r, Millis now) {
     e.position = r.position;
     e.wait_s = r.wait_s;
     e.claimed_by = r.claimed_by;
-    if (r.status == "claimed") e.phase = Escalation::Phase::Claimed;
-    else if (r.status == "open") e.phase = Escalation::Phase::Waiting;
-    else e.phase = Escalation::Phase::Closed;  // resolved or cancelled by staff
+    if (r.status == "claimed")
+        e.phase = Escalation::Phase::Claimed;
+    else if (r.status == "open")
+        e.phase = Escalation::Phase::Waiting;
+    else
+        e.phase = Escalation::Phase::Closed;  // resolved or cancelled by staff
     e.next_call = now + Escalation::kPollMs;
 }
 
@@ -681,13 +733,15 @@ void Session::show(Screen screen, const std::string& guide_id, const std::string
         }
         for (size_t i = 0; i < nodes.size(); ++i)
             if (nodes[i].first == step_id) {
-                for (int p = nodes[i].second; p >= 0; p = nodes[p].second) path.insert(path.begin(), nodes[p].first);
+                for (int p = nodes[i].second; p >= 0; p = nodes[p].second)
+                    path.insert(path.begin(), nodes[p].first);
                 break;
             }
         data_.history = path;
     }
     data_.last_activity = now;
-    if (screen == Screen::Help || screen == Screen::Consent || screen == Screen::Waiting) data_.help = {guide_id, step_id, false};
+    if (screen == Screen::Help || screen == Screen::Consent || screen == Screen::Waiting)
+        data_.help = {guide_id, step_id, false};
     if (screen == Screen::Wiped) data_.wiped_at = now;
 }
 

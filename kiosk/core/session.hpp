@@ -44,38 +44,38 @@ enum class ActionKind {
     No,              // check step: "No, that didn't work"
     Choose,          // question step: arg = choice id
     Back,
-    StartOver,       // leave the guide, back to the task list (language and settings kept)
-    EndSession,      // wipe now
+    StartOver,   // leave the guide, back to the task list (language and settings kept)
+    EndSession,  // wipe now
     OpenHelp,
     CloseHelp,       // back to where the citizen was
     CycleTextScale,  // 100 -> 150 -> 200 -> 100
     ToggleContrast,
-    Continue,        // "Yes, continue" on the timeout warning
-    Helped,          // value = 1 yes, 0 no
-    AnotherTask,     // from the end screen
-    Dismiss,         // leave the "deleted" notice early
-    ChooseHelp,      // arg = in_person | video: go to the consent screen
-    SendHelp,        // the citizen agreed: ask through the hub
-    CancelHelp,      // withdraw the request (or leave the waiting screen once closed)
+    Continue,            // "Yes, continue" on the timeout warning
+    Helped,              // value = 1 yes, 0 no
+    AnotherTask,         // from the end screen
+    Dismiss,             // leave the "deleted" notice early
+    ChooseHelp,          // arg = in_person | video: go to the consent screen
+    SendHelp,            // the citizen agreed: ask through the hub
+    CancelHelp,          // withdraw the request (or leave the waiting screen once closed)
     ReturnWhileWaiting,  // back to the step while waiting for a person: the request and its place stay
-    PrintNumber,     // print the queue number on the receipt printer
-    ToggleNeed,      // consent screen: arg = interpreter (add or remove it from what is shared)
-    ReadAloud,       // the "Read aloud" control: turns speech on, or opens its settings when on
-    SpeechOff,       // "Stop reading aloud"
-    SpeechRate,      // value = +1 faster, -1 slower
-    SpeechVolume,    // value = +1 louder, -1 quieter
-    SpeechVoice,     // arg = da | en: the voice to use when the displayed language has none
-    CloseSpeech,     // closes the reading-aloud settings
-    Confusing,       // "This step is confusing" on a step (an anonymous count for the content editors)
-    CallMute,        // microphone off/on
-    CallCamera,      // camera off/on
-    CallEnd,         // the citizen ends the call (or stops waiting): back to where they were
-    CallFrontDesk,   // no answer or a lost call: ask the front desk instead, with the same context
-    CallKeepWaiting, // no answer yet: keep waiting for a caseworker
-    CallBack,        // after the caseworker ended the call: back to where the citizen was
-    CallKeyboard,    // show or hide the on-screen keyboard for real-time text
-    CallType,        // arg = text typed (appended to the citizen's real-time text)
-    CallErase,       // delete the last character of the citizen's real-time text
+    PrintNumber,         // print the queue number on the receipt printer
+    ToggleNeed,          // consent screen: arg = interpreter (add or remove it from what is shared)
+    ReadAloud,           // the "Read aloud" control: turns speech on, or opens its settings when on
+    SpeechOff,           // "Stop reading aloud"
+    SpeechRate,          // value = +1 faster, -1 slower
+    SpeechVolume,        // value = +1 louder, -1 quieter
+    SpeechVoice,         // arg = da | en: the voice to use when the displayed language has none
+    CloseSpeech,         // closes the reading-aloud settings
+    Confusing,           // "This step is confusing" on a step (an anonymous count for the content editors)
+    CallMute,            // microphone off/on
+    CallCamera,          // camera off/on
+    CallEnd,             // the citizen ends the call (or stops waiting): back to where they were
+    CallFrontDesk,       // no answer or a lost call: ask the front desk instead, with the same context
+    CallKeepWaiting,     // no answer yet: keep waiting for a caseworker
+    CallBack,            // after the caseworker ended the call: back to where the citizen was
+    CallKeyboard,        // show or hide the on-screen keyboard for real-time text
+    CallType,            // arg = text typed (appended to the citizen's real-time text)
+    CallErase,           // delete the last character of the citizen's real-time text
 };
 
 // The reading-aloud dialogs, drawn over the current screen.
@@ -176,7 +176,10 @@ public:
     // What the platform's call reported.
     void on_call(CallNews news, const std::string& text, Millis now);
     // Whether video calls can be offered (hub, GStreamer) and whether there is a camera.
-    void set_video(bool available, bool camera) { video_available_ = available; camera_ = camera; }
+    void set_video(bool available, bool camera) {
+        video_available_ = available;
+        camera_ = camera;
+    }
     bool video_available() const { return video_available_ && hub_enabled() && config_.video_enabled; }
     bool camera() const { return camera_; }
     // A print the citizen asked for, handed out once; report the outcome with printed().
@@ -198,10 +201,16 @@ public:
     void set_language(const std::string& lang) { data_.lang = lang; }
     void set_text_scale(int scale) { data_.text_scale = scale; }
     void set_high_contrast(bool on) { data_.high_contrast = on; }
-    void set_warning(bool on, Millis since) { data_.warning = on; data_.warning_since = since; }
+    void set_warning(bool on, Millis since) {
+        data_.warning = on;
+        data_.warning_since = since;
+    }
     void set_escalation(const Escalation& e) { data_.escalation = e; }
     void set_call(const CallState& c) { data_.call = c; }
-    void set_speech(bool on, SpeechDialog dialog = SpeechDialog::None) { data_.speech = on; data_.speech_dialog = dialog; }
+    void set_speech(bool on, SpeechDialog dialog = SpeechDialog::None) {
+        data_.speech = on;
+        data_.speech_dialog = dialog;
+    }
 
     // The languages the speech engine has voices for (set once by the app).
     void set_voices(std::vector<std::string> langs) { voices_ = std::move(langs); }

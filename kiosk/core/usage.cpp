@@ -6,7 +6,9 @@
 namespace ledsager::core {
 
 namespace {
-bool active(Screen s) { return s != Screen::Attract && s != Screen::Wiped; }
+bool active(Screen s) {
+    return s != Screen::Attract && s != Screen::Wiped;
+}
 }  // namespace
 
 void UsageRecorder::begin(const SessionData& d, const std::string& day, int hour) {
@@ -76,7 +78,8 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
     }
     cur_.lang = d.lang;
     auto mode = [&](bool on, const char* name) {
-        if (on && std::find(cur_.modes.begin(), cur_.modes.end(), name) == cur_.modes.end()) cur_.modes.emplace_back(name);
+        if (on && std::find(cur_.modes.begin(), cur_.modes.end(), name) == cur_.modes.end())
+            cur_.modes.emplace_back(name);
     };
     mode(d.speech, "read_aloud");
     mode(d.text_scale > 100, "large_text");
@@ -159,7 +162,8 @@ std::string usage_batch_json(const std::vector<UsageEvent>& events) {
             j["guide"] = e.guide;
         }
         if (e.type == "guide_start") j["lang"] = e.lang;
-        if (e.type == "step_view" || e.type == "guide_left" || e.type == "confusing" || e.type == "help_asked") j["step"] = e.step;
+        if (e.type == "step_view" || e.type == "guide_left" || e.type == "confusing" || e.type == "help_asked")
+            j["step"] = e.step;
         if (e.type == "step_view") {
             j["ms"] = e.ms;
             j["value"] = e.value;

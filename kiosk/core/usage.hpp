@@ -21,14 +21,14 @@ namespace ledsager::core {
 struct UsageEvent {
     // session | guide_start | step_view | guide_done | guide_left | helped | confusing | help_asked
     std::string type;
-    std::string day;              // local date YYYY-MM-DD
-    int hour = -1;                // session: the local hour it began (busy hours)
-    std::string lang;             // session, guide_start: the language used
-    std::string guide, step;      // ids from the content
+    std::string day;                 // local date YYYY-MM-DD
+    int hour = -1;                   // session: the local hour it began (busy hours)
+    std::string lang;                // session, guide_start: the language used
+    std::string guide, step;         // ids from the content
     std::vector<std::string> modes;  // session: read_aloud, large_text, high_contrast, keypad
-    std::string kind;             // help_asked: in_person | video; guide_done: self | staff
-    int value = 0;                // helped: 1 yes, 0 no; step_view: 1 on the first visit of the step in this guide
-    std::int64_t ms = 0;          // step_view: time on the step
+    std::string kind;                // help_asked: in_person | video; guide_done: self | staff
+    int value = 0;                   // helped: 1 yes, 0 no; step_view: 1 on the first visit of the step in this guide
+    std::int64_t ms = 0;             // step_view: time on the step
 };
 
 // A batch as the hub takes it: {"events": [...]}, each event with only the fields its type has.

@@ -54,9 +54,12 @@ StepView step_view(const Session& session) {
         const auto* lang = find_language(session.data().lang);
         const bool rtl = lang && lang->rtl, contrast = session.data().high_contrast;
         const char* suffix = nullptr;
-        if (rtl && contrast && s.image_rtl_contrast) suffix = ".rtl.contrast.png";
-        else if (rtl && s.image_rtl) suffix = ".rtl.png";  // the direction matters more than the colours
-        else if (contrast && s.image_contrast) suffix = ".contrast.png";
+        if (rtl && contrast && s.image_rtl_contrast)
+            suffix = ".rtl.contrast.png";
+        else if (rtl && s.image_rtl)
+            suffix = ".rtl.png";  // the direction matters more than the colours
+        else if (contrast && s.image_contrast)
+            suffix = ".contrast.png";
         const std::filesystem::path image(s.image);
         const std::string file = suffix ? image.stem().string() + suffix : s.image;
         v.image_path = (std::filesystem::path(v.guide.guide->folder) / file).string();

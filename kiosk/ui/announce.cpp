@@ -6,7 +6,9 @@ namespace ledsager::ui {
 
 namespace {
 
-const std::string& words(const Element& e) { return e.speech.empty() ? e.label : e.speech; }
+const std::string& words(const Element& e) {
+    return e.speech.empty() ? e.label : e.speech;
+}
 
 // Where the screen's own elements start: the last dialog, if one is open.
 size_t first_element(const std::vector<Element>& els) {
@@ -21,11 +23,14 @@ size_t first_element(const std::vector<Element>& els) {
 std::string Announcer::role_and_state(const Element& e, const core::Translator& tr, const std::string& lang) {
     std::vector<std::string> parts;
     if (e.role == Role::Button || e.role == Role::Tile) parts.push_back(tr.tr(lang, N_("role.button")));
-    if (e.toggle) parts.push_back(tr.tr(lang, e.selected ? N_("state.on") : N_("state.off")));
-    else if (e.selected) parts.push_back(tr.tr(lang, N_("state.selected")));
+    if (e.toggle)
+        parts.push_back(tr.tr(lang, e.selected ? N_("state.on") : N_("state.off")));
+    else if (e.selected)
+        parts.push_back(tr.tr(lang, N_("state.selected")));
     if (e.unavailable) parts.push_back(tr.tr(lang, N_("state.unavailable")));
     std::string s;
-    for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+    for (const auto& p : parts)
+        s += (s.empty() ? "" : ", ") + p;
     return s;
 }
 
@@ -54,8 +59,10 @@ std::vector<SpokenPart> Announcer::after_frame(const AnnounceInput& in) {
     auto add = [&](const std::string& text, const std::string& lang) {
         if (text.empty()) return;
         const std::string voice = !lang.empty() && in.has_voice && in.has_voice(lang) ? lang : in.speech_lang;
-        if (!parts.empty() && parts.back().lang == voice && parts.back().audio.empty()) parts.back().text += "\n" + text;
-        else parts.push_back({text, voice, {}});
+        if (!parts.empty() && parts.back().lang == voice && parts.back().audio.empty())
+            parts.back().text += "\n" + text;
+        else
+            parts.push_back({text, voice, {}});
     };
     auto say_element = [&](const Element& e) {
         // The element in its own language (a language's own name), its role in the voice's.

@@ -24,9 +24,9 @@ struct AnnounceInput {
     const std::vector<Element>& elements;
     const std::string& screen_key;
     const FrameInput& input;
-    bool speech = false;               // reading aloud is on
-    std::string ui_lang;               // the language on screen
-    std::string speech_lang;           // the voice for it (may differ: a language without a voice)
+    bool speech = false;      // reading aloud is on
+    std::string ui_lang;      // the language on screen
+    std::string speech_lang;  // the voice for it (may differ: a language without a voice)
     const core::Translator& tr;
     std::function<bool(const std::string&)> has_voice;
 };

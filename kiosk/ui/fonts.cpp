@@ -19,15 +19,21 @@ FontFiles find_font_files() {
         first({"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"}),
         first({"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"}),
         first({"/usr/share/fonts/truetype/font-awesome/fontawesome-webfont.ttf"}),
-        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"}),
-        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Bold.ttf", "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Regular.ttf",
+               "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"}),
+        first({"/usr/share/fonts/truetype/noto/NotoSansArabicUI-Bold.ttf",
+               "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"}),
         first({"/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf"}),
         first({"/usr/share/fonts/truetype/noto/NotoSansEthiopic-Bold.ttf"}),
     };
 }
 
-float body_px(float height, int scale_percent) { return std::round(34.0f * height / 1080.0f * scale_percent / 100.0f); }
-float bar_px(float height) { return std::round(29.0f * height / 1080.0f); }
+float body_px(float height, int scale_percent) {
+    return std::round(34.0f * height / 1080.0f * scale_percent / 100.0f);
+}
+float bar_px(float height) {
+    return std::round(29.0f * height / 1080.0f);
+}
 
 namespace {
 constexpr ImWchar kAscii[] = {0x20, 0x7E, 0};
@@ -40,9 +46,12 @@ ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base)
         b.AddRanges(kAscii);
         b.AddText("–—‘’“”…›‹•·€✓æøåÆØÅéèáäöüÉÄÖÜ");
     }
-    for (const auto& t : texts) b.AddText(t.c_str());
-    for (ImWchar c = 0x0590; c <= 0x08FF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));  // shaped instead
-    for (ImWchar c = 0xFB1D; c <= 0xFEFF; ++c) b.UsedChars[c >> 5] &= ~(1u << (c & 31));
+    for (const auto& t : texts)
+        b.AddText(t.c_str());
+    for (ImWchar c = 0x0590; c <= 0x08FF; ++c)
+        b.UsedChars[c >> 5] &= ~(1u << (c & 31));  // shaped instead
+    for (ImWchar c = 0xFB1D; c <= 0xFEFF; ++c)
+        b.UsedChars[c >> 5] &= ~(1u << (c & 31));
     ImVector<ImWchar> out;
     b.BuildRanges(&out);
     return out;
@@ -65,7 +74,8 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     atlas.TexDesiredWidth = tex_width;
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
-    for (const auto& icon : core::kIcons) ib.AddChar(static_cast<ImWchar>(icon.codepoint));
+    for (const auto& icon : core::kIcons)
+        ib.AddChar(static_cast<ImWchar>(icon.codepoint));
     ImVector<ImWchar>& icon_ranges = out.icon_ranges;  // the atlas keeps a pointer to it
     ib.BuildRanges(&icon_ranges);
 
@@ -80,7 +90,8 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     };
     // Ethiopic letters (Tigrinya) come from Noto Sans Ethiopic, merged into each text font.
     bool ethiopic = false;
-    for (const ImWchar* r = ranges.Data; r && r[0]; r += 2) ethiopic = ethiopic || (r[1] >= 0x1200 && r[0] <= 0x139F);
+    for (const ImWchar* r = ranges.Data; r && r[0]; r += 2)
+        ethiopic = ethiopic || (r[1] >= 0x1200 && r[0] <= 0x139F);
     std::vector<Shaper::FontInfo> text_fonts;
     auto text_font = [&](bool bold, float px, const ImVector<ImWchar>* own = nullptr) {
         const ImWchar* r = own ? own->Data : ranges.Data;
@@ -123,7 +134,8 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
 float lowest_uv(const ImFontAtlas& atlas) {
     float v = 0;
     for (const ImFont* f : atlas.Fonts)
-        for (const ImFontGlyph& g : f->Glyphs) v = std::max(v, g.V1);
+        for (const ImFontGlyph& g : f->Glyphs)
+            v = std::max(v, g.V1);
     return v;
 }
 
@@ -137,8 +149,10 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
     // memory. When glyphs fill the atlas to its bottom, build it again twice as wide.
     int width = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        if (!build_once(atlas, files, height, scale_percent, ranges, out, error, shaper, title_ranges, width)) return false;
-        if (lowest_uv(atlas) * static_cast<float>(atlas.TexHeight) < static_cast<float>(atlas.TexHeight) - 2.0f) return true;
+        if (!build_once(atlas, files, height, scale_percent, ranges, out, error, shaper, title_ranges, width))
+            return false;
+        if (lowest_uv(atlas) * static_cast<float>(atlas.TexHeight) < static_cast<float>(atlas.TexHeight) - 2.0f)
+            return true;
         width = std::min(8192, atlas.TexWidth * 2);
     }
     return true;

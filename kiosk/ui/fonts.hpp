@@ -16,7 +16,7 @@ namespace ledsager::ui {
 struct FontFiles {
     std::string regular;  // Noto Sans
     std::string bold;
-    std::string icons;    // Font Awesome 4.7
+    std::string icons;                            // Font Awesome 4.7
     std::string arabic_regular, arabic_bold;      // Noto Sans Arabic UI (shaped, see shaping.hpp)
     std::string ethiopic_regular, ethiopic_bold;  // Noto Sans Ethiopic (Tigrinya), merged into the text fonts
 };

@@ -12,7 +12,7 @@ struct ScreenDef {
 };
 
 constexpr ScreenDef kScreens[] = {
-    {core::Screen::Attract, draw_attract, false},   {core::Screen::Language, draw_language, true},
+    {core::Screen::Attract, draw_attract, false},    {core::Screen::Language, draw_language, true},
     {core::Screen::Catalogue, draw_catalogue, true}, {core::Screen::Needs, draw_needs, true},
     {core::Screen::Step, draw_step, true},           {core::Screen::End, draw_end, true},
     {core::Screen::Help, draw_help, true},           {core::Screen::Wiped, draw_wiped, false},
@@ -23,7 +23,8 @@ constexpr ScreenDef kScreens[] = {
 
 std::string screen_key(const core::Session& s) {
     const auto& d = s.data();
-    return std::string(core::screen_name(d.screen)) + "/" + d.guide_id + "/" + d.step_id + (d.warning ? "/warning" : "");
+    return std::string(core::screen_name(d.screen)) + "/" + d.guide_id + "/" + d.step_id +
+           (d.warning ? "/warning" : "");
 }
 
 void draw_screen(Ui& ui, const ScreenContext& ctx) {
@@ -35,8 +36,10 @@ void draw_screen(Ui& ui, const ScreenContext& ctx) {
         def.draw(ui, ctx);
         if (def.bar) draw_bar(ui, ctx, layout(ui, true));
     }
-    if (d.warning) draw_timeout(ui, ctx);
-    else draw_speech(ui, ctx);
+    if (d.warning)
+        draw_timeout(ui, ctx);
+    else
+        draw_speech(ui, ctx);
 }
 
 }  // namespace ledsager::ui

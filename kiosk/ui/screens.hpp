@@ -18,7 +18,7 @@ struct ImageRef {
 };
 
 struct QrView {
-    int size = 0;                              // modules per side; 0 = none
+    int size = 0;                                // modules per side; 0 = none
     const std::vector<bool>* modules = nullptr;  // row-major, true = dark
 };
 

@@ -14,7 +14,7 @@ namespace ledsager::ui {
 
 namespace {
 
-constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;  // below Font Awesome's 0xF000..
+constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;              // below Font Awesome's 0xF000..
 constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};  // smallest code point per UTF-8 length
 
 bool arabic_script(char32_t c) {
@@ -22,7 +22,9 @@ bool arabic_script(char32_t c) {
            (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
 }
 // Invisible formatting characters (ZWNJ, ZWJ, marks, isolates) that a Latin font lacks.
-bool ignorable(char32_t c) { return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069); }
+bool ignorable(char32_t c) {
+    return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
 
 std::u32string decode(std::string_view s) {
     std::u32string out;
@@ -30,10 +32,14 @@ std::u32string decode(std::string_view s) {
         const unsigned char c = s[i];
         char32_t cp;
         int n;
-        if (c < 0x80) cp = c, n = 1;
-        else if ((c >> 5) == 6) cp = c & 0x1F, n = 2;
-        else if ((c >> 4) == 14) cp = c & 0x0F, n = 3;
-        else if ((c >> 3) == 30) cp = c & 0x07, n = 4;
+        if (c < 0x80)
+            cp = c, n = 1;
+        else if ((c >> 5) == 6)
+            cp = c & 0x1F, n = 2;
+        else if ((c >> 4) == 14)
+            cp = c & 0x0F, n = 3;
+        else if ((c >> 3) == 30)
+            cp = c & 0x07, n = 4;
         else {
             out.push_back(0xFFFD);
             ++i;
@@ -112,14 +118,16 @@ struct Shaper::Face {
         if (!fresh) return it->second;
         Glyph& g = it->second;
         FT_Set_Char_Size(face, 0, key, 72, 72);
-        if (FT_Load_Glyph(face, gid, FT_LOAD_TARGET_LIGHT) || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL)) return g;
+        if (FT_Load_Glyph(face, gid, FT_LOAD_TARGET_LIGHT) || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL))
+            return g;
         const FT_Bitmap& b = face->glyph->bitmap;
         g.w = static_cast<int>(b.width);
         g.h = static_cast<int>(b.rows);
         g.left = face->glyph->bitmap_left;
         g.top = face->glyph->bitmap_top;
         g.pixels.resize(static_cast<size_t>(g.w) * g.h);
-        for (int y = 0; y < g.h; ++y) std::memcpy(&g.pixels[static_cast<size_t>(y) * g.w], b.buffer + y * b.pitch, g.w);
+        for (int y = 0; y < g.h; ++y)
+            std::memcpy(&g.pixels[static_cast<size_t>(y) * g.w], b.buffer + y * b.pitch, g.w);
         return g;
     }
 };
@@ -151,7 +159,9 @@ bool Shaper::load(const std::string& arabic_regular, const std::string& arabic_b
     return true;
 }
 
-bool Shaper::loaded() const { return regular_ && bold_; }
+bool Shaper::loaded() const {
+    return regular_ && bold_;
+}
 
 bool Shaper::needs_shaping(std::string_view utf8) {
     for (size_t i = 0; i + 1 < utf8.size(); ++i) {
@@ -159,7 +169,8 @@ bool Shaper::needs_shaping(std::string_view utf8) {
         // Lead bytes of U+0590..U+08FF (D6..E0 A3) and U+FB1D..U+FEFF (EF AC..EF BB).
         if (c >= 0xD6 && c <= 0xDF) return true;
         if (c == 0xE0 && static_cast<unsigned char>(utf8[i + 1]) <= 0xA3) return true;
-        if (c == 0xEF && static_cast<unsigned char>(utf8[i + 1]) >= 0xAC && static_cast<unsigned char>(utf8[i + 1]) <= 0xBB)
+        if (c == 0xEF && static_cast<unsigned char>(utf8[i + 1]) >= 0xAC &&
+            static_cast<unsigned char>(utf8[i + 1]) <= 0xBB)
             return true;
     }
     return false;
@@ -196,7 +207,8 @@ bool Shaper::paragraph_rtl(std::string_view utf8, bool screen_rtl) {
 
 Shaper::SizeGlyphs& Shaper::glyphs_for(ImFont* font) {
     auto fk = font_keys_.find(font);
-    std::pair<bool, int> key = fk != font_keys_.end() ? fk->second : std::pair<bool, int>{false, static_cast<int>(font->FontSize)};
+    std::pair<bool, int> key =
+        fk != font_keys_.end() ? fk->second : std::pair<bool, int>{false, static_cast<int>(font->FontSize)};
     auto& sg = sizes_[key];
     if (!sg) {
         sg = std::make_unique<SizeGlyphs>();
@@ -280,7 +292,8 @@ std::string Shaper::visual(std::string_view line, ImFont* font, bool base_rtl) {
     float pen_error = 0;
     for (int a = 0; a < n;) {
         int b = a;
-        while (b < n && levels[b] == levels[a]) ++b;
+        while (b < n && levels[b] == levels[a])
+            ++b;
         std::u32string run(u.begin() + a, u.begin() + b);
         const bool odd = levels[a] % 2 == 1;
         const bool arabic = std::any_of(run.begin(), run.end(), arabic_script);
@@ -315,13 +328,15 @@ std::string Shaper::visual(std::string_view line, ImFont* font, bool base_rtl) {
                 continue;
             }
             size_t j = i;
-            while (j < runs.size() && runs[j].level >= lvl) ++j;
+            while (j < runs.size() && runs[j].level >= lvl)
+                ++j;
             std::reverse(runs.begin() + static_cast<long>(i), runs.begin() + static_cast<long>(j));
             i = j;
         }
     }
     for (const auto& r : runs)
-        for (char32_t c : r.text) encode(c, out);
+        for (char32_t c : r.text)
+            encode(c, out);
     return out;
 }
 
@@ -412,8 +427,8 @@ void Shaper::end_atlas(ImFontAtlas& atlas) {
         if (p.rect >= 0) {
             const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(p.rect);
             for (int y = 0; y < p.glyph->h; ++y)
-                std::memcpy(pixels + static_cast<size_t>(r->Y + y) * tw + r->X, &p.glyph->pixels[static_cast<size_t>(y) * p.glyph->w],
-                            p.glyph->w);
+                std::memcpy(pixels + static_cast<size_t>(r->Y + y) * tw + r->X,
+                            &p.glyph->pixels[static_cast<size_t>(y) * p.glyph->w], p.glyph->w);
             ImVec2 a, b;
             atlas.CalcCustomRectUV(r, &a, &b);
             u0 = a.x, v0 = a.y, u1 = b.x, v1 = b.y;
@@ -421,7 +436,8 @@ void Shaper::end_atlas(ImFontAtlas& atlas) {
         const float top = p.font->Ascent + p.y0;
         p.font->AddGlyph(nullptr, p.cp, p.x0, top, p.x0 + p.glyph->w, top + p.glyph->h, u0, v0, u1, v1, p.advance);
     }
-    for (const auto& [font, key] : font_keys_) font->BuildLookupTable();
+    for (const auto& [font, key] : font_keys_)
+        font->BuildLookupTable();
     pending_.clear();
 }
 

@@ -12,21 +12,21 @@ namespace ledsager::ui {
 using Rgb = std::uint32_t;  // 0xRRGGBB
 
 struct Palette {
-    Rgb background;     // the screen
-    Rgb surface;        // cards, tiles, secondary buttons, the bottom bar
-    Rgb border;         // card and button outlines (decorative)
-    Rgb text;           // body text on background and surface
-    Rgb text_muted;     // subtitles, "Step 3 of 7"
-    Rgb primary;        // the one primary action
+    Rgb background;  // the screen
+    Rgb surface;     // cards, tiles, secondary buttons, the bottom bar
+    Rgb border;      // card and button outlines (decorative)
+    Rgb text;        // body text on background and surface
+    Rgb text_muted;  // subtitles, "Step 3 of 7"
+    Rgb primary;     // the one primary action
     Rgb on_primary;
-    Rgb help;           // "Get help from a person"
+    Rgb help;  // "Get help from a person"
     Rgb on_help;
-    Rgb accent;         // progress bar, icon backgrounds' ink
-    Rgb accent_soft;    // icon background on tiles
-    Rgb focus;          // the keypad focus ring
-    Rgb pressed;        // a secondary button while pressed
-    Rgb dim;            // the veil behind the timeout dialog (alpha applied by the drawer)
-    float border_width; // in pixels at 100 %
+    Rgb accent;          // progress bar, icon backgrounds' ink
+    Rgb accent_soft;     // icon background on tiles
+    Rgb focus;           // the keypad focus ring
+    Rgb pressed;         // a secondary button while pressed
+    Rgb dim;             // the veil behind the timeout dialog (alpha applied by the drawer)
+    float border_width;  // in pixels at 100 %
 };
 
 const Palette& default_palette();

@@ -14,14 +14,22 @@ using core::Key;
 
 const char* role_name(Role r) {
     switch (r) {
-        case Role::Text: return "text";
-        case Role::Heading: return "heading";
-        case Role::Button: return "button";
-        case Role::Tile: return "tile";
-        case Role::Progress: return "progress";
-        case Role::Image: return "image";
-        case Role::ScrollArea: return "scroll";
-        case Role::Dialog: return "dialog";
+        case Role::Text:
+            return "text";
+        case Role::Heading:
+            return "heading";
+        case Role::Button:
+            return "button";
+        case Role::Tile:
+            return "tile";
+        case Role::Progress:
+            return "progress";
+        case Role::Image:
+            return "image";
+        case Role::ScrollArea:
+            return "scroll";
+        case Role::Dialog:
+            return "dialog";
     }
     return "?";
 }
@@ -65,10 +73,22 @@ const Element* spatial(const std::vector<const Element*>& items, const Element& 
         float dx = e->rect.cx() - from.rect.cx(), dy = e->rect.cy() - from.rect.cy();
         float along, across;
         switch (key) {
-            case Key::Up: along = -dy; across = dx; break;
-            case Key::Down: along = dy; across = dx; break;
-            case Key::Left: along = -dx; across = dy; break;
-            default: along = dx; across = dy; break;
+            case Key::Up:
+                along = -dy;
+                across = dx;
+                break;
+            case Key::Down:
+                along = dy;
+                across = dx;
+                break;
+            case Key::Left:
+                along = -dx;
+                across = dy;
+                break;
+            default:
+                along = dx;
+                across = dy;
+                break;
         }
         if (along <= 1.0f) continue;
         const float score = along + 2.5f * std::fabs(across);
@@ -140,10 +160,12 @@ FrameInput process_input(InputState& s, const std::vector<InputEvent>& events) {
                 s.keyboard_mode = true;
                 auto items = focusables(els);
                 if (items.empty()) break;
-                auto cur = std::find_if(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
+                auto cur =
+                    std::find_if(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
                 switch (ev.key) {
                     case Key::Tab:
-                        s.focus_id = (cur == items.end() || cur + 1 == items.end()) ? items.front()->id : (*(cur + 1))->id;
+                        s.focus_id =
+                            (cur == items.end() || cur + 1 == items.end()) ? items.front()->id : (*(cur + 1))->id;
                         break;
                     case Key::ShiftTab:
                         s.focus_id = (cur == items.end() || cur == items.begin()) ? items.back()->id : (*(cur - 1))->id;
@@ -213,12 +235,14 @@ bool begin_frame(InputState& s, const std::string& screen_key) {
 
 void finish_frame(InputState& s, std::vector<Element>& elements) {
     auto items = focusables(elements);
-    const bool focus_present = std::any_of(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
+    const bool focus_present =
+        std::any_of(items.begin(), items.end(), [&](const Element* e) { return e->id == s.focus_id; });
     if (!focus_present && !items.empty()) {
         // Start on the first actionable element of the screen (or the dialog).
         s.focus_id = items.front()->id;
     }
-    for (auto& e : elements) e.focused = e.actionable && e.id == s.focus_id;
+    for (auto& e : elements)
+        e.focused = e.actionable && e.id == s.focus_id;
     // Keep the focused element in view when the keypad moved it.
     if (s.keyboard_mode) {
         for (const auto& e : elements) {
@@ -235,8 +259,16 @@ void finish_frame(InputState& s, std::vector<Element>& elements) {
 
 Ui::Ui(InputState& state, const FrameInput& input, const Palette& palette, const Fonts& fonts,
        const core::Translator& tr, std::string lang, float width, float height, ImDrawList* draw, Shaper* shaper)
-    : state_(state), input_(input), palette_(palette), fonts_(fonts), tr_(tr), lang_(std::move(lang)),
-      width_(width), height_(height), draw_(draw), shaper_(shaper) {
+    : state_(state),
+      input_(input),
+      palette_(palette),
+      fonts_(fonts),
+      tr_(tr),
+      lang_(std::move(lang)),
+      width_(width),
+      height_(height),
+      draw_(draw),
+      shaper_(shaper) {
     const auto* l = core::find_language(lang_);
     rtl_ = l && l->rtl;
 }
@@ -251,7 +283,8 @@ void Ui::record(Element e) {
         e.visible = e.rect.bottom() > scroll_rect_.y + 1 && e.rect.y < scroll_rect_.bottom() - 1;
         // A partly hidden button is only tappable where it shows.
         if (e.actionable && e.visible) {
-            const float top = std::max(e.rect.y, scroll_rect_.y), bottom = std::min(e.rect.bottom(), scroll_rect_.bottom());
+            const float top = std::max(e.rect.y, scroll_rect_.y),
+                        bottom = std::min(e.rect.bottom(), scroll_rect_.bottom());
             e.rect.y = top;
             e.rect.h = bottom - top;
         }
@@ -317,7 +350,8 @@ void Ui::fill(Rect r, ImU32 color, float rounding) {
     draw_->AddRectFilled({r.x, r.y}, {r.x + k, r.y + k}, color, k, ImDrawFlags_RoundCornersTopLeft);
     draw_->AddRectFilled({r.right() - k, r.y}, {r.right(), r.y + k}, color, k, ImDrawFlags_RoundCornersTopRight);
     draw_->AddRectFilled({r.x, r.bottom() - k}, {r.x + k, r.bottom()}, color, k, ImDrawFlags_RoundCornersBottomLeft);
-    draw_->AddRectFilled({r.right() - k, r.bottom() - k}, {r.right(), r.bottom()}, color, k, ImDrawFlags_RoundCornersBottomRight);
+    draw_->AddRectFilled({r.right() - k, r.bottom() - k}, {r.right(), r.bottom()}, color, k,
+                         ImDrawFlags_RoundCornersBottomRight);
 }
 
 void Ui::rect(Rect r, Rgb fill_color, float rounding, Rgb border, float border_width, float alpha) {
@@ -373,8 +407,10 @@ ImVec2 Ui::draw_text(const std::string& s, float x, float y, float box_w, ImFont
         float ly = y;
         for (const auto& line : block.lines) {
             float lx = x;
-            if (align == Align::Center) lx = x + (w - line.width) / 2;
-            else if (rtl_) lx = x + w - line.width;
+            if (align == Align::Center)
+                lx = x + (w - line.width) / 2;
+            else if (rtl_)
+                lx = x + w - line.width;
             draw_->AddText(font, font->FontSize, {std::round(lx), std::round(ly)}, color, line.visual.c_str());
             ly += line_h;
         }
@@ -415,15 +451,21 @@ void Ui::label(const std::string& s, float x, float y, ImFont* font, Rgb color) 
     draw_text(s, box.x, y, 0, font, col(color), Align::Start);
 }
 
-void Ui::icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color) { icon_at(name, font, screen_x(cx), cy, color); }
+void Ui::icon(std::string_view name, ImFont* font, float cx, float cy, Rgb color) {
+    icon_at(name, font, screen_x(cx), cy, color);
+}
 
 void Ui::icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb color) {
     // Arrows point the way of reading: mirrored for right-to-left languages.
     if (rtl_) {
-        if (name == "chevron-right") name = "chevron-left";
-        else if (name == "chevron-left") name = "chevron-right";
-        else if (name == "forward") name = "back";
-        else if (name == "back") name = "forward";
+        if (name == "chevron-right")
+            name = "chevron-left";
+        else if (name == "chevron-left")
+            name = "chevron-right";
+        else if (name == "forward")
+            name = "back";
+        else if (name == "back")
+            name = "forward";
     }
     const char32_t cp = core::icon_codepoint(name);
     if (!cp || !font) return;
@@ -448,10 +490,23 @@ bool Ui::button(const std::string& id, const std::string& label, Rect r, ButtonS
     Rgb fill = palette_.surface, ink = palette_.text, border = palette_.border;
     float bw = palette_.border_width;
     switch (style) {
-        case ButtonStyle::Primary: fill = palette_.primary; ink = palette_.on_primary; border = palette_.primary; break;
-        case ButtonStyle::Help: fill = palette_.help; ink = palette_.on_help; border = palette_.help; break;
-        case ButtonStyle::Secondary: break;
-        case ButtonStyle::Quiet: border = palette_.background; bw = 0; fill = palette_.background; break;
+        case ButtonStyle::Primary:
+            fill = palette_.primary;
+            ink = palette_.on_primary;
+            border = palette_.primary;
+            break;
+        case ButtonStyle::Help:
+            fill = palette_.help;
+            ink = palette_.on_help;
+            border = palette_.help;
+            break;
+        case ButtonStyle::Secondary:
+            break;
+        case ButtonStyle::Quiet:
+            border = palette_.background;
+            bw = 0;
+            fill = palette_.background;
+            break;
     }
     if (selected) {
         border = palette_.accent;
@@ -574,8 +629,10 @@ void Ui::progress(const std::string& id, Rect r, int n, int total, const std::st
     const float fill = std::max(s.h, s.w * f);
     // Progress grows in the direction of reading.
     if (f > 0) {
-        if (rtl_) this->fill({s.right() - fill, s.y, fill, s.h}, col(palette_.accent), rounding);
-        else this->fill({s.x, s.y, fill, s.h}, col(palette_.accent), rounding);
+        if (rtl_)
+            this->fill({s.right() - fill, s.y, fill, s.h}, col(palette_.accent), rounding);
+        else
+            this->fill({s.x, s.y, fill, s.h}, col(palette_.accent), rounding);
     }
     mark(id, Role::Progress, label, r);
 }
@@ -612,7 +669,9 @@ void Ui::begin_scroll(const std::string& id, Rect r) {
     elements_.push_back(e);
 }
 
-float Ui::more_strip_height() const { return fonts_.small->FontSize * 1.7f + em() * 0.3f; }
+float Ui::more_strip_height() const {
+    return fonts_.small->FontSize * 1.7f + em() * 0.3f;
+}
 
 float Ui::scroll_offset() const {
     auto it = state_.scroll.find(scroll_id_);

@@ -13,15 +13,17 @@
 #include <imgui.h>
 
 #include "core/i18n.hpp"
-#include "core/session.hpp"
 #include "core/input.hpp"
+#include "core/session.hpp"
 #include "ui/shaping.hpp"
 #include "ui/theme.hpp"
 
 namespace ledsager::ui {
 
 // Marks an interface key chosen at run time, so the catalogue check finds it (gettext's N_).
-constexpr const char* N_(const char* key) { return key; }
+constexpr const char* N_(const char* key) {
+    return key;
+}
 
 enum class Role { Text, Heading, Button, Tile, Progress, Image, ScrollArea, Dialog };
 const char* role_name(Role r);
@@ -36,20 +38,20 @@ struct Rect {
 };
 
 struct Element {
-    std::string id;      // stable id, never from translated text
+    std::string id;  // stable id, never from translated text
     Role role = Role::Text;
-    std::string label;   // what it says
-    Rect rect;           // on screen, after scrolling
+    std::string label;  // what it says
+    Rect rect;          // on screen, after scrolling
     bool actionable = false;
     bool focused = false;
     bool visible = true;  // false when scrolled out of its area
     bool selected = false;
     bool unavailable = false;  // shown but cannot be used (said as "not available")
     bool toggle = false;       // an on/off switch: `selected` is its state (said as "on" / "off")
-    std::string scroll_area;  // id of the scroll area it lives in, if any
-    std::string lang;         // the language of its words when not the screen's (a language's own name)
-    std::string speech;       // what is said instead of the label, when set
-    std::string audio;        // a recording played instead of speech for this and the text after it
+    std::string scroll_area;   // id of the scroll area it lives in, if any
+    std::string lang;          // the language of its words when not the screen's (a language's own name)
+    std::string speech;        // what is said instead of the label, when set
+    std::string audio;         // a recording played instead of speech for this and the text after it
 };
 
 struct Fonts {
@@ -79,13 +81,13 @@ struct InputState {
     bool dragging = false;
     std::string drag_area;
     std::string focus_id;
-    bool keyboard_mode = false;  // show the focus ring only once keys are used
-    bool explore = false;        // reading aloud: the first touch says an element, the second uses it
-    std::string explored_id;     // the element touched once (and said) while reading aloud
-    std::map<std::string, float> scroll;          // scroll offset per area
-    std::map<std::string, float> scroll_extent;   // content height per area
-    std::string screen_key;                       // resets focus and scroll when it changes
-    std::vector<Element> last_elements;           // the previous frame, for hit-testing
+    bool keyboard_mode = false;                  // show the focus ring only once keys are used
+    bool explore = false;                        // reading aloud: the first touch says an element, the second uses it
+    std::string explored_id;                     // the element touched once (and said) while reading aloud
+    std::map<std::string, float> scroll;         // scroll offset per area
+    std::map<std::string, float> scroll_extent;  // content height per area
+    std::string screen_key;                      // resets focus and scroll when it changes
+    std::vector<Element> last_elements;          // the previous frame, for hit-testing
 };
 
 // The outcome of this frame's input, computed before drawing from the previous frame.
@@ -122,7 +124,8 @@ public:
         return core::format(t(key), args);
     }
     // Interface text for a count: the plural form the language takes for n (see tr_n).
-    std::string t_n(const std::string& key, long long n, const std::vector<std::pair<std::string, std::string>>& args) const {
+    std::string t_n(const std::string& key, long long n,
+                    const std::vector<std::pair<std::string, std::string>>& args) const {
         return core::format(tr_.tr_n(lang_, key, n), args);
     }
     const std::string& lang() const { return lang_; }
@@ -140,23 +143,26 @@ public:
     void set_draw_list(ImDrawList* list) { draw_ = list; }
 
     // ---- output
-    void act(core::ActionKind kind, std::string arg = {}, int value = 0) { actions_.push_back({kind, std::move(arg), value}); }
+    void act(core::ActionKind kind, std::string arg = {}, int value = 0) {
+        actions_.push_back({kind, std::move(arg), value});
+    }
     std::vector<core::Action>& actions() { return actions_; }
     std::vector<Element>& elements() { return elements_; }
 
     // ---- widgets (all sizes in pixels; use em() to derive them)
     // A button; returns true when it was activated this frame.
-    bool button(const std::string& id, const std::string& label, Rect r, ButtonStyle style,
-                std::string_view icon = {}, ImFont* font = nullptr, bool selected = false);
+    bool button(const std::string& id, const std::string& label, Rect r, ButtonStyle style, std::string_view icon = {},
+                ImFont* font = nullptr, bool selected = false);
     // Width a button needs for its label and icon.
     float button_width(const std::string& label, std::string_view icon, ImFont* font, float pad) const;
     // A big rounded tile with an icon, title and subtitle.
-    bool tile(const std::string& id, Rect r, std::string_view icon, const std::string& title, const std::string& subtitle);
+    bool tile(const std::string& id, Rect r, std::string_view icon, const std::string& title,
+              const std::string& subtitle);
     // A compact tile for lists of many: the icon on the start side, title and subtitle beside
     // it, the subtitle in `subtitle_font` (nullptr: not shown, only read aloud).
     // row_tile_height() is the height it needs at width `w`.
-    bool row_tile(const std::string& id, Rect r, std::string_view icon, const std::string& title, const std::string& subtitle,
-                  ImFont* subtitle_font);
+    bool row_tile(const std::string& id, Rect r, std::string_view icon, const std::string& title,
+                  const std::string& subtitle, ImFont* subtitle_font);
     float row_tile_height(float w, const std::string& title, const std::string& subtitle, ImFont* subtitle_font) const;
     // Wrapped text; returns its height. Recorded as Text (or Heading) for tests and speech.
     float text(const std::string& id, const std::string& s, float x, float y, float wrap, ImFont* font, Rgb color,
@@ -198,8 +204,8 @@ public:
 private:
     enum class Align { Start, Center };
     void record(Element e);
-    void focus_ring(Rect r, float rounding);  // r in screen pixels
-    void fill(Rect r, ImU32 color, float rounding);  // screen pixels
+    void focus_ring(Rect r, float rounding);                                           // r in screen pixels
+    void fill(Rect r, ImU32 color, float rounding);                                    // screen pixels
     void icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb color);  // screen pixels
     // Draws text in the box [x, x + box_w) (screen pixels; box_w 0 = as wide as the text),
     // wrapping at box_w; returns its size. Lines start at the screen's start edge, or centre.
@@ -218,8 +224,8 @@ private:
     std::vector<core::Action> actions_;
     std::vector<Element> elements_;
     std::string scroll_id_;
-    Rect scroll_rect_;     // in screen pixels
-    Rect scroll_logical_;  // as the screen gave it
+    Rect scroll_rect_;           // in screen pixels
+    Rect scroll_logical_;        // as the screen gave it
     bool scroll_strip_ = false;  // the area keeps a strip for "More below"
     Shaper* shaper_ = nullptr;
     bool rtl_ = false;

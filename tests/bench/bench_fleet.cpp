@@ -20,8 +20,8 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -58,12 +58,15 @@ double cpu_s(pid_t pid) {
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
 
 void print_dist(const char* name, std::vector<double> v, const char* note) {
     if (v.empty()) return (void)std::printf("%-34s no samples\n", name);
     std::sort(v.begin(), v.end());
-    std::printf("%-34s p50=%.1f  p95=%.1f  max=%.1f ms  (%zu; %s)\n", name, v[v.size() / 2], v[v.size() * 95 / 100], v.back(), v.size(), note);
+    std::printf("%-34s p50=%.1f  p95=%.1f  max=%.1f ms  (%zu; %s)\n", name, v[v.size() / 2], v[v.size() * 95 / 100],
+                v.back(), v.size(), note);
 }
 
 const std::string kBeat =
@@ -83,11 +86,13 @@ int main(int argc, char** argv) {
         hub::Store store(dir / "hub");
         const auto site = store.add_site("bench", "Bench Library", "Counter 1");
         for (int i = 0; i < kKiosks; ++i)
-            store.add_kiosk(site, "kiosk-" + std::to_string(i), "Place " + std::to_string(i), hub::hash_token("token-" + std::to_string(i)));
+            store.add_kiosk(site, "kiosk-" + std::to_string(i), "Place " + std::to_string(i),
+                            hub::hash_token("token-" + std::to_string(i)));
         const auto now = static_cast<hub::Seconds>(std::time(nullptr));
         for (int i = 0; i < kCodes; ++i) {
             codes.push_back(hub::enrollment_code());
-            store.add_enrollment_code(site, "kiosk-new-" + std::to_string(codes.size()), "New place", hub::hash_token(hub::normalize_code(codes.back())), now, now + 3600);
+            store.add_enrollment_code(site, "kiosk-new-" + std::to_string(codes.size()), "New place",
+                                      hub::hash_token(hub::normalize_code(codes.back())), now, now + 3600);
         }
     }
     const int port = 20000 + ::getpid() % 20000;
@@ -99,8 +104,10 @@ int main(int argc, char** argv) {
         _exit(127);
     }
     httplib::Client probe("127.0.0.1", port);
-    for (int i = 0; i < 200 && !probe.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::printf("ledsager fleet figures (%u cores; the hub and the simulated kiosks share them)\n", std::thread::hardware_concurrency());
+    for (int i = 0; i < 200 && !probe.Get("/healthz"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::printf("ledsager fleet figures (%u cores; the hub and the simulated kiosks share them)\n",
+                std::thread::hardware_concurrency());
 
     // 1. Enrollment.
     {
@@ -110,7 +117,9 @@ int main(int argc, char** argv) {
         for (; next < 100; ++next) {
             httplib::Client c("127.0.0.1", port);
             const auto t0 = Clock::now();
-            auto r = c.Post("/api/v1/enroll", json{{"code", codes[next]}, {"name", "new-" + std::to_string(next)}}.dump(), "application/json");
+            auto r =
+                c.Post("/api/v1/enroll", json{{"code", codes[next]}, {"name", "new-" + std::to_string(next)}}.dump(),
+                       "application/json");
             if (r && r->status == 201) one.push_back(ms_since(t0));
         }
         std::vector<std::thread> ts;
@@ -121,17 +130,21 @@ int main(int argc, char** argv) {
                 for (int i; (i = cursor++) < kCodes;) {
                     httplib::Client c("127.0.0.1", port);
                     const auto t0 = Clock::now();
-                    auto r = c.Post("/api/v1/enroll", json{{"code", codes[i]}, {"name", "new-" + std::to_string(i)}}.dump(), "application/json");
+                    auto r =
+                        c.Post("/api/v1/enroll", json{{"code", codes[i]}, {"name", "new-" + std::to_string(i)}}.dump(),
+                               "application/json");
                     if (r && r->status == 201) {
                         std::lock_guard lock(m);
                         eight.push_back(ms_since(t0));
                     }
                 }
             });
-        for (auto& t : ts) t.join();
+        for (auto& t : ts)
+            t.join();
         print_dist("enroll_one_at_a_time", one, "POST /api/v1/enroll, code checked and used in one transaction");
         print_dist("enroll_8_at_once", eight, "8 kiosks enrolling together");
-        std::printf("%-34s %.0f per minute\n", "enrollments_8_at_once_rate", eight.size() / (ms_since(t_all) / 60000.0));
+        std::printf("%-34s %.0f per minute\n", "enrollments_8_at_once_rate",
+                    eight.size() / (ms_since(t_all) / 60000.0));
     }
 
     // 2. 2,000 kiosks heartbeating every 30 s.
@@ -151,21 +164,27 @@ int main(int argc, char** argv) {
                 std::vector<double> mine;
                 for (int k = t; k < kKiosks; k += kConns) {
                     // Each kiosk at its own moment in the 30 s (as real kiosks, started at different times).
-                    const auto due = t0 + std::chrono::microseconds(static_cast<long long>(k) * kSeconds * 1'000'000 / kKiosks);
+                    const auto due =
+                        t0 + std::chrono::microseconds(static_cast<long long>(k) * kSeconds * 1'000'000 / kKiosks);
                     std::this_thread::sleep_until(due);
                     const auto s = Clock::now();
-                    auto r = c.Post("/api/v1/heartbeat", {{"Authorization", "Bearer token-" + std::to_string(k)}}, kBeat, "application/json");
-                    if (!r || r->status != 200) ++errors;
-                    else mine.push_back(ms_since(s));
+                    auto r = c.Post("/api/v1/heartbeat", {{"Authorization", "Bearer token-" + std::to_string(k)}},
+                                    kBeat, "application/json");
+                    if (!r || r->status != 200)
+                        ++errors;
+                    else
+                        mine.push_back(ms_since(s));
                 }
                 std::lock_guard lock(m);
                 lat.insert(lat.end(), mine.begin(), mine.end());
             });
-        for (auto& t : ts) t.join();
+        for (auto& t : ts)
+            t.join();
         const double wall = ms_since(t0) / 1000.0, cpu = cpu_s(pid) - cpu0;
-        std::printf("%-34s %d kiosks in %.1f s (%.1f per second), %d errors\n", "heartbeats_2000_kiosks", kKiosks, wall, kKiosks / wall, errors.load());
-        std::printf("%-34s %.1f %% of one core  (%.2f CPU s in %.1f s; %.0f us per heartbeat)\n", "hub_cpu_2000_kiosks", 100 * cpu / wall, cpu,
-                    wall, 1e6 * cpu / kKiosks);
+        std::printf("%-34s %d kiosks in %.1f s (%.1f per second), %d errors\n", "heartbeats_2000_kiosks", kKiosks, wall,
+                    kKiosks / wall, errors.load());
+        std::printf("%-34s %.1f %% of one core  (%.2f CPU s in %.1f s; %.0f us per heartbeat)\n", "hub_cpu_2000_kiosks",
+                    100 * cpu / wall, cpu, wall, 1e6 * cpu / kKiosks);
         print_dist("heartbeat_latency", lat, "POST /api/v1/heartbeat, stored with synchronous=FULL");
         std::printf("%-34s %ld MB\n", "hub_rss_2000_kiosks", rss_kb(pid) / 1024);
     }
@@ -224,13 +243,19 @@ int main(int argc, char** argv) {
             }
             if (!hub::publish_bundle(store, dir / "hub", dir / "v1.tar", {kp.public_key}, b, error))
                 std::fprintf(stderr, "publish: %s\n", error.c_str());
-            std::printf("%-34s %.0f ms  (checks the signature and the guides first; %lld bytes, %lld files)\n", "publish_bundle",
-                        ms_since(t_publish), static_cast<long long>(b.size), static_cast<long long>(b.files));
+            std::printf("%-34s %.0f ms  (checks the signature and the guides first; %lld bytes, %lld files)\n",
+                        "publish_bundle", ms_since(t_publish), static_cast<long long>(b.size),
+                        static_cast<long long>(b.files));
         }
-        for (auto& t : ts) t.join();
-        print_dist("kiosk_fetch_verify_unpack", fetch_ms, "download + signature + hashes + unpack + guide checks, 50 at once");
-        std::printf("%-34s %d of %d kiosks ready in %.1f s after publishing (heartbeat every 2 s here; with 30 s add up to 28 s)\n",
-                    "publish_to_all_updated", ready.load(), kUpdaters, done_ms.empty() ? 0 : *std::max_element(done_ms.begin(), done_ms.end()) / 1000);
+        for (auto& t : ts)
+            t.join();
+        print_dist("kiosk_fetch_verify_unpack", fetch_ms,
+                   "download + signature + hashes + unpack + guide checks, 50 at once");
+        std::printf(
+            "%-34s %d of %d kiosks ready in %.1f s after publishing (heartbeat every 2 s here; with 30 s add up to 28 "
+            "s)\n",
+            "publish_to_all_updated", ready.load(), kUpdaters,
+            done_ms.empty() ? 0 : *std::max_element(done_ms.begin(), done_ms.end()) / 1000);
     }
 
     kill(pid, SIGTERM);

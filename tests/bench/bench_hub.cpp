@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
         Store store(dir);
         const auto site = store.add_site("bench", "Bench Library", "Counter 1");
         for (int i = 0; i < kKiosks; ++i)
-            store.add_kiosk(site, "kiosk-" + std::to_string(i), "Place " + std::to_string(i), hash_token("token-" + std::to_string(i)));
+            store.add_kiosk(site, "kiosk-" + std::to_string(i), "Place " + std::to_string(i),
+                            hash_token("token-" + std::to_string(i)));
         store.add_user({0, "staff", "Staff Member", "staff", hash_password("staff-password"), "da,en", {site}});
     }
     const int port = 20000 + ::getpid() % 20000;
@@ -54,13 +55,16 @@ int main(int argc, char** argv) {
         _exit(127);
     }
     httplib::Client probe("127.0.0.1", port);
-    for (int i = 0; i < 200 && !probe.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (int i = 0; i < 200 && !probe.Get("/healthz"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
     std::printf("ledsager-hub figures (%u cores, %d kiosks)\n", std::thread::hardware_concurrency(), kKiosks);
     std::printf("hub_rss_idle_2000_kiosks          %ld MB\n", rss_kb(pid) / 1024);
 
     // Staff console open on the live event stream.
-    auto login = probe.Post("/api/v1/auth/login", R"({"username":"staff","password":"staff-password"})", "application/json");
-    const std::string cookie = login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
+    auto login =
+        probe.Post("/api/v1/auth/login", R"({"username":"staff","password":"staff-password"})", "application/json");
+    const std::string cookie =
+        login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
     std::atomic<int> seen_upto{0};
     std::atomic<bool> stop{false};
     std::thread listener([&] {
@@ -72,7 +76,8 @@ int main(int argc, char** argv) {
             for (size_t pos; (pos = buf.find("\n\n")) != std::string::npos; buf.erase(0, pos + 2)) {
                 const std::string ev = buf.substr(0, pos);
                 // The highest request number present tells which creations have been shown.
-                for (size_t at = ev.find("\"number\":\"A-"); at != std::string::npos; at = ev.find("\"number\":\"A-", at + 1))
+                for (size_t at = ev.find("\"number\":\"A-"); at != std::string::npos;
+                     at = ev.find("\"number\":\"A-", at + 1))
                     seen_upto = std::max(seen_upto.load(), std::atoi(ev.c_str() + at + 12));
             }
             return !stop;
@@ -86,12 +91,14 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 60; ++i) {
         httplib::Client k("127.0.0.1", port);
         const auto t0 = Clock::now();
-        auto r = k.Post("/api/v1/help-requests", {{"Authorization", "Bearer token-" + std::to_string(i)}},
-                        R"({"kind":"in_person","guide":"mitid-login","step":"user-id","step_number":3,"language":"da"})",
-                        "application/json");
+        auto r =
+            k.Post("/api/v1/help-requests", {{"Authorization", "Bearer token-" + std::to_string(i)}},
+                   R"({"kind":"in_person","guide":"mitid-login","step":"user-id","step_number":3,"language":"da"})",
+                   "application/json");
         if (!r || r->status != 201) continue;
         ids.push_back(json::parse(r->body)["id"].get<std::int64_t>());
-        while (seen_upto < i + 1 && Clock::now() - t0 < std::chrono::seconds(2)) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        while (seen_upto < i + 1 && Clock::now() - t0 < std::chrono::seconds(2))
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
         latency.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
     std::sort(latency.begin(), latency.end());
@@ -110,11 +117,13 @@ int main(int argc, char** argv) {
             c.set_tcp_nodelay(true);
             for (int n = 0; Clock::now() < end; ++n) {
                 const auto idx = static_cast<size_t>((t * 7 + n) % ids.size());
-                auto r = c.Get("/api/v1/help-requests/" + std::to_string(ids[idx]), {{"Authorization", "Bearer token-" + std::to_string(idx)}});
+                auto r = c.Get("/api/v1/help-requests/" + std::to_string(ids[idx]),
+                               {{"Authorization", "Bearer token-" + std::to_string(idx)}});
                 (r && r->status == 200 ? done : errors)++;
             }
         });
-    for (auto& p : pollers) p.join();
+    for (auto& p : pollers)
+        p.join();
     std::printf("status_polls_per_s                %.0f  (8 keep-alive connections, %d s, %ld errors)\n",
                 static_cast<double>(done) / seconds, seconds, errors.load());
     std::printf("hub_rss_after_load                %ld MB\n", rss_kb(pid) / 1024);

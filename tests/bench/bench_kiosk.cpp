@@ -1,12 +1,12 @@
 // In-process figures: frame time on a guide screen at 1920x1080 (software renderer, as
 // offscreen) and content load time for 500 generated guides. Prints, asserts nothing.
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "app/kiosk_app.hpp"
@@ -24,7 +24,8 @@ static double ms_since(Clock::time_point t) {
 }
 
 static void replace_all(std::string& s, const std::string& a, const std::string& b) {
-    for (size_t p = s.find(a); p != std::string::npos; p = s.find(a, p + b.size())) s.replace(p, a.size(), b);
+    for (size_t p = s.find(a); p != std::string::npos; p = s.find(a, p + b.size()))
+        s.replace(p, a.size(), b);
 }
 
 int main(int argc, char** argv) {
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
             for (const auto& f : fs::directory_iterator(from)) {
                 std::ifstream in(f.path());
                 std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                if (f.path().filename() == "guide.toml") replace_all(text, "id = \"" + from.filename().string() + "\"", "id = \"" + id + "\"");
+                if (f.path().filename() == "guide.toml")
+                    replace_all(text, "id = \"" + from.filename().string() + "\"", "id = \"" + id + "\"");
                 std::ofstream(dir / id / f.path().filename()) << text;
             }
         }
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
             loaded = set.guides.size();
         }
         std::sort(times.begin(), times.end());
-        std::printf("content_load_ms_500_guides        median=%.1f  min=%.1f  (%zu loaded and checked)\n", times[2], times[0], loaded);
+        std::printf("content_load_ms_500_guides        median=%.1f  min=%.1f  (%zu loaded and checked)\n", times[2],
+                    times[0], loaded);
         fs::remove_all(dir);
     }
     // Reading aloud: a touch on a button -> the first audible sample taken by the audio
@@ -113,7 +116,8 @@ int main(int argc, char** argv) {
         app.set_speech(std::move(speech));
         core::Millis now = 1000;
         auto frames = [&](int n) {
-            for (int i = 0; i < n; ++i) app.frame(now += 16);
+            for (int i = 0; i < n; ++i)
+                app.frame(now += 16);
         };
         app.session().show(core::Screen::Catalogue, "", "", now);
         app.session().set_language("da");
@@ -134,7 +138,8 @@ int main(int argc, char** argv) {
             app.push({core::InputEvent::Kind::PointerDown, r.cx(), r.cy()});
             app.push({core::InputEvent::Kind::PointerUp, r.cx(), r.cy()});
             frames(1);
-            while (engine->first_sample_ns() < t0_ns && ms_since(t0) < 2000) usleep(500);
+            while (engine->first_sample_ns() < t0_ns && ms_since(t0) < 2000)
+                usleep(500);
             if (engine->first_sample_ns() >= t0_ns) lat.push_back((engine->first_sample_ns() - t0_ns) / 1e6);
             frames(2);
         }
@@ -142,9 +147,11 @@ int main(int argc, char** argv) {
         if (lat.empty()) {
             std::printf("speech_tap_to_first_sample_ms  no audio heard\n");
         } else {
-            std::printf("speech_tap_to_first_sample_ms  p50=%.1f  p95=%.1f  max=%.1f  (%zu touches, SDL audio driver %s, 256-sample buffer)\n",
-                        lat[lat.size() / 2], lat[lat.size() * 95 / 100], lat.back(), lat.size(),
-                        SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "?");
+            std::printf(
+                "speech_tap_to_first_sample_ms  p50=%.1f  p95=%.1f  max=%.1f  (%zu touches, SDL audio driver %s, "
+                "256-sample buffer)\n",
+                lat[lat.size() / 2], lat[lat.size() * 95 / 100], lat.back(), lat.size(),
+                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "?");
         }
     }
     return 0;

@@ -17,13 +17,15 @@ int main(int argc, char** argv) {
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
     unlink(argv[1]);
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return std::perror("notify_listen"), 1;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        return std::perror("notify_listen"), 1;
     const auto start = std::chrono::steady_clock::now();
     char buf[4096];
     for (;;) {
         const ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
         if (n <= 0) continue;
-        const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+        const long long ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
         std::string msg(buf, static_cast<size_t>(n));
         size_t pos = 0;
         while (pos < msg.size()) {

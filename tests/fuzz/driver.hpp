@@ -82,7 +82,9 @@ inline void on_timeout(int) {
 }
 
 #if defined(__SANITIZE_ADDRESS__)
-inline void on_sanitizer_death() { save_current(g_crash_file); }
+inline void on_sanitizer_death() {
+    save_current(g_crash_file);
+}
 #endif
 
 // Parses one dictionary file (libFuzzer/AFL format); exits on a line it cannot read.
@@ -129,7 +131,8 @@ inline std::vector<std::string> read_dict(const std::string& file) {
 // names, deep nesting), the end cut off.
 inline std::string mutate(std::string s, const std::vector<std::string>& corpus, const std::vector<std::string>& tokens,
                           std::mt19937& rng) {
-    static const char* interesting[] = {"0", "-1", "4294967296", "9223372036854775808", "1e999", "\xff", "\xc3\xa6", "\0"};
+    static const char* interesting[] = {"0",     "-1",   "4294967296", "9223372036854775808",
+                                        "1e999", "\xff", "\xc3\xa6",   "\0"};
     for (int m = 1 + static_cast<int>(rng() % 4); m > 0; --m) {
         const size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
         switch (rng() % 9) {
@@ -139,8 +142,12 @@ inline std::string mutate(std::string s, const std::vector<std::string>& corpus,
             case 1:
                 if (at < s.size()) s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8)));
                 break;
-            case 2: s.insert(at, 1, static_cast<char>(rng())); break;
-            case 3: s.erase(std::min(at, s.size()), 1 + rng() % 16); break;
+            case 2:
+                s.insert(at, 1, static_cast<char>(rng()));
+                break;
+            case 3:
+                s.erase(std::min(at, s.size()), 1 + rng() % 16);
+                break;
             case 4:
                 if (!tokens.empty()) s.insert(at, tokens[rng() % tokens.size()]);
                 break;
@@ -162,11 +169,14 @@ inline std::string mutate(std::string s, const std::vector<std::string>& corpus,
                 const std::string piece = s.substr(from, 1 + rng() % 8);
                 const size_t times = rng() % 32 == 0 ? (1u << (10 + rng() % 8)) : 1 + rng() % 16;
                 std::string run;
-                for (size_t k = 0; k < times; ++k) run += piece;
+                for (size_t k = 0; k < times; ++k)
+                    run += piece;
                 s.insert(from, run);
                 break;
             }
-            default: s.resize(std::min(at, s.size())); break;
+            default:
+                s.resize(std::min(at, s.size()));
+                break;
         }
     }
     return s;
@@ -182,16 +192,24 @@ inline int replay_main(int argc, char** argv) {
     std::vector<std::filesystem::path> files;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--runs" && i + 1 < argc) runs = std::atol(argv[++i]);
-        else if (a == "--timeout" && i + 1 < argc) timeout = static_cast<unsigned>(std::atoi(argv[++i]));
-        else if (a == "--dict" && i + 1 < argc) tokens = read_dict(argv[++i]);
+        if (a == "--runs" && i + 1 < argc)
+            runs = std::atol(argv[++i]);
+        else if (a == "--timeout" && i + 1 < argc)
+            timeout = static_cast<unsigned>(std::atoi(argv[++i]));
+        else if (a == "--dict" && i + 1 < argc)
+            tokens = read_dict(argv[++i]);
         else if (std::filesystem::is_directory(a))
             for (const auto& e : std::filesystem::directory_iterator(a)) {
                 if (e.is_regular_file()) files.push_back(e.path());
             }
-        else if (std::filesystem::is_regular_file(a)) files.push_back(a);
-        else return std::fprintf(stderr, "usage: %s [--runs N] [--dict FILE] [--timeout S] CORPUS...\n(%s: no such file or folder)\n",
-                                 name.c_str(), a.c_str()), 2;
+        else if (std::filesystem::is_regular_file(a))
+            files.push_back(a);
+        else
+            return std::fprintf(
+                       stderr,
+                       "usage: %s [--runs N] [--dict FILE] [--timeout S] CORPUS...\n(%s: no such file or folder)\n",
+                       name.c_str(), a.c_str()),
+                   2;
     }
     std::sort(files.begin(), files.end());  // the same order everywhere: the mutations depend on it
     std::vector<std::string> corpus;
@@ -203,9 +221,9 @@ inline int replay_main(int argc, char** argv) {
     }
     if (corpus.empty()) return std::fprintf(stderr, "%s: no corpus files given\n", name.c_str()), 2;
 
-    // A crash saves its input first. Under AddressSanitizer, which reports faults itself (with
-    // the stack), through its death callback; otherwise in a handler on a stack of its own, so
-    // that a stack overflow (deep recursion in a parser) is caught too.
+        // A crash saves its input first. Under AddressSanitizer, which reports faults itself (with
+        // the stack), through its death callback; otherwise in a handler on a stack of its own, so
+        // that a stack overflow (deep recursion in a parser) is caught too.
 #if defined(__SANITIZE_ADDRESS__)
     __sanitizer_set_death_callback(on_sanitizer_death);
     const int signals[] = {SIGABRT};
@@ -220,7 +238,8 @@ inline int replay_main(int argc, char** argv) {
     struct sigaction sa {};
     sa.sa_handler = on_crash_signal;
     sa.sa_flags = SA_ONSTACK;
-    for (int sig : signals) ::sigaction(sig, &sa, nullptr);
+    for (int sig : signals)
+        ::sigaction(sig, &sa, nullptr);
     ::signal(SIGALRM, on_timeout);
     double slowest = 0;
     std::string slowest_what;
@@ -235,24 +254,30 @@ inline int replay_main(int argc, char** argv) {
         g_current = nullptr;
     };
     const auto start = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < corpus.size(); ++i) run(corpus[i], files[i].filename().string());
+    for (size_t i = 0; i < corpus.size(); ++i)
+        run(corpus[i], files[i].filename().string());
     long extra = 0;
 #ifdef LEDSAGER_FUZZ_EXTRA_INPUTS
-    for (const auto& input : LEDSAGER_FUZZ_EXTRA_INPUTS()) run(input, "extra input " + std::to_string(++extra));
+    for (const auto& input : LEDSAGER_FUZZ_EXTRA_INPUTS())
+        run(input, "extra input " + std::to_string(++extra));
 #endif
     std::mt19937 rng(20261123);
     for (long i = 0; i < runs; ++i) {
         const size_t pick = rng() % corpus.size();
-        run(mutate(corpus[pick], corpus, tokens, rng), "mutation " + std::to_string(i) + " of " + files[pick].filename().string());
+        run(mutate(corpus[pick], corpus, tokens, rng),
+            "mutation " + std::to_string(i) + " of " + files[pick].filename().string());
     }
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s: %zu corpus files, %ld extra inputs, %ld mutations: no crash or hang (%.1f s; slowest %.3f s: %s)\n",
-                name.c_str(), corpus.size(), extra, runs, total, slowest, slowest_what.c_str());
+    std::printf(
+        "%s: %zu corpus files, %ld extra inputs, %ld mutations: no crash or hang (%.1f s; slowest %.3f s: %s)\n",
+        name.c_str(), corpus.size(), extra, runs, total, slowest, slowest_what.c_str());
     return 0;
 }
 
 }  // namespace ledsager::fuzz
 
-int main(int argc, char** argv) { return ledsager::fuzz::replay_main(argc, argv); }
+int main(int argc, char** argv) {
+    return ledsager::fuzz::replay_main(argc, argv);
+}
 
 #endif  // LEDSAGER_LIBFUZZER

@@ -48,7 +48,8 @@ struct Key {
         std::string b64;
         std::getline(in, b64);
         size_t len = 0;
-        if (sodium_base642bin(sk, sizeof sk, b64.data(), b64.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        if (sodium_base642bin(sk, sizeof sk, b64.data(), b64.size(), nullptr, &len, nullptr,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
             len != sizeof sk) {
             std::fprintf(stderr, "%s: not a base64 ed25519 secret key\n", LEDSAGER_FUZZ_BUNDLE_KEY);
             std::abort();
@@ -64,7 +65,8 @@ struct Key {
     }
     std::string sign(const std::string& manifest) const {
         unsigned char sig[crypto_sign_BYTES];
-        crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(), sk);
+        crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
+                             sk);
         return "{\"key_id\":\"" + content_key_id(public_b64) + "\",\"signature\":\"" + base64(sig, sizeof sig) + "\"}";
     }
 };

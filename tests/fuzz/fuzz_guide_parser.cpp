@@ -64,7 +64,8 @@ struct Scratch {
         const fs::path real = fs::path(LEDSAGER_SOURCE_ASSETS) / "guides" / kGuideId;
         for (const auto& dir : {as_guide, as_text}) {
             fs::create_directories(dir);
-            for (const char* f : {"guide.toml", "da.toml", "en.toml"}) write(dir / f, read(real / f));
+            for (const char* f : {"guide.toml", "da.toml", "en.toml"})
+                write(dir / f, read(real / f));
             write(dir / "step.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(16, '\0'));
             write(dir / "step.wav", "RIFF\x24\0\0\0WAVE");
         }
@@ -98,7 +99,8 @@ void load(const fs::path& folder) {
     Diagnostics diags;
     const bool ok = load_guide(folder, ContentOptions{}, guide, diags);
     if (ok == diags.has_errors()) std::abort();  // accepted exactly when there is no error
-    for (const auto& d : diags.items) (void)d.format();
+    for (const auto& d : diags.items)
+        (void)d.format();
     if (ok) check_accepted(guide);
 }
 

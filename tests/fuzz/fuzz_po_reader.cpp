@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
         const Translation tr = t.lookup("xx", e.msgid);
         // (A plural entry is used only when it has every form its header asks for.)
         if (!e.plural() && !e.fuzzy && !e.msgstr.empty() && tr.lang != "xx") std::abort();
-        for (long long n : {0LL, 1LL, 2LL, 11LL, 101LL, -1LL}) (void)t.lookup_n("xx", e.msgid, n);
+        for (long long n : {0LL, 1LL, 2LL, 11LL, 101LL, -1LL})
+            (void)t.lookup_n("xx", e.msgid, n);
         // Interface strings fill in {n}, {total}, {name}; a value may itself look like one.
         (void)format(tr.text, {{"n", "{n}"}, {"total", ""}, {"name", e.msgid}});
     }

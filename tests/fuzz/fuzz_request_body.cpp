@@ -20,12 +20,13 @@ using namespace ledsager::hub;
 
 namespace {
 const std::vector<Field>& help_request_schema() {
-    static const std::vector<Field> f{{"kind", Field::String, true, 16, {"in_person", "video"}},
-                                      {"guide", Field::String, false, 64},
-                                      {"step", Field::String, false, 64},
-                                      {"step_number", Field::Integer, false},
-                                      {"language", Field::String, true, 8},
-                                      {"needs", Field::StringList, false, 6, {"read_aloud", "interpreter", "large_text"}}};
+    static const std::vector<Field> f{
+        {"kind", Field::String, true, 16, {"in_person", "video"}},
+        {"guide", Field::String, false, 64},
+        {"step", Field::String, false, 64},
+        {"step_number", Field::Integer, false},
+        {"language", Field::String, true, 8},
+        {"needs", Field::StringList, false, 6, {"read_aloud", "interpreter", "large_text"}}};
     return f;
 }
 const std::vector<Field>& login_schema() {

@@ -22,8 +22,8 @@ struct RunningHub {
     std::unique_ptr<hub::Hub> server;
     std::thread thread;
 
-    explicit RunningHub(std::filesystem::path data, int fixed_port = 0, bool seed = true, std::filesystem::path content_dir = {},
-                        const std::function<void(hub::HubOptions&)>& tune = {})
+    explicit RunningHub(std::filesystem::path data, int fixed_port = 0, bool seed = true,
+                        std::filesystem::path content_dir = {}, const std::function<void(hub::HubOptions&)>& tune = {})
         : dir(std::move(data)) {
         hub::HubOptions o;
         o.data_dir = dir;
@@ -34,7 +34,8 @@ struct RunningHub {
         if (seed && server->store().sites().empty()) {
             const auto site = server->store().add_site("main", "Main Library", "Counter 3");
             server->store().add_kiosk(site, "kiosk-1", "By the entrance", hub::hash_token("kiosk-token"));
-            server->store().add_user({0, "mette", "Mette Jensen", "staff", hub::hash_password("mette-password"), "da,en", {site}});
+            server->store().add_user(
+                {0, "mette", "Mette Jensen", "staff", hub::hash_password("mette-password"), "da,en", {site}});
         }
         std::string error;
         port = server->bind(error);

@@ -14,7 +14,6 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
-#include "temp_dir.hpp"
 #include "../ui/harness.hpp"
 #include "core/bundle.hpp"
 #include "core/content_store.hpp"
@@ -23,6 +22,7 @@
 #include "hub/insight.hpp"
 #include "hub/server.hpp"
 #include "running_hub.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
@@ -43,7 +43,8 @@ struct RunningHub : test::RunningHub {
         fs::create_directories(dir / "bundles");
         fs::copy_file(file, hub::bundle_file(dir, version), fs::copy_options::overwrite_existing);
         const auto f = hub::bundle_file(dir, version);
-        REQUIRE(server->store().add_bundle({version, core::sha256_file(f), "?", static_cast<std::int64_t>(fs::file_size(f)), 1, 1}));
+        REQUIRE(server->store().add_bundle(
+            {version, core::sha256_file(f), "?", static_cast<std::int64_t>(fs::file_size(f)), 1, 1}));
     }
 };
 
@@ -96,14 +97,16 @@ struct Kiosk {
 
 }  // namespace
 
-TEST_CASE("content: a signed bundle reaches the kiosk and is served from the next session, never in the middle of one") {
+TEST_CASE(
+    "content: a signed bundle reaches the kiosk and is served from the next session, never in the middle of one") {
     REQUIRE(hub::init_crypto());
     const ledsager::test::TempDir dir_tmp("ledsager-e2e-content");
     const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
     const auto kp = core::make_content_key_pair();
     std::string error;
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar", error));
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar",
+                               error));
     Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
     CHECK(k.app().content_version() == 0);
     // A citizen begins; then the bundle is published.
@@ -111,7 +114,8 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     k.h->tap("language.en");
     REQUIRE(k.h->shows("Log in with MitID"));
     hub::Bundle published;
-    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v1.tar", {kp.public_key}, published, error), error);
+    REQUIRE_MESSAGE(
+        hub::publish_bundle(hub.server->store(), hub.dir, dir / "v1.tar", {kp.public_key}, published, error), error);
     k.h->wait(31'000);  // the next heartbeat announces it
     REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().staged_version() == 1; }), k.app().last_error());
     // Verified and ready, but the citizen is in a session: what they see does not change.
@@ -138,7 +142,8 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
     REQUIRE(until(*k.h, [&] { return hub.device().content_version.rfind("v1 ", 0) == 0; }));
     // And the consoles show the new titles (the hub took them from the checked bundle).
     {
-        hub.server->store().add_user({0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {1}});
+        hub.server->store().add_user(
+            {0, "maja", "Maja Manager", "manager", hub::hash_password("maja-password"), "da", {1}});
         // Reports cover whole final months, and a final month takes no more counts (the hub
         // has marked it so since it started): seven starts written into it directly.
         const std::string month = hub::last_final_month(std::time(nullptr));
@@ -146,17 +151,21 @@ TEST_CASE("content: a signed bundle reaches the kiosk and is served from the nex
         CHECK(hub.server->store().usage(month + "-01", hub::last_day(month), {1}).empty());  // dropped
         {
             sqlite3* db = nullptr;
-            REQUIRE(sqlite3_open_v2((dir / "hub/hub.sqlite3").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-            const std::string sql = "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES('" + month +
-                                    "', 1, 'guide_start', 'mitid-login', '', 'en', -1, 7)";
+            REQUIRE(sqlite3_open_v2((dir / "hub/hub.sqlite3").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) ==
+                    SQLITE_OK);
+            const std::string sql =
+                "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES('" + month +
+                "', 1, 'guide_start', 'mitid-login', '', 'en', -1, 7)";
             CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
             sqlite3_close(db);
         }
         httplib::Client c("127.0.0.1", hub.port);
-        auto login = c.Post("/api/v1/auth/login", R"({"username":"maja","password":"maja-password"})", "application/json");
+        auto login =
+            c.Post("/api/v1/auth/login", R"({"username":"maja","password":"maja-password"})", "application/json");
         REQUIRE(login);
         const std::string cookie = login->get_header_value("Set-Cookie");
-        auto r = c.Get("/api/v1/insight/guides?from=" + month + "-01&to=" + hub::last_day(month) + "&lang=en", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+        auto r = c.Get("/api/v1/insight/guides?from=" + month + "-01&to=" + hub::last_day(month) + "&lang=en",
+                       {{"Cookie", cookie.substr(0, cookie.find(';'))}});
         REQUIRE(r);
         CHECK(r->body.find("Sign in with MitID") != std::string::npos);
     }
@@ -176,7 +185,8 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     auto refused = [&](std::int64_t v) { return k.app().content_store()->refused(v); };
 
     // v1: changed after signing (one letter of a guide's title, inside the tar).
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID now"), 1, kp.secret_key, dir / "v1.tar", error));
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID now"), 1, kp.secret_key,
+                               dir / "v1.tar", error));
     {
         std::string bytes = read(dir / "v1.tar");
         const auto at = bytes.find("Sign in with MitID now");
@@ -195,7 +205,8 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     REQUIRE(until(*k.h, [&] { return hub.device().last_error.find("v1 refused") != std::string::npos; }));
 
     // v2: signed by a key this kiosk does not trust. The hub, given the right key, refuses it too.
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v2", "Sign in with MitID"), 2, stranger.secret_key, dir / "v2.tar", error));
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v2", "Sign in with MitID"), 2, stranger.secret_key,
+                               dir / "v2.tar", error));
     hub::Bundle b;
     CHECK_FALSE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v2.tar", {kp.public_key}, b, error));
     CHECK(error.find("does not trust") != std::string::npos);
@@ -223,8 +234,10 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     k.h->wait(200'000);
 
     // v4: good again, and it goes through (the kiosk is idle: it switches at once).
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v4", "Sign in with MitID"), 4, kp.secret_key, dir / "v4.tar", error));
-    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v4.tar", {kp.public_key}, b, error), error);
+    REQUIRE(core::build_bundle(guides_with_title(dir / "v4", "Sign in with MitID"), 4, kp.secret_key, dir / "v4.tar",
+                               error));
+    REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v4.tar", {kp.public_key}, b, error),
+                    error);
     REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().content_version() == 4; }), k.app().last_error());
     CHECK(k.en_title() == "Sign in with MitID");
     CHECK(k.app().last_error().empty());
@@ -252,7 +265,8 @@ std::time_t local_time(int weekday, int hh, int mm) {
 }
 }  // namespace
 
-TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; bad ones refused; dark outside opening hours") {
+TEST_CASE(
+    "settings: pushed per site and per kiosk, applied between sessions; bad ones refused; dark outside opening hours") {
     REQUIRE(hub::init_crypto());
     const ledsager::test::TempDir dir_tmp("ledsager-e2e-settings");
     const std::filesystem::path& dir = dir_tmp.path;
@@ -279,7 +293,9 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
                                          "opening_hours": "mon-fri 09:00-18:00"})");
     store.set_settings(site->id, kiosk->id, R"({"default_language": "en"})");
     h.wait(31'000);  // the next heartbeat tells the kiosk
-    REQUIRE(until(h, [&] { return h.app().settings_revision() == "0.0" && h.app().session().data().screen != core::Screen::Attract; }));
+    REQUIRE(until(h, [&] {
+        return h.app().settings_revision() == "0.0" && h.app().session().data().screen != core::Screen::Attract;
+    }));
     CHECK(h.app().config().inactivity_timeout_s == 120);  // not in the middle of a session
     CHECK(h.app().config().offered.size() == 10);
     // The session ends; at the attract screen the new settings apply.
@@ -306,11 +322,14 @@ TEST_CASE("settings: pushed per site and per kiosk, applied between sessions; ba
     CHECK(h.app().config().inactivity_timeout_s == 300);
     REQUIRE(until(h, [&] { return hub.device().last_error.find("inactivity_timeout_s") != std::string::npos; }));
     // Fixed on the hub: taken, and the error is gone.
-    store.set_settings(site->id, 0, R"({"inactivity_timeout_s": 240, "languages": ["da", "en", "ar"], "opening_hours": "mon-fri 09:00-18:00"})");
+    store.set_settings(
+        site->id, 0,
+        R"({"inactivity_timeout_s": 240, "languages": ["da", "en", "ar"], "opening_hours": "mon-fri 09:00-18:00"})");
     h.wait(31'000);
     REQUIRE(until(h, [&] { return h.app().config().inactivity_timeout_s == 240; }));
     CHECK(h.app().last_error().empty());
-    CHECK(h.app().config().front_desk.at("en") == core::KioskConfig{}.front_desk.at("en"));  // removed on the hub: back to the file's
+    CHECK(h.app().config().front_desk.at("en") ==
+          core::KioskConfig{}.front_desk.at("en"));  // removed on the hub: back to the file's
 
     // Sunday evening: closed. With nobody there the screen goes dark.
     CHECK_FALSE(h.app().dark());

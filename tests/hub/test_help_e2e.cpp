@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "temp_dir.hpp"
 #include "../ui/harness.hpp"
 #include "app/screenshots.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
 #include "running_hub.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -23,19 +23,21 @@ using namespace ledsager;
 namespace {
 using test::RunningHub;
 
-
 struct StaffClient {
     httplib::Client c;
     httplib::Headers h;
     explicit StaffClient(int port) : c("127.0.0.1", port) {
-        auto r = c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json");
+        auto r =
+            c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json");
         REQUIRE(r);
         REQUIRE(r->status == 200);
         const std::string cookie = r->get_header_value("Set-Cookie");
         h = {{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", json::parse(r->body)["csrf"]}};
     }
     json requests() { return json::parse(c.Get("/api/v1/help-requests", h)->body)["requests"]; }
-    int post(const std::string& path, const std::string& body = "") { return c.Post(path, h, body, "application/json")->status; }
+    int post(const std::string& path, const std::string& body = "") {
+        return c.Post(path, h, body, "application/json")->status;
+    }
 };
 
 core::KioskConfig kiosk_config(int port) {
@@ -84,7 +86,8 @@ TEST_CASE("from 'No, that didn't work' to a person on the way, and back to the g
     h.tap("consent.send");
     StaffClient staff(hub.port);
     REQUIRE(until(h, [&] { return h.shows("A-001"); }));
-    const auto shown_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tapped).count();
+    const auto shown_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tapped).count();
     MESSAGE("tap -> queue number on the kiosk: " << shown_ms << " ms");
     CHECK(h.shows("You are number 1 in the queue."));
     CHECK(h.find("waiting.qr"));
@@ -187,9 +190,7 @@ TEST_CASE("a quiet 'may need help' signal reaches the staff before anyone asks")
     RunningHub hub(dir, 0);
     test::Harness h(kiosk_config(hub.port));
     StaffClient staff(hub.port);
-    auto signals = [&] {
-        return json::parse(staff.c.Get("/api/v1/help-requests", staff.h)->body)["signals"];
-    };
+    auto signals = [&] { return json::parse(staff.c.Get("/api/v1/help-requests", staff.h)->body)["signals"]; };
     h.tap("attract.start");
     h.tap("language.en");
     h.tap("guide.mitid-login");
@@ -256,7 +257,8 @@ TEST_CASE("screenshots of the help screens never send a request to the hub") {
     o.themes = {false};
     const int written = app::render_screenshots(h.app(), h.display(), o);
     CHECK(written > 10);
-    for (int i = 0; i < 20; ++i) h.wait(1000);  // any call would have gone by now
+    for (int i = 0; i < 20; ++i)
+        h.wait(1000);  // any call would have gone by now
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(hub.server->store().count("help_requests") == 0);
     fs::remove_all(dir);

@@ -8,13 +8,13 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
-#include "temp_dir.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -68,7 +68,9 @@ struct TestHub {
     }
 };
 
-httplib::Headers kiosk(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+httplib::Headers kiosk(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+}
 
 struct Staff {
     std::string cookie, csrf;
@@ -89,9 +91,12 @@ Staff login(httplib::Client& c, const std::string& user, const std::string& pass
     return {set_cookie.substr(0, set_cookie.find(';')), json::parse(r->body)["csrf"]};
 }
 
-json body(const httplib::Result& r) { return json::parse(r->body); }
+json body(const httplib::Result& r) {
+    return json::parse(r->body);
+}
 
-const std::string kRequest = R"({"kind":"in_person","guide":"mitid-login","step":"user-id","step_number":3,"language":"ar","needs":["interpreter"]})";
+const std::string kRequest =
+    R"({"kind":"in_person","guide":"mitid-login","step":"user-id","step_number":3,"language":"ar","needs":["interpreter"]})";
 
 }  // namespace
 
@@ -125,10 +130,12 @@ TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
     CHECK(created["estimated_wait_s"].get<int>() >= 60);
     CHECK_FALSE(created.contains("guide"));  // the kiosk is told only what it needs
     const auto id = created["id"].get<std::int64_t>();
-    auto second = body(c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"in_person","language":"da"})", "application/json"));
+    auto second = body(c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"in_person","language":"da"})",
+                              "application/json"));
     CHECK(second["number"] == "A-002");
     CHECK(second["position"] == 2);
-    auto video = body(c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"video","language":"da"})", "application/json"));
+    auto video = body(
+        c.Post("/api/v1/help-requests", kiosk("token-a2"), R"({"kind":"video","language":"da"})", "application/json"));
     CHECK(video["number"] == "V-001");
 
     Staff mette = login(c, "mette", "mette-password");
@@ -150,7 +157,8 @@ TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
     auto seen = body(c.Get(base, kiosk("token-a")));
     CHECK(seen["status"] == "claimed");
     CHECK(seen["claimed_by"] == "Mette");  // first name only
-    CHECK(body(c.Get("/api/v1/help-requests/" + std::to_string(second["id"].get<int>()), kiosk("token-a2")))["position"] == 1);
+    CHECK(body(c.Get("/api/v1/help-requests/" + std::to_string(second["id"].get<int>()),
+                     kiosk("token-a2")))["position"] == 1);
 
     CHECK(c.Post(base + "/release", mette.headers(), "", "application/json")->status == 200);
     CHECK(body(c.Get(base, kiosk("token-a")))["status"] == "open");
@@ -158,7 +166,8 @@ TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
     auto bad = c.Post(base + "/resolve", mette.headers(), R"({"outcome":"magic"})", "application/json");
     CHECK(bad->status == 400);
     CHECK(body(bad)["field"] == "outcome");
-    CHECK(c.Post(base + "/resolve", mette.headers(), R"({"outcome":"appointment"})", "application/json")->status == 200);
+    CHECK(c.Post(base + "/resolve", mette.headers(), R"({"outcome":"appointment"})", "application/json")->status ==
+          200);
     CHECK(body(c.Get(base, kiosk("token-a")))["status"] == "resolved");
     CHECK(body(c.Get("/api/v1/help-requests", mette.headers(false)))["requests"].size() == 2);
 
@@ -170,18 +179,23 @@ TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
 
     // Staff actions are audited; nothing about the citizen is in the audit line.
     const auto log = t.hub->store().audit_log(20);
-    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("mette resolve A-001 appointment") != std::string::npos; }));
-    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("mette claim A-001") != std::string::npos; }));
+    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+        return l.find("mette resolve A-001 appointment") != std::string::npos;
+    }));
+    CHECK(std::any_of(log.begin(), log.end(),
+                      [](const std::string& l) { return l.find("mette claim A-001") != std::string::npos; }));
 }
 
 TEST_CASE("sites are kept apart") {
     TestHub t;
     auto c = t.client();
-    const auto id = body(c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json"))["id"].get<int>();
+    const auto id =
+        body(c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json"))["id"].get<int>();
     Staff bo = login(c, "bo", "bo-password!!");
     CHECK(body(c.Get("/api/v1/help-requests", bo.headers(false)))["requests"].empty());
     CHECK(c.Get("/api/v1/help-requests/" + std::to_string(id), bo.headers(false))->status == 404);
-    CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", bo.headers(), "", "application/json")->status == 404);
+    CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", bo.headers(), "", "application/json")
+              ->status == 404);
     CHECK(c.Get("/api/v1/help-requests/" + std::to_string(id), kiosk("token-b"))->status == 404);
 }
 
@@ -223,8 +237,10 @@ TEST_CASE("logins: wrong passwords are refused and rate-limited; logout ends the
     TestHub t;
     auto c = t.client();
     for (int i = 0; i < 5; ++i)
-        CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"guess"})", "application/json")->status == 401);
-    CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json")->status == 429);
+        CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"guess"})", "application/json")->status ==
+              401);
+    CHECK(c.Post("/api/v1/auth/login", R"({"username":"mette","password":"mette-password"})", "application/json")
+              ->status == 429);
     Staff ali = login(c, "ali", "ali-password!");
     CHECK(c.Get("/api/v1/me", ali.headers(false))->status == 200);
     CHECK(c.Post("/api/v1/auth/logout", ali.headers(), "", "application/json")->status == 204);
@@ -255,7 +271,8 @@ TEST_CASE("staff see a new request within a second over the live event stream") 
     REQUIRE(c.Post("/api/v1/help-requests", kiosk("token-a"), kRequest, "application/json")->status == 201);
     while (!got && std::chrono::steady_clock::now() - start < std::chrono::seconds(3))
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     CHECK(got);
     CHECK(ms < 1000);
     MESSAGE("request shown on the event stream after " << ms << " ms");
@@ -312,7 +329,8 @@ TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones
     const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)");
     std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
+        if (std::regex_match(line, m, path_re))
+            path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
         if (!std::regex_match(line, m, op_re) || path.empty()) continue;
         ++operations;
         const bool open = path == "/healthz" || path == "/api/v1/auth/login" || path == "/api/v1/enroll";
@@ -320,8 +338,10 @@ TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones
         REQUIRE(r);
         CAPTURE(path);
         CHECK(r->status != 404);
-        if (open) CHECK(r->status != 401);
-        else CHECK(r->status == 401);
+        if (open)
+            CHECK(r->status != 401);
+        else
+            CHECK(r->status == 401);
     }
     CHECK(operations >= 12);
 }
@@ -333,8 +353,10 @@ TEST_CASE("signals: kiosk-only, validated, shown to the site's staff only") {
     auto bad = c.Post("/api/v1/signals", kiosk("token-a"), R"({"reason":"bored","language":"da"})", "application/json");
     CHECK(bad->status == 400);
     CHECK(body(bad)["field"] == "reason");
-    CHECK(c.Post("/api/v1/signals", kiosk("token-a"), R"({"reason":"idle_on_step","guide":"mitid-login","step":"user-id","step_number":3,"language":"da"})",
-                 "application/json")->status == 204);
+    CHECK(c.Post("/api/v1/signals", kiosk("token-a"),
+                 R"({"reason":"idle_on_step","guide":"mitid-login","step":"user-id","step_number":3,"language":"da"})",
+                 "application/json")
+              ->status == 204);
     Staff mette = login(c, "mette", "mette-password");
     auto s = body(c.Get("/api/v1/help-requests", mette.headers(false)))["signals"];
     REQUIRE(s.size() == 1);
@@ -347,19 +369,29 @@ TEST_CASE("fleet health: heartbeats are validated, IT sees stale and failing kio
     TestHub t;
     auto c = t.client();
     t.hub->store().add_user({0, "ida", "Ida IT", "it_admin", hash_password("ida-password!"), "da", {t.site_a}});
-    const std::string ok = R"({"version":"0.1.0","uptime_s":120,"content_version":"10-abc","printer":"none","camera":"ok","audio":"ok"})";
+    const std::string ok =
+        R"({"version":"0.1.0","uptime_s":120,"content_version":"10-abc","printer":"none","camera":"ok","audio":"ok"})";
     CHECK(c.Post("/api/v1/heartbeat", ok, "application/json")->status == 401);  // kiosks only
-    auto bad = c.Post("/api/v1/heartbeat", kiosk("token-a"), R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"on fire","camera":"ok","audio":"ok"})",
-                      "application/json");
+    auto bad = c.Post(
+        "/api/v1/heartbeat", kiosk("token-a"),
+        R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"on fire","camera":"ok","audio":"ok"})",
+        "application/json");
     CHECK(bad->status == 400);
     CHECK(body(bad)["field"] == "printer");
     // A field that could carry something personal does not exist: unknown fields are refused.
-    CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a"), R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"ok","camera":"ok","audio":"ok","language":"da"})",
-                 "application/json")->status == 400);
+    CHECK(
+        c.Post(
+             "/api/v1/heartbeat", kiosk("token-a"),
+             R"({"version":"0.1.0","uptime_s":1,"content_version":"x","printer":"ok","camera":"ok","audio":"ok","language":"da"})",
+             "application/json")
+            ->status == 400);
     CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a"), ok, "application/json")->status == 200);
-    CHECK(c.Post("/api/v1/heartbeat", kiosk("token-a2"),
-                 R"({"version":"0.1.0","uptime_s":5,"content_version":"10-abc","printer":"failing","camera":"none","audio":"ok","last_error":"/dev/usb/lp0: no paper"})",
-                 "application/json")->status == 200);
+    CHECK(
+        c.Post(
+             "/api/v1/heartbeat", kiosk("token-a2"),
+             R"({"version":"0.1.0","uptime_s":5,"content_version":"10-abc","printer":"failing","camera":"none","audio":"ok","last_error":"/dev/usb/lp0: no paper"})",
+             "application/json")
+            ->status == 200);
 
     Staff mette = login(c, "mette", "mette-password");
     CHECK(c.Get("/api/v1/devices", mette.headers(false))->status == 403);  // front-desk staff: not theirs
@@ -375,5 +407,6 @@ TEST_CASE("fleet health: heartbeats are validated, IT sees stale and failing kio
     const std::string metrics = c.Get("/metrics", {{"Authorization", "Bearer " + kMetricsToken}})->body;
     CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a"} 1)") != std::string::npos);
     CHECK(metrics.find(R"(ledsager_hub_kiosk_up{site="main-library",kiosk="kiosk-a2"} 0)") != std::string::npos);
-    CHECK(metrics.find(R"(ledsager_hub_kiosk_last_heartbeat_age_seconds{site="citizen-service",kiosk="kiosk-b"} -1)") != std::string::npos);
+    CHECK(metrics.find(R"(ledsager_hub_kiosk_last_heartbeat_age_seconds{site="citizen-service",kiosk="kiosk-b"} -1)") !=
+          std::string::npos);
 }

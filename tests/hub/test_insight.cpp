@@ -12,24 +12,23 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <set>
-#include <tuple>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <doctest/doctest.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "temp_dir.hpp"
 #include "core/content.hpp"
 #include "core/session.hpp"
 #include "core/usage.hpp"
@@ -37,6 +36,7 @@
 #include "hub/insight.hpp"
 #include "hub/server.hpp"
 #include "running_hub.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -44,9 +44,9 @@ using namespace ledsager;
 
 namespace {
 
-
 httplib::Headers login(httplib::Client& c, const std::string& user) {
-    auto r = c.Post("/api/v1/auth/login", json{{"username", user}, {"password", user + "-password"}}.dump(), "application/json");
+    auto r = c.Post("/api/v1/auth/login", json{{"username", user}, {"password", user + "-password"}}.dump(),
+                    "application/json");
     REQUIRE(r);
     REQUIRE(r->status == 200);
     const std::string cookie = r->get_header_value("Set-Cookie");
@@ -75,7 +75,8 @@ struct Expected {
     std::map<std::string, int> outcomes;  // in person, by outcome
 };
 
-const std::vector<std::string> kCanaries{"Jens Peter Hansen", "010203-1234", "jens.hansen@example.dk", "Nørregade 17, 2. tv"};
+const std::vector<std::string> kCanaries{"Jens Peter Hansen", "010203-1234", "jens.hansen@example.dk",
+                                         "Nørregade 17, 2. tv"};
 
 constexpr int kBase = 5;  // reports round every count to a multiple of this
 
@@ -99,9 +100,11 @@ int all_rounded(const json& j, const std::string& at = "") {
         for (const auto& [k, v] : j.items())
             if (!kNotCounts.count(k)) seen += all_rounded(v, at + "." + k);
     } else if (j.is_array()) {
-        for (std::size_t i = 0; i < j.size(); ++i) seen += all_rounded(j[i], at + "[" + std::to_string(i) + "]");
+        for (std::size_t i = 0; i < j.size(); ++i)
+            seen += all_rounded(j[i], at + "[" + std::to_string(i) + "]");
     } else if (j.is_number()) {
-        CHECK_MESSAGE((j.is_number_integer() && j.get<std::int64_t>() % kBase == 0), at << " = " << j << " is not a multiple of 5");
+        CHECK_MESSAGE((j.is_number_integer() && j.get<std::int64_t>() % kBase == 0),
+                      at << " = " << j << " is not a multiple of 5");
         ++seen;
     } else if (j.is_string()) {
         const std::string s = j;
@@ -122,8 +125,8 @@ int no_small_difference(const json& a, const json& b, const std::string& at = ""
     }
     if (a.is_object() && b.is_object()) {
         for (const auto& [k, v] : a.items())
-            if (b.contains(k) && k != "health" && k != "median_time" && k != "median_wait" && k != "median_staff_time" && k != "staff_minutes" &&
-                k != "rounded_to")
+            if (b.contains(k) && k != "health" && k != "median_time" && k != "median_wait" &&
+                k != "median_staff_time" && k != "staff_minutes" && k != "rounded_to")
                 compared += no_small_difference(v, b[k], at + "." + k);
     } else if (a.is_array() && b.is_array()) {
         for (const auto& e : a)
@@ -143,14 +146,17 @@ std::string key_in(const fs::path& dir) {
     std::string hex;
     if (sqlite3_open_v2((dir / "hub.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
         sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT value FROM hub_meta WHERE key = 'insight_key'", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_prepare_v2(db, "SELECT value FROM hub_meta WHERE key = 'insight_key'", -1, &st, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
             hex = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
     std::string key(32, '\0');
     std::size_t len = 0;
-    if (hex.size() != 64 || sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.c_str(), hex.size(), nullptr, &len, nullptr) != 0)
+    if (hex.size() != 64 || sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.c_str(),
+                                           hex.size(), nullptr, &len, nullptr) != 0)
         return "";
     return key;
 }
@@ -170,22 +176,26 @@ void set_key(const fs::path& dir, const std::string& key) {
 
 std::string test_key(const std::string& name) {
     std::string key(32, '\0');
-    crypto_generichash(reinterpret_cast<unsigned char*>(key.data()), key.size(), reinterpret_cast<const unsigned char*>(name.data()), name.size(), nullptr, 0);
+    crypto_generichash(reinterpret_cast<unsigned char*>(key.data()), key.size(),
+                       reinterpret_cast<const unsigned char*>(name.data()), name.size(), nullptr, 0);
     return key;
 }
 
 // The rounding as docs/security.md and hub/insight.hpp describe it, written again here:
 // HMAC-SHA256 of site, month and true value under the hub's key; its first 8 bytes
 // (little-endian) mod 5 below value mod 5 rounds up.
-std::int64_t rounded(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell, std::int64_t v) {
+std::int64_t rounded(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell,
+                     std::int64_t v) {
     const std::int64_t r = v % kBase;
     if (v <= 0 || r == 0) return v;
     (void)cell;  // the cell is not part of the draw: equal counts of a unit round alike
     const std::string msg = "ledsager-insight-2\n" + std::to_string(site) + "\n" + month + "\n" + std::to_string(v);
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), reinterpret_cast<const unsigned char*>(key.data()));
+    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+                           reinterpret_cast<const unsigned char*>(key.data()));
     std::uint64_t draw = 0;
-    for (int i = 7; i >= 0; --i) draw = draw << 8 | mac[i];
+    for (int i = 7; i >= 0; --i)
+        draw = draw << 8 | mac[i];
     return static_cast<std::int64_t>(draw % kBase) < r ? v - r + kBase : v - r;
 }
 
@@ -201,7 +211,8 @@ double chance_shown(std::int64_t v, std::int64_t shown) {
 // The median bucket's lower edge in seconds of bucket counts, -1 for none.
 std::int64_t median_from(const std::map<int, std::int64_t>& buckets) {
     std::int64_t total = 0, seen = 0;
-    for (const auto& [b, n] : buckets) total += n;
+    for (const auto& [b, n] : buckets)
+        total += n;
     if (!total) return -1;
     for (const auto& [b, n] : buckets)
         if (2 * (seen += n) >= total) return hub::kDurationEdges[b];
@@ -219,18 +230,21 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     // staff close the help requests); then at 5 November, when October is final.
     std::atomic<hub::Seconds> clock{at("2026-10-31", 6)};
     auto start_hub = [&](int port) {
-        return std::make_unique<test::RunningHub>(dir, port, false, LEDSAGER_SOURCE_DIR "/assets/guides", [&](hub::HubOptions& o) {
-            o.help_requests_per_minute = 1e6;
-            o.clock = [&] { return clock.load(); };
-        });
+        return std::make_unique<test::RunningHub>(dir, port, false, LEDSAGER_SOURCE_DIR "/assets/guides",
+                                                  [&](hub::HubOptions& o) {
+                                                      o.help_requests_per_minute = 1e6;
+                                                      o.clock = [&] { return clock.load(); };
+                                                  });
     };
     auto hub = start_hub(0);
     auto& store = hub->server->store();
     const auto north = store.add_site("north", "North Library", "Counter 1");
     const auto south = store.add_site("south", "South Service Centre", "Counter 2");
     for (int k = 0; k < 20; ++k)
-        store.add_kiosk(k < 10 ? north : south, "kiosk-" + std::to_string(k), "Place", hub::hash_token("token-" + std::to_string(k)));
-    store.add_user({0, "manager", "Maja Manager", "manager", hub::hash_password("manager-password"), "da", {north, south}});
+        store.add_kiosk(k < 10 ? north : south, "kiosk-" + std::to_string(k), "Place",
+                        hub::hash_token("token-" + std::to_string(k)));
+    store.add_user(
+        {0, "manager", "Maja Manager", "manager", hub::hash_password("manager-password"), "da", {north, south}});
     store.add_user({0, "staff", "Sofie Staff", "staff", hub::hash_password("staff-password"), "da", {north, south}});
 
     const auto content = core::load_content(LEDSAGER_SOURCE_DIR "/assets/guides");
@@ -243,7 +257,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
     // One guide is rare (a few sessions in the month): its cells are the small ones.
     std::vector<const core::Guide*> guides;
-    for (const auto& g : content.guides) guides.push_back(&g);
+    for (const auto& g : content.guides)
+        guides.push_back(&g);
     const core::Guide* rare = guides.back();
     guides.pop_back();
     const std::vector<std::string> langs{"da", "da", "da", "en", "ar", "uk"};
@@ -259,7 +274,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         auto events = rec.take(core::UsageRecorder::kBatch);
         sent_events += static_cast<int>(events.size());
         batches.push_back(core::usage_batch_json(events));
-        auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(), "application/json");
+        auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(),
+                        "application/json");
         REQUIRE(r);
         REQUIRE_MESSAGE(r->status == 204, r->body);
     };
@@ -314,18 +330,27 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                         act(core::ActionKind::SendHelp);
                         asked = true;
                         ex.help[{g->id, step}]++;
-                        auto r = c.Post("/api/v1/help-requests", {{"Authorization", "Bearer token-" + std::to_string(k)}},
-                                        json{{"kind", "in_person"}, {"guide", g->id}, {"step", step}, {"step_number", 1}, {"language", lang}}.dump(),
-                                        "application/json");
+                        auto r =
+                            c.Post("/api/v1/help-requests", {{"Authorization", "Bearer token-" + std::to_string(k)}},
+                                   json{{"kind", "in_person"},
+                                        {"guide", g->id},
+                                        {"step", step},
+                                        {"step_number", 1},
+                                        {"language", lang}}
+                                       .dump(),
+                                   "application/json");
                         REQUIRE(r);
                         REQUIRE(r->status == 201);
                         const auto id = json::parse(r->body)["id"].get<std::int64_t>();
                         ++help_requests;
                         const std::string outcome = outcomes[help_requests % outcomes.size()];
-                        REQUIRE(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", staff, "", "application/json")->status == 200);
+                        REQUIRE(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", staff, "",
+                                       "application/json")
+                                    ->status == 200);
                         clock += 40;  // staff time, still on 31 October
-                        REQUIRE(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/resolve", staff, json{{"outcome", outcome}}.dump(),
-                                       "application/json")->status == 200);
+                        REQUIRE(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/resolve", staff,
+                                       json{{"outcome", outcome}}.dump(), "application/json")
+                                    ->status == 200);
                         ex.outcomes[outcome]++;
                         act(core::ActionKind::CancelHelp);  // the person helped; back to the step
                         REQUIRE(session.data().screen == core::Screen::Step);
@@ -346,9 +371,12 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                     }
                     const auto* st = session.step();
                     REQUIRE(st);
-                    if (st->kind == core::StepKind::Info) act(core::ActionKind::Next);
-                    else if (st->kind == core::StepKind::Check) act(core::ActionKind::Yes);
-                    else act(core::ActionKind::Choose, st->choices.front().id);
+                    if (st->kind == core::StepKind::Info)
+                        act(core::ActionKind::Next);
+                    else if (st->kind == core::StepKind::Check)
+                        act(core::ActionKind::Yes);
+                    else
+                        act(core::ActionKind::Choose, st->choices.front().id);
                     ex.times[{site, g->id, step}].push_back(now - entered);
                 }
                 if (session.data().screen == core::Screen::End) {
@@ -360,11 +388,13 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                     act(core::ActionKind::EndSession);
                 }
                 (void)finished;
-                REQUIRE_MESSAGE(session.data().screen == core::Screen::Wiped, "the scripted session did not end: ", core::screen_name(session.data().screen));
+                REQUIRE_MESSAGE(session.data().screen == core::Screen::Wiped,
+                                "the scripted session did not end: ", core::screen_name(session.data().screen));
                 if (rec.buffered() >= core::UsageRecorder::kBatch) send(rec, k);
             }
         }
-        while (rec.buffered() > 0) send(rec, k);
+        while (rec.buffered() > 0)
+            send(rec, k);
     }
     MESSAGE(sent_events << " events in " << batches.size() << " batches, " << help_requests << " help requests");
 
@@ -385,15 +415,18 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     // Events a kiosk sends for October now (it was offline) are taken but not counted: the
     // month's report reads the same whenever it is asked for.
     const std::string before_late = c.Get("/api/v1/insight/guides?" + period, manager)->body;
-    const std::string late_event = R"({"events":[{"type":"guide_start","day":"2026-10-30","guide":")" + guides.front()->id + R"(","lang":"da"}]})";
+    const std::string late_event =
+        R"({"events":[{"type":"guide_start","day":"2026-10-30","guide":")" + guides.front()->id + R"(","lang":"da"}]})";
     {
         auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-1"}}, late_event, "application/json");
         CHECK(r->status == 204);
         CHECK(c.Get("/api/v1/insight/guides?" + period, manager)->body == before_late);
         // A day that is not a date, or one in the future, is refused.
         for (const char* day : {"2026-11-31", "2026-11-09"}) {
-            auto bad = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-1"}},
-                              std::string(R"({"events":[{"type":"guide_start","day":")") + day + R"(","guide":"x","lang":"da"}]})", "application/json");
+            auto bad = c.Post(
+                "/api/v1/usage", {{"Authorization", "Bearer token-1"}},
+                std::string(R"({"events":[{"type":"guide_start","day":")") + day + R"(","guide":"x","lang":"da"}]})",
+                "application/json");
             CHECK(bad->status == 400);
             CHECK(json::parse(bad->body)["error"].get<std::string>().find("events[0].day") == 0);
         }
@@ -408,15 +441,25 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         for (const char* day : {"2026-11-02", "2026-10-31"}) {
             CAPTURE(day);
             clock = at(day);
-            for (int i = 0; i < 2; ++i) CHECK(c.Post("/api/v1/usage", {{"Authorization", "Bearer token-1"}}, late_event, "application/json")->status == 204);
+            for (int i = 0; i < 2; ++i)
+                CHECK(c.Post("/api/v1/usage", {{"Authorization", "Bearer token-1"}}, late_event, "application/json")
+                          ->status == 204);
             auto r = c.Post("/api/v1/help-requests", {{"Authorization", "Bearer token-2"}},
-                            json{{"kind", "in_person"}, {"guide", guides.front()->id}, {"step", "x"}, {"step_number", 1}, {"language", "da"}}.dump(),
+                            json{{"kind", "in_person"},
+                                 {"guide", guides.front()->id},
+                                 {"step", "x"},
+                                 {"step_number", 1},
+                                 {"language", "da"}}
+                                .dump(),
                             "application/json");
             REQUIRE(r->status == 201);
             const auto id = json::parse(r->body)["id"].get<std::int64_t>();
             staff = login(c, "staff");
-            CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", staff, "", "application/json")->status == 200);
-            CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/resolve", staff, json{{"outcome", "solved"}}.dump(), "application/json")->status == 200);
+            CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/claim", staff, "", "application/json")
+                      ->status == 200);
+            CHECK(c.Post("/api/v1/help-requests/" + std::to_string(id) + "/resolve", staff,
+                         json{{"outcome", "solved"}}.dump(), "application/json")
+                      ->status == 200);
             manager = login(c, "manager");
             auto again = c.Get("/api/v1/insight/guides?" + period, manager);
             CHECK(again->status == 200);
@@ -429,8 +472,9 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         staff = login(c, "staff");
     }
     // Periods are whole final months.
-    for (const char* q : {"from=2026-10-02&to=2026-10-31", "from=2026-10-01&to=2026-10-30", "from=2026-10-01&to=2026-11-30",
-                          "from=2026-11-01&to=2026-10-31", "from=2025-09-01&to=2026-10-31"}) {
+    for (const char* q :
+         {"from=2026-10-02&to=2026-10-31", "from=2026-10-01&to=2026-10-30", "from=2026-10-01&to=2026-11-30",
+          "from=2026-11-01&to=2026-10-31", "from=2025-09-01&to=2026-10-31"}) {
         CAPTURE(q);
         CHECK(c.Get(std::string("/api/v1/insight/") + "guides?" + q, manager)->status == 400);
     }
@@ -443,7 +487,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     // is drawn from the hub's stored key, so asking again averages nothing out.
     {
         std::vector<std::string> first;
-        for (const char* r : {"guides", "sites", "gains"}) first.push_back(c.Get(std::string("/api/v1/insight/") + r + "?" + period, manager)->body);
+        for (const char* r : {"guides", "sites", "gains"})
+            first.push_back(c.Get(std::string("/api/v1/insight/") + r + "?" + period, manager)->body);
         CHECK(first[0] == guides_r->body);
         const int port = hub->port;
         hub.reset();
@@ -491,9 +536,11 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
             std::map<int, std::int64_t> buckets;
             for (const auto& [site, site_id] : {std::pair{"north", north_id}, std::pair{"south", south_id}}) {
                 std::map<int, int> per_bucket;
-                for (auto t : ex.times[{site, k.first, k.second}]) per_bucket[hub::duration_bucket(t / 1000)]++;
+                for (auto t : ex.times[{site, k.first, k.second}])
+                    per_bucket[hub::duration_bucket(t / 1000)]++;
                 for (const auto& [b, n] : per_bucket)
-                    buckets[b] += rounded(key, site_id, "2026-10", "g:" + id + ":s:" + k.second + ":time:" + std::to_string(b), n);
+                    buckets[b] += rounded(key, site_id, "2026-10",
+                                          "g:" + id + ":s:" + k.second + ":time:" + std::to_string(b), n);
             }
             const std::int64_t want = median_from(buckets);
             if (want < 0) {
@@ -515,8 +562,10 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         if (g["started"] >= kBase) {
             const double n = g["started"].get<double>(), yes = g["helped"]["yes"], no = g["helped"]["no"];
             const double helpful = yes + no > 0 ? yes / (yes + no) : 0.5;
-            const double need = (std::min(1.0, g["left"].get<double>() / n) + std::min(1.0, g["help"].get<double>() / n) +
-                                 std::min(1.0, g["confusing"].get<double>() / n) + (1 - helpful)) / 4;
+            const double need =
+                (std::min(1.0, g["left"].get<double>() / n) + std::min(1.0, g["help"].get<double>() / n) +
+                 std::min(1.0, g["confusing"].get<double>() / n) + (1 - helpful)) /
+                4;
             CHECK(g["health"] == static_cast<int>(std::lround(100 * (1 - need))));
         } else {
             CHECK(g["health"].is_null());
@@ -528,9 +577,11 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     }
     // Every guide is listed but perhaps the rare one (listed only if a count of it does not
     // round to 0).
-    for (const auto& g : guides) CHECK(listed.count(g->id) == 1);
+    for (const auto& g : guides)
+        CHECK(listed.count(g->id) == 1);
     CHECK(listed.size() <= content.guides.size());
-    MESSAGE(checked << " counts checked: " << up << " rounded up, " << down << " down, mean error " << double(error) / checked);
+    MESSAGE(checked << " counts checked: " << up << " rounded up, " << down << " down, mean error "
+                    << double(error) / checked);
     CHECK(checked > 100);
     CHECK(up > 10);
     CHECK(down > 10);
@@ -541,7 +592,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         // Unbiased: over 2,000 keys, each true count 1 to 4 is shown as itself on average.
         for (int v = 1; v <= 4; ++v) {
             double sum = 0;
-            for (int k = 0; k < 2000; ++k) sum += double(hub::round_count(test_key("bias-" + std::to_string(k)), 1, "2026-10", "x", v));
+            for (int k = 0; k < 2000; ++k)
+                sum += double(hub::round_count(test_key("bias-" + std::to_string(k)), 1, "2026-10", "x", v));
             CAPTURE(v);
             CHECK(std::abs(sum / 2000 - v) < 0.25);
         }
@@ -576,11 +628,14 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     for (const auto& s : sites["sites"]) {
         const std::string slug = s["slug"];
         // Sessions: the sum of the languages' rounded counts (within 5 a language).
-        CHECK(expect(s["sessions"], ex.sessions_by_site[slug], static_cast<int>(std::max<std::size_t>(1, ex.langs_by_site[slug].size()))));
+        CHECK(expect(s["sessions"], ex.sessions_by_site[slug],
+                     static_cast<int>(std::max<std::size_t>(1, ex.langs_by_site[slug].size()))));
         std::int64_t by_lang = 0;
-        for (const auto& [l, v] : s["languages"].items()) by_lang += v.get<std::int64_t>();
+        for (const auto& [l, v] : s["languages"].items())
+            by_lang += v.get<std::int64_t>();
         CHECK(s["sessions"].get<std::int64_t>() == by_lang);
-        for (const auto& [lang, n] : ex.langs_by_site[slug]) CHECK(expect(s["languages"].value(lang, json(0)), n));
+        for (const auto& [lang, n] : ex.langs_by_site[slug])
+            CHECK(expect(s["languages"].value(lang, json(0)), n));
     }
     // One site's figures, subtracted from both sites', give no small count away.
     {
@@ -596,29 +651,35 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     const json gains = json::parse(gains_r->body);
     CHECK(all_rounded(gains) > 10);
     int self_total = 0, staff_total = 0;
-    for (const auto& [g, n] : ex.done_self) self_total += n;
-    for (const auto& [g, n] : ex.done_staff) staff_total += n;
+    for (const auto& [g, n] : ex.done_self)
+        self_total += n;
+    for (const auto& [g, n] : ex.done_staff)
+        staff_total += n;
     // A site's completions are the sum of its guides' rounded ones: within 5 per guide and unit.
     CHECK(expect(gains["guides_completed"]["without_staff"], self_total, 2 * static_cast<int>(ex.done_self.size())));
     CHECK(expect(gains["asked_for_help"]["in_person"], help_requests, 2));
     // closed: the sum of the requests by outcome, each rounded at each site.
     CHECK(expect(gains["staff"]["in_person"]["closed"], help_requests, 2 * static_cast<int>(ex.outcomes.size())));
-    for (const auto& [o, n] : ex.outcomes) CHECK(expect(gains["staff"]["in_person"].value(o, json(0)), n, 2));
+    for (const auto& [o, n] : ex.outcomes)
+        CHECK(expect(gains["staff"]["in_person"].value(o, json(0)), n, 2));
     CHECK(expect(gains["staff"]["in_person"]["with_staff_time"], help_requests, 2));
     // CSV: the same figures, with what each counts.
     auto csv = c.Get("/api/v1/insight/gains?format=csv&" + period, manager);
     REQUIRE(csv);
     CHECK(csv->get_header_value("Content-Type").find("text/csv") == 0);
     const json without = gains["guides_completed"]["without_staff"];
-    CHECK(csv->body.find("tasks completed without staff," + (without.is_string() ? without.get<std::string>() : without.dump()) + ",") !=
+    CHECK(csv->body.find("tasks completed without staff," +
+                         (without.is_string() ? without.get<std::string>() : without.dump()) + ",") !=
           std::string::npos);
     // Front-desk staff do not see reports; kiosks' batches are checked field by field.
     CHECK(c.Get("/api/v1/insight/guides?" + period, staff)->status == 403);
-    auto bad = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-0"}},
-                      R"({"events":[{"type":"session","day":"2026-12-01","lang":"da","name":"Jens"}]})", "application/json");
+    auto bad =
+        c.Post("/api/v1/usage", {{"Authorization", "Bearer token-0"}},
+               R"({"events":[{"type":"session","day":"2026-12-01","lang":"da","name":"Jens"}]})", "application/json");
     CHECK(bad->status == 400);
     CHECK(json::parse(bad->body)["error"].get<std::string>().find("events[0].name") != std::string::npos);
-    CHECK(c.Post("/api/v1/usage", {{"Authorization", "Bearer nope"}}, R"({"events":[]})", "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/usage", {{"Authorization", "Bearer nope"}}, R"({"events":[]})", "application/json")->status ==
+          401);
 
     // Privacy: during a session a citizen types personal details in a video call's text;
     // none of it is in any event sent, any report, or the hub's database.
@@ -645,18 +706,21 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         session.on_call(core::CallNews::Answered, "Ali", now);
         session.on_call(core::CallNews::Connected, "", now);
         REQUIRE(session.data().call.phase == core::CallPhase::Active);
-        for (const auto& canary : kCanaries) act(core::ActionKind::CallType, canary + " ");
+        for (const auto& canary : kCanaries)
+            act(core::ActionKind::CallType, canary + " ");
         CHECK(session.data().call.my_text.find(kCanaries[0]) != std::string::npos);  // it was typed
         act(core::ActionKind::CallEnd);
         act(core::ActionKind::EndSession);
         const std::string batch = core::usage_batch_json(rec.take(1000));
         CHECK(batch.find("\"session\"") != std::string::npos);
-        auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-3"}}, batch, "application/json");  // November: not final
+        auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-3"}}, batch,
+                        "application/json");  // November: not final
         CHECK(r->status == 204);
         batches.push_back(batch);
     }
     std::string everything;
-    for (const auto& b : batches) everything += b;
+    for (const auto& b : batches)
+        everything += b;
     everything += guides_r->body + sites_r->body + gains_r->body + csv->body;
     everything += c.Get("/api/v1/insight/guides?" + period, manager)->body;
     hub->server->store().schema_version();  // the database is checkpointed by SQLite as it goes
@@ -669,7 +733,8 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         CHECK(everything.find(canary) == std::string::npos);
     }
     std::string sent;
-    for (const auto& b : batches) sent += b;
+    for (const auto& b : batches)
+        sent += b;
     CHECK(sent.find("4242") == std::string::npos);  // no request id in the events either
     CHECK(sent.find("Ali") == std::string::npos);   // nor the caseworker's name
     // Counts older than the usage retention go, whole months at a time (the hub purges hourly).
@@ -679,7 +744,9 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     fs::remove_all(dir);
 }
 
-TEST_CASE("insight: reports over overlapping months and sets of sites add up rounded unit counts, and cannot be subtracted to a small count") {
+TEST_CASE(
+    "insight: reports over overlapping months and sets of sites add up rounded unit counts, and cannot be subtracted "
+    "to a small count") {
     REQUIRE(hub::init_crypto());
     const ledsager::test::TempDir dir_tmp("ledsager-insight-diff");
     const std::filesystem::path& dir = dir_tmp.path;
@@ -691,7 +758,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             sites.push_back(store.add_site(slug, std::string("Site ") + slug, "Desk"));
             hub::Kiosk k;
             k.site_id = sites.back();
-            k.id = store.add_kiosk(k.site_id, std::string("kiosk-") + slug, "Hall", hub::hash_token(std::string("t-") + slug));
+            k.id = store.add_kiosk(k.site_id, std::string("kiosk-") + slug, "Hall",
+                                   hub::hash_token(std::string("t-") + slug));
             kiosks.push_back(k);
         }
         const std::vector<std::string> months{"2026-07", "2026-08", "2026-09"};
@@ -710,7 +778,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
                 const std::string day = m + "-14";
                 auto flush = [&] {
                     std::string error;
-                    REQUIRE_MESSAGE(hub::fold_usage(store, kiosk, json{{"events", events}}, at(m + "-15"), error), error);
+                    REQUIRE_MESSAGE(hub::fold_usage(store, kiosk, json{{"events", events}}, at(m + "-15"), error),
+                                    error);
                     events = json::array();
                 };
                 auto push = [&](json e) {
@@ -724,30 +793,44 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
                     const int n = count();
                     is(std::string("languages.") + lang, n);
                     sessions += n;
-                    for (int i = 0; i < n; ++i) push({{"type", "session"}, {"lang", lang}, {"hour", 10}});
+                    for (int i = 0; i < n; ++i)
+                        push({{"type", "session"}, {"lang", lang}, {"hour", 10}});
                 }
                 is("sessions", sessions);
                 for (const char* g : {"g1", "g2", "g3"}) {
                     const std::string at_g = std::string(g) + ".";
                     const int self = count(), staff = count(), yes = count(), no = count();
                     const int n = self + staff + count();
-                    is(at_g + "started", n), is(at_g + "done.self", self), is(at_g + "done.staff", staff), is(at_g + "done.total", self + staff);
+                    is(at_g + "started", n), is(at_g + "done.self", self), is(at_g + "done.staff", staff),
+                        is(at_g + "done.total", self + staff);
                     is(at_g + "helped.yes", yes), is(at_g + "helped.no", no), is(at_g + "helped.answers", yes + no);
-                    for (int i = 0; i < n; ++i) push({{"type", "guide_start"}, {"guide", g}, {"lang", "da"}});
-                    for (int i = 0; i < self; ++i) push({{"type", "guide_done"}, {"guide", g}, {"kind", "self"}});
-                    for (int i = 0; i < staff; ++i) push({{"type", "guide_done"}, {"guide", g}, {"kind", "staff"}});
-                    for (int i = 0; i < yes; ++i) push({{"type", "helped"}, {"guide", g}, {"value", 1}});
-                    for (int i = 0; i < no; ++i) push({{"type", "helped"}, {"guide", g}, {"value", 0}});
+                    for (int i = 0; i < n; ++i)
+                        push({{"type", "guide_start"}, {"guide", g}, {"lang", "da"}});
+                    for (int i = 0; i < self; ++i)
+                        push({{"type", "guide_done"}, {"guide", g}, {"kind", "self"}});
+                    for (int i = 0; i < staff; ++i)
+                        push({{"type", "guide_done"}, {"guide", g}, {"kind", "staff"}});
+                    for (int i = 0; i < yes; ++i)
+                        push({{"type", "helped"}, {"guide", g}, {"value", 1}});
+                    for (int i = 0; i < no; ++i)
+                        push({{"type", "helped"}, {"guide", g}, {"value", 0}});
                     int left = 0, confusing = 0, help = 0;
                     for (const char* st : {"s1", "s2", "s3"}) {
                         const std::string at_s = at_g + st + ".";
                         const int r = count(), l = count(), c = count(), h = count();
                         is(at_s + "reached", r), is(at_s + "left", l), is(at_s + "confusing", c), is(at_s + "help", h);
                         left += l, confusing += c, help += h;
-                        for (int i = r; i > 0; --i) push({{"type", "step_view"}, {"guide", g}, {"step", st}, {"ms", 1000 * i}, {"value", 1}});
-                        for (int i = l; i > 0; --i) push({{"type", "guide_left"}, {"guide", g}, {"step", st}});
-                        for (int i = c; i > 0; --i) push({{"type", "confusing"}, {"guide", g}, {"step", st}});
-                        for (int i = h; i > 0; --i) push({{"type", "help_asked"}, {"guide", g}, {"step", st}, {"kind", i % 2 ? "video" : "in_person"}});
+                        for (int i = r; i > 0; --i)
+                            push({{"type", "step_view"}, {"guide", g}, {"step", st}, {"ms", 1000 * i}, {"value", 1}});
+                        for (int i = l; i > 0; --i)
+                            push({{"type", "guide_left"}, {"guide", g}, {"step", st}});
+                        for (int i = c; i > 0; --i)
+                            push({{"type", "confusing"}, {"guide", g}, {"step", st}});
+                        for (int i = h; i > 0; --i)
+                            push({{"type", "help_asked"},
+                                  {"guide", g},
+                                  {"step", st},
+                                  {"kind", i % 2 ? "video" : "in_person"}});
                     }
                     is(at_g + "left", left), is(at_g + "confusing", confusing), is(at_g + "help", help);
                 }
@@ -770,7 +853,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
                     for (int s = 0; s < 3; ++s)
                         if (mask & (1 << s)) {
                             q.sites.push_back(sites[s]);
-                            for (std::size_t k = i; k <= j; ++k) r.units.insert({sites[s], months[k]});
+                            for (std::size_t k = i; k <= j; ++k)
+                                r.units.insert({sites[s], months[k]});
                         }
                     r.guides = hub::guide_report(store, q)["guides"];
                     r.sites = hub::site_report(store, q)["sites"];
@@ -791,7 +875,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             // "g1.s2.left" -> the guide's step row's "left"; "g1.done.self"; "g1.started".
             std::vector<std::string> path;
             std::stringstream in(where);
-            for (std::string p; std::getline(in, p, '.');) path.push_back(p);
+            for (std::string p; std::getline(in, p, '.');)
+                path.push_back(p);
             for (const auto& g : guides) {
                 if (g["id"] != path[0]) continue;
                 if (path.size() == 3 && (path[1] == "s1" || path[1] == "s2" || path[1] == "s3")) {
@@ -807,18 +892,19 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             const auto& [site, month, where] = key;
             const Report& r = *single.at({site, month});
             const json v = where.rfind("languages.", 0) == 0 ? r.sites[0]["languages"].value(where.substr(10), json(0))
-                           : where == "sessions"               ? r.sites[0]["sessions"]
-                                                               : figure(r.guides, where);
+                           : where == "sessions"             ? r.sites[0]["sessions"]
+                                                             : figure(r.guides, where);
             CAPTURE(where);
             // A total shown beside its parts is the sum of their rounded counts: within 5 a part
             // (done = self + staff, answers = yes + no, a guide's left/help/confusing over its 3
             // steps and the rest, sessions over the languages).
-            const bool guide_total = where.size() > 3 && where[0] == 'g' && where.find('.') == 2 &&
-                                     (where.substr(3) == "left" || where.substr(3) == "help" || where.substr(3) == "confusing");
+            const bool guide_total =
+                where.size() > 3 && where[0] == 'g' && where.find('.') == 2 &&
+                (where.substr(3) == "left" || where.substr(3) == "help" || where.substr(3) == "confusing");
             const int parts = where.ends_with("done.total") || where.ends_with("helped.answers") ? 2
-                              : guide_total                                                        ? 4
-                              : where == "sessions"                                                ? 4
-                                                                                                   : 1;
+                              : guide_total                                                      ? 4
+                              : where == "sessions"                                              ? 4
+                                                                                                 : 1;
             CHECK(expect(v, n, parts));
             const int shown = v.is_number_integer() ? v.get<int>() : -1;
             ++cells, up += shown > n, down += shown < n, error += shown - n;
@@ -828,7 +914,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
                 CHECK((shown == 0 || shown == kBase));
             }
         }
-        MESSAGE(cells << " unit counts: " << up << " rounded up, " << down << " down, mean error " << error / cells << "; " << small << " small");
+        MESSAGE(cells << " unit counts: " << up << " rounded up, " << down << " down, mean error " << error / cells
+                      << "; " << small << " small");
         CHECK(cells > 500);
         CHECK(small > 100);
         CHECK(up > 50);
@@ -842,7 +929,8 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             const int r = std::get<2>(unit) % kBase;
             draw_error += e, draw_var += r * (kBase - r);
         }
-        MESSAGE(unit_draws.size() << " independent draws, summed error " << draw_error << ", standard error " << std::sqrt(draw_var));
+        MESSAGE(unit_draws.size() << " independent draws, summed error " << draw_error << ", standard error "
+                                  << std::sqrt(draw_var));
         CHECK(unit_draws.size() > 50);
         CHECK(std::abs(draw_error) < 4 * std::sqrt(draw_var));
         int compared = 0;
@@ -859,13 +947,16 @@ TEST_CASE("insight: reports over overlapping months and sets of sites add up rou
             }
             std::int64_t sessions = 0;
             auto num = [](const json& v) { return v.is_number_integer() ? v.get<std::int64_t>() : -1000; };
-            for (const auto& u : a.units) sessions += num(single.at(u)->sites[0]["sessions"]);
+            for (const auto& u : a.units)
+                sessions += num(single.at(u)->sites[0]["sessions"]);
             std::int64_t shown = 0;
-            for (const auto& s : a.sites) shown += num(s["sessions"]);
+            for (const auto& s : a.sites)
+                shown += num(s["sessions"]);
             CHECK(shown == sessions);
             // Every report covering some of a's units, subtracted from a.
             for (const auto& b : reports) {
-                if (&a == &b || !std::includes(a.units.begin(), a.units.end(), b.units.begin(), b.units.end())) continue;
+                if (&a == &b || !std::includes(a.units.begin(), a.units.end(), b.units.begin(), b.units.end()))
+                    continue;
                 compared += no_small_difference(a.guides, b.guides, "guides");
                 compared += no_small_difference(a.sites, b.sites, "sites");
                 compared += no_small_difference(a.gains, b.gains, "gains");
@@ -892,10 +983,12 @@ std::map<int, double> posterior(int limit, const std::function<double(const std:
     for (;;) {
         if (const double l = likelihood(w); l > 0) p[victim(w)] += l, total += l;
         std::size_t i = 0;
-        while (i < N && ++w[i] == limit) w[i++] = 0;
+        while (i < N && ++w[i] == limit)
+            w[i++] = 0;
         if (i == N) break;
     }
-    for (auto& [v, x] : p) x /= total;
+    for (auto& [v, x] : p)
+        x /= total;
     return p;
 }
 
@@ -925,11 +1018,13 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
         kiosk.site_id = store.add_site("lib", "Library", "Desk");
         kiosk.id = store.add_kiosk(kiosk.site_id, "kiosk", "Hall", hub::hash_token("t"));
         const auto site = kiosk.site_id;
-        const auto staff = store.add_user({0, "staff", "Sofie", "staff", hub::hash_password("staff-password"), "da", {site}});
+        const auto staff =
+            store.add_user({0, "staff", "Sofie", "staff", hub::hash_password("staff-password"), "da", {site}});
         auto feed = [&](const std::string& day, const std::vector<json>& events) {
             for (std::size_t i = 0; i < events.size(); i += 100) {
                 json batch = json::array();
-                for (std::size_t j = i; j < std::min(events.size(), i + 100); ++j) batch.push_back(events[j]);
+                for (std::size_t j = i; j < std::min(events.size(), i + 100); ++j)
+                    batch.push_back(events[j]);
                 std::string error;
                 REQUIRE_MESSAGE(hub::fold_usage(store, kiosk, json{{"events", batch}}, at(day), error), error);
             }
@@ -937,7 +1032,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
         auto times = [](int n, const json& e) { return std::vector<json>(n, e); };
         auto cat = [](std::vector<std::vector<json>> parts) {
             std::vector<json> out;
-            for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+            for (auto& p : parts)
+                out.insert(out.end(), p.begin(), p.end());
             return out;
         };
         auto view = [](const std::string& day, const std::string& g, const std::string& st, int ms) {
@@ -949,12 +1045,16 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             return e;
         };
         // The median probe: July and September are the attacker's, August the victim's.
-        feed("2026-07-10", cat({times(3, view("2026-07-10", "med", "a", 2000)), times(2, view("2026-07-10", "med", "a", 4'000'000))}));
-        feed("2026-08-02", cat({times(1, view("2026-08-02", "med", "a", 2000)), times(4, view("2026-08-02", "med", "a", 150'000))}));
-        feed("2026-09-10", cat({times(4, view("2026-09-10", "med", "a", 2000)), times(1, view("2026-09-10", "med", "a", 4'000'000))}));
+        feed("2026-07-10", cat({times(3, view("2026-07-10", "med", "a", 2000)),
+                                times(2, view("2026-07-10", "med", "a", 4'000'000))}));
+        feed("2026-08-02",
+             cat({times(1, view("2026-08-02", "med", "a", 2000)), times(4, view("2026-08-02", "med", "a", 150'000))}));
+        feed("2026-09-10", cat({times(4, view("2026-09-10", "med", "a", 2000)),
+                                times(1, view("2026-09-10", "med", "a", 4'000'000))}));
         // September: the n-1 attack. 20 Danish sessions and 1 Somali; the attacker adds 4 Somali.
-        feed("2026-09-10", cat({times(20, session("2026-09-10", "da", false)), times(1, session("2026-09-10", "so", false)),
-                                times(4, session("2026-09-10", "so", false))}));
+        feed("2026-09-10",
+             cat({times(20, session("2026-09-10", "da", false)), times(1, session("2026-09-10", "so", false)),
+                  times(4, session("2026-09-10", "so", false))}));
         // October: 6 sessions (5 Danish with large text, 1 Arabic); a guide with a funnel.
         const std::string d = "2026-10-02";
         auto ev = [&](const char* type, json more) {
@@ -962,28 +1062,37 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             more["day"] = d;
             return more;
         };
-        feed(d, cat({times(5, session(d, "da", true)), times(1, session(d, "ar", false)),
-                     times(10, ev("guide_start", {{"guide", "pas"}, {"lang", "da"}})), times(10, view(d, "pas", "s1", 20000)),
-                     times(9, view(d, "pas", "s2", 20000)), times(9, view(d, "pas", "s3", 20000)),
-                     times(1, ev("guide_left", {{"guide", "pas"}, {"step", "s1"}})), times(1, ev("guide_done", {{"guide", "pas"}, {"kind", "self"}})),
-                     times(5, ev("guide_done", {{"guide", "pas"}, {"kind", "staff"}})), times(4, ev("helped", {{"guide", "pas"}, {"value", 1}})),
-                     times(4, ev("helped", {{"guide", "pas"}, {"value", 0}})), times(4, ev("help_asked", {{"guide", "pas"}, {"step", "s2"}, {"kind", "in_person"}})),
-                     times(4, ev("help_asked", {{"guide", "pas"}, {"step", "s3"}, {"kind", "in_person"}})),
-                     times(1, ev("confusing", {{"guide", "pas"}, {"step", "s2"}})), times(5, ev("confusing", {{"guide", "pas"}, {"step", "s3"}})),
-                     // and a guide id the hub's content does not have
-                     times(7, ev("guide_start", {{"guide", "zzz-made-up"}, {"lang", "da"}}))}));
+        feed(d,
+             cat({times(5, session(d, "da", true)), times(1, session(d, "ar", false)),
+                  times(10, ev("guide_start", {{"guide", "pas"}, {"lang", "da"}})),
+                  times(10, view(d, "pas", "s1", 20000)), times(9, view(d, "pas", "s2", 20000)),
+                  times(9, view(d, "pas", "s3", 20000)), times(1, ev("guide_left", {{"guide", "pas"}, {"step", "s1"}})),
+                  times(1, ev("guide_done", {{"guide", "pas"}, {"kind", "self"}})),
+                  times(5, ev("guide_done", {{"guide", "pas"}, {"kind", "staff"}})),
+                  times(4, ev("helped", {{"guide", "pas"}, {"value", 1}})),
+                  times(4, ev("helped", {{"guide", "pas"}, {"value", 0}})),
+                  times(4, ev("help_asked", {{"guide", "pas"}, {"step", "s2"}, {"kind", "in_person"}})),
+                  times(4, ev("help_asked", {{"guide", "pas"}, {"step", "s3"}, {"kind", "in_person"}})),
+                  times(1, ev("confusing", {{"guide", "pas"}, {"step", "s2"}})),
+                  times(5, ev("confusing", {{"guide", "pas"}, {"step", "s3"}})),
+                  // and a guide id the hub's content does not have
+                  times(7, ev("guide_start", {{"guide", "zzz-made-up"}, {"lang", "da"}}))}));
         // November: Danish 5, English 5, Arabic 4; five help requests claimed and solved, and
         // one about a guide that does not exist, closed unclaimed as "left".
-        feed("2026-11-20", cat({times(5, session("2026-11-20", "da", false)), times(5, session("2026-11-20", "en", false)),
-                                times(4, session("2026-11-20", "ar", false))}));
+        feed("2026-11-20",
+             cat({times(5, session("2026-11-20", "da", false)), times(5, session("2026-11-20", "en", false)),
+                  times(4, session("2026-11-20", "ar", false))}));
         auto request = [&](const std::string& guide, const std::string& step, bool claim, const std::string& outcome) {
             hub::HelpRequest r;
-            r.site_id = site, r.kiosk_id = kiosk.id, r.kind = "in_person", r.guide = guide, r.step = step, r.language = "da";
+            r.site_id = site, r.kiosk_id = kiosk.id, r.kind = "in_person", r.guide = guide, r.step = step,
+            r.language = "da";
             const auto made = store.create_request(r, at("2026-11-05"));
             if (claim) REQUIRE(store.set_status(made.id, "open", "claimed", staff, "", at("2026-11-05") + 30));
-            REQUIRE(store.set_status(made.id, claim ? "claimed" : "open", "resolved", staff, outcome, at("2026-11-05") + 600));
+            REQUIRE(store.set_status(made.id, claim ? "claimed" : "open", "resolved", staff, outcome,
+                                     at("2026-11-05") + 600));
         };
-        for (int i = 0; i < 5; ++i) request("pas", "s1", true, "solved");
+        for (int i = 0; i < 5; ++i)
+            request("pas", "s1", true, "solved");
         request("divorce", "custody", false, "left");
 
         auto query = [&](const std::string& from, const std::string& to) {
@@ -991,41 +1100,54 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             q.from = "2026-" + from + "-01";
             q.to = hub::last_day("2026-" + to);
             q.sites = {site};
-            q.titles = {{"pas", "Passport"}, {"pas/", "s1,s2,s3"}, {"med", "Median"}, {"med/", "a"}, {"*other", "Other guides"}};
+            q.titles = {{"pas", "Passport"},
+                        {"pas/", "s1,s2,s3"},
+                        {"med", "Median"},
+                        {"med/", "a"},
+                        {"*other", "Other guides"}};
             return q;
         };
         const auto oct = query("10", "10"), nov = query("11", "11");
-        const json oct_site = hub::site_report(store, oct)["sites"][0], oct_guides = hub::guide_report(store, oct)["guides"];
+        const json oct_site = hub::site_report(store, oct)["sites"][0],
+                   oct_guides = hub::guide_report(store, oct)["guides"];
         const json nov_site = hub::site_report(store, nov)["sites"][0], nov_gains = hub::gains_report(store, nov);
         const json nov_guides = hub::guide_report(store, nov)["guides"];
-        for (const json* j : {&oct_site, &oct_guides, &nov_site, &nov_gains}) CHECK(all_rounded(*j) > 0);
+        for (const json* j : {&oct_site, &oct_guides, &nov_site, &nov_gains})
+            CHECK(all_rounded(*j) > 0);
         all_rounded(nov_guides);
         auto n = [](const json& v) { return v.is_number_integer() ? v.get<int>() : 0; };  // a figure left out is 0
 
         SUBCASE("1: labels and totals (October: 6 sessions, Danish 5, Arabic 1)") {
-            const int S = n(oct_site["sessions"]), H = n(oct_site["hours"].value("10", json(0))), D = n(oct_site["languages"].value("da", json(0)));
-            const int A = n(oct_site["languages"].value("ar", json(0))), L = n(oct_site["modes"].value("large_text", json(0)));
-            MESSAGE("October: sessions " << S << ", at 10 o'clock " << H << ", Danish " << D << ", Arabic " << A << ", large text " << L);
+            const int S = n(oct_site["sessions"]), H = n(oct_site["hours"].value("10", json(0))),
+                      D = n(oct_site["languages"].value("da", json(0)));
+            const int A = n(oct_site["languages"].value("ar", json(0))),
+                      L = n(oct_site["modes"].value("large_text", json(0)));
+            MESSAGE("October: sessions " << S << ", at 10 o'clock " << H << ", Danish " << D << ", Arabic " << A
+                                         << ", large text " << L);
             CHECK((A == 0 || A == kBase));
             CHECK(D == 5);
             CHECK((S - D) % kBase == 0);  // sessions minus Danish is no longer the one Arabic session
             // Finding 3 too: sessions minus large text is no longer the one session without it.
             CHECK((S - L) % kBase == 0);
             const auto p = posterior<3>(
-                15, [&](const std::array<int, 3>& w) {
+                15,
+                [&](const std::array<int, 3>& w) {
                     const int s = w[0] + w[1];
                     if (w[2] > s) return 0.0;
-                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], A) * chance_shown(w[2], L);
+                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], A) *
+                           chance_shown(w[2], L);
                 },
                 [](const std::array<int, 3>& w) { return w[1]; });
             MESSAGE("Arabic sessions, as the figures leave them: " << show(p));
             CHECK(p.size() >= 2);
             CHECK(p.at(1) < 0.5);
             const auto without = posterior<3>(
-                15, [&](const std::array<int, 3>& w) {
+                15,
+                [&](const std::array<int, 3>& w) {
                     const int s = w[0] + w[1];
                     if (w[2] > s) return 0.0;
-                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], A) * chance_shown(w[2], L);
+                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], A) *
+                           chance_shown(w[2], L);
                 },
                 [](const std::array<int, 3>& w) { return w[0] + w[1] - w[2]; });
             MESSAGE("sessions without large text: " << show(without));
@@ -1034,15 +1156,19 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
         }
         SUBCASE("2: the partner chosen (November: Danish 5, English 5, Arabic 4)") {
             const int S = n(nov_site["sessions"]), H = n(nov_site["hours"].value("10", json(0)));
-            const int D = n(nov_site["languages"].value("da", json(0))), E = n(nov_site["languages"].value("en", json(0)));
+            const int D = n(nov_site["languages"].value("da", json(0))),
+                      E = n(nov_site["languages"].value("en", json(0)));
             const int A = n(nov_site["languages"].value("ar", json(0)));
-            MESSAGE("November: sessions " << S << ", at 10 o'clock " << H << ", Danish " << D << ", English " << E << ", Arabic " << A);
+            MESSAGE("November: sessions " << S << ", at 10 o'clock " << H << ", Danish " << D << ", English " << E
+                                          << ", Arabic " << A);
             CHECK((D == 5 && E == 5));
             CHECK((A == 0 || A == kBase));
             const auto p = posterior<3>(
-                15, [&](const std::array<int, 3>& w) {
+                15,
+                [&](const std::array<int, 3>& w) {
                     const int s = w[0] + w[1] + w[2];
-                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], E) * chance_shown(w[2], A);
+                    return chance_shown(s, S) * chance_shown(s, H) * chance_shown(w[0], D) * chance_shown(w[1], E) *
+                           chance_shown(w[2], A);
                 },
                 [](const std::array<int, 3>& w) { return w[2]; });
             MESSAGE("Arabic sessions: " << show(p));
@@ -1068,7 +1194,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             CHECK((R1 - R2) % kBase == 0);
             // Even reading "left at s1" as exactly those who stopped after s1:
             const auto stopped = posterior<2>(
-                20, [&](const std::array<int, 2>& w) {
+                20,
+                [&](const std::array<int, 2>& w) {
                     if (w[1] > w[0]) return 0.0;
                     return chance_shown(w[0], R1) * chance_shown(w[1], R2) * chance_shown(w[0] - w[1], LEFT);
                 },
@@ -1077,15 +1204,19 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             CHECK(stopped.size() >= 2);
             CHECK(stopped.at(1) < 0.5);
             const auto& e = nov_gains["staff"]["in_person"];
-            const int C = n(e["closed"]), T = n(e["with_staff_time"]), SOLVED = n(e.value("solved", json(0))), LEFTO = n(e.value("left", json(0)));
-            MESSAGE("November: closed " << C << ", with staff time " << T << ", solved " << SOLVED << ", left " << LEFTO);
+            const int C = n(e["closed"]), T = n(e["with_staff_time"]), SOLVED = n(e.value("solved", json(0))),
+                      LEFTO = n(e.value("left", json(0)));
+            MESSAGE("November: closed " << C << ", with staff time " << T << ", solved " << SOLVED << ", left "
+                                        << LEFTO);
             CHECK(T == 5);
             CHECK((C - T) % kBase == 0);
             const auto unclaimed = posterior<3>(
-                15, [&](const std::array<int, 3>& w) {  // solved, left, timed (at most the closed)
+                15,
+                [&](const std::array<int, 3>& w) {  // solved, left, timed (at most the closed)
                     const int closed = w[0] + w[1];
                     if (w[2] > closed) return 0.0;
-                    return chance_shown(closed, C) * chance_shown(w[2], T) * chance_shown(w[0], SOLVED) * chance_shown(w[1], LEFTO);
+                    return chance_shown(closed, C) * chance_shown(w[2], T) * chance_shown(w[0], SOLVED) *
+                           chance_shown(w[1], LEFTO);
                 },
                 [](const std::array<int, 3>& w) { return w[0] + w[1] - w[2]; });
             MESSAGE("closed without staff time: " << show(unclaimed));
@@ -1096,7 +1227,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             const json sep = hub::site_report(store, query("09", "09"))["sites"][0];
             CHECK(sep["languages"]["so"] == 5);  // 5 shows as 5: the one other is not singled out
             const auto others = posterior<1>(
-                20, [&](const std::array<int, 1>& w) { return chance_shown(4 + w[0], 5); }, [](const std::array<int, 1>& w) { return w[0]; });
+                20, [&](const std::array<int, 1>& w) { return chance_shown(4 + w[0], 5); },
+                [](const std::array<int, 1>& w) { return w[0]; });
             MESSAGE("Somali sessions besides the attacker's 4: " << show(others));
             CHECK(others.size() == 6);  // 0 to 5
             CHECK(std::abs(others.at(1) - 1 / 3.8) < 1e-9);
@@ -1107,7 +1239,7 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             const std::map<std::string, std::map<int, int>> truth{
                 {"2026-07", {{0, 3}, {19, 2}}}, {"2026-08", {{0, 1}, {9, 4}}}, {"2026-09", {{0, 4}, {19, 1}}}};
             const std::vector<std::pair<std::string, std::string>> periods{{"07", "07"}, {"08", "08"}, {"09", "09"},
-                                                                          {"07", "08"}, {"08", "09"}, {"07", "09"}};
+                                                                           {"07", "08"}, {"08", "09"}, {"07", "09"}};
             std::vector<std::int64_t> shown;
             int aug_reached = 0;
             for (const auto& [from, to] : periods) {
@@ -1122,7 +1254,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
                 std::map<int, std::int64_t> b;
                 for (int mo = std::stoi(from); mo <= std::stoi(to); ++mo) {
                     const std::string month = "2026-0" + std::to_string(mo);
-                    for (const auto& [bucket, c] : truth.at(month)) b[bucket] += rounded(key, site, month, "g:med:s:a:time:" + std::to_string(bucket), c);
+                    for (const auto& [bucket, c] : truth.at(month))
+                        b[bucket] += rounded(key, site, month, "g:med:s:a:time:" + std::to_string(bucket), c);
                 }
                 CAPTURE(from);
                 CAPTURE(to);
@@ -1133,10 +1266,13 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
             // rounded: every way each of the six bucket counts could have been rounded, for
             // every August (fast, slow), weighted by its chance.
             const auto p = posterior<2>(
-                10, [&](const std::array<int, 2>& w) {
+                10,
+                [&](const std::array<int, 2>& w) {
                     // Equal counts of one month share one draw (the draw is keyed on the value,
                     // not the cell); August's "reached" (fast + slow) is one more count.
-                    const int cells[7] = {3, 2, w[0], w[1], 4, 1, w[0] + w[1]};  // Jul fast, slow; Aug fast, 150 s; Sep fast, slow; Aug reached
+                    const int cells[7] = {
+                        3, 2, w[0],       w[1],
+                        4, 1, w[0] + w[1]};  // Jul fast, slow; Aug fast, 150 s; Sep fast, slow; Aug reached
                     const int buckets[6] = {0, 19, 0, 9, 0, 19};
                     const int month_of[7] = {7, 7, 8, 8, 9, 9, 8};
                     std::vector<std::pair<int, int>> draws;  // (month, value)
@@ -1166,7 +1302,9 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
                         for (std::size_t k = 0; k < periods.size() && same; ++k) {
                             std::map<int, std::int64_t> b;
                             for (int i = 0; i < 6; ++i)
-                                if (month_of[i] >= std::stoi(periods[k].first) && month_of[i] <= std::stoi(periods[k].second) && r[i]) b[buckets[i]] += r[i];
+                                if (month_of[i] >= std::stoi(periods[k].first) &&
+                                    month_of[i] <= std::stoi(periods[k].second) && r[i])
+                                    b[buckets[i]] += r[i];
                             same = median_from(b) == shown[k];
                         }
                         if (same) total += chance;
@@ -1174,13 +1312,14 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
                     return total;
                 },
                 [](const std::array<int, 2>& w) { return w[0]; });
-            MESSAGE("medians " << shown[0] << " " << shown[1] << " " << shown[2] << " " << shown[3] << " " << shown[4] << " " << shown[5]
-                               << "; August's fast ones: " << show(p));
+            MESSAGE("medians " << shown[0] << " " << shown[1] << " " << shown[2] << " " << shown[3] << " " << shown[4]
+                               << " " << shown[5] << "; August's fast ones: " << show(p));
             CHECK(p.size() >= 2);
             CHECK(p.at(1) < 0.5);
         }
         SUBCASE("6: a guide named only by a help request is not listed") {
-            for (const auto& g : nov_guides) CHECK(g["id"] != "divorce");
+            for (const auto& g : nov_guides)
+                CHECK(g["id"] != "divorce");
             CHECK(nov_guides.empty());  // November had no guide use, only help requests
             CHECK(nov_site["escalations"]["in_person"]["total"].get<int>() % kBase == 0);
         }
@@ -1188,7 +1327,8 @@ TEST_CASE("insight: the attacks of review item 7 no longer give a small count aw
     fs::remove_all(dir);
 }
 
-TEST_CASE("insight: the guides report says what each guide's content needs (old sources, outdated or unreviewed languages)") {
+TEST_CASE(
+    "insight: the guides report says what each guide's content needs (old sources, outdated or unreviewed languages)") {
     REQUIRE(hub::init_crypto());
     const ledsager::test::TempDir dir_tmp("ledsager-insight-content");
     const std::filesystem::path& dir = dir_tmp.path;
@@ -1201,7 +1341,8 @@ TEST_CASE("insight: the guides report says what each guide's content needs (old 
         std::ifstream in(file);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         size_t at = 0, n = 0;
-        while ((at = text.find(from, at)) != std::string::npos) text.replace(at, from.size(), to), at += to.size(), ++n;
+        while ((at = text.find(from, at)) != std::string::npos)
+            text.replace(at, from.size(), to), at += to.size(), ++n;
         REQUIRE_MESSAGE(n > 0, from << " not in " << file);
         std::ofstream(file) << text;
     };
@@ -1213,9 +1354,16 @@ TEST_CASE("insight: the guides report says what each guide's content needs (old 
     }
     edit(guides / "boligstoette" / "en.toml", "subtitle = \"", "subtitle = \"New: ");
     std::atomic<hub::Seconds> clock{at("2026-12-10", 12)};
-    test::RunningHub hub(dir / "data", 0, true, guides, [&](hub::HubOptions& o) { o.clock = [&] { return clock.load(); }; });
+    test::RunningHub hub(dir / "data", 0, true, guides,
+                         [&](hub::HubOptions& o) { o.clock = [&] { return clock.load(); }; });
     auto& store = hub.server->store();
-    store.add_user({0, "manager", "Maja Manager", "manager", hub::hash_password("manager-password"), "da", {store.sites().front().id}});
+    store.add_user({0,
+                    "manager",
+                    "Maja Manager",
+                    "manager",
+                    hub::hash_password("manager-password"),
+                    "da",
+                    {store.sites().front().id}});
     httplib::Client c("127.0.0.1", hub.port);
     const auto manager = login(c, "manager");
     auto r = c.Get("/api/v1/insight/guides", manager);
@@ -1223,7 +1371,8 @@ TEST_CASE("insight: the guides report says what each guide's content needs (old 
     REQUIRE_MESSAGE(r->status == 200, r->body);
     const json report = json::parse(r->body);
     std::map<std::string, json> content;
-    for (const auto& g : report["content"]) content[g["id"]] = g;
+    for (const auto& g : report["content"])
+        content[g["id"]] = g;
     // Every guide the hub serves, used in the period or not (none was).
     CHECK(report["guides"].empty());
     REQUIRE(content.size() == 10);
@@ -1232,19 +1381,22 @@ TEST_CASE("insight: the guides report says what each guide's content needs (old 
     CHECK(content["boligstoette"]["sources_stale"] == false);
     CHECK(content["mitid-login"]["sources_stale"] == false);
     const json& langs = content["boligstoette"]["languages"];
-    for (const std::string l : {"ar", "pl", "tr", "uk"}) CHECK_MESSAGE(langs[l]["outdated"] == true, l);
+    for (const std::string l : {"ar", "pl", "tr", "uk"})
+        CHECK_MESSAGE(langs[l]["outdated"] == true, l);
     CHECK(langs["en"]["outdated"] == false);  // translated from da, which did not change
     CHECK(langs["da"]["outdated"] == false);
     CHECK(langs["da"]["reviewed_by"].get<std::string>().find("content editor") != std::string::npos);
     CHECK(langs["da"]["reviewed"] == "2026-12-04");
     for (const auto& [id, g] : content)
         if (id != "boligstoette")
-            for (const auto& [l, v] : g["languages"].items()) CHECK_MESSAGE(v["outdated"] == false, id << " " << l);
+            for (const auto& [l, v] : g["languages"].items())
+                CHECK_MESSAGE(v["outdated"] == false, id << " " << l);
     // Six months after the newest check, those sources are due too.
     clock = at("2027-06-20", 12);
     r = c.Get("/api/v1/insight/guides", login(c, "manager"));  // the old session has long expired
     REQUIRE(r);
     REQUIRE(r->status == 200);
-    for (const auto& g : json::parse(r->body)["content"]) CHECK_MESSAGE(g["sources_stale"] == true, g["id"]);
+    for (const auto& g : json::parse(r->body)["content"])
+        CHECK_MESSAGE(g["sources_stale"] == true, g["id"]);
     fs::remove_all(dir);
 }

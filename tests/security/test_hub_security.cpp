@@ -75,14 +75,17 @@ struct Staff {
 };
 
 Staff login(httplib::Client& c, const std::string& user, const std::string& password, httplib::Headers extra = {}) {
-    auto r = c.Post("/api/v1/auth/login", extra, json{{"username", user}, {"password", password}}.dump(), "application/json");
+    auto r = c.Post("/api/v1/auth/login", extra, json{{"username", user}, {"password", password}}.dump(),
+                    "application/json");
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, user << ": " << r->body);
     const std::string set_cookie = r->get_header_value("Set-Cookie");
     return {set_cookie.substr(0, set_cookie.find(';')), json::parse(r->body)["csrf"]};
 }
 
-httplib::Headers kiosk(const std::string& token = "kiosk-token") { return {{"Authorization", "Bearer " + token}}; }
+httplib::Headers kiosk(const std::string& token = "kiosk-token") {
+    return {{"Authorization", "Bearer " + token}};
+}
 
 // A raw connection: what an attacker sends is not what an HTTP client library would.
 struct Raw {
@@ -98,7 +101,9 @@ struct Raw {
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
     ~Raw() { ::close(fd); }
-    bool send(const std::string& s) { return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
+    bool send(const std::string& s) {
+        return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
+    }
     // Reads until `marker` is seen, the peer closes, or `limit` bytes.
     std::string read_until(const std::string& marker, std::size_t limit = 1 << 20) {
         std::string out;
@@ -134,7 +139,9 @@ TEST_CASE("bodies: chunked and encoded bodies are refused before they are read; 
     // A chunked login body: refused with 411 after the headers, while the attacker still sends.
     {
         Raw raw(h.port);
-        REQUIRE(raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        REQUIRE(
+            raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
         REQUIRE(raw.send("4000\r\n" + std::string(0x4000, 'a') + "\r\n"));
         const std::string answer = raw.read_until("\r\n\r\n");
         CHECK(status_of(answer) == 411);
@@ -146,10 +153,12 @@ TEST_CASE("bodies: chunked and encoded bodies are refused before they are read; 
     // A gzip "bomb": refused as encoded, whatever it would grow to.
     {
         auto c = h.client();
-        auto r = c.Post("/api/v1/auth/login", {{"Content-Encoding", "gzip"}}, std::string(200, '\0'), "application/json");
+        auto r =
+            c.Post("/api/v1/auth/login", {{"Content-Encoding", "gzip"}}, std::string(200, '\0'), "application/json");
         REQUIRE(r);
         CHECK(r->status == 415);
-        auto plain = c.Post("/api/v1/auth/login", json{{"username", "mette"}, {"password", "mette-password"}}.dump(), "application/json");
+        auto plain = c.Post("/api/v1/auth/login", json{{"username", "mette"}, {"password", "mette-password"}}.dump(),
+                            "application/json");
         CHECK(plain->status == 200);  // what the consoles send still works
     }
     // Too large with a length: 413 as before.
@@ -160,7 +169,8 @@ TEST_CASE("bodies: chunked and encoded bodies are refused before they are read; 
     // 2,000 ranges of one static file: refused, not 59 MB built in memory.
     {
         std::string ranges = "bytes=0-";
-        for (int i = 0; i < 2000; ++i) ranges += ",0-";
+        for (int i = 0; i < 2000; ++i)
+            ranges += ",0-";
         Raw raw(h.port);
         REQUIRE(raw.send("GET /index.html HTTP/1.1\r\nHost: x\r\nRange: " + ranges + "\r\nConnection: close\r\n\r\n"));
         const std::string head = raw.read_until("\r\n\r\n");
@@ -206,12 +216,14 @@ TEST_CASE("event streams: a few per person and a bounded number in all; nobody e
     CHECK(over == 429);  // five in all
     // Ordinary requests are answered meanwhile, and a kiosk's request reaches the list.
     CHECK(c.Get("/healthz")->status == 200);
-    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")
+              ->status == 201);
     CHECK(json::parse(c.Get("/api/v1/help-requests", carl.headers(false))->body)["requests"].size() == 1);
     // A closed stream gives its place back (noticed at its next write: a change, or the
     // keep-alive within 15 s).
     held.pop_back();
-    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")
+              ->status == 201);
     bool reopened = false;
     for (int i = 0; i < 200 && !reopened; ++i) {
         auto [status, raw] = open_stream(carl);
@@ -222,7 +234,8 @@ TEST_CASE("event streams: a few per person and a bounded number in all; nobody e
     // Logging out ends the person's open streams (at their next write). The streams closed
     // here are noticed at the next change: mette claims the first request.
     held.clear();
-    const std::string first = std::to_string(json::parse(c.Get("/api/v1/help-requests", mette.headers(false))->body)["requests"][0]["id"].get<int>());
+    const std::string first = std::to_string(
+        json::parse(c.Get("/api/v1/help-requests", mette.headers(false))->body)["requests"][0]["id"].get<int>());
     CHECK(c.Post("/api/v1/help-requests/" + first + "/claim", mette.headers(), "", "application/json")->status == 200);
     int status = 0;
     std::unique_ptr<Raw> stream;
@@ -232,7 +245,8 @@ TEST_CASE("event streams: a few per person and a bounded number in all; nobody e
     }
     REQUIRE(status == 200);
     CHECK(c.Post("/api/v1/auth/logout", sofie.headers(), "", "application/json")->status == 204);
-    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    CHECK(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")
+              ->status == 201);
     const auto t0 = std::chrono::steady_clock::now();
     stream->drain(10 << 20);  // returns when the hub closes the stream
     CHECK(std::chrono::steady_clock::now() - t0 < 8s);
@@ -243,9 +257,10 @@ TEST_CASE("report periods: whole final calendar months of real dates only, and a
     auto c = h.client();
     const Staff maja = login(c, "maja", "maja-password");
     const auto t0 = std::chrono::steady_clock::now();
-    for (const char* q : {"from=2026-01-01&to=9999-12-31", "from=2026-00-01&to=2026-01-31", "from=2026-01-01&to=2026-13-01",
-                          "from=2026-02-01&to=2026-02-30", "from=2025-01-01&to=2026-12-31", "from=1970-01-01&to=1970-01-02",
-                          "from=2026-1-01&to=2026-01-31", "from=2026-03-01&to=2026-02-01"}) {
+    for (const char* q :
+         {"from=2026-01-01&to=9999-12-31", "from=2026-00-01&to=2026-01-31", "from=2026-01-01&to=2026-13-01",
+          "from=2026-02-01&to=2026-02-30", "from=2025-01-01&to=2026-12-31", "from=1970-01-01&to=1970-01-02",
+          "from=2026-1-01&to=2026-01-31", "from=2026-03-01&to=2026-02-01"}) {
         for (const char* report : {"guides", "sites", "gains"}) {
             auto r = c.Get(std::string("/api/v1/insight/") + report + "?" + q, maja.headers(false));
             REQUIRE_MESSAGE(r, q);
@@ -257,12 +272,15 @@ TEST_CASE("report periods: whole final calendar months of real dates only, and a
     // Whole calendar months that are final: twelve of them ending with the last final one, a
     // leap February; not a month that has not ended (or ended two days ago), not part of one.
     const std::string last = hub::last_final_month(std::time(nullptr));
-    const std::string year = "from=" + hub::next_month(std::to_string(std::stoi(last.substr(0, 4)) - 1) + last.substr(4)) + "-01&to=" + hub::last_day(last);
+    const std::string year =
+        "from=" + hub::next_month(std::to_string(std::stoi(last.substr(0, 4)) - 1) + last.substr(4)) +
+        "-01&to=" + hub::last_day(last);
     CHECK(c.Get("/api/v1/insight/guides?" + year, maja.headers(false))->status == 200);
     CHECK(c.Get("/api/v1/insight/guides?from=2024-02-01&to=2024-02-29", maja.headers(false))->status == 200);
     const std::string open = hub::next_month(last);
-    for (const std::string& q : {"from=" + open + "-01&to=" + hub::last_day(open), "from=" + last + "-02&to=" + hub::last_day(last),
-                                "from=" + last + "-01&to=" + last + "-27", std::string("from=2024-01-01&to=2025-01-31")}) {
+    for (const std::string& q :
+         {"from=" + open + "-01&to=" + hub::last_day(open), "from=" + last + "-02&to=" + hub::last_day(last),
+          "from=" + last + "-01&to=" + last + "-27", std::string("from=2024-01-01&to=2025-01-31")}) {
         auto r = c.Get("/api/v1/insight/sites?" + q, maja.headers(false));
         CHECK_MESSAGE(r->status == 400, q);
         CHECK_MESSAGE(json::parse(r->body).contains("field"), q);
@@ -281,7 +299,8 @@ TEST_CASE("logins: concurrent guesses are counted before they are checked, delay
     for (int i = 0; i < 19; ++i)
         tries.push_back(std::async(std::launch::async, [&] {
             auto c = h.client();
-            auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.1.1.1"}}, R"({"username":"mette","password":"guess"})", "application/json");
+            auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.1.1.1"}},
+                            R"({"username":"mette","password":"guess"})", "application/json");
             return r ? r->status : 0;
         }));
     int checked = 0, refused = 0;
@@ -299,15 +318,18 @@ TEST_CASE("logins: concurrent guesses are counted before they are checked, delay
     // Wrong enrollment codes are counted apart from logins: a flood of them does not stop logins.
     int enroll_refused = 0;
     for (int i = 0; i < 12; ++i) {
-        auto r = c.Post("/api/v1/enroll", {{"X-Real-IP", "10.3.3.3"}}, R"({"code":"AAAA-BBBB-CCCC"})", "application/json");
+        auto r =
+            c.Post("/api/v1/enroll", {{"X-Real-IP", "10.3.3.3"}}, R"({"code":"AAAA-BBBB-CCCC"})", "application/json");
         enroll_refused += r->status == 429;
     }
     CHECK(enroll_refused >= 1);
     login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.3.3.3"}});
     // Good logins from one shared address do not add up to a delay for the next person.
-    for (int i = 0; i < 55; ++i) login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.4.4.4"}});
+    for (int i = 0; i < 55; ++i)
+        login(c, "sofie", "sofie-password", {{"X-Real-IP", "10.4.4.4"}});
     // The audit log keeps a failed login's name only when it is an account's (it may be a password).
-    c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.5.5.5"}}, R"({"username":"Hunter2-typed-in-the-name","password":"x"})", "application/json");
+    c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.5.5.5"}},
+           R"({"username":"Hunter2-typed-in-the-name","password":"x"})", "application/json");
     bool unknown = false;
     for (const auto& line : h.server->store().audit_log(200)) {
         CHECK(line.find("Hunter2") == std::string::npos);
@@ -325,8 +347,8 @@ TEST_CASE("logins: X-Real-IP counts only from the trusted edge") {
     auto c = h.client();
     int checked = 0, refused = 0;
     for (int i = 0; i < 8; ++i) {
-        auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.9.9." + std::to_string(i)}}, R"({"username":"mette","password":"guess"})",
-                        "application/json");
+        auto r = c.Post("/api/v1/auth/login", {{"X-Real-IP", "10.9.9." + std::to_string(i)}},
+                        R"({"username":"mette","password":"guess"})", "application/json");
         checked += r->status == 401;
         refused += r->status == 429;
     }
@@ -354,7 +376,8 @@ TEST_CASE("throttle: growing delays, success forgets, memory is bounded") {
     t.succeeded("a");
     CHECK(t.begin("a") == 0);
     // A flood of new user names never grows the map past its bound.
-    for (int i = 0; i < 5000; ++i) t.begin("user-" + std::to_string(i));
+    for (int i = 0; i < 5000; ++i)
+        t.begin("user-" + std::to_string(i));
     CHECK(t.keys() <= 100);
     // Old keys are forgotten.
     now += 7200s;
@@ -368,7 +391,8 @@ TEST_CASE("throttle: growing delays, success forgets, memory is bounded") {
     CHECK_FALSE(rate.allow("k"));
     now += 1s;
     CHECK(rate.allow("k"));
-    for (int i = 0; i < 1000; ++i) rate.allow("k" + std::to_string(i));
+    for (int i = 0; i < 1000; ++i)
+        rate.allow("k" + std::to_string(i));
     hub::Held held(2, 3);
     CHECK(held.hold("x"));
     CHECK(held.hold("x"));
@@ -385,7 +409,8 @@ TEST_CASE("kiosk flood: one kiosk cannot fill the queue") {
     auto c = h.client();
     int accepted = 0, refused = 0;
     for (int i = 0; i < 300; ++i) {
-        auto r = c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json");
+        auto r =
+            c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json");
         accepted += r->status == 201;
         refused += r->status == 429;
     }
@@ -404,13 +429,18 @@ TEST_CASE("kiosk flood: one kiosk cannot fill the queue") {
     CHECK(batches_refused >= 29);
     // Another kiosk of the site is not affected.
     h.server->store().add_kiosk(h.site, "kiosk-2", "Hall", hub::hash_token("kiosk-2-token"));
-    CHECK(c.Post("/api/v1/help-requests", kiosk("kiosk-2-token"), R"({"kind":"in_person","language":"da"})", "application/json")->status == 201);
+    CHECK(c.Post("/api/v1/help-requests", kiosk("kiosk-2-token"), R"({"kind":"in_person","language":"da"})",
+                 "application/json")
+              ->status == 201);
 }
 
 TEST_CASE("roles: each role gets what it needs and nothing else") {
     Hub h("roles");
     auto c = h.client();
-    const auto in_person = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da","needs":["wheelchair"]})", "application/json")->body);
+    const auto in_person =
+        json::parse(c.Post("/api/v1/help-requests", kiosk(),
+                           R"({"kind":"in_person","language":"da","needs":["wheelchair"]})", "application/json")
+                        ->body);
     const std::string ip = "/api/v1/help-requests/" + std::to_string(in_person["id"].get<int>());
     const Staff mette = login(c, "mette", "mette-password"), carl = login(c, "carl", "carl-password"),
                 ida = login(c, "ida", "ida-password"), maja = login(c, "maja", "maja-password");
@@ -425,7 +455,8 @@ TEST_CASE("roles: each role gets what it needs and nothing else") {
     CHECK(c.Post(ip + "/claim", carl.headers(), "", "application/json")->status == 403);
     CHECK(c.Post(ip + "/claim", mette.headers(), "", "application/json")->status == 200);
     // A live video call: only the caseworker in it may end it or give it back.
-    const auto video = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
+    const auto video = json::parse(
+        c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
     const std::string v = "/api/v1/help-requests/" + std::to_string(video["id"].get<int>());
     auto answered = c.Post(v + "/answer", carl.headers(), "", "application/json");
     REQUIRE_MESSAGE(answered->status == 200, answered->body);
@@ -435,9 +466,11 @@ TEST_CASE("roles: each role gets what it needs and nothing else") {
     CHECK(c.Post(v + "/resolve", carl.headers(), R"({"outcome":"solved"})", "application/json")->status == 200);
     // Fleet and reports: IT and managers only.
     CHECK(c.Get("/api/v1/devices", ida.headers(false))->status == 200);
-    for (const Staff* s : {&mette, &carl, &maja}) CHECK(c.Get("/api/v1/devices", s->headers(false))->status == 403);
+    for (const Staff* s : {&mette, &carl, &maja})
+        CHECK(c.Get("/api/v1/devices", s->headers(false))->status == 403);
     CHECK(c.Get("/api/v1/insight/gains", maja.headers(false))->status == 200);
-    for (const Staff* s : {&mette, &carl, &ida}) CHECK(c.Get("/api/v1/insight/gains", s->headers(false))->status == 403);
+    for (const Staff* s : {&mette, &carl, &ida})
+        CHECK(c.Get("/api/v1/insight/gains", s->headers(false))->status == 403);
 }
 
 TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and the hub enforces exactly those") {
@@ -451,22 +484,28 @@ TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and
     };
     std::vector<Op> ops;
     std::string line, path;
-    const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)"), roles_re(R"(^      x-roles:\s*\[(.*)\]\s*$)"),
-        staff_re(R"(^      security:.*session.*$)");
+    const std::regex path_re(R"(^  (/[^:]*):\s*$)"), op_re(R"(^    (get|post):\s*$)"),
+        roles_re(R"(^      x-roles:\s*\[(.*)\]\s*$)"), staff_re(R"(^      security:.*session.*$)");
     std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_match(line, m, path_re)) path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
-        else if (std::regex_match(line, m, op_re)) ops.push_back({m[1].str(), path, {}, false});
+        if (std::regex_match(line, m, path_re))
+            path = std::regex_replace(m[1].str(), std::regex(R"(\{[a-z_]+\})"), "1");
+        else if (std::regex_match(line, m, op_re))
+            ops.push_back({m[1].str(), path, {}, false});
         else if (!ops.empty() && std::regex_match(line, m, roles_re)) {
             std::stringstream list(m[1].str());
             std::string role;
-            while (std::getline(list, role, ',')) ops.back().roles.insert(std::regex_replace(role, std::regex(R"(\s)"), ""));
-        } else if (!ops.empty() && std::regex_match(line, staff_re)) ops.back().staff = true;
+            while (std::getline(list, role, ','))
+                ops.back().roles.insert(std::regex_replace(role, std::regex(R"(\s)"), ""));
+        } else if (!ops.empty() && std::regex_match(line, staff_re))
+            ops.back().staff = true;
     }
     REQUIRE(ops.size() > 25);
     auto c = h.client();
-    std::map<std::string, Staff> as{{"staff", login(c, "mette", "mette-password")}, {"caseworker", login(c, "carl", "carl-password")},
-                                    {"it_admin", login(c, "ida", "ida-password")}, {"manager", login(c, "maja", "maja-password")}};
+    std::map<std::string, Staff> as{{"staff", login(c, "mette", "mette-password")},
+                                    {"caseworker", login(c, "carl", "carl-password")},
+                                    {"it_admin", login(c, "ida", "ida-password")},
+                                    {"manager", login(c, "maja", "maja-password")}};
     int checked = 0;
     for (const auto& op : ops) {
         CAPTURE(op.method + " " + op.path);
@@ -482,11 +521,14 @@ TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and
                 ++checked;
                 continue;
             }
-            auto r = op.method == "get" ? c.Get(op.path, s.headers()) : c.Post(op.path, s.headers(), "{}", "application/json");
+            auto r = op.method == "get" ? c.Get(op.path, s.headers())
+                                        : c.Post(op.path, s.headers(), "{}", "application/json");
             REQUIRE(r);
             CAPTURE(r->body);
-            if (op.roles.count(role)) CHECK(r->status != 403);
-            else CHECK(r->status == 403);
+            if (op.roles.count(role))
+                CHECK(r->status != 403);
+            else
+                CHECK(r->status == 403);
             ++checked;
         }
     }
@@ -515,8 +557,10 @@ TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per sit
     auto& store = h.server->store();
     const auto now = static_cast<hub::Seconds>(std::time(nullptr));
     CHECK(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODEONE"), now, now + 600));
-    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODETWO"), now, now + 600));  // an open code has it
-    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-1", "Hall", hub::hash_token("CODETWO"), now, now + 600));  // a kiosk has it
+    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODETWO"), now,
+                                          now + 600));  // an open code has it
+    CHECK_FALSE(store.add_enrollment_code(h.site, "kiosk-1", "Hall", hub::hash_token("CODETWO"), now,
+                                          now + 600));  // a kiosk has it
     CHECK(store.add_enrollment_code(h.site, "kiosk-3", "Stairs", hub::hash_token("CODETHREE"), now, now + 600));
     auto c = h.client();
     // The device's own choice of name does not count: it is the name IT gave.
@@ -531,15 +575,18 @@ TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per sit
     // IT revokes kiosk-2 by its id: kiosk-3 and kiosk-1 go on.
     const Staff ida = login(c, "ida", "ida-password");
     const auto id2 = json::parse(a->body)["kiosk"]["id"].get<int>();
-    CHECK(c.Post("/api/v1/devices/" + std::to_string(id2) + "/revoke", ida.headers(), "", "application/json")->status == 204);
-    const std::string beat = R"({"version":"1","uptime_s":1,"content_version":"x","printer":"none","camera":"none","audio":"none"})";
+    CHECK(c.Post("/api/v1/devices/" + std::to_string(id2) + "/revoke", ida.headers(), "", "application/json")->status ==
+          204);
+    const std::string beat =
+        R"({"version":"1","uptime_s":1,"content_version":"x","printer":"none","camera":"none","audio":"none"})";
     CHECK(c.Post("/api/v1/heartbeat", kiosk(token2), beat, "application/json")->status == 401);
     CHECK(c.Post("/api/v1/heartbeat", kiosk(token3), beat, "application/json")->status == 200);
     CHECK(c.Post("/api/v1/heartbeat", kiosk(), beat, "application/json")->status == 200);
     // A revoked kiosk's name is free again (its replacement).
     CHECK(store.add_enrollment_code(h.site, "kiosk-2", "Hall", hub::hash_token("CODEFOUR"), now, now + 600));
     // The Devices page's form names the kiosk; a taken name is refused, naming the field.
-    auto dup = c.Post("/api/v1/enroll-codes", ida.headers(), R"({"site":"main","name":"kiosk-3","place":"Hall"})", "application/json");
+    auto dup = c.Post("/api/v1/enroll-codes", ida.headers(), R"({"site":"main","name":"kiosk-3","place":"Hall"})",
+                      "application/json");
     CHECK(dup->status == 409);
     CHECK(json::parse(dup->body)["field"] == "name");
 }
@@ -549,12 +596,14 @@ TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per sit
 std::pair<int, std::string> hub_command(const fs::path& data, const std::string& args, const std::string& input = "") {
     const auto in = data.parent_path() / ("hub-command-in-" + std::to_string(::getpid()));
     std::ofstream(in) << input << "\n";
-    const std::string cmd = std::string(LEDSAGER_HUB_BIN) + " --data '" + data.string() + "' " + args + " < '" + in.string() + "' 2>&1";
+    const std::string cmd =
+        std::string(LEDSAGER_HUB_BIN) + " --data '" + data.string() + "' " + args + " < '" + in.string() + "' 2>&1";
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
     char buf[512];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    while (std::fgets(buf, sizeof buf, p))
+        out += buf;
     const int status = ::pclose(p);
     fs::remove(in);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
@@ -586,9 +635,11 @@ TEST_CASE("accounts: IT disables an account or sets a new password, and its sess
     const auto t0 = std::chrono::steady_clock::now();
     stream->drain(10 << 20);  // returns when the hub closes the stream: at its next tick
     CHECK(std::chrono::steady_clock::now() - t0 < 20s);
-    auto again = c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(), "application/json");
+    auto again = c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(),
+                        "application/json");
     CHECK(again->status == 401);
-    CHECK(json::parse(again->body)["error"] == "wrong user name or password");  // no telling which accounts are disabled
+    CHECK(json::parse(again->body)["error"] ==
+          "wrong user name or password");  // no telling which accounts are disabled
     CHECK(c.Get("/api/v1/me", mette.headers(false))->status == 200);
     CHECK(hub_command(h.dir, "user list").second.find("disabled") != std::string::npos);
 
@@ -601,7 +652,9 @@ TEST_CASE("accounts: IT disables an account or sets a new password, and its sess
     auto [changed, out] = hub_command(h.dir, "user password --username sofie", "sofies-new-password");
     CHECK_MESSAGE(changed == 0, out);
     CHECK(c.Get("/api/v1/me", back.headers(false))->status == 401);
-    CHECK(c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(), "application/json")->status == 401);
+    CHECK(c.Post("/api/v1/auth/login", json{{"username", "sofie"}, {"password", "sofie-password"}}.dump(),
+                 "application/json")
+              ->status == 401);
     login(c, "sofie", "sofies-new-password");
 
     // An unknown name is an error that names the field; every change is in the audit log.
@@ -610,7 +663,9 @@ TEST_CASE("accounts: IT disables an account or sets a new password, and its sess
     CHECK(why.find("--username") != std::string::npos);
     const auto audit = h.server->store().audit_log(50);
     for (const char* action : {"user_disabled", "user_enabled", "password_set", "login_disabled"})
-        CHECK_MESSAGE(std::any_of(audit.begin(), audit.end(), [&](const std::string& l) { return l.find(action) != std::string::npos; }), action);
+        CHECK_MESSAGE(std::any_of(audit.begin(), audit.end(),
+                                  [&](const std::string& l) { return l.find(action) != std::string::npos; }),
+                      action);
 }
 
 TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the data is private") {
@@ -623,9 +678,12 @@ TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the da
         });
         ::umask(old);
         CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
-        CHECK((fs::status(dir / "hub.sqlite3").permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+        CHECK((fs::status(dir / "hub.sqlite3").permissions() & fs::perms::all) ==
+              (fs::perms::owner_read | fs::perms::owner_write));
         for (const auto& e : fs::directory_iterator(dir))
-            CHECK_MESSAGE((e.status().permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none, e.path());
+            CHECK_MESSAGE(
+                (e.status().permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none,
+                e.path());
         httplib::Client c("127.0.0.1", h.port);
         const Staff mette = login(c, "mette", "mette-password");
         CHECK(c.Get("/api/v1/me", mette.headers(false))->status == 200);
@@ -670,8 +728,10 @@ TEST_CASE("turn credentials: short-lived, made per call, only for those in a cal
     // Nobody outside a call gets any.
     CHECK(c.Get("/api/v1/calls/ice-servers", kiosk())->status == 404);
     CHECK(c.Get("/api/v1/calls/ice-servers", carl.headers(false))->status == 404);
-    const auto video = json::parse(c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
-    auto answered = c.Post("/api/v1/help-requests/" + std::to_string(video["id"].get<int>()) + "/answer", carl.headers(), "", "application/json");
+    const auto video = json::parse(
+        c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json")->body);
+    auto answered = c.Post("/api/v1/help-requests/" + std::to_string(video["id"].get<int>()) + "/answer",
+                           carl.headers(), "", "application/json");
     REQUIRE(answered->status == 200);
     const auto now = std::time(nullptr);
     // The caseworker's browser: {urls, username, credential}, valid for an hour.

@@ -120,7 +120,8 @@ bool Harness::shows(const std::string& text) const {
 std::string Harness::screen_text() const {
     std::string out;
     for (const auto& e : elements())
-        if (e.visible && !e.label.empty()) out += "  [" + std::string(ui::role_name(e.role)) + " " + e.id + "] " + e.label + "\n";
+        if (e.visible && !e.label.empty())
+            out += "  [" + std::string(ui::role_name(e.role)) + " " + e.id + "] " + e.label + "\n";
     return out;
 }
 

@@ -14,7 +14,8 @@ using core::Key;
 namespace {
 
 // A citizen in a call with Ali (staged: the call's media are not part of this test).
-void stage_call(test::Harness& h, const std::string& lang, int scale, bool keyboard, core::CallPhase phase = core::CallPhase::Active) {
+void stage_call(test::Harness& h, const std::string& lang, int scale, bool keyboard,
+                core::CallPhase phase = core::CallPhase::Active) {
     auto& s = h.session();
     s.set_video(true, true);
     // From step 2 of MitID login, through "Get help from a person" (so the call returns there).
@@ -42,14 +43,17 @@ void stage_call(test::Harness& h, const std::string& lang, int scale, bool keybo
     h.frame();
 }
 
-const ui::Element* el(test::Harness& h, const std::string& id) { return h.find(id); }
+const ui::Element* el(test::Harness& h, const std::string& id) {
+    return h.find(id);
+}
 
 bool inside(const ui::Rect& a, const ui::Rect& b) {
     return a.x >= b.x - 1 && a.y >= b.y - 1 && a.right() <= b.right() + 1 && a.bottom() <= b.bottom() + 1;
 }
 
 void focus(test::Harness& h, const std::string& id) {
-    for (int i = 0; i < 80 && h.focused() != id; ++i) h.key(Key::Tab);
+    for (int i = 0; i < 80 && h.focused() != id; ++i)
+        h.key(Key::Tab);
     REQUIRE_MESSAGE(h.focused() == id, "could not reach " << id << " with Tab\n" << h.screen_text());
 }
 
@@ -65,7 +69,8 @@ TEST_CASE("the call screen in every language, at 100 % and 200 %, keyboard open 
             for (bool keyboard : {false, true}) {
                 stage_call(h, lang, scale, keyboard);
                 INFO(lang << " " << scale << "% keyboard " << keyboard << "\n" << h.screen_text());
-                for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end", "call.camera_badge", "call.self"}) {
+                for (const char* id :
+                     {"call.mute", "call.camera", "call.keyboard", "call.end", "call.camera_badge", "call.self"}) {
                     const auto* e = el(h, id);
                     REQUIRE_MESSAGE(e, id);
                     CHECK_MESSAGE(e->visible, id);
@@ -76,7 +81,8 @@ TEST_CASE("the call screen in every language, at 100 % and 200 %, keyboard open 
                 CHECK(end->rect.w >= end->rect.h);
                 // The four buttons do not overlap.
                 std::vector<ui::Rect> row;
-                for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end"}) row.push_back(el(h, id)->rect);
+                for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end"})
+                    row.push_back(el(h, id)->rect);
                 for (size_t i = 0; i + 1 < row.size(); ++i)
                     for (size_t j = i + 1; j < row.size(); ++j) {
                         const bool apart = row[i].right() <= row[j].x + 1 || row[j].right() <= row[i].x + 1;
@@ -102,7 +108,8 @@ TEST_CASE("a 5:4 screen at 200 %: the text goes below the picture, everything st
     for (bool keyboard : {false, true}) {
         stage_call(h, "da", 200, keyboard);
         INFO(h.screen_text());
-        for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end", "call.camera_badge", "call.my_text", "call.self"}) {
+        for (const char* id : {"call.mute", "call.camera", "call.keyboard", "call.end", "call.camera_badge",
+                               "call.my_text", "call.self"}) {
             REQUIRE_MESSAGE(el(h, id), id);
             const auto r = el(h, id)->rect;
             CHECK_MESSAGE(inside(r, screen), id << " at " << r.x << "," << r.y << " " << r.w << "x" << r.h);
@@ -110,7 +117,8 @@ TEST_CASE("a 5:4 screen at 200 %: the text goes below the picture, everything st
         CHECK(el(h, "call.self")->rect.w > 100);
         CHECK(el(h, "call.self")->rect.bottom() <= el(h, "call.my_text")->rect.y);
         // LEDSAGER_SHOTS=DIR keeps the pictures for a person to look at.
-        if (const char* dir = std::getenv("LEDSAGER_SHOTS")) h.save(std::string(dir) + "/call-5x4-" + (keyboard ? "keyboard" : "plain") + ".png");
+        if (const char* dir = std::getenv("LEDSAGER_SHOTS"))
+            h.save(std::string(dir) + "/call-5x4-" + (keyboard ? "keyboard" : "plain") + ".png");
         CHECK(el(h, "call.my_text")->rect.y > el(h, "call.self")->rect.bottom());  // below the picture
     }
 }

@@ -33,7 +33,8 @@ TEST_CASE("every task is in sight at 100 % text, in every language, using the wh
             for (const auto& g : guides) {
                 const ui::Element* tile = h.find("guide." + g.id);
                 REQUIRE_MESSAGE(tile, "no tile for " << g.id);
-                INFO(g.id << " at " << tile->rect.x << "," << tile->rect.y << " " << tile->rect.w << "x" << tile->rect.h);
+                INFO(g.id << " at " << tile->rect.x << "," << tile->rect.y << " " << tile->rect.w << "x"
+                          << tile->rect.h);
                 CHECK(tile->visible);
                 CHECK(tile->rect.y >= 0);
                 left = std::min(left, tile->rect.x);

@@ -19,7 +19,8 @@ TEST_CASE("both themes meet their contrast minimums") {
         const Palette& p = hc ? high_contrast_palette() : default_palette();
         for (const auto& pair : contrast_pairs(p, hc)) {
             const double r = contrast_ratio(pair.fg, pair.bg);
-            std::printf("%-14s %-32s %5.2f:1 (min %.1f)\n", hc ? "high-contrast" : "default", pair.what.c_str(), r, pair.minimum);
+            std::printf("%-14s %-32s %5.2f:1 (min %.1f)\n", hc ? "high-contrast" : "default", pair.what.c_str(), r,
+                        pair.minimum);
             CHECK_MESSAGE(r >= pair.minimum, (hc ? "high contrast: " : "default: ") << pair.what << " is " << r);
         }
     }

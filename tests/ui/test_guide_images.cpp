@@ -1,13 +1,13 @@
 // guide_images: the drawn pictures of the hardest steps are shown in the illustration slot,
 // in the variant for the theme (high contrast) and the reading direction (mirrored where the
 // picture's layout is), with their description recorded for people who cannot see them.
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "temp_dir.hpp"
 #include "core/view.hpp"
 #include "harness.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
@@ -29,7 +29,8 @@ int count_colour(const test::Harness& h, const ui::Element& e, unsigned rgb) {
     for (int y = static_cast<int>(e.rect.y); y < static_cast<int>(e.rect.bottom()); ++y)
         for (int x = static_cast<int>(e.rect.x); x < static_cast<int>(e.rect.right()); ++x) {
             const unsigned char* p = &px[(static_cast<size_t>(y) * w + x) * 4];
-            const int d = std::abs(p[0] - static_cast<int>(rgb >> 16 & 0xFF)) + std::abs(p[1] - static_cast<int>(rgb >> 8 & 0xFF)) +
+            const int d = std::abs(p[0] - static_cast<int>(rgb >> 16 & 0xFF)) +
+                          std::abs(p[1] - static_cast<int>(rgb >> 8 & 0xFF)) +
                           std::abs(p[2] - static_cast<int>(rgb & 0xFF));
             n += d < 24;
         }
@@ -62,7 +63,7 @@ TEST_CASE("the drawn pictures show in the variant for the theme and the reading 
     CHECK(fs::path(core::step_view(h.session()).image_path).filename() == "approve.png");
     CHECK(img->rect.w > 300);
     CHECK(img->rect.x > h.display().width() / 2);  // beside the text, on the reading side
-    CHECK(count_colour(h, *img, kMark) > 500);    // the picture is drawn, its numbers and rings in the mark colour
+    CHECK(count_colour(h, *img, kMark) > 500);     // the picture is drawn, its numbers and rings in the mark colour
     CHECK(count_colour(h, *img, kMarkContrast) == 0);
 
     show(h, "mitid-login", "approve", "en", true);
@@ -79,8 +80,9 @@ TEST_CASE("the drawn pictures show in the variant for the theme and the reading 
     CHECK(fs::path(core::step_view(h.session()).image_path).filename() == "approve.png");
     CHECK(img->rect.right() < h.display().width() / 2);
     CHECK(img->label.find("borger.dk") != std::string::npos);
-    CHECK(img->label != "A phone with the MitID app. At the top is the name of the website that asks (here borger.dk), marked 1. "
-                        "At the bottom is the arrow you swipe to the right, marked 4.");
+    CHECK(img->label !=
+          "A phone with the MitID app. At the top is the name of the website that asks (here borger.dk), marked 1. "
+          "At the bottom is the arrow you swipe to the right, marked 4.");
 
     // Screen, then phone: that order follows the reading direction.
     show(h, "mitid-login", "open-app", "ar", false);

@@ -29,13 +29,16 @@ struct Edge {
 std::vector<Edge> edges_of(const core::Step& s) {
     std::vector<Edge> out;
     switch (s.kind) {
-        case core::StepKind::Info: out.push_back({s.id, "step.next", s.next}); break;
+        case core::StepKind::Info:
+            out.push_back({s.id, "step.next", s.next});
+            break;
         case core::StepKind::Check:
             out.push_back({s.id, "step.yes", s.next});
             out.push_back({s.id, "step.no", s.if_no});
             break;
         case core::StepKind::Question:
-            for (const auto& c : s.choices) out.push_back({s.id, "step.choice." + c.id, c.next});
+            for (const auto& c : s.choices)
+                out.push_back({s.id, "step.choice." + c.id, c.next});
             break;
     }
     return out;
@@ -53,7 +56,8 @@ std::vector<Edge> to_end(const core::Guide& g, const std::string& from) {
             if (e.to.empty()) continue;
             if (e.to == core::kEndStep) {
                 std::vector<Edge> path{e};
-                for (std::string at = cur; at != from; at = parent.at(at).from) path.insert(path.begin(), parent.at(at));
+                for (std::string at = cur; at != from; at = parent.at(at).from)
+                    path.insert(path.begin(), parent.at(at));
                 return path;
             }
             if (seen.insert(e.to).second) {
@@ -81,7 +85,8 @@ std::vector<Edge> from_start(const core::Guide& g, const std::string& to) {
             }
     }
     std::vector<Edge> path;
-    for (std::string at = to; at != start; at = parent.at(at).from) path.insert(path.begin(), parent.at(at));
+    for (std::string at = to; at != start; at = parent.at(at).from)
+        path.insert(path.begin(), parent.at(at));
     return path;
 }
 
@@ -98,11 +103,12 @@ void check_step_on_screen(test::Harness& h, const core::Guide& g, const std::str
         if (end > pos) CHECK(h.shows(text.text.substr(pos, end - pos)));
         pos = end + 1;
     }
-    for (const auto& [id, label] : text.choices) CHECK(h.shows(label));
+    for (const auto& [id, label] : text.choices)
+        CHECK(h.shows(label));
     const auto* progress = h.find("step.progress.label");
     REQUIRE(progress);
-    const std::string expected = core::format(h.app().translator().tr(lang, "step.progress"),
-                                              {{"n", std::to_string(number)}});
+    const std::string expected =
+        core::format(h.app().translator().tr(lang, "step.progress"), {{"n", std::to_string(number)}});
     CHECK(progress->label.rfind(expected.substr(0, expected.find('{')), 0) == 0);
     CHECK(h.shows(g.text.at(shown(g, lang)).title));
 }
@@ -119,7 +125,8 @@ void walk(test::Harness& h, const core::Guide& g, const std::string& lang, const
     h.tap("guide." + g.id);
     INFO("guide " << g.id << ", language " << lang);
     CHECK(h.shows(tr.tr(lang, "needs.heading")));
-    for (const auto& need : g.text.at(shown(g, lang)).needs) CHECK(h.shows(need));
+    for (const auto& need : g.text.at(shown(g, lang)).needs)
+        CHECK(h.shows(need));
     h.tap("needs.start");
     int number = 1;
     for (const auto& e : path) {
@@ -173,7 +180,8 @@ TEST_CASE("every guide, every language, every branch, through the real UI") {
                     auto rest = to_end(g, next);
                     path.insert(path.end(), rest.begin(), rest.end());
                 }
-                for (const auto& p : path) covered.insert(p.from + ">" + p.button);
+                for (const auto& p : path)
+                    covered.insert(p.from + ">" + p.button);
                 paths.push_back(path);
             }
         for (const auto& lang : h.app().config().offered) {

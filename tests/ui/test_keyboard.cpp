@@ -10,7 +10,8 @@ using core::Key;
 namespace {
 // Moves focus with Tab until `id` is focused (fails after a full round).
 void focus(test::Harness& h, const std::string& id) {
-    for (int i = 0; i < 40 && h.focused() != id; ++i) h.key(Key::Tab);
+    for (int i = 0; i < 40 && h.focused() != id; ++i)
+        h.key(Key::Tab);
     REQUIRE_MESSAGE(h.focused() == id, "could not reach " << id << " with Tab\n" << h.screen_text());
 }
 }  // namespace
@@ -74,7 +75,8 @@ TEST_CASE("Tab cycles through every actionable element and wraps; focus never le
     h.tap("language.da");
     std::set<std::string> seen;
     int actionable = 0;
-    for (const auto& e : h.elements()) actionable += e.actionable;
+    for (const auto& e : h.elements())
+        actionable += e.actionable;
     for (int i = 0; i < actionable + 1; ++i) {
         h.key(Key::Tab);
         seen.insert(h.focused());

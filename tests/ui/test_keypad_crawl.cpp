@@ -56,7 +56,8 @@ struct Crawl {
                 spoken = spoken || it->find(words[f]) != std::string::npos;
             CHECK_MESSAGE(spoken, f << " got focus but '" << words[f] << "' was not said; last: " << h.said().back());
         }
-        for (const auto& id : ids) CHECK_MESSAGE(reached.count(id), id << " cannot be reached with the keypad");
+        for (const auto& id : ids)
+            CHECK_MESSAGE(reached.count(id), id << " cannot be reached with the keypad");
         elements += static_cast<int>(ids.size());
         // Arrows move too, and never leave the screen without a focus.
         h.key(Key::Down);
@@ -65,7 +66,8 @@ struct Crawl {
     }
 
     void focus(const std::string& id) {
-        for (int i = 0; i < 60 && h.focused() != id; ++i) h.key(Key::Tab);
+        for (int i = 0; i < 60 && h.focused() != id; ++i)
+            h.key(Key::Tab);
         REQUIRE_MESSAGE(h.focused() == id, lang << ": cannot reach " << id << " with the keypad\n" << h.screen_text());
     }
     void press(const std::string& id) {
@@ -86,10 +88,15 @@ struct Crawl {
         REQUIRE(st);
         std::vector<std::string> ways;
         switch (st->kind) {
-            case core::StepKind::Info: ways = {"step.next"}; break;
-            case core::StepKind::Check: ways = {"step.yes", "step.no"}; break;
+            case core::StepKind::Info:
+                ways = {"step.next"};
+                break;
+            case core::StepKind::Check:
+                ways = {"step.yes", "step.no"};
+                break;
             case core::StepKind::Question:
-                for (const auto& c : st->choices) ways.push_back("step.choice." + c.id);
+                for (const auto& c : st->choices)
+                    ways.push_back("step.choice." + c.id);
                 break;
         }
         for (const auto& way : ways) {
@@ -106,8 +113,10 @@ struct Crawl {
                 FAIL(lang << " " << guide << "/" << step << ": " << way << " led to " << core::screen_name(now.screen));
             }
             h.key(Key::Back);
-            REQUIRE_MESSAGE(h.session().data().screen == core::Screen::Step, lang << " " << guide << "/" << step << " Back after " << way);
-            REQUIRE_MESSAGE(h.session().data().step_id == step, lang << " " << guide << "/" << step << " Back after " << way);
+            REQUIRE_MESSAGE(h.session().data().screen == core::Screen::Step,
+                            lang << " " << guide << "/" << step << " Back after " << way);
+            REQUIRE_MESSAGE(h.session().data().step_id == step,
+                            lang << " " << guide << "/" << step << " Back after " << way);
         }
     }
 
@@ -166,7 +175,8 @@ struct Crawl {
 TEST_CASE("every screen of every guide in every language, by keypad alone, read aloud") {
     core::KioskConfig config;
     config.offered.clear();
-    for (const auto& l : core::kLanguages) config.offered.emplace_back(l.code);
+    for (const auto& l : core::kLanguages)
+        config.offered.emplace_back(l.code);
     int total_screens = 0, total_elements = 0, total_activations = 0;
     for (const auto& code : config.offered) {
         test::Harness h(config);
@@ -214,12 +224,13 @@ TEST_CASE("every screen of every guide in every language, by keypad alone, read 
         CHECK(h.session().data().screen == core::Screen::Wiped);
         CHECK(!h.session().data().speech);  // reading aloud ends with the session
         CHECK(h.said().back().find(h.app().translator().tr("da", "wiped.title")) != std::string::npos);
-        MESSAGE(code << ": " << c.screens << " screens, " << c.elements << " elements reached and said, " << c.activations
-                     << " activations");
+        MESSAGE(code << ": " << c.screens << " screens, " << c.elements << " elements reached and said, "
+                     << c.activations << " activations");
         total_screens += c.screens;
         total_elements += c.elements;
         total_activations += c.activations;
     }
-    MESSAGE("in all: " << total_screens << " screens, " << total_elements << " elements, " << total_activations << " activations");
+    MESSAGE("in all: " << total_screens << " screens, " << total_elements << " elements, " << total_activations
+                       << " activations");
     CHECK(total_screens > 500);
 }

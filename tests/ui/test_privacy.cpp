@@ -1,9 +1,9 @@
 // privacy_session_memory: a citizen's session lives in memory only. A whole session
 // through the real UI writes no file anywhere we can see (working folder, HOME, TMPDIR),
 // and after the wipe nothing of it is left in the session or on screen.
+#include <unistd.h>
 #include <filesystem>
 #include <set>
-#include <unistd.h>
 
 #include "harness.hpp"
 
@@ -17,7 +17,8 @@ std::set<std::string> listing(const fs::path& dir) {
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        out.insert(it->path().string() + "@" + std::to_string(fs::last_write_time(it->path(), ec).time_since_epoch().count()));
+        out.insert(it->path().string() + "@" +
+                   std::to_string(fs::last_write_time(it->path(), ec).time_since_epoch().count()));
     }
     return out;
 }

@@ -24,7 +24,8 @@ std::u32string decode(const std::string& s) {
         const auto c = static_cast<unsigned char>(s[i]);
         const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-        for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        for (int k = 1; k < n && i + k < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         out.push_back(cp);
         i += static_cast<size_t>(n);
     }
@@ -53,7 +54,9 @@ std::string encode(const std::u32string& u) {
     return out;
 }
 
-bool ignorable(char32_t c) { return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069); }
+bool ignorable(char32_t c) {
+    return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
 
 // FriBidi's own visual order of one line, paragraph direction given: levels (rules P..I),
 // reordering (L1, L2) and mirroring (L4), without Arabic shaping (the kiosk shapes with
@@ -75,8 +78,8 @@ std::string fribidi_visual(const std::string& line, bool rtl) {
         FriBidiChar m = 0;
         if (levels[i] % 2 == 1 && fribidi_get_mirror_char(vis[i], &m)) vis[i] = m;
     }
-    REQUIRE(fribidi_reorder_line(0, types.data(), n, 0, dir, levels.data(),
-                                 reinterpret_cast<FriBidiChar*>(vis.data()), nullptr) != 0);
+    REQUIRE(fribidi_reorder_line(0, types.data(), n, 0, dir, levels.data(), reinterpret_cast<FriBidiChar*>(vis.data()),
+                                 nullptr) != 0);
     std::u32string out;
     for (char32_t c : vis)
         if (!ignorable(c)) out.push_back(c);
@@ -119,7 +122,8 @@ std::vector<Text> texts_of(const std::string& lang) {
     tr.load_dir(LEDSAGER_SOURCE_PO, diags);
     const auto* catalog = tr.catalog(lang);
     REQUIRE_MESSAGE(catalog, "no po/" << lang << ".po");
-    for (const auto& [key, text] : *catalog) out.push_back({"po/" + lang + ".po " + key, fill(text)});
+    for (const auto& [key, text] : *catalog)
+        out.push_back({"po/" + lang + ".po " + key, fill(text)});
     const core::ContentSet content = core::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
     for (const auto& g : content.guides) {
         auto it = g.text.find(lang);
@@ -128,12 +132,14 @@ std::vector<Text> texts_of(const std::string& lang) {
         const std::string at = g.id + "/" + lang + ".toml ";
         out.push_back({at + "title", t.title});
         out.push_back({at + "subtitle", t.subtitle});
-        for (const auto& need : t.needs) out.push_back({at + "needs", need});
+        for (const auto& need : t.needs)
+            out.push_back({at + "needs", need});
         for (const auto& [id, step] : t.steps) {
             out.push_back({at + id + ".title", step.title});
             out.push_back({at + id + ".text", step.text});
             out.push_back({at + id + ".image_alt", step.image_alt});
-            for (const auto& [cid, label] : step.choices) out.push_back({at + id + ".choices." + cid, label});
+            for (const auto& [cid, label] : step.choices)
+                out.push_back({at + id + ".choices." + cid, label});
         }
         out.push_back({at + "end.title", t.end_title});
         out.push_back({at + "end.summary", t.end_summary});

@@ -11,14 +11,14 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <stb/stb_image.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "temp_dir.hpp"
 #include "harness.hpp"
+#include "temp_dir.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shaping.hpp"
 #include "ui/theme.hpp"
@@ -54,7 +54,8 @@ Ink load_ink(const std::string& path) {
     ink.h = y1 - y0 + 1;
     ink.c.resize(static_cast<size_t>(ink.w) * ink.h);
     for (int y = 0; y < ink.h; ++y)
-        for (int x = 0; x < ink.w; ++x) ink.c[static_cast<size_t>(y) * ink.w + x] = cov[static_cast<size_t>(y + y0) * w + x + x0];
+        for (int x = 0; x < ink.w; ++x)
+            ink.c[static_cast<size_t>(y) * ink.w + x] = cov[static_cast<size_t>(y + y0) * w + x + x0];
     return ink;
 }
 
@@ -123,7 +124,8 @@ void kiosk_render(const std::string& phrase, const std::string& lang, const std:
         ImGui::GetIO().DisplaySize = ImVec2(1400, 240);
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui::NewFrame();
-        ui::Ui ui(state, input, ui::default_palette(), fonts, tr, lang, 1400, 240, ImGui::GetBackgroundDrawList(), &shaper);
+        ui::Ui ui(state, input, ui::default_palette(), fonts, tr, lang, 1400, 240, ImGui::GetBackgroundDrawList(),
+                  &shaper);
         ui.label(phrase, 40, 60, fonts.regular, 0x000000);
         ImGui::Render();
         SDL_SetRenderDrawColor(display->renderer(), 255, 255, 255, 255);
@@ -164,7 +166,8 @@ TEST_CASE("Arabic and Farsi are shaped and ordered as HarfBuzz's hb-view draws t
         // "Press the green button to continue"
         {"ar", "اضغط على الزر الأخضر للمتابعة", "ا ض غ ط ع ل ى ا ل ز ر ا ل أ خ ض ر"},
         // "You can press the green button" (with a zero-width non-joiner and hamza above)
-        {"fa", "می‌توانید دکمهٔ سبز را فشار دهید", "م ی ت و ا ن ی د د ک م ه س ب ز ر ا ف ش ا ر"},
+        {"fa", "می‌توانید دکمهٔ سبز را فشار دهید",
+         "م ی ت و ا ن ی د د ک م ه س ب ز ر ا ف ش ا ر"},
     };
     for (const auto& c : cases) {
         INFO(c.lang << ": " << c.phrase);
@@ -182,7 +185,8 @@ TEST_CASE("Arabic and Farsi are shaped and ordered as HarfBuzz's hb-view draws t
         const std::string bad = (dir / (c.lang + "-wrong.png")).string();
         hb_view(files.arabic_regular, static_cast<int>(std::lround(ppem)), c.wrong, bad);
         const Diff w = compare(load_ink(ours), load_ink(bad));
-        MESSAGE(c.lang << " against an unjoined rendering: size " << w.size << ", overlap " << w.iou << ", mean " << w.mean);
+        MESSAGE(c.lang << " against an unjoined rendering: size " << w.size << ", overlap " << w.iou << ", mean "
+                       << w.mean);
         CHECK(!w.pass());
     }
     fs::remove_all(dir);

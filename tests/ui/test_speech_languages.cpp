@@ -3,15 +3,15 @@
 // a language without a voice (Somali, Tigrinya) says so on screen in its own words and is
 // read in the voice the citizen picks. In reading-aloud mode a first touch says an
 // element and a second touch uses it.
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "temp_dir.hpp"
 #include "core/languages.hpp"
 #include "harness.hpp"
 #include "platform/speech.hpp"
+#include "temp_dir.hpp"
 
 using namespace ledsager;
 
@@ -26,7 +26,8 @@ Sound measure(const std::vector<std::int16_t>& pcm, int rate) {
     Sound s;
     s.seconds = static_cast<double>(pcm.size()) / rate;
     double sum = 0;
-    for (auto v : pcm) sum += static_cast<double>(v) * v;
+    for (auto v : pcm)
+        sum += static_cast<double>(v) * v;
     s.rms = pcm.empty() ? 0 : std::sqrt(sum / pcm.size());
     return s;
 }
@@ -100,7 +101,9 @@ TEST_CASE("a language without a voice: said on screen in its own words, read in 
         CHECK(h.shows(h.app().translator().tr(code, "speech.no_voice")));
         CHECK(h.app().translator().tr(code, "speech.no_voice") != h.app().translator().tr("en", "speech.no_voice"));
         bool english_notice = false;
-        for (const auto& s : h.said()) english_notice = english_notice || s.find(h.app().translator().tr("en", "speech.no_voice")) != std::string::npos;
+        for (const auto& s : h.said())
+            english_notice =
+                english_notice || s.find(h.app().translator().tr("en", "speech.no_voice")) != std::string::npos;
         CHECK(english_notice);
         // Reading aloud: a first touch says the button, the second uses it.
         h.tap("speech.voice.da");
@@ -130,7 +133,8 @@ TEST_CASE("reading aloud: touch once to hear, again to use; speed and volume res
     CHECK(h.session().data().screen == core::Screen::Catalogue);
     CHECK(said_lately(h, "Touch again to choose"));
     bool said_tile = false;
-    for (const auto& s : h.said()) said_tile = said_tile || s.find("Log in with MitID") != std::string::npos;
+    for (const auto& s : h.said())
+        said_tile = said_tile || s.find("Log in with MitID") != std::string::npos;
     CHECK(said_tile);
     h.tap("guide.mitid-login");  // now opened
     CHECK(h.session().data().screen == core::Screen::Needs);
@@ -167,12 +171,23 @@ TEST_CASE("a step may ship a recording: it is played instead of synthesis, and c
     {
         const int rate = 16000, n = rate * 8 / 10;
         std::vector<std::int16_t> pcm(n);
-        for (int i = 0; i < n; ++i) pcm[i] = static_cast<std::int16_t>(8000 * std::sin(2 * 3.14159265 * 440 * i / rate));
+        for (int i = 0; i < n; ++i)
+            pcm[i] = static_cast<std::int16_t>(8000 * std::sin(2 * 3.14159265 * 440 * i / rate));
         std::ofstream f(dir / "mitid-login" / "have-app.so.wav", std::ios::binary);
         auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
         auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
-        f.write("RIFF", 4); u32(36 + n * 2); f.write("WAVEfmt ", 8); u32(16); u16(1); u16(1); u32(rate); u32(rate * 2);
-        u16(2); u16(16); f.write("data", 4); u32(n * 2);
+        f.write("RIFF", 4);
+        u32(36 + n * 2);
+        f.write("WAVEfmt ", 8);
+        u32(16);
+        u16(1);
+        u16(1);
+        u32(rate);
+        u32(rate * 2);
+        u16(2);
+        u16(16);
+        f.write("data", 4);
+        u32(n * 2);
         f.write(reinterpret_cast<const char*>(pcm.data()), n * 2);
     }
     const fs::path so = dir / "mitid-login" / "so.toml";
@@ -185,7 +200,8 @@ TEST_CASE("a step may ship a recording: it is played instead of synthesis, and c
     std::ofstream(so) << broken;
     auto bad = core::load_content(dir);
     std::string report;
-    for (const auto& d : bad.diagnostics.items) report += d.format() + "\n";
+    for (const auto& d : bad.diagnostics.items)
+        report += d.format() + "\n";
     CHECK(report.find("so.toml:") != std::string::npos);
     CHECK(report.find("recording not found: nope.wav") != std::string::npos);
     text.insert(at + 16, "audio = \"have-app.so.wav\"\n");

@@ -32,9 +32,12 @@ void check_layout(test::Harness& h, const std::string& what, int scale) {
     for (size_t i = first; i < all.size(); ++i) {
         const auto& e = all[i];
         if (!e.visible || e.id == "attract.screen") continue;
-        if (e.actionable) buttons.push_back(&e);
-        else if (e.role == ui::Role::ScrollArea) areas.push_back(&e);
-        else if (e.role == ui::Role::Text || e.role == ui::Role::Heading) texts.push_back(&e);
+        if (e.actionable)
+            buttons.push_back(&e);
+        else if (e.role == ui::Role::ScrollArea)
+            areas.push_back(&e);
+        else if (e.role == ui::Role::Text || e.role == ui::Role::Heading)
+            texts.push_back(&e);
     }
     for (const auto* b : buttons) {
         CAPTURE(b->id);
@@ -50,7 +53,8 @@ void check_layout(test::Harness& h, const std::string& what, int scale) {
         for (const auto* o : buttons)
             if (o < b) CHECK_MESSAGE(!overlap(b->rect, o->rect), b->id << " overlaps " << o->id);
         for (const auto* a : areas)
-            if (b->scroll_area != a->id) CHECK_MESSAGE(!overlap(b->rect, a->rect), b->id << " overlaps scroll area " << a->id);
+            if (b->scroll_area != a->id)
+                CHECK_MESSAGE(!overlap(b->rect, a->rect), b->id << " overlaps scroll area " << a->id);
     }
     for (const auto* t : texts) {
         CAPTURE(t->id);
@@ -58,7 +62,8 @@ void check_layout(test::Harness& h, const std::string& what, int scale) {
         CHECK(t->rect.right() <= W + 0.5f);
         if (t->scroll_area.empty()) {
             CHECK(t->rect.bottom() <= H);
-            for (const auto* b : buttons) CHECK_MESSAGE(!overlap(t->rect, b->rect), t->id << " runs into " << b->id);
+            for (const auto* b : buttons)
+                CHECK_MESSAGE(!overlap(t->rect, b->rect), t->id << " runs into " << b->id);
         }
     }
 }
@@ -78,7 +83,8 @@ TEST_CASE("every screen at every text size and theme: nothing clipped or overlap
                     app::stage(h.app(), shot, lang, scale, hc, h.now());
                     h.frame();
                     h.frame();
-                    check_layout(h, shot.name + " " + lang + " " + std::to_string(scale) + (hc ? " contrast" : ""), scale);
+                    check_layout(h, shot.name + " " + lang + " " + std::to_string(scale) + (hc ? " contrast" : ""),
+                                 scale);
                     ++checked;
                 }
     MESSAGE(checked << " screens checked");

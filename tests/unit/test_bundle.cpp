@@ -10,14 +10,14 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <cstdlib>
 
-#include "temp_dir.hpp"
 #include "core/bundle.hpp"
 #include "core/content_store.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
@@ -62,7 +62,9 @@ bool patch(const fs::path& file, const std::string& from, const std::string& to)
     return true;
 }
 
-const Guide* guide(const ContentSet& set, const std::string& id) { return set.find(id); }
+const Guide* guide(const ContentSet& set, const std::string& id) {
+    return set.find(id);
+}
 
 }  // namespace
 

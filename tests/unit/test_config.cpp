@@ -1,9 +1,9 @@
 // Configuration: defaults, the shipped file, and bad values named by file, line and key.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "core/config.hpp"
 
@@ -18,7 +18,8 @@ std::string load_text(const std::string& toml, KioskConfig& c, bool& ok) {
     ok = load_config(p, c, d);
     fs::remove(p);
     std::string out;
-    for (const auto& i : d.items) out += i.format().substr(p.string().size()) + "\n";
+    for (const auto& i : d.items)
+        out += i.format().substr(p.string().size()) + "\n";
     return out;
 }
 }  // namespace
@@ -57,9 +58,10 @@ TEST_CASE("the keypad map: one action replaced, the others kept; bad entries nam
 TEST_CASE("values are read") {
     KioskConfig c;
     bool ok = false;
-    auto msg = load_text("[session]\ninactivity_timeout_s = 300\n[languages]\noffered = [\"en\", \"da\"]\ndefault = \"en\"\n"
-                         "[site]\nname = \"Hovedbiblioteket\"\nfront_desk.da = \"Skranke 3\"\n",
-                         c, ok);
+    auto msg = load_text(
+        "[session]\ninactivity_timeout_s = 300\n[languages]\noffered = [\"en\", \"da\"]\ndefault = \"en\"\n"
+        "[site]\nname = \"Hovedbiblioteket\"\nfront_desk.da = \"Skranke 3\"\n",
+        c, ok);
     CHECK_MESSAGE(ok, msg);
     CHECK(c.inactivity_timeout_s == 300);
     CHECK(c.default_language == "en");
@@ -109,12 +111,13 @@ TEST_CASE("bad values name the line and key") {
 }
 
 TEST_CASE("a kiosk speaks plain http only to a hub on its own machine") {
-    for (const char* ok : {"https://hub.kommune.dk", "https://10.0.0.5:8443", "http://127.0.0.1:8080", "http://127.5.6.7",
-                           "http://localhost:8080/", "http://[::1]:8080"})
+    for (const char* ok : {"https://hub.kommune.dk", "https://10.0.0.5:8443", "http://127.0.0.1:8080",
+                           "http://127.5.6.7", "http://localhost:8080/", "http://[::1]:8080"})
         CHECK_MESSAGE(hub_url_allowed(ok), ok);
-    for (const char* bad : {"http://hub.kommune.dk", "http://10.0.0.5:8080", "http://127.0.0.1.evil.dk", "http://localhost.evil.dk",
-                            "http://128.0.0.1", "http://[::2]:80", "http://localhost:1@hub.example.dk", "http://[::1]:1@evil.dk",
-                            "http://127.0.0.1@evil.dk", "ftp://hub", "https://", "hub.kommune.dk", "http://127.0.0.256"})
+    for (const char* bad :
+         {"http://hub.kommune.dk", "http://10.0.0.5:8080", "http://127.0.0.1.evil.dk", "http://localhost.evil.dk",
+          "http://128.0.0.1", "http://[::2]:80", "http://localhost:1@hub.example.dk", "http://[::1]:1@evil.dk",
+          "http://127.0.0.1@evil.dk", "ftp://hub", "https://", "hub.kommune.dk", "http://127.0.0.256"})
         CHECK_FALSE_MESSAGE(hub_url_allowed(bad), bad);
     KioskConfig c;
     bool ok = true;

@@ -2,14 +2,14 @@
 // line, and the broken guide is left out while the good ones are served.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include <ctime>
 
-#include "temp_dir.hpp"
 #include "core/content.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
@@ -77,7 +77,9 @@ summary = "All done."
 }
 
 // Today's date: the fixture's sources are always freshly checked.
-std::string today() { return iso_day(std::time(nullptr)); }
+std::string today() {
+    return iso_day(std::time(nullptr));
+}
 
 void write_good(const TempDir& dir, const std::string& id = "demo") {
     std::string g = kGuide;
@@ -95,11 +97,14 @@ std::string read(const fs::path& p) {
 
 std::string all(const Diagnostics& d) {
     std::string out;
-    for (const auto& i : d.items) out += i.format() + "\n";
+    for (const auto& i : d.items)
+        out += i.format() + "\n";
     return out;
 }
 
-bool has(const Diagnostics& d, const std::string& needle) { return all(d).find(needle) != std::string::npos; }
+bool has(const Diagnostics& d, const std::string& needle) {
+    return all(d).find(needle) != std::string::npos;
+}
 
 void replace(std::string& s, const std::string& from, const std::string& to) {
     auto pos = s.find(from);
@@ -142,7 +147,8 @@ TEST_CASE("each broken guide is reported with file and line, and the others stil
     }
     SUBCASE("a branch with no way to the end") {
         replace(g, "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"end\"",
-                "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"four\"\n\n[[step]]\nid = \"four\"\nkind = \"info\"\nnext = \"three\"");
+                "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"four\"\n\n[[step]]\nid = \"four\"\nkind = "
+                "\"info\"\nnext = \"three\"");
         replace(g, "id = \"no\"\nnext = \"end\"", "id = \"no\"\nnext = \"three\"");
         expect = "guide.toml:21: error: step 'three' has no way on to the end";
     }
@@ -213,7 +219,9 @@ TEST_CASE("long sentences and long guides are warnings, not errors") {
     TempDir dir;
     write_good(dir);
     std::string da = text("da");
-    replace(da, "Do one thing.", "Det her er en meget lang sætning med alt for mange ord i sig som bliver ved og ved og ved og ved uden at stoppe nogen sinde igen.");
+    replace(da, "Do one thing.",
+            "Det her er en meget lang sætning med alt for mange ord i sig som bliver ved og ved og ved og ved uden at "
+            "stoppe nogen sinde igen.");
     dir.write("demo/da.toml", da);
     auto set = load_content(dir.path);
     CHECK_FALSE(set.diagnostics.has_errors());
@@ -250,7 +258,8 @@ TEST_CASE("a translation made before its source text changed is outdated until i
     // Never stamped: outdated, at the line of [review].
     auto set = load_content(dir.path);
     CHECK_FALSE(set.diagnostics.has_errors());
-    CHECK(has(set.diagnostics, "en.toml:20: warning: outdated: da.toml has changed since this text was translated from it"));
+    CHECK(has(set.diagnostics,
+              "en.toml:20: warning: outdated: da.toml has changed since this text was translated from it"));
     REQUIRE(set.guides.size() == 1);
     CHECK(set.guides[0].text.at("en").outdated);
     CHECK_FALSE(set.guides[0].text.at("da").outdated);
@@ -289,7 +298,8 @@ TEST_CASE("a translation keeps its source's lines one for one: pictures and numb
     std::string error;
     REQUIRE_MESSAGE(stamp_translation(dir.path / "demo" / "en.toml", error), error);
     auto set = load_content(dir.path);
-    CHECK(has(set.diagnostics, "en.toml:22: warning: [step.three] has 2 lines where da.toml has 1: keep one line for each"));
+    CHECK(has(set.diagnostics,
+              "en.toml:22: warning: [step.three] has 2 lines where da.toml has 1: keep one line for each"));
     CHECK_FALSE(set.diagnostics.has_errors());
     CHECK(set.guides.size() == 1);
     // Empty lines are no lines (as on screen), so a blank line in between is no difference.
@@ -339,8 +349,9 @@ TEST_CASE("sources not checked for longer than the configured months are a warni
     CHECK(set.guides[0].sources_checked == "2026-11-23");
     options.today = "2027-05-24";
     set = load_content(dir.path, options);
-    CHECK(has(set.diagnostics, "guide.toml:4: warning: source last checked 2026-11-23, more than 6 months ago: check "
-                               "https://www.borger.dk/ again"));
+    CHECK(has(set.diagnostics,
+              "guide.toml:4: warning: source last checked 2026-11-23, more than 6 months ago: check "
+              "https://www.borger.dk/ again"));
     CHECK(set.guides[0].sources_stale);
     CHECK(set.guides.size() == 1);
     options.max_source_age_months = 12;

@@ -15,7 +15,8 @@ TEST_CASE("the shipped guides have no errors and cover the required tasks") {
     options.today = "2026-12-04";
     auto set = load_content(LEDSAGER_SOURCE_ASSETS "/guides", options);
     std::string report;
-    for (const auto& d : set.diagnostics.items) report += d.format() + "\n";
+    for (const auto& d : set.diagnostics.items)
+        report += d.format() + "\n";
     CHECK_MESSAGE(set.diagnostics.items.empty(), report);
     CHECK(set.guides.size() >= 1);
     for (const auto& g : set.guides) {
@@ -25,6 +26,7 @@ TEST_CASE("the shipped guides have no errors and cover the required tasks") {
         CHECK(g.main_path_length() <= 12);
         CHECK_FALSE(g.sources.empty());
         // Every step reaches the end, every branch is valid.
-        for (const auto& s : g.steps) CHECK(g.steps_to_end(s.id) >= 1);
+        for (const auto& s : g.steps)
+            CHECK(g.steps_to_end(s.id) >= 1);
     }
 }

@@ -49,7 +49,8 @@ TEST_CASE("PO syntax errors name file and line") {
 TEST_CASE("fallback: chosen language, then English, then Danish, then the key itself") {
     Translator t;
     Diagnostics d;
-    t.add("da", parse_po("msgid \"k1\"\nmsgstr \"da1\"\nmsgid \"k2\"\nmsgstr \"da2\"\nmsgid \"k3\"\nmsgstr \"da3\"\n", "da", d));
+    t.add("da", parse_po("msgid \"k1\"\nmsgstr \"da1\"\nmsgid \"k2\"\nmsgstr \"da2\"\nmsgid \"k3\"\nmsgstr \"da3\"\n",
+                         "da", d));
     t.add("en", parse_po("msgid \"k1\"\nmsgstr \"en1\"\nmsgid \"k2\"\nmsgstr \"en2\"\n", "en", d));
     t.add("uk", parse_po("msgid \"k1\"\nmsgstr \"uk1\"\n", "uk", d));
     CHECK(t.lookup("uk", "k1").text == "uk1");
@@ -96,7 +97,8 @@ TEST_CASE("plural forms: each shipped language picks the right form for 0 1 2 3 
     Translator t;
     Diagnostics d;
     t.load_dir(LEDSAGER_SOURCE_PO, d);
-    for (const auto& item : d.items) INFO(item.format());
+    for (const auto& item : d.items)
+        INFO(item.format());
     REQUIRE(d.items.empty());
     const std::vector<std::uint64_t> ns{0, 1, 2, 3, 5, 11, 100, 101};
     // The forms, in the order of ns, by the rules of GNU gettext and Unicode CLDR as listed
@@ -163,7 +165,8 @@ TEST_CASE("plural forms: each shipped language picks the right form for 0 1 2 3 
         REQUIRE(plurals);
         CHECK_MESSAGE(plurals->count("waiting.wait"), lang);
         CHECK_MESSAGE(plurals->count("timeout.seconds"), lang);
-        for (const auto& [key, forms] : *plurals) CHECK(static_cast<int>(forms.size()) == t.plural_rule(lang)->nplurals());
+        for (const auto& [key, forms] : *plurals)
+            CHECK(static_cast<int>(forms.size()) == t.plural_rule(lang)->nplurals());
     }
 }
 
@@ -175,7 +178,7 @@ TEST_CASE("plural expressions: C precedence and semantics, as gettext evaluates 
     CHECK(*rule_of("nplurals=2; plural=n>1").evaluate(2) == 1);  // the last ';' may be left out
     CHECK(*rule_of("nplurals=6;plural=2+3*4").evaluate(0) == 14);
     CHECK(*rule_of("nplurals=6; plural=(2+3)*4;").evaluate(0) == 20);
-    CHECK(*rule_of("nplurals=6; plural=10-4-3;").evaluate(0) == 3);  // left-associative
+    CHECK(*rule_of("nplurals=6; plural=10-4-3;").evaluate(0) == 3);               // left-associative
     CHECK(*rule_of("nplurals=6; plural=n-1;").evaluate(0) == ~std::uint64_t{0});  // unsigned, as gettext
     CHECK(*rule_of("nplurals=6; plural=!n;").evaluate(0) == 1);
     CHECK(*rule_of("nplurals=6; plural=!!n;").evaluate(5) == 1);
@@ -220,8 +223,22 @@ TEST_CASE("plural headers that are malformed are refused with a reason, never a 
         "nplurals=2; extra=1; plural=0;",
         "nplurals=2; plural=" + std::string(300, '(') + "n" + std::string(300, ')') + ";",
         "nplurals=2; plural=" + std::string(300, '!') + "n;",
-        "nplurals=2; plural=" + [] { std::string s = "n"; for (int i = 0; i < 200; ++i) s += "+n"; return s; }() + ";",
-        "nplurals=2; plural=" + [] { std::string s; for (int i = 0; i < 100; ++i) s += "n ? 1 : "; return s + "0"; }() + ";",
+        "nplurals=2; plural=" +
+            [] {
+                std::string s = "n";
+                for (int i = 0; i < 200; ++i)
+                    s += "+n";
+                return s;
+            }() +
+            ";",
+        "nplurals=2; plural=" +
+            [] {
+                std::string s;
+                for (int i = 0; i < 100; ++i)
+                    s += "n ? 1 : ";
+                return s + "0";
+            }() +
+            ";",
         "nplurals=2; plural=" + std::string(2000, 'n') + ";",
     };
     for (const auto& value : bad) {
@@ -242,7 +259,8 @@ TEST_CASE("plural headers that are malformed are refused with a reason, never a 
         }
         std::string error;
         if (auto r = PluralRule::parse(s, error))
-            for (std::uint64_t n : {0ull, 1ull, 2ull, 7ull, 1000ull, ~0ull}) (void)r->evaluate(n, &error);
+            for (std::uint64_t n : {0ull, 1ull, 2ull, 7ull, 1000ull, ~0ull})
+                (void)r->evaluate(n, &error);
     }
 }
 
@@ -253,7 +271,8 @@ TEST_CASE("plural headers in a catalogue: errors name file and line; division by
                           "\\n\"\n\nmsgid \"k\"\nmsgid_plural \"k\"\nmsgstr[0] \"one\"\nmsgstr[1] \"more\"\n",
                       "po/xx.po", d);
         std::vector<std::string> out;
-        for (const auto& item : d.items) out.push_back(item.format());
+        for (const auto& item : d.items)
+            out.push_back(item.format());
         return out;
     };
     CHECK(errors_for("nplurals=2; plural=(n != 1);").empty());
@@ -279,19 +298,22 @@ TEST_CASE("plural headers in a catalogue: errors name file and line; division by
 }
 
 TEST_CASE("plural entries: syntax errors with lines; a missing msgstr[k] falls back whole to English") {
-    const std::string en = "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=2; plural=(n != 1);\\n\"\n\n"
-                           "msgid \"w\"\nmsgid_plural \"w\"\nmsgstr[0] \"{n} minute\"\nmsgstr[1] \"{n} minutes\"\n\n"
-                           "msgid \"s\"\nmsgstr \"single\"\n";
-    const std::string uk = "msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
-                           "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n\"\n\n"
-                           "msgid \"w\"\nmsgid_plural \"w\"\nmsgstr[0] \"{n} хвилина\"\nmsgstr[1] \"{n} хвилини\"\n\n"
-                           "msgid \"s\"\nmsgstr \"одна\"\n";
+    const std::string en =
+        "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=2; plural=(n != 1);\\n\"\n\n"
+        "msgid \"w\"\nmsgid_plural \"w\"\nmsgstr[0] \"{n} minute\"\nmsgstr[1] \"{n} minutes\"\n\n"
+        "msgid \"s\"\nmsgstr \"single\"\n";
+    const std::string uk =
+        "msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+        "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n\"\n\n"
+        "msgid \"w\"\nmsgid_plural \"w\"\nmsgstr[0] \"{n} хвилина\"\nmsgstr[1] \"{n} хвилини\"\n\n"
+        "msgid \"s\"\nmsgstr \"одна\"\n";
     Diagnostics d;
     const auto en_file = parse_po_file(en, "po/en.po", d);
     CHECK(d.items.empty());
     const auto uk_file = parse_po_file(uk, "po/uk.po", d);
     REQUIRE(d.items.size() == 1);
-    CHECK(d.items[0].format() == "po/uk.po:5: error: 'w' lacks msgstr[2] (nplurals=3): the entry is not used until every form is there");
+    CHECK(d.items[0].format() ==
+          "po/uk.po:5: error: 'w' lacks msgstr[2] (nplurals=3): the entry is not used until every form is there");
     REQUIRE(uk_file.entries.size() == 2);
     CHECK(uk_file.entries[0].plural());
     CHECK(uk_file.entries[0].msgstr == "{n} хвилина");
@@ -322,8 +344,9 @@ TEST_CASE("plural entries: syntax errors with lines; a missing msgstr[k] falls b
     CHECK(first_error(header + "msgid \"a\"\nmsgid_plural \"a\"\nmsgstr[x] \"x\"\n") ==
           "po/xx.po:6: error: msgstr[N] needs a form number N (0, 1, 2, …)");
     CHECK(first_error(header + "msgid_plural \"a\"\n") == "po/xx.po:4: error: msgid_plural without a msgid before it");
-    CHECK(first_error(header + "msgid \"a\"\nmsgid_plural \"a\"\nmsgstr[0] \"x\"\nmsgstr[1] \"y\"\nmsgstr[2] \"z\"\n") ==
-          "po/xx.po:4: error: 'a' has 3 forms (msgstr[0] to msgstr[2]), but nplurals=2");
+    CHECK(
+        first_error(header + "msgid \"a\"\nmsgid_plural \"a\"\nmsgstr[0] \"x\"\nmsgstr[1] \"y\"\nmsgstr[2] \"z\"\n") ==
+        "po/xx.po:4: error: 'a' has 3 forms (msgstr[0] to msgstr[2]), but nplurals=2");
     CHECK(first_error("msgid \"a\"\nmsgid_plural \"a\"\nmsgstr[0] \"x\"\nmsgstr[1] \"y\"\n") ==
           "po/xx.po:1: error: 'a' has plural forms but the header has no Plural-Forms: nplurals=N; plural=EXPR;");
     // Untranslated (every form empty) is no error here; the catalogue check reports it.

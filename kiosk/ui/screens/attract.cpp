@@ -26,7 +26,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     // text is so large that it would not fit.
     float circle = em * 6.4f;
     float text_h = ui.text_height(title, wrap, ui.fonts().title) + em * 0.6f +
-                         ui.text_height(sub, wrap, ui.fonts().regular) + em * 1.6f + bh + em * 1.4f + em * 1.5f;
+                   ui.text_height(sub, wrap, ui.fonts().regular) + em * 1.6f + bh + em * 1.4f + em * 1.5f;
     // The offered languages, each in its own words: a citizen sees at once that theirs is here.
     std::string langs;
     for (const auto& code : ctx.config.offered)

@@ -65,8 +65,8 @@ void draw_catalogue(Ui& ui, const ScreenContext& ctx) {
     const Layout l = layout(ui, true);
     const float em = ui.em();
     float y = l.content.y;
-    y += ui.text("catalogue.heading", ui.t("catalogue.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text,
-                 Role::Heading);
+    y += ui.text("catalogue.heading", ui.t("catalogue.heading"), l.content.x, y, l.content.w, ui.fonts().heading,
+                 p.text, Role::Heading);
     y += em * 0.5f;
 
     const auto sections = core::catalogue_view(ctx.content, ctx.session.data().lang);
@@ -90,14 +90,16 @@ void draw_catalogue(Ui& ui, const ScreenContext& ctx) {
         subtitle_font = font;
         items.clear();
         for (size_t s = 0; s < sections.size(); ++s)
-            for (const auto& t : sections[s].tiles) items.push_back({s, ui.row_tile_height(col_w, t.title, t.subtitle, font)});
+            for (const auto& t : sections[s].tiles)
+                items.push_back({s, ui.row_tile_height(col_w, t.title, t.subtitle, font)});
         starts = column_starts(items, head_h, cols, tile_gap, group_gap, em * 1.5f);
         float tallest = 0;
         for (size_t c = 0; c < starts.size(); ++c) {
             const size_t end = c + 1 < starts.size() ? starts[c + 1] : items.size();
             float h = em * 0.2f;
             for (size_t i = starts[c]; i < end; ++i) {
-                if (i == starts[c] || items[i].group != items[i - 1].group) h += head_h[items[i].group] + (i > starts[c] ? group_gap : 0);
+                if (i == starts[c] || items[i].group != items[i - 1].group)
+                    h += head_h[items[i].group] + (i > starts[c] ? group_gap : 0);
                 h += items[i].h + tile_gap;
             }
             tallest = std::max(tallest, h);
@@ -127,7 +129,8 @@ void draw_catalogue(Ui& ui, const ScreenContext& ctx) {
                 cy += head_h[s];
             }
             const auto& t = section.tiles[tile_index[s]++];
-            if (ui.row_tile("guide." + t.guide_id, {x, cy, col_w, items[item].h}, t.icon, t.title, t.subtitle, subtitle_font))
+            if (ui.row_tile("guide." + t.guide_id, {x, cy, col_w, items[item].h}, t.icon, t.title, t.subtitle,
+                            subtitle_font))
                 ui.act(core::ActionKind::OpenGuide, t.guide_id);
             cy += items[item].h + tile_gap;
         }

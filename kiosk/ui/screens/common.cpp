@@ -29,8 +29,8 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     const float h = l.bar_h - bar_em * 1.0f;
     const float y = top + (l.bar_h - h) / 2;
     const auto* lang = core::find_language(d.lang);
-    const bool in_guide = !d.guide_id.empty() &&
-                          (d.screen == core::Screen::Needs || d.screen == core::Screen::Step || d.screen == core::Screen::End);
+    const bool in_guide = !d.guide_id.empty() && (d.screen == core::Screen::Needs || d.screen == core::Screen::Step ||
+                                                  d.screen == core::Screen::End);
 
     struct Item {
         std::string id, label;
@@ -40,13 +40,16 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
         bool right;
     };
     std::vector<Item> items{
-        {"bar.text_size", ui.t("bar.text_size"), "text-size", ButtonStyle::Secondary, core::ActionKind::CycleTextScale, false},
+        {"bar.text_size", ui.t("bar.text_size"), "text-size", ButtonStyle::Secondary, core::ActionKind::CycleTextScale,
+         false},
         {"bar.language", lang ? std::string(lang->native_name) : ui.t("bar.language"), "globe", ButtonStyle::Secondary,
          core::ActionKind::OpenLanguage, false},
-        {"bar.contrast", ui.t("bar.contrast"), "contrast", ButtonStyle::Secondary, core::ActionKind::ToggleContrast, false},
+        {"bar.contrast", ui.t("bar.contrast"), "contrast", ButtonStyle::Secondary, core::ActionKind::ToggleContrast,
+         false},
     };
     if (ctx.session.speech_available())
-        items.push_back({"bar.read_aloud", ui.t("bar.read_aloud"), "volume-up", ButtonStyle::Secondary, core::ActionKind::ReadAloud, false});
+        items.push_back({"bar.read_aloud", ui.t("bar.read_aloud"), "volume-up", ButtonStyle::Secondary,
+                         core::ActionKind::ReadAloud, false});
     if (in_guide)
         items.push_back({"bar.start_over", ui.t("bar.start_over"), "restart", ButtonStyle::Secondary,
                          core::ActionKind::StartOver, true});
@@ -56,8 +59,8 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
         // line (and who is coming), and leads back to it.
         const auto& e = d.escalation;
         std::string label = e.phase == core::Escalation::Phase::Claimed ? ui.t("bar.coming", {{"number", e.number}})
-                            : e.number.empty()                            ? ui.t("bar.in_line_sending")
-                                                                          : ui.t("bar.in_line", {{"number", e.number}});
+                            : e.number.empty()                          ? ui.t("bar.in_line_sending")
+                                                                        : ui.t("bar.in_line", {{"number", e.number}});
         items.push_back({"bar.help", label, "hourglass", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
     } else {
         items.push_back({"bar.help", ui.t("bar.help"), "help", ButtonStyle::Help, core::ActionKind::OpenHelp, true});
@@ -67,7 +70,8 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     float pad = bar_em * 0.9f, gap = bar_em * 0.6f;
     auto total = [&] {
         float w = 0;
-        for (const auto& it : items) w += ui.button_width(it.label, it.icon, font, pad) + gap;
+        for (const auto& it : items)
+            w += ui.button_width(it.label, it.icon, font, pad) + gap;
         return w - gap;
     };
     const float edge = l.margin * 0.7f;
@@ -86,22 +90,24 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
         float& x = it.right ? right_x : left_x;
         const bool selected = it.action == core::ActionKind::ToggleContrast ? d.high_contrast
                               : it.action == core::ActionKind::ReadAloud    ? d.speech
-                                                                             : false;
+                                                                            : false;
         if (ui.button(it.id, it.label, {x, y, w, h}, it.style, it.icon, font, selected)) ui.act(it.action);
         if (it.action == core::ActionKind::ToggleContrast || it.action == core::ActionKind::ReadAloud) ui.mark_toggle();
         x += w + gap;
     }
 }
 
-float help_button_height(const Ui& ui) { return std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f); }
+float help_button_height(const Ui& ui) {
+    return std::max(ui.fonts().bar_em * 2.9f, 96.0f * ui.height() / 1080.0f);
+}
 
 void read_aloud_button(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     if (!ctx.session.speech_available()) return;
     const std::string label = ui.t("bar.read_aloud");
     const float w = ui.button_width(label, "volume-up", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
     const float h = help_button_height(ui);
-    if (ui.button("bar.read_aloud", label, {l.margin, ui.height() - l.margin - h, w, h}, ButtonStyle::Secondary, "volume-up",
-                  ui.fonts().bar, ctx.session.data().speech))
+    if (ui.button("bar.read_aloud", label, {l.margin, ui.height() - l.margin - h, w, h}, ButtonStyle::Secondary,
+                  "volume-up", ui.fonts().bar, ctx.session.data().speech))
         ui.act(core::ActionKind::ReadAloud);
     ui.mark_toggle();
 }
@@ -110,8 +116,8 @@ void help_button(Ui& ui, const Layout& l) {
     const std::string help = ui.t("bar.help");
     const float w = ui.button_width(help, "help", ui.fonts().bar, ui.fonts().bar_em * 0.9f);
     const float h = help_button_height(ui);
-    if (ui.button("bar.help", help, {ui.width() - l.margin - w, ui.height() - l.margin - h, w, h}, ButtonStyle::Help, "help",
-                  ui.fonts().bar))
+    if (ui.button("bar.help", help, {ui.width() - l.margin - w, ui.height() - l.margin - h, w, h}, ButtonStyle::Help,
+                  "help", ui.fonts().bar))
         ui.act(core::ActionKind::OpenHelp);
 }
 
@@ -127,14 +133,16 @@ float action_row(Ui& ui, const Layout& l, const std::vector<RowButton>& left, co
     // Right-hand buttons share what is left; if they do not fit side by side they shrink
     // evenly and their labels wrap inside them.
     float need = 0;
-    for (const auto& b : right) need += ui.button_width(b.label, b.icon, ui.fonts().bold, pad) + l.gap;
+    for (const auto& b : right)
+        need += ui.button_width(b.label, b.icon, ui.fonts().bold, pad) + l.gap;
     const float avail = l.content.right() - x;
     const float shrink = need > avail ? avail / need : 1.0f;
     float rx = l.content.right();
     for (auto it = right.rbegin(); it != right.rend(); ++it) {
         const float w = ui.button_width(it->label, it->icon, ui.fonts().bold, pad) * shrink;
         rx -= w;
-        if (ui.button(it->id, it->label, {rx, y, w, l.button_h}, it->style, it->icon)) ui.act(it->action, it->arg, it->value);
+        if (ui.button(it->id, it->label, {rx, y, w, l.button_h}, it->style, it->icon))
+            ui.act(it->action, it->arg, it->value);
         rx -= l.gap;
     }
     return y;

@@ -7,11 +7,11 @@
 namespace ledsager::ui {
 
 struct Layout {
-    float margin;      // outer margin
-    float gap;         // between elements
-    float button_h;    // big buttons
-    float bar_h;       // bottom bar (0 when the screen has none)
-    Rect content;      // what is left for the screen between margins and bar
+    float margin;    // outer margin
+    float gap;       // between elements
+    float button_h;  // big buttons
+    float bar_h;     // bottom bar (0 when the screen has none)
+    Rect content;    // what is left for the screen between margins and bar
 };
 
 Layout layout(const Ui& ui, bool with_bar);

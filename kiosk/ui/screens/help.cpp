@@ -24,8 +24,8 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
     const auto& d = ctx.session.data();
     // With a hub the person card is the thing to choose, so "Back" steps aside.
     const ButtonStyle back_style = ctx.session.hub_enabled() ? ButtonStyle::Secondary : ButtonStyle::Primary;
-    const float row_y = action_row(ui, l, {},
-                                   {{"help.back", ui.t("help.back"), back_style, "chevron-left", core::ActionKind::CloseHelp}});
+    const float row_y = action_row(
+        ui, l, {}, {{"help.back", ui.t("help.back"), back_style, "chevron-left", core::ActionKind::CloseHelp}});
 
     // What a person would need to know: the task and the step, nothing about the citizen.
     std::string context = ui.t("help.context_none");
@@ -43,7 +43,8 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
     const Rect area{l.content.x, l.content.y, l.content.w, row_y - l.gap - l.content.y};
     ui.begin_scroll("help.body", area);
     float y = l.content.y - ui.scroll_offset();
-    y += ui.text("help.heading", ui.t("help.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text, Role::Heading);
+    y += ui.text("help.heading", ui.t("help.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text,
+                 Role::Heading);
     y += em * 0.8f;
 
     const int cols = l.content.w / em > 40 ? 2 : 1;
@@ -72,10 +73,12 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         ui.circle(c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, em * 0.9f, p.help);
         ui.icon("person", ui.fonts().icon, c1.x + pad + em * 0.9f, c1.y + pad + em * 0.9f, p.on_help);
         float cy = c1.y + pad + em * 2.4f;
-        cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text, Role::Heading);
+        cy += ui.text("help.front_desk", ui.t("help.front_desk"), c1.x + pad, cy, inner, ui.fonts().bold, p.text,
+                      Role::Heading);
         cy += ui.text("help.desk_text", desk, c1.x + pad, cy, inner, ui.fonts().regular, p.text);
         cy += em * 0.9f;
-        cy += ui.text("help.tell_staff", ui.t("help.tell_staff"), c1.x + pad, cy, inner, ui.fonts().small, p.text_muted);
+        cy +=
+            ui.text("help.tell_staff", ui.t("help.tell_staff"), c1.x + pad, cy, inner, ui.fonts().small, p.text_muted);
         ui.text("help.context", context, c1.x + pad, cy + em * 0.2f, inner, ui.fonts().bold, p.text);
     }
 
@@ -93,9 +96,11 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
         ui.circle(c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, em * 0.9f, p.border);
         ui.icon("phone", ui.fonts().icon, c2.x + pad + em * 0.9f, c2.y + pad + em * 0.9f, p.text_muted);
         float cy = c2.y + pad + em * 2.4f;
-        cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted, Role::Heading);
+        cy += ui.text("help.video", ui.t("help.video"), c2.x + pad, cy, inner, ui.fonts().bold, p.text_muted,
+                      Role::Heading);
         cy += em * 0.3f;
-        ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular, p.text_muted);
+        ui.text("help.video_unavailable", ui.t("help.video_unavailable"), c2.x + pad, cy, inner, ui.fonts().regular,
+                p.text_muted);
         ui.mark_unavailable();
     }
     ui.end_scroll(c2.bottom() + ui.scroll_offset() - l.content.y + em * 0.3f);

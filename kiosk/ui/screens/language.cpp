@@ -29,8 +29,8 @@ void draw_language(Ui& ui, const ScreenContext& ctx) {
         const float by = top + (i / cols) * (h + l.gap) + em * 0.2f;
         const bool current = offered[i] == ctx.session.data().lang;
         if (ui.button("language." + offered[i], std::string(lang->native_name), {bx, by, w, h},
-                      current ? ButtonStyle::Primary : ButtonStyle::Secondary, current ? "check" : "", ui.fonts().heading,
-                      current))
+                      current ? ButtonStyle::Primary : ButtonStyle::Secondary, current ? "check" : "",
+                      ui.fonts().heading, current))
             ui.act(core::ActionKind::ChooseLanguage, offered[i]);
         ui.speak_as(offered[i]);  // each language's name is read aloud in that language
     }

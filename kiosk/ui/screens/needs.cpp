@@ -10,13 +10,15 @@ void draw_needs(Ui& ui, const ScreenContext& ctx) {
     const float em = ui.em();
     const auto g = core::guide_view(ctx.session);
     if (!g.text) return;
-    const float row_y = action_row(ui, l,
-                                   {{"needs.back", ui.t("step.back"), ButtonStyle::Secondary, "chevron-left", core::ActionKind::Back}},
-                                   {{"needs.start", ui.t("needs.start"), ButtonStyle::Primary, "chevron-right", core::ActionKind::BeginSteps}});
+    const float row_y = action_row(
+        ui, l, {{"needs.back", ui.t("step.back"), ButtonStyle::Secondary, "chevron-left", core::ActionKind::Back}},
+        {{"needs.start", ui.t("needs.start"), ButtonStyle::Primary, "chevron-right", core::ActionKind::BeginSteps}});
     float y = l.content.y;
-    y += ui.text("needs.guide", g.text->title, l.content.x, y, l.content.w, ui.fonts().bold, p.text_muted, Role::Heading);
+    y += ui.text("needs.guide", g.text->title, l.content.x, y, l.content.w, ui.fonts().bold, p.text_muted,
+                 Role::Heading);
     y += em * 0.3f;
-    y += ui.text("needs.heading", ui.t("needs.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text, Role::Heading);
+    y += ui.text("needs.heading", ui.t("needs.heading"), l.content.x, y, l.content.w, ui.fonts().heading, p.text,
+                 Role::Heading);
     y += em * 0.6f;
     const Rect area{l.content.x, y, l.content.w, row_y - l.gap - y};
     ui.begin_scroll("needs.list", area);

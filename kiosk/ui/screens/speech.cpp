@@ -47,20 +47,24 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
         const Card c = open_card(ui, "speech.novoice", ui.t("speech.heading"), h);
         float y = c.rect.y + c.pad;
         const float x = c.rect.x + c.pad;
-        y += ui.text("speech.novoice.title", ui.t("speech.heading"), x, y, c.inner, ui.fonts().heading, p.text, Role::Heading);
+        y += ui.text("speech.novoice.title", ui.t("speech.heading"), x, y, c.inner, ui.fonts().heading, p.text,
+                     Role::Heading);
         y += em * 0.5f;
         y += ui.text("speech.novoice.body", body, x, y, c.inner, ui.fonts().regular, p.text);
         ui.speak_as("en", ui.t_in("en", "speech.no_voice"));
         y += em * 1.0f;
-        if (ui.button("speech.voice.da", ui.t("speech.use_danish"), {x, y, c.inner, l.button_h}, ButtonStyle::Primary, "volume-up"))
+        if (ui.button("speech.voice.da", ui.t("speech.use_danish"), {x, y, c.inner, l.button_h}, ButtonStyle::Primary,
+                      "volume-up"))
             ui.act(core::ActionKind::SpeechVoice, "da");
         ui.speak_as("da", ui.t_in("da", "speech.use_danish"));
         y += l.button_h + l.gap;
-        if (ui.button("speech.voice.en", ui.t("speech.use_english"), {x, y, c.inner, l.button_h}, ButtonStyle::Primary, "volume-up"))
+        if (ui.button("speech.voice.en", ui.t("speech.use_english"), {x, y, c.inner, l.button_h}, ButtonStyle::Primary,
+                      "volume-up"))
             ui.act(core::ActionKind::SpeechVoice, "en");
         ui.speak_as("en", ui.t_in("en", "speech.use_english"));
         y += l.button_h + l.gap;
-        if (ui.button("speech.close", ui.t("speech.done"), {x, y, c.inner, l.button_h}, ButtonStyle::Secondary, "cross"))
+        if (ui.button("speech.close", ui.t("speech.done"), {x, y, c.inner, l.button_h}, ButtonStyle::Secondary,
+                      "cross"))
             ui.act(core::ActionKind::CloseSpeech);
         ui.speak_as("en", ui.t_in("en", "speech.done"));
         return;
@@ -69,9 +73,10 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
     // Settings: two rows of paired buttons with the current value between them, then
     // Repeat, Stop reading aloud and Close.
     const int total = 2 * core::kSpeechSteps + 1;
-    const std::string rate = ui.t("speech.rate", {{"n", std::to_string(d.speech_rate + core::kSpeechSteps + 1)}, {"total", std::to_string(total)}});
-    const std::string volume =
-        ui.t("speech.volume", {{"n", std::to_string(d.speech_volume + core::kSpeechSteps + 1)}, {"total", std::to_string(total)}});
+    const std::string rate = ui.t("speech.rate", {{"n", std::to_string(d.speech_rate + core::kSpeechSteps + 1)},
+                                                  {"total", std::to_string(total)}});
+    const std::string volume = ui.t("speech.volume", {{"n", std::to_string(d.speech_volume + core::kSpeechSteps + 1)},
+                                                      {"total", std::to_string(total)}});
     const float inner_w = std::min(ui.width() - 2 * l.margin, em * 30) - 2 * em * 1.2f;
     const float row_h = l.button_h + l.gap + em * 0.2f + ui.text_height(rate, inner_w, ui.fonts().regular);
     const float head_h = ui.text_height(ui.t("speech.heading"), inner_w, ui.fonts().heading) + em * 0.6f;
@@ -82,14 +87,16 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
     const Card c = open_card(ui, "speech.settings", ui.t("speech.heading"), h);
     const float x = c.rect.x + c.pad;
     float y = c.rect.y + c.pad;
-    y += ui.text("speech.settings.title", ui.t("speech.heading"), x, y, c.inner, ui.fonts().heading, p.text, Role::Heading);
+    y += ui.text("speech.settings.title", ui.t("speech.heading"), x, y, c.inner, ui.fonts().heading, p.text,
+                 Role::Heading);
     y += em * 0.6f;
-    auto pair_row = [&](const std::string& value_id, const std::string& value, const char* minus_id, const char* minus_key,
-                        std::string_view minus_icon, const char* plus_id, const char* plus_key, std::string_view plus_icon,
-                        core::ActionKind kind) {
+    auto pair_row = [&](const std::string& value_id, const std::string& value, const char* minus_id,
+                        const char* minus_key, std::string_view minus_icon, const char* plus_id, const char* plus_key,
+                        std::string_view plus_icon, core::ActionKind kind) {
         y += ui.text(value_id, value, x, y, c.inner, ui.fonts().regular, p.text_muted) + em * 0.2f;
         const float bw = (c.inner - l.gap) / 2;
-        if (ui.button(minus_id, ui.t(minus_key), {x, y, bw, l.button_h}, ButtonStyle::Secondary, minus_icon)) ui.act(kind, {}, -1);
+        if (ui.button(minus_id, ui.t(minus_key), {x, y, bw, l.button_h}, ButtonStyle::Secondary, minus_icon))
+            ui.act(kind, {}, -1);
         if (ui.button(plus_id, ui.t(plus_key), {x + bw + l.gap, y, bw, l.button_h}, ButtonStyle::Secondary, plus_icon))
             ui.act(kind, {}, +1);
         y += l.button_h + l.gap;
@@ -100,12 +107,14 @@ void draw_speech(Ui& ui, const ScreenContext& ctx) {
              N_("speech.louder"), "volume-up", core::ActionKind::SpeechVolume);
     const int per_row = compact ? 3 : 2;
     const float bw = (c.inner - (per_row - 1) * l.gap) / per_row;
-    if (ui.button("speech.repeat", ui.t("speech.repeat"), {x, y, bw, l.button_h}, ButtonStyle::Secondary, compact ? "" : "restart"))
+    if (ui.button("speech.repeat", ui.t("speech.repeat"), {x, y, bw, l.button_h}, ButtonStyle::Secondary,
+                  compact ? "" : "restart"))
         ui.act(core::ActionKind::CloseSpeech, "repeat");
     if (ui.button("speech.stop", ui.t("speech.stop"), {x + bw + l.gap, y, bw, l.button_h}, ButtonStyle::Secondary,
                   compact ? "" : "volume-off"))
         ui.act(core::ActionKind::SpeechOff);
-    const Rect close = compact ? Rect{x + 2 * (bw + l.gap), y, bw, l.button_h} : Rect{x, y + l.button_h + l.gap, c.inner, l.button_h};
+    const Rect close =
+        compact ? Rect{x + 2 * (bw + l.gap), y, bw, l.button_h} : Rect{x, y + l.button_h + l.gap, c.inner, l.button_h};
     if (ui.button("speech.close", ui.t("speech.done"), close, ButtonStyle::Primary, compact ? "" : "check"))
         ui.act(core::ActionKind::CloseSpeech);
 }

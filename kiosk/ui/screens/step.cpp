@@ -17,20 +17,23 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
 
     // Header: guide title, progress bar, "Step 3 of 7".
     float y = l.content.y;
-    const std::string progress = ui.t("step.progress", {{"n", std::to_string(v.number)}, {"total", std::to_string(v.total)}});
+    const std::string progress =
+        ui.t("step.progress", {{"n", std::to_string(v.number)}, {"total", std::to_string(v.total)}});
     const float pw = ui.text_width(progress, ui.fonts().regular);
     const float title_w = std::min(ui.text_width(v.guide.text->title, ui.fonts().bold), l.content.w * 0.4f);
     const float th = ui.text("step.guide", v.guide.text->title, l.content.x, y, l.content.w * 0.4f, ui.fonts().bold,
                              p.text, Role::Heading);
     const float bar_x = l.content.x + title_w + em, bar_w = l.content.w - title_w - pw - 2 * em;
     const float line_h = ui.fonts().bold->FontSize;
-    ui.progress("step.progress", {bar_x, y + line_h / 2 - em * 0.18f, std::max(em, bar_w), em * 0.36f}, v.number, v.total, progress);
+    ui.progress("step.progress", {bar_x, y + line_h / 2 - em * 0.18f, std::max(em, bar_w), em * 0.36f}, v.number,
+                v.total, progress);
     ui.text("step.progress.label", progress, l.content.right() - pw, y, 0, ui.fonts().regular, p.text_muted);
     y += std::max(th, line_h) + em * 0.8f;
 
     if (v.guide.fallback) {
         const auto* lang = core::find_language(v.guide.text_lang);
-        const std::string note = ui.t("step.fallback", {{"language", lang ? std::string(lang->native_name) : v.guide.text_lang}});
+        const std::string note =
+            ui.t("step.fallback", {{"language", lang ? std::string(lang->native_name) : v.guide.text_lang}});
         y += ui.text("step.fallback", note, l.content.x, y, l.content.w, ui.fonts().small, p.accent);
         y += em * 0.4f;
     }
@@ -39,7 +42,8 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     std::vector<RowButton> right;
     switch (v.step->kind) {
         case core::StepKind::Info:
-            right.push_back({"step.next", ui.t("step.next"), ButtonStyle::Primary, "chevron-right", core::ActionKind::Next});
+            right.push_back(
+                {"step.next", ui.t("step.next"), ButtonStyle::Primary, "chevron-right", core::ActionKind::Next});
             break;
         case core::StepKind::Check:
             right.push_back({"step.no", ui.t("step.no"), ButtonStyle::Secondary, "cross", core::ActionKind::No});
@@ -48,7 +52,9 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         case core::StepKind::Question:
             break;  // the answers are in the content area
     }
-    const float row_y = action_row(ui, l, {{"step.back", ui.t("step.back"), ButtonStyle::Secondary, "chevron-left", core::ActionKind::Back}}, right);
+    const float row_y = action_row(
+        ui, l, {{"step.back", ui.t("step.back"), ButtonStyle::Secondary, "chevron-left", core::ActionKind::Back}},
+        right);
 
     // Illustration to the right while there is room; below the text at large sizes.
     const bool side = l.content.w / em > 42;
@@ -83,7 +89,8 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         const std::string label = ui.t("step.confusing");
         const float bw = std::min(text_w - em * 0.5f, ui.button_width(label, "question", ui.fonts().small, em * 0.6f));
         const float bh = std::max(ui.fonts().small->FontSize * 2.2f, 72.0f * ui.height() / 1080.0f);
-        if (ui.button("step.confusing", label, {l.content.x, cy, bw, bh}, ButtonStyle::Secondary, "question", ui.fonts().small))
+        if (ui.button("step.confusing", label, {l.content.x, cy, bw, bh}, ButtonStyle::Secondary, "question",
+                      ui.fonts().small))
             ui.act(core::ActionKind::Confusing);
         cy += bh + em * 0.8f;
     }
@@ -91,8 +98,8 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
         for (const auto& choice : v.step->choices) {
             const std::string& label = v.text->choices.at(choice.id);
             const float h = std::max(l.button_h, ui.text_height(label, text_w - em * 3.5f, ui.fonts().bold) + em);
-            if (ui.button("step.choice." + choice.id, label, {l.content.x, cy, text_w - em * 0.5f, h}, ButtonStyle::Secondary,
-                          "chevron-right"))
+            if (ui.button("step.choice." + choice.id, label, {l.content.x, cy, text_w - em * 0.5f, h},
+                          ButtonStyle::Secondary, "chevron-right"))
                 ui.act(core::ActionKind::Choose, choice.id);
             cy += h + l.gap;
         }

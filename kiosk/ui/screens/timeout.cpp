@@ -49,14 +49,18 @@ void draw_timeout(Ui& ui, const ScreenContext& ctx) {
     ui.draw()->PathArcTo(c, r, -kPi / 2, -kPi / 2 + 2 * kPi * left, 64);
     ui.draw()->PathStroke(Ui::col(p.accent), 0, em * 0.25f);
     const float tw = ui.text_width(seconds, ui.fonts().title);
-    ui.text("timeout.seconds", seconds, c.x - tw / 2, c.y - ui.fonts().title->FontSize * 0.62f, 0, ui.fonts().title, p.text);
+    ui.text("timeout.seconds", seconds, c.x - tw / 2, c.y - ui.fonts().title->FontSize * 0.62f, 0, ui.fonts().title,
+            p.text);
     ui.speak_as({}, ui.t_n("timeout.seconds", left_s, {{"n", seconds}}));
     y += 2 * r + em * 0.8f;
     const float bw = compact ? (inner - l.gap) / 2 : inner;
-    if (ui.button("timeout.continue", ui.t("timeout.continue"), {card.x + pad, y, bw, l.button_h}, ButtonStyle::Primary, "check"))
+    if (ui.button("timeout.continue", ui.t("timeout.continue"), {card.x + pad, y, bw, l.button_h}, ButtonStyle::Primary,
+                  "check"))
         ui.act(core::ActionKind::Continue);
-    const Rect end = compact ? Rect{card.x + pad + bw + l.gap, y, bw, l.button_h} : Rect{card.x + pad, y + l.button_h + l.gap, bw, l.button_h};
-    if (ui.button("timeout.end", ui.t("timeout.end"), end, ButtonStyle::Secondary, "exit")) ui.act(core::ActionKind::EndSession);
+    const Rect end = compact ? Rect{card.x + pad + bw + l.gap, y, bw, l.button_h}
+                             : Rect{card.x + pad, y + l.button_h + l.gap, bw, l.button_h};
+    if (ui.button("timeout.end", ui.t("timeout.end"), end, ButtonStyle::Secondary, "exit"))
+        ui.act(core::ActionKind::EndSession);
 }
 
 }  // namespace ledsager::ui

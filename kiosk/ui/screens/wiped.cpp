@@ -25,9 +25,12 @@ void draw_wiped(Ui& ui, const ScreenContext& ctx) {
     }
     y += em * 1.2f;
     const float bw = std::max(em * 6, ui.button_width(ui.t("wiped.ok"), {}, ui.fonts().bold, em * 1.5f));
-    if (ui.button("wiped.ok", ui.t("wiped.ok"), {x, y, bw, l.button_h}, ButtonStyle::Primary)) ui.act(core::ActionKind::Dismiss);
+    if (ui.button("wiped.ok", ui.t("wiped.ok"), {x, y, bw, l.button_h}, ButtonStyle::Primary))
+        ui.act(core::ActionKind::Dismiss);
 
-    help_button(ui, l);  // (no Read aloud here: the notice is said by itself when it was on)  // a person stays reachable here too
+    help_button(
+        ui,
+        l);  // (no Read aloud here: the notice is said by itself when it was on)  // a person stays reachable here too
 }
 
 }  // namespace ledsager::ui
