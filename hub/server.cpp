@@ -114,10 +114,12 @@ Hub::Hub(HubOptions options)
             if (r.kind == "video" && r.status == "open") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
     purger_ = std::thread([this] {
         std::unique_lock lock(purge_mutex_);
-        for (int minute = 0; !purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
-             ++minute) {
-            calls_.forget_ended(now_s() - 600);
-            if (minute % 10 == 9) housekeeping();
+        // Every 5 s: what disabled accounts held goes back; every minute: ended calls are
+        // forgotten; every ten minutes: housekeeping.
+        for (int tick = 1; !purge_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; }); ++tick) {
+            give_back_disabled_claims();
+            if (tick % 12 == 0) calls_.forget_ended(now_s() - 600);
+            if (tick % 120 == 0) housekeeping();
         }
     });
 }
@@ -140,6 +142,23 @@ void Hub::housekeeping() {
     store_.purge(now - options_.retention_days * 86400LL);
     store_.purge_usage(day_of(now - options_.usage_retention_days * 86400LL));
     final_month(store_, now);  // a month becomes final on the clock once, and stays final
+}
+
+// IT disables an account (on the command line, perhaps while it is in a call): a citizen is
+// not left with a caseworker who is gone. The call goes back to waiting (the kiosk hears
+// "released", as when a caseworker gives it back, and keeps its place); an in-person request
+// goes back to the list for a colleague. A call that already ended, with no outcome recorded,
+// is closed as cancelled (nobody can say how it went).
+void Hub::give_back_disabled_claims() {
+    const Seconds now = now_s();
+    for (const auto& r : store_.claims_of_disabled()) {
+        const auto call = r.kind == "video" ? calls_.info(r.id) : std::nullopt;
+        const bool over = r.kind == "video" && (!call || call->ended);
+        if (!store_.set_status(r.id, "claimed", over ? "cancelled" : "open", 0, "", now)) continue;
+        if (r.kind == "video" && !over) calls_.release(r.id);
+        store_.audit(0, over ? "closed_disabled" : "given_back_disabled", r.number, now);
+        notifier_.changed(r.site_id);
+    }
 }
 
 std::string Hub::client_address(const httplib::Request& req) const {
@@ -400,7 +419,12 @@ void Hub::routes() {
         login_user_addr_.succeeded(user + "\n" + from);
         login_addr_.forgive(from);  // a shared front-desk address is not slowed by good logins
         const std::string sid = random_token(), csrf = random_token();
-        store_.add_session(hash_token(sid), u->id, csrf, now_s() + options_.session_max_s, now_s());
+        // The account as it was checked: disabled or given a new password meanwhile, no session.
+        if (!store_.add_session(hash_token(sid), u->id, u->password_hash, csrf, now_s() + options_.session_max_s,
+                                now_s())) {
+            store_.audit(0, "login_disabled", user, now_s());
+            return send_error(res, 401, "wrong user name or password");
+        }
         store_.audit(u->id, "login", user, now_s());
         res.set_header("Set-Cookie", "ledsager_session=" + sid + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                          std::to_string(options_.session_max_s) +

@@ -291,6 +291,8 @@ void Hub::desk_routes() {
                 }
                 for (auto site : user.sites)
                     (*seen)[site] = notifier_.version(site);
+                // Checked again after the wait: a login that ended meanwhile gets no more news.
+                if (changed && !store_.session(session, now_s(), options_.session_idle_s)) return false;
                 const std::string msg =
                     changed ? "event: requests\ndata: " +
                                   json{{"requests", staff_list(user)}, {"signals", signals_for(user)}}.dump() + "\n\n"

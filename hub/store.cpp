@@ -708,11 +708,14 @@ int Store::end_sessions_locked(std::int64_t user_id) {
     return sqlite3_changes(db_);
 }
 
-void Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires,
-                        Seconds now) {
+bool Store::add_session(const std::string& id_hash, std::int64_t user_id, const std::string& password_hash,
+                        const std::string& csrf, Seconds expires, Seconds now) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT INTO sessions(id_hash, user_id, csrf, expires_at, last_seen) VALUES(?, ?, ?, ?, ?)");
-    s.bind(1, id_hash).bind(2, user_id).bind(3, csrf).bind(4, expires).bind(5, now).step();
+    Stmt s(db_,
+           "INSERT INTO sessions(id_hash, user_id, csrf, expires_at, last_seen)"
+           " SELECT ?, id, ?, ?, ? FROM users WHERE id = ? AND password_hash = ? AND disabled = 0");
+    s.bind(1, id_hash).bind(2, csrf).bind(3, expires).bind(4, now).bind(5, user_id).bind(6, password_hash).step();
+    return sqlite3_changes(db_) == 1;
 }
 
 std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now,

@@ -179,9 +179,11 @@ public:
     // A new password ends every session of the account; returns how many.
     int set_password(std::int64_t user_id, const std::string& password_hash);
 
-    // Staff sessions (the cookie's hash, never the cookie).
-    void add_session(const std::string& id_hash, std::int64_t user_id, const std::string& csrf, Seconds expires,
-                     Seconds now);
+    // Staff sessions (the cookie's hash, never the cookie). Made only while the account is
+    // active and still has `password_hash`, the one the login checked: a login whose password
+    // check overlapped with IT's disable or new password makes no session (returns false).
+    bool add_session(const std::string& id_hash, std::int64_t user_id, const std::string& password_hash,
+                     const std::string& csrf, Seconds expires, Seconds now);
     // User and CSRF token of a session neither past `expires` nor unused for `idle` seconds.
     std::optional<std::pair<std::int64_t, std::string>> session(const std::string& id_hash, Seconds now, Seconds idle);
     int purge_sessions(Seconds now, Seconds idle);  // deletes the expired ones
@@ -201,6 +203,8 @@ public:
     Seconds typical_wait(std::int64_t site_id, Seconds now);
     // Requests still open or claimed that were made before `created_before` (never closed).
     std::vector<HelpRequest> stale_requests(Seconds created_before);
+    // Requests claimed (or calls answered) by an account that is now disabled.
+    std::vector<HelpRequest> claims_of_disabled();
     int open_requests_of_kiosk(std::int64_t kiosk_id);  // open or claimed
     // Deletes requests closed before `before`, keeping only anonymous daily counts.
     int purge(Seconds before);

@@ -177,6 +177,18 @@ std::vector<HelpRequest> Store::stale_requests(Seconds created_before) {
     return out;
 }
 
+std::vector<HelpRequest> Store::claims_of_disabled() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_,
+           (std::string(kRequestColumns) +
+            "WHERE r.status = 'claimed' AND r.claimed_by IN (SELECT id FROM users WHERE disabled = 1) ORDER BY r.id")
+               .c_str());
+    std::vector<HelpRequest> out;
+    while (s.step())
+        out.push_back(read_request(s));
+    return out;
+}
+
 int Store::open_requests_of_kiosk(std::int64_t kiosk_id) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT COUNT(*) FROM help_requests WHERE kiosk_id = ? AND status IN ('open', 'claimed')");

@@ -668,6 +668,114 @@ TEST_CASE("accounts: IT disables an account or sets a new password, and its sess
                       action);
 }
 
+TEST_CASE("accounts: a login whose password check overlaps with IT's change makes no session") {
+    // The hub checks the password (argon2, ~0.1 s), then makes the session; IT may disable the
+    // account or set a new password in between. The session is made only for the account as
+    // it was checked.
+    Hub h("accounts-race");
+    auto& store = h.server->store();
+    const auto sofie = *store.user_by_name("sofie");
+    const auto now = static_cast<hub::Seconds>(std::time(nullptr));
+    CHECK(store.add_session(hub::hash_token("s1"), sofie.id, sofie.password_hash, "csrf", now + 600, now));
+    store.set_password(sofie.id, hub::hash_password("sofies-new-password"));
+    CHECK_FALSE(store.add_session(hub::hash_token("s2"), sofie.id, sofie.password_hash, "csrf", now + 600, now));
+    const auto renewed = *store.user_by_name("sofie");
+    store.set_user_disabled(sofie.id, true);
+    CHECK_FALSE(store.add_session(hub::hash_token("s3"), sofie.id, renewed.password_hash, "csrf", now + 600, now));
+    CHECK(store.count("sessions") == 0);
+    store.set_user_disabled(sofie.id, false);
+    CHECK(store.add_session(hub::hash_token("s4"), sofie.id, renewed.password_hash, "csrf", now + 600, now));
+
+    // Many logins at once while the password changes: afterwards, no session made with the
+    // old password is left.
+    std::atomic<bool> go{true};
+    std::vector<std::thread> logins;
+    for (int i = 0; i < 3; ++i)
+        logins.emplace_back([&] {
+            auto t = h.client();
+            while (go)
+                t.Post("/api/v1/auth/login", json{{"username", "maja"}, {"password", "maja-password"}}.dump(),
+                       "application/json");
+        });
+    std::this_thread::sleep_for(300ms);
+    CHECK(hub_command(h.dir, "user password --username maja", "majas-new-password").first == 0);
+    go = false;
+    for (auto& t : logins)
+        t.join();
+    CHECK(store.count("sessions") == 1);  // s4 only: every one of maja's went with her old password
+}
+
+TEST_CASE("accounts: a disabled account's console stream gets no news, and what it held goes back") {
+    Hub h("accounts-give-back");
+    auto& store = h.server->store();
+    store.add_user({0, "cora", "Cora Case", "caseworker", hub::hash_password("cora-password"), "da", {h.site}});
+    auto c = h.client();
+    const Staff carl = login(c, "carl", "carl-password"), mette = login(c, "mette", "mette-password"),
+                sofie = login(c, "sofie", "sofie-password");
+
+    // sofie's open console: once disabled, a new request is not shown to her.
+    Raw stream(h.port);
+    REQUIRE(stream.send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + sofie.cookie + "\r\n\r\n"));
+    std::string first = stream.read_until("event: requests");
+    REQUIRE(status_of(first) == 200);
+    while (first.find("\n\n", first.find("event: requests")) == std::string::npos) {
+        const auto more = stream.read_until("\n\n");
+        if (more.empty()) break;
+        first += more;
+    }
+    CHECK(hub_command(h.dir, "user disable --username sofie").first == 0);
+    auto in_person = json::parse(
+        c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"in_person","language":"da"})", "application/json")->body);
+    const std::string after = stream.read_until("event: requests");
+    CHECK_MESSAGE(after.find("event: requests") == std::string::npos, after);
+
+    // carl is in a call, mette has an in-person request; another call of carl's has ended
+    // without an outcome. IT disables both of them.
+    const std::string ip = "/api/v1/help-requests/" + std::to_string(in_person["id"].get<int>());
+    REQUIRE(c.Post(ip + "/claim", mette.headers(), "", "application/json")->status == 200);
+    auto video_of = [&] {
+        auto r = c.Post("/api/v1/help-requests", kiosk(), R"({"kind":"video","language":"da"})", "application/json");
+        REQUIRE_MESSAGE(r->status == 201, r->body);
+        return json::parse(r->body)["id"].get<int>();
+    };
+    const int live = video_of(), over = video_of();
+    const std::string v = "/api/v1/help-requests/" + std::to_string(live),
+                      o = "/api/v1/help-requests/" + std::to_string(over);
+    REQUIRE(c.Post(o + "/answer", carl.headers(), "", "application/json")->status == 200);
+    REQUIRE(c.Post("/api/v1/calls/" + std::to_string(over) + "/messages", kiosk(), R"({"type":"hangup"})",
+                   "application/json")
+                ->status == 204);
+    REQUIRE(c.Post(v + "/answer", carl.headers(), "", "application/json")->status == 200);
+    CHECK(hub_command(h.dir, "user disable --username carl").first == 0);
+    CHECK(hub_command(h.dir, "user disable --username mette").first == 0);
+
+    // Within seconds the call goes back to waiting (the kiosk hears "released") and a
+    // colleague answers it; the in-person request is back for sofie's colleagues; the ended
+    // call is closed.
+    store.add_user({0, "olga", "Olga Staff", "staff", hub::hash_password("olga-password"), "da", {h.site}});
+    const Staff cora = login(c, "cora", "cora-password"), olga = login(c, "olga", "olga-password");
+    auto status = [&](const std::string& path) {
+        return json::parse(c.Get(path, cora.headers(false))->body)["status"].get<std::string>();
+    };
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           (status(v) != "open" || status(ip) != "open" || status(o) != "cancelled"))
+        std::this_thread::sleep_for(200ms);
+    CHECK(status(v) == "open");
+    CHECK(status(ip) == "open");
+    CHECK(status(o) == "cancelled");
+    auto heard = c.Get("/api/v1/calls/" + std::to_string(live) + "/messages?after=0&wait=0", kiosk());
+    REQUIRE(heard->status == 200);
+    CHECK(heard->body.find("\"released\"") != std::string::npos);
+    CHECK(c.Post(v + "/answer", cora.headers(), "", "application/json")->status == 200);
+    CHECK(c.Post(ip + "/claim", olga.headers(), "", "application/json")->status == 200);
+    const auto audit = store.audit_log(50);
+    for (const char* action : {"given_back_disabled", "closed_disabled"})
+        CHECK_MESSAGE(std::any_of(audit.begin(), audit.end(),
+                                  [&](const std::string& l) { return l.find(action) != std::string::npos; }),
+                      action);
+}
+
 TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the data is private") {
     const auto dir = temp_dir("house");
     const mode_t old = ::umask(022);
