@@ -22,6 +22,7 @@
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
 #include "hub/server.hpp"
+#include "hub/user_cli.hpp"
 
 using namespace ledsager::hub;
 
@@ -204,50 +205,6 @@ int content_command(const CLI::App& cmd, const std::string& data, const std::str
     }
     std::fprintf(stderr, "ledsager-hub content: keygen, build, publish or list (see --help)\n");
     return 2;
-}
-// ledsager-hub user list|disable|enable|password: for IT, on the hub's machine. Each change
-// takes effect at once on a running hub (it reads sessions from the same database) and goes
-// into the audit log.
-int user_command(const CLI::App& cmd, const std::string& data, const std::string& username) {
-    Store store(data);
-    const auto now = static_cast<Seconds>(std::time(nullptr));
-    if (cmd.get_name() == "list") {
-        std::map<std::int64_t, std::string> slugs;
-        for (const auto& site : store.sites())
-            slugs[site.id] = site.slug;
-        for (const auto& u : store.users()) {
-            std::string sites;
-            for (auto id : u.sites)
-                sites += (sites.empty() ? "" : ",") + slugs[id];
-            std::printf("%-20s %-10s %-9s %-20s %s\n", u.username.c_str(), u.role.c_str(),
-                        u.disabled ? "disabled" : "active", sites.c_str(), u.display_name.c_str());
-        }
-        return 0;
-    }
-    const auto u = store.user_by_name(username);
-    if (!u)
-        return std::fprintf(stderr, "ledsager-hub: --username: no account '%s' (see: ledsager-hub user list)\n",
-                            username.c_str()),
-               2;
-    if (cmd.get_name() == "password") {
-        std::string password;
-        std::getline(std::cin, password);
-        if (password.size() < 10)
-            return std::fprintf(stderr, "ledsager-hub: the password must have at least 10 characters\n"), 2;
-        const int ended = store.set_password(u->id, hash_password(password));
-        store.audit(0, "password_set", username, now);
-        std::printf("password of %s changed; %d session(s) ended\n", username.c_str(), ended);
-        return 0;
-    }
-    const bool disable = cmd.get_name() == "disable";
-    const int ended = store.set_user_disabled(u->id, disable);
-    store.audit(0, disable ? "user_disabled" : "user_enabled", username, now);
-    if (disable)
-        std::printf("%s disabled: cannot log in; %d session(s) ended, open consoles close within 15 s\n",
-                    username.c_str(), ended);
-    else
-        std::printf("%s enabled: can log in again\n", username.c_str());
-    return 0;
 }
 }  // namespace
 
@@ -476,9 +433,10 @@ int main(int argc, char** argv) {
                                bundle_version);
 
     try {
+        if (*user_add) return user_command("add", data, {username, display, role, languages, user_sites}, std::cin);
         for (auto* c : user_others)
-            if (*c) return user_command(*c, data, username);
-        if (*site_add || *kiosk_add || *user_add || *kiosk_revoke || *code_cmd) {
+            if (*c) return user_command(c->get_name(), data, {username, {}, {}, {}, {}}, std::cin);
+        if (*site_add || *kiosk_add || *kiosk_revoke || *code_cmd) {
             Store store(data);
             if (*kiosk_revoke || *code_cmd) {
                 auto s = store.site_by_slug(*code_cmd ? code_site : revoke_site);
@@ -519,24 +477,6 @@ int main(int argc, char** argv) {
                 store.add_kiosk(s->id, kiosk_name, kiosk_place, hash_token(token));
                 std::printf("kiosk %s added at %s; its token (shown once): %s\n", kiosk_name.c_str(),
                             kiosk_site.c_str(), token.c_str());
-            } else {
-                User u;
-                u.username = username;
-                u.display_name = display;
-                u.role = role;
-                u.languages = languages;
-                for (const auto& slug_name : user_sites) {
-                    auto s = store.site_by_slug(slug_name);
-                    if (!s) return std::fprintf(stderr, "ledsager-hub: no site '%s'\n", slug_name.c_str()), 2;
-                    u.sites.push_back(s->id);
-                }
-                std::string password;
-                std::getline(std::cin, password);
-                if (password.size() < 10)
-                    return std::fprintf(stderr, "ledsager-hub: the password must have at least 10 characters\n"), 2;
-                u.password_hash = hash_password(password);
-                store.add_user(u);
-                std::printf("user %s added\n", username.c_str());
             }
             return 0;
         }

@@ -715,7 +715,12 @@ bool Store::add_session(const std::string& id_hash, std::int64_t user_id, const 
            "INSERT INTO sessions(id_hash, user_id, csrf, expires_at, last_seen)"
            " SELECT ?, id, ?, ?, ? FROM users WHERE id = ? AND password_hash = ? AND disabled = 0");
     s.bind(1, id_hash).bind(2, csrf).bind(3, expires).bind(4, now).bind(5, user_id).bind(6, password_hash).step();
-    return sqlite3_changes(db_) == 1;
+    if (sqlite3_changes(db_) != 1) return false;
+    Stmt old(db_,
+             "DELETE FROM sessions WHERE user_id = ?1 AND id_hash NOT IN"
+             " (SELECT id_hash FROM sessions WHERE user_id = ?1 ORDER BY last_seen DESC, rowid DESC LIMIT ?2)");
+    old.bind(1, user_id).bind(2, kMaxSessionsPerUser).step();
+    return true;
 }
 
 std::optional<std::pair<std::int64_t, std::string>> Store::session(const std::string& id_hash, Seconds now,

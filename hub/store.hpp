@@ -182,6 +182,9 @@ public:
     // Staff sessions (the cookie's hash, never the cookie). Made only while the account is
     // active and still has `password_hash`, the one the login checked: a login whose password
     // check overlapped with IT's disable or new password makes no session (returns false).
+    // An account keeps at most kMaxSessionsPerUser sessions: a new login ends its least
+    // recently used one beyond that (a script logging in without end fills no table).
+    static constexpr int kMaxSessionsPerUser = 10;
     bool add_session(const std::string& id_hash, std::int64_t user_id, const std::string& password_hash,
                      const std::string& csrf, Seconds expires, Seconds now);
     // User and CSRF token of a session neither past `expires` nor unused for `idle` seconds.

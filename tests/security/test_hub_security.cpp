@@ -705,6 +705,58 @@ TEST_CASE("accounts: a login whose password check overlaps with IT's change make
     CHECK(store.count("sessions") == 1);  // s4 only: every one of maja's went with her old password
 }
 
+TEST_CASE("accounts: what IT types is checked, the audit names who ran it, an account keeps at most 10 sessions") {
+    Hub h("accounts-input");
+    auto& store = h.server->store();
+    const std::string add = "user add --role staff --site main --name 'Søren Sørensen' --username ";
+    // Passwords the login form could never send are refused before anything changes.
+    CHECK(hub_command(h.dir, add + "soeren", std::string(300, 'x')).first == 2);  // > 256 bytes
+    CHECK(hub_command(h.dir, add + "soeren", "ninechars").first == 2);            // < 10 characters
+    CHECK(hub_command(h.dir, add + "soeren", "æøåæøå").first == 2);               // 12 bytes, 6 characters
+    CHECK(hub_command(h.dir, add + "soeren", "tab\there-and-more").first == 2);   // a control character
+    CHECK(hub_command(h.dir, add + "soeren", std::string("bad\xC3\x28utf8-long")).first == 2);  // not UTF-8
+    CHECK_FALSE(store.user_by_name("soeren"));
+    // Names a terminal or a log would take for something else are refused, naming the option.
+    auto [bad_name, why] = hub_command(h.dir, add + "'evil\nname'", "a-good-password");
+    CHECK(bad_name == 2);
+    CHECK(why.find("--username") != std::string::npos);
+    CHECK(hub_command(h.dir, "user add --role staff --site main --name 'Eve\x1b[2J' --username eve", "a-good-password")
+              .first == 2);
+    CHECK(store.users().size() == 5);  // the seeded five only
+    // A password typed on Windows (CR LF) works without the CR; a Danish name is fine.
+    auto [added, said] = hub_command(h.dir, add + "søren", "kaffe-og-kage\r");
+    REQUIRE_MESSAGE(added == 0, said);
+    auto c = h.client();
+    login(c, "søren", "kaffe-og-kage");
+    // Who ran a command is in the audit line; a second disable says so and audits nothing new.
+    CHECK(hub_command(h.dir, "user disable --username søren").first == 0);
+    auto [again, again_said] = hub_command(h.dir, "user disable --username søren");
+    CHECK(again == 0);
+    CHECK(again_said.find("was disabled already") != std::string::npos);
+    const auto audit = store.audit_log(50);
+    CHECK(std::count_if(audit.begin(), audit.end(),
+                        [](const std::string& l) { return l.find("user_disabled") != std::string::npos; }) == 1);
+    CHECK(std::any_of(audit.begin(), audit.end(), [](const std::string& l) {
+        return l.find("user_added") != std::string::npos && l.find("on the command line") != std::string::npos;
+    }));
+    // The list shows a name stored with a control character (from before these checks) escaped.
+    store.add_user({0, "old\x1b[31m", "Old\nName", "staff", hub::hash_password("old-password"), "da", {h.site}});
+    const std::string list = hub_command(h.dir, "user list").second;
+    CHECK(list.find('\x1b') == std::string::npos);
+    CHECK(list.find("old\\x1B[31m") != std::string::npos);
+    CHECK(list.find("Old\\x0AName") != std::string::npos);
+
+    // Twelve logins of one account: the ten most recent hold, the two oldest end.
+    std::vector<Staff> logins;
+    for (int i = 0; i < 12; ++i)
+        logins.push_back(login(c, "mette", "mette-password"));
+    CHECK(c.Get("/api/v1/me", logins[0].headers(false))->status == 401);
+    CHECK(c.Get("/api/v1/me", logins[1].headers(false))->status == 401);
+    for (int i = 2; i < 12; ++i)
+        CHECK(c.Get("/api/v1/me", logins[static_cast<std::size_t>(i)].headers(false))->status == 200);
+    CHECK(hub::Store::kMaxSessionsPerUser == 10);
+}
+
 TEST_CASE("accounts: a disabled account's console stream gets no news, and what it held goes back") {
     Hub h("accounts-give-back");
     auto& store = h.server->store();
