@@ -206,6 +206,7 @@ void KioskApp::pump_content(core::Millis now) {
 }
 
 void KioskApp::set_hub_wake(std::function<void()> wake) {
+    printer_.set_wake(wake);
     if (call_) call_->set_wake(wake);
     if (fetcher_) fetcher_->set_wake(wake);
     if (hub_) hub_->set_wake(std::move(wake));
@@ -472,6 +473,10 @@ bool KioskApp::needs_frame(core::Millis now) const {
     if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) return true;  // the heartbeat goes out from the frame
     if (hub_ && hub_->has_replies()) return true;
     if (fetcher_ && !fetcher_->busy() && fetcher_->has_result()) return true;
+    // A ticket printed (its outcome to show), or one waiting for the printer to be free.
+    using Print = core::Escalation::Print;
+    const Print print = session_.data().escalation.print;
+    if ((print == Print::Requested || print == Print::Printing) && !printer_.busy()) return true;
     if (staged_ && idle()) return true;
     if (pending_settings_ && idle()) return true;
     if (should_be_dark(now) != dark_) return true;
@@ -674,17 +679,19 @@ void KioskApp::frame(core::Millis now) {
         std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
         usage_.observe(session_.data(), now, day, tm.tm_hour, keypad);
     }
-    if (session_.take_print_request()) {
+    // A ticket is written on its own thread; the next one waits until the printer is free.
+    if (!printer_.busy() && session_.take_print_request()) {
         const auto& lang = session_.data().lang;
         platform::Ticket ticket{translator_.tr(lang, "waiting.your_number"), session_.data().escalation.number,
                                 translator_.tr(lang, ui::N_("ticket.note")), config_.site_name};
-        std::string error;
-        const bool ok = platform::print_raw(config_.printer_device, platform::escpos_ticket(ticket), error);
-        if (!ok) {
-            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());  // names the device, never the citizen
-            last_error_ = error;
+        printer_.submit(config_.printer_device, platform::escpos_ticket(ticket));
+    }
+    if (auto printed = printer_.take()) {
+        if (!printed->ok) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", printed->error.c_str());  // the device, never the citizen
+            last_error_ = printed->error;
         }
-        session_.printed(ok);
+        session_.printed(printed->ok);
         pending_frames_ = 2;
     }
 

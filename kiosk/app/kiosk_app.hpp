@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/print_worker.hpp"
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/content_store.hpp"
@@ -58,7 +59,8 @@ public:
     void frame(core::Millis now);
     // Renders as configured but never calls the hub (screenshots must not ask for people).
     void disconnect_hub() { hub_.reset(); }
-    // Called from the hub client's thread when a reply arrives (the program wakes its loop).
+    // Called from another thread (a hub reply, a download, a call, a printed ticket) when
+    // there is news (the program wakes its loop).
     void set_hub_wake(std::function<void()> wake);
     // Tests that only read the element record can skip rasterising (draw lists are still built).
     void set_rasterize(bool on) { rasterize_ = on; }
@@ -140,6 +142,7 @@ private:
     std::vector<core::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
     std::unique_ptr<platform::HubClient> hub_;
+    PrintWorker printer_;  // tickets are written off the frame loop
     platform::QrCode qr_;
     std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;

@@ -71,7 +71,8 @@ struct Escalation {
     int failures = 0;          // consecutive failed calls
     bool unreachable = false;  // the last call failed: show the fallback
     bool in_flight = false;
-    enum class Print { None, Requested, Printed, Failed } print = Print::None;
+    // Requested by a tap, Printing once handed to the printer (off the frame loop), then the outcome.
+    enum class Print { None, Requested, Printing, Printed, Failed } print = Print::None;
     Millis next_call = 0;
 
     static Millis backoff(int failures);  // 1 s, 2 s, 4 s, … capped at 30 s

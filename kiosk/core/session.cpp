@@ -329,7 +329,8 @@ void Session::apply(const Action& a, Millis now) {
             return;
         }
         case ActionKind::PrintNumber:
-            if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty())
+            if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty() &&
+                d.escalation.print != Escalation::Print::Printing)
                 d.escalation.print = Escalation::Print::Requested;
             return;
         case ActionKind::CallMute:
@@ -631,11 +632,12 @@ HelpShare Session::help_share(const std::string& kind) const {
 
 bool Session::take_print_request() {
     if (data_.escalation.print != Escalation::Print::Requested) return false;
-    data_.escalation.print = Escalation::Print::None;
+    data_.escalation.print = Escalation::Print::Printing;
     return true;
 }
 
 void Session::printed(bool ok) {
+    if (data_.escalation.print != Escalation::Print::Printing) return;  // the citizen has gone meanwhile
     data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed;
 }
 

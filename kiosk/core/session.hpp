@@ -182,7 +182,9 @@ public:
     }
     bool video_available() const { return video_available_ && hub_enabled() && config_.video_enabled; }
     bool camera() const { return camera_; }
-    // A print the citizen asked for, handed out once; report the outcome with printed().
+    // A print the citizen asked for, handed out once (the ticket is then Printing; another tap
+    // prints nothing more until it ends); report the outcome with printed(), which a session
+    // begun meanwhile ignores.
     bool take_print_request();
     void printed(bool ok);
     // Whether help requests can go through a hub (config [hub] url set).

@@ -31,4 +31,19 @@ grep -qai "mitid" "$bytes" && fail "the ticket shows what the citizen was doing"
 write_config "/nonexistent/lp0"
 printf 'tap attract.start\ntap language.en\ntap bar.help\ntap help.in_person\ntap consent.send\nexpect A-00\ntap waiting.print\nexpect The printer is not working.\n' > "$tmp/s2"
 "$kiosk" --config "$tmp/k.toml" --script "$tmp/s2" > "$tmp/kiosk.log" 2>&1 || fail "missing printer: $(cat "$tmp/kiosk.log")"
+# A printer that hangs (a FIFO nobody reads: the write never starts) does not freeze the
+# screen: the citizen can still go on, and the kiosk ends when asked.
+mkfifo "$tmp/stuck"
+write_config "$tmp/stuck"
+printf 'tap attract.start\ntap language.en\ntap bar.help\ntap help.in_person\ntap consent.send\nexpect A-00\ntap waiting.print\ntap waiting.cancel\nscreen catalogue\n' > "$tmp/s3"
+timeout 30 "$kiosk" --config "$tmp/k.toml" --script "$tmp/s3" > "$tmp/kiosk.log" 2>&1 || fail "a hanging printer froze the kiosk: $(cat "$tmp/kiosk.log")"
+# A slow printer (it starts reading after 2 s): the outcome is shown when it is done.
+mkfifo "$tmp/slow"
+( sleep 2; cat "$tmp/slow" > "$tmp/slow.out" ) &
+reader=$!
+write_config "$tmp/slow"
+printf 'tap attract.start\ntap language.en\ntap bar.help\ntap help.in_person\ntap consent.send\nexpect A-00\ntap waiting.print\nexpect A-00\nexpect Your number has been printed.\n' > "$tmp/s4"
+timeout 30 "$kiosk" --config "$tmp/k.toml" --script "$tmp/s4" > "$tmp/kiosk.log" 2>&1 || fail "slow printer: $(cat "$tmp/kiosk.log")"
+wait "$reader"
+grep -qa "A-00" "$tmp/slow.out" || fail "the slow printer got no ticket"
 echo "printer_escpos: ok ($(wc -c < "$bytes") bytes)"

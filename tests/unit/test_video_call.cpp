@@ -315,3 +315,35 @@ TEST_CASE_FIXTURE(Fixture, "asking again while a request is open withdraws the o
     CHECK(cancel->kind == HubCall::Kind::Cancel);
     CHECK(cancel->id == 5);
 }
+
+TEST_CASE_FIXTURE(Fixture, "a queue ticket prints once at a time, and its outcome never reaches the next citizen") {
+    config.printer_device = "/dev/usb/lp0";
+    Session s{config, content};
+    auto tap = [&](ActionKind k, std::string arg = {}) {
+        now += 500;
+        s.apply({k, std::move(arg), 0}, now);
+        s.tick(now);
+    };
+    tap(ActionKind::Start);
+    tap(ActionKind::ChooseLanguage, "en");
+    tap(ActionKind::OpenHelp);
+    tap(ActionKind::ChooseHelp, "in_person");
+    tap(ActionKind::SendHelp);
+    auto call = s.next_hub_call(now);
+    REQUIRE(call);
+    s.on_hub_reply({call->kind, true, true, 200, 9, "A-009", "open", "", 1, 60}, now);
+    REQUIRE(s.data().screen == Screen::Waiting);
+    using Print = Escalation::Print;
+    tap(ActionKind::PrintNumber);
+    CHECK(s.take_print_request());
+    CHECK(s.data().escalation.print == Print::Printing);  // handed to the printer's thread
+    tap(ActionKind::PrintNumber);                         // tapped again while it prints
+    CHECK_FALSE(s.take_print_request());
+    s.printed(true);
+    CHECK(s.data().escalation.print == Print::Printed);
+    tap(ActionKind::PrintNumber);  // one more slip
+    CHECK(s.take_print_request());
+    s.wipe(now, false);  // the citizen leaves while it prints
+    s.printed(false);
+    CHECK(s.data().escalation.print == Print::None);
+}
