@@ -14,6 +14,7 @@
 
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
+#include "running_hub.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -24,23 +25,16 @@ namespace {
 
 const std::string kMetricsToken = "metrics-token-for-tests";
 
-struct TestHub {
-    fs::path dir;
-    std::unique_ptr<Hub> hub;
-    std::thread thread;
-    int port = 0;
+// The shared test hub (running_hub.hpp) in a folder of its own, with two sites, three kiosks
+// and staff at each.
+struct TestHub : ledsager::test::TempDir, ledsager::test::RunningHub {
     std::int64_t site_a = 0, site_b = 0;
 
-    TestHub() {
+    TestHub()
+        : TempDir("ledsager-hub-test"),
+          RunningHub(TempDir::path / "data", 0, false, {}, [](HubOptions& o) { o.metrics_token = kMetricsToken; }) {
         REQUIRE(init_crypto());
-        dir = fs::temp_directory_path() / ("ledsager-hub-test-" + std::to_string(::getpid()));
-        fs::remove_all(dir);
-        HubOptions o;
-        o.data_dir = dir;
-        o.port = 0;
-        o.metrics_token = kMetricsToken;
-        hub = std::make_unique<Hub>(o);
-        auto& s = hub->store();
+        auto& s = server->store();
         site_a = s.add_site("main-library", "Main Library", "Counter 3");
         site_b = s.add_site("citizen-service", "Citizen Service", "Reception");
         s.add_kiosk(site_a, "kiosk-a", "By the entrance", hash_token("token-a"));
@@ -49,17 +43,6 @@ struct TestHub {
         s.add_user({0, "mette", "Mette Jensen", "staff", hash_password("mette-password"), "da,en", {site_a}});
         s.add_user({0, "ali", "Ali Hassan", "staff", hash_password("ali-password!"), "da,ar", {site_a}});
         s.add_user({0, "bo", "Bo Berg", "staff", hash_password("bo-password!!"), "da", {site_b}});
-        std::string error;
-        port = hub->bind(error);
-        REQUIRE_MESSAGE(port > 0, error);
-        thread = std::thread([this] { hub->run(); });
-        REQUIRE(hub->wait_until_running());
-    }
-    ~TestHub() {
-        hub->stop();
-        thread.join();
-        hub.reset();
-        fs::remove_all(dir);
     }
     httplib::Client client() const {
         httplib::Client c("127.0.0.1", port);
@@ -178,7 +161,7 @@ TEST_CASE("a request from a kiosk, claimed, seen by the kiosk, resolved") {
     CHECK(c.Post(sid + "/cancel", kiosk("token-a2"), "", "application/json")->status == 409);
 
     // Staff actions are audited; nothing about the citizen is in the audit line.
-    const auto log = t.hub->store().audit_log(20);
+    const auto log = t.server->store().audit_log(20);
     CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
         return l.find("mette resolve A-001 appointment") != std::string::npos;
     }));
@@ -229,7 +212,7 @@ TEST_CASE("bad input is answered 4xx with the field named") {
     auto big = c.Post("/api/v1/help-requests", kiosk("token-a"), std::string(64 * 1024, ' '), "application/json");
     REQUIRE(big);
     CHECK(big->status == 413);
-    CHECK(t.hub->store().count("help_requests") == 0);
+    CHECK(t.server->store().count("help_requests") == 0);
     CHECK(c.Get("/api/v1/help-requests/abc", kiosk("token-a"))->status == 404);
 }
 
@@ -246,7 +229,7 @@ TEST_CASE("logins: wrong passwords are refused and rate-limited; logout ends the
     CHECK(c.Post("/api/v1/auth/logout", ali.headers(), "", "application/json")->status == 204);
     CHECK(c.Get("/api/v1/me", ali.headers(false))->status == 401);
     // Passwords are stored as argon2id hashes only.
-    CHECK(t.hub->store().user_by_name("ali")->password_hash.rfind("$argon2id$", 0) == 0);
+    CHECK(t.server->store().user_by_name("ali")->password_hash.rfind("$argon2id$", 0) == 0);
 }
 
 TEST_CASE("staff see a new request within a second over the live event stream") {
@@ -276,14 +259,14 @@ TEST_CASE("staff see a new request within a second over the live event stream") 
     CHECK(got);
     CHECK(ms < 1000);
     MESSAGE("request shown on the event stream after " << ms << " ms");
-    t.hub->stop();
+    t.server->stop();
     listener.join();
     CHECK(received.find("event: requests") != std::string::npos);
 }
 
 TEST_CASE("closed requests are purged after the retention time; anonymous counts stay") {
     TestHub t;
-    auto& s = t.hub->store();
+    auto& s = t.server->store();
     HelpRequest r;
     r.site_id = t.site_a;
     r.kiosk_id = 1;
@@ -368,7 +351,7 @@ TEST_CASE("signals: kiosk-only, validated, shown to the site's staff only") {
 TEST_CASE("fleet health: heartbeats are validated, IT sees stale and failing kiosks first, /metrics says the same") {
     TestHub t;
     auto c = t.client();
-    t.hub->store().add_user({0, "ida", "Ida IT", "it_admin", hash_password("ida-password!"), "da", {t.site_a}});
+    t.server->store().add_user({0, "ida", "Ida IT", "it_admin", hash_password("ida-password!"), "da", {t.site_a}});
     const std::string ok =
         R"({"version":"0.1.0","uptime_s":120,"content_version":"10-abc","printer":"none","camera":"ok","audio":"ok"})";
     CHECK(c.Post("/api/v1/heartbeat", ok, "application/json")->status == 401);  // kiosks only

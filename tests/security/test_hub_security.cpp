@@ -24,6 +24,7 @@
 #include "hub/auth.hpp"
 #include "hub/guard.hpp"
 #include "hub/insight.hpp"
+#include "temp_dir.hpp"
 #include "tests/hub/running_hub.hpp"
 
 namespace fs = std::filesystem;
@@ -33,18 +34,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("ledsager-sec-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    return dir;
-}
-
 // The seeded test hub (site "main", kiosk token "kiosk-token", staff mette) plus one user of
 // every other role and a second site with its own staff.
-struct Hub : test::RunningHub {
+struct Hub : test::TempDir, test::RunningHub {
     std::int64_t site = 0;
     explicit Hub(const std::string& name, const std::function<void(hub::HubOptions&)>& tune = {})
-        : RunningHub(temp_dir(name), 0, true, {}, [&](hub::HubOptions& o) {
+        : TempDir("ledsager-sec-" + name), RunningHub(TempDir::path / "data", 0, true, {}, [&](hub::HubOptions& o) {
               o.web_dir = LEDSAGER_SOURCE_DIR "/hub/web";
               o.metrics_token = "metrics-token-for-tests";
               if (tune) tune(o);
@@ -57,7 +52,6 @@ struct Hub : test::RunningHub {
         s.add_user({0, "sofie", "Sofie Staff", "staff", hash("sofie-password"), "da", {site}});
     }
     static std::string hash(const std::string& p) { return hub::hash_password(p); }
-    ~Hub() { fs::remove_all(dir); }
     httplib::Client client() const {
         httplib::Client c("127.0.0.1", port);
         c.set_read_timeout(10, 0);
@@ -829,7 +823,8 @@ TEST_CASE("accounts: a disabled account's console stream gets no news, and what 
 }
 
 TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the data is private") {
-    const auto dir = temp_dir("house");
+    const test::TempDir tmp("ledsager-sec-house");
+    const auto dir = tmp.path / "data";  // made by the hub itself
     const mode_t old = ::umask(022);
     {
         test::RunningHub h(dir, 0, true, {}, [](hub::HubOptions& o) {
@@ -871,7 +866,6 @@ TEST_CASE("housekeeping: stale requests end, sessions expire when unused, the da
         CHECK(h.server->store().stale_requests(static_cast<hub::Seconds>(std::time(nullptr)) - 3600).empty());
     }
     ::umask(old);
-    fs::remove_all(dir);
 }
 
 TEST_CASE("turn credentials: short-lived, made per call, only for those in a call") {

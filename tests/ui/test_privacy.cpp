@@ -6,6 +6,7 @@
 #include <set>
 
 #include "harness.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager;
@@ -25,7 +26,8 @@ std::set<std::string> listing(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("a whole session writes nothing to disk and leaves nothing behind") {
-    const fs::path home = fs::temp_directory_path() / ("ledsager-privacy-" + std::to_string(::getpid()));
+    const test::TempDir home_tmp("ledsager-privacy");
+    const fs::path& home = home_tmp.path;
     fs::create_directories(home / "tmp");
     setenv("HOME", home.c_str(), 1);
     setenv("TMPDIR", (home / "tmp").c_str(), 1);
@@ -64,5 +66,4 @@ TEST_CASE("a whole session writes nothing to disk and leaves nothing behind") {
     }
     CHECK(listing(home) == before);
     fs::current_path(old_cwd);
-    fs::remove_all(home);
 }

@@ -6,17 +6,18 @@
 #include <fstream>
 
 #include "core/config.hpp"
+#include "temp_dir.hpp"
 
 using namespace ledsager::core;
 namespace fs = std::filesystem;
 
 namespace {
 std::string load_text(const std::string& toml, KioskConfig& c, bool& ok) {
-    const fs::path p = fs::temp_directory_path() / ("ledsager-config-" + std::to_string(::getpid()) + ".toml");
-    std::ofstream(p) << toml;
+    const ledsager::test::TempDir tmp("ledsager-config");
+    const fs::path p = tmp.path / "kiosk.toml";
+    tmp.write("kiosk.toml", toml);
     Diagnostics d;
     ok = load_config(p, c, d);
-    fs::remove(p);
     std::string out;
     for (const auto& i : d.items)
         out += i.format().substr(p.string().size()) + "\n";
