@@ -5,6 +5,17 @@
 #include "hub/routes.hpp"
 
 namespace ledsager::hub {
+namespace {
+// Where the citizen is, as a kiosk says it with a help request or a quiet signal: the same
+// fields, checked the same way, after the route's own.
+std::vector<Field> with_place(std::vector<Field> fields) {
+    fields.push_back({"guide", Field::String, false, 64});
+    fields.push_back({"step", Field::String, false, 64});
+    fields.push_back({"step_number", Field::Integer, false});
+    fields.push_back({"language", Field::String, true, 8});
+    return fields;
+}
+}  // namespace
 
 void Hub::desk_routes() {
     auto& srv = *server_;
@@ -39,12 +50,8 @@ void Hub::desk_routes() {
         if (!k) return;
         json body;
         if (!parse_body(req, res,
-                        {{"kind", Field::String, true, 16, {"in_person", "video"}},
-                         {"guide", Field::String, false, 64},
-                         {"step", Field::String, false, 64},
-                         {"step_number", Field::Integer, false},
-                         {"language", Field::String, true, 8},
-                         {"needs", Field::StringList, false, 6, kNeeds}},
+                        with_place({{"kind", Field::String, true, 16, {"in_person", "video"}},
+                                    {"needs", Field::StringList, false, 6, kNeeds}}),
                         body))
             return;
         // One kiosk, one citizen: a few open requests at most, and a few new ones a minute.
@@ -114,12 +121,7 @@ void Hub::desk_routes() {
         auto k = kiosk_of(req, res);
         if (!k) return;
         json body;
-        if (!parse_body(req, res,
-                        {{"reason", Field::String, true, 32, {"idle_on_step", "back_and_forth"}},
-                         {"guide", Field::String, false, 64},
-                         {"step", Field::String, false, 64},
-                         {"step_number", Field::Integer, false},
-                         {"language", Field::String, true, 8}},
+        if (!parse_body(req, res, with_place({{"reason", Field::String, true, 32, {"idle_on_step", "back_and_forth"}}}),
                         body))
             return;
         {
