@@ -3,6 +3,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -468,6 +469,18 @@ int main(int argc, char** argv) {
                 return 0;
             }
             if (*site_add) {
+                const bool slug_ok =
+                    !slug.empty() && slug.size() <= 40 && std::all_of(slug.begin(), slug.end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                    });
+                if (!slug_ok)
+                    return std::fprintf(stderr,
+                                        "ledsager-hub: --slug: 1 to 40 of a-z, 0-9 and -, e.g. hovedbiblioteket\n"),
+                           2;
+                if (const auto why = display_name_problem(name); !why.empty())
+                    return std::fprintf(stderr, "ledsager-hub: --name: %s\n", why.c_str()), 2;
+                if (const auto why = display_name_problem(fallback, 400); !fallback.empty() && !why.empty())
+                    return std::fprintf(stderr, "ledsager-hub: --fallback: %s\n", why.c_str()), 2;
                 store.add_site(slug, name, fallback);
                 std::printf("site %s added\n", slug.c_str());
             } else if (*kiosk_add) {

@@ -114,10 +114,10 @@ Hub::Hub(HubOptions options)
             if (r.kind == "video" && r.status == "open") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
     purger_ = std::thread([this] {
         std::unique_lock lock(purge_mutex_);
-        // Every 5 s: what disabled accounts held goes back; every minute: ended calls are
+        // Every 5 s: what accounts that are gone held goes back; every minute: ended calls are
         // forgotten; every ten minutes: housekeeping.
         for (int tick = 1; !purge_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; }); ++tick) {
-            give_back_disabled_claims();
+            give_back_orphaned_claims();
             if (tick % 12 == 0) calls_.forget_ended(now_s() - 600);
             if (tick % 120 == 0) housekeeping();
         }
@@ -144,19 +144,22 @@ void Hub::housekeeping() {
     final_month(store_, now);  // a month becomes final on the clock once, and stays final
 }
 
-// IT disables an account (on the command line, perhaps while it is in a call): a citizen is
-// not left with a caseworker who is gone. The call goes back to waiting (the kiosk hears
-// "released", as when a caseworker gives it back, and keeps its place); an in-person request
-// goes back to the list for a colleague. A call that already ended, with no outcome recorded,
-// is closed as cancelled (nobody can say how it went).
-void Hub::give_back_disabled_claims() {
+// IT disables an account or sets a new password (on the command line, perhaps while it is in
+// a call): a citizen is not left with a caseworker who is gone. A call whose caseworker has
+// no session any more goes back to waiting (the kiosk hears "released", as when a caseworker
+// gives it back, and keeps its place); a disabled account's in-person claim goes back to the
+// list for a colleague. A call already over, with no outcome recorded, is closed as cancelled
+// (nobody can say how it went).
+void Hub::give_back_orphaned_claims() {
     const Seconds now = now_s();
-    for (const auto& r : store_.claims_of_disabled()) {
+    for (const auto& r : store_.orphaned_claims(now, options_.session_idle_s)) {
         const auto call = r.kind == "video" ? calls_.info(r.id) : std::nullopt;
         const bool over = r.kind == "video" && (!call || call->ended);
-        if (!store_.set_status(r.id, "claimed", over ? "cancelled" : "open", 0, "", now)) continue;
+        const bool done =
+            over ? store_.set_status(r.id, "claimed", "cancelled", 0, "", now) : store_.give_back(r.id, r.claimed_by);
+        if (!done) continue;
         if (r.kind == "video" && !over) calls_.release(r.id);
-        store_.audit(0, over ? "closed_disabled" : "given_back_disabled", r.number, now);
+        store_.audit(0, over ? "closed_orphaned" : "given_back_orphaned", r.number, now);
         notifier_.changed(r.site_id);
     }
 }
@@ -422,7 +425,7 @@ void Hub::routes() {
         // The account as it was checked: disabled or given a new password meanwhile, no session.
         if (!store_.add_session(hash_token(sid), u->id, u->password_hash, csrf, now_s() + options_.session_max_s,
                                 now_s())) {
-            store_.audit(0, "login_disabled", user, now_s());
+            store_.audit(0, "login_account_changed", user, now_s());
             return send_error(res, 401, "wrong user name or password");
         }
         store_.audit(u->id, "login", user, now_s());

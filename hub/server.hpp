@@ -138,7 +138,7 @@ private:
     std::optional<Kiosk> kiosk_of(const httplib::Request& req, httplib::Response& res);
     std::optional<User> staff_of(const httplib::Request& req, httplib::Response& res, bool changes, const Roles& roles);
     void housekeeping();
-    void give_back_disabled_claims();  // what a disabled account held (every 5 s)
+    void give_back_orphaned_claims();  // what an account that is gone held (every 5 s)
     Seconds now_s() const { return options_.clock ? options_.clock() : static_cast<Seconds>(std::time(nullptr)); }
     HubOptions options_;
     Store store_;

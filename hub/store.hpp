@@ -206,8 +206,12 @@ public:
     Seconds typical_wait(std::int64_t site_id, Seconds now);
     // Requests still open or claimed that were made before `created_before` (never closed).
     std::vector<HelpRequest> stale_requests(Seconds created_before);
-    // Requests claimed (or calls answered) by an account that is now disabled.
-    std::vector<HelpRequest> claims_of_disabled();
+    // Claims whose holder is gone: any claim of a disabled account, and a video call whose
+    // caseworker has no live session any more (a new password, a logout: nobody can speak
+    // for the call through the hub).
+    std::vector<HelpRequest> orphaned_claims(Seconds now, Seconds idle);
+    // Gives a claim back to the list, only if `holder` still holds it.
+    bool give_back(std::int64_t request_id, std::int64_t holder);
     int open_requests_of_kiosk(std::int64_t kiosk_id);  // open or claimed
     // Deletes requests closed before `before`, keeping only anonymous daily counts.
     int purge(Seconds before);

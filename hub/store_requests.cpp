@@ -177,16 +177,27 @@ std::vector<HelpRequest> Store::stale_requests(Seconds created_before) {
     return out;
 }
 
-std::vector<HelpRequest> Store::claims_of_disabled() {
+std::vector<HelpRequest> Store::orphaned_claims(Seconds now, Seconds idle) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_,
-           (std::string(kRequestColumns) +
-            "WHERE r.status = 'claimed' AND r.claimed_by IN (SELECT id FROM users WHERE disabled = 1) ORDER BY r.id")
-               .c_str());
+    Stmt s(db_, (std::string(kRequestColumns) +
+                 "WHERE r.status = 'claimed' AND (r.claimed_by IN (SELECT id FROM users WHERE disabled = 1) OR"
+                 " (r.kind = 'video' AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = r.claimed_by AND"
+                 " s.expires_at > ? AND s.last_seen > ?))) ORDER BY r.id")
+                    .c_str());
+    s.bind(1, now).bind(2, now - idle);
     std::vector<HelpRequest> out;
     while (s.step())
         out.push_back(read_request(s));
     return out;
+}
+
+bool Store::give_back(std::int64_t request_id, std::int64_t holder) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_,
+           "UPDATE help_requests SET status = 'open', claimed_by = NULL, claimed_at = 0"
+           " WHERE id = ? AND status = 'claimed' AND claimed_by = ?");
+    s.bind(1, request_id).bind(2, holder).step();
+    return sqlite3_changes(db_) == 1;
 }
 
 int Store::open_requests_of_kiosk(std::int64_t kiosk_id) {

@@ -3,8 +3,10 @@
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -36,25 +38,47 @@ bool decode_utf8(const std::string& s, std::vector<char32_t>& out) {
     return true;
 }
 
+// Control, direction and invisible characters: what makes a line on a screen or in a log
+// read other than it is. Zero-width (non-)joiners stay: Persian and Indic names need them.
 bool is_control(char32_t c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x61C || c == 0x180E || c == 0x200B ||
+           c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+           (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F);
 }
 
-std::string display_name_problem(const std::string& name) {
+// Characters that look like nothing (spaces and fillers): a name of only these is blank.
+bool is_blank(char32_t c) {
+    return c == ' ' || c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x200C || c == 0x200D || c == 0x202F ||
+           c == 0x205F || c == 0x3000 || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0;
+}
+
+// ASCII and Latin-1 letters folded to lower case: names that differ only so are one person.
+std::string folded(const std::string& name) {
     std::vector<char32_t> cps;
-    if (name.empty() || name.size() > 100) return "1 to 100 bytes";
-    if (!decode_utf8(name, cps)) return "not UTF-8";
-    for (char32_t c : cps)
-        if (is_control(c)) return "a control or direction character";
-    return "";
+    if (!decode_utf8(name, cps)) return name;
+    std::string out;
+    for (char32_t c : cps) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {  // not folded: compared as it is
+            out += "\\u" + std::to_string(static_cast<unsigned long>(c)) + ";";
+        }
+    }
+    return out;
 }
 
-// Who ran the command, for the audit log: the administrator behind sudo, else the account.
+// Who ran the command, for the audit log: the administrator behind sudo (only when running
+// as root through sudo, and only a plausible name), else the account.
 std::string actor() {
-    if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo) return printable(sudo);
-    if (const passwd* pw = ::getpwuid(::geteuid())) return printable(pw->pw_name);
-    return "uid " + std::to_string(::geteuid());
+    if (const char* sudo = std::getenv("SUDO_USER");
+        sudo && ::getuid() == 0 && std::strlen(sudo) <= 32 && username_problem(sudo).empty())
+        return std::string(sudo) + " through sudo";
+    if (const passwd* pw = ::getpwuid(::getuid())) return printable(std::string(pw->pw_name).substr(0, 32));
+    return "uid " + std::to_string(::getuid());
 }
 
 // One line from `in`; on a terminal without echo, after `prompt` on standard error.
@@ -98,6 +122,30 @@ int refuse(const std::string& message) {
 }
 
 }  // namespace
+
+std::string display_name_problem(const std::string& name, std::size_t max_bytes) {
+    std::vector<char32_t> cps;
+    if (name.empty() || name.size() > max_bytes) return "1 to " + std::to_string(max_bytes) + " bytes";
+    if (!decode_utf8(name, cps)) return "not UTF-8";
+    for (char32_t c : cps)
+        if (is_control(c)) return "a control, direction or invisible character";
+    if (std::all_of(cps.begin(), cps.end(), is_blank)) return "blank";
+    return "";
+}
+
+std::string languages_problem(const std::string& list) {
+    if (list.empty()) return "";
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto end = std::min(list.find(',', start), list.size());
+        const std::string code = list.substr(start, end - start);
+        if (code.size() < 2 || code.size() > 3 ||
+            !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+            return "'" + printable(code) + "' is no language code (da, en, ar, …; comma between them)";
+        start = end + 1;
+    }
+    return "";
+}
 
 std::string username_problem(const std::string& name) {
     std::vector<char32_t> cps;
@@ -146,6 +194,7 @@ int user_command(const std::string& verb, const std::string& data, const UserArg
     if (verb == "add") {
         if (const auto why = username_problem(args.username); !why.empty()) return refuse("--username: " + why);
         if (const auto why = display_name_problem(args.display_name); !why.empty()) return refuse("--name: " + why);
+        if (const auto why = languages_problem(args.languages); !why.empty()) return refuse("--languages: " + why);
     }
     Store store(data);
     const auto now = static_cast<Seconds>(std::time(nullptr));
@@ -175,7 +224,9 @@ int user_command(const std::string& verb, const std::string& data, const UserArg
             if (!s) return refuse("--site: no site '" + printable(slug) + "'");
             u.sites.push_back(s->id);
         }
-        if (store.user_by_name(args.username)) return refuse("--username: '" + args.username + "' exists already");
+        for (const auto& other : store.users())
+            if (folded(other.username) == folded(args.username))
+                return refuse("--username: '" + printable(other.username) + "' exists already");
         const std::string password = new_password(in);
         if (password.empty()) return 2;
         u.password_hash = hash_password(password);

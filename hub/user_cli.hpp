@@ -24,6 +24,11 @@ std::string username_problem(const std::string& name);
 // Empty when `password` can be an account's: 10 to 256 bytes of UTF-8 (the login form sends
 // at most 256), at least 10 characters, no control characters; else what is wrong.
 std::string password_problem(const std::string& password);
+// Empty when `name` can be a person's or a site's full name: 1 to `max_bytes` bytes of UTF-8,
+// not blank, no control, direction or invisible characters; else what is wrong.
+std::string display_name_problem(const std::string& name, std::size_t max_bytes = 100);
+// Empty when `list` is empty or language codes with commas between (da,en,ar).
+std::string languages_problem(const std::string& list);
 // `text` as a terminal may show it: control characters and broken UTF-8 as \xNN.
 std::string printable(const std::string& text);
 

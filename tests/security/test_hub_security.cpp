@@ -587,11 +587,12 @@ TEST_CASE("kiosk names: IT names a kiosk with its code, names are unique per sit
 
 // Runs `ledsager-hub --data DIR ARGS` (IT on the hub's machine) with `input` on standard
 // input; returns its exit status and what it printed.
-std::pair<int, std::string> hub_command(const fs::path& data, const std::string& args, const std::string& input = "") {
+std::pair<int, std::string> hub_command(const fs::path& data, const std::string& args, const std::string& input = "",
+                                        const std::string& env = "") {
     const auto in = data.parent_path() / ("hub-command-in-" + std::to_string(::getpid()));
     std::ofstream(in) << input << "\n";
-    const std::string cmd =
-        std::string(LEDSAGER_HUB_BIN) + " --data '" + data.string() + "' " + args + " < '" + in.string() + "' 2>&1";
+    const std::string cmd = env + " " + std::string(LEDSAGER_HUB_BIN) + " --data '" + data.string() + "' " + args +
+                            " < '" + in.string() + "' 2>&1";
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
@@ -716,6 +717,19 @@ TEST_CASE("accounts: what IT types is checked, the audit names who ran it, an ac
     CHECK(why.find("--username") != std::string::npos);
     CHECK(hub_command(h.dir, "user add --role staff --site main --name 'Eve\x1b[2J' --username eve", "a-good-password")
               .first == 2);
+    CHECK(hub_command(h.dir, add + "METTE", "a-good-password").first == 2);  // mette's, in capitals
+    for (const char* name : {"Eve\u2028Adams", "Eve\u200BAdams", "\u3164", "Eve\u061CAdams", "Eve\U000E0041"}) {
+        auto [code, said_name] =
+            hub_command(h.dir, "user add --role staff --site main --username eve --name '" + std::string(name) + "'",
+                        "a-good-password");
+        CHECK_MESSAGE(code == 2, name);
+        CHECK(said_name.find("--name") != std::string::npos);
+    }
+    CHECK(hub_command(h.dir, "user add --role staff --site main --username eve --name Eve --languages 'da,<b>'",
+                      "a-good-password")
+              .first == 2);
+    CHECK(hub_command(h.dir, "site add --slug 'Bad Slug' --name Somewhere").first == 2);
+    CHECK(hub_command(h.dir, "site add --slug ok-site --name $(printf 'A\\033[2J')").first == 2);
     CHECK(store.users().size() == 5);  // the seeded five only
     // A password typed on Windows (CR LF) works without the CR; a Danish name is fine.
     auto [added, said] = hub_command(h.dir, add + "søren", "kaffe-og-kage\r");
@@ -733,6 +747,11 @@ TEST_CASE("accounts: what IT types is checked, the audit names who ran it, an ac
     CHECK(std::any_of(audit.begin(), audit.end(), [](const std::string& l) {
         return l.find("user_added") != std::string::npos && l.find("on the command line") != std::string::npos;
     }));
+    // SUDO_USER is believed only from sudo (as root) and only as a plausible name.
+    CHECK(hub_command(h.dir, "user enable --username søren", "", "SUDO_USER=" + std::string(5000, 'x')).first == 0);
+    const auto last = store.audit_log(1);
+    REQUIRE(last.size() == 1);
+    CHECK(last[0].size() < 200);
     // The list shows a name stored with a control character (from before these checks) escaped.
     store.add_user({0, "old\x1b[31m", "Old\nName", "staff", hub::hash_password("old-password"), "da", {h.site}});
     const std::string list = hub_command(h.dir, "user list").second;
@@ -801,7 +820,7 @@ TEST_CASE("accounts: a disabled account's console stream gets no news, and what 
     store.add_user({0, "olga", "Olga Staff", "staff", hub::hash_password("olga-password"), "da", {h.site}});
     const Staff cora = login(c, "cora", "cora-password"), olga = login(c, "olga", "olga-password");
     auto status = [&](const std::string& path) {
-        return json::parse(c.Get(path, cora.headers(false))->body)["status"].get<std::string>();
+        return json::parse(c.Get(path, olga.headers(false))->body)["status"].get<std::string>();
     };
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < deadline &&
@@ -815,8 +834,23 @@ TEST_CASE("accounts: a disabled account's console stream gets no news, and what 
     CHECK(heard->body.find("\"released\"") != std::string::npos);
     CHECK(c.Post(v + "/answer", cora.headers(), "", "application/json")->status == 200);
     CHECK(c.Post(ip + "/claim", olga.headers(), "", "application/json")->status == 200);
+    // A new password for cora (a leaked one): whoever held her session is out of the call too;
+    // the call waits again. olga's in-person claim (she is still logged in) stays hers.
+    CHECK(hub_command(h.dir, "user password --username cora", "coras-new-password").first == 0);
+    const Staff olga_again = olga;
+    const auto deadline2 = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline2 && status(v) != "open")
+        std::this_thread::sleep_for(200ms);
+    CHECK(status(v) == "open");
+    CHECK(json::parse(c.Get(ip, olga_again.headers(false))->body)["status"] == "claimed");
+    auto heard2 = c.Get("/api/v1/calls/" + std::to_string(live) + "/messages?after=0&wait=0", kiosk());
+    std::size_t released = 0;
+    const json told = json::parse(heard2->body);
+    for (const auto& m : told["messages"])
+        released += m.value("type", "") == "released";
+    CHECK_MESSAGE(released == 2, heard2->body);
     const auto audit = store.audit_log(50);
-    for (const char* action : {"given_back_disabled", "closed_disabled"})
+    for (const char* action : {"given_back_orphaned", "closed_orphaned"})
         CHECK_MESSAGE(std::any_of(audit.begin(), audit.end(),
                                   [&](const std::string& l) { return l.find(action) != std::string::npos; }),
                       action);
