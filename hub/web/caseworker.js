@@ -561,7 +561,7 @@ async function showQueue() {
 
 setInterval(tick, 500);  // twice a second: a countdown never shows a second too many for long
 wireConsole(state, t, showQueue, applyLanguage, {
-  api, limited: true, clear: true, focus: () => { if (state.view === "queue") $("queue-title").focus(); },
+  api, clear: true, focus: () => { if (state.view === "queue") $("queue-title").focus(); },
   leave: () => {
     if (state.events) state.events.close();
     sessionStorage.removeItem("ledsager.call");

@@ -43,15 +43,18 @@ export function applyTexts(state, t) {
 // What every console page has: the login form, Log out, and the da/en language button.
 // `show()` opens the page for a logged-in user (true when it did); `applyLanguage()` redraws
 // in state.lang. Options: `api` the page's own call (default apiCall with state.csrf);
-// `limited` says a refused login that was rate limited (429) shows t("limited");
-// `clear` empties the error and the password after a login; `focus()` is called after a
+// A refused login says why: wrong name or password (401), too many attempts (429), or the
+// hub busy checking other passwords (503); `clear` empties the error and the password after a login; `focus()` is called after a
 // login that opened the page; `leave()` runs on Log out before the page reloads.
 export function wireConsole(state, t, show, applyLanguage, options = {}) {
   const api = options.api || ((method, path, body) => apiCall(method, path, body, state.csrf));
   $("login").addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value });
-    if (r.status !== 200) { $("login-error").textContent = options.limited && r.status === 429 ? t("limited") : t("wrong"); return; }
+    if (r.status !== 200) {
+      $("login-error").textContent = r.status === 429 ? t("limited") : r.status === 503 ? t("busy") : t("wrong");
+      return;
+    }
     state.csrf = r.data.csrf;
     if (options.clear) {
       $("login-error").textContent = "";

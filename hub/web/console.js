@@ -147,6 +147,6 @@ async function showQueue() {
 
 setInterval(tick, 1000);
 wireConsole(state, t, showQueue, applyLanguage, {
-  limited: true, clear: true, focus: () => $("queue-title").focus?.(),
+  clear: true, focus: () => $("queue-title").focus?.(),
   leave: () => { if (state.events) state.events.close(); },
 });

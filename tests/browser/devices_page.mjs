@@ -141,6 +141,19 @@ try {
   await it.click("#lang");
   check((await it.textContent("#devices thead")).includes("Last heard"), "the page switches to English");
   check((await it.textContent("#enroll-title")).includes("Add a kiosk"), "the enrollment form too");
+  // Someone guessing at the login form is told to wait, not that the password is wrong.
+  const guess = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await guess.goto(`${base}/devices.html`);
+  const said = [];
+  for (let i = 0; i < 7; i++) {
+    await guess.fill("#username", "someone-guessing");
+    await guess.fill("#password", `guess-${i}-password`);
+    await guess.evaluate(() => { document.getElementById("login-error").textContent = ""; });
+    await guess.press("#password", "Enter");
+    said.push(await until(async () => (await guess.textContent("#login-error")) || null, 5000));
+  }
+  check(said[0] === "Forkert brugernavn eller adgangskode." && said[6] === "For mange forsøg. Vent et par minutter.",
+        `a rate-limited login says so on the Devices page too: ${said.join(" | ")}`);
   check(pageErrors.length === 0, "no script errors on the Devices page (its modules load)");
 } catch (e) {
   results.failed++;
