@@ -385,12 +385,14 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
     };
     auto append = [&](std::string_view quoted, int n, const char* what) {
         const bool in_header = target == &current.msgstr && have_id && current.msgid.empty() && !header_done;
-        const size_t before = target->size();
-        if (!unquote(std::string(quoted), *target)) {
+        // Unquoted aside first: a broken string adds nothing (not even the part before the fault).
+        std::string piece;
+        if (!unquote(std::string(quoted), piece)) {
             diags.error(file_name, n, what);
             return;
         }
-        if (in_header) header_lines.emplace_back(before, n);
+        if (in_header) header_lines.emplace_back(target->size(), n);
+        *target += piece;
     };
     std::istringstream in(text);
     std::string line;
