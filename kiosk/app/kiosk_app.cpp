@@ -57,11 +57,7 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
       translator_(std::move(translator)),
       session_(config_, content_),
       base_config_(config_) {
-    {
-        std::string error;
-        if (!core::parse_opening_hours(config_.opening_hours, hours_, error))
-            hours_ = {};  // checked when the config was read
-    }
+    screen_.configure(config_.opening_hours, config_.screen_off_when_closed);  // checked when the config was read
     if (!config_.hub_url.empty()) hub_ = std::make_unique<platform::HubClient>(hub_options());
     // The content's version for IT: "installed" or the bundle's, and a short hash of what is served.
     content_version_ = core::content_version_label(0, content_);
@@ -147,8 +143,8 @@ void KioskApp::apply_settings(core::Millis now) {
     c.offered = usable;
     if (std::find(usable.begin(), usable.end(), c.default_language) == usable.end())
         c.default_language = usable.front();
-    config_ = std::move(c);                                           // the session refers to config_ (the same object)
-    core::parse_opening_hours(config_.opening_hours, hours_, error);  // checked by apply_remote_settings
+    config_ = std::move(c);  // the session refers to config_ (the same object)
+    screen_.configure(config_.opening_hours, config_.screen_off_when_closed);  // checked by apply_remote_settings
     settings_applied_ = revision;
     if (last_error_.rfind("settings ", 0) == 0) last_error_.clear();
     session_.settings_changed();
@@ -157,8 +153,7 @@ void KioskApp::apply_settings(core::Millis now) {
 }
 
 bool KioskApp::should_be_dark(core::Millis now) const {
-    return config_.screen_off_when_closed && !hours_.always && now >= woken_until_ && idle() &&
-           !hours_.open_at(wall_clock_());
+    return screen_.should_be_dark(now, wall_clock_(), idle());
 }
 
 void KioskApp::pump_content(core::Millis now) {
@@ -281,7 +276,7 @@ core::DeviceHealth KioskApp::health(core::Millis now) const {
     h.camera = !call_ ? "none" : call_->camera_present() ? "ok" : "missing";
     h.audio = speech_ ? "ok" : "missing";
     h.last_error = last_error_;
-    h.screen = dark_ ? "dark" : "on";
+    h.screen = screen_.dark() ? "dark" : "on";
     return h;
 }
 
@@ -447,10 +442,7 @@ core::Millis KioskApp::next_wake(core::Millis now) const {
     core::Millis due = session_.next_deadline(now);
     if (hub_) due = due < 0 ? last_heartbeat_ms_ + kHeartbeatMs : std::min(due, last_heartbeat_ms_ + kHeartbeatMs);
     // Opening hours: look at the clock once a minute (and when a woken screen may go dark again).
-    if (!hours_.always && config_.screen_off_when_closed) {
-        const core::Millis check = woken_until_ > now ? woken_until_ : now + 60'000;
-        due = due < 0 ? check : std::min(due, check);
-    }
+    if (const core::Millis check = screen_.next_check(now); check >= 0) due = due < 0 ? check : std::min(due, check);
     // In a call, who is speaking changes all the time: look again ten times a second.
     if (call_ && call_->running() && session_.data().screen == core::Screen::Call)
         return due < 0 ? now + 100 : std::min(due, now + 100);
@@ -479,7 +471,7 @@ bool KioskApp::needs_frame(core::Millis now) const {
     if ((print == Print::Requested || print == Print::Printing) && !printer_.busy()) return true;
     if (staged_ && idle()) return true;
     if (pending_settings_ && idle()) return true;
-    if (should_be_dark(now) != dark_) return true;
+    if (should_be_dark(now) != screen_.dark()) return true;
     // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
     if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
     const core::Millis due = session_.next_deadline(now);
@@ -511,13 +503,12 @@ void KioskApp::frame(core::Millis now) {
         for (const auto& e : events)
             touched |= e.kind == core::InputEvent::Kind::PointerDown || e.kind == core::InputEvent::Kind::KeyDown;
         if (touched) {
-            woken_until_ = now + 60'000;
+            screen_.wake(now);
             pending_frames_ = std::max(pending_frames_, 1);
             events.clear();
         }
         if (!touched) {
-            if (!dark_) {
-                dark_ = true;
+            if (screen_.set_dark(true)) {
                 platform::Display::allow_sleep(true);
                 beat_now(now);  // IT sees "closed", not a fault
                 std::fprintf(stderr, "ledsager-kiosk: closed (opening hours): screen dark\n");
@@ -531,10 +522,9 @@ void KioskApp::frame(core::Millis now) {
             return;
         }
     }
-    if (dark_) {
-        dark_ = false;
+    if (screen_.set_dark(false)) {
         platform::Display::allow_sleep(false);
-        std::fprintf(stderr, "ledsager-kiosk: screen lit (%s)\n", woken_until_ > now ? "touched" : "opening hours");
+        std::fprintf(stderr, "ledsager-kiosk: screen lit (%s)\n", screen_.woken(now) ? "touched" : "opening hours");
     }
     const std::string drawn_key = ui::screen_key(session_);
     const bool new_screen = ui::begin_frame(input_, drawn_key);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/print_worker.hpp"
+#include "app/screen_hours.hpp"
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/content_store.hpp"
@@ -92,7 +93,7 @@ public:
         invalidate();
     }
     // Outside opening hours with nobody there: the screen is dark (a touch wakes it).
-    bool dark() const { return dark_; }
+    bool dark() const { return screen_.dark(); }
     const std::string& last_error() const { return last_error_; }
     const core::UsageRecorder& usage() const { return usage_; }
 
@@ -186,10 +187,8 @@ private:
     std::string settings_applied_ = "0.0", settings_refused_;
     std::optional<std::pair<std::string, std::string>> pending_settings_;  // revision, JSON
     bool settings_in_flight_ = false;
-    core::OpeningHours hours_;
+    ScreenHours screen_;  // dark outside opening hours
     std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
-    bool dark_ = false;
-    core::Millis woken_until_ = 0;
     // Anonymous usage for the hub's insight reports (core/usage.hpp), sent in batches.
     core::UsageRecorder usage_;
     bool usage_in_flight_ = false;
