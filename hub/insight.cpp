@@ -11,20 +11,13 @@
 #include <sstream>
 
 #include "core/languages.hpp"
+#include "hub/validate.hpp"
 
 namespace ledsager::hub {
 
 using json = nlohmann::json;
 
 namespace {
-
-// Ids from the content: lower-case letters, digits, '-', '_' and '.', 1 to 64 of them.
-bool is_id(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (unsigned char c : s)
-        if (!(std::islower(c) || std::isdigit(c) || c == '-' || c == '_' || c == '.')) return false;
-    return true;
-}
 
 using Buckets = std::map<int, std::int64_t>;
 
@@ -171,8 +164,8 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
             return false;
         if (!is_real_day(day) || day > latest)
             return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
-        if (e.contains("guide") && !is_id(guide)) return error = at + ".guide: not a guide id", false;
-        if (e.contains("step") && !is_id(step)) return error = at + ".step: not a step id", false;
+        if (e.contains("guide") && !is_content_id(guide)) return error = at + ".guide: not a guide id", false;
+        if (e.contains("step") && !is_content_id(step)) return error = at + ".step: not a step id", false;
         if (e.contains("lang") && !core::find_language(lang))
             return error = at + ".lang: not a language Ledsager knows", false;
         if (type == "guide_done" && kind != "self" && kind != "staff")

@@ -9,8 +9,8 @@ namespace {
 // Where the citizen is, as a kiosk says it with a help request or a quiet signal: the same
 // fields, checked the same way, after the route's own.
 std::vector<Field> with_place(std::vector<Field> fields) {
-    fields.push_back({"guide", Field::String, false, 64});
-    fields.push_back({"step", Field::String, false, 64});
+    fields.push_back({"guide", Field::Id, false});
+    fields.push_back({"step", Field::Id, false});
     fields.push_back({"step_number", Field::Integer, false});
     fields.push_back({"language", Field::String, true, 8});
     return fields;

@@ -6,6 +6,13 @@ namespace ledsager::hub {
 
 using json = nlohmann::json;
 
+bool is_content_id(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+}
+
 ValidationError validate_body(const std::string& body, const std::vector<Field>& fields, json& out) {
     out = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (out.is_discarded()) return {"malformed JSON", ""};
@@ -33,6 +40,11 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
                 if (v.get_ref<const std::string&>().size() > f.max)
                     return {"longer than " + std::to_string(f.max) + " characters", f.name};
                 if (!allowed(v.get_ref<const std::string&>())) return {"must be one of: " + list, f.name};
+                break;
+            case Field::Id:
+                if (!v.is_string()) return {"must be a string", f.name};
+                if (const auto& id = v.get_ref<const std::string&>(); !id.empty() && !is_content_id(id))
+                    return {"must be an id from the content (1 to 64 of a-z, 0-9, - _ .)", f.name};
                 break;
             case Field::Integer: {
                 // Small counts (steps, lines) up to 1000; a field may allow more (max above 1000).

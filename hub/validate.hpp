@@ -10,7 +10,8 @@
 namespace ledsager::hub {
 
 struct Field {
-    enum Type { String, Integer, StringList };
+    // Id: a content id (guide, step) or "": free text could carry what a citizen typed.
+    enum Type { String, Integer, StringList, Id };
     Field(const char* n, Type t, bool req, size_t m = 64, std::vector<std::string> allowed = {})
         : name(n), type(t), required(req), max(m), one_of(std::move(allowed)) {}
     const char* name;
@@ -19,6 +20,9 @@ struct Field {
     size_t max;                       // characters, list items, or (above 1000) an integer's largest value
     std::vector<std::string> one_of;  // allowed values (strings and list items)
 };
+
+// A guide's or a step's id as the content has them: 1 to 64 of a-z, 0-9, '-', '_' and '.'.
+bool is_content_id(const std::string& s);
 
 struct ValidationError {
     std::string message;  // empty = valid

@@ -200,6 +200,9 @@ TEST_CASE("bad input is answered 4xx with the field named") {
              {R"({"kind":"video","language":"da","step_number":-1})", 400, "step_number"},
              {R"({"kind":"video","language":"da","needs":["x"]})", 400, "needs"},
              {R"({"kind":"video","language":"da","guide":")" + std::string(100, 'g') + R"("})", 400, "guide"},
+             // Ids only: free text in a help request would reach the anonymous counts.
+             {R"({"kind":"video","language":"da","guide":"CANARY my cpr 010190-1234"})", 400, "guide"},
+             {R"({"kind":"video","language":"da","guide":"mitid-login","step":"Jens Jensen"})", 400, "step"},
          }) {
         auto r = c.Post("/api/v1/help-requests", kiosk("token-a"), k.body, "application/json");
         REQUIRE(r);
