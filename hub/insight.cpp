@@ -717,7 +717,7 @@ std::string gains_csv(const json& g) {
         return x.is_string() ? x.get<std::string>() : x.is_null() ? std::string() : x.dump();
     };
     out << "figure,value,what it counts\n";
-    out << "note,,every count is rounded to a multiple of 5 at random so that no one can be singled out; parts may not "
+    out << "note,,every count is rounded to a multiple of 5 at random so that small numbers are blurred; parts may not "
            "add up to totals\n";
     out << "period," << g["from"].get<std::string>() << " to " << g["to"].get<std::string>() << ",days included\n";
     out << "sessions," << v(g["sessions"]) << ",citizen sessions at the kiosks\n";
