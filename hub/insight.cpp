@@ -19,7 +19,22 @@ using json = nlohmann::json;
 
 namespace {
 
-using Buckets = std::map<int, std::int64_t>;
+using Buckets = std::map<int, std::int64_t>;  // rounded counts by duration bucket
+
+// A true count and its cell key: the sum (mod 2^32) of the random keys of the sessions (or
+// help requests) counted in it. Counts and keys add and subtract together.
+struct Count {
+    std::int64_t n = 0;
+    std::uint32_t k = 0;
+    Count& operator+=(const Count& o) {
+        n += o.n;
+        k += o.k;
+        return *this;
+    }
+    Count operator+(const Count& o) const { return Count(*this) += o; }
+    Count operator-(const Count& o) const { return {n - o.n, static_cast<std::uint32_t>(k - o.k)}; }
+};
+using Counts = std::map<int, Count>;  // true counts by duration bucket
 
 // The median from (rounded) bucket counts, as the bucket's range in seconds; null if none.
 json median(const Buckets& buckets) {
@@ -51,16 +66,16 @@ std::int64_t bucket_middle(int b) {
 using Key = std::tuple<std::string, std::string, std::string, std::string>;  // metric, guide, step, dim
 
 struct Sums {
-    std::map<Key, std::int64_t> n;
-    std::map<Key, Buckets> buckets;
-    std::int64_t get(const std::string& m, const std::string& g = "", const std::string& s = "",
-                     const std::string& d = "") const {
+    std::map<Key, Count> n;
+    std::map<Key, Counts> buckets;
+    Count get(const std::string& m, const std::string& g = "", const std::string& s = "",
+              const std::string& d = "") const {
         auto it = n.find({m, g, s, d});
-        return it == n.end() ? 0 : it->second;
+        return it == n.end() ? Count{} : it->second;
     }
     // Sum over every dim (and step, without `step`).
-    std::int64_t sum(const std::string& m, const std::string& g, const std::string* step = nullptr) const {
-        std::int64_t t = 0;
+    Count sum(const std::string& m, const std::string& g, const std::string* step = nullptr) const {
+        Count t;
         for (const auto& [k, v] : n)
             if (std::get<0>(k) == m && std::get<1>(k) == g && (!step || std::get<2>(k) == *step)) t += v;
         return t;
@@ -91,20 +106,21 @@ Sums sum_cells(const std::vector<UsageCell>& cells, const std::set<std::string>&
         std::string guide = c.metric == "escalation" ? "" : c.guide;
         if (!guide.empty() && !known.empty() && !known.count(guide)) guide = kOtherGuides;
         if (c.bucket >= 0)
-            s.buckets[{c.metric, guide, c.step, c.dim}][c.bucket] += c.count;
+            s.buckets[{c.metric, guide, c.step, c.dim}][c.bucket] += Count{c.count, c.key};
         else
-            s.n[{c.metric, guide, c.step, c.dim}] += c.count;
+            s.n[{c.metric, guide, c.step, c.dim}] += Count{c.count, c.key};
     }
     return s;
 }
 
 }  // namespace
 
-std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month,
-                         const std::string& /*cell*/, std::int64_t value) {
-    const std::int64_t r = value % kRoundBase;
-    if (value <= 0 || r == 0) return std::max<std::int64_t>(value, 0);
-    const std::string msg = "ledsager-insight-2\n" + std::to_string(site) + "\n" + month + "\n" + std::to_string(value);
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, std::int64_t value,
+                         std::uint32_t cell_key) {
+    const std::int64_t r = ((value % kRoundBase) + kRoundBase) % kRoundBase;
+    if (r == 0) return value;
+    const std::string msg =
+        "ledsager-insight-3\n" + std::to_string(site) + "\n" + month + "\n" + std::to_string(cell_key);
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
@@ -123,14 +139,14 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
     const auto& events = body["events"];
     if (events.size() > 100) return error = "events: at most 100 in one batch", false;
     static const std::map<std::string, std::set<std::string>> kFields{
-        {"session", {"type", "day", "hour", "lang", "modes"}},
-        {"guide_start", {"type", "day", "guide", "lang"}},
-        {"step_view", {"type", "day", "guide", "step", "ms", "value"}},
-        {"guide_done", {"type", "day", "guide", "kind"}},
-        {"guide_left", {"type", "day", "guide", "step"}},
-        {"helped", {"type", "day", "guide", "value"}},
-        {"confusing", {"type", "day", "guide", "step"}},
-        {"help_asked", {"type", "day", "guide", "step", "kind"}},
+        {"session", {"type", "day", "key", "hour", "lang", "modes"}},
+        {"guide_start", {"type", "day", "key", "guide", "lang"}},
+        {"step_view", {"type", "day", "key", "guide", "step", "ms", "value"}},
+        {"guide_done", {"type", "day", "key", "guide", "kind"}},
+        {"guide_left", {"type", "day", "key", "guide", "step"}},
+        {"helped", {"type", "day", "key", "guide", "value"}},
+        {"confusing", {"type", "day", "key", "guide", "step"}},
+        {"help_asked", {"type", "day", "key", "guide", "step", "kind"}},
     };
     static const std::set<std::string> kModes{"read_aloud", "large_text", "high_contrast", "keypad"};
     // Events of a month that is final already (a kiosk was offline, or the hub's clock was set
@@ -138,6 +154,9 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
     // same whenever it is asked for.
     final_month(store, now);
     const std::string latest = day_of(now + 2 * 86400LL);
+    // Events without a session key (a kiosk from before keys) count under one random key for
+    // the batch: never a fixed one, which would give every such cell of a month the same draw.
+    const std::uint32_t batch_key = randombytes_random();
     std::vector<UsageCell> cells;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
@@ -150,7 +169,7 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
         for (const auto& [k, v] : e.items())
             if (!spec->second.count(k)) return error = at + "." + k + ": not a field of a " + type + " event", false;
         for (const auto& k : spec->second)
-            if (!e.contains(k) && k != "modes" && k != "value" && k != "hour")
+            if (!e.contains(k) && k != "modes" && k != "value" && k != "hour" && k != "key")
                 return error = at + "." + k + ": missing", false;
         auto text = [&](const char* k, std::string& out) {
             if (!e.contains(k)) return true;
@@ -178,7 +197,13 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
                 return error = at + ".value: 0 or 1", false;
             value = e["value"];
         }
-        const UsageCell base{day, kiosk.site_id, 0, "", guide, "", "", -1, 1};
+        std::uint32_t key = batch_key;
+        if (e.contains("key")) {
+            if (!e["key"].is_number_unsigned() || e["key"].get<std::uint64_t>() > 0xFFFFFFFFu)
+                return error = at + ".key: a whole number from 0 to 4294967295", false;
+            key = static_cast<std::uint32_t>(e["key"].get<std::uint64_t>());
+        }
+        const UsageCell base{day, kiosk.site_id, 0, "", guide, "", "", -1, 1, key};
         auto add = [&](const char* metric, const std::string& st, const std::string& dim, int bucket = -1,
                        std::int64_t kiosk_id = 0) {
             UsageCell c = base;
@@ -243,7 +268,7 @@ struct Unit {
     std::int64_t site = 0;
     std::string month;
     Sums s;
-    std::map<std::string, std::int64_t> n;  // true counts by cell id
+    std::map<std::string, Count> n;         // true counts by cell id
     std::map<std::string, std::int64_t> r;  // the same, rounded
     std::vector<std::string> guides;
     std::map<std::string, std::vector<std::string>> steps;  // per guide, in the guide's order
@@ -253,13 +278,13 @@ struct Unit {
         auto it = r.find(cell);
         return it == r.end() ? 0 : it->second;
     }
-    // A metric's buckets, each count rounded (cell "<cell>:<bucket>"), the zeros left out.
-    Buckets buckets(const Key& k, const std::string& cell) const {
+    // A metric's buckets, each count rounded, the zeros left out.
+    Buckets buckets(const Key& k) const {
         Buckets out;
         auto it = s.buckets.find(k);
         if (it == s.buckets.end()) return out;
         for (const auto& [b, v] : it->second)
-            if (const auto shown = round_count(key, site, month, cell + ":" + std::to_string(b), v)) out[b] = shown;
+            if (const auto shown = round_count(key, site, month, v.n, v.k)) out[b] = shown;
         return out;
     }
 };
@@ -360,7 +385,7 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
     t["done"] = t["self"] + t["staff"];
     t["asked"] = t["asked:in_person"] + t["asked:video"];
     for (const auto& [cell, v] : t)
-        u.r[cell] = round_count(key, site, u.month, cell, v);
+        u.r[cell] = round_count(key, site, u.month, v.n, v.k);
     // Totals shown beside their parts are the sums of the rounded parts: a part rounded up
     // and its total rounded down would otherwise say "at least 1, at most 4".
     auto& r = u.r;
@@ -377,13 +402,34 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
         // left, help, confusing: the listed steps' rounded counts plus the rest (the "What you
         // need" screen, steps not listed) rounded on its own.
         for (const char* f : {"left", "help", "confusing"}) {
-            std::int64_t shown = 0, counted = 0;
+            std::int64_t shown = 0;
+            Count counted;
             for (const auto& st : u.steps[g]) {
                 shown += r[p + "s:" + st + ":" + f];
                 counted += t[p + "s:" + st + ":" + f];
             }
-            r[p + f] =
-                shown + round_count(key, site, u.month, p + f + ":rest", std::max<std::int64_t>(0, t[p + f] - counted));
+            const Count rest = t[p + f] - counted;
+            r[p + f] = shown + round_count(key, site, u.month, std::max<std::int64_t>(0, rest.n), rest.k);
+        }
+        // The funnel from the last step of each chain back (core::Guide::funnels: the spine,
+        // runs inside branches): a step's "reached" is the next one's plus those who stopped
+        // in between, rounded; the starts are the first step's plus those who left before it.
+        // Someone who went all the way is in one rounded count of a chain, not in every
+        // step's: an attacker who adds different numbers of sessions to each step learns no
+        // more of them than one rounded count shows (review 3).
+        const auto fs = q.funnels.find(g);
+        if (fs == q.funnels.end()) continue;
+        for (const auto& chain : fs->second)
+            for (std::size_t i = chain.size(); i-- > 1;) {
+                const std::string cell = p + "s:" + chain[i - 1] + ":reached", next = p + "s:" + chain[i] + ":reached";
+                const Count stopped = t[cell] - t[next];
+                r[cell] = std::max<std::int64_t>(0, r[next] + round_count(key, site, u.month, stopped.n, stopped.k));
+            }
+        if (!fs->second.empty() && !fs->second.front().empty()) {
+            const std::string first = p + "s:" + fs->second.front().front() + ":reached";
+            const Count before = t[p + "started"] - t[first];
+            r[p + "started"] =
+                std::max<std::int64_t>(0, r[first] + round_count(key, site, u.month, before.n, before.k));
         }
     }
     // The unit's own totals from its guides' and languages' rounded counts, so that no guide
@@ -400,11 +446,11 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
         std::int64_t x = 0;
         for (auto it = r.lower_bound("lang:"); it != r.end() && it->first.rfind("lang:", 0) == 0; ++it)
             x += it->second;
-        if (x > 0 || t["sessions"] == 0) r["sessions"] = x;
+        if (x > 0 || t["sessions"].n == 0) r["sessions"] = x;
     }
     for (const std::string kind : {"in_person", "video"}) {
         std::int64_t x = 0;
-        for (const auto& [b, v] : u.buckets({"staff_time", "", "", kind}, "staff_time:" + kind))
+        for (const auto& [b, v] : u.buckets({"staff_time", "", "", kind}))
             x += v;
         r["timed:" + kind] = x;
     }
@@ -442,7 +488,7 @@ json guides_of(const Unit& u, const ReportQuery& q) {
         json rows = json::array();
         for (const auto& st : u.steps.at(g)) {
             const std::string sp = p + "s:" + st + ":";
-            const auto times = u.buckets({"step_time", g, st, ""}, sp + "time");
+            const auto times = u.buckets({"step_time", g, st, ""});
             json row{{"step", st}, {"title", title_of(q, g + "/" + st)}};
             bool shown = !times.empty();
             for (const char* f : {"reached", "left", "help", "confusing"})
@@ -478,7 +524,7 @@ json site_of(const Unit& u, const Site* site) {
     for (const char* kind : {"in_person", "video"}) {
         json e = outcomes_of(u, kind);
         e["total"] = u.get(std::string("esc:") + kind);
-        e["median_wait"] = median_of(u.buckets({"wait", "", "", kind}, std::string("wait:") + kind));
+        e["median_wait"] = median_of(u.buckets({"wait", "", "", kind}));
         j["escalations"][kind] = e;
     }
     return j;
@@ -501,7 +547,7 @@ json gains_of(const Unit& u, const ReportQuery& q) {
         e["with_staff_time"] = u.get(std::string("timed:") + kind);
         // Staff time from the rounded number of requests in each duration band, each at the
         // band's middle: never from the seconds measured (one request's would show through).
-        const auto b = u.buckets({"staff_time", "", "", kind}, std::string("staff_time:") + kind);
+        const auto b = u.buckets({"staff_time", "", "", kind});
         std::int64_t secs = 0;
         for (const auto& [i, v] : b)
             secs += v * bucket_middle(i);

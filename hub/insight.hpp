@@ -14,12 +14,22 @@
 // (every cell of every table: sessions, languages, modes, each step's reached, left, help and
 // confusing, each duration bucket, requests by outcome, ...) is randomly rounded to a
 // multiple of kRoundBase, without bias: v = 5q + r shows as 5q + 5 with probability r/5, else
-// as 5q (0 and multiples of 5 stay). The draw is HMAC-SHA256 under the hub's own secret key
-// (Store::insight_key) of the site, the month and the true value, not the cell: the same count
-// is shown the same in every cell of the unit and in every report, however often and after
-// however many restarts it is asked for, so neither asking again nor the many cells one
-// person is counted in (started, each step reached, each step's time, ...) give another draw
-// (an attacker review counted 35 draws of a lone user's 1 when each cell drew on its own).
+// as 5q (0 and multiples of 5 stay). This is the cell key method (ABS, ONS): each kiosk
+// session draws a random 32-bit key and sends it with its events (kiosk/core/usage.hpp); each
+// help request has one drawn by the hub. Beside each count the hub keeps the sum of the keys
+// counted in it (mod 2^32), the cell key; a derived count (a total, a difference) gets the sum
+// or difference of its parts' keys. The draw is HMAC-SHA256 under the hub's own secret key
+// (Store::insight_key) of the site, the month and the cell key, not the count or the cell's
+// name: cells that hold the same sessions round alike (a lone visitor counted in many cells
+// is not drawn many times: an attacker review averaged 35 such draws), the same report reads
+// the same after every restart, and cells someone fills with sessions of their own teach
+// nothing about how cells holding others round (a third review learned the old per-value
+// table that way and undid it). Where steps form a chain in which whoever reached a step
+// reached the one before it (core::Guide::funnels), "reached" is rounded from the chain's last
+// step back: the last step's count, then each step's as the next one's plus the rounded
+// number who stopped in between; so a visitor who went all the way is in one rounded count of
+// the chain, and adding different numbers of sessions to each step gives one draw of them,
+// not one per step.
 // A total made of parts shown beside it is the sum of its rounded parts (done = self +
 // staff, answers, requests by outcome, a guide's left/help/confusing over its steps), so a
 // part never shows more than its total. A report adds up its units' rounded cells, and every figure
@@ -39,13 +49,12 @@ namespace ledsager::hub {
 
 constexpr int kRoundBase = 5;
 
-// A unit's count `value` as reports show it: randomly rounded to a multiple of kRoundBase,
-// drawn from HMAC-SHA256(key, "ledsager-insight-2\n" site "\n" month "\n" value) (the first
-// 8 bytes, little-endian, mod 5, below r = value mod 5: rounded up). `cell` names the table
-// and the cell in it ("lang:da", "g:GUIDE:s:STEP:reached", ...) for the reader; it is not
-// part of the draw.
-std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, const std::string& cell,
-                         std::int64_t value);
+// A unit's count `value` with cell key `cell_key` as reports show it: randomly rounded to a
+// multiple of kRoundBase, drawn from HMAC-SHA256(key, "ledsager-insight-3\n" site "\n" month
+// "\n" cell_key) (the first 8 bytes, little-endian, mod 5 = d; rounded up when d < value mod 5).
+// Negative values (a difference) round the same way (floor-based), without bias.
+std::int64_t round_count(const std::string& key, std::int64_t site, const std::string& month, std::int64_t value,
+                         std::uint32_t cell_key);
 
 // Checks a batch from a kiosk ({"events": [...]}) and folds it. False with `error` naming
 // the event and field at fault (nothing of the batch is stored then).
@@ -74,6 +83,10 @@ struct ReportQuery {
     // "guide/" -> the guide's step ids in order. Where the hub knows its guides, counts for
     // other guide ids are shown together as kOtherGuides (titled by titles[kOtherGuides]).
     std::map<std::string, std::string> titles;
+    // Guide id -> its steps in chains where whoever reached a step reached the one before it
+    // (core::Guide::funnels; the first begins with the start step). "Reached" is rounded along
+    // each chain from its last step back (make_unit); without them, each step on its own.
+    std::map<std::string, std::vector<std::vector<std::string>>> funnels;
     // Guide id -> the state of its content (sources' age, each language's review), shown in
     // the guides report beside the figures so an editor sees what to look at first.
     std::map<std::string, nlohmann::json> content;

@@ -193,6 +193,7 @@ void Hub::load_titles(const std::filesystem::path& guides_dir) {
         for (const auto& st : g.steps)
             order += (order.empty() ? "" : ",") + st.id;
         t->order[g.id] = order;
+        t->funnels[g.id] = g.funnels();
     }
     if (content.guides.empty()) return;
     std::lock_guard lock(titles_mutex_);

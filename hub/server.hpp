@@ -167,6 +167,7 @@ private:
         std::map<std::string, std::map<std::string, std::string>> guides;  // guide id -> language -> title
         std::map<std::string, std::map<std::string, std::string>> steps;   // "guide/step" -> language -> title
         std::map<std::string, std::string> order;                          // guide id -> "step,step,..." (file order)
+        std::map<std::string, std::vector<std::vector<std::string>>> funnels;  // guide id -> Guide::funnels()
         // What a content editor should look at (as --check-content warns): per guide, the
         // oldest date its sources were checked, and per language whether it is outdated
         // against the text it was translated from and who reviewed it when.

@@ -50,6 +50,7 @@ void Hub::insight_routes() {
             q.titles[k] = pick(t);
         for (const auto& [g, order] : titles->order)
             q.titles[g + "/"] = order;
+        q.funnels = titles->funnels;
         q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
         // Sources count as old from the same day --check-content would say so.
         const std::string cutoff =

@@ -59,7 +59,8 @@ const char* const kMigrations[] = {
     // 5: settings IT pushes to a site's kiosks (kiosk_id 0) or to one kiosk, as JSON objects.
     R"(CREATE TABLE settings(site_id INTEGER NOT NULL REFERENCES sites(id), kiosk_id INTEGER NOT NULL DEFAULT 0,
                              body TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY(site_id, kiosk_id));)",
-    // 6: anonymous usage, folded per day on arrival (no raw events, no session ids): see hub/insight.hpp.
+    // 6: anonymous usage, folded per day on arrival (no raw events, no session ids; 11 adds key sums): see
+    // hub/insight.hpp.
     R"(CREATE TABLE usage_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kiosk_id INTEGER NOT NULL, metric TEXT NOT NULL,
                                  guide TEXT NOT NULL, step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL,
                                  count INTEGER NOT NULL, PRIMARY KEY(day, site_id, kiosk_id, metric, guide, step, dim, bucket))
@@ -83,6 +84,11 @@ const char* const kMigrations[] = {
     // 10: IT can disable an account (someone who left, a password that leaked) without
     // deleting it: its audit lines and the requests it handled keep their name.
     R"(ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;)",
+    // 11: beside each usage count, the sum (mod 2^32) of the random session keys counted in it:
+    // the cell key the reports round it by (hub/insight.hpp). Counts from before have none (0):
+    // their months are final, so nobody can add to them any more.
+    R"(ALTER TABLE usage_counts ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE usage_months ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;)",
 };
 
 }  // namespace
@@ -365,17 +371,19 @@ int duration_bucket(std::int64_t seconds) {
 }
 
 void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
-    Stmt s(db_,
-           "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, "
-           "?, ?, ?, ?, ?, ?) "
-           "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + "
-           "excluded.count");
+    Stmt s(
+        db_,
+        "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count, ksum) VALUES(?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + "
+        "excluded.count, ksum = (ksum + excluded.ksum) % 4294967296");
     // The same counts per month, so that a year's report reads twelve months, not 365 days.
     Stmt m(
         db_,
-        "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, ?, ?, ?, ?, "
-        "?) "
-        "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count");
+        "INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count, ksum) VALUES(?, ?, ?, ?, ?, "
+        "?, ?, ?, ?) "
+        "ON CONFLICT(month, site_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + excluded.count, "
+        "ksum = (ksum + excluded.ksum) % 4294967296");
     // Nothing more for a month that is final: its reports read the same ever after, whatever
     // the clock says now (a clock set back across the 3rd does not reopen it).
     const std::string final_month = final_month_locked();
@@ -391,6 +399,7 @@ void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
             .bind(7, c.dim)
             .bind(8, static_cast<std::int64_t>(c.bucket))
             .bind(9, c.count)
+            .bind(10, static_cast<std::int64_t>(c.key))
             .step();
         m.reset();
         m.bind(1, c.day.substr(0, 7))
@@ -401,6 +410,7 @@ void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
             .bind(6, c.dim)
             .bind(7, static_cast<std::int64_t>(c.bucket))
             .bind(8, c.count)
+            .bind(9, static_cast<std::int64_t>(c.key))
             .step();
     }
 }
@@ -443,7 +453,8 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
                 days.emplace_back(std::max(from, first), std::min(to, last));
         }
     }
-    const std::string cols = std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count";
+    const std::string cols =
+        std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count, ksum";
     const std::string where = " AND site_id IN (" + in + ")" + (only.empty() ? "" : " AND metric IN (" + only + ")");
     std::string parts;
     for (std::size_t i = 0; i < days.size(); ++i)
@@ -460,8 +471,8 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
                  " AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
     }
     const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") +
-                            ", metric, guide, step, dim, bucket, SUM(count) FROM (" + parts + ") GROUP BY d, " +
-                            (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";
+                            ", metric, guide, step, dim, bucket, SUM(count), SUM(ksum) % 4294967296 FROM (" + parts +
+                            ") GROUP BY d, " + (per_site ? "site_id, " : "") + "metric, guide, step, dim, bucket";
     Stmt s(db_, sql.c_str());
     int at = 1;
     for (const auto& [a, b] : days) {
@@ -479,7 +490,8 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
     }
     std::vector<UsageCell> out;
     while (s.step())
-        out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7)});
+        out.push_back({s.t(0), s.i(1), 0, s.t(2), s.t(3), s.t(4), s.t(5), static_cast<int>(s.i(6)), s.i(7),
+                       static_cast<std::uint32_t>(s.i(8))});
     return out;
 }
 

@@ -55,6 +55,9 @@ struct UsageCell {
     std::string metric, guide, step, dim;
     int bucket = -1;
     std::int64_t count = 1;
+    // The sum (mod 2^32) of the random keys of the sessions (or help requests) counted: the
+    // cell key the reports round the count by (hub/insight.hpp).
+    std::uint32_t key = 0;
 };
 // Bucket lower edges in seconds: [0,5), [5,10), ... [3600, ∞).
 inline constexpr std::int64_t kDurationEdges[] = {0,   5,   10,  15,  20,  30,  45,   60,   90,   120,

@@ -1,9 +1,11 @@
 // The Store's help requests (from a kiosk's ask to the outcome), what they teach about
 // waiting times, and the purges and audit log that keep the database to what it needs.
-#include "hub/store.hpp"
-#include "hub/store_sql.hpp"
+#include <sodium.h>
 
 #include <algorithm>
+
+#include "hub/store.hpp"
+#include "hub/store_sql.hpp"
 
 namespace ledsager::hub {
 
@@ -112,16 +114,18 @@ bool Store::set_status(std::int64_t id, const std::string& from, const std::stri
                 const std::int64_t site = r.i(0);
                 const std::string kind = r.t(1), guide = r.t(2), step = r.t(3);
                 const Seconds created = r.i(4), claimed = r.i(5);
+                // The request's own random key, as a kiosk session has one (hub/insight.hpp).
+                const std::uint32_t key = randombytes_random();
                 std::vector<UsageCell> cells{{day_of(now), site, 0, "escalation", guide, step,
                                               kind + ":" + (to == "cancelled" ? std::string("cancelled") : outcome), -1,
-                                              1}};
+                                              1, key}};
                 if (claimed) {
                     cells.push_back(
-                        {day_of(now), site, 0, "wait", "", "", kind, duration_bucket(claimed - created), 1});
+                        {day_of(now), site, 0, "wait", "", "", kind, duration_bucket(claimed - created), 1, key});
+                    cells.push_back({day_of(now), site, 0, "staff_seconds", "", "", kind, -1,
+                                     std::max<Seconds>(0, now - claimed), key});
                     cells.push_back(
-                        {day_of(now), site, 0, "staff_seconds", "", "", kind, -1, std::max<Seconds>(0, now - claimed)});
-                    cells.push_back(
-                        {day_of(now), site, 0, "staff_time", "", "", kind, duration_bucket(now - claimed), 1});
+                        {day_of(now), site, 0, "staff_time", "", "", kind, duration_bucket(now - claimed), 1, key});
                 }
                 add_usage_locked(cells);
             }

@@ -1,6 +1,8 @@
 #include "core/guide.hpp"
 
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
 
 namespace ledsager::core {
@@ -70,6 +72,84 @@ int Guide::main_path_from(const std::string& step_id) const {
         s = find_step(next);
     }
     return steps_to_end(step_id);
+}
+
+std::vector<std::string> Guide::spine() const {
+    if (steps.empty()) return {};
+    // Fewest steps from the start to each step, and to the end, without passing `skip`.
+    auto distances = [&](const std::string& skip, int& to_end) {
+        std::map<std::string, int> d;
+        to_end = -1;
+        std::deque<std::string> queue;
+        if (steps.front().id != skip) {
+            d[steps.front().id] = 0;
+            queue.push_back(steps.front().id);
+        }
+        while (!queue.empty()) {
+            const std::string at = queue.front();
+            queue.pop_front();
+            for (const auto& next : successors(*find_step(at))) {
+                if (next == kEndStep) {
+                    if (to_end < 0) to_end = d[at] + 1;
+                } else if (next != skip && find_step(next) && !d.count(next)) {
+                    d[next] = d[at] + 1;
+                    queue.push_back(next);
+                }
+            }
+        }
+        return d;
+    };
+    int to_end = -1;
+    const auto from_start = distances("", to_end);
+    if (to_end < 0) return {};
+    std::vector<std::pair<int, std::string>> on;
+    for (const auto& st : steps) {
+        int without = -1;
+        if (from_start.count(st.id)) distances(st.id, without);
+        if (from_start.count(st.id) && without < 0) on.emplace_back(from_start.at(st.id), st.id);
+    }
+    std::sort(on.begin(), on.end());
+    std::vector<std::string> out;
+    for (auto& [d, step] : on)
+        out.push_back(std::move(step));
+    return out;
+}
+
+std::vector<std::vector<std::string>> Guide::funnels() const {
+    if (steps.empty()) return {};
+    std::map<std::string, std::string> child, parent;
+    const auto sp = spine();
+    for (std::size_t i = 0; i + 1 < sp.size(); ++i)
+        child[sp[i]] = sp[i + 1], parent[sp[i + 1]] = sp[i];
+    std::map<std::string, std::set<std::string>> from;  // step -> the steps that lead to it
+    for (const auto& st : steps)
+        for (const auto& next : successors(st))
+            if (find_step(next)) from[next].insert(st.id);
+    for (const auto& st : steps) {
+        auto next = successors(st);
+        std::sort(next.begin(), next.end());
+        next.erase(std::unique(next.begin(), next.end()), next.end());
+        if (next.size() != 1 || !find_step(next[0]) || next[0] == steps.front().id || from[next[0]].size() != 1)
+            continue;
+        if (child.count(st.id) || parent.count(next[0])) continue;
+        child[st.id] = next[0], parent[next[0]] = st.id;
+    }
+    std::vector<std::vector<std::string>> out;
+    std::set<std::string> taken;
+    auto chain_from = [&](const std::string& head) {
+        std::vector<std::string> c;
+        for (std::string at = head; taken.insert(at).second;) {
+            c.push_back(at);
+            auto it = child.find(at);
+            if (it == child.end()) break;
+            at = it->second;
+        }
+        return c;
+    };
+    out.push_back(chain_from(steps.front().id));
+    for (const auto& st : steps)
+        if (!parent.count(st.id) && child.count(st.id) && !taken.count(st.id)) out.push_back(chain_from(st.id));
+    return out;
 }
 
 int Guide::steps_to_end(const std::string& step_id) const {

@@ -106,6 +106,15 @@ struct Guide {
     // Fewest steps from `step_id` (counting it) to the end; -1 when the end cannot be
     // reached. "Step N of M" uses steps already taken + this.
     int steps_to_end(const std::string& step_id) const;
+    // The steps every way from the start to the end goes through, in the order they are
+    // passed (the start first); empty when the end cannot be reached. Whoever reached one of
+    // them reached the ones before it: the hub's reports round the funnel along them.
+    std::vector<std::string> spine() const;
+    // The steps as chains in which whoever reached a step reached the one before it: the
+    // spine, and runs of steps where a step leads only to the next and the next is reached
+    // from it alone (inside a branch). Each step is in one chain at most; the first chain
+    // begins with the start step (it may be all it holds), the others hold two steps or more.
+    std::vector<std::vector<std::string>> funnels() const;
     // The ids a step can lead to (next, if_no, each choice's next); may include kEndStep.
     static std::vector<std::string> successors(const Step& step);
 };

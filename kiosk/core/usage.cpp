@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <random>
 
 namespace ledsager::core {
 
@@ -17,6 +18,7 @@ void UsageRecorder::begin(const SessionData& d, const std::string& day, int hour
     cur_.hour = hour;
     cur_.lang = d.lang;
     cur_.step_since = -1;
+    cur_.key = static_cast<std::uint32_t>(std::random_device{}());
 }
 
 void UsageRecorder::end_step(Millis now) {
@@ -55,9 +57,11 @@ void UsageRecorder::finish() {
     s.lang = cur_.lang;
     s.modes = cur_.modes;
     s.day = cur_.day;
+    s.key = cur_.key;
     push(std::move(s));
     for (auto& e : cur_.events) {
         e.day = cur_.day;
+        e.key = cur_.key;
         push(std::move(e));
     }
     cur_ = {};  // nothing of the session stays
@@ -153,7 +157,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
 std::string usage_batch_json(const std::vector<UsageEvent>& events) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : events) {
-        nlohmann::json j{{"type", e.type}, {"day", e.day}};
+        nlohmann::json j{{"type", e.type}, {"day", e.day}, {"key", e.key}};
         if (e.type == "session") {
             if (e.hour >= 0) j["hour"] = e.hour;
             j["lang"] = e.lang;

@@ -1,8 +1,11 @@
 // Learning from use, anonymously: what happened in each citizen session, as a handful of
 // events the hub folds into daily counts (hub/insight.cpp). Events carry ids from the
 // content (guide, step), language codes, which accessibility modes were used and the hour
-// of the day, and nothing else: never anything typed or said, no names, no numbers, and no
-// session identifier (the events of one session are not tied together by anything).
+// of the day, and nothing else: never anything typed or said, no names, no numbers. The
+// events of one session carry the session's key: a random number drawn when the session
+// begins, derived from nothing, kept nowhere after the session's events are sent. The hub
+// only adds it into the key sum beside each count it folds the event into (the cell key its
+// reports round by, hub/insight.hpp), so cells that hold the same sessions round alike.
 //
 // The recorder watches the session (after each frame) and, when a session ends, queues its
 // events in a bounded buffer in memory (lost on power-off by design); the app sends them in
@@ -29,6 +32,7 @@ struct UsageEvent {
     std::string kind;                // help_asked: in_person | video; guide_done: self | staff
     int value = 0;                   // helped: 1 yes, 0 no; step_view: 1 on the first visit of the step in this guide
     std::int64_t ms = 0;             // step_view: time on the step
+    std::uint32_t key = 0;           // the session's random key (every event of the session)
 };
 
 // A batch as the hub takes it: {"events": [...]}, each event with only the fields its type has.
@@ -61,6 +65,7 @@ private:
     struct Current {
         std::string day, lang;
         int hour = 0;
+        std::uint32_t key = 0;
         std::vector<std::string> modes;
         std::vector<UsageEvent> events;
         std::string guide, step;

@@ -381,3 +381,47 @@ TEST_CASE("a very long step id is checked, not a crash") {
         CHECK(has(set.diagnostics, id.back() == '_' ? "must use a-z, 0-9 and '-'" : "text for unknown step 'one'"));
     }
 }
+
+TEST_CASE("a guide's funnels: the spine, and runs of steps inside branches (what the reports round along)") {
+    // start asks; answer a goes a1 -> a2, answer b goes b1; both meet at merge -> last -> end.
+    Guide g;
+    g.id = "branchy";
+    auto step = [&](const std::string& id, StepKind kind, const std::string& next) {
+        Step s;
+        s.id = id;
+        s.kind = kind;
+        s.next = next;
+        g.steps.push_back(s);
+        return &g.steps.back();
+    };
+    step("start", StepKind::Question, "");
+    step("a1", StepKind::Info, "a2");
+    step("a2", StepKind::Info, "merge");
+    step("b1", StepKind::Check, "merge");
+    step("merge", StepKind::Info, "last");
+    step("last", StepKind::Info, kEndStep);
+    g.steps[0].choices = {{"a", "a1", 0}, {"b", "b1", 0}};
+    CHECK(g.spine() == std::vector<std::string>{"start", "merge", "last"});
+    const auto f = g.funnels();
+    REQUIRE(f.size() == 2);
+    CHECK(f[0] == std::vector<std::string>{"start", "merge", "last"});
+    CHECK(f[1] == std::vector<std::string>{"a1", "a2"});  // b1 leads to merge, which a2 leads to as well
+    // "No" on b1 leading back to the start: b1 is no longer the only way on, merge still is.
+    g.steps[3].if_no = "start";
+    CHECK(g.spine() == std::vector<std::string>{"start", "merge", "last"});
+    // When the end cannot be reached there is no spine; the first chain is the start alone.
+    g.steps[5].next = "merge";
+    CHECK(g.spine().empty());
+    const auto loop = g.funnels();
+    REQUIRE(!loop.empty());
+    CHECK(loop[0] == std::vector<std::string>{"start"});
+    // Every shipped guide has a spine from its start to its last step.
+    const auto shipped = load_content(LEDSAGER_SOURCE_ASSETS "/guides");
+    for (const auto& sg : shipped.guides) {
+        CAPTURE(sg.id);
+        const auto sp = sg.spine();
+        REQUIRE(!sp.empty());
+        CHECK(sp.front() == sg.steps.front().id);
+        CHECK(sg.funnels().front() == sp);
+    }
+}
