@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sys/socket.h>
 
 #include <ctime>
 #include <fstream>
@@ -95,6 +96,13 @@ Hub::Hub(HubOptions options)
         server_ = std::make_unique<httplib::Server>();
     }
     if (!options_.trusted_proxy.empty()) options_.secure_cookies = true;  // the edge serves TLS
+    // cpp-httplib's default also sets SO_REUSEPORT, which lets a second hub listen on the same
+    // port and take a share of the requests unseen. SO_REUSEADDR only: a restarted hub gets
+    // its port back at once, a second one is refused ("in use").
+    server_->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     // Live-event streams each hold a thread; leave room for them beside ordinary requests.
     // Room for every stream and long poll the caps allow, and 64 threads for all else.
     const auto threads = static_cast<size_t>(options_.max_event_streams + Calls::kMaxWaiters + 64);

@@ -940,3 +940,18 @@ TEST_CASE("turn credentials: short-lived, made per call, only for those in a cal
     REQUIRE(std::regex_match(turn, m, std::regex(R"(turn:([0-9]+):([A-Za-z0-9%]+)@turn\.example\.dk:3478)")));
     CHECK(turn.find("secret") == std::string::npos);
 }
+
+TEST_CASE("housekeeping: a second hub cannot listen on a port the first one serves") {
+    // cpp-httplib sets SO_REUSEPORT by default: a second hub on the same port started without
+    // an error and took half the requests (kiosks' help requests went to a hub nobody watched).
+    const ledsager::test::TempDir dir("ledsager-hub-twice");
+    test::RunningHub first(dir.path / "a");
+    hub::HubOptions o;
+    o.data_dir = dir.path / "b";
+    o.host = "127.0.0.1";
+    o.port = first.port;
+    hub::Hub second(o);
+    std::string error;
+    CHECK(second.bind(error) < 0);
+    CHECK(error.find("in use") != std::string::npos);
+}
