@@ -430,6 +430,23 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
             const Count before = t[p + "started"] - t[first];
             r[p + "started"] =
                 std::max<std::int64_t>(0, r[first] + round_count(key, site, u.month, before.n, before.k));
+            // Whoever finished the guide passed the spine's last step, and whoever answered "Did
+            // this help?" finished it: done, then answers, are rounded down from there (the
+            // last step's count minus the rounded number who did not finish, ...), and "without
+            // staff" and "yes" as what is left beside the rounded "with staff" and "no". So a
+            // visitor who went all the way without help and said yes is in one draw in all of
+            // this, not in four (the attacker review of the cell key: reached, done, yes).
+            const auto down_from = [&](std::int64_t shown, const Count& whole, const Count& part) {
+                const Count rest = whole - part;
+                return std::max<std::int64_t>(0, shown - round_count(key, site, u.month, rest.n, rest.k));
+            };
+            const std::string last = p + "s:" + fs->second.front().back() + ":reached";
+            const std::int64_t done = down_from(r[last], t[last], t[p + "done"]);
+            r[p + "self"] = std::max<std::int64_t>(0, done - r[p + "staff"]);
+            r[p + "done"] = r[p + "self"] + r[p + "staff"];
+            const std::int64_t answers = down_from(r[p + "done"], t[p + "done"], t[p + "answers"]);
+            r[p + "yes"] = std::max<std::int64_t>(0, answers - r[p + "no"]);
+            r[p + "answers"] = r[p + "yes"] + r[p + "no"];
         }
     }
     // The unit's own totals from its guides' and languages' rounded counts, so that no guide
