@@ -423,7 +423,17 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
             for (std::size_t i = chain.size(); i-- > 1;) {
                 const std::string cell = p + "s:" + chain[i - 1] + ":reached", next = p + "s:" + chain[i] + ":reached";
                 const Count stopped = t[cell] - t[next];
-                r[cell] = std::max<std::int64_t>(0, r[next] + round_count(key, site, u.month, stopped.n, stopped.k));
+                const std::int64_t shown = round_count(key, site, u.month, stopped.n, stopped.k);
+                r[cell] = std::max<std::int64_t>(0, r[next] + shown);
+                // Those who left the guide at this step are among those who stopped here: their
+                // count is the stopped ones' minus the rounded number who stopped without
+                // leaving (went back, or asked for help and came back later), so whoever left
+                // here is in one draw, not two. The guide's total moves with it.
+                const std::string left = p + "s:" + chain[i - 1] + ":left";
+                const Count rest = stopped - t[left];
+                const std::int64_t was = r[left];
+                r[left] = std::max<std::int64_t>(0, shown - round_count(key, site, u.month, rest.n, rest.k));
+                r[p + "left"] += r[left] - was;
             }
         if (!fs->second.empty() && !fs->second.front().empty()) {
             const std::string first = p + "s:" + fs->second.front().front() + ":reached";

@@ -562,7 +562,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
             const std::pair<std::string, std::string> k{id, row["step"].get<std::string>()};
             CAPTURE(k.second);
             compare(row["reached"], ex.reached[k], 2 * after(k.second));
-            compare(row["left"], ex.left[k]);
+            compare(row["left"], ex.left[k], 4);  // on a chain: the stopped ones' count minus the rest
             compare(row["confusing"], ex.confusing[k]);
             compare(row["help"], ex.help[k]);
             // The median time: from each site's bucket counts, each rounded by its cell key,
