@@ -154,9 +154,10 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
     // same whenever it is asked for.
     final_month(store, now);
     const std::string latest = day_of(now + 2 * 86400LL);
-    // Events without a session key (a kiosk from before keys) count under one random key for
-    // the batch: never a fixed one, which would give every such cell of a month the same draw.
-    const std::uint32_t batch_key = randombytes_random();
+    // Events without a session key (a kiosk from before keys) count under a random key drawn
+    // at each session event (a kiosk sends a visit's session event first), never a fixed one,
+    // which would give every such cell of a month the same draw.
+    std::uint32_t batch_key = randombytes_random();
     std::vector<UsageCell> cells;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
@@ -197,6 +198,7 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
                 return error = at + ".value: 0 or 1", false;
             value = e["value"];
         }
+        if (type == "session" && !e.contains("key")) batch_key = randombytes_random();
         std::uint32_t key = batch_key;
         if (e.contains("key")) {
             if (!e["key"].is_number_unsigned() || e["key"].get<std::uint64_t>() > 0xFFFFFFFFu)
@@ -429,8 +431,14 @@ Unit make_unit(Sums s, const ReportQuery& q, std::int64_t site, std::string mont
                 // count is the stopped ones' minus the rounded number who stopped without
                 // leaving (went back, or asked for help and came back later), so whoever left
                 // here is in one draw, not two. The guide's total moves with it.
+                // Skipped where someone left here after going on and coming back (the counts do
+                // not nest), and for a step the unit does not list (its count is in the rest).
                 const std::string left = p + "s:" + chain[i - 1] + ":left";
                 const Count rest = stopped - t[left];
+                const auto& listed_steps = u.steps[g];
+                if (rest.n < 0 || stopped.n < 0 ||
+                    std::find(listed_steps.begin(), listed_steps.end(), chain[i - 1]) == listed_steps.end())
+                    continue;
                 const std::int64_t was = r[left];
                 r[left] = std::max<std::int64_t>(0, shown - round_count(key, site, u.month, rest.n, rest.k));
                 r[p + "left"] += r[left] - was;

@@ -59,7 +59,7 @@ const char* const kMigrations[] = {
     // 5: settings IT pushes to a site's kiosks (kiosk_id 0) or to one kiosk, as JSON objects.
     R"(CREATE TABLE settings(site_id INTEGER NOT NULL REFERENCES sites(id), kiosk_id INTEGER NOT NULL DEFAULT 0,
                              body TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY(site_id, kiosk_id));)",
-    // 6: anonymous usage, folded per day on arrival (no raw events, no session ids; 11 adds key sums): see
+    // 6: anonymous usage, folded per day on arrival (no raw events, no session ids; 11 adds key sums per month): see
     // hub/insight.hpp.
     R"(CREATE TABLE usage_counts(day TEXT NOT NULL, site_id INTEGER NOT NULL, kiosk_id INTEGER NOT NULL, metric TEXT NOT NULL,
                                  guide TEXT NOT NULL, step TEXT NOT NULL, dim TEXT NOT NULL, bucket INTEGER NOT NULL,
@@ -84,11 +84,13 @@ const char* const kMigrations[] = {
     // 10: IT can disable an account (someone who left, a password that leaked) without
     // deleting it: its audit lines and the requests it handled keep their name.
     R"(ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;)",
-    // 11: beside each usage count, the sum (mod 2^32) of the random session keys counted in it:
-    // the cell key the reports round it by (hub/insight.hpp). Counts from before have none (0):
-    // their months are final, so nobody can add to them any more.
-    R"(ALTER TABLE usage_counts ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;
-       ALTER TABLE usage_months ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;)",
+    // 11: beside each month's usage count, the sum (mod 2^32) of the random session keys counted
+    // in it: the cell key the reports round it by (hub/insight.hpp). Only per month, what the
+    // reports read: per day, a count of 1 would keep one visit's key as it is. Counts from
+    // before get a random key each (not one shared 0, which would give them all one draw);
+    // their rounded figures change once.
+    R"(ALTER TABLE usage_months ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;
+       UPDATE usage_months SET ksum = random() & 4294967295;)",
 };
 
 }  // namespace
@@ -371,12 +373,11 @@ int duration_bucket(std::int64_t seconds) {
 }
 
 void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
-    Stmt s(
-        db_,
-        "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count, ksum) VALUES(?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + "
-        "excluded.count, ksum = (ksum + excluded.ksum) % 4294967296");
+    Stmt s(db_,
+           "INSERT INTO usage_counts(day, site_id, kiosk_id, metric, guide, step, dim, bucket, count) VALUES(?, ?, ?, "
+           "?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT(day, site_id, kiosk_id, metric, guide, step, dim, bucket) DO UPDATE SET count = count + "
+           "excluded.count");
     // The same counts per month, so that a year's report reads twelve months, not 365 days.
     Stmt m(
         db_,
@@ -399,7 +400,6 @@ void Store::add_usage_locked(const std::vector<UsageCell>& cells) {
             .bind(7, c.dim)
             .bind(8, static_cast<std::int64_t>(c.bucket))
             .bind(9, c.count)
-            .bind(10, static_cast<std::int64_t>(c.key))
             .step();
         m.reset();
         m.bind(1, c.day.substr(0, 7))
@@ -453,8 +453,8 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
                 days.emplace_back(std::max(from, first), std::min(to, last));
         }
     }
-    const std::string cols =
-        std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count, ksum";
+    // Key sums are kept per month only (reports read whole months); days read as key 0.
+    const std::string cols = std::string(per_site ? "site_id" : "0") + ", metric, guide, step, dim, bucket, count";
     const std::string where = " AND site_id IN (" + in + ")" + (only.empty() ? "" : " AND metric IN (" + only + ")");
     std::string parts;
     for (std::size_t i = 0; i < days.size(); ++i)
@@ -462,13 +462,13 @@ std::vector<UsageCell> Store::usage(const std::string& from, const std::string& 
                  (per_day     ? "day"
                   : per_month ? "substr(day, 1, 7)"
                               : "''") +
-                 " AS d, " + cols + " FROM usage_counts WHERE day >= ? AND day <= ?" + where;
+                 " AS d, " + cols + ", 0 AS ksum FROM usage_counts WHERE day >= ? AND day <= ?" + where;
     if (!months.empty()) {
         std::string list;
         for (std::size_t i = 0; i < months.size(); ++i)
             list += (i ? ",?" : "?");
         parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " + (per_month ? "month" : "''") +
-                 " AS d, " + cols + " FROM usage_months WHERE month IN (" + list + ")" + where;
+                 " AS d, " + cols + ", ksum FROM usage_months WHERE month IN (" + list + ")" + where;
     }
     const std::string sql = "SELECT d, " + std::string(per_site ? "site_id" : "0") +
                             ", metric, guide, step, dim, bucket, SUM(count), SUM(ksum) % 4294967296 FROM (" + parts +

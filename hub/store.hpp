@@ -56,7 +56,8 @@ struct UsageCell {
     int bucket = -1;
     std::int64_t count = 1;
     // The sum (mod 2^32) of the random keys of the sessions (or help requests) counted: the
-    // cell key the reports round the count by (hub/insight.hpp).
+    // cell key the reports round the count by (hub/insight.hpp). Kept per month only; a
+    // count read per day has key 0.
     std::uint32_t key = 0;
 };
 // Bucket lower edges in seconds: [0,5), [5,10), ... [3600, ∞).

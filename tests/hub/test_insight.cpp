@@ -1522,6 +1522,28 @@ TEST_CASE("insight: the rounding cannot be learned in cells of one's own and und
         }
         for (int c = 1; c <= 16; ++c)
             table.emplace(c, 0);  // not listed: rounded to 0
+        {
+            // The funnel exactly as the hub must make it from the counts and keys it holds: the
+            // last step rounded on its own, each step before it the next one's plus the rounded
+            // number who stopped in between (here negative: the attacker's sessions skip steps).
+            std::map<std::string, hub::UsageCell> held;
+            for (auto& cell : store.usage(q.from, q.to, q.sites, hub::Store::UsageGroup::SiteMonth, {"step_reach"}))
+                if (cell.guide == "pas") held[cell.step] = cell;
+            std::int64_t want = 0;
+            for (int st = 9; st >= 1; --st) {
+                const auto& a = held["s" + std::to_string(st)];
+                if (st == 9) {
+                    want = hub::round_count(test_key("review 3"), kiosk.site_id, "2026-10", a.count, a.key);
+                } else {
+                    const auto& b = held["s" + std::to_string(st + 1)];
+                    want = std::max<std::int64_t>(
+                        0, want + hub::round_count(test_key("review 3"), kiosk.site_id, "2026-10", a.count - b.count,
+                                                   static_cast<std::uint32_t>(a.key - b.key)));
+                }
+                CAPTURE(st);
+                CHECK((reached.count(st) ? reached[st] : 0) == want);
+            }
+        }
         std::set<int> fits;
         for (int w = 0; w <= 8; ++w) {
             bool ok = true;
