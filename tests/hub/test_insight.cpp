@@ -1608,3 +1608,229 @@ TEST_CASE("insight: the rounding cannot be learned in cells of one's own and und
     CHECK(shown_at >= 2);  // about 1 in 5: the rounding is still random
     CHECK(shown_at <= 16);
 }
+
+TEST_CASE(
+    "insight: one count's rounding: a multiple of 5 within 4, unbiased, negative differences too, one draw per cell "
+    "key") {
+    REQUIRE(hub::init_crypto());
+    const std::string key = test_key("round_count");
+    // Every count of one cell key is rounded by one draw d (0..4): up when its remainder is
+    // above d. So the rounding of a cell key is one number, whatever counts it rounds (what
+    // the cell key method asks: cells of the same visits round alike). Differences along a
+    // funnel chain can be negative (someone went back): floor-based, the same rule.
+    std::array<int, kBase> draws{};
+    for (std::uint32_t k = 0; k < 600; ++k) {
+        const std::uint32_t cell_key = k * 2654435761u;
+        int d = -1;
+        for (int v = -12; v <= 12; ++v) {
+            const std::int64_t shown = hub::round_count(key, 3, "2026-10", v, cell_key);
+            const std::int64_t floor = v >= 0 ? v / kBase * kBase : -((-v + kBase - 1) / kBase) * kBase;
+            CAPTURE(v);
+            CAPTURE(k);
+            REQUIRE(shown % kBase == 0);
+            REQUIRE((shown == floor || shown == floor + kBase));
+            if (v % kBase == 0) REQUIRE(shown == v);
+            // The draw this key shows: the largest remainder that still rounds down.
+            const int r = static_cast<int>(v - floor);
+            if (r > 0 && shown == floor) d = std::max(d, r);
+            if (r > 0 && shown > floor) REQUIRE(r > (d < 0 ? 0 : d));
+        }
+        // Consistent across all 25 counts: rounded up exactly when the remainder is above d.
+        const int draw = d < 0 ? 0 : d;
+        for (int v = -12; v <= 12; ++v) {
+            const std::int64_t shown = hub::round_count(key, 3, "2026-10", v, cell_key);
+            const std::int64_t floor = v >= 0 ? v / kBase * kBase : -((-v + kBase - 1) / kBase) * kBase;
+            CHECK(shown == (v - floor > draw ? floor + kBase : floor));
+        }
+        ++draws[draw];
+        // The same cell key at another site or in another month is another draw.
+    }
+    for (int d = 0; d < kBase; ++d) {
+        CAPTURE(d);
+        CHECK(draws[d] > 80);  // 600 keys: about 120 each
+        CHECK(draws[d] < 160);
+    }
+    // Unbiased for negative counts as for positive ones.
+    for (int v = -9; v <= -1; ++v) {
+        double sum = 0;
+        for (std::uint32_t k = 0; k < 2000; ++k)
+            sum += double(hub::round_count(key, 3, "2026-10", v, k * 7919u));
+        CAPTURE(v);
+        CHECK(std::abs(sum / 2000 - v) < 0.25);
+    }
+    // The draw depends on the site, the month and the hub's key as well as the cell key.
+    int site_differs = 0, month_differs = 0, key_differs = 0;
+    for (std::uint32_t k = 0; k < 200; ++k) {
+        const auto a = hub::round_count(key, 3, "2026-10", 2, k);
+        site_differs += a != hub::round_count(key, 4, "2026-10", 2, k);
+        month_differs += a != hub::round_count(key, 3, "2026-11", 2, k);
+        key_differs += a != hub::round_count(test_key("another hub"), 3, "2026-10", 2, k);
+        CHECK(a == hub::round_count(key, 3, "2026-10", 2, k));  // and the same inputs, the same figure
+    }
+    CHECK(site_differs > 40);
+    CHECK(month_differs > 40);
+    CHECK(key_differs > 40);
+}
+
+TEST_CASE("insight: keys a kiosk chooses (0, or pairs that cancel) teach nothing about the cells other visits are in") {
+    // A kiosk token (or a script at a kiosk) chooses the keys it sends. The victims: v visitors
+    // who each went through five one-step guides g1..g5 in one visit, so the five cells hold
+    // the same visits under the same key sum K. The attacker adds 0, 1, 2, 3, 4 visits of
+    // their own to g1..g5 with keys that add up to 0 (all 0, or k and 2^32 - k), so each cell's
+    // key stays K, and learns how key sum 0 rounds in sixteen cells of their own (counts 1 to
+    // 16). If the draw followed the keys the attacker chose, that table would read v from the
+    // five cells every time; with the victims' K in the draw it is worth no more than a guess
+    // of one draw in five.
+    REQUIRE(hub::init_crypto());
+    const ledsager::test::TempDir dir_tmp("ledsager-insight-chosen-keys");
+    hub::Store store(dir_tmp.path);
+    set_key(dir_tmp.path, test_key("chosen keys"));
+    std::mt19937 random(20261205);
+    const std::string d = "2026-10-14";
+    hub::ReportQuery q;
+    q.from = "2026-10-01", q.to = "2026-10-31";
+    auto guide = [&](const std::string& id) { q.titles[id] = "G", q.titles[id + "/"] = "x"; };
+    for (int i = 1; i <= 5; ++i)
+        guide("g" + std::to_string(i));
+    for (int c = 1; c <= 16; ++c)
+        guide("own" + std::to_string(c));
+    auto visit = [&](const std::vector<std::string>& guides) {
+        std::vector<json> s;
+        for (const auto& g : guides) {
+            s.push_back({{"type", "guide_start"}, {"day", d}, {"guide", g}, {"lang", "da"}});
+            s.push_back({{"type", "step_view"}, {"day", d}, {"guide", g}, {"step", "x"}, {"ms", 9000}, {"value", 1}});
+        }
+        return s;
+    };
+    for (const std::string strategy : {"zero", "cancelling"}) {
+        int exact = 0, trials = 0;
+        for (int t = 0; t < 40; ++t) {
+            hub::Kiosk kiosk;
+            kiosk.site_id = store.add_site(strategy + std::to_string(t), "Site", "Desk");
+            kiosk.id = store.add_kiosk(kiosk.site_id, "kiosk", "Hall", hub::hash_token(strategy + std::to_string(t)));
+            auto send = [&](std::vector<json> events, std::uint32_t key) {
+                for (auto& e : events)
+                    e["key"] = key;
+                std::string error;
+                REQUIRE_MESSAGE(hub::fold_usage(store, kiosk, json{{"events", events}}, at(d), error), error);
+            };
+            // `n` visits of the attacker's to `g`, their keys adding up to 0 mod 2^32.
+            auto attacker = [&](const std::string& g, int n) {
+                std::uint32_t pair = 0;
+                for (int i = 0; i < n; ++i) {
+                    std::uint32_t k = 0;  // "zero"; with "cancelling", k then 2^32 - k, and 0 for an odd one out
+                    if (strategy == "cancelling" && i % 2 == 0) pair = static_cast<std::uint32_t>(random());
+                    if (strategy == "cancelling") k = i % 2 ? 0u - pair : i + 1 < n ? pair : 0u;
+                    send(visit({g}), k);
+                }
+            };
+            const int v = 1 + t % 4;
+            std::vector<std::uint32_t> victims;
+            for (int i = 0; i < v; ++i) {
+                victims.push_back(static_cast<std::uint32_t>(random()));
+                send(visit({"g1", "g2", "g3", "g4", "g5"}), victims.back());
+            }
+            for (int i = 1; i <= 5; ++i)
+                attacker("g" + std::to_string(i), i - 1);
+            for (int c = 1; c <= 16; ++c)
+                attacker("own" + std::to_string(c), c);
+            // The cells' key sums are what the visits sent, mod 2^32: the attacker's cancel out.
+            std::uint32_t k_victims = 0;
+            for (auto k : victims)
+                k_victims += k;
+            std::map<std::string, hub::UsageCell> cells;
+            for (auto& cell :
+                 store.usage(q.from, q.to, {kiosk.site_id}, hub::Store::UsageGroup::SiteMonth, {"step_reach"}))
+                cells[cell.guide] = cell;
+            for (int i = 1; i <= 5; ++i) {
+                CAPTURE(i);
+                CHECK(cells["g" + std::to_string(i)].count == v + i - 1);
+                CHECK(cells["g" + std::to_string(i)].key == k_victims);
+            }
+            for (int c = 1; c <= 16; ++c)
+                CHECK(cells["own" + std::to_string(c)].key == 0u);
+            q.sites = {kiosk.site_id};
+            std::map<std::string, std::int64_t> shown;
+            const json report = hub::guide_report(store, q);
+            for (const auto& g : report["guides"])
+                for (const auto& row : g["steps"])
+                    shown[g["id"].get<std::string>()] = row["reached"].get<std::int64_t>();
+            CHECK(shown.size() >= 5);  // at least the attacker's larger cells are listed
+            std::map<int, std::int64_t> table{{0, 0}};
+            for (int c = 1; c <= 16; ++c)
+                table[c] = shown.count("own" + std::to_string(c)) ? shown["own" + std::to_string(c)] : 0;
+            // The five victim cells round by one draw: their figures climb by 5 at most once.
+            std::int64_t last = -1;
+            int jumps = 0;
+            for (int i = 1; i <= 5; ++i) {
+                const std::int64_t s = shown.count("g" + std::to_string(i)) ? shown["g" + std::to_string(i)] : 0;
+                if (last >= 0 && s != last) ++jumps;
+                last = s;
+            }
+            CHECK(jumps <= 1);
+            std::set<int> fits;
+            for (int w = 0; w <= 11; ++w) {
+                bool ok = true;
+                for (int i = 1; i <= 5; ++i) {
+                    const std::string g = "g" + std::to_string(i);
+                    ok = ok && table[w + i - 1] == (shown.count(g) ? shown[g] : 0);
+                }
+                if (ok) fits.insert(w);
+            }
+            ++trials;
+            exact += fits == std::set<int>{v};
+        }
+        MESSAGE("keys " << strategy << ": the attacker's table read the victims' count exactly at " << exact << " of "
+                        << trials << " sites");
+        CHECK(exact <= trials * 3 / 10);
+    }
+}
+
+TEST_CASE("insight: upgrading a database that holds counts gives each old month count a random key of its own") {
+    // Schema 11 added the key sums. A hub's database from before holds months of counts: each
+    // gets a random key (not one shared 0, which would make every old cell one draw someone
+    // can learn in cells of their own); the counts stay as they were.
+    const ledsager::test::TempDir dir_tmp("ledsager-insight-migrate");
+    std::int64_t site = 0;
+    {
+        hub::Store s(dir_tmp.path);
+        site = s.add_site("old", "Old site", "Desk");
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir_tmp.path / "hub.sqlite3").c_str(), &db) == SQLITE_OK);
+    auto exec = [&](const std::string& sql) {
+        char* err = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        REQUIRE_MESSAGE(rc == SQLITE_OK, (err ? err : "") << " in " << sql);
+    };
+    // Back to schema 10, as a hub of before left it, with 60 month counts.
+    exec("ALTER TABLE usage_months DROP COLUMN ksum");
+    for (int i = 0; i < 60; ++i)
+        exec("INSERT INTO usage_months(month, site_id, metric, guide, step, dim, bucket, count) VALUES('2026-" +
+             std::string(i < 30 ? "08" : "09") + "', " + std::to_string(site) + ", 'step_reach', 'g" +
+             std::to_string(i % 30) + "', 'x', '', -1, " + std::to_string(1 + i % 7) + ")");
+    exec("PRAGMA user_version=10");
+    sqlite3_close(db);
+    hub::Store s(dir_tmp.path);
+    CHECK(s.schema_version() == hub::Store::schema_version_latest());
+    const auto cells = s.usage("2026-08-01", "2026-09-30", {site}, hub::Store::UsageGroup::SiteMonth, {"step_reach"});
+    REQUIRE(cells.size() == 60);
+    std::set<std::uint32_t> keys;
+    for (const auto& c : cells) {
+        const int i = std::stoi(c.guide.substr(1)) + (c.day.substr(0, 7) == "2026-09" ? 30 : 0);
+        CAPTURE(c.guide);
+        CHECK(c.count == 1 + i % 7);
+        keys.insert(c.key);
+    }
+    CHECK(keys.size() == 60);  // 60 random 32-bit keys: a repeat is one chance in 2 million
+    // The key sums are 32-bit (what the reports add mod 2^32), none negative.
+    REQUIRE(sqlite3_open((dir_tmp.path / "hub.sqlite3").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT MIN(ksum), MAX(ksum) FROM usage_months", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int64(st, 0) >= 0);
+    CHECK(sqlite3_column_int64(st, 1) <= 4294967295LL);
+    CHECK(sqlite3_column_int64(st, 1) > 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <ctime>
 
@@ -415,6 +416,42 @@ TEST_CASE("a guide's funnels: the spine, and runs of steps inside branches (what
     const auto loop = g.funnels();
     REQUIRE(!loop.empty());
     CHECK(loop[0] == std::vector<std::string>{"start"});
+    // Two answers leading to the same step: that step is on the spine, and the question's
+    // one way on is no second chain.
+    {
+        Guide two;
+        two.id = "two-answers";
+        for (const auto& [id, next] :
+             std::vector<std::pair<std::string, std::string>>{{"ask", ""}, {"same", "last"}, {"last", kEndStep}}) {
+            Step s;
+            s.id = id, s.kind = id == "ask" ? StepKind::Question : StepKind::Info, s.next = next;
+            two.steps.push_back(s);
+        }
+        two.steps[0].choices = {{"a", "same", 0}, {"b", "same", 0}};
+        CHECK(two.spine() == std::vector<std::string>{"ask", "same", "last"});
+        CHECK(two.funnels() == std::vector<std::vector<std::string>>{{"ask", "same", "last"}});
+        // A step whose "No" leads to itself (try again): still on the spine, and no chain
+        // holds a step twice.
+        two.steps[1].kind = StepKind::Check, two.steps[1].if_no = "same";
+        CHECK(two.spine() == std::vector<std::string>{"ask", "same", "last"});
+        CHECK(two.funnels() == std::vector<std::vector<std::string>>{{"ask", "same", "last"}});
+        // A run inside a branch with a way back (b2's "No" leads to b1 again): b1 leads only to
+        // b2 and only b1 leads to b2, so b1 -> b2 is a chain; b2 goes on two ways, so it ends
+        // there, and b1 is in it once.
+        Step b1, b2;
+        b1.id = "b1", b1.kind = StepKind::Info, b1.next = "b2";
+        b2.id = "b2", b2.kind = StepKind::Check, b2.next = "last", b2.if_no = "b1";
+        two.steps.insert(two.steps.begin() + 2, {b1, b2});
+        two.steps[0].choices[1].next = "b1";
+        two.steps[1].if_no.clear();
+        CHECK(two.spine() == std::vector<std::string>{"ask", "last"});
+        const auto chains = two.funnels();
+        CHECK(chains == std::vector<std::vector<std::string>>{{"ask", "last"}, {"b1", "b2"}});
+        std::set<std::string> seen;
+        for (const auto& chain : chains)
+            for (const auto& id : chain)
+                CHECK_MESSAGE(seen.insert(id).second, id << " is in two chains");
+    }
     // Every shipped guide has a spine from its start to its last step.
     const auto shipped = load_content(LEDSAGER_SOURCE_ASSETS "/guides");
     for (const auto& sg : shipped.guides) {
