@@ -1,6 +1,7 @@
 // Talks to ledsager-hub over HTTPS with libcurl, on its own thread: the UI never waits on
 // the network. Calls go in with submit(); replies come back through take_replies(), and
-// the optional wake callback lets the frame loop know at once.
+// the optional wake callback lets the frame loop know at once. The kiosk sees it as a
+// core::HubChannel.
 #pragma once
 
 #include <condition_variable>
@@ -22,17 +23,17 @@ struct HubClientOptions {
     int timeout_s = 5;
 };
 
-class HubClient {
+class HubClient final : public core::HubChannel {
 public:
     explicit HubClient(HubClientOptions options);
     ~HubClient();
     HubClient(const HubClient&) = delete;
     HubClient& operator=(const HubClient&) = delete;
 
-    void submit(const core::HubCall& call);
-    std::vector<core::HubReply> take_replies();
-    bool has_replies();
-    void set_wake(std::function<void()> wake);
+    void submit(const core::HubCall& call) override;
+    std::vector<core::HubReply> take_replies() override;
+    bool has_replies() override;
+    void set_wake(std::function<void()> wake) override;
 
 private:
     void run();

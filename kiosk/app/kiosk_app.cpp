@@ -12,6 +12,8 @@
 #include "core/languages.hpp"
 #include "core/view.hpp"
 #include "platform/display.hpp"
+#include "platform/hub_client.hpp"
+#include "platform/memory.hpp"
 #include "platform/printer.hpp"
 #include "ui/screens.hpp"
 
@@ -58,12 +60,12 @@ KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Tra
       session_(config_, content_),
       base_config_(config_) {
     screen_.configure(config_.opening_hours, config_.screen_off_when_closed);  // checked when the config was read
-    if (!config_.hub_url.empty()) hub_ = std::make_unique<platform::HubClient>(hub_options());
+    if (!config_.hub_url.empty()) hub_ = HubLink(std::make_unique<platform::HubClient>(hub_options()));
     // The content's version for IT: "installed" or the bundle's, and a short hash of what is served.
     content_version_ = core::content_version_label(0, content_);
     // Video calls: through the hub, when GStreamer's WebRTC elements are installed.
     std::string why;
-    if (hub_ && config_.video_enabled) {
+    if (hub_.connected() && config_.video_enabled) {
         if (platform::VideoCall::available(why)) {
             platform::VideoCallOptions o;
             o.base_url = config_.hub_url;
@@ -87,7 +89,7 @@ void KioskApp::set_content_store(std::unique_ptr<core::ContentStore> store, std:
     if (!note.empty()) last_error_ = std::move(note);  // a rollback at start-up: IT sees it on the Devices page
     served_version_ = served_version;
     content_version_ = core::content_version_label(served_version_, content_);
-    if (store_ && hub_) fetcher_ = std::make_unique<platform::ContentFetcher>(hub_options(), *store_);
+    if (store_ && hub_.connected()) fetcher_ = std::make_unique<platform::ContentFetcher>(hub_options(), *store_);
 }
 
 platform::HubClientOptions KioskApp::hub_options() const {
@@ -108,21 +110,15 @@ bool KioskApp::idle() const {
 
 void KioskApp::on_heartbeat_reply(const core::HubReply& reply, core::Millis now) {
     // Remote settings changed on the hub: fetch them (applied between sessions).
-    if (reply.ok && hub_ && !reply.settings_revision.empty() && reply.settings_revision != settings_applied_ &&
-        reply.settings_revision != settings_refused_ && !settings_in_flight_ &&
-        (!pending_settings_ || pending_settings_->first != reply.settings_revision)) {
-        hub_->submit({core::HubCall::Kind::Settings, {}, 0});
-        settings_in_flight_ = true;
-    }
+    if (reply.ok) hub_.want_settings(reply.settings_revision, settings_applied_, settings_refused_);
     if (!fetcher_ || !reply.ok || reply.content_version <= 0) return;
     if (!store_->wanted(reply.content_version) || fetcher_->busy() || staged_ || now < fetch_retry_at_) return;
     fetcher_->fetch(reply.content_version, reply.content_sha256, reply.content_size);
 }
 
 void KioskApp::apply_settings(core::Millis now) {
-    if (!pending_settings_ || !idle()) return;
-    const auto [revision, body] = std::move(*pending_settings_);
-    pending_settings_.reset();
+    if (!hub_.settings_waiting() || !idle()) return;
+    const auto [revision, body] = *hub_.take_settings();
     // Over kiosk.toml every time (a setting removed on the hub goes back to the file's value).
     core::KioskConfig c = base_config_;
     std::string error;
@@ -204,7 +200,7 @@ void KioskApp::set_hub_wake(std::function<void()> wake) {
     printer_.set_wake(wake);
     if (call_) call_->set_wake(wake);
     if (fetcher_) fetcher_->set_wake(wake);
-    if (hub_) hub_->set_wake(std::move(wake));
+    hub_.set_wake(std::move(wake));
 }
 
 void KioskApp::pump_call(core::Millis now, bool pictures) {
@@ -256,11 +252,13 @@ void KioskApp::upload(platform::TextureId& texture, int& tw, int& th, const plat
 
 void KioskApp::drop_call_textures() {
     // Nothing of a call's pictures outlives it.
+    const bool had = remote_texture_ || self_texture_ || !remote_frame_.rgba.empty() || !self_frame_.rgba.empty();
     platform::Canvas::destroy_texture(remote_texture_);
     platform::Canvas::destroy_texture(self_texture_);
     remote_w_ = remote_h_ = self_w_ = self_h_ = 0;
     remote_frame_ = {};
     self_frame_ = {};
+    if (had) platform::give_back_free_memory();  // the call's buffers, once, when it ends
 }
 
 core::DeviceHealth KioskApp::health(core::Millis now) const {
@@ -282,46 +280,16 @@ core::DeviceHealth KioskApp::health(core::Millis now) const {
 
 void KioskApp::pump_hub(core::Millis now) {
     if (started_ms_ < 0) started_ms_ = now;
-    if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) {
-        last_heartbeat_ms_ = now;
-        core::HubCall beat{core::HubCall::Kind::Heartbeat, {}, 0};
-        beat.health = health(now);
-        hub_->submit(beat);
-    }
-    if (hub_) {
-        for (const auto& reply : hub_->take_replies()) {
-            if (reply.kind == core::HubCall::Kind::Heartbeat)
-                on_heartbeat_reply(reply, now);
-            else if (reply.kind == core::HubCall::Kind::Usage) {
-                usage_in_flight_ = false;
-                if (reply.ok || reply.http_status == 400) {
-                    // Sent (or refused as malformed: never sent again, so it cannot block the rest).
-                    if (!reply.ok) std::fprintf(stderr, "ledsager-kiosk: the hub refused a usage batch (400)\n");
-                    usage_sending_.clear();
-                } else {
-                    usage_.put_back(std::move(usage_sending_));  // the hub is away: later
-                    usage_sending_.clear();
-                }
-            } else if (reply.kind == core::HubCall::Kind::Settings) {
-                settings_in_flight_ = false;
-                if (reply.ok && !reply.settings_revision.empty())
-                    pending_settings_.emplace(reply.settings_revision, reply.settings_body);
-            } else
-                session_.on_hub_reply(reply, now);
-        }
+    if (hub_.heartbeat_due(now)) hub_.beat(now, health(now));
+    const auto replies = hub_.take_replies();
+    for (const auto& reply : replies.heartbeats)
+        on_heartbeat_reply(reply, now);
+    for (const auto& reply : replies.session)
+        session_.on_hub_reply(reply, now);
+    if (hub_.connected())
         while (auto call = session_.next_hub_call(now))
-            hub_->submit(*call);
-        // Usage: a full batch at once, else whatever there is once a minute.
-        if (!usage_in_flight_ && usage_.buffered() > 0 &&
-            (usage_.buffered() >= core::UsageRecorder::kBatch || now - usage_sent_ms_ >= 60'000)) {
-            usage_sent_ms_ = now;
-            usage_sending_ = usage_.take(core::UsageRecorder::kBatch);
-            core::HubCall call{core::HubCall::Kind::Usage, {}, 0};
-            call.usage = core::usage_batch_json(usage_sending_);
-            hub_->submit(call);
-            usage_in_flight_ = true;
-        }
-    }
+            hub_.submit(*call);
+    hub_.send_usage(now);
     pump_content(now);
     // The QR code for the queue number, made once per number.
     const std::string& number = session_.data().escalation.number;
@@ -393,7 +361,8 @@ bool KioskApp::rebuild_fonts(std::string& error) {
                          &shaper_, title_glyphs_))
         return false;
     // The font texture is the kiosk's own (not the backend's), and the one it replaces is
-    // destroyed only at the next rebuild: SDL's software renderer may still read it.
+    // destroyed at the start of the next frame (SDL's software renderer may still read it
+    // until the frame drawn with it is presented): at 1080p an atlas is 16 MB.
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
@@ -424,6 +393,7 @@ void KioskApp::set_speech(std::unique_ptr<platform::Speech> speech) {
     for (const auto& l : core::kLanguages)
         codes.emplace_back(l.code);
     session_.set_voices(speech_ ? speech_->voices_for(codes) : std::vector<std::string>{});
+    if (started_ms_ >= 0) beat_now(last_frame_ms_);  // after a heartbeat: IT hears of the sound at once
     invalidate();
 }
 
@@ -440,7 +410,7 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
 
 core::Millis KioskApp::next_wake(core::Millis now) const {
     core::Millis due = session_.next_deadline(now);
-    if (hub_) due = due < 0 ? last_heartbeat_ms_ + kHeartbeatMs : std::min(due, last_heartbeat_ms_ + kHeartbeatMs);
+    if (hub_.connected()) due = due < 0 ? hub_.next_heartbeat() : std::min(due, hub_.next_heartbeat());
     // Opening hours: look at the clock once a minute (and when a woken screen may go dark again).
     if (const core::Millis check = screen_.next_check(now); check >= 0) due = due < 0 ? check : std::min(due, check);
     // In a call, who is speaking changes all the time: look again ten times a second.
@@ -462,15 +432,15 @@ std::string KioskApp::signature(const core::Session& s, core::Millis now) {
 
 bool KioskApp::needs_frame(core::Millis now) const {
     if (!queue_.empty() || pending_frames_ > 0) return true;
-    if (hub_ && now - last_heartbeat_ms_ >= kHeartbeatMs) return true;  // the heartbeat goes out from the frame
-    if (hub_ && hub_->has_replies()) return true;
+    if (hub_.heartbeat_due(now)) return true;  // the heartbeat goes out from the frame
+    if (hub_.has_replies()) return true;
     if (fetcher_ && !fetcher_->busy() && fetcher_->has_result()) return true;
     // A ticket printed (its outcome to show), or one waiting for the printer to be free.
     using Print = core::Escalation::Print;
     const Print print = session_.data().escalation.print;
     if ((print == Print::Requested || print == Print::Printing) && !printer_.busy()) return true;
     if (staged_ && idle()) return true;
-    if (pending_settings_ && idle()) return true;
+    if (hub_.settings_waiting() && idle()) return true;
     if (should_be_dark(now) != screen_.dark()) return true;
     // A call's new pictures: drawn at most 25 times a second (each frame costs the renderer).
     if (call_ && call_->has_news(remote_frame_.serial, self_frame_.serial) && now - last_frame_ms_ >= 40) return true;
@@ -481,12 +451,17 @@ bool KioskApp::needs_frame(core::Millis now) const {
     later.tick(now);
     if (signature(later, now) != drawn_signature_) return true;
     // A call to the hub is due (sending, polling, withdrawing a request, a quiet signal).
-    return hub_ && later.next_hub_call(now).has_value();
+    return hub_.connected() && later.next_hub_call(now).has_value();
 }
 
 void KioskApp::frame(core::Millis now) {
     ImGui::SetCurrentContext(imgui_);
     last_frame_ms_ = now;
+    // The atlas a rebuild in an earlier frame replaced: that frame is presented, nothing reads it.
+    if (retired_texture_) {
+        platform::Canvas::destroy_texture(retired_texture_);
+        platform::give_back_free_memory();  // the old atlas and what building the new one took
+    }
     const int pending_at_start = pending_frames_;
     const bool speech_at_start = session_.data().speech;
     const std::string speech_lang_at_start = session_.speech_language();
@@ -658,7 +633,7 @@ void KioskApp::frame(core::Millis now) {
         pump_call(now, false);
     }
     // What happened, anonymously, for the insight reports (only with a hub to send it to).
-    if (hub_) {
+    if (hub_.connected()) {
         bool keypad = false;
         for (const auto& e : events)
             keypad |= e.kind == core::InputEvent::Kind::KeyDown;
@@ -667,7 +642,7 @@ void KioskApp::frame(core::Millis now) {
         localtime_r(&wall, &tm);
         char day[16];
         std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
-        usage_.observe(session_.data(), now, day, tm.tm_hour, keypad);
+        hub_.usage().observe(session_.data(), now, day, tm.tm_hour, keypad);
     }
     // A ticket is written on its own thread; the next one waits until the printer is free.
     if (!printer_.busy() && session_.take_print_request()) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/hub_link.hpp"
 #include "app/print_worker.hpp"
 #include "app/screen_hours.hpp"
 #include "core/config.hpp"
@@ -24,7 +25,6 @@
 #include "platform/canvas.hpp"
 #include "platform/content_fetch.hpp"
 #include "platform/display.hpp"
-#include "platform/hub_client.hpp"
 #include "platform/image.hpp"
 #include "platform/input.hpp"
 #include "platform/qr.hpp"
@@ -59,7 +59,9 @@ public:
     // One frame: input, timers, drawing into the renderer (the caller presents it).
     void frame(core::Millis now);
     // Renders as configured but never calls the hub (screenshots must not ask for people).
-    void disconnect_hub() { hub_.reset(); }
+    void disconnect_hub() { hub_.disconnect(); }
+    // Talks to the hub over this channel instead (tests: a fake one; before attach()).
+    void use_hub(std::unique_ptr<core::HubChannel> channel) { hub_ = HubLink(std::move(channel)); }
     // Called from another thread (a hub reply, a download, a call, a printed ticket) when
     // there is news (the program wakes its loop).
     void set_hub_wake(std::function<void()> wake);
@@ -95,7 +97,7 @@ public:
     // Outside opening hours with nobody there: the screen is dark (a touch wakes it).
     bool dark() const { return screen_.dark(); }
     const std::string& last_error() const { return last_error_; }
-    const core::UsageRecorder& usage() const { return usage_; }
+    const core::UsageRecorder& usage() const { return hub_.usage(); }
 
     core::Session& session() { return session_; }
     const core::Session& session() const { return session_; }
@@ -122,7 +124,7 @@ private:
     // Content or settings changed what may be shown: rebuild the font atlas's glyphs, redraw.
     void texts_changed();
     // Sends the next heartbeat at once (IT should hear of a change now, not in 30 s).
-    void beat_now(core::Millis now) { last_heartbeat_ms_ = now - kHeartbeatMs; }
+    void beat_now(core::Millis now) { hub_.beat_soon(now); }
     bool should_be_dark(core::Millis now) const;
     void pump_call(core::Millis now, bool pictures);
     void upload(platform::TextureId& texture, int& tw, int& th, const platform::VideoFrame& frame);
@@ -142,7 +144,7 @@ private:
     ImVector<ImWchar> title_glyphs_;
     std::vector<core::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
-    std::unique_ptr<platform::HubClient> hub_;
+    HubLink hub_;          // heartbeats, the session's calls, usage, remote settings
     PrintWorker printer_;  // tickets are written off the frame loop
     platform::QrCode qr_;
     std::string qr_text_;
@@ -164,9 +166,7 @@ private:
     platform::TextureId self_texture_ = nullptr;
     int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
     core::Millis last_frame_ms_ = -1000;
-    // Heartbeats to the hub every 30 s: device state for IT, never anything about a citizen.
-    static constexpr core::Millis kHeartbeatMs = 30'000;
-    core::Millis started_ms_ = -1, last_heartbeat_ms_ = -kHeartbeatMs;
+    core::Millis started_ms_ = -1;
     std::string content_version_, last_error_;
     core::DeviceHealth health(core::Millis now) const;
     // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
@@ -185,15 +185,8 @@ private:
     long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
     core::KioskConfig base_config_;    // kiosk.toml (and the device file): remote settings go over it
     std::string settings_applied_ = "0.0", settings_refused_;
-    std::optional<std::pair<std::string, std::string>> pending_settings_;  // revision, JSON
-    bool settings_in_flight_ = false;
     ScreenHours screen_;  // dark outside opening hours
     std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
-    // Anonymous usage for the hub's insight reports (core/usage.hpp), sent in batches.
-    core::UsageRecorder usage_;
-    bool usage_in_flight_ = false;
-    core::Millis usage_sent_ms_ = 0;
-    std::vector<core::UsageEvent> usage_sending_;
     std::unique_ptr<core::ContentStore> store_;
     std::unique_ptr<platform::ContentFetcher> fetcher_;
     std::optional<core::ContentSet> staged_;

@@ -16,6 +16,7 @@
 #include "platform/display.hpp"
 #include "platform/enroll.hpp"
 #include "platform/input.hpp"
+#include "platform/memory.hpp"
 #include "platform/service.hpp"
 #include "platform/signals.hpp"
 #include "platform/speech.hpp"
@@ -58,6 +59,7 @@ std::vector<std::string> split(const std::string& s) {
 
 int main(int argc, char** argv) {
     const auto start = Clock::now();
+    platform::keep_large_blocks_apart();
     CLI::App cli{"Ledsager kiosk: guided digital self-service for citizens"};
     std::string config_file, content_dir, check_dir, screenshots_dir, langs, guide, windowed, po_dir, script;
     cli.add_option("--config", config_file, "Configuration file (default: built-in defaults; see config/kiosk.toml)");
@@ -294,13 +296,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     const core::Millis t_attached = now_ms(start);
-    {
-        // Reading aloud needs an audio device; without one the kiosk serves without it.
-        std::string speech_error;
-        auto speech = platform::Speech::open(true, speech_error);
-        if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is off\n", speech_error.c_str());
-        app.set_speech(std::move(speech));
-    }
     // Hub replies arrive on the client's thread: they wake the loop at once.
     app.set_hub_wake(display->waker());
     display->show_cursor(win_w != 0);
@@ -363,6 +358,13 @@ int main(int argc, char** argv) {
                              "%lld ms)\n",
                              static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
                              static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
+                // Reading aloud needs an audio device; without one the kiosk serves without it.
+                // Opened once the attract screen shows (it offers no reading aloud itself): the
+                // sound system and the voices take as long as the screen's first frame.
+                std::string speech_error;
+                auto speech = platform::Speech::open(true, speech_error);
+                if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is off\n", speech_error.c_str());
+                app.set_speech(std::move(speech));
             }
         }
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,18 @@ struct HubReply {
     std::int64_t content_size = 0;
     // Heartbeat: the revision of this kiosk's remote settings; Settings: it and their JSON.
     std::string settings_revision{}, settings_body{};
+};
+
+// The kiosk's line to the hub, as the kiosk sees it: calls go in, replies come back later
+// (from another thread), and the wake callback says there is news. platform::HubClient is
+// the real one (HTTPS on its own thread); tests hand the kiosk a fake.
+class HubChannel {
+public:
+    virtual ~HubChannel() = default;
+    virtual void submit(const HubCall& call) = 0;
+    virtual std::vector<HubReply> take_replies() = 0;
+    virtual bool has_replies() = 0;
+    virtual void set_wake(std::function<void()> wake) = 0;
 };
 
 struct Escalation {
