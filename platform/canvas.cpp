@@ -1,5 +1,8 @@
 #include "platform/canvas.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
@@ -40,6 +43,22 @@ TextureId Canvas::make_texture(int width, int height, bool streaming, std::strin
 
 void Canvas::update_texture(TextureId texture, const unsigned char* rgba, int width) const {
     if (texture) SDL_UpdateTexture(static_cast<SDL_Texture*>(texture), nullptr, rgba, width * 4);
+}
+
+void Canvas::update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height) const {
+    if (!texture || width <= 0) return;
+    constexpr int kBand = 64;
+    std::vector<Uint32> band(static_cast<size_t>(width) * kBand);
+    for (int y0 = 0; y0 < height; y0 += kBand) {
+        const int rows = std::min(kBand, height - y0);
+        const unsigned char* src = alpha + static_cast<size_t>(y0) * width;
+        const size_t n = static_cast<size_t>(rows) * width;
+        // ABGR8888 is one 32-bit word per pixel with alpha in its top byte, as ImGui's RGBA32.
+        for (size_t i = 0; i < n; ++i)
+            band[i] = (static_cast<Uint32>(src[i]) << 24) | 0x00FFFFFFu;
+        const SDL_Rect rect{0, y0, width, rows};
+        SDL_UpdateTexture(static_cast<SDL_Texture*>(texture), &rect, band.data(), width * 4);
+    }
 }
 
 void Canvas::destroy_texture(TextureId& texture) {

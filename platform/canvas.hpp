@@ -24,6 +24,9 @@ public:
     // A texture for RGBA pixels; `streaming` for one replaced every frame (video).
     TextureId make_texture(int width, int height, bool streaming, std::string& error) const;
     void update_texture(TextureId texture, const unsigned char* rgba, int width) const;
+    // Fills a texture from one byte of coverage per pixel (a font atlas), as white with that
+    // alpha, a band of rows at a time: no copy of the whole picture at four bytes a pixel.
+    void update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height) const;
     static void destroy_texture(TextureId& texture);  // and sets it to nullptr
 
     void new_frame();

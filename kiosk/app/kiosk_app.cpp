@@ -22,7 +22,11 @@ namespace ledsager::app {
 std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
                                            const core::KioskConfig& config, const std::string& lang) {
     std::vector<std::string> texts;
-    auto wanted = [&](const std::string& code) { return lang.empty() || code == lang || code == "en" || code == "da"; };
+    // English and Danish (the fallbacks) and the attract screen's language are in every
+    // atlas, so that going back to the attract screen needs no new atlas.
+    auto wanted = [&](const std::string& code) {
+        return lang.empty() || code == lang || code == "en" || code == "da" || code == config.default_language;
+    };
     for (const auto& code : config.offered) {
         if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
         if (!wanted(code)) continue;
@@ -344,7 +348,23 @@ void KioskApp::resize(int width, int height) {
     width_ = width;
     height_ = height;
     built_scale_ = 0;  // font sizes follow the height
+    attract_scale_ = 0;
     invalidate();
+}
+
+bool KioskApp::fonts_cover(const std::string& lang) const {
+    // Every atlas has English, Danish and the attract screen's language besides its own.
+    return !built_lang_.empty() && !glyphs_.empty() &&
+           (lang == built_lang_ || lang == "en" || lang == "da" || lang == config_.default_language);
+}
+
+bool KioskApp::attract_atlas_too_big() const {
+    // Back on the attract screen after a citizen's language, the atlas stays (the next
+    // citizen often picks the same one) unless its texture is more than 4 MiB larger than
+    // the attract screen's own.
+    constexpr int kSlackPx = (4 << 20) / 4;
+    if (session_.data().screen != core::Screen::Attract || built_lang_ == config_.default_language) return false;
+    return attract_scale_ != built_scale_ || font_texture_w_ * font_texture_h_ > attract_texture_px_ + kSlackPx;
 }
 
 bool KioskApp::rebuild_fonts(std::string& error) {
@@ -355,29 +375,41 @@ bool KioskApp::rebuild_fonts(std::string& error) {
     if (built_lang_ != session_.data().lang || glyphs_.empty()) {
         built_lang_ = session_.data().lang;
         glyphs_ = ui::glyph_ranges(displayable_texts(content_, translator_, config_, built_lang_));
-        title_glyphs_ = ui::glyph_ranges({translator_.tr(built_lang_, "attract.title"), "0123456789"}, false);
+        title_glyphs_ = ui::glyph_ranges({translator_.tr(built_lang_, "attract.title"),
+                                          translator_.tr(config_.default_language, "attract.title"), "0123456789"},
+                                         false);
     }
     if (!ui::build_fonts(*ImGui::GetIO().Fonts, font_files_, static_cast<float>(height_), scale, glyphs_, fonts_, error,
                          &shaper_, title_glyphs_))
         return false;
-    // The font texture is the kiosk's own (not the backend's), and the one it replaces is
-    // destroyed at the start of the next frame (SDL's software renderer may still read it
-    // until the frame drawn with it is presented): at 1080p an atlas is 16 MB.
+    // The font texture is the kiosk's own (not the backend's). An atlas of the same size is
+    // written into it in place (SDL first draws what is queued with the old glyphs); one of
+    // another size gets a new texture, and the old one is destroyed at the start of the next
+    // frame (SDL's software renderer may still read it until the frame drawn with it is
+    // presented): at 1080p a font texture is 16 MB.
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
-    std::string texture_error;
-    platform::TextureId texture = canvas_.make_texture(tw, th, false, texture_error);
-    if (!texture) {
-        error = "cannot make the font texture (" + texture_error + ")";
-        return false;
+    ImGui::GetIO().Fonts->GetTexDataAsAlpha8(&pixels, &tw, &th);
+    if (!font_texture_ || tw != font_texture_w_ || th != font_texture_h_) {
+        std::string texture_error;
+        platform::TextureId texture = canvas_.make_texture(tw, th, false, texture_error);
+        if (!texture) {
+            error = "cannot make the font texture (" + texture_error + ")";
+            return false;
+        }
+        platform::Canvas::destroy_texture(retired_texture_);
+        retired_texture_ = font_texture_;
+        font_texture_ = texture;
+        font_texture_w_ = tw;
+        font_texture_h_ = th;
     }
-    canvas_.update_texture(texture, pixels, tw);
-    ImGui::GetIO().Fonts->SetTexID(texture);
-    platform::Canvas::destroy_texture(retired_texture_);
-    retired_texture_ = font_texture_;
-    font_texture_ = texture;
+    canvas_.update_texture_alpha(font_texture_, pixels, tw, th);
+    ImGui::GetIO().Fonts->SetTexID(font_texture_);
     ImGui::GetIO().Fonts->ClearTexData();  // the texture has the pixels now; keep no second copy
+    if (built_lang_ == config_.default_language) {
+        attract_texture_px_ = tw * th;
+        attract_scale_ = scale;
+    }
     built_scale_ = scale;
     ++font_rebuilds_;
     return true;
@@ -511,7 +543,8 @@ void KioskApp::frame(core::Millis now) {
     const bool warning = session_.data().warning;
     if (in.any && !warning) session_.activity(now);
 
-    if (built_scale_ != session_.data().text_scale || built_lang_ != session_.data().lang || shaper_.dirty()) {
+    if (built_scale_ != session_.data().text_scale || !fonts_cover(session_.data().lang) || shaper_.dirty() ||
+        attract_atlas_too_big()) {
         std::string error;
         if (!rebuild_fonts(error)) {
             // Keep serving with the fonts there are (logged once, not every frame).

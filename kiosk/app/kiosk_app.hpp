@@ -107,6 +107,7 @@ public:
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return font_rebuilds_; }
+    int font_texture_px() const { return font_texture_w_ * font_texture_h_; }
     // Frames rasterised in full, and frames that redrew only a call's picture.
     std::pair<int, int> frames_drawn() const { return {full_frames_, partial_frames_}; }
     // Microseconds spent rasterising full frames and picture-only frames.
@@ -116,6 +117,8 @@ public:
 
 private:
     bool rebuild_fonts(std::string& error);
+    bool fonts_cover(const std::string& lang) const;  // the atlas has this language's glyphs
+    bool attract_atlas_too_big() const;
     void pump_hub(core::Millis now);
     void pump_content(core::Millis now);
     void on_heartbeat_reply(const core::HubReply& reply, core::Millis now);
@@ -151,6 +154,8 @@ private:
     ImGuiContext* imgui_ = nullptr;
     platform::Canvas canvas_;
     platform::TextureId font_texture_ = nullptr;
+    int font_texture_w_ = 0, font_texture_h_ = 0;
+    int attract_texture_px_ = 0, attract_scale_ = 0;  // the attract screen's own atlas, when last built
     platform::TextureId retired_texture_ = nullptr;
     int width_ = 0, height_ = 0;
     int built_scale_ = 0;

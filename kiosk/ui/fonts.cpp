@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <vector>
 
 #include "core/icons.hpp"
 
@@ -85,9 +88,27 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     cfg.OversampleH = 1;  // large sizes need no oversampling; keeps the atlas small
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
-    auto add = [&](const std::string& file, float px, const ImWchar* r) {
-        return atlas.AddFontFromFileTTF(file.c_str(), px, &cfg, r);
+    // Each file is read once for all its sizes (ImGui would read it again for every font),
+    // and the atlas only borrows the bytes: they are freed when this build returns.
+    cfg.FontDataOwnedByAtlas = false;
+    std::map<std::string, std::vector<char>> data;
+    auto bytes = [&](const std::string& file) -> std::vector<char>& {
+        auto [it, fresh] = data.try_emplace(file);
+        if (fresh) {
+            std::ifstream in(file, std::ios::binary | std::ios::ate);
+            const std::streamsize size = in ? static_cast<std::streamsize>(in.tellg()) : 0;
+            it->second.resize(static_cast<size_t>(std::max<std::streamsize>(size, 0)));
+            in.seekg(0);
+            if (size <= 0 || !in.read(it->second.data(), size)) it->second.clear();
+        }
+        return it->second;
     };
+    auto add_font = [&](const std::string& file, float px, const ImFontConfig& c, const ImWchar* r) -> ImFont* {
+        std::vector<char>& b = bytes(file);
+        if (b.empty()) return nullptr;
+        return atlas.AddFontFromMemoryTTF(b.data(), static_cast<int>(b.size()), px, &c, r);
+    };
+    auto add = [&](const std::string& file, float px, const ImWchar* r) { return add_font(file, px, cfg, r); };
     // Ethiopic letters (Tigrinya) come from Noto Sans Ethiopic, merged into each text font.
     bool ethiopic = false;
     for (const ImWchar* r = ranges.Data; r && r[0]; r += 2)
@@ -100,7 +121,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
         if (f && ethiopic && !merge.empty() && std::filesystem::exists(merge)) {
             ImFontConfig m = cfg;
             m.MergeMode = true;
-            atlas.AddFontFromFileTTF(merge.c_str(), px, &m, r);
+            add_font(merge, px, m, r);
         }
         text_fonts.push_back({f, bold, px});
         return f;
@@ -127,8 +148,8 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
         return false;
     }
     if (shaper) shaper->end_atlas(atlas);
-    // The fonts' files (about 8 MB read for fourteen sizes) are not needed once the glyphs
-    // are in the atlas: every build adds them again from the files.
+    // The fonts' data is not needed once the glyphs are in the atlas (the bytes it
+    // borrowed go with `data`): every build adds them again from the files.
     atlas.ClearInputData();
     return true;
 }
