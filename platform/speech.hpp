@@ -8,40 +8,36 @@
 #include <string>
 #include <vector>
 
+#include "core/voice.hpp"
+
 namespace ledsager::platform {
 
-struct SpeechRequest {
-    std::string text;
-    std::string lang;    // ISO 639-1 code of a voice espeak-ng has
-    int rate_wpm = 150;  // words per minute
-    int volume = 100;    // espeak-ng's scale, 0..200
-    std::string audio;   // a WAV file played instead of synthesising `text`
-};
+using SpeechRequest = core::SpeechRequest;
 
-class Speech {
+class Speech final : public core::Voice {
 public:
     // Starts espeak-ng. With `audio`, also opens the default SDL audio device (SDL's audio
     // subsystem is initialised here); without it, only synthesize() is useful (tests).
     // Returns null with `error` set when espeak-ng or the audio device cannot be opened.
     static std::unique_ptr<Speech> open(bool audio, std::string& error);
-    ~Speech();
+    ~Speech() override;
     Speech(const Speech&) = delete;
     Speech& operator=(const Speech&) = delete;
 
     // Language codes (of the given ones) that espeak-ng has a voice for.
-    std::vector<std::string> voices_for(const std::vector<std::string>& langs) const;
+    std::vector<std::string> voices_for(const std::vector<std::string>& langs) const override;
     bool has_voice(const std::string& lang) const;
 
     // Says the parts one after another (each in its own voice), cutting off anything still
     // being said.
-    void say(std::vector<SpeechRequest> parts);
+    void say(std::vector<SpeechRequest> parts) override;
     // Stops speaking now.
-    void stop();
+    void stop() override;
     // True while samples are being made or played.
     bool speaking() const;
     // Pauses the audio device when nothing is being said (no audio thread work while the
     // kiosk is idle); say() starts it again. Call it from the frame loop.
-    void pause_when_idle();
+    void pause_when_idle() override;
 
     // Synthesises to memory (mono, signed 16-bit at sample_rate()); does not play. Waits.
     std::vector<std::int16_t> synthesize(const SpeechRequest& request);

@@ -419,7 +419,7 @@ void KioskApp::push(const core::InputEvent& event) {
     queue_.push_back(event);
 }
 
-void KioskApp::set_speech(std::unique_ptr<platform::Speech> speech) {
+void KioskApp::set_speech(std::unique_ptr<core::Voice> speech) {
     speech_ = std::move(speech);
     std::vector<std::string> codes;
     for (const auto& l : core::kLanguages)
@@ -434,7 +434,7 @@ void KioskApp::speak(std::vector<ui::SpokenPart> parts) {
     const auto& d = session_.data();
     const int wpm = config_.speech_rate_wpm * (100 + 20 * d.speech_rate) / 100;
     const int volume = std::clamp(config_.speech_volume + 25 * d.speech_volume, 0, 200);
-    std::vector<platform::SpeechRequest> requests;
+    std::vector<core::SpeechRequest> requests;
     for (auto& p : parts)
         requests.push_back({std::move(p.text), std::move(p.lang), wpm, volume, std::move(p.audio)});
     speech_->say(std::move(requests));

@@ -22,13 +22,13 @@
 #include "core/remote_settings.hpp"
 #include "core/session.hpp"
 #include "core/usage.hpp"
+#include "core/voice.hpp"
 #include "platform/canvas.hpp"
 #include "platform/content_fetch.hpp"
 #include "platform/display.hpp"
 #include "platform/image.hpp"
 #include "platform/input.hpp"
 #include "platform/qr.hpp"
-#include "platform/speech.hpp"
 #include "platform/video_call.hpp"
 #include "ui/announce.hpp"
 #include "ui/fonts.hpp"
@@ -68,8 +68,9 @@ public:
     // Tests that only read the element record can skip rasterising (draw lists are still built).
     void set_rasterize(bool on) { rasterize_ = on; }
     // Reading aloud through this engine (its voices decide which languages can be read).
-    void set_speech(std::unique_ptr<platform::Speech> speech);
-    platform::Speech* speech() { return speech_.get(); }
+    // Reading aloud: platform::Speech in the program, a fake in tests (null: no voice).
+    void set_speech(std::unique_ptr<core::Voice> speech);
+    core::Voice* speech() { return speech_.get(); }
     // The video call with a caseworker (null when calls cannot be made here).
     platform::VideoCall* video_call() { return call_.get(); }
     const ui::Announcer& announcer() const { return announcer_; }
@@ -164,7 +165,7 @@ private:
     int pending_frames_ = 1;
     bool rasterize_ = true;
     std::string drawn_signature_;
-    std::unique_ptr<platform::Speech> speech_;
+    std::unique_ptr<core::Voice> speech_;
     std::unique_ptr<platform::VideoCall> call_;
     platform::VideoFrame remote_frame_, self_frame_;
     platform::TextureId remote_texture_ = nullptr;

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <thread>
 
+#include "platform/speech.hpp"
+
 namespace ledsager::test {
 
 std::string read_file(const std::string& path) {
@@ -33,6 +35,14 @@ void Harness::enable_speech() {
     REQUIRE_MESSAGE(speech, error);
     app_->set_speech(std::move(speech));
     frame();
+}
+
+FakeVoice* Harness::use_fake_voice(std::vector<std::string> langs) {
+    auto voice = std::make_unique<FakeVoice>(std::move(langs));
+    FakeVoice* raw = voice.get();
+    app_->set_speech(std::move(voice));
+    frame();
+    return raw;
 }
 
 void Harness::frame() {

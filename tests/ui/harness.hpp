@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/kiosk_app.hpp"
+#include "fake_voice.hpp"
 #include "platform/display.hpp"
 
 namespace ledsager::test {
@@ -41,6 +42,9 @@ public:
     void set_rasterize(bool on) { app_->set_rasterize(on); }
     // Reading aloud with the real espeak-ng voices (no sound device: samples are made, not played).
     void enable_speech();
+    // Reading aloud with a fake reader that has voices for `langs` and keeps what it is
+    // asked to say (owned by the kiosk; valid while the harness lives).
+    FakeVoice* use_fake_voice(std::vector<std::string> langs);
     // What reading aloud said, most recent last.
     const std::deque<std::string>& said() const { return app_->announcer().said(); }
 
