@@ -10,7 +10,7 @@ namespace ledsager::platform {
 // freed. Call once, first thing in main().
 void keep_large_blocks_apart();
 // Returns the heap's free pages to the system (malloc_trim). A few milliseconds at most;
-// call between frames, not in one.
+// call after the big moments (a font rebuild, the end of a call), not every frame.
 void give_back_free_memory();
 
 }  // namespace ledsager::platform

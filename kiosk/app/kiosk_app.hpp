@@ -109,6 +109,7 @@ public:
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return font_rebuilds_; }
     int font_texture_px() const { return font_texture_w_ * font_texture_h_; }
+    const ui::Fonts& fonts() const { return fonts_; }
     // Frames rasterised in full, and frames that redrew only a call's picture.
     std::pair<int, int> frames_drawn() const { return {full_frames_, partial_frames_}; }
     // Microseconds spent rasterising full frames and picture-only frames.

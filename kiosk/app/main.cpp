@@ -296,6 +296,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const core::Millis t_attached = now_ms(start);
+    core::Millis t_speech = -1;  // when reading aloud was opened (after the first frame)
     // Hub replies arrive on the client's thread: they wake the loop at once.
     app.set_hub_wake(display->waker());
     display->show_cursor(win_w != 0);
@@ -330,7 +331,7 @@ int main(int argc, char** argv) {
                     // A headset plugged in (where the hardware reports it as a new output
                     // device) starts reading aloud, as the Read aloud key does. Devices
                     // listed at start-up are not plugged in by anyone.
-                    if (now_ms(start) > t_attached + 3000) {
+                    if (t_speech >= 0 && now_ms(start) > t_speech + 3000) {
                         app.push({core::InputEvent::Kind::KeyDown, 0, 0, core::Key::ReadAloud});
                         app.push({core::InputEvent::Kind::KeyUp, 0, 0, core::Key::ReadAloud});
                     }
@@ -359,12 +360,14 @@ int main(int argc, char** argv) {
                              static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
                              static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
                 // Reading aloud needs an audio device; without one the kiosk serves without it.
-                // Opened once the attract screen shows (it offers no reading aloud itself): the
-                // sound system and the voices take as long as the screen's first frame.
+                // Opened once the attract screen shows: the sound system and the voices take
+                // as long as the screen's first frame, and its Read aloud button appears a
+                // moment later. The audio devices SDL lists now are not plugged in by anyone.
                 std::string speech_error;
                 auto speech = platform::Speech::open(true, speech_error);
                 if (!speech) std::fprintf(stderr, "ledsager-kiosk: %s: reading aloud is off\n", speech_error.c_str());
                 app.set_speech(std::move(speech));
+                t_speech = now_ms(start);
             }
         }
     }

@@ -144,6 +144,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     out.icon_huge = add(files.icons, std::round(em * 5.0f), icon_ranges.Data);
     if (shaper) shaper->begin_atlas(atlas, text_fonts);
     if (!out.regular || !out.bold || !out.icon || !atlas.Build()) {
+        atlas.ClearInputData();  // it borrowed the bytes in `data`, gone when this returns
         error = "cannot build the font atlas";
         return false;
     }

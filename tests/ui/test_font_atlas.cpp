@@ -8,6 +8,22 @@ using namespace ledsager;
 
 namespace {
 
+// Every character of `text` is in `font` (Arabic-script letters are drawn as shaped glyphs
+// and are left out of this check).
+void check_glyphs(const ImFont* font, const std::string& text) {
+    for (size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        const int n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        unsigned int c = n == 1 ? b : b & (0x7F >> n);
+        for (int k = 1; k < n && i + k < text.size(); ++k)
+            c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+        i += n;
+        if (c < 0x20 || (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFEFF)) continue;
+        INFO("U+" << std::hex << c << " of \"" << text << "\"");
+        CHECK(font->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr);
+    }
+}
+
 // From the attract screen to the catalogue in `lang`, then "End" and the wipe, back to the
 // attract screen.
 void visit(test::Harness& h, const std::string& lang) {
@@ -17,12 +33,17 @@ void visit(test::Harness& h, const std::string& lang) {
     const auto& tr = h.app().translator();
     INFO(lang << "\n" << h.screen_text());
     CHECK(h.shows(tr.tr(lang, "catalogue.heading")));
+    check_glyphs(h.app().fonts().heading, tr.tr(lang, "catalogue.heading"));
     h.tap("guide.mitid-login");
     const auto& text = h.app().content().find("mitid-login")->text;
     CHECK(h.shows(text.at(text.count(lang) ? lang : "en").title));
+    check_glyphs(h.app().fonts().regular, text.at(text.count(lang) ? lang : "en").subtitle);
     h.tap("bar.end");
     h.wait(9000);
     CHECK(h.session().data().screen == core::Screen::Attract);
+    h.frame();
+    check_glyphs(h.app().fonts().title, tr.tr(h.app().config().default_language, "attract.title"));
+    check_glyphs(h.app().fonts().regular, tr.tr(h.app().config().default_language, "attract.subtitle"));
 }
 
 }  // namespace

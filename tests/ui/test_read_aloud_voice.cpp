@@ -60,6 +60,8 @@ TEST_CASE("a language the reader has no voice for is not read in it; the kiosk o
     h.tap("speech.voice.en");
     h.tap("speech.voice.en");
     CHECK(h.session().speech_language() == "en");
+    REQUIRE(!voice->said.empty());
+    CHECK(voice->said.back().front().lang == "en");
     for (const auto& said : voice->said)
         for (const auto& part : said)
             CHECK(part.lang != "pl");
