@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/call.hpp"
+
 namespace ledsager::platform {
 
 struct VideoCallOptions {
@@ -32,11 +34,8 @@ struct VideoCallOptions {
     int stall_ms = 4000;    // no media from the caseworker this long while connected = connection lost
 };
 
-struct VideoFrame {
-    int width = 0, height = 0;
-    std::vector<std::uint8_t> rgba;  // tightly packed
-    std::uint64_t serial = 0;
-};
+using VideoFrame = core::VideoFrame;
+using CallEvent = core::CallEvent;
 
 struct CallStats {
     std::uint64_t remote_video_frames = 0;
@@ -50,54 +49,41 @@ struct CallStats {
     bool audio_only = false;
 };
 
-struct CallEvent {
-    enum class Kind {
-        Answered,      // text = the caseworker's first name
-        Connected,     // media from the caseworker arrives
-        Disconnected,  // the connection was lost; reconnecting on its own
-        RemoteHangup,  // text = reason: caseworker | resolved | ...
-        Released,      // the caseworker gave the call back to the queue
-        RemoteText,    // text = the caseworker's whole current real-time text
-        Failed,        // text = what went wrong (the pipeline could not start)
-    } kind;
-    std::string text{};
-};
-
-class VideoCall {
+class VideoCall final : public core::CallLine {
 public:
     explicit VideoCall(VideoCallOptions options);
-    ~VideoCall();
+    ~VideoCall() override;
     VideoCall(const VideoCall&) = delete;
     VideoCall& operator=(const VideoCall&) = delete;
 
     // Whether GStreamer and its WebRTC elements are there (else calls are not offered).
     static bool available(std::string& why);
     // Whether a camera is there (else the call is audio only, and the citizen is told so first).
-    bool camera_present() const;
+    bool camera_present() const override;
 
     // Starts listening for the caseworker's answer to help request `request_id`; the camera
     // and microphone start only after the answer.
-    void start(std::int64_t request_id);
+    void start(std::int64_t request_id) override;
     // Ends the call and tells the caseworker (`tell`), or just ends it locally.
-    void end(bool tell);
-    bool running() const { return request_id_ != 0; }
-    std::int64_t request_id() const { return request_id_; }
+    void end(bool tell) override;
+    bool running() const override { return request_id_ != 0; }
+    std::int64_t request_id() const override { return request_id_; }
 
-    void set_muted(bool muted);
-    void set_camera_off(bool off);
-    void send_text(const std::string& text);  // the citizen's whole current text
+    void set_muted(bool muted) override;
+    void set_camera_off(bool off) override;
+    void send_text(const std::string& text) override;  // the citizen's whole current text
 
-    std::vector<CallEvent> take_events();
+    std::vector<CallEvent> take_events() override;
     // Whether there are events, or frames newer than these serials (a redraw is due).
-    bool has_news(std::uint64_t remote_serial, std::uint64_t self_serial);
+    bool has_news(std::uint64_t remote_serial, std::uint64_t self_serial) override;
     // Copies the latest frame into `out` when it is newer than out.serial.
-    bool remote_frame(VideoFrame& out);
-    bool self_frame(VideoFrame& out);                            // already mirrored, like a looking-glass
-    float remote_level() const { return remote_level_.load(); }  // 0..1, decays
-    float self_level() const { return self_level_.load(); }
+    bool remote_frame(VideoFrame& out) override;
+    bool self_frame(VideoFrame& out) override;                            // already mirrored, like a looking-glass
+    float remote_level() const override { return remote_level_.load(); }  // 0..1, decays
+    float self_level() const override { return self_level_.load(); }
     CallStats stats();
     // Called from other threads when something new is there to draw (events or frames).
-    void set_wake(std::function<void()> wake);
+    void set_wake(std::function<void()> wake) override;
 
     struct Media;  // the GStreamer side (video_call.cpp)
 

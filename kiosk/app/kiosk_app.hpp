@@ -15,6 +15,7 @@
 #include "app/hub_link.hpp"
 #include "app/print_worker.hpp"
 #include "app/screen_hours.hpp"
+#include "core/call.hpp"
 #include "core/config.hpp"
 #include "core/content.hpp"
 #include "core/content_store.hpp"
@@ -72,7 +73,12 @@ public:
     void set_speech(std::unique_ptr<core::Voice> speech);
     core::Voice* speech() { return speech_.get(); }
     // The video call with a caseworker (null when calls cannot be made here).
-    platform::VideoCall* video_call() { return call_.get(); }
+    // The video call: platform::VideoCall in the program, a fake in tests (null: no calls).
+    void use_call(std::unique_ptr<core::CallLine> call) {
+        call_ = std::move(call);
+        session_.set_video(call_ != nullptr, call_ && call_->camera_present());
+    }
+    platform::VideoCall* video_call() { return dynamic_cast<platform::VideoCall*>(call_.get()); }
     const ui::Announcer& announcer() const { return announcer_; }
     ui::Announcer& announcer() { return announcer_; }
     // Asks for a redraw (window exposed, etc.).
@@ -167,7 +173,7 @@ private:
     bool rasterize_ = true;
     std::string drawn_signature_;
     std::unique_ptr<core::Voice> speech_;
-    std::unique_ptr<platform::VideoCall> call_;
+    std::unique_ptr<core::CallLine> call_;
     platform::VideoFrame remote_frame_, self_frame_;
     platform::TextureId remote_texture_ = nullptr;
     platform::TextureId self_texture_ = nullptr;
