@@ -19,14 +19,20 @@
 
 namespace ledsager::app {
 
+namespace {
+
+bool in_every_atlas(const std::string& code, const core::KioskConfig& config) {
+    // English and Danish (the fallbacks) and the attract screen's language, so that going
+    // back to the attract screen needs no new atlas.
+    return code == "en" || code == "da" || code == config.default_language;
+}
+
+}  // namespace
+
 std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
                                            const core::KioskConfig& config, const std::string& lang) {
     std::vector<std::string> texts;
-    // English and Danish (the fallbacks) and the attract screen's language are in every
-    // atlas, so that going back to the attract screen needs no new atlas.
-    auto wanted = [&](const std::string& code) {
-        return lang.empty() || code == lang || code == "en" || code == "da" || code == config.default_language;
-    };
+    auto wanted = [&](const std::string& code) { return lang.empty() || code == lang || in_every_atlas(code, config); };
     for (const auto& code : config.offered) {
         if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
         if (!wanted(code)) continue;
@@ -353,9 +359,7 @@ void KioskApp::resize(int width, int height) {
 }
 
 bool KioskApp::fonts_cover(const std::string& lang) const {
-    // Every atlas has English, Danish and the attract screen's language besides its own.
-    return !built_lang_.empty() && !glyphs_.empty() &&
-           (lang == built_lang_ || lang == "en" || lang == "da" || lang == config_.default_language);
+    return !built_lang_.empty() && !glyphs_.empty() && (lang == built_lang_ || in_every_atlas(lang, config_));
 }
 
 bool KioskApp::attract_atlas_too_big() const {

@@ -6,38 +6,28 @@
 #include <deque>
 #include <utility>
 
+#include "fake_hub_channel.hpp"
 #include "harness.hpp"
 
 using namespace ledsager;
 
 namespace {
 
-struct FakeHub final : core::HubChannel {
-    std::vector<core::HubCall> sent;
-    std::deque<core::HubReply> replies;
-    void submit(const core::HubCall& call) override {
-        sent.push_back(call);
-        using K = core::HubCall::Kind;
-        if (call.kind != K::Create && call.kind != K::Poll && call.kind != K::Cancel) return;
-        core::HubReply r;
-        r.kind = call.kind;
-        r.ok = r.reachable = true;
-        r.http_status = 200;
-        r.id = 42;
-        r.number = "V-042";
-        r.status = "waiting";
-        r.position = 1;
-        r.wait_s = 60;
-        replies.push_back(r);
-    }
-    std::vector<core::HubReply> take_replies() override {
-        std::vector<core::HubReply> out(replies.begin(), replies.end());
-        replies.clear();
-        return out;
-    }
-    bool has_replies() override { return !replies.empty(); }
-    void set_wake(std::function<void()>) override {}
-};
+// The hub makes help request 42 for whatever the session asks (create, poll, cancel).
+void answer_waiting(const core::HubCall& call, std::deque<core::HubReply>& replies) {
+    using K = core::HubCall::Kind;
+    if (call.kind != K::Create && call.kind != K::Poll && call.kind != K::Cancel) return;
+    core::HubReply r;
+    r.kind = call.kind;
+    r.ok = r.reachable = true;
+    r.http_status = 200;
+    r.id = 42;
+    r.number = "V-042";
+    r.status = "waiting";
+    r.position = 1;
+    r.wait_s = 60;
+    replies.push_back(r);
+}
 
 struct FakeLine final : core::CallLine {
     std::int64_t id = 0;
@@ -119,8 +109,9 @@ TEST_CASE("a video call over the call line: started for the request, both pictur
     config.hub_url = "https://127.0.0.1:9";  // replaced by the fake before anything is sent
     config.video_enabled = true;
     test::Harness h(config);
-    auto hub_owner = std::make_unique<FakeHub>();
-    FakeHub* hub = hub_owner.get();
+    auto hub_owner = std::make_unique<test::FakeHubChannel>();
+    hub_owner->answer = answer_waiting;
+    test::FakeHubChannel* hub = hub_owner.get();
     h.app().use_hub(std::move(hub_owner));
     auto line_owner = std::make_unique<FakeLine>();
     FakeLine* line = line_owner.get();

@@ -7,33 +7,19 @@
 #include <deque>
 
 #include "app/hub_link.hpp"
+#include "fake_hub_channel.hpp"
 
 using namespace ledsager;
 using Kind = core::HubCall::Kind;
 
 namespace {
 
-struct FakeChannel final : core::HubChannel {
-    std::vector<core::HubCall>* sent;
-    std::deque<core::HubReply>* replies;
-    int* wakes_set;
-    FakeChannel(std::vector<core::HubCall>* s, std::deque<core::HubReply>* r, int* w)
-        : sent(s), replies(r), wakes_set(w) {}
-    void submit(const core::HubCall& call) override { sent->push_back(call); }
-    std::vector<core::HubReply> take_replies() override {
-        std::vector<core::HubReply> out(replies->begin(), replies->end());
-        replies->clear();
-        return out;
-    }
-    bool has_replies() override { return !replies->empty(); }
-    void set_wake(std::function<void()> wake) override { *wakes_set += wake ? 1 : 0; }
-};
-
 struct Rig {
-    std::vector<core::HubCall> sent;
-    std::deque<core::HubReply> replies;
-    int wakes = 0;
-    app::HubLink link{std::make_unique<FakeChannel>(&sent, &replies, &wakes)};
+    std::unique_ptr<test::FakeHubChannel> owned = std::make_unique<test::FakeHubChannel>();
+    std::vector<core::HubCall>& sent = owned->sent;
+    std::deque<core::HubReply>& replies = owned->replies;
+    int& wakes = owned->wakes_set;
+    app::HubLink link{std::move(owned)};
 
     std::size_t count(Kind k) const {
         return static_cast<std::size_t>(std::count_if(sent.begin(), sent.end(), [&](auto& c) { return c.kind == k; }));
