@@ -4,8 +4,8 @@
 
 #include <ctime>
 
-#include "core/bundle.hpp"
-#include "core/content.hpp"
+#include "common/bundle.hpp"
+#include "common/content.hpp"
 
 namespace ledsager::hub {
 
@@ -21,8 +21,8 @@ fs::path bundle_guides(const fs::path& data_dir, std::int64_t version) {
 
 bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file,
                     const std::vector<std::string>& public_keys, Bundle& published, std::string& error) {
-    core::BundleInfo info;
-    if (!core::read_bundle_info(file, public_keys, info, error)) return false;
+    common::BundleInfo info;
+    if (!common::read_bundle_info(file, public_keys, info, error)) return false;
     if (auto latest = store.latest_bundle(); latest && latest->version >= info.version) {
         error = "version " + std::to_string(info.version) + " is not newer than the published v" +
                 std::to_string(latest->version) + " (kiosks take only newer versions; build it again with --version " +
@@ -36,12 +36,12 @@ bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file
         std::error_code ec;
         fs::create_directories(unpacked.parent_path(), ec);
         fs::remove_all(unpacked, ec);
-        if (!core::unpack_bundle(file, public_keys, unpacked, info, error)) return false;
-        const auto set = core::load_content(unpacked / "guides");
+        if (!common::unpack_bundle(file, public_keys, unpacked, info, error)) return false;
+        const auto set = common::load_content(unpacked / "guides");
         if (set.diagnostics.has_errors()) {
             error = "its guides have errors, kiosks would refuse it:";
             for (const auto& d : set.diagnostics.items)
-                if (d.severity == core::Severity::Error)
+                if (d.severity == common::Severity::Error)
                     error += "\n  " + d.format().substr(d.format().rfind("/guides/") == std::string::npos
                                                             ? 0
                                                             : d.format().rfind("/guides/") + 1);
@@ -66,7 +66,7 @@ bool publish_bundle(Store& store, const fs::path& data_dir, const fs::path& file
         return false;
     }
     published = {info.version,
-                 core::sha256_file(target),
+                 common::sha256_file(target),
                  info.key_id,
                  static_cast<std::int64_t>(fs::file_size(target, ec)),
                  static_cast<std::int64_t>(info.files.size()),

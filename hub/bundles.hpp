@@ -1,4 +1,4 @@
-// Publishing signed content bundles on the hub (see kiosk/core/bundle.hpp for the format).
+// Publishing signed content bundles on the hub (see common/bundle.hpp for the format).
 // The hub keeps every published version as DATA/bundles/<version>.tar and tells kiosks the
 // newest in its answer to their heartbeat; kiosks verify the signature themselves.
 #pragma once

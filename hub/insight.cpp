@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "core/languages.hpp"
-#include "hub/validate.hpp"
+#include "common/languages.hpp"
+#include "common/validate.hpp"
 
 namespace ledsager::hub {
 
@@ -134,78 +134,21 @@ std::int64_t round_count(const std::string& key, std::int64_t site, const std::s
 }
 
 bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now, std::string& error) {
-    if (!body.is_object() || !body.contains("events") || !body["events"].is_array() || body.size() != 1)
-        return error = "events: a list of events is expected (and nothing else)", false;
-    const auto& events = body["events"];
-    if (events.size() > 100) return error = "events: at most 100 in one batch", false;
-    static const std::map<std::string, std::set<std::string>> kFields{
-        {"session", {"type", "day", "key", "hour", "lang", "modes"}},
-        {"guide_start", {"type", "day", "key", "guide", "lang"}},
-        {"step_view", {"type", "day", "key", "guide", "step", "ms", "value"}},
-        {"guide_done", {"type", "day", "key", "guide", "kind"}},
-        {"guide_left", {"type", "day", "key", "guide", "step"}},
-        {"helped", {"type", "day", "key", "guide", "value"}},
-        {"confusing", {"type", "day", "key", "guide", "step"}},
-        {"help_asked", {"type", "day", "key", "guide", "step", "kind"}},
-    };
-    static const std::set<std::string> kModes{"read_aloud", "large_text", "high_contrast", "keypad"};
+    std::vector<common::UsageEvent> events;
+    if (!common::decode_usage(body, day_of(now + 2 * 86400LL), events, error)) return false;
     // Events of a month that is final already (a kiosk was offline, or the hub's clock was set
     // back) are checked, then dropped (Store::add_usage): a report of that month must read the
     // same whenever it is asked for.
     final_month(store, now);
-    const std::string latest = day_of(now + 2 * 86400LL);
     // Events without a session key (a kiosk from before keys) count under a random key drawn
     // at each session event (a kiosk sends a visit's session event first), never a fixed one,
     // which would give every such cell of a month the same draw.
     std::uint32_t batch_key = randombytes_random();
     std::vector<UsageCell> cells;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const auto& e = events[i];
-        const std::string at = "events[" + std::to_string(i) + "]";
-        if (!e.is_object() || !e.contains("type") || !e["type"].is_string())
-            return error = at + ".type: missing", false;
-        const std::string type = e["type"];
-        auto spec = kFields.find(type);
-        if (spec == kFields.end()) return error = at + ".type: '" + type + "' is not an event Ledsager records", false;
-        for (const auto& [k, v] : e.items())
-            if (!spec->second.count(k)) return error = at + "." + k + ": not a field of a " + type + " event", false;
-        for (const auto& k : spec->second)
-            if (!e.contains(k) && k != "modes" && k != "value" && k != "hour" && k != "key")
-                return error = at + "." + k + ": missing", false;
-        auto text = [&](const char* k, std::string& out) {
-            if (!e.contains(k)) return true;
-            if (!e[k].is_string()) return error = at + "." + k + ": must be text", false;
-            out = e[k];
-            return true;
-        };
-        std::string day, guide, step, lang, kind;
-        if (!text("day", day) || !text("guide", guide) || !text("step", step) || !text("lang", lang) ||
-            !text("kind", kind))
-            return false;
-        if (!is_real_day(day) || day > latest)
-            return error = at + ".day: must be a real date YYYY-MM-DD, not in the future", false;
-        if (e.contains("guide") && !is_content_id(guide)) return error = at + ".guide: not a guide id", false;
-        if (e.contains("step") && !is_content_id(step)) return error = at + ".step: not a step id", false;
-        if (e.contains("lang") && !core::find_language(lang))
-            return error = at + ".lang: not a language Ledsager knows", false;
-        if (type == "guide_done" && kind != "self" && kind != "staff")
-            return error = at + ".kind: self or staff", false;
-        if (type == "help_asked" && kind != "in_person" && kind != "video")
-            return error = at + ".kind: in_person or video", false;
-        int value = 0;
-        if (e.contains("value")) {
-            if (!e["value"].is_number_integer() || (e["value"] != 0 && e["value"] != 1))
-                return error = at + ".value: 0 or 1", false;
-            value = e["value"];
-        }
-        if (type == "session" && !e.contains("key")) batch_key = randombytes_random();
-        std::uint32_t key = batch_key;
-        if (e.contains("key")) {
-            if (!e["key"].is_number_unsigned() || e["key"].get<std::uint64_t>() > 0xFFFFFFFFu)
-                return error = at + ".key: a whole number from 0 to 4294967295", false;
-            key = static_cast<std::uint32_t>(e["key"].get<std::uint64_t>());
-        }
-        const UsageCell base{day, kiosk.site_id, 0, "", guide, "", "", -1, 1, key};
+    for (const auto& e : events) {
+        if (e.type == "session" && !e.key) batch_key = randombytes_random();
+        const std::uint32_t key = e.key.value_or(batch_key);
+        const UsageCell base{e.day, kiosk.site_id, 0, "", e.guide, "", "", -1, 1, key};
         auto add = [&](const char* metric, const std::string& st, const std::string& dim, int bucket = -1,
                        std::int64_t kiosk_id = 0) {
             UsageCell c = base;
@@ -216,44 +159,27 @@ bool fold_usage(Store& store, const Kiosk& kiosk, const json& body, Seconds now,
             c.kiosk_id = kiosk_id;
             cells.push_back(std::move(c));
         };
-        if (type == "session") {
-            int hour = -1;
-            if (e.contains("hour")) {
-                if (!e["hour"].is_number_integer() || e["hour"] < 0 || e["hour"] > 23)
-                    return error = at + ".hour: 0 to 23", false;
-                hour = e["hour"];
-            }
+        if (e.type == "session") {
             add("session", "", "", -1, kiosk.id);  // sessions per kiosk too
-            add("session_lang", "", lang);
-            if (hour >= 0) add("session_hour", "", std::to_string(hour));
-            std::set<std::string> modes;
-            if (e.contains("modes")) {
-                if (!e["modes"].is_array()) return error = at + ".modes: a list", false;
-                for (const auto& m : e["modes"]) {
-                    if (!m.is_string() || !kModes.count(m.get<std::string>()))
-                        return error = at + ".modes: read_aloud, large_text, high_contrast or keypad", false;
-                    modes.insert(m.get<std::string>());
-                }
-            }
-            for (const auto& m : modes)
+            add("session_lang", "", e.lang);
+            if (e.hour >= 0) add("session_hour", "", std::to_string(e.hour));
+            for (const auto& m : std::set<std::string>(e.modes.begin(), e.modes.end()))
                 add("session_mode", "", m);
-        } else if (type == "guide_start") {
-            add("guide_start", "", lang);
-        } else if (type == "step_view") {
-            if (!e["ms"].is_number_integer() || e["ms"] < 0 || e["ms"] > 86'400'000)
-                return error = at + ".ms: 0 to 86400000", false;
-            if (value) add("step_reach", step, "");
-            add("step_time", step, "", duration_bucket(e["ms"].get<std::int64_t>() / 1000));
-        } else if (type == "guide_done") {
-            add("guide_done", "", kind);
-        } else if (type == "guide_left") {
-            add("guide_left", step, "");
-        } else if (type == "helped") {
-            add("helped", "", value ? "yes" : "no");
-        } else if (type == "confusing") {
-            add("confusing", step, "");
-        } else if (type == "help_asked") {
-            add("help_asked", step, kind);
+        } else if (e.type == "guide_start") {
+            add("guide_start", "", e.lang);
+        } else if (e.type == "step_view") {
+            if (e.value) add("step_reach", e.step, "");
+            add("step_time", e.step, "", duration_bucket(e.ms / 1000));
+        } else if (e.type == "guide_done") {
+            add("guide_done", "", e.kind);
+        } else if (e.type == "guide_left") {
+            add("guide_left", e.step, "");
+        } else if (e.type == "helped") {
+            add("helped", "", e.value ? "yes" : "no");
+        } else if (e.type == "confusing") {
+            add("confusing", e.step, "");
+        } else if (e.type == "help_asked") {
+            add("help_asked", e.step, e.kind);
         }
     }
     store.add_usage(cells);

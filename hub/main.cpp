@@ -17,15 +17,16 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
-#include "core/bundle.hpp"
-#include "core/content.hpp"
-#include "core/remote_settings.hpp"
+#include "common/bundle.hpp"
+#include "common/content.hpp"
+#include "common/remote_settings.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
 #include "hub/server.hpp"
 #include "hub/user_cli.hpp"
 
 using namespace ledsager::hub;
+namespace common = ledsager::common;
 
 namespace {
 Hub* g_hub = nullptr;  // for the signal handler only
@@ -89,9 +90,9 @@ int settings_command(const CLI::App& set, const std::string& data, const std::st
         if (kiosk_id)
             if (auto s = store.settings(site->id, 0)) effective.update(json::parse(s->first), true);
         effective.update(body, true);
-        ledsager::core::KioskConfig config;
+        ledsager::common::RemoteSettings checked;
         std::string error;
-        if (!ledsager::core::apply_remote_settings(effective.dump(), config, error))
+        if (!ledsager::common::parse_remote_settings(effective.dump(), checked, error))
             return std::fprintf(stderr, "ledsager-hub: settings not changed: %s\n", error.c_str()), 2;
         store.set_settings(site->id, kiosk_id, body.dump());
         store.audit(0, "settings", site_slug + (kiosk_name.empty() ? "" : "/" + kiosk_name),
@@ -125,12 +126,12 @@ int content_command(const CLI::App& cmd, const std::string& data, const std::str
     const auto* list = cmd.get_subcommand("list");
     std::string error;
     for (const auto& k : keys)
-        if (ledsager::core::content_key_id(k).empty())
+        if (common::content_key_id(k).empty())
             return std::fprintf(stderr, "ledsager-hub: --public-key: '%s' is not an ed25519 public key in base64\n",
                                 k.c_str()),
                    2;
     if (*keygen) {
-        const auto kp = ledsager::core::make_content_key_pair();
+        const auto kp = common::make_content_key_pair();
         const int fd = ::open(secret_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
             return std::fprintf(stderr, "ledsager-hub: %s: cannot be made (%s)\n", secret_file.c_str(),
@@ -143,20 +144,20 @@ int content_command(const CLI::App& cmd, const std::string& data, const std::str
         std::printf(
             "secret key written to %s (keep it off the kiosks)\npublic key (key id %s) for [content] public_keys in "
             "kiosk.toml:\n%s\n",
-            secret_file.c_str(), ledsager::core::content_key_id(kp.public_key).c_str(), kp.public_key.c_str());
+            secret_file.c_str(), common::content_key_id(kp.public_key).c_str(), kp.public_key.c_str());
         return 0;
     }
     // Signs a checked folder of guides. Broken content is never signed.
     auto sign = [&](const std::string& dir, std::int64_t v, const std::string& out) {
-        const auto set = ledsager::core::load_content(dir);
+        const auto set = common::load_content(dir);
         for (const auto& d : set.diagnostics.items)
-            if (d.severity == ledsager::core::Severity::Error) std::fprintf(stderr, "%s\n", d.format().c_str());
+            if (d.severity == common::Severity::Error) std::fprintf(stderr, "%s\n", d.format().c_str());
         if (set.diagnostics.has_errors()) {
             std::fprintf(stderr, "ledsager-hub: %s has errors: not signed\n", dir.c_str());
             return false;
         }
         const std::string secret = read_secret(secret_file, error);
-        if (!error.empty() || !ledsager::core::build_bundle(dir, v, secret, out, error)) {
+        if (!error.empty() || !common::build_bundle(dir, v, secret, out, error)) {
             std::fprintf(stderr, "ledsager-hub: %s\n", error.c_str());
             return false;
         }

@@ -23,7 +23,7 @@ void send_conflict(httplib::Response& res, const std::string& message, const std
 
 // Parses and validates a request body; on failure answers 400 naming the field.
 bool parse_body(const httplib::Request& req, httplib::Response& res, const std::vector<Field>& fields, json& out) {
-    const ValidationError err = validate_body(req.body, fields, out);
+    const common::ValidationError err = common::validate_body(req.body, fields, out);
     if (err.message.empty()) return true;
     send_error(res, 400, err.message, err.field);
     return false;

@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol.hpp"
+#include "common/validate.hpp"
 #include "hub/server.hpp"
-#include "hub/validate.hpp"
 
 namespace ledsager::hub {
 
 using json = nlohmann::json;
+using common::Field;  // request bodies are checked against a list of these (common/validate.hpp)
 
 constexpr Seconds kSignalLifetime = 300;  // a "may need help" signal shows for five minutes
 constexpr Seconds kStaleAfter = 90;       // a kiosk not heard from for three heartbeats
@@ -24,6 +26,14 @@ void send_error(httplib::Response& res, int status, const std::string& message, 
 void send_conflict(httplib::Response& res, const std::string& message, const std::string& reason);
 // Parses and validates a request body; on failure answers 400 naming the field.
 bool parse_body(const httplib::Request& req, httplib::Response& res, const std::vector<Field>& fields, json& out);
+// Decodes a kiosk's message (common/protocol.hpp); on failure answers 400 naming the field.
+template <class Message>
+bool read_message(const httplib::Request& req, httplib::Response& res, Message& out) {
+    const common::ValidationError err = common::decode(req.body, out);
+    if (err.message.empty()) return true;
+    send_error(res, 400, err.message, err.field);
+    return false;
+}
 std::string cookie(const httplib::Request& req, const std::string& name);
 // The number in a route's first group (/api/v1/help-requests/(\d+)), -1 when it is none.
 std::int64_t id_of(const httplib::Request& req);
@@ -36,8 +46,6 @@ inline const Roles kReports{"manager"};           // anonymous usage reports
 inline const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager"};
 bool in_site(const User& u, std::int64_t site);
 
-inline const std::vector<std::string> kNeeds{"read_aloud", "interpreter", "large_text",
-                                             "wheelchair", "hearing",     "sign_language"};
 inline const std::vector<std::string> kOutcomes{"solved", "appointment", "referred", "left"};
 
 std::string join(const std::vector<std::string>& v);

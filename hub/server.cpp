@@ -1,11 +1,11 @@
 #include "hub/server.hpp"
 
-#include "core/content.hpp"
-#include "core/remote_settings.hpp"
+#include "common/content.hpp"
+#include "common/remote_settings.hpp"
+#include "common/validate.hpp"
 #include "hub/bundles.hpp"
 #include "hub/insight.hpp"
 #include "hub/routes.hpp"
-#include "hub/validate.hpp"
 
 #include <httplib.h>
 #include <openssl/evp.h>
@@ -187,7 +187,7 @@ std::shared_ptr<const Hub::Titles> Hub::titles() const {
 
 void Hub::load_titles(const std::filesystem::path& guides_dir) {
     auto t = std::make_shared<Titles>();
-    const auto content = core::load_content(guides_dir);
+    const auto content = common::load_content(guides_dir);
     for (const auto& g : content.guides) {
         auto& review = t->review[g.id];
         review.sources_checked = g.sources_checked;

@@ -5,30 +5,13 @@
 #include "hub/routes.hpp"
 
 namespace ledsager::hub {
-namespace {
-// Where the citizen is, as a kiosk says it with a help request or a quiet signal: the same
-// fields, checked the same way, after the route's own.
-std::vector<Field> with_place(std::vector<Field> fields) {
-    fields.push_back({"guide", Field::Id, false});
-    fields.push_back({"step", Field::Id, false});
-    fields.push_back({"step_number", Field::Integer, false});
-    fields.push_back({"language", Field::String, true, 8});
-    return fields;
-}
-}  // namespace
-
 void Hub::desk_routes() {
     auto& srv = *server_;
     auto request_json = [this](const HelpRequest& r, bool for_staff) {
         const int pos = store_.position(r);
         const Seconds wait = pos > 0 ? std::max<Seconds>(60, store_.typical_wait(r.site_id, now_s())) * pos : 0;
-        json j{{"id", r.id},
-               {"number", r.number},
-               {"kind", r.kind},
-               {"status", r.status},
-               {"position", pos},
-               {"estimated_wait_s", wait},
-               {"claimed_by", r.claimed_by ? first_name(r.claimed_by_name) : ""}};
+        json j = common::encode(common::HelpRequestStatus{r.id, r.number, r.kind, r.status, pos, wait,
+                                                          r.claimed_by ? first_name(r.claimed_by_name) : ""});
         if (for_staff) {
             j["guide"] = r.guide;
             const auto titles = this->titles();
@@ -48,12 +31,8 @@ void Hub::desk_routes() {
     srv.Post("/api/v1/help-requests", [this, request_json](const httplib::Request& req, httplib::Response& res) {
         auto k = kiosk_of(req, res);
         if (!k) return;
-        json body;
-        if (!parse_body(req, res,
-                        with_place({{"kind", Field::String, true, 16, {"in_person", "video"}},
-                                    {"needs", Field::StringList, false, 6, kNeeds}}),
-                        body))
-            return;
+        common::HelpRequestMessage asked;
+        if (!read_message(req, res, asked)) return;
         // One kiosk, one citizen: a few open requests at most, and a few new ones a minute.
         if (!help_rate_.allow(std::to_string(k->id))) {
             res.set_header("Retry-After", "10");
@@ -68,15 +47,12 @@ void Hub::desk_routes() {
         HelpRequest r;
         r.site_id = k->site_id;
         r.kiosk_id = k->id;
-        r.kind = body["kind"];
-        r.guide = body.value("guide", "");
-        r.step = body.value("step", "");
-        r.step_number = body.value("step_number", 0);
-        r.language = body["language"];
-        std::vector<std::string> needs;
-        for (const auto& n : body.value("needs", json::array()))
-            needs.push_back(n);
-        r.needs = join(needs);
+        r.kind = asked.kind;
+        r.guide = asked.place.guide;
+        r.step = asked.place.step;
+        r.step_number = asked.place.step_number;
+        r.language = asked.place.language;
+        r.needs = join(asked.needs);
         r = store_.create_request(r, now_s());
         ++help_requests_created_;
         if (r.kind == "video") calls_.open(r.id, r.site_id, r.kiosk_id, now_s());
@@ -120,19 +96,17 @@ void Hub::desk_routes() {
     srv.Post("/api/v1/signals", [this](const httplib::Request& req, httplib::Response& res) {
         auto k = kiosk_of(req, res);
         if (!k) return;
-        json body;
-        if (!parse_body(req, res, with_place({{"reason", Field::String, true, 32, {"idle_on_step", "back_and_forth"}}}),
-                        body))
-            return;
+        common::SignalMessage signal;
+        if (!read_message(req, res, signal)) return;
         {
             std::lock_guard lock(signals_mutex_);
             signals_[k->id] = {k->site_id,
                                k->place,
-                               body["reason"],
-                               body.value("guide", ""),
-                               body.value("step", ""),
-                               body["language"],
-                               body.value("step_number", 0),
+                               signal.reason,
+                               signal.place.guide,
+                               signal.place.step,
+                               signal.place.language,
+                               signal.place.step_number,
                                now_s()};
         }
         notifier_.changed(k->site_id);

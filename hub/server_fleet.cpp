@@ -1,5 +1,5 @@
 // The hub's routes for the fleet: enrolling kiosks, their heartbeats and settings, the Devices list for IT.
-#include "core/remote_settings.hpp"
+#include "common/remote_settings.hpp"
 #include "hub/bundles.hpp"
 #include "hub/routes.hpp"
 
@@ -56,46 +56,29 @@ void Hub::fleet_routes() {
     srv.Post("/api/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
         auto k = kiosk_of(req, res);
         if (!k) return;
-        json body;
-        const std::vector<std::string> states{"ok", "missing", "failing", "none"};
-        if (!parse_body(req, res,
-                        {{"version", Field::String, true, 32},
-                         {"uptime_s", Field::Integer, true, 10 * 365 * 86400},
-                         {"content_version", Field::String, true, 64},
-                         {"printer", Field::String, true, 8, states},
-                         {"camera", Field::String, true, 8, states},
-                         {"audio", Field::String, true, 8, states},
-                         {"last_error", Field::String, false, 200},
-                         {"screen", Field::String, false, 8, {"on", "dark"}}},
-                        body))
-            return;
+        common::Heartbeat beat;
+        if (!read_message(req, res, beat)) return;
         Health h;
+        static_cast<common::Heartbeat&>(h) = beat;
         h.kiosk_id = k->id;
         h.at = now_s();
-        h.version = body["version"];
-        h.uptime_s = body["uptime_s"];
-        h.content_version = body["content_version"];
-        h.printer = body["printer"];
-        h.camera = body["camera"];
-        h.audio = body["audio"];
-        h.last_error = body.value("last_error", "");
-        h.screen = body.value("screen", "on");
         store_.record_health(h);
         // The answer tells the kiosk the newest published content bundle; it fetches it
         // when it is newer than what it serves (and verifies it itself).
-        json content = nullptr;
+        common::HeartbeatAnswer answer;
         if (auto b = store_.latest_bundle()) {
-            content = {{"version", b->version}, {"sha256", b->sha256}, {"size", b->size}};
+            answer.content = common::ContentOffer{b->version, b->sha256, b->size};
             refresh_titles(b->version);  // published meanwhile (the CLI writes to the same database)
         }
         // And the revision of its remote settings: the kiosk fetches them when it changed.
-        send_json(res, 200, {{"content", content}, {"settings", {{"revision", settings_for(store_, *k).revision}}}});
+        answer.settings_revision = settings_for(store_, *k).revision;
+        send_json(res, 200, common::encode(answer));
     });
     srv.Get("/api/v1/kiosk/settings", [this](const httplib::Request& req, httplib::Response& res) {
         auto k = kiosk_of(req, res);
         if (!k) return;
         const auto s = settings_for(store_, *k);
-        send_json(res, 200, {{"revision", s.revision}, {"settings", json::parse(s.body)}});
+        send_json(res, 200, common::encode(common::SettingsAnswer{s.revision, s.body}));
     });
     srv.Get(R"(/api/v1/content/bundles/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
         if (!kiosk_of(req, res)) return;
@@ -193,9 +176,9 @@ void Hub::fleet_routes() {
                  const json body = json::parse(req.body, nullptr, false);
                  if (body.is_discarded() || !body.is_object())
                      return send_error(res, 400, "settings: a JSON object of setting: value");
-                 core::KioskConfig check;
+                 common::RemoteSettings check;
                  std::string error;
-                 if (!core::apply_remote_settings(body.dump(), check, error))
+                 if (!common::parse_remote_settings(body.dump(), check, error))
                      return send_error(res, 400, error, error.substr(0, error.find(':')));
                  store_.set_settings(us->second.id, 0, body.dump());
                  store_.audit(us->first.id, "settings", us->second.slug, now_s());

@@ -1,5 +1,5 @@
 // The hub's routes for learning from use: anonymous usage batches from kiosks, reports for managers.
-#include "core/content.hpp"
+#include "common/content.hpp"
 #include "hub/insight.hpp"
 #include "hub/routes.hpp"
 
@@ -54,7 +54,7 @@ void Hub::insight_routes() {
         q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
         // Sources count as old from the same day --check-content would say so.
         const std::string cutoff =
-            core::months_before(core::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
+            common::months_before(common::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
         for (const auto& [g, r] : titles->review) {
             json langs = json::object();
             for (const auto& [l, lr] : r.languages)

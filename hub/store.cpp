@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -96,7 +96,7 @@ const char* const kMigrations[] = {
 }  // namespace
 
 std::string day_of(Seconds t) {
-    return core::iso_day(static_cast<std::time_t>(t));
+    return common::iso_day(static_cast<std::time_t>(t));
 }
 
 namespace {
@@ -109,14 +109,6 @@ Seconds noon_of(const std::string& day) {
     return static_cast<Seconds>(timegm(&tm));
 }
 }  // namespace
-
-bool is_real_day(const std::string& day) {
-    if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
-    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (day[i] < '0' || day[i] > '9') return false;
-    if (day < "2000-01-01" || day > "2999-12-31") return false;
-    return day_of(noon_of(day)) == day;  // timegm moves 2026-02-30 to March: not the same day
-}
 
 std::int64_t days_in(const std::string& from, const std::string& to) {
     return (noon_of(to) - noon_of(from)) / 86400 + 1;

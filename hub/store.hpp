@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol.hpp"
+
 struct sqlite3;
 
 namespace ledsager::hub {
@@ -30,14 +32,10 @@ struct Kiosk {
 };
 
 // A kiosk's latest heartbeat: device state only.
-struct Health {
+// A kiosk's last heartbeat (common/protocol.hpp) and when it came.
+struct Health : common::Heartbeat {
     std::int64_t kiosk_id = 0;
     Seconds at = 0;  // 0 = never heard from
-    std::string version, content_version;
-    std::int64_t uptime_s = 0;
-    std::string printer, camera, audio;  // ok | missing | failing | none
-    std::string last_error;
-    std::string screen = "on";  // on | dark (outside opening hours)
 };
 
 struct Device {
@@ -67,7 +65,7 @@ int duration_bucket(std::int64_t seconds);
 // The UTC date of a time, YYYY-MM-DD.
 std::string day_of(Seconds t);
 // A real calendar day YYYY-MM-DD between the years 2000 and 2999 (no 2026-02-30, no month 13).
-bool is_real_day(const std::string& day);
+using common::is_real_day;
 // Days from `from` to `to` counted inclusively (both real days; 1 for the same day).
 std::int64_t days_in(const std::string& from, const std::string& to);
 // The last day of a month YYYY-MM (YYYY-MM-DD), and the month after it.

@@ -53,7 +53,7 @@ ContentFetchResult ContentFetcher::run(std::int64_t version, const std::string& 
     ContentFetchResult r;
     r.version = version;
     r.retry = true;
-    if (size <= 0 || static_cast<std::uint64_t>(size) > core::kBundleMaxTotalBytes + (16u << 20)) {
+    if (size <= 0 || static_cast<std::uint64_t>(size) > common::kBundleMaxTotalBytes + (16u << 20)) {
         r.retry = false;
         r.error = "the hub announced a bundle of " + std::to_string(size) + " bytes";
         return r;
@@ -88,10 +88,10 @@ ContentFetchResult ContentFetcher::run(std::int64_t version, const std::string& 
         return done("download of v" + std::to_string(version) + ": the hub answered " + std::to_string(status), true);
     if (!written) return done(file.string() + ": cannot be written (disk full?)", true);
     // The hub's hash guards the transfer; the signature, checked next, guards the content.
-    if (core::sha256_file(file) != sha256)
+    if (common::sha256_file(file) != sha256)
         return done("download of v" + std::to_string(version) + " arrived damaged (SHA-256 differs)", true);
     std::string error;
-    core::ContentSet set;
+    common::ContentSet set;
     if (!store_.stage(file, version, set, error))
         return done("content bundle v" + std::to_string(version) + " refused: " + error, false);
     fs::remove(file, ec);

@@ -23,7 +23,7 @@ struct ContentFetchResult {
     // itself is bad (signature, hashes, guides) and is refused for good.
     bool retry = false;
     std::string error;
-    core::ContentSet content;  // checked, ready to serve (ok only)
+    common::ContentSet content;  // checked, ready to serve (ok only)
 };
 
 class ContentFetcher {

@@ -2,19 +2,14 @@
 
 #include "platform/http.hpp"
 
-#include <nlohmann/json.hpp>
+#include "common/protocol.hpp"
 
 namespace ledsager::platform {
 
-using json = nlohmann::json;
-
 namespace {
-// What the citizen is on (guide and step ids), when they are in a guide.
-void add_task(json& j, const core::HelpShare& share) {
-    if (share.guide.empty()) return;
-    j["guide"] = share.guide;
-    j["step"] = share.step;
-    j["step_number"] = share.step_number;
+// Where the citizen is (guide and step ids, when they are in a guide) and their language.
+common::Place place_of(const core::HelpShare& share) {
+    return {share.guide, share.step, share.step_number, share.language};
 }
 }  // namespace
 
@@ -81,13 +76,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
     std::string url = options_.base_url, body;
     bool post = true;
     switch (call.kind) {
-        case core::HubCall::Kind::Create: {
+        case core::HubCall::Kind::Create:
             url += "/api/v1/help-requests";
-            json j{{"kind", call.share.kind}, {"language", call.share.language}, {"needs", call.share.needs}};
-            add_task(j, call.share);
-            body = j.dump();
+            body = common::encode(common::HelpRequestMessage{call.share.kind, call.share.needs, place_of(call.share)});
             break;
-        }
         case core::HubCall::Kind::Poll:
             url += "/api/v1/help-requests/" + std::to_string(call.id);
             post = false;
@@ -95,16 +87,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         case core::HubCall::Kind::Cancel:
             url += "/api/v1/help-requests/" + std::to_string(call.id) + "/cancel";
             break;
-        case core::HubCall::Kind::Heartbeat: {
+        case core::HubCall::Kind::Heartbeat:
             url += "/api/v1/heartbeat";
-            const auto& h = call.health;
-            json j{{"version", h.version}, {"uptime_s", h.uptime_s}, {"content_version", h.content_version},
-                   {"printer", h.printer}, {"camera", h.camera},     {"audio", h.audio},
-                   {"screen", h.screen}};
-            if (!h.last_error.empty()) j["last_error"] = h.last_error.substr(0, 200);
-            body = j.dump();
+            body = common::encode(call.health);
             break;
-        }
         case core::HubCall::Kind::Usage:
             url += "/api/v1/usage";
             body = call.usage;
@@ -113,13 +99,10 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
             url += "/api/v1/kiosk/settings";
             post = false;
             break;
-        case core::HubCall::Kind::Signal: {
+        case core::HubCall::Kind::Signal:
             url += "/api/v1/signals";
-            json j{{"reason", call.reason}, {"language", call.share.language}};
-            add_task(j, call.share);
-            body = j.dump();
+            body = common::encode(common::SignalMessage{call.reason, place_of(call.share)});
             break;
-        }
     }
     HttpRequest rq;
     rq.url = url;
@@ -139,29 +122,43 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         reply.ok = true;  // done, nothing to say
         return reply;
     }
-    try {
-        const json j = json::parse(response);
-        reply.id = j.value("id", std::int64_t{0});
-        reply.number = j.value("number", "");
-        reply.status = j.value("status", "");
-        reply.claimed_by = j.value("claimed_by", "");
-        reply.position = j.value("position", 0);
-        reply.wait_s = j.value("estimated_wait_s", 0);
-        if (j.contains("settings") && j["settings"].is_object() && j["settings"].contains("revision"))
-            reply.settings_revision = j["settings"].value("revision", "");  // heartbeat
-        if (call.kind == core::HubCall::Kind::Settings && j.contains("settings") && j.contains("revision")) {
-            reply.settings_revision = j.value("revision", "");
-            reply.settings_body = j["settings"].dump();
+    // A hub that answers nonsense counts as not answering properly (ok stays false).
+    switch (call.kind) {
+        case core::HubCall::Kind::Create:
+        case core::HubCall::Kind::Poll:
+        case core::HubCall::Kind::Cancel: {
+            common::HelpRequestStatus r;
+            if (!(reply.ok = common::decode(response, r))) break;
+            reply.id = r.id;
+            reply.number = r.number;
+            reply.status = r.status;
+            reply.claimed_by = r.claimed_by;
+            reply.position = r.position;
+            reply.wait_s = static_cast<int>(r.estimated_wait_s);
+            break;
         }
-        if (j.contains("content") && j["content"].is_object()) {
-            const auto& c = j["content"];
-            reply.content_version = c.value("version", std::int64_t{0});
-            reply.content_sha256 = c.value("sha256", "");
-            reply.content_size = c.value("size", std::int64_t{0});
+        case core::HubCall::Kind::Heartbeat: {
+            common::HeartbeatAnswer r;
+            if (!(reply.ok = common::decode(response, r))) break;
+            reply.settings_revision = r.settings_revision;
+            if (r.content) {
+                reply.content_version = r.content->version;
+                reply.content_sha256 = r.content->sha256;
+                reply.content_size = r.content->size;
+            }
+            break;
         }
-        reply.ok = true;
-    } catch (const json::exception&) {
-        reply.ok = false;  // a hub that answers nonsense counts as not answering properly
+        case core::HubCall::Kind::Settings: {
+            common::SettingsAnswer r;
+            if (!(reply.ok = common::decode(response, r))) break;
+            reply.settings_revision = r.revision;
+            reply.settings_body = r.settings;
+            break;
+        }
+        case core::HubCall::Kind::Usage:
+        case core::HubCall::Kind::Signal:
+            reply.ok = true;  // answered 2xx: taken
+            break;
     }
     return reply;
 }

@@ -8,7 +8,7 @@ void HubLink::set_wake(std::function<void()> wake) {
     if (channel_) channel_->set_wake(std::move(wake));
 }
 
-void HubLink::beat(core::Millis now, const core::DeviceHealth& health) {
+void HubLink::beat(core::Millis now, const common::Heartbeat& health) {
     if (!channel_) return;
     last_heartbeat_ms_ = now;
     core::HubCall call{core::HubCall::Kind::Heartbeat, {}, 0};
@@ -56,7 +56,7 @@ void HubLink::send_usage(core::Millis now) {
     usage_sent_ms_ = now;
     usage_sending_ = usage_.take(core::UsageRecorder::kBatch);
     core::HubCall call{core::HubCall::Kind::Usage, {}, 0};
-    call.usage = core::usage_batch_json(usage_sending_);
+    call.usage = common::encode_usage(usage_sending_);
     channel_->submit(call);
     usage_in_flight_ = true;
 }

@@ -33,7 +33,7 @@ public:
     // should hear of a change now, not in 30 s).
     bool heartbeat_due(core::Millis now) const { return channel_ && now - last_heartbeat_ms_ >= kHeartbeatMs; }
     core::Millis next_heartbeat() const { return last_heartbeat_ms_ + kHeartbeatMs; }
-    void beat(core::Millis now, const core::DeviceHealth& health);
+    void beat(core::Millis now, const common::Heartbeat& health);
     void beat_soon(core::Millis now) { last_heartbeat_ms_ = now - kHeartbeatMs; }
 
     void submit(const core::HubCall& call);
@@ -65,7 +65,7 @@ private:
     core::UsageRecorder usage_;
     bool usage_in_flight_ = false;
     core::Millis usage_sent_ms_ = 0;
-    std::vector<core::UsageEvent> usage_sending_;
+    std::vector<common::UsageEvent> usage_sending_;
     bool settings_in_flight_ = false;
     std::optional<std::pair<std::string, std::string>> pending_settings_;  // revision, JSON
 };

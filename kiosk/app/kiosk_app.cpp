@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "core/view.hpp"
 #include "platform/display.hpp"
 #include "platform/hub_client.hpp"
@@ -29,12 +29,12 @@ bool in_every_atlas(const std::string& code, const core::KioskConfig& config) {
 
 }  // namespace
 
-std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
+std::vector<std::string> displayable_texts(const common::ContentSet& content, const core::Translator& tr,
                                            const core::KioskConfig& config, const std::string& lang) {
     std::vector<std::string> texts;
     auto wanted = [&](const std::string& code) { return lang.empty() || code == lang || in_every_atlas(code, config); };
     for (const auto& code : config.offered) {
-        if (const auto* l = core::find_language(code)) texts.emplace_back(l->native_name);
+        if (const auto* l = common::find_language(code)) texts.emplace_back(l->native_name);
         if (!wanted(code)) continue;
         if (const auto* cat = tr.catalog(code))
             for (const auto& [k, v] : *cat)
@@ -63,7 +63,7 @@ std::vector<std::string> displayable_texts(const core::ContentSet& content, cons
     return texts;
 }
 
-KioskApp::KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator)
+KioskApp::KioskApp(core::KioskConfig config, common::ContentSet content, core::Translator translator)
     : config_(std::move(config)),
       content_(std::move(content)),
       translator_(std::move(translator)),
@@ -271,8 +271,8 @@ void KioskApp::drop_call_textures() {
     if (had) platform::give_back_free_memory();  // the call's buffers, once, when it ends
 }
 
-core::DeviceHealth KioskApp::health(core::Millis now) const {
-    core::DeviceHealth h;
+common::Heartbeat KioskApp::health(core::Millis now) const {
+    common::Heartbeat h;
     h.version = LEDSAGER_VERSION;
     h.uptime_s = started_ms_ < 0 ? 0 : (now - started_ms_) / 1000;
     h.content_version = content_version_;
@@ -426,7 +426,7 @@ void KioskApp::push(const core::InputEvent& event) {
 void KioskApp::set_speech(std::unique_ptr<core::Voice> speech) {
     speech_ = std::move(speech);
     std::vector<std::string> codes;
-    for (const auto& l : core::kLanguages)
+    for (const auto& l : common::kLanguages)
         codes.emplace_back(l.code);
     session_.set_voices(speech_ ? speech_->voices_for(codes) : std::vector<std::string>{});
     if (started_ms_ >= 0) beat_now(last_frame_ms_);  // after a heartbeat: IT hears of the sound at once

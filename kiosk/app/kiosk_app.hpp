@@ -15,12 +15,12 @@
 #include "app/hub_link.hpp"
 #include "app/print_worker.hpp"
 #include "app/screen_hours.hpp"
+#include "common/content.hpp"
+#include "common/remote_settings.hpp"
 #include "core/call.hpp"
 #include "core/config.hpp"
-#include "core/content.hpp"
 #include "core/content_store.hpp"
 #include "core/i18n.hpp"
-#include "core/remote_settings.hpp"
 #include "core/session.hpp"
 #include "core/usage.hpp"
 #include "core/voice.hpp"
@@ -41,7 +41,7 @@ namespace ledsager::app {
 
 class KioskApp {
 public:
-    KioskApp(core::KioskConfig config, core::ContentSet content, core::Translator translator);
+    KioskApp(core::KioskConfig config, common::ContentSet content, core::Translator translator);
     ~KioskApp();
     KioskApp(const KioskApp&) = delete;
     KioskApp& operator=(const KioskApp&) = delete;
@@ -108,7 +108,7 @@ public:
 
     core::Session& session() { return session_; }
     const core::Session& session() const { return session_; }
-    const core::ContentSet& content() const { return content_; }
+    const common::ContentSet& content() const { return content_; }
     const core::KioskConfig& config() const { return config_; }
     const core::Translator& translator() const { return translator_; }
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
@@ -145,7 +145,7 @@ private:
     static std::string signature(const core::Session& session, core::Millis now);
 
     core::KioskConfig config_;
-    core::ContentSet content_;
+    common::ContentSet content_;
     core::Translator translator_;
     core::Session session_;
     ui::InputState input_;
@@ -181,7 +181,7 @@ private:
     core::Millis last_frame_ms_ = -1000;
     core::Millis started_ms_ = -1;
     std::string content_version_, last_error_;
-    core::DeviceHealth health(core::Millis now) const;
+    common::Heartbeat health(core::Millis now) const;
     // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
     struct Blit {
         const platform::Canvas* canvas;
@@ -202,7 +202,7 @@ private:
     std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
     std::unique_ptr<core::ContentStore> store_;
     std::unique_ptr<platform::ContentFetcher> fetcher_;
-    std::optional<core::ContentSet> staged_;
+    std::optional<common::ContentSet> staged_;
     std::int64_t staged_version_ = 0, served_version_ = 0;
     core::Millis served_since_ = -1, fetch_retry_at_ = 0;
     ui::Shaper shaper_;
@@ -212,7 +212,7 @@ private:
 // Every string a screen may show, for baking the glyphs the atlas needs.
 // With `lang`, only what that language's screens can show (its own texts, the English and
 // Danish fallbacks, and every language's own name): the atlas is built per language.
-std::vector<std::string> displayable_texts(const core::ContentSet& content, const core::Translator& tr,
+std::vector<std::string> displayable_texts(const common::ContentSet& content, const core::Translator& tr,
                                            const core::KioskConfig& config, const std::string& lang = {});
 
 }  // namespace ledsager::app

@@ -10,8 +10,8 @@
 #include "app/kiosk_app.hpp"
 #include "app/screenshots.hpp"
 #include "app/script.hpp"
+#include "common/content.hpp"
 #include "core/config.hpp"
-#include "core/content.hpp"
 #include "core/i18n.hpp"
 #include "platform/display.hpp"
 #include "platform/enroll.hpp"
@@ -38,7 +38,7 @@ fs::path default_dir(const char* env, const char* built_in) {
     return built_in;
 }
 
-void print_diagnostics(const core::Diagnostics& diags) {
+void print_diagnostics(const common::Diagnostics& diags) {
     for (const auto& d : diags.items)
         std::fprintf(stderr, "%s\n", d.format().c_str());
 }
@@ -117,14 +117,14 @@ int main(int argc, char** argv) {
     }
 
     const fs::path assets = default_dir("LEDSAGER_ASSETS", LEDSAGER_DEFAULT_ASSETS);
-    core::ContentOptions content_options;
+    common::ContentOptions content_options;
     content_options.max_source_age_months = source_age_months;
 
     if (!stamp_files.empty()) {
         int failed = 0;
         for (const auto& f : stamp_files) {
             std::string error;
-            if (core::stamp_translation(f, error)) {
+            if (common::stamp_translation(f, error)) {
                 std::printf("%s: stamped\n", f.c_str());
             } else {
                 std::fprintf(stderr, "%s\n", error.c_str());
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
     }
 
     if (!check_dir.empty()) {
-        const auto set = core::load_content(check_dir, content_options);
+        const auto set = common::load_content(check_dir, content_options);
         for (const auto& d : set.diagnostics.items)
             std::printf("%s\n", d.format().c_str());
         std::fprintf(stderr, "%zu guide(s) ok, %zu error(s), %zu warning(s)\n", set.guides.size(),
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
 
     core::KioskConfig config;
     if (!config_file.empty()) {
-        core::Diagnostics diags;
+        common::Diagnostics diags;
         if (!core::load_config(config_file, config, diags)) {
             print_diagnostics(diags);
             std::fprintf(stderr, "ledsager-kiosk: configuration has errors, not starting\n");
@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
                          device_file.c_str(), static_cast<unsigned>(st.st_mode & 0777), device_file.c_str());
             return 2;
         }
-        core::Diagnostics diags;
+        common::Diagnostics diags;
         if (!core::load_config(device_file, config, diags)) {
             print_diagnostics(diags);
             std::fprintf(stderr, "ledsager-kiosk: configuration has errors, not starting\n");
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
 
     core::Translator translator;
     {
-        core::Diagnostics diags;
+        common::Diagnostics diags;
         translator.load_dir(po_dir.empty() ? default_dir("LEDSAGER_PO", LEDSAGER_DEFAULT_PO) : fs::path(po_dir), diags);
         print_diagnostics(diags);
         std::vector<std::string> usable;
@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
     // Signed bundles from the hub, when a public key is pinned and no folder is forced: the
     // newest good bundle, else the one before, else the installed guides.
     std::unique_ptr<core::ContentStore> store;
-    core::ContentSet content;
+    common::ContentSet content;
     fs::path served = guides;
     std::int64_t served_version = 0;
     std::string content_note;
@@ -231,11 +231,11 @@ int main(int argc, char** argv) {
         served = s.guides;
         served_version = s.version;
     } else {
-        content = core::load_content(guides, content_options);
+        content = common::load_content(guides, content_options);
     }
     // A broken guide is left out with a log line naming the problem; the rest is served.
     for (const auto& d : content.diagnostics.items)
-        if (d.severity == core::Severity::Error)
+        if (d.severity == common::Severity::Error)
             std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
     std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), served.c_str());
 

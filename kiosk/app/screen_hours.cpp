@@ -4,7 +4,7 @@ namespace ledsager::app {
 
 void ScreenHours::configure(const std::string& opening_hours, bool screen_off_when_closed) {
     std::string error;
-    if (!core::parse_opening_hours(opening_hours, hours_, error)) hours_ = {};
+    if (!common::parse_opening_hours(opening_hours, hours_, error)) hours_ = {};
     screen_off_ = screen_off_when_closed;
 }
 

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string>
 
-#include "core/remote_settings.hpp"
+#include "common/remote_settings.hpp"
 #include "core/session.hpp"
 
 namespace ledsager::app {
@@ -29,7 +29,7 @@ public:
     bool dark() const { return dark_; }
 
 private:
-    core::OpeningHours hours_;
+    common::OpeningHours hours_;
     bool screen_off_ = false;
     bool dark_ = false;
     core::Millis woken_until_ = 0;

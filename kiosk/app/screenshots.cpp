@@ -6,7 +6,7 @@
 
 namespace ledsager::app {
 
-std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide) {
+std::vector<Shot> screenshot_plan(const common::ContentSet& content, const std::string& guide) {
     using Phase = core::Escalation::Phase;
     std::vector<Shot> shots;
     if (guide.empty() || guide == "kiosk") {

@@ -33,7 +33,7 @@ struct Shot {
 };
 
 // Every screen: the kiosk's own (when `guide` is empty), then every screen of each guide.
-std::vector<Shot> screenshot_plan(const core::ContentSet& content, const std::string& guide = {});
+std::vector<Shot> screenshot_plan(const common::ContentSet& content, const std::string& guide = {});
 // Puts the session of `app` on `shot` in the given language, text size and theme.
 void stage(KioskApp& app, const Shot& shot, const std::string& lang, int scale, bool high_contrast, core::Millis now);
 

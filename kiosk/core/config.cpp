@@ -1,19 +1,19 @@
 #include "core/config.hpp"
 
-#include "core/bundle.hpp"
-#include "core/remote_settings.hpp"
+#include "common/bundle.hpp"
+#include "common/remote_settings.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 
 namespace ledsager::core {
 namespace {
 
 struct Reader {
     const std::string file;
-    Diagnostics& diags;
+    common::Diagnostics& diags;
 
     int line(const toml::node& n) const { return static_cast<int>(n.source().begin.line); }
     void bad(const toml::node& n, const std::string& key, const std::string& why) const {
@@ -92,7 +92,7 @@ bool hub_url_allowed(const std::string& url) {
     return parts == 4;
 }
 
-bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags) {
+bool load_config(const std::filesystem::path& file, KioskConfig& config, common::Diagnostics& diags) {
     const size_t before = diags.error_count();
     toml::table root;
     try {
@@ -139,7 +139,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
             } else {
                 for (const auto& item : *arr) {
                     auto code = item.value_exact<std::string>();
-                    if (!code || !find_language(*code))
+                    if (!code || !common::find_language(*code))
                         r.bad(item, "languages.offered",
                               "'" + (code ? *code : std::string("?")) + "' is not a language Ledsager knows");
                     else
@@ -159,7 +159,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
         r.string(*s, "site", "opening_hours", config.opening_hours);
         r.boolean(*s, "site", "screen_off_when_closed", config.screen_off_when_closed);
         std::string hours_error;
-        if (OpeningHours hours; !parse_opening_hours(config.opening_hours, hours, hours_error))
+        if (common::OpeningHours hours; !common::parse_opening_hours(config.opening_hours, hours, hours_error))
             r.bad(*s->get("opening_hours"), "site.opening_hours", hours_error);
         r.string(*s, "site", "place", config.site_place);
         if (const auto* n = s->get("front_desk")) {
@@ -170,7 +170,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 for (const auto& [k, v] : *t) {
                     auto text = v.value_exact<std::string>();
                     const std::string key = "site.front_desk." + std::string(k.str());
-                    if (!find_language(k.str()))
+                    if (!common::find_language(k.str()))
                         r.bad(v, key, "not a language code Ledsager knows");
                     else if (!text || text->empty())
                         r.bad(v, key, "must be non-empty text in quotes");
@@ -218,7 +218,7 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnos
                 config.content_public_keys.clear();
                 for (const auto& item : *arr) {
                     auto key = item.value_exact<std::string>();
-                    if (!key || content_key_id(*key).empty())
+                    if (!key || common::content_key_id(*key).empty())
                         r.bad(item, "content.public_keys",
                               "not an ed25519 public key in base64 (44 characters, from ledsager-hub content keygen)");
                     else
@@ -312,6 +312,24 @@ std::map<std::string, std::vector<std::string>> KioskConfig::default_keys() {
         {"page_up", {"PageUp", "Keypad 9"}},
         {"page_down", {"PageDown", "Keypad 3"}},
     };
+}
+
+bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error) {
+    common::RemoteSettings r;
+    if (!common::parse_remote_settings(json_text, r, error)) return false;
+    KioskConfig c = config;
+    if (r.inactivity_timeout_s) c.inactivity_timeout_s = *r.inactivity_timeout_s;
+    if (r.warning_countdown_s) c.warning_countdown_s = *r.warning_countdown_s;
+    if (r.languages) c.offered = *r.languages;
+    if (r.default_language) c.default_language = *r.default_language;
+    if (std::find(c.offered.begin(), c.offered.end(), c.default_language) == c.offered.end())
+        return error = "default_language: '" + c.default_language + "' must be one of languages", false;
+    for (const auto& [code, text] : r.front_desk)
+        c.front_desk[code] = text;
+    if (r.opening_hours) c.opening_hours = *r.opening_hours;
+    if (r.screen_off_when_closed) c.screen_off_when_closed = *r.screen_off_when_closed;
+    config = std::move(c);
+    return true;
 }
 
 }  // namespace ledsager::core

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostics.hpp"
+#include "common/diagnostics.hpp"
 
 namespace ledsager::core {
 
@@ -40,7 +40,7 @@ struct KioskConfig {
     std::string site_place;  // where this kiosk stands, e.g. "By the entrance" (shown on consent)
     // When the service is open, e.g. "mon-fri 09:00-18:00, sat 10:00-14:00" (local time);
     // empty = always. Outside them, between sessions, the screen goes dark if
-    // screen_off_when_closed (a touch still starts a session). See core/remote_settings.hpp.
+    // screen_off_when_closed (a touch still starts a session). See common/remote_settings.hpp.
     std::string opening_hours;
     bool screen_off_when_closed = true;
 
@@ -59,7 +59,7 @@ struct KioskConfig {
 
     // [content]
     std::string guides_dir;  // empty = the installed assets/guides (or the newest good bundle, below)
-    // Signed content bundles from the hub (see core/bundle.hpp). Updates are taken only
+    // Signed content bundles from the hub (see common/bundle.hpp). Updates are taken only
     // when at least one public key is pinned here; bundles signed by any other key are refused.
     std::vector<std::string> content_public_keys;                 // base64 ed25519 keys (ledsager-hub content keygen)
     std::string content_store_dir = "/var/lib/ledsager/content";  // verified bundles and which one is served
@@ -91,10 +91,15 @@ const std::vector<std::string>& key_actions();
 
 // Reads `file` over the defaults in `config`. Returns false with diagnostics on any bad
 // key or value; unknown keys are errors too (a typo must not silently keep a default).
-bool load_config(const std::filesystem::path& file, KioskConfig& config, Diagnostics& diags);
+bool load_config(const std::filesystem::path& file, KioskConfig& config, common::Diagnostics& diags);
 
 // A hub address a kiosk may use: https:// to any host, plain http:// only to this machine
 // (127.0.0.0/8, localhost, [::1]): a token or a citizen's request never crosses a network in clear.
 bool hub_url_allowed(const std::string& url);
+
+// Applies a settings object from the hub (JSON text, common/remote_settings.hpp) to `config`.
+// Anything parse_remote_settings refuses, or a default language the languages offered after
+// it do not include, is an error naming the key (and nothing is applied then).
+bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error);
 
 }  // namespace ledsager::core

@@ -16,12 +16,12 @@ using json = nlohmann::json;
 namespace {
 
 // The first few errors, with paths relative to the bundle (guides/<id>/guide.toml:12: …).
-std::string first_errors(const Diagnostics& diags, const fs::path& base = {}) {
+std::string first_errors(const common::Diagnostics& diags, const fs::path& base = {}) {
     std::string out;
     const std::string prefix = base.empty() ? "" : base.string() + "/";
     int n = 0;
     for (const auto& d : diags.items) {
-        if (d.severity != Severity::Error) continue;
+        if (d.severity != common::Severity::Error) continue;
         if (n++ == 3) {
             out += " …";
             break;
@@ -35,7 +35,7 @@ std::string first_errors(const Diagnostics& diags, const fs::path& base = {}) {
 
 }  // namespace
 
-ContentStore::ContentStore(fs::path root, std::vector<std::string> public_keys, ContentOptions options)
+ContentStore::ContentStore(fs::path root, std::vector<std::string> public_keys, common::ContentOptions options)
     : root_(std::move(root)), keys_(std::move(public_keys)), options_(std::move(options)) {}
 
 bool ContentStore::load_state() {
@@ -79,12 +79,12 @@ void ContentStore::save_state() {
     if (!ok) fs::remove(tmp, ec);
 }
 
-bool ContentStore::check_dir(std::int64_t version, ContentSet& out, std::string& error) const {
+bool ContentStore::check_dir(std::int64_t version, common::ContentSet& out, std::string& error) const {
     const fs::path dir = bundle_dir(version);
-    BundleInfo info;
-    if (!verify_unpacked(dir, keys_, info, error)) return false;
+    common::BundleInfo info;
+    if (!common::verify_unpacked(dir, keys_, info, error)) return false;
     if (info.version != version) return error = dir.string() + ": holds version " + std::to_string(info.version), false;
-    out = load_content(dir / "guides", options_);
+    out = common::load_content(dir / "guides", options_);
     if (out.diagnostics.has_errors()) return error = first_errors(out.diagnostics, dir), false;
     if (out.guides.empty()) return error = dir.string() + ": no guides", false;
     return true;
@@ -137,20 +137,20 @@ ContentStore::Served ContentStore::load_at_start(const fs::path& installed_guide
     state_.trial = false;
     state_.trial_starts = 0;
     save_state();
-    s.content = load_content(installed_guides, options_);
+    s.content = common::load_content(installed_guides, options_);
     s.guides = installed_guides;
     s.version = 0;
     return s;
 }
 
-bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, ContentSet& out,
+bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, common::ContentSet& out,
                          std::string& error) const {
     const fs::path dest = bundle_dir(expected_version), part = dest.string() + ".part";
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
     fs::remove_all(part, ec);
-    BundleInfo info;
-    if (!unpack_bundle(bundle, keys_, part, info, error)) return false;
+    common::BundleInfo info;
+    if (!common::unpack_bundle(bundle, keys_, part, info, error)) return false;
     auto fail = [&](std::string why) {
         error = std::move(why);
         std::error_code ignore;
@@ -162,14 +162,14 @@ bool ContentStore::stage(const fs::path& bundle, std::int64_t expected_version, 
                     std::to_string(info.version));
     // The same checks as --check-content: a guide with an error refuses the whole bundle
     // (a citizen must never miss a guide because an update broke it).
-    ContentSet set = load_content(part / "guides", options_);
+    common::ContentSet set = common::load_content(part / "guides", options_);
     if (set.diagnostics.has_errors()) return fail("its guides have errors: " + first_errors(set.diagnostics, part));
     if (set.guides.empty()) return fail("it holds no guides");
     fs::remove_all(dest, ec);
     fs::rename(part, dest, ec);
     if (ec) return fail(dest.string() + ": " + ec.message());
     // Guides know their folder (images); they were loaded from the .part name.
-    out = load_content(dest / "guides", options_);
+    out = common::load_content(dest / "guides", options_);
     return true;
 }
 
@@ -216,7 +216,7 @@ void ContentStore::prune() {
     }
 }
 
-std::string content_version_label(std::int64_t version, const ContentSet& content) {
+std::string content_version_label(std::int64_t version, const common::ContentSet& content) {
     std::uint64_t fnv = 1469598103934665603ULL;
     auto mix = [&](const std::string& t) {
         for (unsigned char ch : t)

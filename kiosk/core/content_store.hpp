@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.hpp"
-#include "core/content.hpp"
+#include "common/bundle.hpp"
+#include "common/content.hpp"
 
 namespace ledsager::core {
 
@@ -38,12 +38,12 @@ public:
     static constexpr std::int64_t kTrialMs = 10 * 60 * 1000;  // a bundle is good after 10 minutes of serving
     static constexpr int kMaxTrialStarts = 3;                 // this many starts on trial: roll back
 
-    ContentStore(std::filesystem::path root, std::vector<std::string> public_keys, ContentOptions options = {});
+    ContentStore(std::filesystem::path root, std::vector<std::string> public_keys, common::ContentOptions options = {});
 
     // What the kiosk serves when it starts (see the file comment). `notes` says, in plain
     // technical words for the log and the heartbeat, any rollback or fallback that happened.
     struct Served {
-        ContentSet content;
+        common::ContentSet content;
         std::filesystem::path guides;  // the folder served
         std::int64_t version = 0;      // 0 = the installed guides
         std::vector<std::string> notes;
@@ -53,7 +53,7 @@ public:
     // Verifies, unpacks and checks a downloaded bundle (thread-safe against the UI thread:
     // touches only bundles/<version>). On success `out` is the checked content, ready to
     // switch to. False with `error` when it must not be served; the bundle is then removed.
-    bool stage(const std::filesystem::path& bundle, std::int64_t expected_version, ContentSet& out,
+    bool stage(const std::filesystem::path& bundle, std::int64_t expected_version, common::ContentSet& out,
                std::string& error) const;
 
     // The kiosk now serves `version` (staged before): it goes on trial.
@@ -75,18 +75,18 @@ public:
 private:
     bool load_state();
     void save_state();
-    bool check_dir(std::int64_t version, ContentSet& out, std::string& error) const;
+    bool check_dir(std::int64_t version, common::ContentSet& out, std::string& error) const;
     void prune();
 
     std::filesystem::path root_;
     std::vector<std::string> keys_;
-    ContentOptions options_;
+    common::ContentOptions options_;
     ContentStoreState state_;
     std::string write_error_;
 };
 
 // "v7" for a bundle, "installed" for the guides that came with the package, and the short
 // hash of what is served after it: what IT sees as the content version.
-std::string content_version_label(std::int64_t version, const ContentSet& content);
+std::string content_version_label(std::int64_t version, const common::ContentSet& content);
 
 }  // namespace ledsager::core

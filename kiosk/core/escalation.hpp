@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol.hpp"
+
 namespace ledsager::core {
 
 using Millis = std::int64_t;
@@ -22,22 +24,13 @@ struct HelpShare {
     std::vector<std::string> needs;
 };
 
-// The kiosk's own state for IT (a heartbeat): never anything about a citizen.
-struct DeviceHealth {
-    std::string version, content_version;
-    std::int64_t uptime_s = 0;
-    std::string printer = "none", camera = "none", audio = "none";  // ok | missing | failing | none
-    std::string last_error;
-    std::string screen = "on";  // on | dark (closed: outside opening hours)
-};
-
 struct HubCall {
     enum class Kind { Create, Poll, Cancel, Signal, Heartbeat, Settings, Usage } kind;
-    HelpShare share;        // Create; Signal (what the citizen is on, no needs)
-    std::int64_t id = 0;    // Poll, Cancel
-    std::string reason{};   // Signal: idle_on_step | back_and_forth
-    DeviceHealth health{};  // Heartbeat
-    std::string usage{};    // Usage: the batch, as JSON ({"events": [...]}; see core/usage.hpp)
+    HelpShare share;             // Create; Signal (what the citizen is on, no needs)
+    std::int64_t id = 0;         // Poll, Cancel
+    std::string reason{};        // Signal: idle_on_step | back_and_forth
+    common::Heartbeat health{};  // Heartbeat: the kiosk's own state for IT, never anything about a citizen
+    std::string usage{};         // Usage: the batch, as JSON ({"events": [...]}; common/protocol.hpp)
 };
 
 struct HubReply {

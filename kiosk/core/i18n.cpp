@@ -361,7 +361,7 @@ std::optional<int> PluralRule::form(std::uint64_t n) const {
     return static_cast<int>(*v);
 }
 
-PoFile parse_po_file(const std::string& text, const std::string& file_name, Diagnostics& diags) {
+PoFile parse_po_file(const std::string& text, const std::string& file_name, common::Diagnostics& diags) {
     PoFile file;
     auto& entries = file.entries;
     PoEntry current;
@@ -544,7 +544,7 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
     return file;
 }
 
-std::vector<PoEntry> parse_po(const std::string& text, const std::string& file_name, Diagnostics& diags) {
+std::vector<PoEntry> parse_po(const std::string& text, const std::string& file_name, common::Diagnostics& diags) {
     return parse_po_file(text, file_name, diags).entries;
 }
 
@@ -568,7 +568,7 @@ void Translator::add(const std::string& lang, const std::vector<PoEntry>& entrie
     }
 }
 
-void Translator::load_dir(const std::filesystem::path& dir, Diagnostics& diags) {
+void Translator::load_dir(const std::filesystem::path& dir, common::Diagnostics& diags) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         if (entry.path().extension() != ".po") continue;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostics.hpp"
+#include "common/diagnostics.hpp"
 
 namespace ledsager::core {
 
@@ -60,8 +60,8 @@ struct PoFile {
 
 // Parses PO text. Syntax problems, a malformed Plural-Forms header and plural entries that
 // do not match it are recorded against `file_name` with their line.
-PoFile parse_po_file(const std::string& text, const std::string& file_name, Diagnostics& diags);
-std::vector<PoEntry> parse_po(const std::string& text, const std::string& file_name, Diagnostics& diags);
+PoFile parse_po_file(const std::string& text, const std::string& file_name, common::Diagnostics& diags);
+std::vector<PoEntry> parse_po(const std::string& text, const std::string& file_name, common::Diagnostics& diags);
 
 struct Translation {
     const std::string& text;
@@ -71,7 +71,7 @@ struct Translation {
 class Translator {
 public:
     // Loads every po/<code>.po in `dir`. Fuzzy and untranslated entries are not used.
-    void load_dir(const std::filesystem::path& dir, Diagnostics& diags);
+    void load_dir(const std::filesystem::path& dir, common::Diagnostics& diags);
     void add(const std::string& lang, const std::vector<PoEntry>& entries, const PluralRule& plural = {});
     void add(const std::string& lang, const PoFile& file) { add(lang, file.entries, file.plural); }
 

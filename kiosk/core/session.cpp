@@ -63,7 +63,7 @@ constexpr Millis kCallEndedNoticeMs = 10000;  // "Ali ended the call" stays this
 constexpr size_t kMaxCallText = 2000;
 }  // namespace
 
-Session::Session(const KioskConfig& config, const ContentSet& content)
+Session::Session(const KioskConfig& config, const common::ContentSet& content)
     : config_(config), content_(content), data_(fresh()) {}
 
 SessionData Session::fresh() const {
@@ -79,22 +79,22 @@ void Session::settings_changed() {
     if (data_.screen == Screen::Attract) data_ = fresh();
 }
 
-const Guide* Session::guide() const {
+const common::Guide* Session::guide() const {
     return data_.guide_id.empty() ? nullptr : content_.find(data_.guide_id);
 }
 
-const Step* Session::step() const {
-    const Guide* g = guide();
+const common::Step* Session::step() const {
+    const common::Guide* g = guide();
     return g ? g->find_step(data_.step_id) : nullptr;
 }
 
 void Session::go_to_step(const std::string& step_id) {
-    if (step_id == kEndStep) {
+    if (step_id == common::kEndStep) {
         data_.screen = Screen::End;
         data_.helped.reset();
         return;
     }
-    const Guide* g = guide();
+    const common::Guide* g = guide();
     if (!g || !g->find_step(step_id)) return;
     if (data_.screen == Screen::Step) data_.history.push_back(data_.step_id);
     if (data_.step_id != step_id) data_.assist_signalled = false;
@@ -161,11 +161,11 @@ void Session::apply(const Action& a, Millis now) {
         case ActionKind::Next:
         case ActionKind::Yes:
             if (d.screen != Screen::Step || !step()) return;
-            if ((a.kind == ActionKind::Next) != (step()->kind == StepKind::Info)) return;
+            if ((a.kind == ActionKind::Next) != (step()->kind == common::StepKind::Info)) return;
             go_to_step(step()->next);
             return;
         case ActionKind::No: {
-            if (d.screen != Screen::Step || !step() || step()->kind != StepKind::Check) return;
+            if (d.screen != Screen::Step || !step() || step()->kind != common::StepKind::Check) return;
             if (!step()->if_no.empty()) {
                 go_to_step(step()->if_no);
             } else {
@@ -176,7 +176,7 @@ void Session::apply(const Action& a, Millis now) {
             return;
         }
         case ActionKind::Choose:
-            if (d.screen != Screen::Step || !step() || step()->kind != StepKind::Question) return;
+            if (d.screen != Screen::Step || !step() || step()->kind != common::StepKind::Question) return;
             for (const auto& c : step()->choices)
                 if (c.id == a.arg) return go_to_step(c.next);
             return;
@@ -709,7 +709,7 @@ void Session::on_hub_reply(const HubReply& r, Millis now) {
 }
 
 std::pair<int, int> Session::progress() const {
-    const Guide* g = guide();
+    const common::Guide* g = guide();
     if (!g) return {0, 0};
     const int n = static_cast<int>(data_.history.size()) + 1;
     const int to_end = g->main_path_from(data_.step_id);
@@ -722,15 +722,16 @@ void Session::show(Screen screen, const std::string& guide_id, const std::string
     data_.step_id = step_id;
     data_.history.clear();
     // Fill history along the main path so "Step N of M" is right for the shown step.
-    if (const Guide* g = guide(); g && !step_id.empty()) {
+    if (const common::Guide* g = guide(); g && !step_id.empty()) {
         std::vector<std::string> path;
         // Breadth-first search for the shortest route from the first step to step_id.
         std::vector<std::pair<std::string, int>> nodes{{g->steps.front().id, -1}};
         for (size_t i = 0; i < nodes.size() && nodes[i].first != step_id; ++i) {
-            const Step* s = g->find_step(nodes[i].first);
+            const common::Step* s = g->find_step(nodes[i].first);
             if (!s) continue;
-            for (const auto& n : Guide::successors(*s))
-                if (n != kEndStep && std::none_of(nodes.begin(), nodes.end(), [&](auto& x) { return x.first == n; }))
+            for (const auto& n : common::Guide::successors(*s))
+                if (n != common::kEndStep &&
+                    std::none_of(nodes.begin(), nodes.end(), [&](auto& x) { return x.first == n; }))
                     nodes.emplace_back(n, static_cast<int>(i));
         }
         for (size_t i = 0; i < nodes.size(); ++i)

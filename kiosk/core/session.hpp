@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/content.hpp"
 #include "core/config.hpp"
-#include "core/content.hpp"
 #include "core/escalation.hpp"
 
 namespace ledsager::core {
@@ -138,7 +138,7 @@ struct KioskCounts {
 
 class Session {
 public:
-    Session(const KioskConfig& config, const ContentSet& content);
+    Session(const KioskConfig& config, const common::ContentSet& content);
     // The configuration changed (remote settings, applied at the attract screen).
     void settings_changed();
 
@@ -153,8 +153,8 @@ public:
 
     const SessionData& data() const { return data_; }
     const KioskCounts& counts() const { return counts_; }
-    const Guide* guide() const;
-    const Step* step() const;
+    const common::Guide* guide() const;
+    const common::Step* step() const;
     // Seconds left on the warning countdown (only meaningful while data().warning).
     int countdown_seconds(Millis now) const;
     // When tick() next has something to do (ms), or -1 when nothing is pending. The frame
@@ -230,7 +230,7 @@ private:
     SessionData fresh() const;
 
     const KioskConfig& config_;
-    const ContentSet& content_;
+    const common::ContentSet& content_;
     SessionData data_;
     KioskCounts counts_;
     std::vector<std::int64_t> cancels_;  // requests left open by a wiped session (ids only)

@@ -1,7 +1,6 @@
 #include "core/usage.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <random>
 
 namespace ledsager::core {
@@ -23,7 +22,7 @@ void UsageRecorder::begin(const SessionData& d, const std::string& day, int hour
 
 void UsageRecorder::end_step(Millis now) {
     if (cur_.guide.empty() || cur_.step.empty() || cur_.step_since < 0) return;
-    UsageEvent e;
+    common::UsageEvent e;
     e.type = "step_view";
     e.guide = cur_.guide;
     e.step = cur_.step;
@@ -35,14 +34,14 @@ void UsageRecorder::end_step(Millis now) {
 
 void UsageRecorder::end_guide(const char* how) {
     if (cur_.guide.empty() || cur_.guide_done) return;
-    UsageEvent e;
+    common::UsageEvent e;
     e.type = how;
     e.guide = cur_.guide;
     e.step = cur_.step.empty() ? "needs" : cur_.step;  // left before step 1: on "What you need"
     cur_.events.push_back(std::move(e));
 }
 
-void UsageRecorder::push(UsageEvent e) {
+void UsageRecorder::push(common::UsageEvent e) {
     if (buffer_.size() >= kMaxBuffered) {
         buffer_.pop_front();
         ++dropped_;
@@ -51,7 +50,7 @@ void UsageRecorder::push(UsageEvent e) {
 }
 
 void UsageRecorder::finish() {
-    UsageEvent s;
+    common::UsageEvent s;
     s.type = "session";
     s.hour = cur_.hour;
     s.lang = cur_.lang;
@@ -100,7 +99,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
         cur_.confusing_seen.clear();
         cur_.visited.clear();
         if (!cur_.guide.empty()) {
-            UsageEvent e;
+            common::UsageEvent e;
             e.type = "guide_start";
             e.guide = cur_.guide;
             e.lang = d.lang;
@@ -117,7 +116,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
     if (d.screen == Screen::End && !cur_.guide.empty() && !cur_.guide_done) {
         end_step(now);
         cur_.guide_done = true;
-        UsageEvent e;
+        common::UsageEvent e;
         e.type = "guide_done";
         e.guide = cur_.guide;
         e.kind = cur_.asked_in_guide ? "staff" : "self";
@@ -125,7 +124,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
     }
     if (d.helped && !cur_.helped_seen && !cur_.guide.empty()) {
         cur_.helped_seen = true;
-        UsageEvent e;
+        common::UsageEvent e;
         e.type = "helped";
         e.guide = cur_.guide;
         e.value = *d.helped ? 1 : 0;
@@ -133,7 +132,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
     }
     if (!d.confusing_step.empty() && d.confusing_step != cur_.confusing_seen && !cur_.guide.empty()) {
         cur_.confusing_seen = d.confusing_step;
-        UsageEvent e;
+        common::UsageEvent e;
         e.type = "confusing";
         e.guide = cur_.guide;
         e.step = d.confusing_step;
@@ -143,7 +142,7 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
         cur_.asked_in_guide = true;
         // Asked from a guide: where (asked from the task list, the hub still counts the request).
         if (!d.escalation.share.guide.empty()) {
-            UsageEvent e;
+            common::UsageEvent e;
             e.type = "help_asked";
             e.guide = d.escalation.share.guide;
             e.step = d.escalation.share.step.empty() ? "needs" : d.escalation.share.step;
@@ -154,33 +153,8 @@ void UsageRecorder::observe(const SessionData& d, Millis now, const std::string&
     cur_.phase = d.escalation.phase;
 }
 
-std::string usage_batch_json(const std::vector<UsageEvent>& events) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& e : events) {
-        nlohmann::json j{{"type", e.type}, {"day", e.day}, {"key", e.key}};
-        if (e.type == "session") {
-            if (e.hour >= 0) j["hour"] = e.hour;
-            j["lang"] = e.lang;
-            j["modes"] = e.modes;
-        } else {
-            j["guide"] = e.guide;
-        }
-        if (e.type == "guide_start") j["lang"] = e.lang;
-        if (e.type == "step_view" || e.type == "guide_left" || e.type == "confusing" || e.type == "help_asked")
-            j["step"] = e.step;
-        if (e.type == "step_view") {
-            j["ms"] = e.ms;
-            j["value"] = e.value;
-        }
-        if (e.type == "helped") j["value"] = e.value;
-        if (e.type == "guide_done" || e.type == "help_asked") j["kind"] = e.kind;
-        list.push_back(std::move(j));
-    }
-    return nlohmann::json{{"events", list}}.dump();
-}
-
-std::vector<UsageEvent> UsageRecorder::take(std::size_t max) {
-    std::vector<UsageEvent> out;
+std::vector<common::UsageEvent> UsageRecorder::take(std::size_t max) {
+    std::vector<common::UsageEvent> out;
     while (!buffer_.empty() && out.size() < max) {
         out.push_back(std::move(buffer_.front()));
         buffer_.pop_front();
@@ -188,7 +162,7 @@ std::vector<UsageEvent> UsageRecorder::take(std::size_t max) {
     return out;
 }
 
-void UsageRecorder::put_back(std::vector<UsageEvent> events) {
+void UsageRecorder::put_back(std::vector<common::UsageEvent> events) {
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
         if (buffer_.size() >= kMaxBuffered) {
             ++dropped_;

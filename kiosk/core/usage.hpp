@@ -17,26 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol.hpp"
 #include "core/session.hpp"
 
 namespace ledsager::core {
-
-struct UsageEvent {
-    // session | guide_start | step_view | guide_done | guide_left | helped | confusing | help_asked
-    std::string type;
-    std::string day;                 // local date YYYY-MM-DD
-    int hour = -1;                   // session: the local hour it began (busy hours)
-    std::string lang;                // session, guide_start: the language used
-    std::string guide, step;         // ids from the content
-    std::vector<std::string> modes;  // session: read_aloud, large_text, high_contrast, keypad
-    std::string kind;                // help_asked: in_person | video; guide_done: self | staff
-    int value = 0;                   // helped: 1 yes, 0 no; step_view: 1 on the first visit of the step in this guide
-    std::int64_t ms = 0;             // step_view: time on the step
-    std::uint32_t key = 0;           // the session's random key (every event of the session)
-};
-
-// A batch as the hub takes it: {"events": [...]}, each event with only the fields its type has.
-std::string usage_batch_json(const std::vector<UsageEvent>& events);
 
 class UsageRecorder {
 public:
@@ -50,15 +34,15 @@ public:
     std::size_t buffered() const { return buffer_.size(); }
     std::size_t dropped() const { return dropped_; }
     // Up to `max` events, oldest first, removed from the buffer (put_back() on failure).
-    std::vector<UsageEvent> take(std::size_t max);
-    void put_back(std::vector<UsageEvent> events);
+    std::vector<common::UsageEvent> take(std::size_t max);
+    void put_back(std::vector<common::UsageEvent> events);
 
 private:
     void begin(const SessionData& d, const std::string& day, int hour);
     void end_step(Millis now);
     void end_guide(const char* how);
     void finish();
-    void push(UsageEvent e);
+    void push(common::UsageEvent e);
 
     bool in_session_ = false;
     // The session being watched (in memory only; gone when it ends).
@@ -67,7 +51,7 @@ private:
         int hour = 0;
         std::uint32_t key = 0;
         std::vector<std::string> modes;
-        std::vector<UsageEvent> events;
+        std::vector<common::UsageEvent> events;
         std::string guide, step;
         Millis step_since = 0;
         bool guide_done = false, asked_in_guide = false, helped_seen = false;
@@ -76,7 +60,7 @@ private:
         bool first_visit = false;
         Escalation::Phase phase = Escalation::Phase::None;
     } cur_;
-    std::deque<UsageEvent> buffer_;
+    std::deque<common::UsageEvent> buffer_;
     std::size_t dropped_ = 0;
 };
 

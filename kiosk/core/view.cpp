@@ -2,20 +2,20 @@
 
 #include <filesystem>
 
-#include "core/catalogue.hpp"
+#include "common/catalogue.hpp"
+#include "common/languages.hpp"
 #include "core/i18n.hpp"
-#include "core/languages.hpp"
 
 namespace ledsager::core {
 
-std::vector<CatalogueSection> catalogue_view(const ContentSet& content, const std::string& lang) {
+std::vector<CatalogueSection> catalogue_view(const common::ContentSet& content, const std::string& lang) {
     std::vector<CatalogueSection> sections;
-    for (const auto& cat : kCategories) {
+    for (const auto& cat : common::kCategories) {
         CatalogueSection section{std::string(cat.id), std::string(cat.icon), {}};
         for (const auto& g : content.guides) {
             if (g.category != cat.id) continue;
             std::string used;
-            const GuideText* t = g.text_for(lang, Translator::fallback_chain(), &used);
+            const common::GuideText* t = g.text_for(lang, Translator::fallback_chain(), &used);
             if (!t) continue;
             section.tiles.push_back({g.id, t->title, t->subtitle, g.icon, used});
         }
@@ -50,8 +50,8 @@ StepView step_view(const Session& session) {
     std::tie(v.number, v.total) = session.progress();
     if (!v.step->image.empty()) {
         // The drawn variant for the theme and the reading direction, where the guide has one.
-        const Step& s = *v.step;
-        const auto* lang = find_language(session.data().lang);
+        const common::Step& s = *v.step;
+        const auto* lang = common::find_language(session.data().lang);
         const bool rtl = lang && lang->rtl, contrast = session.data().high_contrast;
         const char* suffix = nullptr;
         if (rtl && contrast && s.image_rtl_contrast)

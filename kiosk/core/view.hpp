@@ -24,11 +24,11 @@ struct CatalogueSection {
     std::vector<CatalogueTile> tiles;
 };
 
-std::vector<CatalogueSection> catalogue_view(const ContentSet& content, const std::string& lang);
+std::vector<CatalogueSection> catalogue_view(const common::ContentSet& content, const std::string& lang);
 
 struct GuideView {
-    const Guide* guide = nullptr;
-    const GuideText* text = nullptr;
+    const common::Guide* guide = nullptr;
+    const common::GuideText* text = nullptr;
     std::string text_lang;  // the language `text` is in
     bool fallback = false;  // true when text_lang differs from the citizen's language
 };
@@ -37,8 +37,8 @@ GuideView guide_view(const Session& session);
 
 struct StepView {
     GuideView guide;
-    const Step* step = nullptr;
-    const StepText* text = nullptr;
+    const common::Step* step = nullptr;
+    const common::StepText* text = nullptr;
     int number = 0;  // "Step number of total"
     int total = 0;
     std::string image_path;  // full path of the PNG, empty when none

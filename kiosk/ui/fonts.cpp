@@ -7,7 +7,7 @@
 #include <map>
 #include <vector>
 
-#include "core/icons.hpp"
+#include "common/icons.hpp"
 
 namespace ledsager::ui {
 
@@ -77,7 +77,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     atlas.TexDesiredWidth = tex_width;
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
-    for (const auto& icon : core::kIcons)
+    for (const auto& icon : common::kIcons)
         ib.AddChar(static_cast<ImWchar>(icon.codepoint));
     ImVector<ImWchar>& icon_ranges = out.icon_ranges;  // the atlas keeps a pointer to it
     ib.BuildRanges(&icon_ranges);

@@ -5,8 +5,8 @@
 
 #include <functional>
 
+#include "common/content.hpp"
 #include "core/config.hpp"
-#include "core/content.hpp"
 #include "core/session.hpp"
 #include "ui/ui.hpp"
 
@@ -36,7 +36,7 @@ struct CallView {
 
 struct ScreenContext {
     const core::Session& session;
-    const core::ContentSet& content;
+    const common::ContentSet& content;
     const core::KioskConfig& config;
     core::Millis now = 0;
     // Ready textures for illustration paths (loaded by the app before drawing).

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/icons.hpp"
-#include "core/languages.hpp"
+#include "common/icons.hpp"
+#include "common/languages.hpp"
 
 namespace ledsager::ui {
 
@@ -269,7 +269,7 @@ Ui::Ui(InputState& state, const FrameInput& input, const Palette& palette, const
       height_(height),
       draw_(draw),
       shaper_(shaper) {
-    const auto* l = core::find_language(lang_);
+    const auto* l = common::find_language(lang_);
     rtl_ = l && l->rtl;
 }
 
@@ -467,7 +467,7 @@ void Ui::icon_at(std::string_view name, ImFont* font, float cx, float cy, Rgb co
         else if (name == "back")
             name = "forward";
     }
-    const char32_t cp = core::icon_codepoint(name);
+    const char32_t cp = common::icon_codepoint(name);
     if (!cp || !font) return;
     // Icon code points are in the Private Use Area (3-byte UTF-8).
     const char buf[4] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),

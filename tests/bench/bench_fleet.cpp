@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/bundle.hpp"
+#include "common/bundle.hpp"
 #include "core/content_store.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
@@ -191,9 +191,9 @@ int main(int argc, char** argv) {
 
     // 3. Publish a bundle -> every simulated kiosk has verified and unpacked it.
     {
-        const auto kp = core::make_content_key_pair();
+        const auto kp = common::make_content_key_pair();
         std::string error;
-        if (!core::build_bundle(src / "assets/guides", 1, kp.secret_key, dir / "v1.tar", error))
+        if (!common::build_bundle(src / "assets/guides", 1, kp.secret_key, dir / "v1.tar", error))
             return std::fprintf(stderr, "bundle: %s\n", error.c_str()), 1;
         std::atomic<int> ready{0};
         std::vector<double> fetch_ms, done_ms;
@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
                     fs::create_directories(store.incoming());
                     const fs::path file = store.incoming() / "1.tar";
                     std::ofstream(file, std::ios::binary) << b->body;
-                    core::ContentSet set;
+                    common::ContentSet set;
                     std::string why;
                     if (!store.stage(file, version, set, why)) {
                         std::fprintf(stderr, "kiosk %d: %s\n", k, why.c_str());

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 #include "hub/auth.hpp"
 #include "hub/insight.hpp"
 #include "hub/store.hpp"
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     hub::init_crypto();
     const fs::path dir = fs::temp_directory_path() / ("ledsager-insight-bench-" + std::to_string(::getpid()));
     fs::remove_all(dir);
-    const auto content = core::load_content(src / "assets/guides");
+    const auto content = common::load_content(src / "assets/guides");
     constexpr int kSites = 20, kPerSite = 10;
     std::vector<std::int64_t> sites;
     {
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
         const std::vector<std::string> langs{"da", "en", "ar", "uk", "tr"},
             modes{"read_aloud", "large_text", "high_contrast", "keypad"};
         for (int d = 364; d >= 0; --d) {
-            const std::string day = core::iso_day(now - d * 86400LL);
+            const std::string day = common::iso_day(now - d * 86400LL);
             std::vector<hub::UsageCell> cells;
             for (int s = 0; s < kSites; ++s) {
                 const auto site = sites[s];
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
 
     // 2. Ingest.
     {
-        const std::string today = core::iso_day(std::time(nullptr));
+        const std::string today = common::iso_day(std::time(nullptr));
         json events = json::array();
         const auto& g = content.guides.front();
         for (int i = 0; i < 10; ++i) {

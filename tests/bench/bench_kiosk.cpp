@@ -31,12 +31,12 @@ static void replace_all(std::string& s, const std::string& a, const std::string&
 int main(int argc, char** argv) {
     const fs::path src = argc > 1 ? argv[1] : LEDSAGER_SOURCE_DIR;
     core::Translator tr;
-    core::Diagnostics diags;
+    common::Diagnostics diags;
     tr.load_dir(src / "po", diags);
 
     // Frame time on a step screen: what the kiosk does for each frame after a tap.
     {
-        auto content = core::load_content(src / "assets/guides");
+        auto content = common::load_content(src / "assets/guides");
         app::KioskApp app({}, std::move(content), tr);
         std::string error;
         auto display = platform::Display::open_offscreen(1920, 1080, error);
@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
         size_t loaded = 0;
         for (int r = 0; r < 5; ++r) {
             const auto t = Clock::now();
-            auto set = core::load_content(dir);
+            auto set = common::load_content(dir);
             times.push_back(ms_since(t));
             loaded = set.guides.size();
         }
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
     // device (SDL's "disk" driver stands in for a sound card and takes samples at the real
     // rate). In reading-aloud mode the first touch says the element.
     {
-        auto content = core::load_content(src / "assets/guides");
+        auto content = common::load_content(src / "assets/guides");
         app::KioskApp app({}, std::move(content), tr);
         std::string error;
         auto display = platform::Display::open_offscreen(1920, 1080, error);

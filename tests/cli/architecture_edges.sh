@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# architecture_edges: the layers of docs/architecture.md hold in the source. The core reaches
-# for no SDL, ImGui, libcurl, GStreamer or platform code; the screens include no platform
-# header; only platform/ calls SDL, and only platform/http.cpp sets up libcurl.
+# architecture_edges: the layers of docs/architecture.md hold in the source. What both programs
+# share (common/) reaches for neither program's code nor any UI or network library; the hub
+# uses the kiosk's core for nothing; the core reaches for no SDL, ImGui, libcurl, GStreamer or
+# platform code; the screens include no platform header; only platform/ calls SDL, and only
+# platform/http.cpp sets up libcurl.
 set -uo pipefail
 src="$1"
 cd "$src" || exit 1
@@ -12,11 +14,17 @@ check() {  # check WHAT PATTERN FILES…: no file may match
   hits=$(grep -nE "$pattern" "$@" 2>/dev/null)
   if [ -n "$hits" ]; then echo "FAIL: $what:"; echo "$hits" | sed 's/^/  /'; bad=1; else echo "ok: $what"; fi
 }
+mapfile -t common < <(find common -name '*.[ch]pp')
+mapfile -t hub < <(find hub -name '*.[ch]pp')
 mapfile -t core < <(find kiosk/core -name '*.[ch]pp')
 mapfile -t ui < <(find kiosk/ui -name '*.[ch]pp')
 mapfile -t app < <(find kiosk/app hub -name '*.[ch]pp')
 mapfile -t platform_but_http < <(find platform -name '*.[ch]pp' ! -name 'http.cpp')
-[ ${#core[@]} -gt 10 ] && [ ${#ui[@]} -gt 10 ] && [ ${#app[@]} -gt 5 ] || { echo "FAIL: source folders not found in $src"; exit 1; }
+[ ${#common[@]} -gt 10 ] && [ ${#hub[@]} -gt 10 ] && [ ${#core[@]} -gt 10 ] && [ ${#ui[@]} -gt 10 ] && [ ${#app[@]} -gt 5 ] || { echo "FAIL: source folders not found in $src"; exit 1; }
+check "common/ includes neither program's code, no SDL, ImGui, HTTP library or GStreamer" \
+  '#include *[<"](SDL|imgui|curl/|gst/|httplib|platform/|core/|ui/|app/|hub/)' "${common[@]}"
+check "the hub uses nothing of the kiosk (its core, screens, app or platform)" \
+  '#include *[<"](core/|ui/|app/|platform/|kiosk/)' "${hub[@]}"
 check "core includes no SDL, ImGui, libcurl, GStreamer or platform header" \
   '#include *[<"](SDL|imgui|curl/|gst/|platform/|ui/|app/)' "${core[@]}"
 check "screens include no platform or app header, no SDL, libcurl or GStreamer" \

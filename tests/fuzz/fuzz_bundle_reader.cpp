@@ -1,4 +1,4 @@
-// fuzz_bundle_reader: the signed content bundle reader (core/bundle.hpp), which the hub runs
+// fuzz_bundle_reader: the signed content bundle reader (common/bundle.hpp), which the hub runs
 // on uploaded bundles and every kiosk on downloaded ones, must refuse any bytes it cannot
 // trust without a crash, a hang, an exception or a file written outside its destination.
 // Each input is read three ways:
@@ -28,11 +28,11 @@
 #include <string>
 #include <vector>
 
-#include "core/bundle.hpp"
+#include "common/bundle.hpp"
 #include "driver.hpp"
 
 namespace fs = std::filesystem;
-using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 

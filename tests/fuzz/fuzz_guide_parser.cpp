@@ -1,4 +1,4 @@
-// fuzz_guide_parser: the guide content reader (core/content.hpp, load_guide: toml++ and the
+// fuzz_guide_parser: the guide content reader (common/content.hpp, load_guide: toml++ and the
 // checks of guide.toml and <language>.toml) must answer any file with a guide or with
 // diagnostics, never a crash, a hang or an exception; a guide it accepts must hold together.
 // Each input is fed twice, into copies of a real guide (assets/guides/mitid-login):
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 
 namespace {
 // A step id of 200,000 characters (std::regex overflowed the stack on it; too large for the corpus).
@@ -35,7 +35,7 @@ namespace {
 #include "driver.hpp"
 
 namespace fs = std::filesystem;
-using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 

@@ -12,6 +12,7 @@
 #include "driver.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/validate.hpp"
+#include "common/validate.hpp"
 
 namespace {
 // A deeply nested document must not exhaust the stack (too large for the corpus).
@@ -16,7 +16,7 @@ namespace {
 #define LEDSAGER_FUZZ_EXTRA_INPUTS deep_documents
 #include "driver.hpp"
 
-using namespace ledsager::hub;
+using namespace ledsager::common;
 
 namespace {
 const std::vector<Field>& help_request_schema() {

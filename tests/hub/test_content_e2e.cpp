@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 #include "../ui/harness.hpp"
-#include "core/bundle.hpp"
+#include "common/bundle.hpp"
 #include "core/content_store.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
@@ -44,7 +44,7 @@ struct RunningHub : test::RunningHub {
         fs::copy_file(file, hub::bundle_file(dir, version), fs::copy_options::overwrite_existing);
         const auto f = hub::bundle_file(dir, version);
         REQUIRE(server->store().add_bundle(
-            {version, core::sha256_file(f), "?", static_cast<std::int64_t>(fs::file_size(f)), 1, 1}));
+            {version, common::sha256_file(f), "?", static_cast<std::int64_t>(fs::file_size(f)), 1, 1}));
     }
 };
 
@@ -103,10 +103,10 @@ TEST_CASE(
     const ledsager::test::TempDir dir_tmp("ledsager-e2e-content");
     const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
-    const auto kp = core::make_content_key_pair();
+    const auto kp = common::make_content_key_pair();
     std::string error;
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar",
-                               error));
+    REQUIRE(common::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID"), 1, kp.secret_key, dir / "v1.tar",
+                                 error));
     Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
     CHECK(k.app().content_version() == 0);
     // A citizen begins; then the bundle is published.
@@ -178,15 +178,15 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     const ledsager::test::TempDir dir_tmp("ledsager-e2e-content-bad");
     const std::filesystem::path& dir = dir_tmp.path;
     RunningHub hub(dir / "hub");
-    const auto kp = core::make_content_key_pair(), stranger = core::make_content_key_pair();
+    const auto kp = common::make_content_key_pair(), stranger = common::make_content_key_pair();
     std::string error;
     Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
     k.h->frame();
     auto refused = [&](std::int64_t v) { return k.app().content_store()->refused(v); };
 
     // v1: changed after signing (one letter of a guide's title, inside the tar).
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID now"), 1, kp.secret_key,
-                               dir / "v1.tar", error));
+    REQUIRE(common::build_bundle(guides_with_title(dir / "v1", "Sign in with MitID now"), 1, kp.secret_key,
+                                 dir / "v1.tar", error));
     {
         std::string bytes = read(dir / "v1.tar");
         const auto at = bytes.find("Sign in with MitID now");
@@ -205,8 +205,8 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     REQUIRE(until(*k.h, [&] { return hub.device().last_error.find("v1 refused") != std::string::npos; }));
 
     // v2: signed by a key this kiosk does not trust. The hub, given the right key, refuses it too.
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v2", "Sign in with MitID"), 2, stranger.secret_key,
-                               dir / "v2.tar", error));
+    REQUIRE(common::build_bundle(guides_with_title(dir / "v2", "Sign in with MitID"), 2, stranger.secret_key,
+                                 dir / "v2.tar", error));
     hub::Bundle b;
     CHECK_FALSE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v2.tar", {kp.public_key}, b, error));
     CHECK(error.find("does not trust") != std::string::npos);
@@ -218,7 +218,7 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     // v3: properly signed, but a guide is broken: refused with the checker's file and line.
     const fs::path broken = guides_with_title(dir / "v3", "Sign in with MitID");
     std::ofstream(broken / "digital-post/guide.toml", std::ios::app) << "\n[[step]]\nid = 3\n";
-    REQUIRE(core::build_bundle(broken, 3, kp.secret_key, dir / "v3.tar", error));
+    REQUIRE(common::build_bundle(broken, 3, kp.secret_key, dir / "v3.tar", error));
     CHECK_FALSE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v3.tar", {kp.public_key}, b, error));
     CHECK(error.find("digital-post/guide.toml:") != std::string::npos);
     hub.put(dir / "v3.tar", 3);
@@ -234,8 +234,8 @@ TEST_CASE("content: tampered, wrongly signed and broken bundles are refused; the
     k.h->wait(200'000);
 
     // v4: good again, and it goes through (the kiosk is idle: it switches at once).
-    REQUIRE(core::build_bundle(guides_with_title(dir / "v4", "Sign in with MitID"), 4, kp.secret_key, dir / "v4.tar",
-                               error));
+    REQUIRE(common::build_bundle(guides_with_title(dir / "v4", "Sign in with MitID"), 4, kp.secret_key, dir / "v4.tar",
+                                 error));
     REQUIRE_MESSAGE(hub::publish_bundle(hub.server->store(), hub.dir, dir / "v4.tar", {kp.public_key}, b, error),
                     error);
     REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().content_version() == 4; }), k.app().last_error());

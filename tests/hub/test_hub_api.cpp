@@ -20,6 +20,7 @@
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace ledsager::hub;
+using namespace ledsager::common;
 
 namespace {
 

@@ -30,7 +30,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 #include "core/session.hpp"
 #include "core/usage.hpp"
 #include "hub/auth.hpp"
@@ -232,7 +232,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         {0, "manager", "Maja Manager", "manager", hub::hash_password("manager-password"), "da", {north, south}});
     store.add_user({0, "staff", "Sofie Staff", "staff", hub::hash_password("staff-password"), "da", {north, south}});
 
-    const auto content = core::load_content(LEDSAGER_SOURCE_DIR "/assets/guides");
+    const auto content = common::load_content(LEDSAGER_SOURCE_DIR "/assets/guides");
     REQUIRE(content.guides.size() >= 5);
     core::KioskConfig config;
     config.hub_url = "http://127.0.0.1:1";  // only so that the session offers help through a hub; nothing is sent there
@@ -241,10 +241,10 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
     auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
     // One guide is rare (a few sessions in the month): its cells are the small ones.
-    std::vector<const core::Guide*> guides;
+    std::vector<const common::Guide*> guides;
     for (const auto& g : content.guides)
         guides.push_back(&g);
-    const core::Guide* rare = guides.back();
+    const common::Guide* rare = guides.back();
     guides.pop_back();
     const std::vector<std::string> langs{"da", "da", "da", "en", "ar", "uk"};
     const std::vector<std::string> outcomes{"solved", "appointment", "referred", "left"};
@@ -258,7 +258,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
     auto send = [&](core::UsageRecorder& rec, int k) {
         auto events = rec.take(core::UsageRecorder::kBatch);
         sent_events += static_cast<int>(events.size());
-        batches.push_back(core::usage_batch_json(events));
+        batches.push_back(common::encode_usage(events));
         auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-" + std::to_string(k)}}, batches.back(),
                         "application/json");
         REQUIRE(r);
@@ -284,7 +284,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                     rec.observe(session.data(), now, date, hour, false);
                 };
                 const bool rare_one = k == 7 && day % 11 == 0 && n == 0;  // one kiosk, three days: a handful
-                const core::Guide* g = rare_one ? rare : guides[pick(static_cast<int>(guides.size()))];
+                const common::Guide* g = rare_one ? rare : guides[pick(static_cast<int>(guides.size()))];
                 const std::string lang = langs[pick(static_cast<int>(langs.size()))];
                 act(core::ActionKind::Start);
                 act(core::ActionKind::ChooseLanguage, lang);
@@ -356,9 +356,9 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
                     }
                     const auto* st = session.step();
                     REQUIRE(st);
-                    if (st->kind == core::StepKind::Info)
+                    if (st->kind == common::StepKind::Info)
                         act(core::ActionKind::Next);
-                    else if (st->kind == core::StepKind::Check)
+                    else if (st->kind == common::StepKind::Check)
                         act(core::ActionKind::Yes);
                     else
                         act(core::ActionKind::Choose, st->choices.front().id);
@@ -758,7 +758,7 @@ TEST_CASE("insight: a simulated month on 20 kiosks gives the funnel, the site fi
         CHECK(session.data().call.my_text.find(kCanaries[0]) != std::string::npos);  // it was typed
         act(core::ActionKind::CallEnd);
         act(core::ActionKind::EndSession);
-        const std::string batch = core::usage_batch_json(rec.take(1000));
+        const std::string batch = common::encode_usage(rec.take(1000));
         CHECK(batch.find("\"session\"") != std::string::npos);
         auto r = c.Post("/api/v1/usage", {{"Authorization", "Bearer token-3"}}, batch,
                         "application/json");  // November: not final

@@ -17,10 +17,10 @@ std::string read_file(const std::string& path) {
 
 Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string po_dir, int width, int height) {
     core::Translator tr;
-    core::Diagnostics diags;
+    common::Diagnostics diags;
     tr.load_dir(po_dir, diags);
     REQUIRE(diags.items.empty());
-    auto content = core::load_content(guides_dir);
+    auto content = common::load_content(guides_dir);
     app_ = std::make_unique<app::KioskApp>(config, std::move(content), std::move(tr));
     std::string error;
     display_ = platform::Display::open_offscreen(width, height, error);

@@ -8,12 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include "core/catalogue.hpp"
+#include "common/catalogue.hpp"
 #include "core/i18n.hpp"
 #include "harness.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 

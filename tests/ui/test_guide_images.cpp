@@ -96,7 +96,7 @@ TEST_CASE("the drawn pictures show in the variant for the theme and the reading 
     CHECK(fs::path(core::step_view(h.session()).image_path).filename() == "open-app.png");
 
     // Every step with a picture, in every language of its guide: a description in that language.
-    const auto content = core::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
+    const auto content = common::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
     int pictures = 0;
     for (const auto& g : content.guides)
         for (const auto& step : g.steps) {
@@ -117,7 +117,7 @@ TEST_CASE("a step with an image but no description is an error") {
     fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
     std::ofstream(dir / "mitid-login" / "phone.png") << "\x89PNG\r\n\x1a\n";
     insert_after(dir / "mitid-login" / "guide.toml", "id = \"user-id\"\nkind = \"check\"\n", "image = \"phone.png\"\n");
-    auto content = core::load_content(dir);
+    auto content = common::load_content(dir);
     bool found = false;
     for (const auto& d : content.diagnostics.items)
         found |= d.format().find("en.toml") != std::string::npos &&
@@ -132,7 +132,7 @@ TEST_CASE("a variant of a picture that is not a PNG is an error naming the file"
     const std::filesystem::path& dir = dir_tmp.path;
     fs::copy(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login", dir / "mitid-login");
     std::ofstream(dir / "mitid-login" / "approve.contrast.png") << "not a picture";
-    auto content = core::load_content(dir);
+    auto content = common::load_content(dir);
     bool found = false;
     for (const auto& d : content.diagnostics.items)
         found |= d.format().find("approve.contrast.png") != std::string::npos &&

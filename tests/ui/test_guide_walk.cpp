@@ -14,7 +14,7 @@ using core::ActionKind;
 namespace {
 
 // The language a guide is shown in: the citizen's, or the fallback when not translated.
-std::string shown(const core::Guide& g, const std::string& lang) {
+std::string shown(const common::Guide& g, const std::string& lang) {
     for (const std::string& l : {lang, std::string("en"), std::string("da")})
         if (g.text.count(l)) return l;
     return lang;
@@ -26,17 +26,17 @@ struct Edge {
     std::string to;      // step id, "end", or "" for the help screen ("No" with no if_no)
 };
 
-std::vector<Edge> edges_of(const core::Step& s) {
+std::vector<Edge> edges_of(const common::Step& s) {
     std::vector<Edge> out;
     switch (s.kind) {
-        case core::StepKind::Info:
+        case common::StepKind::Info:
             out.push_back({s.id, "step.next", s.next});
             break;
-        case core::StepKind::Check:
+        case common::StepKind::Check:
             out.push_back({s.id, "step.yes", s.next});
             out.push_back({s.id, "step.no", s.if_no});
             break;
-        case core::StepKind::Question:
+        case common::StepKind::Question:
             for (const auto& c : s.choices)
                 out.push_back({s.id, "step.choice." + c.id, c.next});
             break;
@@ -45,7 +45,7 @@ std::vector<Edge> edges_of(const core::Step& s) {
 }
 
 // Shortest list of edges from `from` to the end (following only edges that lead to steps).
-std::vector<Edge> to_end(const core::Guide& g, const std::string& from) {
+std::vector<Edge> to_end(const common::Guide& g, const std::string& from) {
     std::map<std::string, Edge> parent;
     std::deque<std::string> queue{from};
     std::set<std::string> seen{from};
@@ -54,7 +54,7 @@ std::vector<Edge> to_end(const core::Guide& g, const std::string& from) {
         queue.pop_front();
         for (const auto& e : edges_of(*g.find_step(cur))) {
             if (e.to.empty()) continue;
-            if (e.to == core::kEndStep) {
+            if (e.to == common::kEndStep) {
                 std::vector<Edge> path{e};
                 for (std::string at = cur; at != from; at = parent.at(at).from)
                     path.insert(path.begin(), parent.at(at));
@@ -70,7 +70,7 @@ std::vector<Edge> to_end(const core::Guide& g, const std::string& from) {
     return {};
 }
 
-std::vector<Edge> from_start(const core::Guide& g, const std::string& to) {
+std::vector<Edge> from_start(const common::Guide& g, const std::string& to) {
     const std::string start = g.steps.front().id;
     std::map<std::string, Edge> parent;
     std::deque<std::string> queue{start};
@@ -79,7 +79,7 @@ std::vector<Edge> from_start(const core::Guide& g, const std::string& to) {
         const std::string cur = queue.front();
         queue.pop_front();
         for (const auto& e : edges_of(*g.find_step(cur)))
-            if (!e.to.empty() && e.to != core::kEndStep && seen.insert(e.to).second) {
+            if (!e.to.empty() && e.to != common::kEndStep && seen.insert(e.to).second) {
                 parent[e.to] = e;
                 queue.push_back(e.to);
             }
@@ -90,7 +90,7 @@ std::vector<Edge> from_start(const core::Guide& g, const std::string& to) {
     return path;
 }
 
-void check_step_on_screen(test::Harness& h, const core::Guide& g, const std::string& lang, const std::string& step_id,
+void check_step_on_screen(test::Harness& h, const common::Guide& g, const std::string& lang, const std::string& step_id,
                           int number) {
     const auto& text = g.text.at(shown(g, lang)).steps.at(step_id);
     INFO("guide " << g.id << ", language " << lang << ", step " << step_id << "\nscreen:\n" << h.screen_text());
@@ -113,7 +113,7 @@ void check_step_on_screen(test::Harness& h, const core::Guide& g, const std::str
     CHECK(h.shows(g.text.at(shown(g, lang)).title));
 }
 
-void walk(test::Harness& h, const core::Guide& g, const std::string& lang, const std::vector<Edge>& path) {
+void walk(test::Harness& h, const common::Guide& g, const std::string& lang, const std::vector<Edge>& path) {
     const auto& tr = h.app().translator();
     REQUIRE(h.session().data().screen == core::Screen::Attract);
     h.tap("attract.start");
@@ -176,7 +176,7 @@ TEST_CASE("every guide, every language, every branch, through the real UI") {
                 path.push_back(e);
                 if (e.to.empty()) path.push_back(edges_of(s).front());  // after Help, go on with Yes
                 const std::string next = path.back().to;
-                if (next != core::kEndStep) {
+                if (next != common::kEndStep) {
                     auto rest = to_end(g, next);
                     path.insert(path.end(), rest.begin(), rest.end());
                 }

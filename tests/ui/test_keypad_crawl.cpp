@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "harness.hpp"
 #include "ui/announce.hpp"
 
@@ -84,17 +84,17 @@ struct Crawl {
         const std::string guide = d.guide_id;
         if (!visited.insert(step).second) return;
         check_screen(guide + "/" + step);
-        const core::Step* st = h.session().step();
+        const common::Step* st = h.session().step();
         REQUIRE(st);
         std::vector<std::string> ways;
         switch (st->kind) {
-            case core::StepKind::Info:
+            case common::StepKind::Info:
                 ways = {"step.next"};
                 break;
-            case core::StepKind::Check:
+            case common::StepKind::Check:
                 ways = {"step.yes", "step.no"};
                 break;
-            case core::StepKind::Question:
+            case common::StepKind::Question:
                 for (const auto& c : st->choices)
                     ways.push_back("step.choice." + c.id);
                 break;
@@ -175,7 +175,7 @@ struct Crawl {
 TEST_CASE("every screen of every guide in every language, by keypad alone, read aloud") {
     core::KioskConfig config;
     config.offered.clear();
-    for (const auto& l : core::kLanguages)
+    for (const auto& l : common::kLanguages)
         config.offered.emplace_back(l.code);
     int total_screens = 0, total_elements = 0, total_activations = 0;
     for (const auto& code : config.offered) {

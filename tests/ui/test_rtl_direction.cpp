@@ -9,7 +9,7 @@
 
 #include <regex>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 #include "core/i18n.hpp"
 #include "harness.hpp"
 #include "ui/shaping.hpp"
@@ -117,18 +117,18 @@ struct Text {
 
 std::vector<Text> texts_of(const std::string& lang) {
     std::vector<Text> out;
-    core::Diagnostics diags;
+    common::Diagnostics diags;
     core::Translator tr;
     tr.load_dir(LEDSAGER_SOURCE_PO, diags);
     const auto* catalog = tr.catalog(lang);
     REQUIRE_MESSAGE(catalog, "no po/" << lang << ".po");
     for (const auto& [key, text] : *catalog)
         out.push_back({"po/" + lang + ".po " + key, fill(text)});
-    const core::ContentSet content = core::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
+    const common::ContentSet content = common::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
     for (const auto& g : content.guides) {
         auto it = g.text.find(lang);
         if (it == g.text.end()) continue;
-        const core::GuideText& t = it->second;
+        const common::GuideText& t = it->second;
         const std::string at = g.id + "/" + lang + ".toml ";
         out.push_back({at + "title", t.title});
         out.push_back({at + "subtitle", t.subtitle});

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "harness.hpp"
 #include "platform/speech.hpp"
 #include "temp_dir.hpp"
@@ -57,10 +57,10 @@ TEST_CASE("each language's sample step is spoken: non-silent, plausible length; 
     std::string error;
     auto speech = platform::Speech::open(false, error);
     REQUIRE_MESSAGE(speech, error);
-    const auto content = core::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
-    const core::Guide* guide = content.find("mitid-login");
+    const auto content = common::load_content(LEDSAGER_SOURCE_ASSETS "/guides");
+    const common::Guide* guide = content.find("mitid-login");
     REQUIRE(guide);
-    for (const auto& l : core::kLanguages) {
+    for (const auto& l : common::kLanguages) {
         const std::string code(l.code);
         INFO(code);
         const bool expected_voice = code != "so" && code != "ti";
@@ -198,7 +198,7 @@ TEST_CASE("a step may ship a recording: it is played instead of synthesis, and c
     std::string broken = text;
     broken.insert(at + 16, "audio = \"nope.wav\"\n");
     std::ofstream(so) << broken;
-    auto bad = core::load_content(dir);
+    auto bad = common::load_content(dir);
     std::string report;
     for (const auto& d : bad.diagnostics.items)
         report += d.format() + "\n";

@@ -1,4 +1,4 @@
-// content_bundle_verify and content_rollback: signed content bundles (core/bundle.hpp) and
+// content_bundle_verify and content_rollback: signed content bundles (common/bundle.hpp) and
 // the kiosk's store of them (core/content_store.hpp), on the real demo guides.
 //  - a bundle signed with a pinned key unpacks, and its guides are the ones that were signed;
 //  - changed after signing (a guide's text, the manifest's version), unsigned, signed by an
@@ -15,12 +15,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/bundle.hpp"
+#include "common/bundle.hpp"
 #include "core/content_store.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 using ledsager::test::TempDir;
 

@@ -9,6 +9,7 @@
 #include "temp_dir.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 namespace fs = std::filesystem;
 
 namespace {

@@ -9,11 +9,11 @@
 
 #include <ctime>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
-using namespace ledsager::core;
+using namespace ledsager::common;
 
 using ledsager::test::TempDir;
 

@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "core/content.hpp"
+#include "common/content.hpp"
 
-using namespace ledsager::core;
+using namespace ledsager::common;
 
 TEST_CASE("the shipped guides have no errors and cover the required tasks") {
     // Sources age by the calendar: measured from the day of the last content review, so this

@@ -34,8 +34,8 @@ struct Rig {
     }
 };
 
-std::vector<core::UsageEvent> events(int n, const std::string& type = "step_view") {
-    std::vector<core::UsageEvent> out(static_cast<std::size_t>(n));
+std::vector<common::UsageEvent> events(int n, const std::string& type = "step_view") {
+    std::vector<common::UsageEvent> out(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
         out[static_cast<std::size_t>(i)].type = type;
         out[static_cast<std::size_t>(i)].day = "2026-12-05";
@@ -62,7 +62,7 @@ TEST_CASE("a heartbeat every 30 s, and at once when something changed") {
     Rig r;
     CHECK(r.link.connected());
     CHECK(r.link.heartbeat_due(0));  // the first one goes out at start
-    core::DeviceHealth h;
+    common::Heartbeat h;
     h.version = "1.2.3";
     h.last_error = "printer: paper out";
     r.link.beat(0, h);

@@ -6,6 +6,7 @@
 #include "core/i18n.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 TEST_CASE("PO parsing: multi-line strings, escapes, fuzzy and untranslated entries") {
     Diagnostics diags;

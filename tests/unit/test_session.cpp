@@ -5,6 +5,7 @@
 #include "core/view.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 struct Fixture {

@@ -5,6 +5,7 @@
 #include "core/session.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 struct Fixture {

@@ -8,6 +8,7 @@
 #include "core/session.hpp"
 
 using namespace ledsager::core;
+using namespace ledsager::common;
 
 namespace {
 struct Fixture {

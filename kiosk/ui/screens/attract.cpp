@@ -1,7 +1,7 @@
 // Attract: inviting the next citizen. The whole screen starts a session.
 #include <algorithm>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "ui/screens/common.hpp"
 
 namespace ledsager::ui {
@@ -30,7 +30,7 @@ void draw_attract(Ui& ui, const ScreenContext& ctx) {
     // The offered languages, each in its own words: a citizen sees at once that theirs is here.
     std::string langs;
     for (const auto& code : ctx.config.offered)
-        if (const auto* lang = core::find_language(code))
+        if (const auto* lang = common::find_language(code))
             langs += (langs.empty() ? "" : "   ·   ") + std::string(lang->native_name);
     const float langs_h = ui.text_height(langs, wrap, ui.fonts().regular);
     const float room = ui.height() - 2 * l.margin - help_h;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 
 namespace ledsager::ui {
 
@@ -28,7 +28,7 @@ void draw_bar(Ui& ui, const ScreenContext& ctx, const Layout& l) {
     const float bar_em = ui.fonts().bar_em;
     const float h = l.bar_h - bar_em * 1.0f;
     const float y = top + (l.bar_h - h) / 2;
-    const auto* lang = core::find_language(d.lang);
+    const auto* lang = common::find_language(d.lang);
     const bool in_guide = !d.guide_id.empty() && (d.screen == core::Screen::Needs || d.screen == core::Screen::Step ||
                                                   d.screen == core::Screen::End);
 

@@ -1,8 +1,8 @@
 // Consent: exactly what the staff will see if the citizen asks, before anything is sent.
 #include <algorithm>
 
+#include "common/languages.hpp"
 #include "core/i18n.hpp"
-#include "core/languages.hpp"
 #include "ui/screens/common.hpp"
 
 namespace ledsager::ui {
@@ -21,8 +21,8 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
 
     // The lines, from what will really be sent.
     std::vector<std::pair<std::string_view, std::string>> lines;
-    if (const core::Guide* g = ctx.content.find(share.guide)) {
-        const core::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
+    if (const common::Guide* g = ctx.content.find(share.guide)) {
+        const common::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
         const std::string title = text ? text->title : g->id;
         lines.push_back(
             {"document", share.step_number > 0
@@ -31,7 +31,7 @@ void draw_consent(Ui& ui, const ScreenContext& ctx) {
     } else {
         lines.push_back({"document", ui.t("consent.no_task")});
     }
-    const auto* lang = core::find_language(share.language);
+    const auto* lang = common::find_language(share.language);
     lines.push_back(
         {"globe", ui.t("consent.language", {{"language", lang ? std::string(lang->native_name) : share.language}})});
     if (!ctx.config.site_place.empty())

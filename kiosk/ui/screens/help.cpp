@@ -29,8 +29,8 @@ void draw_help(Ui& ui, const ScreenContext& ctx) {
 
     // What a person would need to know: the task and the step, nothing about the citizen.
     std::string context = ui.t("help.context_none");
-    if (const core::Guide* g = ctx.content.find(d.help.guide_id)) {
-        const core::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
+    if (const common::Guide* g = ctx.content.find(d.help.guide_id)) {
+        const common::GuideText* text = g->text_for(d.lang, core::Translator::fallback_chain());
         if (text && !d.help.step_id.empty()) {
             const int n = static_cast<int>(d.history.size()) + 1;
             context = ui.t(d.help.step_failed ? N_("help.context_failed") : N_("help.context_step"),

@@ -1,7 +1,7 @@
 // Language choice: each language named in its own words, never flags.
 #include <algorithm>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "ui/screens/common.hpp"
 
 namespace ledsager::ui {
@@ -23,7 +23,7 @@ void draw_language(Ui& ui, const ScreenContext& ctx) {
     ui.begin_scroll("language.list", area);
     const float top = y - ui.scroll_offset();
     for (size_t i = 0; i < offered.size(); ++i) {
-        const auto* lang = core::find_language(offered[i]);
+        const auto* lang = common::find_language(offered[i]);
         if (!lang) continue;
         const float bx = l.content.x + (i % cols) * (w + l.gap);
         const float by = top + (i / cols) * (h + l.gap) + em * 0.2f;

@@ -2,7 +2,7 @@
 // on the right, and Back / No / Yes (or Next, or the answers) below.
 #include <algorithm>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 #include "core/view.hpp"
 #include "ui/screens/common.hpp"
 
@@ -31,7 +31,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     y += std::max(th, line_h) + em * 0.8f;
 
     if (v.guide.fallback) {
-        const auto* lang = core::find_language(v.guide.text_lang);
+        const auto* lang = common::find_language(v.guide.text_lang);
         const std::string note =
             ui.t("step.fallback", {{"language", lang ? std::string(lang->native_name) : v.guide.text_lang}});
         y += ui.text("step.fallback", note, l.content.x, y, l.content.w, ui.fonts().small, p.accent);
@@ -41,15 +41,15 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     // Actions.
     std::vector<RowButton> right;
     switch (v.step->kind) {
-        case core::StepKind::Info:
+        case common::StepKind::Info:
             right.push_back(
                 {"step.next", ui.t("step.next"), ButtonStyle::Primary, "chevron-right", core::ActionKind::Next});
             break;
-        case core::StepKind::Check:
+        case common::StepKind::Check:
             right.push_back({"step.no", ui.t("step.no"), ButtonStyle::Secondary, "cross", core::ActionKind::No});
             right.push_back({"step.yes", ui.t("step.yes"), ButtonStyle::Primary, "check", core::ActionKind::Yes});
             break;
-        case core::StepKind::Question:
+        case common::StepKind::Question:
             break;  // the answers are in the content area
     }
     const float row_y = action_row(
@@ -66,7 +66,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
     if (!v.text->audio.empty()) ui.attach_audio(v.text->audio);  // read aloud as recorded
     cy += em * 0.5f;
     // Several lines are several actions: number them, as a recipe does.
-    const std::vector<std::string> lines = core::text_lines(v.text->text);
+    const std::vector<std::string> lines = common::text_lines(v.text->text);
     ImFont* body = ui.fonts().large;
     if (lines.size() == 1) {
         cy += ui.text("step.text", lines[0], l.content.x, cy, text_w - em * 0.5f, body, p.text);
@@ -94,7 +94,7 @@ void draw_step(Ui& ui, const ScreenContext& ctx) {
             ui.act(core::ActionKind::Confusing);
         cy += bh + em * 0.8f;
     }
-    if (v.step->kind == core::StepKind::Question) {
+    if (v.step->kind == common::StepKind::Question) {
         for (const auto& choice : v.step->choices) {
             const std::string& label = v.text->choices.at(choice.id);
             const float h = std::max(l.button_h, ui.text_height(label, text_w - em * 3.5f, ui.fonts().bold) + em);

@@ -1,8 +1,8 @@
-#include "core/diagnostics.hpp"
+#include "common/diagnostics.hpp"
 
 #include <algorithm>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 std::string Diagnostic::format() const {
     std::string out = file;
@@ -21,4 +21,4 @@ size_t Diagnostics::error_count() const {
         std::count_if(items.begin(), items.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

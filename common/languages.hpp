@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 struct LanguageDef {
     std::string_view code;         // ISO 639-1
@@ -27,4 +27,4 @@ constexpr const LanguageDef* find_language(std::string_view code) {
     return nullptr;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

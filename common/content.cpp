@@ -1,4 +1,4 @@
-#include "core/content.hpp"
+#include "common/content.hpp"
 
 #include <sodium.h>
 
@@ -9,13 +9,13 @@
 #include <set>
 #include <sstream>
 
-#include "core/catalogue.hpp"
-#include "core/icons.hpp"
-#include "core/languages.hpp"
+#include "common/catalogue.hpp"
+#include "common/icons.hpp"
+#include "common/languages.hpp"
 
 namespace fs = std::filesystem;
 
-namespace ledsager::core {
+namespace ledsager::common {
 namespace {
 
 int line_of(const toml::node& node) {
@@ -758,4 +758,4 @@ ContentSet load_content(const fs::path& dir, const ContentOptions& options) {
     return set;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 struct ContentKeyPair {
     std::string public_key;  // base64 of the 32-byte ed25519 public key (what kiosks pin)
@@ -72,4 +72,4 @@ bool verify_unpacked(const std::filesystem::path& dir, const std::vector<std::st
 // SHA-256 of a file's bytes as lower-case hex ("" when it cannot be read).
 std::string sha256_file(const std::filesystem::path& file);
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

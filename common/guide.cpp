@@ -1,11 +1,11 @@
-#include "core/guide.hpp"
+#include "common/guide.hpp"
 
 #include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 std::vector<std::string> text_lines(const std::string& text) {
     std::vector<std::string> lines;
@@ -171,4 +171,4 @@ int Guide::steps_to_end(const std::string& step_id) const {
     return -1;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

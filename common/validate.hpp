@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ledsager::hub {
+namespace ledsager::common {
 
 struct Field {
     // Id: a content id (guide, step) or "": free text could carry what a citizen typed.
@@ -31,4 +31,4 @@ struct ValidationError {
 
 ValidationError validate_body(const std::string& body, const std::vector<Field>& fields, nlohmann::json& out);
 
-}  // namespace ledsager::hub
+}  // namespace ledsager::common

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostics.hpp"
-#include "core/guide.hpp"
+#include "common/diagnostics.hpp"
+#include "common/guide.hpp"
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 struct ContentOptions {
     // Languages every guide must be complete in.
@@ -52,4 +52,4 @@ bool stamp_translation(const std::filesystem::path& lang_file, std::string& erro
 // Words in the longest sentence of `text` (sentences end at . ! ? or a line break).
 int longest_sentence_words(const std::string& text);
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 struct IconDef {
     std::string_view name;
@@ -42,4 +42,4 @@ constexpr char32_t icon_codepoint(std::string_view name) {
     return 0;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

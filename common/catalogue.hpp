@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 struct CategoryDef {
     std::string_view id;
@@ -36,4 +36,4 @@ constexpr int category_rank(std::string_view id) {
     return i;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -1,12 +1,12 @@
-#include "core/remote_settings.hpp"
+#include "common/remote_settings.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/languages.hpp"
+#include "common/languages.hpp"
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 using json = nlohmann::json;
 
@@ -88,7 +88,7 @@ bool parse_opening_hours(const std::string& text, OpeningHours& out, std::string
     return true;
 }
 
-bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error) {
+bool parse_remote_settings(const std::string& json_text, RemoteSettings& out, std::string& error) {
     json j;
     try {
         j = json::parse(json_text);
@@ -96,8 +96,8 @@ bool apply_remote_settings(const std::string& json_text, KioskConfig& config, st
         return error = "settings: not valid JSON", false;
     }
     if (!j.is_object()) return error = "settings: must be an object of setting: value", false;
-    KioskConfig c = config;
-    auto whole = [&](const char* key, int& field, int lo, int hi) {
+    RemoteSettings r;
+    auto whole = [&](const char* key, std::optional<int>& field, int lo, int hi) {
         if (!j.contains(key)) return true;
         if (!j[key].is_number_integer() || j[key].get<long long>() < lo || j[key].get<long long>() > hi)
             return error = std::string(key) + ": must be a whole number between " + std::to_string(lo) + " and " +
@@ -112,8 +112,8 @@ bool apply_remote_settings(const std::string& json_text, KioskConfig& config, st
                                                     "screen_off_when_closed"};
         if (std::find(known.begin(), known.end(), key) == known.end()) return error = key + ": unknown setting", false;
     }
-    if (!whole("inactivity_timeout_s", c.inactivity_timeout_s, 30, 3600) ||
-        !whole("warning_countdown_s", c.warning_countdown_s, 20, 300))
+    if (!whole("inactivity_timeout_s", r.inactivity_timeout_s, 30, 3600) ||
+        !whole("warning_countdown_s", r.warning_countdown_s, 20, 300))
         return false;
     if (j.contains("languages")) {
         if (!j["languages"].is_array() || j["languages"].empty())
@@ -126,14 +126,16 @@ bool apply_remote_settings(const std::string& json_text, KioskConfig& config, st
                        false;
             offered.push_back(l);
         }
-        c.offered = offered;
+        r.languages = offered;
     }
     if (j.contains("default_language")) {
         if (!j["default_language"].is_string()) return error = "default_language: must be a language code", false;
-        c.default_language = j["default_language"];
+        const std::string code = j["default_language"];
+        if (!find_language(code) ||
+            (r.languages && std::find(r.languages->begin(), r.languages->end(), code) == r.languages->end()))
+            return error = "default_language: '" + code + "' must be one of languages", false;
+        r.default_language = code;
     }
-    if (std::find(c.offered.begin(), c.offered.end(), c.default_language) == c.offered.end())
-        return error = "default_language: '" + c.default_language + "' must be one of languages", false;
     if (j.contains("front_desk")) {
         if (!j["front_desk"].is_object())
             return error = "front_desk: must be texts per language, e.g. {\"da\": \"…\"}", false;
@@ -142,7 +144,7 @@ bool apply_remote_settings(const std::string& json_text, KioskConfig& config, st
                 return error = "front_desk." + code + ": not a language code Ledsager knows", false;
             if (!text.is_string() || text.get<std::string>().empty() || text.get<std::string>().size() > 400)
                 return error = "front_desk." + code + ": must be text of 1 to 400 characters", false;
-            c.front_desk[code] = text;
+            r.front_desk[code] = text;
         }
     }
     if (j.contains("opening_hours")) {
@@ -152,15 +154,15 @@ bool apply_remote_settings(const std::string& json_text, KioskConfig& config, st
             return error = "opening_hours: " +
                            (why.empty() ? std::string("must be text like \"mon-fri 09:00-18:00\"") : why),
                    false;
-        c.opening_hours = j["opening_hours"];
+        r.opening_hours = j["opening_hours"];
     }
     if (j.contains("screen_off_when_closed")) {
         if (!j["screen_off_when_closed"].is_boolean())
             return error = "screen_off_when_closed: must be true or false", false;
-        c.screen_off_when_closed = j["screen_off_when_closed"];
+        r.screen_off_when_closed = j["screen_off_when_closed"];
     }
-    config = std::move(c);
+    out = std::move(r);
     return true;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

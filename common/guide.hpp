@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 // The id a step's `next` uses to say "the guide is finished here".
 inline constexpr const char* kEndStep = "end";
@@ -119,4 +119,4 @@ struct Guide {
     static std::vector<std::string> successors(const Step& step);
 };
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 enum class Severity { Warning, Error };
 
@@ -31,4 +31,4 @@ struct Diagnostics {
     size_t error_count() const;
 };
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -1,4 +1,4 @@
-#include "core/bundle.hpp"
+#include "common/bundle.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-namespace ledsager::core {
+namespace ledsager::common {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -496,4 +496,4 @@ bool verify_unpacked(const fs::path& dir, const std::vector<std::string>& public
     return true;
 }
 
-}  // namespace ledsager::core
+}  // namespace ledsager::common

@@ -13,12 +13,12 @@
 #pragma once
 
 #include <ctime>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-
-namespace ledsager::core {
+namespace ledsager::common {
 
 // Opening hours: per weekday (0 = Monday) a list of [open, close) minutes of the day.
 struct OpeningHours {
@@ -34,8 +34,19 @@ struct OpeningHours {
 // False with `error` naming the part that is wrong.
 bool parse_opening_hours(const std::string& text, OpeningHours& out, std::string& error);
 
-// Applies a settings object (JSON text) to `config`. Only the keys above; anything else, or
-// a value out of range, is an error naming the key (and nothing is applied then).
-bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error);
+// The settings an object gives; what it leaves out stays as the kiosk has it.
+struct RemoteSettings {
+    std::optional<int> inactivity_timeout_s, warning_countdown_s;
+    std::optional<std::vector<std::string>> languages;
+    std::optional<std::string> default_language;
+    std::map<std::string, std::string> front_desk;  // language code -> text
+    std::optional<std::string> opening_hours;
+    std::optional<bool> screen_off_when_closed;
+};
 
-}  // namespace ledsager::core
+// Reads a settings object (JSON text). Only the keys above; anything else, or a value out of
+// range, is an error naming the key (and `out` is left as it was then). A default_language
+// must be a language Ledsager knows, and one of `languages` when both are given.
+bool parse_remote_settings(const std::string& json_text, RemoteSettings& out, std::string& error);
+
+}  // namespace ledsager::common

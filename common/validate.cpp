@@ -1,8 +1,8 @@
-#include "hub/validate.hpp"
+#include "common/validate.hpp"
 
 #include <algorithm>
 
-namespace ledsager::hub {
+namespace ledsager::common {
 
 using json = nlohmann::json;
 
@@ -65,4 +65,4 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
     return {};
 }
 
-}  // namespace ledsager::hub
+}  // namespace ledsager::common
