@@ -36,13 +36,34 @@ Place place_of(const json& j) {
 
 const std::vector<std::string> kDeviceStates{"ok", "missing", "failing", "none"};
 
-// At most `max` bytes of `s`, cut before a UTF-8 character that would not fit whole.
-std::string cut_utf8(const std::string& s, std::size_t max) {
-    if (s.size() <= max) return s;
-    std::size_t n = max;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
-        --n;
-    return s.substr(0, n);
+// The length of the well-formed UTF-8 character at s[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
+std::size_t utf8_char(const std::string& s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+    const unsigned c = b(i);
+    auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return b(k) >= lo && b(k) <= hi; };
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
+    if (c == 0xE0) return cont(i + 1, 0xA0) && cont(i + 2) ? 3 : 0;
+    if (c == 0xED) return cont(i + 1, 0x80, 0x9F) && cont(i + 2) ? 3 : 0;
+    if (c >= 0xE1 && c <= 0xEF) return cont(i + 1) && cont(i + 2) ? 3 : 0;
+    if (c == 0xF0) return cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    if (c >= 0xF1 && c <= 0xF3) return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    if (c == 0xF4) return cont(i + 1, 0x80, 0x8F) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    return 0;
+}
+
+// At most `max` bytes of `s` as well-formed UTF-8: a byte that is not part of a character
+// becomes '?', and the text ends before a character that would not fit whole.
+std::string utf8_at_most(const std::string& s, std::size_t max) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_char(s, i);
+        if (out.size() + (n ? n : 1) > max) break;
+        out += n ? s.substr(i, n) : "?";
+        i += n ? n : 1;
+    }
+    return out;
 }
 
 }  // namespace
@@ -65,8 +86,8 @@ std::string encode(const Heartbeat& m) {
     json j{{"version", m.version}, {"uptime_s", m.uptime_s}, {"content_version", m.content_version},
            {"printer", m.printer}, {"camera", m.camera},     {"audio", m.audio},
            {"screen", m.screen}};
-    if (!m.last_error.empty()) j["last_error"] = cut_utf8(m.last_error, Heartbeat::kMaxLastError);
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!m.last_error.empty()) j["last_error"] = utf8_at_most(m.last_error, Heartbeat::kMaxLastError);
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);  // the other texts are the kiosk's own
 }
 
 std::string encode_usage(const std::vector<UsageEvent>& events) {
@@ -273,6 +294,7 @@ json encode(const SettingsAnswer& m) {
 bool decode(const std::string& body, HelpRequestStatus& out) {
     try {
         const json j = json::parse(body);
+        if (!j.is_object()) return false;
         HelpRequestStatus m;
         m.id = j.value("id", std::int64_t{0});
         m.number = j.value("number", "");
@@ -291,6 +313,7 @@ bool decode(const std::string& body, HelpRequestStatus& out) {
 bool decode(const std::string& body, HeartbeatAnswer& out) {
     try {
         const json j = json::parse(body);
+        if (!j.is_object()) return false;
         HeartbeatAnswer m;
         if (j.contains("content") && j["content"].is_object()) {
             const auto& c = j["content"];
@@ -309,7 +332,8 @@ bool decode(const std::string& body, HeartbeatAnswer& out) {
 bool decode(const std::string& body, SettingsAnswer& out) {
     try {
         const json j = json::parse(body);
-        if (!j.contains("settings") || !j["settings"].is_object() || !j.contains("revision")) return false;
+        // Settings that are not an object are handed on: the kiosk refuses them, once per revision.
+        if (!j.is_object() || !j.contains("settings") || !j.contains("revision")) return false;
         out = {j.value("revision", ""), j["settings"].dump()};
         return true;
     } catch (const json::exception&) {

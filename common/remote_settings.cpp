@@ -88,7 +88,16 @@ bool parse_opening_hours(const std::string& text, OpeningHours& out, std::string
     return true;
 }
 
-bool parse_remote_settings(const std::string& json_text, RemoteSettings& out, std::string& error) {
+LanguageChoice LanguageChoice::as_shipped() {
+    LanguageChoice c;
+    for (const auto& l : kLanguages)
+        c.offered.emplace_back(l.code);
+    c.default_language = "da";
+    return c;
+}
+
+bool parse_remote_settings(const std::string& json_text, const LanguageChoice& now, RemoteSettings& out,
+                           std::string& error) {
     json j;
     try {
         j = json::parse(json_text);
@@ -130,12 +139,12 @@ bool parse_remote_settings(const std::string& json_text, RemoteSettings& out, st
     }
     if (j.contains("default_language")) {
         if (!j["default_language"].is_string()) return error = "default_language: must be a language code", false;
-        const std::string code = j["default_language"];
-        if (!find_language(code) ||
-            (r.languages && std::find(r.languages->begin(), r.languages->end(), code) == r.languages->end()))
-            return error = "default_language: '" + code + "' must be one of languages", false;
-        r.default_language = code;
+        r.default_language = j["default_language"];
     }
+    const auto& offered = r.languages ? *r.languages : now.offered;
+    const std::string& chosen = r.default_language ? *r.default_language : now.default_language;
+    if (std::find(offered.begin(), offered.end(), chosen) == offered.end())
+        return error = "default_language: '" + chosen + "' must be one of languages", false;
     if (j.contains("front_desk")) {
         if (!j["front_desk"].is_object())
             return error = "front_desk: must be texts per language, e.g. {\"da\": \"…\"}", false;

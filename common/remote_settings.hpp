@@ -44,9 +44,19 @@ struct RemoteSettings {
     std::optional<bool> screen_off_when_closed;
 };
 
-// Reads a settings object (JSON text). Only the keys above; anything else, or a value out of
-// range, is an error naming the key (and `out` is left as it was then). A default_language
-// must be a language Ledsager knows, and one of `languages` when both are given.
-bool parse_remote_settings(const std::string& json_text, RemoteSettings& out, std::string& error);
+// The languages a kiosk offers now, and the attract screen's: a default_language must be one
+// of the languages offered once the settings are applied. The hub checks against a kiosk as
+// shipped (kiosk.toml's defaults: every language Ledsager knows, Danish first).
+struct LanguageChoice {
+    std::vector<std::string> offered;
+    std::string default_language;
+    static LanguageChoice as_shipped();
+};
+
+// Reads a settings object (JSON text) meant for a kiosk whose languages are `now`. Only the
+// keys above; anything else, or a value out of range, is an error naming the key (and `out`
+// is left as it was then).
+bool parse_remote_settings(const std::string& json_text, const LanguageChoice& now, RemoteSettings& out,
+                           std::string& error);
 
 }  // namespace ledsager::common

@@ -92,7 +92,8 @@ int settings_command(const CLI::App& set, const std::string& data, const std::st
         effective.update(body, true);
         ledsager::common::RemoteSettings checked;
         std::string error;
-        if (!ledsager::common::parse_remote_settings(effective.dump(), checked, error))
+        if (!ledsager::common::parse_remote_settings(effective.dump(), ledsager::common::LanguageChoice::as_shipped(),
+                                                     checked, error))
             return std::fprintf(stderr, "ledsager-hub: settings not changed: %s\n", error.c_str()), 2;
         store.set_settings(site->id, kiosk_id, body.dump());
         store.audit(0, "settings", site_slug + (kiosk_name.empty() ? "" : "/" + kiosk_name),

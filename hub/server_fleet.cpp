@@ -178,7 +178,7 @@ void Hub::fleet_routes() {
                      return send_error(res, 400, "settings: a JSON object of setting: value");
                  common::RemoteSettings check;
                  std::string error;
-                 if (!common::parse_remote_settings(body.dump(), check, error))
+                 if (!common::parse_remote_settings(body.dump(), common::LanguageChoice::as_shipped(), check, error))
                      return send_error(res, 400, error, error.substr(0, error.find(':')));
                  store_.set_settings(us->second.id, 0, body.dump());
                  store_.audit(us->first.id, "settings", us->second.slug, now_s());

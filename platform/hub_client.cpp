@@ -157,8 +157,7 @@ core::HubReply HubClient::perform(const core::HubCall& call) {
         }
         case core::HubCall::Kind::Usage:
         case core::HubCall::Kind::Signal:
-            reply.ok = true;  // answered 2xx: taken
-            break;
+            break;  // the hub answers these with 204 (above): any other answer is not the hub's, the batch is kept
     }
     return reply;
 }

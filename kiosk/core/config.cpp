@@ -316,14 +316,12 @@ std::map<std::string, std::vector<std::string>> KioskConfig::default_keys() {
 
 bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error) {
     common::RemoteSettings r;
-    if (!common::parse_remote_settings(json_text, r, error)) return false;
+    if (!common::parse_remote_settings(json_text, {config.offered, config.default_language}, r, error)) return false;
     KioskConfig c = config;
     if (r.inactivity_timeout_s) c.inactivity_timeout_s = *r.inactivity_timeout_s;
     if (r.warning_countdown_s) c.warning_countdown_s = *r.warning_countdown_s;
     if (r.languages) c.offered = *r.languages;
     if (r.default_language) c.default_language = *r.default_language;
-    if (std::find(c.offered.begin(), c.offered.end(), c.default_language) == c.offered.end())
-        return error = "default_language: '" + c.default_language + "' must be one of languages", false;
     for (const auto& [code, text] : r.front_desk)
         c.front_desk[code] = text;
     if (r.opening_hours) c.opening_hours = *r.opening_hours;

@@ -98,8 +98,8 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, common:
 bool hub_url_allowed(const std::string& url);
 
 // Applies a settings object from the hub (JSON text, common/remote_settings.hpp) to `config`.
-// Anything parse_remote_settings refuses, or a default language the languages offered after
-// it do not include, is an error naming the key (and nothing is applied then).
+// Anything parse_remote_settings refuses (over this kiosk's languages) is an error naming the
+// key, and nothing is applied then.
 bool apply_remote_settings(const std::string& json_text, KioskConfig& config, std::string& error);
 
 }  // namespace ledsager::core

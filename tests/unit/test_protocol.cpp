@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "common/protocol.hpp"
+#include "common/remote_settings.hpp"
 
 using namespace ledsager::common;
 using json = nlohmann::json;
@@ -40,8 +41,38 @@ TEST_CASE("a help request and a quiet signal go from kiosk to hub unchanged") {
     CHECK(back.place.language == "uk");
 }
 
+TEST_CASE("the messages read on the wire as the hub and kiosks of the last release write them") {
+    // Literal bodies: a field renamed on both sides would pass a round trip, not this.
+    CHECK(json::parse(encode(HelpRequestMessage{"video", {"hearing"}, {"digital-post", "inbox", 2, "so"}})) ==
+          json::parse(R"({"kind":"video","needs":["hearing"],"guide":"digital-post","step":"inbox",
+                          "step_number":2,"language":"so"})"));
+    CHECK(json::parse(encode(SignalMessage{"idle_on_step", {"", "", 0, "da"}})) ==
+          json::parse(R"({"reason":"idle_on_step","language":"da"})"));
+    Heartbeat beat;
+    beat.version = "1.2";
+    beat.content_version = "v3";
+    beat.uptime_s = 60;
+    CHECK(json::parse(encode(beat)) == json::parse(R"({"version":"1.2","uptime_s":60,"content_version":"v3",
+          "printer":"none","camera":"none","audio":"none","screen":"on"})"));
+    CHECK(encode(HelpRequestStatus{5, "B-002", "in_person", "open", 3, 240, ""}) ==
+          json::parse(R"({"id":5,"number":"B-002","kind":"in_person","status":"open","position":3,
+                          "estimated_wait_s":240,"claimed_by":""})"));
+    CHECK(encode(HeartbeatAnswer{ContentOffer{4, "ab", 10}, "r1"}) ==
+          json::parse(R"({"content":{"version":4,"sha256":"ab","size":10},"settings":{"revision":"r1"}})"));
+    CHECK(encode(HeartbeatAnswer{std::nullopt, "r1"}) ==
+          json::parse(R"({"content":null,"settings":{"revision":"r1"}})"));
+    UsageEvent left;
+    left.type = "guide_left";
+    left.day = "2026-12-01";
+    left.guide = "g";
+    left.step = "s";
+    left.key = 9;
+    CHECK(json::parse(encode_usage({left})) ==
+          json::parse(R"({"events":[{"type":"guide_left","day":"2026-12-01","guide":"g","step":"s","key":9}]})"));
+}
+
 TEST_CASE("the hub refuses a kiosk message that breaks a limit, naming the field") {
-    HelpRequestMessage m;
+    HelpRequestMessage m{"in_person", {"hearing"}, {"g", "s", 1, "da"}};
     auto err = decode(R"({"kind":"video","language":"da","name":"Jens"})", m);
     CHECK(err.message == "unknown field");
     CHECK(err.field == "name");
@@ -50,8 +81,9 @@ TEST_CASE("the hub refuses a kiosk message that breaks a limit, naming the field
     err = decode(R"({"kind":"video","language":"da","needs":["coffee"]})", m);
     CHECK(err.field == "needs");
     err = decode(R"({"kind":"video","language":"da","guide":"Jens Hansen 010203-1234"})", m);
-    CHECK(err.field == "guide");  // free text where an id belongs: it could be what a citizen typed
-    CHECK(m.kind.empty());        // nothing half-decoded
+    CHECK(err.field == "guide");   // free text where an id belongs: it could be what a citizen typed
+    CHECK(m.kind == "in_person");  // what was there is left as it was: nothing half-decoded
+    CHECK(m.needs == std::vector<std::string>{"hearing"});
     SignalMessage s;
     CHECK(decode(R"({"reason":"bored","language":"da"})", s).field == "reason");
     CHECK(decode("not json", s).message == "malformed JSON");
@@ -95,10 +127,37 @@ TEST_CASE("a heartbeat goes from kiosk to hub unchanged, and a long error in any
     CHECK(got.last_error.size() >= Heartbeat::kMaxLastError - 1);
     CHECK(got.last_error.rfind("indhold: øø", 0) == 0);
     CHECK(got.last_error.substr(got.last_error.size() - 2) == "ø");
+
+    // Bytes that are not UTF-8 at all (a driver's message in another encoding): each becomes
+    // '?', within the limit, and the hub takes it.
+    beat.last_error = std::string(300, '\xff');
+    REQUIRE_NOTHROW(sent = encode(beat));
+    REQUIRE(decode(sent, got).message.empty());
+    CHECK(got.last_error == std::string(Heartbeat::kMaxLastError, '?'));
+    beat.last_error = std::string("lp0: \xe6") + "ble \xed\xa0\x80 " + danish;  // Latin-1 'æ', a UTF-16 surrogate
+    REQUIRE(decode(encode(beat), got).message.empty());
+    CHECK(got.last_error.rfind("lp0: ?ble ??? ø", 0) == 0);
+    CHECK(got.last_error.size() <= Heartbeat::kMaxLastError);
+}
+
+TEST_CASE("settings are checked against the languages of the kiosk they are for") {
+    RemoteSettings r;
+    std::string error;
+    // A kiosk as shipped starts in Danish: offering only English and Ukrainian leaves it no start.
+    CHECK_FALSE(parse_remote_settings(R"({"languages":["en","uk"]})", LanguageChoice::as_shipped(), r, error));
+    CHECK(error == "default_language: 'da' must be one of languages");
+    CHECK(parse_remote_settings(R"({"languages":["en","uk"],"default_language":"uk"})", LanguageChoice::as_shipped(), r,
+                                error));
+    CHECK(r.default_language == "uk");
+    // A kiosk that starts in English already may drop Danish.
+    CHECK(parse_remote_settings(R"({"languages":["en","uk"]})", {{"en", "da"}, "en"}, r, error));
+    CHECK_FALSE(parse_remote_settings(R"({"default_language":"ar"})", {{"en", "da"}, "en"}, r, error));
+    CHECK(error == "default_language: 'ar' must be one of languages");
+    CHECK(LanguageChoice::as_shipped().offered.size() == 10);
 }
 
 TEST_CASE("a usage batch goes from kiosk to hub unchanged") {
-    std::vector<UsageEvent> events(4);
+    std::vector<UsageEvent> events(9);
     events[0].type = "session";
     events[0].day = "2026-12-01";
     events[0].hour = 9;
@@ -122,10 +181,32 @@ TEST_CASE("a usage batch goes from kiosk to hub unchanged") {
     events[3].day = "2026-12-02";
     events[3].lang = "da";
     events[3].key = 0;
+    const char* more[] = {"guide_start", "guide_done", "guide_left", "helped", "confusing"};
+    for (std::size_t i = 4; i < 9; ++i) {
+        events[i].type = more[i - 4];
+        events[i].day = "2026-12-02";
+        events[i].guide = "digital-post";
+        events[i].step = "inbox";
+        events[i].lang = "ti";
+        events[i].kind = "staff";
+        events[i].value = 1;
+        events[i].key = 11;
+    }
     std::vector<UsageEvent> got;
     std::string error;
     REQUIRE_MESSAGE(decode_usage(json::parse(encode_usage(events)), "2026-12-03", got, error), error);
-    REQUIRE(got.size() == 4);
+    REQUIRE(got.size() == 9);
+    CHECK(got[4].lang == "ti");     // guide_start: the language
+    CHECK(got[5].kind == "staff");  // guide_done: how
+    CHECK(got[6].step == "inbox");  // guide_left: where
+    CHECK(got[7].value == 1);       // helped: yes
+    CHECK(got[8].step == "inbox");  // confusing: which step
+    CHECK(got[7].step.empty());     // a helped event carries no step
+    CHECK(got[5].lang.empty());     // a guide_done event no language
+    for (std::size_t i = 4; i < 9; ++i) {
+        CHECK(got[i].guide == "digital-post");
+        CHECK(got[i].key == 11u);
+    }
     CHECK(got[0].hour == 9);
     CHECK(got[0].lang == "pl");
     CHECK(got[0].modes == events[0].modes);
@@ -139,7 +220,7 @@ TEST_CASE("a usage batch goes from kiosk to hub unchanged") {
     CHECK(got[3].hour == -1);
     CHECK(got[3].modes.empty());
     CHECK(got[3].key == 0u);
-    for (std::size_t i = 0; i < 4; ++i) {
+    for (std::size_t i = 0; i < 9; ++i) {
         CHECK(got[i].type == events[i].type);
         CHECK(got[i].day == events[i].day);
     }
@@ -208,4 +289,9 @@ TEST_CASE("the hub's answers reach the kiosk unchanged") {
     CHECK_FALSE(decode(std::string("<html>proxy error</html>"), got));
     CHECK_FALSE(decode(std::string(R"({"id":"forty-two"})"), got));
     CHECK_FALSE(decode(std::string(R"({"revision":"r1"})"), s));
+    for (const char* not_an_object : {"[]", "null", "42", "\"ok\""}) {
+        CHECK_FALSE(decode(std::string(not_an_object), got));
+        CHECK_FALSE(decode(std::string(not_an_object), back));
+        CHECK_FALSE(decode(std::string(not_an_object), s));
+    }
 }
