@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "app/call_picture.hpp"
+#include "app/content_updates.hpp"
+#include "app/font_atlas.hpp"
 #include "app/hub_link.hpp"
 #include "app/print_worker.hpp"
 #include "app/screen_hours.hpp"
@@ -88,10 +91,10 @@ public:
     // installed guides). Without a store (no public key pinned) no bundle is ever taken.
     void set_content_store(std::unique_ptr<core::ContentStore> store, std::int64_t served_version,
                            std::string note = {});
-    const core::ContentStore* content_store() const { return store_.get(); }
-    std::int64_t content_version() const { return served_version_; }
+    const core::ContentStore* content_store() const { return updates_.store(); }
+    std::int64_t content_version() const { return updates_.served_version(); }
     // A verified bundle waiting for the session to end (0 = none).
-    std::int64_t staged_version() const { return staged_ ? staged_version_ : 0; }
+    std::int64_t staged_version() const { return updates_.staged_version(); }
     // No citizen is using the kiosk: the attract screen, nothing asked, no call.
     bool idle() const;
     // Remote settings from the hub: the revision applied ("0.0" = none yet).
@@ -113,9 +116,9 @@ public:
     const core::Translator& translator() const { return translator_; }
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
     const ui::InputState& input_state() const { return input_; }
-    int font_rebuilds() const { return font_rebuilds_; }
-    int font_texture_px() const { return font_texture_w_ * font_texture_h_; }
-    const ui::Fonts& fonts() const { return fonts_; }
+    int font_rebuilds() const { return atlas_.rebuilds(); }
+    int font_texture_px() const { return atlas_.texture_px(); }
+    const ui::Fonts& fonts() const { return atlas_.fonts(); }
     // Frames rasterised in full, and frames that redrew only a call's picture.
     std::pair<int, int> frames_drawn() const { return {full_frames_, partial_frames_}; }
     // Microseconds spent rasterising full frames and picture-only frames.
@@ -124,9 +127,7 @@ public:
     int height() const { return height_; }
 
 private:
-    bool rebuild_fonts(std::string& error);
-    bool fonts_cover(const std::string& lang) const;  // the atlas has this language's glyphs
-    bool attract_atlas_too_big() const;
+    FontAtlas::Need font_need() const;
     void pump_hub(core::Millis now);
     void pump_content(core::Millis now);
     void on_heartbeat_reply(const core::HubReply& reply, core::Millis now);
@@ -138,9 +139,25 @@ private:
     void beat_now(core::Millis now) { hub_.beat_soon(now); }
     bool should_be_dark(core::Millis now) const;
     void pump_call(core::Millis now, bool pictures);
-    void upload(platform::TextureId& texture, int& tw, int& th, const platform::VideoFrame& frame);
-    void drop_call_textures();
     void speak(std::vector<ui::SpokenPart> parts);
+
+    // The steps of one frame, in order.
+    struct FrameStart {
+        int pending_frames;
+        bool speech;
+        std::string speech_lang;
+    };
+    bool stay_dark(core::Millis now, std::vector<core::InputEvent>& events);  // true: drawn dark
+    void ensure_fonts();
+    std::vector<core::Action> draw(core::Millis now, const ui::FrameInput& in, float& em);
+    void announce(const ui::FrameInput& in, const std::string& drawn_key);
+    void add_key_actions(ui::FrameInput in, bool warning, std::vector<core::Action>& actions) const;
+    void apply(const std::vector<core::Action>& actions, core::Millis now);
+    void after_session(const FrameStart& start);
+    void observe_usage(core::Millis now, const std::vector<core::InputEvent>& events);
+    void print_tickets();
+    void render(bool picture_only, float em);
+    const ui::Palette& palette() const;
     // What decides the picture, apart from input: a timer that changes it needs a frame.
     static std::string signature(const core::Session& session, core::Millis now);
 
@@ -149,10 +166,7 @@ private:
     core::Translator translator_;
     core::Session session_;
     ui::InputState input_;
-    ui::Fonts fonts_;
-    ui::FontFiles font_files_;
-    ImVector<ImWchar> glyphs_;
-    ImVector<ImWchar> title_glyphs_;
+    FontAtlas atlas_;
     std::vector<core::InputEvent> queue_;
     std::unique_ptr<platform::ImageCache> images_;
     HubLink hub_;          // heartbeats, the session's calls, usage, remote settings
@@ -161,58 +175,29 @@ private:
     std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;
     platform::Canvas canvas_;
-    platform::TextureId font_texture_ = nullptr;
-    int font_texture_w_ = 0, font_texture_h_ = 0;
-    int attract_texture_px_ = 0, attract_scale_ = 0;  // the attract screen's own atlas, when last built
-    platform::TextureId retired_texture_ = nullptr;
     int width_ = 0, height_ = 0;
-    int built_scale_ = 0;
-    std::string built_lang_;
-    int font_rebuilds_ = 0;
     int pending_frames_ = 1;
     bool rasterize_ = true;
     std::string drawn_signature_;
     std::unique_ptr<core::Voice> speech_;
     std::unique_ptr<core::CallLine> call_;
-    platform::VideoFrame remote_frame_, self_frame_;
-    platform::TextureId remote_texture_ = nullptr;
-    platform::TextureId self_texture_ = nullptr;
-    int remote_w_ = 0, remote_h_ = 0, self_w_ = 0, self_h_ = 0;
+    CallPicture picture_;
     core::Millis last_frame_ms_ = -1000;
     core::Millis started_ms_ = -1;
-    std::string content_version_, last_error_;
+    std::string last_error_;
     common::Heartbeat health(core::Millis now) const;
-    // Pictures copied straight to the renderer from inside the draw lists (see CallView::blit).
-    struct Blit {
-        const platform::Canvas* canvas;
-        platform::TextureId texture;
-        float x, y, w, h, u0, v0, u1, v1;
-    };
-    std::array<Blit, 2> blits_{};
-    int blit_count_ = 0;
     // In a call on a software renderer, a frame that only brings a new picture redraws only
-    // the picture's rectangle (the rest of the screen is as it was).
-    ui::Rect video_region_{};
+    // the picture's rectangle (the rest of the screen is as it was): possible when the last
+    // frame drew the whole call screen with its picture.
     bool drawn_full_video_ = false;
     int full_frames_ = 0, partial_frames_ = 0;
-    long long raster_us_[2] = {0, 0};  // the last frame drew the whole call screen with its picture
-    core::KioskConfig base_config_;    // kiosk.toml (and the device file): remote settings go over it
+    long long raster_us_[2] = {0, 0};
+    core::KioskConfig base_config_;  // kiosk.toml (and the device file): remote settings go over it
     std::string settings_applied_ = "0.0", settings_refused_;
     ScreenHours screen_;  // dark outside opening hours
     std::function<std::time_t()> wall_clock_ = [] { return std::time(nullptr); };
-    std::unique_ptr<core::ContentStore> store_;
-    std::unique_ptr<platform::ContentFetcher> fetcher_;
-    std::optional<common::ContentSet> staged_;
-    std::int64_t staged_version_ = 0, served_version_ = 0;
-    core::Millis served_since_ = -1, fetch_retry_at_ = 0;
-    ui::Shaper shaper_;
+    ContentUpdates updates_;  // newer bundles, served between sessions
     ui::Announcer announcer_;
 };
-
-// Every string a screen may show, for baking the glyphs the atlas needs.
-// With `lang`, only what that language's screens can show (its own texts, the English and
-// Danish fallbacks, and every language's own name): the atlas is built per language.
-std::vector<std::string> displayable_texts(const common::ContentSet& content, const core::Translator& tr,
-                                           const core::KioskConfig& config, const std::string& lang = {});
 
 }  // namespace ledsager::app

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/escalation.hpp"
+
 namespace ledsager::core {
 
 struct VideoFrame {
@@ -54,5 +56,13 @@ public:
     // Called from other threads when something new is there to draw.
     virtual void set_wake(std::function<void()> wake) = 0;
 };
+
+class Session;
+
+// The call follows the session, once a frame: the line's events go to the session, the line
+// is started for the help request the session's call belongs to and ended when that is over,
+// and mute, camera and the citizen's text reach it. Returns why the line failed, in technical
+// words for IT (never about the citizen), or "".
+std::string follow_session(CallLine& call, Session& session, Millis now);
 
 }  // namespace ledsager::core

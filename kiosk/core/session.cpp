@@ -1,4 +1,5 @@
 #include "core/session.hpp"
+#include "core/session_parts.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -54,14 +55,6 @@ const char* call_phase_name(CallPhase p) {
     }
     return "?";
 }
-
-namespace {
-bool answered(CallPhase p) {
-    return p == CallPhase::Connecting || p == CallPhase::Active || p == CallPhase::Reconnecting;
-}
-constexpr Millis kCallEndedNoticeMs = 10000;  // "Ali ended the call" stays this long
-constexpr size_t kMaxCallText = 2000;
-}  // namespace
 
 Session::Session(const KioskConfig& config, const common::ContentSet& content)
     : config_(config), content_(content), data_(fresh()) {}
@@ -127,6 +120,64 @@ void Session::apply(const Action& a, Millis now) {
             d.backs.clear();
         }
     }
+    // Each kind of action belongs to one part of the session.
+    switch (a.kind) {
+        case ActionKind::Start:
+        case ActionKind::ChooseLanguage:
+        case ActionKind::OpenLanguage:
+        case ActionKind::OpenGuide:
+        case ActionKind::BeginSteps:
+        case ActionKind::Next:
+        case ActionKind::Yes:
+        case ActionKind::No:
+        case ActionKind::Choose:
+        case ActionKind::Back:
+        case ActionKind::StartOver:
+        case ActionKind::AnotherTask:
+        case ActionKind::EndSession:
+        case ActionKind::Confusing:
+        case ActionKind::Helped:
+        case ActionKind::Dismiss:
+            walk(a, now);
+            return;
+        case ActionKind::ReadAloud:
+        case ActionKind::SpeechOff:
+        case ActionKind::SpeechRate:
+        case ActionKind::SpeechVolume:
+        case ActionKind::SpeechVoice:
+        case ActionKind::CloseSpeech:
+        case ActionKind::CycleTextScale:
+        case ActionKind::ToggleContrast:
+        case ActionKind::Continue:
+            prefer(a);
+            return;
+        case ActionKind::OpenHelp:
+        case ActionKind::CloseHelp:
+        case ActionKind::ChooseHelp:
+        case ActionKind::SendHelp:
+        case ActionKind::ToggleNeed:
+        case ActionKind::PrintNumber:
+        case ActionKind::ReturnWhileWaiting:
+        case ActionKind::CancelHelp:
+            ask_for_help(a, now);
+            return;
+        case ActionKind::CallMute:
+        case ActionKind::CallCamera:
+        case ActionKind::CallKeyboard:
+        case ActionKind::CallType:
+        case ActionKind::CallErase:
+        case ActionKind::CallEnd:
+        case ActionKind::CallBack:
+        case ActionKind::CallKeepWaiting:
+        case ActionKind::CallFrontDesk:
+            use_call(a, now);
+            return;
+    }
+}
+
+// Moving through the kiosk: languages, guides and their steps, the end of a session.
+void Session::walk(const Action& a, Millis now) {
+    auto& d = data_;
     switch (a.kind) {
         case ActionKind::Start:
             if (d.screen != Screen::Attract) return;
@@ -178,7 +229,10 @@ void Session::apply(const Action& a, Millis now) {
         case ActionKind::Choose:
             if (d.screen != Screen::Step || !step() || step()->kind != common::StepKind::Question) return;
             for (const auto& c : step()->choices)
-                if (c.id == a.arg) return go_to_step(c.next);
+                if (c.id == a.arg) {
+                    go_to_step(c.next);
+                    return;
+                }
             return;
         case ActionKind::Back:
             if (d.screen == Screen::Step) {
@@ -222,29 +276,28 @@ void Session::apply(const Action& a, Millis now) {
             if (d.screen == Screen::Attract || d.screen == Screen::Wiped) return;
             wipe(now, false);
             return;
-        case ActionKind::OpenHelp:
-            // In a call the person is already there (End call is the way out).
-            if (d.screen == Screen::Help || d.screen == Screen::Call) return;
-            // Already waiting for a person (gone back to the guide meanwhile): the help button
-            // shows the request and its place in line, not a new request. (On the waiting
-            // screen itself it offers the ways to a person, e.g. video instead.)
-            if (waiting_for_person() && d.screen != Screen::Waiting && d.screen != Screen::Attract &&
-                d.screen != Screen::Wiped) {
-                d.return_to = d.screen == Screen::Language ? Screen::Catalogue : d.screen;
-                d.screen = Screen::Waiting;
-                return;
-            }
-            if (d.screen == Screen::Wiped) d.screen = Screen::Attract;  // a new visitor asking at once
-            d.help = {
-                d.screen == Screen::Step || d.screen == Screen::Needs || d.screen == Screen::End ? d.guide_id : "",
-                d.screen == Screen::Step ? d.step_id : "", false};
-            if (d.screen == Screen::Attract) counts_.sessions++;
-            d.return_to = d.screen == Screen::Attract || d.screen == Screen::Language ? Screen::Catalogue : d.screen;
-            d.screen = Screen::Help;
+        case ActionKind::Confusing:
+            if (d.screen != Screen::Step || d.confusing_step == d.step_id) return;
+            d.confusing_step = d.step_id;
+            counts_.confusing++;
             return;
-        case ActionKind::CloseHelp:
-            if (d.screen == Screen::Help) d.screen = d.return_to;
+        case ActionKind::Helped:
+            if (d.screen != Screen::End || d.helped) return;
+            d.helped = a.value != 0;
+            (a.value ? counts_.helped_yes : counts_.helped_no)++;
             return;
+        case ActionKind::Dismiss:
+            if (d.screen == Screen::Wiped) d.screen = Screen::Attract;
+            return;
+        default:
+            return;
+    }
+}
+
+// How the kiosk shows and reads itself to this citizen: reading aloud, text size, contrast.
+void Session::prefer(const Action& a) {
+    auto& d = data_;
+    switch (a.kind) {
         case ActionKind::ReadAloud:
             if (!d.speech) {
                 d.speech = true;
@@ -269,11 +322,6 @@ void Session::apply(const Action& a, Millis now) {
             d.speech_lang = a.arg;
             if (d.speech_dialog == SpeechDialog::NoVoice) d.speech_dialog = SpeechDialog::None;
             return;
-        case ActionKind::Confusing:
-            if (d.screen != Screen::Step || d.confusing_step == d.step_id) return;
-            d.confusing_step = d.step_id;
-            counts_.confusing++;
-            return;
         case ActionKind::CloseSpeech:
             // Closing the "no voice" question without a choice turns reading aloud off again.
             if (d.speech_dialog == SpeechDialog::NoVoice && speech_language().empty()) d.speech = false;
@@ -287,127 +335,8 @@ void Session::apply(const Action& a, Millis now) {
             return;
         case ActionKind::Continue:
             return;  // activity() already cleared the warning
-        case ActionKind::Helped:
-            if (d.screen != Screen::End || d.helped) return;
-            d.helped = a.value != 0;
-            (a.value ? counts_.helped_yes : counts_.helped_no)++;
+        default:
             return;
-        case ActionKind::Dismiss:
-            if (d.screen == Screen::Wiped) d.screen = Screen::Attract;
-            return;
-        case ActionKind::ChooseHelp:
-            if (d.screen != Screen::Help || !hub_enabled() || (a.arg != "in_person" && a.arg != "video")) return;
-            if (a.arg == "video" && !video_available()) return;
-            // Asking again while a request is open: the open one is withdrawn, not left waiting.
-            if ((d.escalation.phase == Escalation::Phase::Waiting ||
-                 d.escalation.phase == Escalation::Phase::Claimed) &&
-                d.escalation.id)
-                cancels_.push_back(d.escalation.id);
-            d.escalation = Escalation{};
-            d.escalation.share = help_share(a.arg);
-            d.screen = Screen::Consent;
-            return;
-        case ActionKind::SendHelp:
-            if (d.screen != Screen::Consent) return;
-            d.escalation.phase = Escalation::Phase::Sending;
-            d.escalation.next_call = now;
-            d.screen = Screen::Waiting;
-            if (d.escalation.share.kind == "video") {
-                d.screen = Screen::Call;
-                d.call = CallState{};
-                set_call_phase(CallPhase::Waiting, now);
-                d.call.waiting_since = now;
-            }
-            return;
-        case ActionKind::ToggleNeed: {
-            if (d.screen != Screen::Consent || a.arg != "interpreter") return;
-            auto& needs = d.escalation.share.needs;
-            if (auto it = std::find(needs.begin(), needs.end(), a.arg); it != needs.end())
-                needs.erase(it);
-            else
-                needs.push_back(a.arg);
-            return;
-        }
-        case ActionKind::PrintNumber:
-            if (d.screen == Screen::Waiting && !d.escalation.number.empty() && !config_.printer_device.empty() &&
-                d.escalation.print != Escalation::Print::Printing)
-                d.escalation.print = Escalation::Print::Requested;
-            return;
-        case ActionKind::CallMute:
-            if (d.screen == Screen::Call && answered(d.call.phase)) d.call.muted = !d.call.muted;
-            return;
-        case ActionKind::CallCamera:
-            if (d.screen == Screen::Call && answered(d.call.phase) && camera_) d.call.camera_off = !d.call.camera_off;
-            return;
-        case ActionKind::CallKeyboard:
-            if (d.screen == Screen::Call && answered(d.call.phase)) d.call.keyboard = !d.call.keyboard;
-            return;
-        case ActionKind::CallType:
-            if (d.screen == Screen::Call && answered(d.call.phase) &&
-                d.call.my_text.size() + a.arg.size() <= kMaxCallText)
-                d.call.my_text += a.arg;
-            return;
-        case ActionKind::CallErase: {
-            if (d.screen != Screen::Call || !answered(d.call.phase)) return;
-            auto& t = d.call.my_text;
-            while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80)
-                t.pop_back();  // continuation bytes
-            if (!t.empty()) t.pop_back();
-            return;
-        }
-        case ActionKind::CallEnd: {
-            if (d.screen != Screen::Call) return;
-            const CallPhase p = d.call.phase;
-            if (p == CallPhase::Waiting || p == CallPhase::NoAnswer) {
-                // Nobody answered yet: the request is withdrawn.
-                if (d.escalation.id) cancels_.push_back(d.escalation.id);
-            } else if (answered(p) || p == CallPhase::Lost) {
-                call_hangup_ = true;  // the caseworker is told; they record the outcome
-            }
-            leave_call();
-            return;
-        }
-        case ActionKind::CallBack:
-            if (d.screen == Screen::Call && d.call.phase == CallPhase::Ended) leave_call();
-            return;
-        case ActionKind::CallKeepWaiting:
-            if (d.screen != Screen::Call || d.call.phase != CallPhase::NoAnswer) return;
-            set_call_phase(CallPhase::Waiting, now);
-            d.call.waiting_since = now;
-            return;
-        case ActionKind::CallFrontDesk: {
-            if (d.screen != Screen::Call || (d.call.phase != CallPhase::NoAnswer && d.call.phase != CallPhase::Lost))
-                return;
-            // The same context goes to the front desk: nothing to type again.
-            if (d.escalation.id) cancels_.push_back(d.escalation.id);
-            HelpShare share = d.escalation.share;
-            share.kind = "in_person";
-            d.escalation = Escalation{};
-            d.escalation.share = share;
-            d.escalation.phase = Escalation::Phase::Sending;
-            d.escalation.next_call = now;
-            d.call = CallState{};
-            d.screen = Screen::Waiting;
-            return;
-        }
-        case ActionKind::ReturnWhileWaiting:
-            // The request keeps its number and place; the help button leads back to it.
-            if (d.screen != Screen::Waiting || !waiting_for_person()) return;
-            d.screen = d.return_to;
-            // Come here by way of the help screen: back to the task itself.
-            if (d.screen == Screen::Waiting || d.screen == Screen::Help || d.screen == Screen::Consent ||
-                d.screen == Screen::Call)
-                d.screen = !d.step_id.empty() ? Screen::Step : !d.guide_id.empty() ? Screen::Needs : Screen::Catalogue;
-            return;
-        case ActionKind::CancelHelp: {
-            if (d.screen != Screen::Waiting && d.screen != Screen::Consent) return;
-            const auto phase = d.escalation.phase;
-            if ((phase == Escalation::Phase::Waiting || phase == Escalation::Phase::Claimed) && d.escalation.id)
-                cancels_.push_back(d.escalation.id);
-            d.escalation = Escalation{};
-            d.screen = d.return_to;
-            return;
-        }
     }
 }
 
@@ -425,91 +354,6 @@ void Session::wipe(Millis now, bool timed_out) {
     data_.wiped_at = now;
     data_.last_activity = now;
     data_.timed_out = timed_out;
-}
-
-void Session::set_call_phase(CallPhase p, Millis now) {
-    data_.call.phase = p;
-    data_.call.since = now;
-    data_.last_activity = std::max(data_.last_activity, now);  // a new call screen starts the idle timer afresh
-}
-
-void Session::leave_call() {
-    // Back to where the citizen was; what was said and typed in the call is gone with it.
-    data_.call = CallState{};
-    data_.escalation = Escalation{};
-    data_.screen = data_.return_to;
-}
-
-Millis Session::connect_limit() const {
-    return std::max(30, config_.video_reconnect_timeout_s) * 1000LL;
-}
-
-std::int64_t Session::call_request() const {
-    const auto& d = data_;
-    const CallPhase p = d.call.phase;
-    const bool live = p == CallPhase::Waiting || p == CallPhase::NoAnswer || answered(p);
-    return d.screen == Screen::Call && live && d.escalation.share.kind == "video" ? d.escalation.id : 0;
-}
-
-bool Session::take_call_hangup() {
-    return std::exchange(call_hangup_, false);
-}
-
-void Session::on_call(CallNews news, const std::string& text, Millis now) {
-    auto& d = data_;
-    auto& c = d.call;
-    if (d.screen != Screen::Call || c.phase == CallPhase::None) return;
-    // A call going on is the citizen being there: the inactivity timer starts afresh from it
-    // (so a long call's end does not find an hour of "inactivity").
-    if (answered(c.phase)) d.last_activity = std::max(d.last_activity, now);
-    switch (news) {
-        case CallNews::Answered:
-            if (c.phase != CallPhase::Waiting && c.phase != CallPhase::NoAnswer) return;
-            c.caseworker = text;
-            set_call_phase(CallPhase::Connecting, now);
-            return;
-        case CallNews::Connected:
-            if (c.phase == CallPhase::Connecting || c.phase == CallPhase::Reconnecting)
-                set_call_phase(CallPhase::Active, now);
-            return;
-        case CallNews::Disconnected:
-            if (c.phase == CallPhase::Active || c.phase == CallPhase::Connecting)
-                set_call_phase(CallPhase::Reconnecting, now);
-            return;
-        case CallNews::RemoteHangup:
-            if (c.phase == CallPhase::Ended || c.phase == CallPhase::Lost) return;
-            c.end_reason = text;
-            c.keyboard = false;
-            d.escalation = Escalation{};  // done on the hub: the caseworker records the outcome
-            set_call_phase(CallPhase::Ended, now);
-            return;
-        case CallNews::Released:
-            if (!answered(c.phase)) return;
-            c = CallState{};
-            set_call_phase(CallPhase::Waiting, now);
-            c.waiting_since = now;
-            return;
-        case CallNews::RemoteText:
-            if (answered(c.phase)) c.their_text = text.size() > kMaxCallText ? text.substr(0, kMaxCallText) : text;
-            return;
-        case CallNews::Failed:
-            if (c.phase == CallPhase::Ended || c.phase == CallPhase::Lost) return;
-            if (answered(c.phase)) call_hangup_ = true;
-            set_call_phase(CallPhase::Lost, now);
-            return;
-    }
-}
-
-void Session::assist_signal(const std::string& reason) {
-    if (!hub_enabled() || data_.assist_signalled) return;
-    data_.assist_signalled = true;
-    HubCall call{HubCall::Kind::Signal, {}, 0, reason};
-    call.share.kind = "in_person";
-    call.share.guide = data_.guide_id;
-    call.share.step = data_.step_id;
-    call.share.step_number = static_cast<int>(data_.history.size()) + 1;
-    call.share.language = data_.lang;
-    signals_.push_back(call);
 }
 
 void Session::tick(Millis now) {
@@ -615,97 +459,6 @@ Millis Session::idle_limit() const {
     const int idle = data_.speech ? std::max(config_.inactivity_timeout_s, config_.speech_inactivity_timeout_s)
                                   : config_.inactivity_timeout_s;
     return std::max<Millis>(idle, waiting ? 900 : 0) * 1000LL;
-}
-
-HelpShare Session::help_share(const std::string& kind) const {
-    HelpShare s;
-    s.kind = kind;
-    s.language = data_.lang;
-    if (!data_.help.guide_id.empty()) {
-        s.guide = data_.help.guide_id;
-        s.step = data_.help.step_id;
-        s.step_number = s.step.empty() ? 0 : static_cast<int>(data_.history.size()) + 1;
-    }
-    if (data_.text_scale > 100) s.needs.push_back("large_text");
-    return s;
-}
-
-bool Session::take_print_request() {
-    if (data_.escalation.print != Escalation::Print::Requested) return false;
-    data_.escalation.print = Escalation::Print::Printing;
-    return true;
-}
-
-void Session::printed(bool ok) {
-    if (data_.escalation.print != Escalation::Print::Printing) return;  // the citizen has gone meanwhile
-    data_.escalation.print = ok ? Escalation::Print::Printed : Escalation::Print::Failed;
-}
-
-std::optional<HubCall> Session::next_hub_call(Millis now) {
-    if (!signals_.empty()) {
-        HubCall call = signals_.front();
-        signals_.erase(signals_.begin());
-        return call;  // sent once; a lost signal is not worth a retry
-    }
-    if (!cancels_.empty() && !cancel_in_flight_) {
-        cancel_in_flight_ = true;
-        return HubCall{HubCall::Kind::Cancel, {}, cancels_.front()};
-    }
-    auto& e = data_.escalation;
-    if (e.in_flight || now < e.next_call) return std::nullopt;
-    switch (e.phase) {
-        case Escalation::Phase::Sending:
-            e.in_flight = true;
-            return HubCall{HubCall::Kind::Create, e.share, 0};
-        case Escalation::Phase::Waiting:
-        case Escalation::Phase::Claimed:
-            e.in_flight = true;
-            return HubCall{HubCall::Kind::Poll, {}, e.id};
-        default:
-            return std::nullopt;
-    }
-}
-
-void Session::on_hub_reply(const HubReply& r, Millis now) {
-    if (r.kind == HubCall::Kind::Signal || r.kind == HubCall::Kind::Heartbeat || r.kind == HubCall::Kind::Settings ||
-        r.kind == HubCall::Kind::Usage)
-        return;
-    if (r.kind == HubCall::Kind::Cancel) {
-        cancel_in_flight_ = false;
-        // Done, or the hub said no (409/404: already closed): either way nothing to retry.
-        if (r.reachable && !cancels_.empty()) cancels_.erase(cancels_.begin());
-        return;
-    }
-    auto& e = data_.escalation;
-    e.in_flight = false;
-    // A reply for a session that has since ended or moved on: a created request nobody
-    // follows any more is withdrawn.
-    if (e.phase == Escalation::Phase::None || e.phase == Escalation::Phase::Closed) {
-        if (r.kind == HubCall::Kind::Create && r.ok && r.id) cancels_.push_back(r.id);
-        return;
-    }
-    if (!r.ok) {
-        e.failures++;
-        e.unreachable = !r.reachable || r.http_status >= 500;
-        if (r.reachable && r.http_status >= 400 && r.http_status < 500 && r.http_status != 429) e.unreachable = true;
-        e.next_call = now + Escalation::backoff(e.failures);
-        return;
-    }
-    e.failures = 0;
-    e.unreachable = false;
-    e.id = r.id ? r.id : e.id;
-    e.number = r.number.empty() ? e.number : r.number;
-    e.status = r.status;
-    e.position = r.position;
-    e.wait_s = r.wait_s;
-    e.claimed_by = r.claimed_by;
-    if (r.status == "claimed")
-        e.phase = Escalation::Phase::Claimed;
-    else if (r.status == "open")
-        e.phase = Escalation::Phase::Waiting;
-    else
-        e.phase = Escalation::Phase::Closed;  // resolved or cancelled by staff
-    e.next_call = now + Escalation::kPollMs;
 }
 
 std::pair<int, int> Session::progress() const {

@@ -224,6 +224,11 @@ public:
     std::string speech_language() const;
 
 private:
+    // The parts of apply(), one per kind of action (session.cpp, session_help.cpp, session_call.cpp).
+    void walk(const Action& a, Millis now);
+    void prefer(const Action& a);
+    void ask_for_help(const Action& a, Millis now);
+    void use_call(const Action& a, Millis now);
     void go_to_step(const std::string& step_id);
     Millis idle_limit() const;
     void assist_signal(const std::string& reason);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Kiosk figures, printed (not a test): start-up to first drawn frame, memory (PSS), idle CPU
-# over 10 s on the attract screen, frame time on a guide screen, content load for 500 guides.
+# over 10 s on the attract screen, memory during and after minutes of random use, frame time
+# on a guide screen, content load for 500 guides.
 # Usage: tests/bench/kiosk_bench.sh [build-dir]   (runs the kiosk under Xvfb at 1920x1080)
+#   USE_S=240  seconds of random taps, keys and window sizes (the PSS peak, then the attract
+#              screen's PSS once the session has timed out, against a fresh start)
 set -euo pipefail
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$src/build}"
@@ -38,6 +41,53 @@ read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
 sleep 10
 read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
 awk -v d=$(( u1 + s1 - u0 - s0 )) -v t="$tck" 'BEGIN {printf "idle_cpu_attract_10s              %.2f %% of a core\n", 100 * d / t / 10}'
+kill -TERM $pid; wait $pid || true
+
+# Random use: taps anywhere, keys of a keyboard and a keypad, the window resized now and then,
+# on the real program in a real window (every screen, text size, theme and language the taps
+# reach). The session times out as soon as the configuration allows (30 s, then 20 s).
+pss_of() { awk '/^Pss:/ {print int($2 / 1024)}' "/proc/$1/smaps_rollup"; }
+sed -e 's/^inactivity_timeout_s = 120/inactivity_timeout_s = 30/' -e 's/^warning_countdown_s = 30/warning_countdown_s = 20/' \
+  -e 's/^wiped_notice_s = 8/wiped_notice_s = 3/' -e 's/^inactivity_timeout_s = 300/inactivity_timeout_s = 60/' \
+  "$src/config/kiosk.toml" > "$tmp/kiosk.toml"
+"$kiosk" --config "$tmp/kiosk.toml" --windowed 1280x800 > "$tmp/log" 2>&1 &
+pid=$!
+pids+=($pid)
+for _ in $(seq 400); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.05; done
+sleep 3
+fresh=$(pss_of $pid)
+wid=$(xdotool search --sync --pid $pid | head -1)
+sizes=(1280x800 1920x1080 1024x768 800x1280 1366x768)
+keys=(Tab Tab Return space Left Right Up Down BackSpace Escape F1 1 2 3 4 5 6 7 8 9 0 a e o plus minus)
+RANDOM=42
+peak=$fresh
+w=1280 h=800
+end=$(( $(date +%s) + ${USE_S:-240} ))
+taps=0
+while [ "$(date +%s)" -lt "$end" ]; do
+  for _ in 1 2 3 4 5; do
+    r=$((RANDOM % 100))
+    if [ $r -lt 72 ]; then
+      xdotool mousemove --window "$wid" $((RANDOM % w)) $((RANDOM % h)) click 1 2>/dev/null || true
+    elif [ $r -lt 97 ]; then
+      xdotool key --window "$wid" "${keys[RANDOM % ${#keys[@]}]}" 2>/dev/null || true
+    else
+      size=${sizes[RANDOM % ${#sizes[@]}]}
+      w=${size%x*} h=${size#*x}
+      xdotool windowsize "$wid" "$w" "$h" 2>/dev/null || true
+    fi
+    taps=$((taps + 1))
+    sleep 0.15
+  done
+  kill -0 $pid 2>/dev/null || { echo "the kiosk stopped during random use:"; tail -5 "$tmp/log"; exit 1; }
+  now_pss=$(pss_of $pid)
+  [ "$now_pss" -gt "$peak" ] && peak=$now_pss
+done
+xdotool windowsize "$wid" 1280 800 2>/dev/null || true
+sleep 100  # the longest timeout: 60 s reading aloud + 20 s countdown + 3 s notice, and margin
+after=$(pss_of $pid)
+echo "memory_random_use_${USE_S:-240}s            PSS peak=$peak MB over $taps taps and keys (fresh 1280x800: $fresh MB)"
+echo "memory_attract_after_use          PSS=$after MB (fresh start $fresh MB, $((after - fresh)) MB more)"
 kill -TERM $pid; wait $pid || true
 
 SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=/dev/null "$build/tests/ledsager-bench" "$src" 2> >(grep -v "CRITICAL" >&2)
