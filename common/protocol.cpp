@@ -341,4 +341,89 @@ bool decode(const std::string& body, SettingsAnswer& out) {
     }
 }
 
+// ---- a video call's signaling
+
+CallMessage call_message(std::string type, std::string text, int mline, std::int64_t seq) {
+    CallMessage m;
+    m.type = std::move(type);
+    m.mline = mline;
+    m.seq = seq;
+    if (m.type == "offer" || m.type == "answer")
+        m.sdp = std::move(text);
+    else if (m.type == "candidate")
+        m.candidate = std::move(text);
+    else if (m.type == "hangup")
+        m.reason = std::move(text);
+    else if (m.type == "answered")
+        m.name = std::move(text);
+    return m;
+}
+
+json encode(const CallMessage& m) {
+    json j{{"type", m.type}};
+    if (m.type == "offer" || m.type == "answer") j["sdp"] = m.sdp;
+    if (m.type == "candidate") {
+        j["candidate"] = m.candidate;
+        j["mline"] = m.mline;
+    }
+    if (m.type == "hangup" && !m.reason.empty()) j["reason"] = m.reason;
+    if (m.type == "answered") j["name"] = m.name;
+    if (m.seq > 0) j["seq"] = m.seq;
+    return j;
+}
+
+json encode(const CallMessages& m) {
+    json list = json::array();
+    for (const auto& message : m.messages)
+        list.push_back(encode(message));
+    return {{"messages", std::move(list)}, {"ended", m.ended}};
+}
+
+ValidationError decode(const std::string& body, CallMessage& out) {
+    json j;
+    const auto err = validate_body(body,
+                                   {{"type", Field::String, true, 16, {"offer", "answer", "candidate", "hangup"}},
+                                    {"sdp", Field::String, false, CallMessage::kMaxSdp},
+                                    {"candidate", Field::String, false, CallMessage::kMaxCandidate},
+                                    {"mline", Field::Integer, false, 64},
+                                    {"reason", Field::String, false, 32}},
+                                   j);
+    if (!err.message.empty()) return err;
+    CallMessage m;
+    m.type = j["type"];
+    if ((m.type == "offer" || m.type == "answer") && !j.contains("sdp")) return {"an " + m.type + " needs sdp", "sdp"};
+    if (m.type == "candidate" && !j.contains("candidate")) return {"a candidate needs candidate", "candidate"};
+    m.sdp = j.value("sdp", "");
+    m.candidate = j.value("candidate", "");
+    m.mline = j.value("mline", 0);
+    m.reason = j.value("reason", "");
+    out = std::move(m);
+    return {};
+}
+
+bool decode(const std::string& body, CallMessages& out) {
+    try {
+        const json j = json::parse(body);
+        if (!j.is_object() || !j.contains("messages") || !j["messages"].is_array()) return false;
+        CallMessages m;
+        m.ended = j.value("ended", false);
+        for (const auto& e : j["messages"]) {
+            if (!e.is_object()) return false;
+            CallMessage c;
+            c.type = e.value("type", "");
+            c.sdp = e.value("sdp", "");
+            c.candidate = e.value("candidate", "");
+            c.mline = e.value("mline", 0);
+            c.reason = e.value("reason", "");
+            c.name = e.value("name", "");
+            c.seq = e.value("seq", std::int64_t{0});
+            m.messages.push_back(std::move(c));
+        }
+        out = std::move(m);
+        return true;
+    } catch (const json::exception&) {
+        return false;
+    }
+}
+
 }  // namespace ledsager::common

@@ -131,4 +131,36 @@ bool decode(const std::string& body, HelpRequestStatus& out);
 bool decode(const std::string& body, HeartbeatAnswer& out);
 bool decode(const std::string& body, SettingsAnswer& out);
 
+// ---- a video call's signaling, both ways: POST and GET /api/v1/calls/{id}/messages
+
+// What one side of a call tells the other through the hub, and what the hub adds itself.
+struct CallMessage {
+    static constexpr std::size_t kMaxSdp = 12000, kMaxCandidate = 1024;
+    std::string type;       // posted: offer (kiosk) | answer (caseworker) | candidate | hangup;
+                            // from the hub: answered | released | hangup
+    std::string sdp;        // offer, answer
+    std::string candidate;  // candidate
+    int mline = 0;          // candidate: the media line it belongs to
+    std::string reason;     // hangup: citizen | caseworker | resolved | ...
+    std::string name;       // answered: the caseworker's first name
+    std::int64_t seq = 0;   // given by the hub: 1, 2, ... per side
+};
+// A message of `type` with its one text: the sdp of an offer or answer, the candidate (at
+// media line `mline`), the reason for a hangup, the caseworker's name when answered.
+CallMessage call_message(std::string type, std::string text = {}, int mline = 0, std::int64_t seq = 0);
+// The messages after the ones a side has read, and whether the call has ended.
+struct CallMessages {
+    std::vector<CallMessage> messages;
+    bool ended = false;
+};
+
+// Only the fields the type has (a side posts no seq; the hub's copy has one).
+nlohmann::json encode(const CallMessage& m);
+nlohmann::json encode(const CallMessages& m);
+// The hub's side of a POST: the fields, their limits, and what each type needs (an offer or
+// an answer its sdp, a candidate its candidate). Which side may post which type is the hub's.
+ValidationError decode(const std::string& body, CallMessage& out);
+// A side's reading of a GET's answer: false when it is not what the hub sends.
+bool decode(const std::string& body, CallMessages& out);
+
 }  // namespace ledsager::common

@@ -36,7 +36,8 @@ bool Calls::release(std::int64_t request_id) {
         if (it == boxes_.end() || it->second.info.ended) return false;
         it->second.info.caseworker = 0;
         it->second.to_caseworker.clear();
-        it->second.to_kiosk.push_back({{"type", "released"}, {"seq", it->second.to_kiosk.size() + 1}});
+        it->second.to_kiosk.push_back(
+            common::call_message("released", {}, 0, static_cast<std::int64_t>(it->second.to_kiosk.size()) + 1));
     }
     cv_.notify_all();
     return true;
@@ -56,14 +57,14 @@ bool Calls::kiosk_in_call(std::int64_t kiosk_id) {
     return false;
 }
 
-bool Calls::post(std::int64_t request_id, CallSide to, nlohmann::json message) {
+bool Calls::post(std::int64_t request_id, CallSide to, common::CallMessage message) {
     {
         std::lock_guard lock(mutex_);
         auto it = boxes_.find(request_id);
         if (it == boxes_.end() || it->second.info.ended) return false;
         auto& list = to == CallSide::Kiosk ? it->second.to_kiosk : it->second.to_caseworker;
         if (list.size() >= kMaxMessages) return false;
-        message["seq"] = list.size() + 1;
+        message.seq = static_cast<std::int64_t>(list.size()) + 1;
         list.push_back(std::move(message));
     }
     cv_.notify_all();
@@ -76,17 +77,17 @@ void Calls::end(std::int64_t request_id, CallSide to_tell, const std::string& re
         auto it = boxes_.find(request_id);
         if (it == boxes_.end() || it->second.info.ended) return;
         auto& list = to_tell == CallSide::Kiosk ? it->second.to_kiosk : it->second.to_caseworker;
-        list.push_back({{"type", "hangup"}, {"reason", reason}, {"seq", list.size() + 1}});
+        list.push_back(common::call_message("hangup", reason, 0, static_cast<std::int64_t>(list.size()) + 1));
         it->second.info.ended = true;
         it->second.ended_at = now_s;
     }
     cv_.notify_all();
 }
 
-std::vector<nlohmann::json> Calls::wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
-                                        std::chrono::milliseconds timeout, bool& ended, bool& known) {
+std::vector<common::CallMessage> Calls::wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
+                                             std::chrono::milliseconds timeout, bool& ended, bool& known) {
     std::unique_lock lock(mutex_);
-    std::vector<nlohmann::json> out;
+    std::vector<common::CallMessage> out;
     const int s = side == CallSide::Kiosk ? 0 : 1;
     auto mine = [&](const Box& b) { return side == CallSide::Kiosk || b.info.caseworker == user; };
     std::uint64_t ticket = 0;

@@ -10,10 +10,11 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "common/protocol.hpp"
 
 namespace ledsager::hub {
 
@@ -44,7 +45,7 @@ public:
     // Whether this kiosk has a call (waiting or answered) that has not ended.
     bool kiosk_in_call(std::int64_t kiosk_id);
     // Adds a message for `to`; false when the call is unknown, ended or full.
-    bool post(std::int64_t request_id, CallSide to, nlohmann::json message);
+    bool post(std::int64_t request_id, CallSide to, common::CallMessage message);
     // Ends the call; the other side gets a hangup message (with `reason`) unless it already has one.
     void end(std::int64_t request_id, CallSide to_tell, const std::string& reason, std::int64_t now_s);
     // Messages for `side` after sequence number `after` (1-based), waiting up to `timeout`
@@ -52,8 +53,8 @@ public:
     // `user` must still be the call's caseworker (a released caseworker reads nothing more).
     // One waiter per call and side: a new poll ends the one before. Beyond kMaxWaiters the
     // answer comes at once (the caller polls again), so long polls never hold every thread.
-    std::vector<nlohmann::json> wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
-                                     std::chrono::milliseconds timeout, bool& ended, bool& known);
+    std::vector<common::CallMessage> wait(std::int64_t request_id, CallSide side, std::int64_t user, size_t after,
+                                          std::chrono::milliseconds timeout, bool& ended, bool& known);
     void forget_ended(std::int64_t before_s);
     void stop();
     size_t active();
@@ -61,7 +62,7 @@ public:
 private:
     struct Box {
         CallInfo info;
-        std::vector<nlohmann::json> to_kiosk, to_caseworker;
+        std::vector<common::CallMessage> to_kiosk, to_caseworker;
         std::int64_t ended_at = 0;
         std::uint64_t waiter[2] = {0, 0};  // per side: the newest poll's ticket
     };

@@ -314,7 +314,7 @@ void Hub::desk_routes() {
             calls_.unanswer(r->id, u->id);
             return send_conflict(res, "someone else answered", "taken");
         }
-        if (!calls_.post(r->id, CallSide::Kiosk, {{"type", "answered"}, {"name", first_name(u->display_name)}})) {
+        if (!calls_.post(r->id, CallSide::Kiosk, common::call_message("answered", first_name(u->display_name)))) {
             calls_.unanswer(r->id, u->id);
             store_.set_status(r->id, "claimed", "open", u->id, "", now_s());
             return send_conflict(res, "the kiosk cannot be reached in this call any more", "gone");
@@ -361,20 +361,9 @@ void Hub::desk_routes() {
         CallSide side{};
         auto call = call_side(req, res, true, side);
         if (!call) return;
-        json body;
-        if (!parse_body(req, res,
-                        {{"type", Field::String, true, 16, {"offer", "answer", "candidate", "hangup"}},
-                         {"sdp", Field::String, false, 12000},
-                         {"candidate", Field::String, false, 1024},
-                         {"mline", Field::Integer, false},
-                         {"reason", Field::String, false, 32}},
-                        body))
-            return;
-        const std::string type = body["type"];
-        if ((type == "offer" || type == "answer") && !body.contains("sdp"))
-            return send_error(res, 400, "an " + type + " needs sdp", "sdp");
-        if (type == "candidate" && !body.contains("candidate"))
-            return send_error(res, 400, "a candidate needs candidate", "candidate");
+        common::CallMessage message;
+        if (!read_message(req, res, message)) return;
+        const std::string& type = message.type;
         if (type == "offer" && side != CallSide::Kiosk)
             return send_error(res, 400, "the kiosk makes the offer", "type");
         if (type == "answer" && side != CallSide::Caseworker)
@@ -384,10 +373,10 @@ void Hub::desk_routes() {
             return send_conflict(res, "nobody has answered yet", "not_answered");
         const CallSide other = side == CallSide::Kiosk ? CallSide::Caseworker : CallSide::Kiosk;
         if (type == "hangup") {
-            calls_.end(call->request_id, other,
-                       body.value("reason", side == CallSide::Kiosk ? "citizen" : "caseworker"), now_s());
+            const std::string default_reason = side == CallSide::Kiosk ? "citizen" : "caseworker";
+            calls_.end(call->request_id, other, message.reason.empty() ? default_reason : message.reason, now_s());
             notifier_.changed(call->site_id);
-        } else if (!calls_.post(call->request_id, other, body)) {
+        } else if (!calls_.post(call->request_id, other, message)) {
             return send_error(res, 409, "the call has ended");
         }
         res.status = 204;
@@ -408,7 +397,7 @@ void Hub::desk_routes() {
         auto list =
             calls_.wait(call->request_id, side, call->caseworker, after, std::chrono::seconds(wait_s), ended, known);
         if (!known) return send_error(res, 404, "no such call");
-        send_json(res, 200, {{"messages", list}, {"ended", ended}});
+        send_json(res, 200, common::encode(common::CallMessages{std::move(list), ended}));
     });
 }
 

@@ -136,7 +136,7 @@ void VideoCall::end(bool tell) {
     const std::uint64_t gen = ++generation_;
     {
         std::lock_guard lock(mutex_);
-        if (tell) outbox_.push_back({id, json{{"type", "hangup"}}.dump()});
+        if (tell) outbox_.push_back({id, common::encode(common::call_message("hangup")).dump()});
         commands_.push_back({Command::Teardown, gen});
         my_text_.clear();
         remote_ = VideoFrame{};
@@ -250,27 +250,27 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
             continue;
         }
         failures = 0;
-        const json j = json::parse(r.body, nullptr, false);
-        if (!j.is_object()) continue;
+        common::CallMessages answer;
+        if (!common::decode(r.body, answer)) continue;
         bool hung_up = false;
-        for (const auto& m : j.value("messages", json::array())) {
-            after = std::max<size_t>(after, m.value("seq", 0));
-            const std::string type = m.value("type", "");
+        for (const auto& m : answer.messages) {
+            after = std::max<size_t>(after, static_cast<size_t>(std::max<std::int64_t>(m.seq, 0)));
+            const std::string& type = m.type;
             std::lock_guard lock(mutex_);
             if (generation_ != gen) return;  // the call ended meanwhile: nothing of it may reach the next one
             if (type == "answered") {
                 stats_.answered_ms = wall_ms();
-                events_.push_back({CallEvent::Kind::Answered, m.value("name", "")});
+                events_.push_back({CallEvent::Kind::Answered, m.name});
                 commands_.push_back({Command::Build, gen, {}, 0, id});
             } else if (type == "answer") {
-                commands_.push_back({Command::RemoteAnswer, gen, m.value("sdp", "")});
+                commands_.push_back({Command::RemoteAnswer, gen, m.sdp});
             } else if (type == "candidate") {
-                commands_.push_back({Command::RemoteCandidate, gen, m.value("candidate", ""), m.value("mline", 0)});
+                commands_.push_back({Command::RemoteCandidate, gen, m.candidate, m.mline});
             } else if (type == "released") {
                 events_.push_back({CallEvent::Kind::Released});
                 commands_.push_back({Command::Teardown, gen});
             } else if (type == "hangup") {
-                events_.push_back({CallEvent::Kind::RemoteHangup, m.value("reason", "caseworker")});
+                events_.push_back({CallEvent::Kind::RemoteHangup, m.reason.empty() ? "caseworker" : m.reason});
                 commands_.push_back({Command::Teardown, gen});
                 hung_up = true;
             }
@@ -278,7 +278,7 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
         }
         wake();
         if (hung_up) return;
-        if (j.value("ended", false)) {
+        if (answer.ended) {
             {
                 std::lock_guard lock(mutex_);
                 if (generation_ != gen) return;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol.hpp"
 #include "platform/video_call.hpp"
 
 namespace ledsager::platform::media {
@@ -100,9 +101,9 @@ struct VideoCall::Media {
         if (mic) gst_object_unref(mic);
     }
 
-    void send(json message) {
+    void send(const common::CallMessage& message) {
         std::lock_guard lock(owner->mutex_);
-        owner->outbox_.push_back({request_id, message.dump()});
+        owner->outbox_.push_back({request_id, common::encode(message).dump()});
         owner->cv_.notify_all();
     }
 
@@ -149,7 +150,7 @@ struct VideoCall::Media {
         gst_promise_interrupt(local);
         gst_promise_unref(local);
         gchar* text = gst_sdp_message_as_text(offer->sdp);
-        m->send({{"type", "offer"}, {"sdp", text}});
+        m->send(common::call_message("offer", text));
         g_free(text);
         gst_webrtc_session_description_free(offer);
     }
@@ -160,7 +161,7 @@ struct VideoCall::Media {
     }
 
     static void on_ice_candidate(GstElement*, guint mline, gchar* candidate, gpointer data) {
-        static_cast<Media*>(data)->send({{"type", "candidate"}, {"candidate", candidate}, {"mline", mline}});
+        static_cast<Media*>(data)->send(common::call_message("candidate", candidate, static_cast<int>(mline)));
     }
 
     static void on_ice_state(GObject* webrtc, GParamSpec*, gpointer data) {

@@ -72,7 +72,7 @@ bool FontAtlas::ensure(const Need& need, const Texts& texts, platform::Canvas& c
         !attract_too_big(need, texts.config))
         return true;
     if (build(need, texts, canvas, error)) return true;
-    // Keep serving with the fonts there are; not tried again until the need changes.
+    // Keep serving with the fonts there are; not tried again for the same need (see ensure's comment).
     scale_ = need.scale;
     height_ = need.height;
     lang_ = need.lang;

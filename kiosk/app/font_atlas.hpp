@@ -43,7 +43,8 @@ public:
     };
     // Builds the atlas for `need` unless the one there serves it. In the ImGui context that
     // draws with it, before the frame starts. False with `error`: the fonts there are stay,
-    // and the same need is not tried again.
+    // and the same language, size and height are not tried again unless shaping needs new
+    // glyphs or the attract screen's check asks for a smaller atlas.
     bool ensure(const Need& need, const Texts& texts, platform::Canvas& canvas, std::string& error);
     // At the start of a frame: the texture a rebuild replaced (the frame drawn with it is shown).
     void retire_old();

@@ -308,8 +308,8 @@ void KioskApp::frame(core::Millis now) {
 
     // Drawing: the screen's taps become actions; reading aloud follows what was drawn.
     ensure_fonts();
-    float em = 0;
-    std::vector<core::Action> actions = draw(now, in, em);
+    Drawn drawn = draw(now, in);
+    std::vector<core::Action>& actions = drawn.actions;
     const bool speech_before = session_.data().speech;
     if (in.read_aloud && speech_before) in.repeat = true;
     announce(in, drawn_key);
@@ -334,7 +334,7 @@ void KioskApp::frame(core::Millis now) {
                                   !new_screen && start.pending_frames == 0 && new_signature == drawn_signature_ &&
                                   drawn_full_video_ && session_.data().speech_dialog == core::SpeechDialog::None &&
                                   !session_.data().warning;
-        render(picture_only, em);
+        render(picture_only, drawn);
     }
     drawn_signature_ = new_signature;
     // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
@@ -387,7 +387,7 @@ void KioskApp::ensure_fonts() {
         std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
 }
 
-std::vector<core::Action> KioskApp::draw(core::Millis now, const ui::FrameInput& in, float& em) {
+KioskApp::Drawn KioskApp::draw(core::Millis now, const ui::FrameInput& in) {
     // Illustrations are loaded here, before drawing, never inside draw code.
     const auto step = core::step_view(session_);
     if (!step.image_path.empty()) images_->get(step.image_path);
@@ -398,9 +398,9 @@ std::vector<core::Action> KioskApp::draw(core::Millis now, const ui::FrameInput&
     canvas_.new_frame();
     ImGui::NewFrame();
 
-    ui::Ui ui(input_, in, palette(), atlas_.fonts(), translator_, session_.data().lang, static_cast<float>(width_),
+    const ui::Palette& palette = session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
+    ui::Ui ui(input_, in, palette, atlas_.fonts(), translator_, session_.data().lang, static_cast<float>(width_),
               static_cast<float>(height_), ImGui::GetBackgroundDrawList(), &atlas_.shaper());
-    em = ui.em();
     ui::ScreenContext ctx{session_,
                           content_,
                           config_,
@@ -413,7 +413,8 @@ std::vector<core::Action> KioskApp::draw(core::Millis now, const ui::FrameInput&
     if (call_) ctx.call = picture_.view(*call_, ui, canvas_);
     ui::draw_screen(ui, ctx);
     ui::finish_frame(input_, ui.elements());
-    return std::move(ui.actions());
+    // The colours and sizes the screen was drawn in (the session may change them before it is shown).
+    return {std::move(ui.actions()), ui.em(), palette.background};
 }
 
 void KioskApp::announce(const ui::FrameInput& in, const std::string& drawn_key) {
@@ -517,17 +518,13 @@ void KioskApp::print_tickets() {
     }
 }
 
-const ui::Palette& KioskApp::palette() const {
-    return session_.data().high_contrast ? ui::high_contrast_palette() : ui::default_palette();
-}
-
-void KioskApp::render(bool picture_only, float em) {
-    const ui::Rgb bg = palette().background;
+void KioskApp::render(bool picture_only, const Drawn& drawn) {
+    const ui::Rgb bg = drawn.background;
     ImDrawData* dd = ImGui::GetDrawData();
     const auto t_raster = std::chrono::steady_clock::now();
     const ui::Rect& video = picture_.region();
     if (picture_only) {
-        const float grow = em * 0.3f;  // the speaking ring sits on the edge
+        const float grow = drawn.em * 0.3f;  // the speaking ring sits on the edge
         const ImVec4 r{video.x - grow, video.y - grow, video.right() + grow, video.bottom() + grow};
         // Only the picture's layer (the foreground list) is drawn, clipped to the picture;
         // the screen under it stays as it was.

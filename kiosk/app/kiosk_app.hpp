@@ -149,15 +149,19 @@ private:
     };
     bool stay_dark(core::Millis now, std::vector<core::InputEvent>& events);  // true: drawn dark
     void ensure_fonts();
-    std::vector<core::Action> draw(core::Millis now, const ui::FrameInput& in, float& em);
+    struct Drawn {
+        std::vector<core::Action> actions;  // what the screen's taps asked for
+        float em = 0;                       // the body text size it was drawn at
+        ui::Rgb background{};               // its theme's background
+    };
+    Drawn draw(core::Millis now, const ui::FrameInput& in);
     void announce(const ui::FrameInput& in, const std::string& drawn_key);
     void add_key_actions(ui::FrameInput in, bool warning, std::vector<core::Action>& actions) const;
     void apply(const std::vector<core::Action>& actions, core::Millis now);
     void after_session(const FrameStart& start);
     void observe_usage(core::Millis now, const std::vector<core::InputEvent>& events);
     void print_tickets();
-    void render(bool picture_only, float em);
-    const ui::Palette& palette() const;
+    void render(bool picture_only, const Drawn& drawn);
     // What decides the picture, apart from input: a timer that changes it needs a frame.
     static std::string signature(const core::Session& session, core::Millis now);
 

@@ -297,13 +297,20 @@ TEST_CASE("logins: concurrent guesses are counted before they are checked, delay
                             R"({"username":"mette","password":"guess"})", "application/json");
             return r ? r->status : 0;
         }));
-    int checked = 0, refused = 0;
+    // A password check waits at most 3 s for one of the two argon2 slots: on a loaded machine
+    // one of the five let through may be answered 503 (busy) instead of being checked.
+    int checked = 0, busy = 0, refused = 0;
+    std::string statuses;
     for (auto& f : tries) {
         const int s = f.get();
         checked += s == 401;
+        busy += s == 503;
         refused += s == 429;
+        statuses += std::to_string(s) + " ";
     }
-    CHECK(checked == 5);
+    INFO("statuses: ", statuses);
+    CHECK(checked + busy == 5);
+    CHECK(checked >= 1);
     CHECK(refused == 14);
     auto c = h.client();
     // The attacker cannot lock Mette out: she logs in from the front desk's own address.

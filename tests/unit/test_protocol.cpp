@@ -295,3 +295,64 @@ TEST_CASE("the hub's answers reach the kiosk unchanged") {
         CHECK_FALSE(decode(std::string(not_an_object), s));
     }
 }
+
+TEST_CASE("a call's signaling goes through the hub unchanged, as the last release wrote it") {
+    // What a side posts: exactly the fields of its type.
+    CHECK(encode(call_message("offer", "v=0\r\n")).dump() == R"({"sdp":"v=0\r\n","type":"offer"})");
+    CHECK(encode(call_message("candidate", "candidate:1 1 UDP 1 127.0.0.1 5000 typ host", 1)).dump() ==
+          R"({"candidate":"candidate:1 1 UDP 1 127.0.0.1 5000 typ host","mline":1,"type":"candidate"})");
+    CHECK(encode(call_message("hangup")).dump() == R"({"type":"hangup"})");
+    for (const CallMessage& sent : {call_message("offer", "v=0"), call_message("answer", "v=0"),
+                                    call_message("candidate", "c", 2), call_message("hangup", "resolved")}) {
+        CallMessage got;
+        REQUIRE(decode(encode(sent).dump(), got).message == "");
+        CHECK(got.type == sent.type);
+        CHECK(got.sdp == sent.sdp);
+        CHECK(got.candidate == sent.candidate);
+        CHECK(got.mline == sent.mline);
+        CHECK(got.reason == sent.reason);
+    }
+    // What the hub passes on, with its own messages among them.
+    CallMessages answer{{call_message("answered", "Ali", 0, 1), call_message("answer", "v=0", 0, 2),
+                         call_message("candidate", "c", 1, 3), call_message("released", {}, 0, 4)},
+                        false};
+    CHECK(
+        encode(answer).dump() ==
+        R"({"ended":false,"messages":[{"name":"Ali","seq":1,"type":"answered"},{"sdp":"v=0","seq":2,"type":"answer"},)"
+        R"({"candidate":"c","mline":1,"seq":3,"type":"candidate"},{"seq":4,"type":"released"}]})");
+    CallMessages read;
+    REQUIRE(decode(encode(answer).dump(), read));
+    REQUIRE(read.messages.size() == 4);
+    CHECK(read.messages[0].name == "Ali");
+    CHECK(read.messages[1].sdp == "v=0");
+    CHECK(read.messages[2].mline == 1);
+    CHECK(read.messages[3].type == "released");
+    CHECK(read.messages[3].seq == 4);
+    REQUIRE(decode(R"({"messages":[],"ended":true})", read));
+    CHECK(read.ended);
+    CHECK(read.messages.empty());
+    // Not what the hub sends: the kiosk does not act on it.
+    CHECK_FALSE(decode("[]", read));
+    CHECK_FALSE(decode(R"({"ended":true})", read));
+    CHECK_FALSE(decode(R"({"messages":[1]})", read));
+    CHECK_FALSE(decode(R"({"messages":[{"type":5}]})", read));
+    CHECK_FALSE(decode("<html>", read));
+}
+
+TEST_CASE("the hub refuses a call message that breaks a limit, naming the field") {
+    CallMessage m;
+    CHECK(decode(R"({"type":"answered"})", m).field == "type");             // only the hub says that
+    CHECK(decode(R"({"type":"hangup","name":"Ali"})", m).field == "name");  // nor may a kiosk name anyone
+    CHECK(decode(R"({"type":"offer"})", m).field == "sdp");
+    CHECK(decode(R"({"type":"answer"})", m).field == "sdp");
+    CHECK(decode(R"({"type":"candidate","mline":0})", m).field == "candidate");
+    CHECK(decode(R"({"type":"candidate","candidate":"c","mline":-1})", m).field == "mline");
+    CHECK(decode(R"({"type":"hangup","seq":3})", m).field == "seq");
+    CHECK(decode(json{{"type", "offer"}, {"sdp", std::string(CallMessage::kMaxSdp + 1, 'v')}}.dump(), m).field ==
+          "sdp");
+    CHECK(decode(json{{"type", "candidate"}, {"candidate", std::string(CallMessage::kMaxCandidate + 1, 'c')}}.dump(), m)
+              .field == "candidate");
+    CHECK(decode(R"({"type":"hangup","reason":"a reason much longer than thirty-two characters"})", m).field ==
+          "reason");
+    CHECK(decode("not json", m).message != "");
+}
