@@ -92,23 +92,26 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
                          error, &shaper_, title_glyphs_))
         return false;
     // The font texture is the kiosk's own (not the backend's). An atlas of the same size is
-    // written into it in place (SDL first draws what is queued with the old glyphs); one of
-    // another size gets a new texture, and the old one is destroyed at the start of the next
-    // frame (SDL's software renderer may still read it until the frame drawn with it is
-    // presented): at 1080p a font texture is 16 MB.
+    // written into it in place (SDL first draws what is queued with the old glyphs). One of
+    // another size gets a new texture, and the old one goes first, so the two are never held
+    // at once (at 200 % text a texture is 35 MB): nothing drawn with it is waiting (frames are
+    // presented before the next one starts, and SDL_DestroyTexture draws what is queued with
+    // a texture before it destroys it), and this frame is drawn with the new one.
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
     ImGui::GetIO().Fonts->GetTexDataAsAlpha8(&pixels, &tw, &th);
     if (!texture_ || tw != texture_w_ || th != texture_h_) {
+        platform::Canvas::destroy_texture(texture_);
+        texture_ = nullptr;
+        texture_w_ = texture_h_ = 0;
         std::string texture_error;
-        platform::TextureId texture = canvas.make_texture(tw, th, false, texture_error);
-        if (!texture) {
+        texture_ = canvas.make_texture(tw, th, false, texture_error);
+        if (!texture_) {
+            ImGui::GetIO().Fonts->SetTexID(nullptr);
+            ImGui::GetIO().Fonts->ClearTexData();
             error = "cannot make the font texture (" + texture_error + ")";
             return false;
         }
-        platform::Canvas::destroy_texture(retired_);
-        retired_ = texture_;
-        texture_ = texture;
         texture_w_ = tw;
         texture_h_ = th;
     }
@@ -123,18 +126,13 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
         attract_height_ = height_;
     }
     ++rebuilds_;
+    platform::give_back_free_memory();  // what building the atlas took
     return true;
-}
-
-void FontAtlas::retire_old() {
-    if (!retired_) return;
-    platform::Canvas::destroy_texture(retired_);
-    platform::give_back_free_memory();  // the old atlas and what building the new one took
 }
 
 void FontAtlas::release() {
     platform::Canvas::destroy_texture(texture_);
-    platform::Canvas::destroy_texture(retired_);
+    texture_ = nullptr;
     texture_w_ = texture_h_ = 0;
     scale_ = height_ = 0;
 }

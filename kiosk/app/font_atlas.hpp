@@ -46,8 +46,6 @@ public:
     // and the same language, size and height are not tried again unless shaping needs new
     // glyphs or the attract screen's check asks for a smaller atlas.
     bool ensure(const Need& need, const Texts& texts, platform::Canvas& canvas, std::string& error);
-    // At the start of a frame: the texture a rebuild replaced (the frame drawn with it is shown).
-    void retire_old();
     // The textures go (before the renderer does).
     void release();
     // The texts changed (new content or settings): the glyphs are gathered again.
@@ -69,7 +67,7 @@ private:
     ImVector<ImWchar> glyphs_, title_glyphs_;
     std::string lang_;  // whose glyphs are in the atlas
     int scale_ = 0, height_ = 0;
-    platform::TextureId texture_ = nullptr, retired_ = nullptr;
+    platform::TextureId texture_ = nullptr;
     int texture_w_ = 0, texture_h_ = 0;
     int attract_px_ = 0, attract_scale_ = 0, attract_height_ = 0;  // the attract screen's own atlas, last built
     int rebuilds_ = 0;

@@ -287,7 +287,6 @@ void KioskApp::frame(core::Millis now) {
     ImGui::SetCurrentContext(imgui_);
     last_frame_ms_ = now;
     const FrameStart start{pending_frames_, session_.data().speech, session_.speech_language()};
-    atlas_.retire_old();  // the atlas an earlier frame's rebuild replaced: that frame is shown
     session_.tick(now);
     pump_hub(now);
     pump_call(now, true);

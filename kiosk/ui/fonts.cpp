@@ -62,6 +62,20 @@ ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base)
 
 namespace {
 
+// The atlas's height is not a power of two, so y / height is not exact in a float, and SDL's
+// software renderer truncates v * height to a row: a glyph could start one row early (its
+// padding) and lose its last row, differently in each atlas. A glyph's v is moved a quarter
+// of a row down, which truncates to the row it means (nearest-texel sampling, as the font
+// texture uses, reads the same row on any renderer).
+void snap_rows(ImFontAtlas& atlas) {
+    const float h = static_cast<float>(atlas.TexHeight);
+    for (ImFont* f : atlas.Fonts)
+        for (ImFontGlyph& g : f->Glyphs) {
+            g.V0 = (std::round(g.V0 * h) + 0.25f) / h;
+            g.V1 = (std::round(g.V1 * h) + 0.25f) / h;
+        }
+}
+
 bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
                 const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper,
                 const ImVector<ImWchar>& title_ranges, int tex_width) {
@@ -75,6 +89,9 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     }
     atlas.Clear();
     atlas.TexDesiredWidth = tex_width;
+    // As high as the glyphs reach, not rounded up to a power of two: at 200 % text an atlas
+    // of 4,200 rows was given 8,192 (64 MB as the renderer's RGBA texture instead of 34).
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
     for (const auto& icon : common::kIcons)
@@ -149,6 +166,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
         return false;
     }
     if (shaper) shaper->end_atlas(atlas);
+    snap_rows(atlas);
     // The fonts' data is not needed once the glyphs are in the atlas (the bytes it
     // borrowed go with `data`): every build adds them again from the files.
     atlas.ClearInputData();
@@ -171,12 +189,15 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
                  const ImVector<ImWchar>& title_ranges) {
     // SDL 2.26's software renderer reads one row past a texture when a triangle's texture
     // coordinates reach its last row; for a large atlas that row is past the end of its
-    // memory. When glyphs fill the atlas to its bottom, build it again twice as wide.
+    // memory. The atlas is one row higher than its lowest glyph rectangle (which ends in a row
+    // of padding), so no glyph reaches its last row; when one does, build it again twice as
+    // wide.
     int width = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (!build_once(atlas, files, height, scale_percent, ranges, out, error, shaper, title_ranges, width))
             return false;
-        if (lowest_uv(atlas) * static_cast<float>(atlas.TexHeight) < static_cast<float>(atlas.TexHeight) - 2.0f)
+        if (std::round(lowest_uv(atlas) * static_cast<float>(atlas.TexHeight)) <=
+            static_cast<float>(atlas.TexHeight) - 1.0f)
             return true;
         width = std::min(8192, atlas.TexWidth * 2);
     }

@@ -11,7 +11,7 @@ build="${1:-$src/build}"
 kiosk="$build/kiosk/app/ledsager-kiosk"
 tmp="$(mktemp -d)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3> "$tmp/display" 2>/dev/null &
 pids+=($!)

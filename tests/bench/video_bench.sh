@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Video call figures, printed (not a test): caseworker clicks Answer -> first remote frame on
-# the kiosk, kiosk CPU during 10 s of a 640x480 call, kiosk RSS during the call. Runs the same
+# the kiosk, kiosk CPU during 10 s of a 640x480 call, kiosk RSS during the call and how much
+# more that is than on the step before the call. Runs the same
 # loopback scenario as video_call_e2e (real hub, real headless kiosk with a test picture and
 # tone, Chromium as the caseworker with a fake camera) three times.
 # Usage: tests/bench/video_bench.sh [build-dir]

@@ -42,6 +42,7 @@ setTimeout(async () => {
 // out a lost connection, is hung up on, then calls again and hangs up.
 const script = [
   "tap attract.start", "tap language.ar", "tap guide.mitid-login", "tap needs.start", "tap step.choice.app", "tap step.no",
+  ...(bench ? ["sleep 2500"] : []),  // the bench reads the kiosk's memory on the step, before any call
   "tap help.video", "tap consent.send", "call-expect phase waiting",
   "call-expect phase active", "call-expect video 30", "call-expect audio 20", "call-stats",
   "type 1234", "call-expect text Ali Hassan", `screenshot ${join(tmp, "kiosk-call.png")}`,
@@ -109,6 +110,8 @@ try {
   kiosk.stdout.on("data", (d) => { for (const l of String(d).split("\n")) if (l) kioskLog.push(l); });
   kiosk.stderr.on("data", (d) => { kioskErr += String(d); });
   const kioskExit = new Promise((resolve) => kiosk.on("exit", (code) => resolve(code)));
+  const rssOf = (pid) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]);
+  const rssBefore = bench ? (async () => { await kioskSaid("ok tap step.no"); await sleep(1500); return rssOf(kiosk.pid); })() : null;
   const startVoiceKiosk = () => {
     writeFileSync(join(tmp, "voice.toml"),
                   `[site]\nplace = "By the stairs"\n[hub]\nurl = "${base}"\ntoken = "demo-kiosk-token"\n` +
@@ -208,8 +211,9 @@ try {
     const t0 = ticks(), w0 = Date.now();
     await sleep(10000);
     const cpu = ((ticks() - t0) / 100) / ((Date.now() - w0) / 1000) * 100;
-    const rss = readFileSync(`/proc/${kiosk.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1];
-    console.log(`# bench: kiosk CPU during a 640x480 call: ${cpu.toFixed(0)} % of one core; RSS ${(rss / 1024).toFixed(0)} MB`);
+    const rss = rssOf(kiosk.pid), before = await rssBefore;
+    console.log(`# bench: kiosk CPU during a 640x480 call: ${cpu.toFixed(0)} % of one core; RSS ${(rss / 1024).toFixed(0)} MB, ` +
+                `${((rss - before) / 1024).toFixed(0)} MB more than on the step before the call (${(before / 1024).toFixed(0)} MB)`);
   }
 
   // ---- the caseworker hangs up: the kiosk says so and goes back to the step; the outcome is recorded
