@@ -393,6 +393,13 @@ ValidationError decode(const std::string& body, CallMessage& out) {
     m.type = j["type"];
     if ((m.type == "offer" || m.type == "answer") && !j.contains("sdp")) return {"an " + m.type + " needs sdp", "sdp"};
     if (m.type == "candidate" && !j.contains("candidate")) return {"a candidate needs candidate", "candidate"};
+    // Nor a field its type does not have.
+    const bool sdp = m.type == "offer" || m.type == "answer", candidate = m.type == "candidate";
+    for (const auto& [field, allowed] : {std::pair<const char*, bool>{"sdp", sdp},
+                                         {"candidate", candidate},
+                                         {"mline", candidate},
+                                         {"reason", m.type == "hangup"}})
+        if (!allowed && j.contains(field)) return {"a " + m.type + " has no " + field, field};
     m.sdp = j.value("sdp", "");
     m.candidate = j.value("candidate", "");
     m.mline = j.value("mline", 0);

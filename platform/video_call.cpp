@@ -242,7 +242,10 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
             if (generation_ == gen) events_.push_back({CallEvent::Kind::RemoteHangup, "gone"});
             return;
         }
-        if (r.status != 200) {  // refused (400, 403, 429, ...): never a tight loop
+        common::CallMessages answer;
+        // Refused (400, 403, 429, ...), or a 200 that is not the hub's answer (a proxy's or a
+        // captive portal's page): never a tight loop.
+        if (r.status != 200 || !common::decode(r.body, answer)) {
             failures = std::min(failures + 1, 5);
             std::unique_lock lock(mutex_);
             cv_.wait_for(lock, std::chrono::milliseconds(500 << failures),
@@ -250,8 +253,6 @@ void VideoCall::poll_loop(std::int64_t id, std::uint64_t gen) {
             continue;
         }
         failures = 0;
-        common::CallMessages answer;
-        if (!common::decode(r.body, answer)) continue;
         bool hung_up = false;
         for (const auto& m : answer.messages) {
             after = std::max<size_t>(after, static_cast<size_t>(std::max<std::int64_t>(m.seq, 0)));

@@ -100,7 +100,8 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
     ImGui::GetIO().Fonts->GetTexDataAsAlpha8(&pixels, &tw, &th);
-    if (!texture_ || tw != texture_w_ || th != texture_h_) {
+    const bool new_size = !texture_ || tw != texture_w_ || th != texture_h_;
+    if (new_size) {
         platform::Canvas::destroy_texture(texture_);
         texture_ = nullptr;
         texture_w_ = texture_h_ = 0;
@@ -109,6 +110,7 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
         if (!texture_) {
             ImGui::GetIO().Fonts->SetTexID(nullptr);
             ImGui::GetIO().Fonts->ClearTexData();
+            glyphs_.clear();  // no fonts left to serve with: the next frame tries again
             error = "cannot make the font texture (" + texture_error + ")";
             return false;
         }
@@ -126,7 +128,7 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
         attract_height_ = height_;
     }
     ++rebuilds_;
-    platform::give_back_free_memory();  // what building the atlas took
+    if (new_size) platform::give_back_free_memory();  // the old texture and what the build took
     return true;
 }
 

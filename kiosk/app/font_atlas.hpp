@@ -44,7 +44,8 @@ public:
     // Builds the atlas for `need` unless the one there serves it. In the ImGui context that
     // draws with it, before the frame starts. False with `error`: the fonts there are stay,
     // and the same language, size and height are not tried again unless shaping needs new
-    // glyphs or the attract screen's check asks for a smaller atlas.
+    // glyphs or the attract screen's check asks for a smaller atlas; when no texture could be
+    // made for it (no fonts left at all) the next call tries again.
     bool ensure(const Need& need, const Texts& texts, platform::Canvas& canvas, std::string& error);
     // The textures go (before the renderer does).
     void release();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,18 +63,37 @@ ImVector<ImWchar> glyph_ranges(const std::vector<std::string>& texts, bool base)
 
 namespace {
 
-// The atlas's height is not a power of two, so y / height is not exact in a float, and SDL's
+// The atlas's height, in steps of 256 rows: adding the few glyphs a new Arabic-script
+// screen needs mostly keeps the height, so the texture is written in place rather than made
+// anew (at most 255 rows, 2 MB at 200 % text, more than the glyphs need).
+// Such a height is not a power of two, so y / height is not exact in a float, and SDL's
 // software renderer truncates v * height to a row: a glyph could start one row early (its
-// padding) and lose its last row, differently in each atlas. A glyph's v is moved a quarter
-// of a row down, which truncates to the row it means (nearest-texel sampling, as the font
-// texture uses, reads the same row on any renderer).
-void snap_rows(ImFontAtlas& atlas) {
-    const float h = static_cast<float>(atlas.TexHeight);
+// padding) and lose its last row, differently in each atlas. A glyph's v is put a quarter of
+// a row into the row it means, which truncates to that row (and nearest-texel sampling, as
+// the font texture uses, reads the same row on any renderer).
+void settle_rows(ImFontAtlas& atlas) {
+    const int h = atlas.TexHeight, stepped = (h + 255) / 256 * 256, w = atlas.TexWidth;
+    if (stepped != h && atlas.TexPixelsAlpha8) {
+        auto* pixels = static_cast<unsigned char*>(IM_ALLOC(static_cast<size_t>(w) * stepped));
+        std::memcpy(pixels, atlas.TexPixelsAlpha8, static_cast<size_t>(w) * h);
+        std::memset(pixels + static_cast<size_t>(w) * h, 0, static_cast<size_t>(w) * (stepped - h));
+        IM_FREE(atlas.TexPixelsAlpha8);
+        atlas.TexPixelsAlpha8 = pixels;
+        atlas.TexHeight = stepped;
+        atlas.TexUvScale.y = 1.0f / static_cast<float>(stepped);
+    }
+    const float from = static_cast<float>(h), to = static_cast<float>(atlas.TexHeight);
     for (ImFont* f : atlas.Fonts)
         for (ImFontGlyph& g : f->Glyphs) {
-            g.V0 = (std::round(g.V0 * h) + 0.25f) / h;
-            g.V1 = (std::round(g.V1 * h) + 0.25f) / h;
+            g.V0 = (std::round(g.V0 * from) + 0.25f) / to;
+            g.V1 = (std::round(g.V1 * from) + 0.25f) / to;
         }
+    // The white pixel and the lines are sampled in the middle of their rows already.
+    atlas.TexUvWhitePixel.y = atlas.TexUvWhitePixel.y * from / to;
+    for (ImVec4& line : atlas.TexUvLines) {
+        line.y = line.y * from / to;
+        line.w = line.w * from / to;
+    }
 }
 
 bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
@@ -89,8 +109,9 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
     }
     atlas.Clear();
     atlas.TexDesiredWidth = tex_width;
-    // As high as the glyphs reach, not rounded up to a power of two: at 200 % text an atlas
-    // of 4,200 rows was given 8,192 (64 MB as the renderer's RGBA texture instead of 34).
+    // As high as the glyphs reach (in steps of 256 rows, see settle_rows), not rounded up to a
+    // power of two: at 200 % text an atlas of 4,400 rows was given 8,192 (64 MB as the
+    // renderer's RGBA texture instead of 35).
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     // Icon glyphs: only those the kiosk names.
     ImFontGlyphRangesBuilder ib;
@@ -166,7 +187,7 @@ bool build_once(ImFontAtlas& atlas, const FontFiles& files, float height, int sc
         return false;
     }
     if (shaper) shaper->end_atlas(atlas);
-    snap_rows(atlas);
+    settle_rows(atlas);
     // The fonts' data is not needed once the glyphs are in the atlas (the bytes it
     // borrowed go with `data`): every build adds them again from the files.
     atlas.ClearInputData();
@@ -189,15 +210,15 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
                  const ImVector<ImWchar>& title_ranges) {
     // SDL 2.26's software renderer reads one row past a texture when a triangle's texture
     // coordinates reach its last row; for a large atlas that row is past the end of its
-    // memory. The atlas is one row higher than its lowest glyph rectangle (which ends in a row
-    // of padding), so no glyph reaches its last row; when one does, build it again twice as
-    // wide.
+    // memory. ImGui's glyph rectangles end in a row of padding and the atlas is at least one
+    // row higher than the lowest, so their glyphs end two rows above its bottom; shaped glyphs
+    // have no padding, and when one ends lower, the atlas is built again twice as wide.
     int width = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (!build_once(atlas, files, height, scale_percent, ranges, out, error, shaper, title_ranges, width))
             return false;
         if (std::round(lowest_uv(atlas) * static_cast<float>(atlas.TexHeight)) <=
-            static_cast<float>(atlas.TexHeight) - 1.0f)
+            static_cast<float>(atlas.TexHeight) - 2.0f)
             return true;
         width = std::min(8192, atlas.TexWidth * 2);
     }

@@ -343,6 +343,12 @@ TEST_CASE("the hub refuses a call message that breaks a limit, naming the field"
     CallMessage m;
     CHECK(decode(R"({"type":"answered"})", m).field == "type");             // only the hub says that
     CHECK(decode(R"({"type":"hangup","name":"Ali"})", m).field == "name");  // nor may a kiosk name anyone
+    // Only the fields of the message's type.
+    CHECK(decode(R"({"type":"hangup","sdp":"v=0"})", m).field == "sdp");
+    CHECK(decode(R"({"type":"offer","sdp":"v=0","candidate":"c"})", m).field == "candidate");
+    CHECK(decode(R"({"type":"answer","sdp":"v=0","mline":0})", m).field == "mline");
+    CHECK(decode(R"({"type":"candidate","candidate":"c","reason":"x"})", m).field == "reason");
+    CHECK(decode(R"({"type":"candidate","candidate":"c","mline":1})", m).message.empty());
     CHECK(decode(R"({"type":"offer"})", m).field == "sdp");
     CHECK(decode(R"({"type":"answer"})", m).field == "sdp");
     CHECK(decode(R"({"type":"candidate","mline":0})", m).field == "candidate");
