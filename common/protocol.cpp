@@ -343,14 +343,24 @@ bool decode(const std::string& body, SettingsAnswer& out) {
 
 // ---- a video call's signaling
 
+namespace {
+// Which fields a message of each type has.
+bool has_sdp(const std::string& type) {
+    return type == "offer" || type == "answer";
+}
+bool has_candidate(const std::string& type) {
+    return type == "candidate";
+}
+}  // namespace
+
 CallMessage call_message(std::string type, std::string text, int mline, std::int64_t seq) {
     CallMessage m;
     m.type = std::move(type);
     m.mline = mline;
     m.seq = seq;
-    if (m.type == "offer" || m.type == "answer")
+    if (has_sdp(m.type))
         m.sdp = std::move(text);
-    else if (m.type == "candidate")
+    else if (has_candidate(m.type))
         m.candidate = std::move(text);
     else if (m.type == "hangup")
         m.reason = std::move(text);
@@ -361,8 +371,8 @@ CallMessage call_message(std::string type, std::string text, int mline, std::int
 
 json encode(const CallMessage& m) {
     json j{{"type", m.type}};
-    if (m.type == "offer" || m.type == "answer") j["sdp"] = m.sdp;
-    if (m.type == "candidate") {
+    if (has_sdp(m.type)) j["sdp"] = m.sdp;
+    if (has_candidate(m.type)) {
         j["candidate"] = m.candidate;
         j["mline"] = m.mline;
     }
@@ -391,10 +401,10 @@ ValidationError decode(const std::string& body, CallMessage& out) {
     if (!err.message.empty()) return err;
     CallMessage m;
     m.type = j["type"];
-    if ((m.type == "offer" || m.type == "answer") && !j.contains("sdp")) return {"an " + m.type + " needs sdp", "sdp"};
-    if (m.type == "candidate" && !j.contains("candidate")) return {"a candidate needs candidate", "candidate"};
+    const bool sdp = has_sdp(m.type), candidate = has_candidate(m.type);
+    if (sdp && !j.contains("sdp")) return {"an " + m.type + " needs sdp", "sdp"};
+    if (candidate && !j.contains("candidate")) return {"a candidate needs candidate", "candidate"};
     // Nor a field its type does not have.
-    const bool sdp = m.type == "offer" || m.type == "answer", candidate = m.type == "candidate";
     for (const auto& [field, allowed] : {std::pair<const char*, bool>{"sdp", sdp},
                                          {"candidate", candidate},
                                          {"mline", candidate},

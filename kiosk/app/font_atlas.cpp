@@ -103,13 +103,12 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
     const bool new_size = !texture_ || tw != texture_w_ || th != texture_h_;
     if (new_size) {
         platform::Canvas::destroy_texture(texture_);
-        texture_ = nullptr;
-        texture_w_ = texture_h_ = 0;
         std::string texture_error;
         texture_ = canvas.make_texture(tw, th, false, texture_error);
         if (!texture_) {
             ImGui::GetIO().Fonts->SetTexID(nullptr);
             ImGui::GetIO().Fonts->ClearTexData();
+            texture_w_ = texture_h_ = 0;
             glyphs_.clear();  // no fonts left to serve with: the next frame tries again
             error = "cannot make the font texture (" + texture_error + ")";
             return false;

@@ -59,9 +59,10 @@ public:
 
 class Session;
 
-// The call follows the session, at least once a frame (again after the citizen's actions): the line's events go to the
-// session, the line is started for the help request the session's call belongs to and ended when that is over, and
-// mute, camera and the citizen's text reach it. Returns why the line failed, in technical words for IT (never about the
+// The call follows the session, at least once a frame (again after the citizen's actions):
+// the line's events go to the session, the line is started for the help request the
+// session's call belongs to and ended when that is over, and mute, camera and the citizen's
+// text reach it. Returns why the line failed, in technical words for IT (never about the
 // citizen), or "".
 std::string follow_session(CallLine& call, Session& session, Millis now);
 
