@@ -45,7 +45,8 @@ void Canvas::update_texture(TextureId texture, const unsigned char* rgba, int wi
     if (texture) SDL_UpdateTexture(static_cast<SDL_Texture*>(texture), nullptr, rgba, width * 4);
 }
 
-void Canvas::update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height) const {
+void Canvas::update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height, int x,
+                                  int y) const {
     if (!texture || width <= 0) return;
     constexpr int kBand = 64;
     std::vector<Uint32> band(static_cast<size_t>(width) * kBand);
@@ -56,7 +57,7 @@ void Canvas::update_texture_alpha(TextureId texture, const unsigned char* alpha,
         // ABGR8888 is one 32-bit word per pixel with alpha in its top byte, as ImGui's RGBA32.
         for (size_t i = 0; i < n; ++i)
             band[i] = (static_cast<Uint32>(src[i]) << 24) | 0x00FFFFFFu;
-        const SDL_Rect rect{0, y0, width, rows};
+        const SDL_Rect rect{x, y + y0, width, rows};
         SDL_UpdateTexture(static_cast<SDL_Texture*>(texture), &rect, band.data(), width * 4);
     }
 }

@@ -26,7 +26,9 @@ public:
     void update_texture(TextureId texture, const unsigned char* rgba, int width) const;
     // Fills a texture from one byte of coverage per pixel (a font atlas), as white with that
     // alpha, a band of rows at a time: no copy of the whole picture at four bytes a pixel.
-    void update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height) const;
+    // With `x`, `y`: only that rectangle of the texture (glyphs added to an atlas).
+    void update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height, int x = 0,
+                              int y = 0) const;
     static void destroy_texture(TextureId& texture);  // and sets it to nullptr
 
     void new_frame();

@@ -1,6 +1,8 @@
 #include "app/font_atlas.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <functional>
 
 #include "common/languages.hpp"
 #include "platform/memory.hpp"
@@ -68,9 +70,17 @@ bool FontAtlas::attract_too_big(const Need& need, const core::KioskConfig& confi
 }
 
 bool FontAtlas::ensure(const Need& need, const Texts& texts, platform::Canvas& canvas, std::string& error) {
-    if (scale_ == need.scale && height_ == need.height && covers(need.lang, texts.config) && !shaper_.dirty() &&
-        !attract_too_big(need, texts.config))
-        return true;
+    if (scale_ == need.scale && height_ == need.height && covers(need.lang, texts.config) &&
+        !attract_too_big(need, texts.config)) {
+        // A new screen's shaped glyphs go into the atlas's free room when they fit.
+        if (!shaper_.dirty()) return true;
+        if (texture_ && shaper_.add_new(*ImGui::GetIO().Fonts, [&](const ui::Shaper::Patch& p) {
+                canvas.update_texture_alpha(texture_, p.alpha, p.w, p.h, p.x, p.y);
+            })) {
+            ++additions_;
+            return true;
+        }
+    }
     if (build(need, texts, canvas, error)) return true;
     // Keep serving with the fonts there are; not tried again for the same need (see ensure's comment).
     scale_ = need.scale;
@@ -88,9 +98,17 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
                               texts.translator.tr(texts.config.default_language, "attract.title"), "0123456789"},
                              false);
     }
-    if (!ui::build_fonts(*ImGui::GetIO().Fonts, files_, static_cast<float>(need.height), need.scale, glyphs_, fonts_,
-                         error, &shaper_, title_glyphs_))
-        return false;
+    // The attract screen's atlas at start-up (nothing shaped yet) may be in the cache folder.
+    const bool cacheable =
+        !cache_dir_.empty() && !cache_tried_ && lang_ == texts.config.default_language && !shaper_.shaped_any();
+    cache_tried_ = cache_tried_ || cacheable;  // the first build only: never during a session
+    const std::string key = cacheable ? cache_key(need) : std::string();
+    if (!cacheable || !load_cached(key)) {
+        if (!ui::build_fonts(*ImGui::GetIO().Fonts, files_, static_cast<float>(need.height), need.scale, glyphs_,
+                             fonts_, error, &shaper_, title_glyphs_))
+            return false;
+        if (cacheable) save_cached(key);
+    }
     // The font texture is the kiosk's own (not the backend's). An atlas of the same size is
     // written into it in place (SDL first draws what is queued with the old glyphs). One of
     // another size gets a new texture, and the old one goes first, so the two are never held
@@ -129,6 +147,86 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
     ++rebuilds_;
     if (new_size) platform::give_back_free_memory();  // the old texture and what the build took
     return true;
+}
+
+// Everything the atlas is built from: the program itself (a new build may bake differently),
+// the font files, the size, the language and every character the atlas holds.
+std::string FontAtlas::cache_key(const Need& need) const {
+    std::string key = "ledsager font atlas; imgui " + std::to_string(IMGUI_VERSION_NUM);
+    auto file = [&](const std::filesystem::path& path) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        const auto time = std::filesystem::last_write_time(path, ec);
+        key += "\n" + path.string() + " " + std::to_string(ec ? 0 : size) + " " +
+               std::to_string(ec ? 0 : time.time_since_epoch().count());
+    };
+    file("/proc/self/exe");
+    for (const auto* f : {&files_.regular, &files_.bold, &files_.icons, &files_.arabic_regular, &files_.arabic_bold,
+                          &files_.ethiopic_regular, &files_.ethiopic_bold})
+        if (!f->empty()) file(*f);
+    key += "\nheight " + std::to_string(need.height) + " scale " + std::to_string(need.scale) + " lang " + lang_ +
+           " shaping " + (shaper_.loaded() ? "yes" : "no") + "\nglyphs";
+    for (const ImWchar c : glyphs_)
+        key += " " + std::to_string(c);
+    key += "\ntitle";
+    for (const ImWchar c : title_glyphs_)
+        key += " " + std::to_string(c);
+    return key;
+}
+
+namespace {
+std::filesystem::path cache_file(const std::filesystem::path& dir, const std::string& key) {
+    char name[40];
+    std::snprintf(name, sizeof name, "atlas-%016zx.bin", std::hash<std::string>{}(key));
+    return dir / name;
+}
+}  // namespace
+
+bool FontAtlas::load_cached(const std::string& key) {
+    const auto path = cache_file(cache_dir_, key);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return false;  // none yet: built, then saved
+    std::string bytes(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::string error;
+    // The file starts with the whole key it was saved for (a name is only a hash of it).
+    if (bytes.size() < key.size() + 1 || bytes.compare(0, key.size(), key) != 0 || bytes[key.size()] != '\0') {
+        error = "saved for other fonts, texts or sizes";
+    } else if (ui::load_atlas(std::string_view(bytes).substr(key.size() + 1), *ImGui::GetIO().Fonts, fonts_, shaper_,
+                              error)) {
+        ++from_cache_;
+        return true;
+    }
+    std::fprintf(stderr, "ledsager-kiosk: %s: %s: building the font atlas anew\n", path.c_str(), error.c_str());
+    return false;
+}
+
+void FontAtlas::save_cached(const std::string& key) const {
+    const std::string atlas = ui::save_atlas(*ImGui::GetIO().Fonts, fonts_, shaper_);
+    if (atlas.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(cache_dir_, ec);
+    std::filesystem::permissions(cache_dir_, std::filesystem::perms::owner_all, ec);  // the kiosk's own
+    const std::filesystem::path path = cache_file(cache_dir_, key);
+    const std::string tmp = path.string() + ".new";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(key.data(), static_cast<std::streamsize>(key.size()));
+        out.put('\0');
+        out.write(atlas.data(), static_cast<std::streamsize>(atlas.size()));
+        if (!out.flush()) {
+            std::fprintf(stderr, "ledsager-kiosk: cannot save the font atlas in %s (the next start builds it)\n",
+                         cache_dir_.c_str());
+            std::filesystem::remove(tmp, ec);
+            return;
+        }
+    }
+    std::filesystem::rename(tmp, path, ec);
+    // One saved atlas: those for other fonts, texts or sizes go.
+    for (const auto& e : std::filesystem::directory_iterator(cache_dir_, ec))
+        if (e.path() != path && e.path().filename().string().rfind("atlas-", 0) == 0)
+            std::filesystem::remove(e.path(), ec);
 }
 
 void FontAtlas::release() {

@@ -3,9 +3,15 @@
 // Ten languages' scripts at 200 % would outgrow what the software renderer's textures hold,
 // so the atlas is built per language (with English, Danish and the attract screen's language
 // in every one) and rebuilt when the language, text size or height changes.
+//
+// The attract screen's atlas, the one every start builds first, is saved in a cache folder
+// (when given one) and taken up from there at the next start instead of being built again:
+// building it is most of the time to the first frame. It holds the glyphs of published
+// texts only, never those of a citizen's language.
 #pragma once
 
 #include <imgui.h>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +33,8 @@ public:
     // Finds the font files and loads Arabic shaping (without it Arabic, Farsi and Urdu show
     // '?', which is said once on stderr).
     void load();
+    // The folder for the saved attract atlas (none: every start builds it).
+    void set_cache_dir(std::filesystem::path dir) { cache_dir_ = std::move(dir); }
 
     // What the next frame draws: its language and text size, the display's height, and
     // whether it is the attract screen.
@@ -54,13 +62,21 @@ public:
 
     const ui::Fonts& fonts() const { return fonts_; }
     ui::Shaper& shaper() { return shaper_; }
+    const ui::Shaper& shaper() const { return shaper_; }
     int rebuilds() const { return rebuilds_; }
+    // Times shaped glyphs were added to the atlas in place (no rebuild).
+    int additions() const { return additions_; }
+    // Times the atlas was taken up from the cache folder instead of built.
+    int from_cache() const { return from_cache_; }
     int texture_px() const { return texture_w_ * texture_h_; }
 
 private:
     bool covers(const std::string& lang, const core::KioskConfig& config) const;
     bool attract_too_big(const Need& need, const core::KioskConfig& config) const;
     bool build(const Need& need, const Texts& texts, platform::Canvas& canvas, std::string& error);
+    std::string cache_key(const Need& need) const;
+    bool load_cached(const std::string& key);
+    void save_cached(const std::string& key) const;
 
     ui::Fonts fonts_;
     ui::FontFiles files_;
@@ -71,7 +87,9 @@ private:
     platform::TextureId texture_ = nullptr;
     int texture_w_ = 0, texture_h_ = 0;
     int attract_px_ = 0, attract_scale_ = 0, attract_height_ = 0;  // the attract screen's own atlas, last built
-    int rebuilds_ = 0;
+    int rebuilds_ = 0, additions_ = 0, from_cache_ = 0;
+    std::filesystem::path cache_dir_;
+    bool cache_tried_ = false;
 };
 
 // Whether every atlas holds this language: English and Danish (the fallbacks) and the attract

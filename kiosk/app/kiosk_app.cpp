@@ -308,6 +308,17 @@ void KioskApp::frame(core::Millis now) {
     // Drawing: the screen's taps become actions; reading aloud follows what was drawn.
     ensure_fonts();
     Drawn drawn = draw(now, in);
+    // A new screen lacked shaped (Arabic-script) glyphs: with nothing touched in this frame
+    // (a pointer that only moved acts on nothing), they go into the atlas and the screen is
+    // drawn again before it is shown, so no frame shows missing letters.
+    const bool only_moved = std::all_of(events.begin(), events.end(), [](const core::InputEvent& e) {
+        return e.kind == core::InputEvent::Kind::PointerMove;
+    });
+    if (atlas_.shaper().dirty() && only_moved && drawn.actions.empty()) {
+        ImGui::EndFrame();
+        ensure_fonts();
+        drawn = draw(now, in);
+    }
     std::vector<core::Action>& actions = drawn.actions;
     const bool speech_before = session_.data().speech;
     if (in.read_aloud && speech_before) in.repeat = true;
@@ -336,13 +347,13 @@ void KioskApp::frame(core::Millis now) {
         render(picture_only, drawn);
     }
     drawn_signature_ = new_signature;
-    // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
-    if (atlas_.shaper().dirty()) pending_frames_ = std::max(pending_frames_, 1);
     // Draw again after a change (the new screen) and while a finger is down (pressed look).
     if (!actions.empty() || !events.empty())
         pending_frames_ = 2;
     else if (pending_frames_ > 0)
         --pending_frames_;
+    // Text needed glyphs the atlas lacks (a new Arabic-script screen): add them and draw again.
+    if (atlas_.shaper().dirty()) pending_frames_ = std::max(pending_frames_, 1);
 }
 
 bool KioskApp::stay_dark(core::Millis now, std::vector<core::InputEvent>& events) {

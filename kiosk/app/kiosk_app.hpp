@@ -58,6 +58,8 @@ public:
     void push(const core::InputEvent& event);
     // True when a frame should be drawn now (input waiting, a timer due, or just after a change).
     bool needs_frame(core::Millis now) const;
+    // Whether the frame just drawn had every glyph it showed (none waiting for the next atlas).
+    bool frame_whole() const { return !atlas_.shaper().dirty(); }
     // When the kiosk must next wake up by itself (ms), -1 for "only on input".
     core::Millis next_wake(core::Millis now) const;
     // One frame: input, timers, drawing into the renderer (the caller presents it).
@@ -117,6 +119,10 @@ public:
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return atlas_.rebuilds(); }
+    int font_additions() const { return atlas_.additions(); }
+    int fonts_from_cache() const { return atlas_.from_cache(); }
+    // The folder the attract screen's font atlas is saved in for the next start (before attach).
+    void set_font_cache(std::filesystem::path dir) { atlas_.set_cache_dir(std::move(dir)); }
     int font_texture_px() const { return atlas_.texture_px(); }
     const ui::Fonts& fonts() const { return atlas_.fonts(); }
     // Frames rasterised in full, and frames that redrew only a call's picture.

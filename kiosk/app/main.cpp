@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/kiosk_app.hpp"
@@ -287,6 +288,14 @@ int main(int argc, char** argv) {
         return rc;
     }
 
+    // The attract screen's font atlas is kept for the next start: in the service's cache
+    // folder (systemd's CacheDirectory), else the user's.
+    if (const char* dir = std::getenv("CACHE_DIRECTORY"); dir && *dir)
+        app.set_font_cache(dir);
+    else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        app.set_font_cache(fs::path(xdg) / "ledsager");
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        app.set_font_cache(fs::path(home) / ".cache" / "ledsager");
     std::string error;
     const core::Millis t_display = now_ms(start);
     auto display = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, error);
@@ -351,7 +360,7 @@ int main(int argc, char** argv) {
         if (app.needs_frame(now)) {
             app.frame(now);
             display->present();
-            if (first) {
+            if (first && app.frame_whole()) {
                 first = false;
                 service.ready();
                 std::fprintf(stderr,

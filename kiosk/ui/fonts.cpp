@@ -1,11 +1,14 @@
 #include "ui/fonts.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 #include "common/icons.hpp"
@@ -222,6 +225,175 @@ bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int s
             return true;
         width = std::min(8192, atlas.TexWidth * 2);
     }
+    return true;
+}
+
+namespace {
+
+constexpr char kAtlasMagic[8] = {'L', 'D', 'S', 'A', 'T', 'L', 'A', 'S'};
+constexpr std::uint32_t kAtlasFormat = 1;
+
+// The fonts of ui::Fonts in a fixed order (their index in the atlas is what is saved).
+std::array<ImFont**, 13> font_slots(Fonts& f) {
+    return {&f.regular, &f.bold, &f.heading, &f.title,    &f.small,      &f.large,    &f.tile,
+            &f.number,  &f.bar,  &f.icon,    &f.icon_bar, &f.icon_large, &f.icon_huge};
+}
+
+template <typename T>
+void put(std::string& out, const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+struct Reader {
+    std::string_view in;
+    size_t at = 0;
+    bool ok = true;
+    template <typename T>
+    T get() {
+        T v{};
+        if (!ok || in.size() - at < sizeof v) {
+            ok = false;
+            return v;
+        }
+        std::memcpy(&v, in.data() + at, sizeof v);
+        at += sizeof v;
+        return v;
+    }
+    const char* take(size_t n) {
+        if (!ok || in.size() - at < n) {
+            ok = false;
+            return nullptr;
+        }
+        const char* p = in.data() + at;
+        at += n;
+        return p;
+    }
+};
+
+}  // namespace
+
+std::string save_atlas(const ImFontAtlas& atlas, const Fonts& fonts, const Shaper& shaper) {
+    std::string out;
+    if (!atlas.TexPixelsAlpha8 || atlas.TexWidth <= 0 || atlas.TexHeight <= 0) return out;
+    out.append(kAtlasMagic, sizeof kAtlasMagic);
+    put(out, kAtlasFormat);
+    put(out, static_cast<std::uint32_t>(sizeof(ImFontGlyph)));
+    put(out, atlas.TexWidth);
+    put(out, atlas.TexHeight);
+    put(out, atlas.TexUvScale);
+    put(out, atlas.TexUvWhitePixel);
+    put(out, atlas.TexUvLines);
+    put(out, atlas.Fonts.Size);
+    for (const ImFont* f : atlas.Fonts) {
+        put(out, f->FontSize);
+        put(out, f->Scale);
+        put(out, f->Ascent);
+        put(out, f->Descent);
+        put(out, f->FallbackChar);
+        put(out, f->EllipsisChar);
+        put(out, f->DotChar);
+        put(out, f->Glyphs.Size);
+        out.append(reinterpret_cast<const char*>(f->Glyphs.Data), sizeof(ImFontGlyph) * f->Glyphs.Size);
+    }
+    Fonts copy = fonts;
+    for (ImFont** slot : font_slots(copy))
+        put(out,
+            static_cast<int>(atlas.Fonts.index_from_ptr(std::find(atlas.Fonts.begin(), atlas.Fonts.end(), *slot))));
+    put(out, fonts.em);
+    put(out, fonts.bar_em);
+    const Shaper::AtlasState st = shaper.atlas_state(atlas);
+    put(out, static_cast<int>(st.fonts.size()));
+    for (const auto& [index, key] : st.fonts) {
+        put(out, index);
+        put(out, key.first);
+        put(out, key.second);
+    }
+    put(out, std::array<int, 4>{st.room_x, st.room_y, st.room_w, st.room_h});
+    out.append(reinterpret_cast<const char*>(atlas.TexPixelsAlpha8),
+               static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight));
+    return out;
+}
+
+bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper& shaper, std::string& error) {
+    atlas.Clear();
+    Reader r{bytes};
+    const char* magic = r.take(sizeof kAtlasMagic);
+    if (!magic || std::memcmp(magic, kAtlasMagic, sizeof kAtlasMagic) != 0 || r.get<std::uint32_t>() != kAtlasFormat ||
+        r.get<std::uint32_t>() != sizeof(ImFontGlyph)) {
+        error = "not a saved atlas of this format";
+        return false;
+    }
+    auto fail = [&](const char* what) {
+        atlas.Clear();
+        error = what;
+        return false;
+    };
+    const int w = r.get<int>(), h = r.get<int>();
+    if (!r.ok || w <= 0 || h <= 0 || w > 16384 || h > 65536) return fail("bad texture size");
+    atlas.TexWidth = w;
+    atlas.TexHeight = h;
+    atlas.TexUvScale = r.get<ImVec2>();
+    atlas.TexUvWhitePixel = r.get<ImVec2>();
+    if (const char* lines = r.take(sizeof atlas.TexUvLines))
+        std::memcpy(atlas.TexUvLines, lines, sizeof atlas.TexUvLines);
+    const int n = r.get<int>();
+    if (!r.ok || n <= 0 || n > 64) return fail("bad number of fonts");
+    for (int i = 0; i < n; ++i) {
+        ImFont* f = IM_NEW(ImFont)();
+        atlas.Fonts.push_back(f);
+        f->ContainerAtlas = &atlas;
+        f->FontSize = r.get<float>();
+        f->Scale = r.get<float>();
+        f->Ascent = r.get<float>();
+        f->Descent = r.get<float>();
+        f->FallbackChar = r.get<ImWchar>();
+        f->EllipsisChar = r.get<ImWchar>();
+        f->DotChar = r.get<ImWchar>();
+        const int glyphs = r.get<int>();
+        if (!r.ok || glyphs < 0 || glyphs > 0x10000) return fail("bad number of glyphs");
+        const char* data = r.take(sizeof(ImFontGlyph) * static_cast<size_t>(glyphs));
+        if (!data) return fail("glyphs cut short");
+        f->Glyphs.resize(glyphs);
+        std::memcpy(f->Glyphs.Data, data, sizeof(ImFontGlyph) * static_cast<size_t>(glyphs));
+        for (const ImFontGlyph& g : f->Glyphs)
+            if (g.U0 < 0 || g.U1 > 1 || g.V0 < 0 || g.V1 > 1) return fail("glyph outside the texture");
+        f->BuildLookupTable();
+    }
+    Fonts out;
+    for (ImFont** slot : font_slots(out)) {
+        const int index = r.get<int>();
+        if (!r.ok || index < 0 || index >= n) return fail("bad font index");
+        *slot = atlas.Fonts[index];
+    }
+    out.em = r.get<float>();
+    out.bar_em = r.get<float>();
+    Shaper::AtlasState st;
+    const int keys = r.get<int>();
+    if (!r.ok || keys < 0 || keys > n) return fail("bad shaper fonts");
+    for (int i = 0; i < keys; ++i) {
+        const int index = r.get<int>();
+        const bool bold = r.get<bool>();
+        const int size = r.get<int>();
+        if (index < 0 || index >= n) return fail("bad shaper font index");
+        st.fonts.push_back({index, {bold, size}});
+    }
+    const auto room = r.get<std::array<int, 4>>();
+    st.room_x = room[0], st.room_y = room[1], st.room_w = room[2], st.room_h = room[3];
+    if (st.room_x < 0 || st.room_y < 0 || st.room_x + st.room_w > w || st.room_y + st.room_h > h)
+        return fail("bad room for glyphs");
+    const char* pixels = r.take(static_cast<size_t>(w) * static_cast<size_t>(h));
+    if (!pixels || r.at != bytes.size()) return fail("pixels cut short");
+    atlas.TexPixelsAlpha8 = static_cast<unsigned char*>(IM_ALLOC(static_cast<size_t>(w) * h));
+    std::memcpy(atlas.TexPixelsAlpha8, pixels, static_cast<size_t>(w) * h);
+    atlas.TexReady = true;
+    // The rest of `fonts` (the icons' glyph ranges) stays as it is.
+    const auto from = font_slots(out), to = font_slots(fonts);
+    for (size_t i = 0; i < to.size(); ++i)
+        *to[i] = *from[i];
+    fonts.em = out.em;
+    fonts.bar_em = out.bar_em;
+    shaper.adopt_atlas(atlas, st);
     return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <imgui.h>
@@ -36,6 +37,16 @@ float bar_px(float height);
 bool build_fonts(ImFontAtlas& atlas, const FontFiles& files, float height, int scale_percent,
                  const ImVector<ImWchar>& ranges, Fonts& out, std::string& error, Shaper* shaper = nullptr,
                  const ImVector<ImWchar>& title_ranges = {});
+
+// A built atlas as bytes (its pixels, its fonts' glyphs and metrics, which font is which,
+// and the shaper's part), so that the next start can take it up instead of building it
+// again (see app::FontAtlas). Call before the atlas's pixels are cleared. Only for this
+// build of the program: ImGui's structures are written as they are in memory.
+std::string save_atlas(const ImFontAtlas& atlas, const Fonts& fonts, const Shaper& shaper);
+// Takes up bytes from save_atlas into a cleared `atlas`: its fonts into `fonts`, the
+// shaper's part into `shaper`. False with `error` when the bytes are not a whole atlas of
+// this format (the atlas is then left empty).
+bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper& shaper, std::string& error);
 
 // The glyph ranges for a set of texts (plus ASCII, and the punctuation screens use).
 // Arabic-script letters are left out: they are drawn as shaped glyphs, never one by one.

@@ -14,7 +14,8 @@ namespace ledsager::ui {
 
 namespace {
 
-constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;              // below Font Awesome's 0xF000..
+constexpr int kRoomWidth = 512;                         // the width of the atlas's room for glyphs added later
+constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;  // below Font Awesome's 0xF000..
 constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};  // smallest code point per UTF-8 length
 
 bool arabic_script(char32_t c) {
@@ -395,6 +396,8 @@ void Shaper::begin_atlas(ImFontAtlas& atlas, const std::vector<FontInfo>& fonts)
     pending_.clear();
     cache_.clear();
     dirty_ = false;
+    room_rect_ = -1;
+    room_w_ = room_h_ = 0;
     if (!loaded()) return;
     for (const auto& f : fonts) {
         const std::pair<bool, int> key{f.bold, static_cast<int>(std::lround(f.size))};
@@ -415,9 +418,22 @@ void Shaper::begin_atlas(ImFontAtlas& atlas, const std::vector<FontInfo>& fonts)
         }
         sg->baked = sg->keys.size();
     }
+    // Room for the glyphs of screens drawn later (four lines of the largest text font, 512
+    // pixels wide): 0.4 MB as the renderer's texture at 100 % text, 0.8 MB at 200 %.
+    float largest = 0;
+    for (const auto& f : fonts)
+        largest = std::max(largest, f.size);
+    room_rect_ = atlas.AddCustomRectRegular(kRoomWidth, std::max(64, static_cast<int>(largest * 4)));
+    room_w_ = room_h_ = 0;
 }
 
 void Shaper::end_atlas(ImFontAtlas& atlas) {
+    // Where the room is (the atlas forgets its rectangles once the input data is cleared).
+    if (room_rect_ >= 0)
+        if (const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(room_rect_); r->IsPacked()) {
+            room_x0_ = r->X, room_y0_ = r->Y, room_w_ = r->Width, room_h_ = r->Height;
+            room_x_ = room_y_ = shelf_h_ = 0;
+        }
     if (pending_.empty()) return;
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
@@ -439,6 +455,92 @@ void Shaper::end_atlas(ImFontAtlas& atlas) {
     for (const auto& [font, key] : font_keys_)
         font->BuildLookupTable();
     pending_.clear();
+}
+
+bool Shaper::shaped_any() const {
+    for (const auto& [key, sg] : sizes_)
+        if (!sg->keys.empty()) return true;
+    return false;
+}
+
+Shaper::AtlasState Shaper::atlas_state(const ImFontAtlas& atlas) const {
+    AtlasState st;
+    for (int i = 0; i < atlas.Fonts.Size; ++i)
+        if (auto it = font_keys_.find(atlas.Fonts[i]); it != font_keys_.end()) st.fonts.push_back({i, it->second});
+    st.room_x = room_x0_, st.room_y = room_y0_, st.room_w = room_w_, st.room_h = room_h_;
+    return st;
+}
+
+void Shaper::adopt_atlas(const ImFontAtlas& atlas, const AtlasState& state) {
+    font_keys_.clear();
+    pending_.clear();
+    cache_.clear();
+    dirty_ = false;
+    room_rect_ = -1;
+    for (const auto& [index, key] : state.fonts)
+        if (index >= 0 && index < atlas.Fonts.Size) font_keys_[atlas.Fonts[index]] = key;
+    room_x0_ = state.room_x, room_y0_ = state.room_y, room_w_ = state.room_w, room_h_ = state.room_h;
+    room_x_ = room_y_ = shelf_h_ = 0;
+    for (auto& [key, sg] : sizes_)
+        sg->baked = sg->keys.size();
+}
+
+bool Shaper::add_new(const ImFontAtlas& atlas, const std::function<void(const Patch&)>& upload) {
+    if (!dirty_) return true;
+    if (room_w_ <= 0 || !atlas.TexWidth || !atlas.TexHeight) return false;
+    // Placed first, added after: a glyph that does not fit leaves the fonts as they were.
+    struct Placed {
+        const SizeGlyphs* sg;
+        size_t index;
+        const Glyph* glyph;
+        int x, y;
+    };
+    std::vector<Placed> placed;
+    int x = room_x_, y = room_y_, shelf = shelf_h_;
+    for (const auto& [key, sg] : sizes_) {
+        if (sg->baked == sg->keys.size()) continue;
+        Face& face = sg->bold ? *bold_ : *regular_;
+        for (size_t i = sg->baked; i < sg->keys.size(); ++i) {
+            const Glyph& g = face.raster(sg->ppem, std::get<0>(sg->keys[i]));
+            if (g.w <= 0 || g.h <= 0) {
+                placed.push_back({sg.get(), i, &g, 0, 0});
+                continue;
+            }
+            // One row and column of padding around each glyph, as ImGui leaves; the room's
+            // last two rows stay empty (SDL's software renderer reads one row past a glyph).
+            if (x + g.w + 1 > room_w_) x = 0, y += shelf, shelf = 0;
+            if (g.w + 1 > room_w_ || y + g.h + 1 > room_h_ - 2) return false;
+            placed.push_back({sg.get(), i, &g, room_x0_ + x, room_y0_ + y});
+            x += g.w + 1;
+            shelf = std::max(shelf, g.h + 1);
+        }
+    }
+    room_x_ = x, room_y_ = y, shelf_h_ = shelf;
+    const float tw = static_cast<float>(atlas.TexWidth), th = static_cast<float>(atlas.TexHeight);
+    for (const auto& p : placed) {
+        const Glyph& g = *p.glyph;
+        float u0 = 0, v0 = 0, u1 = 0, v1 = 0;
+        if (g.w > 0 && g.h > 0) {
+            upload({p.x, p.y, g.w, g.h, g.pixels.data()});
+            // v a quarter row into its row, as every glyph of the atlas (see settle_rows).
+            u0 = p.x / tw, u1 = (p.x + g.w) / tw;
+            v0 = (p.y + 0.25f) / th, v1 = (p.y + g.h + 0.25f) / th;
+        }
+        const auto& [gid, adv, dx, dy] = p.sg->keys[p.index];
+        const ImWchar cp = static_cast<ImWchar>(kFirstCp + p.index);
+        for (const auto& [font, key] : font_keys_) {
+            if (auto it = sizes_.find(key); it == sizes_.end() || it->second.get() != p.sg) continue;
+            const float x0 = static_cast<float>(g.left + dx), top = font->Ascent + static_cast<float>(-g.top - dy);
+            font->AddGlyph(nullptr, cp, x0, top, x0 + g.w, top + g.h, u0, v0, u1, v1, static_cast<float>(adv));
+        }
+    }
+    for (auto& [key, sg] : sizes_)
+        sg->baked = sg->keys.size();
+    for (const auto& [font, key] : font_keys_)
+        font->BuildLookupTable();
+    cache_.clear();  // lines laid out while the glyphs were missing
+    dirty_ = false;
+    return true;
 }
 
 }  // namespace ledsager::ui

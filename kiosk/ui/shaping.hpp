@@ -11,6 +11,7 @@
 // hold. Naskh is widely read by Urdu speakers and is what most Urdu UI falls back to.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,8 +54,30 @@ public:
     };
     void begin_atlas(ImFontAtlas& atlas, const std::vector<FontInfo>& fonts);
     void end_atlas(ImFontAtlas& atlas);
-    // Glyphs were registered that the current atlas lacks: rebuild it before the next frame.
+    // Glyphs were registered that the current atlas lacks: add them (add_new) or rebuild the
+    // atlas before the next frame.
     bool dirty() const { return dirty_; }
+    // Adds the glyphs registered since the atlas was built to its fonts, in room the atlas
+    // keeps free for them (a new screen's few glyphs, without building the atlas again). Each
+    // glyph's pixels (alpha, `w` × `h` at `x`, `y` of the atlas) are handed to `upload` for the
+    // font texture. False when the room is full: the atlas must be built again.
+    struct Patch {
+        int x, y, w, h;
+        const unsigned char* alpha;
+    };
+    bool add_new(const ImFontAtlas& atlas, const std::function<void(const Patch&)>& upload);
+
+    // What an atlas built by this shaper needs kept beside it (a saved atlas, see
+    // ui::save_atlas): whether any glyph was shaped yet, which font has which face and size,
+    // and where the room for later glyphs is.
+    bool shaped_any() const;
+    struct AtlasState {
+        std::vector<std::pair<int, std::pair<bool, int>>> fonts;  // index in the atlas, (bold, size)
+        int room_x = 0, room_y = 0, room_w = 0, room_h = 0;
+    };
+    AtlasState atlas_state(const ImFontAtlas& atlas) const;
+    // Takes up a saved atlas as if this shaper had built it (no glyph shaped yet).
+    void adopt_atlas(const ImFontAtlas& atlas, const AtlasState& state);
 
     // One line of logical text in visual order, for `font`.
     std::string visual(std::string_view line, ImFont* font, bool base_rtl);
@@ -96,6 +119,10 @@ private:
         float advance, x0, y0;
     };
     std::vector<Pending> pending_;
+    // The atlas's free room for glyphs added after it was built, filled shelf by shelf.
+    int room_rect_ = -1;                                       // its rectangle while the atlas is built
+    int room_x0_ = 0, room_y0_ = 0, room_w_ = 0, room_h_ = 0;  // where it is in the atlas
+    int room_x_ = 0, room_y_ = 0, shelf_h_ = 0;                // the next free place in it
 };
 
 }  // namespace ledsager::ui

@@ -26,17 +26,23 @@ stamp_first() { while IFS= read -r line; do
   case $line in *"first frame drawn"*) echo "$(date +%s%N) $line" > "$tmp/first" ;; esac
   echo "$line" >> "$tmp/log"
 done; }
-for i in 1 2 3 4 5; do
+# The first start builds the attract screen's font atlas and saves it in the cache folder (a
+# folder of this run's own); the next five take it up from there, as every later start does.
+export XDG_CACHE_HOME="$tmp/cache"
+cold=""
+for i in 0 1 2 3 4 5; do
   rm -f "$tmp/first" "$tmp/log"
   t0=$(date +%s%N)
   "$kiosk" --windowed 1920x1080 2> >(stamp_first) > /dev/null &
   pid=$!
   for _ in $(seq 100); do [ -s "$tmp/first" ] && break; sleep 0.05; done
   read -r t1 rest < "$tmp/first"
-  firsts+=("$(( (t1 - t0) / 1000000 )) $(echo "$rest" | sed -n 's/.*first frame drawn after \([0-9]*\) ms.*/\1/p')")
+  figure="$(( (t1 - t0) / 1000000 )) $(echo "$rest" | sed -n 's/.*first frame drawn after \([0-9]*\) ms.*/\1/p')"
+  if [ "$i" -eq 0 ]; then cold=$figure; else firsts+=("$figure"); fi
   if [ "$i" -lt 5 ]; then kill -TERM $pid; wait $pid || true; fi
 done
 printf '%s\n' "${firsts[@]}" | sort -n | awk '{a[NR]=$1; b[NR]=$2} END {printf "startup_first_frame_ms            median=%d (exec to frame)  in-process=%d\n", a[int((NR+1)/2)], b[int((NR+1)/2)]}'
+echo "$cold" | awk '{printf "startup_first_frame_first_start_ms %d (exec to frame, font atlas built and saved)  in-process=%d\n", $1, $2}'
 
 sleep 2
 pss=$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)

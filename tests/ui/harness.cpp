@@ -15,13 +15,15 @@ std::string read_file(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string po_dir, int width, int height) {
+Harness::Harness(core::KioskConfig config, std::string guides_dir, std::string po_dir, int width, int height,
+                 std::string font_cache) {
     core::Translator tr;
     common::Diagnostics diags;
     tr.load_dir(po_dir, diags);
     REQUIRE(diags.items.empty());
     auto content = common::load_content(guides_dir);
     app_ = std::make_unique<app::KioskApp>(config, std::move(content), std::move(tr));
+    if (!font_cache.empty()) app_->set_font_cache(font_cache);
     std::string error;
     display_ = platform::Display::open_offscreen(width, height, error);
     REQUIRE_MESSAGE(display_, error);

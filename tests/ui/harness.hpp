@@ -21,8 +21,10 @@ std::string read_file(const std::string& path);
 
 class Harness {
 public:
+    // `font_cache`: the folder the attract screen's font atlas is kept in (none by default).
     explicit Harness(core::KioskConfig config = {}, std::string guides_dir = LEDSAGER_SOURCE_ASSETS "/guides",
-                     std::string po_dir = LEDSAGER_SOURCE_PO, int width = 1920, int height = 1080);
+                     std::string po_dir = LEDSAGER_SOURCE_PO, int width = 1920, int height = 1080,
+                     std::string font_cache = "");
 
     app::KioskApp& app() { return *app_; }
     const platform::Display& display() const { return *display_; }

@@ -1,7 +1,9 @@
 // font_atlas_languages: the font atlas holds one citizen's language besides English, Danish
 // and the attract screen's language. Going back to the attract screen keeps it (the next
 // citizen often picks the same language), unless it is larger than the attract screen's
-// own by more than 4 MiB; the attract screen looks the same with either.
+// own by more than 4 MiB; the attract screen looks the same with either. A new screen's
+// shaped Arabic-script glyphs go into room the atlas keeps for them, not into a new atlas,
+// and look as a new atlas draws them.
 #include "harness.hpp"
 
 using namespace ledsager;
@@ -87,4 +89,33 @@ TEST_CASE("a citizen's language is built once and kept; the attract screen stays
         CHECK(h.app().font_texture_px() <= fresh_px + (4 << 20) / 4);
         CHECK(h.pixel_hash() == fresh_picture);
     }
+}
+
+TEST_CASE("a new Arabic-script screen adds its glyphs to the atlas in place, drawn as a new atlas draws them") {
+    test::Harness h;
+    h.frame();
+    // The attract screen is whole in its first frames: the Arabic-script language names
+    // are added to the atlas there is, not to a second one.
+    CHECK(h.app().font_rebuilds() == 1);
+    CHECK(h.app().font_additions() >= 1);
+    CHECK(h.app().frame_whole());
+    h.tap("attract.start");
+    h.tap("language.ar");
+    const int built = h.app().font_rebuilds(), added = h.app().font_additions();
+    for (const std::string id : {"guide.mitid-login", "needs.start", "step.choice.app"}) {
+        h.tap(id);
+        INFO(id << "\n" << h.screen_text());
+        CHECK(h.app().frame_whole());
+    }
+    CHECK(h.app().font_additions() > added);
+    CHECK(h.app().font_rebuilds() == built);  // three new screens, no new atlas
+    const auto in_place = h.pixel_hash();
+
+    // Text size round the cycle back to 100 %: the atlas is built anew, each glyph shaped so
+    // far baked into it. The screen is the same, pixel for pixel.
+    for (int i = 0; i < 3; ++i)
+        h.tap("bar.text_size");
+    CHECK(h.app().font_rebuilds() == built + 3);
+    CHECK(h.session().data().text_scale == 100);
+    CHECK(h.pixel_hash() == in_place);
 }
