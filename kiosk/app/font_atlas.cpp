@@ -1,8 +1,13 @@
 #include "app/font_atlas.hpp"
 
+#include <link.h>
+
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
+#include <string_view>
 
 #include "common/languages.hpp"
 #include "platform/memory.hpp"
@@ -153,6 +158,7 @@ bool FontAtlas::build(const Need& need, const Texts& texts, platform::Canvas& ca
 // the font files, the size, the language and every character the atlas holds.
 std::string FontAtlas::cache_key(const Need& need) const {
     std::string key = "ledsager font atlas; imgui " + std::to_string(IMGUI_VERSION_NUM);
+    std::vector<std::string> libraries;
     auto file = [&](const std::filesystem::path& path) {
         std::error_code ec;
         const auto size = std::filesystem::file_size(path, ec);
@@ -161,6 +167,16 @@ std::string FontAtlas::cache_key(const Need& need) const {
                std::to_string(ec ? 0 : time.time_since_epoch().count());
     };
     file("/proc/self/exe");
+    // The glyph rasteriser ImGui builds with (stb_truetype) is a library of its own in Debian.
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* out) {
+            if (info->dlpi_name && std::strstr(info->dlpi_name, "libstb"))
+                static_cast<std::vector<std::string>*>(out)->push_back(info->dlpi_name);
+            return 0;
+        },
+        &libraries);
+    for (const auto& l : libraries)
+        file(l);
     for (const auto* f : {&files_.regular, &files_.bold, &files_.icons, &files_.arabic_regular, &files_.arabic_bold,
                           &files_.ethiopic_regular, &files_.ethiopic_bold})
         if (!f->empty()) file(*f);
@@ -182,22 +198,49 @@ std::filesystem::path cache_file(const std::filesystem::path& dir, const std::st
 }
 }  // namespace
 
+namespace {
+constexpr std::uintmax_t kMaxAtlasFile = 64u << 20;  // a 16384 x 4096 atlas and its glyphs
+std::uint64_t checksum(std::string_view bytes) {
+    return std::hash<std::string_view>{}(bytes);
+}
+}  // namespace
+
 bool FontAtlas::load_cached(const std::string& key) {
-    const auto path = cache_file(cache_dir_, key);
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return false;  // none yet: built, then saved
-    std::string bytes(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
-    in.seekg(0);
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    namespace fs = std::filesystem;
+    const fs::path path = cache_file(cache_dir_, key);
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) return false;  // none yet: built, then saved
+    // Taken aside while it is read: should reading it ever stop the program, the next start
+    // does not find it again and builds the atlas (no start that fails over and over).
+    const fs::path reading = path.string() + ".reading";
+    fs::rename(path, reading, ec);
+    if (ec) return false;
+    // The file starts with the whole key it was saved for (its name is only a hash of it),
+    // then a checksum of the atlas that follows.
     std::string error;
-    // The file starts with the whole key it was saved for (a name is only a hash of it).
-    if (bytes.size() < key.size() + 1 || bytes.compare(0, key.size(), key) != 0 || bytes[key.size()] != '\0') {
-        error = "saved for other fonts, texts or sizes";
-    } else if (ui::load_atlas(std::string_view(bytes).substr(key.size() + 1), *ImGui::GetIO().Fonts, fonts_, shaper_,
-                              error)) {
+    auto take_up = [&] {
+        if (size > kMaxAtlasFile) return "larger than any atlas";
+        std::string bytes(static_cast<size_t>(size), '\0');
+        std::ifstream in(reading, std::ios::binary);
+        if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return "cannot read it";
+        const size_t head = key.size() + 1 + sizeof(std::uint64_t);
+        if (bytes.size() < head || bytes.compare(0, key.size(), key) != 0 || bytes[key.size()] != '\0')
+            return "saved for other fonts, texts or sizes";
+        std::uint64_t sum = 0;
+        std::memcpy(&sum, bytes.data() + key.size() + 1, sizeof sum);
+        const std::string_view atlas = std::string_view(bytes).substr(head);
+        if (sum != checksum(atlas)) return "damaged (its checksum does not match)";
+        return ui::load_atlas(atlas, *ImGui::GetIO().Fonts, fonts_, shaper_, error) ? "" : "damaged";
+    };
+    const std::string why = take_up();
+    if (why.empty()) {
+        fs::rename(reading, path, ec);
         ++from_cache_;
         return true;
     }
+    if (error.empty()) error = why;
+    fs::remove(reading, ec);
     std::fprintf(stderr, "ledsager-kiosk: %s: %s: building the font atlas anew\n", path.c_str(), error.c_str());
     return false;
 }
@@ -212,8 +255,10 @@ void FontAtlas::save_cached(const std::string& key) const {
     const std::string tmp = path.string() + ".new";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        const std::uint64_t sum = checksum(atlas);
         out.write(key.data(), static_cast<std::streamsize>(key.size()));
         out.put('\0');
+        out.write(reinterpret_cast<const char*>(&sum), sizeof sum);
         out.write(atlas.data(), static_cast<std::streamsize>(atlas.size()));
         if (!out.flush()) {
             std::fprintf(stderr, "ledsager-kiosk: cannot save the font atlas in %s (the next start builds it)\n",

@@ -314,7 +314,8 @@ void KioskApp::frame(core::Millis now) {
     const bool only_moved = std::all_of(events.begin(), events.end(), [](const core::InputEvent& e) {
         return e.kind == core::InputEvent::Kind::PointerMove;
     });
-    if (atlas_.shaper().dirty() && only_moved && drawn.actions.empty()) {
+    // Lines broken anew with the added glyphs' true widths may need a few more: a few passes.
+    for (int pass = 0; pass < 3 && atlas_.shaper().dirty() && only_moved && drawn.actions.empty(); ++pass) {
         ImGui::EndFrame();
         ensure_fonts();
         drawn = draw(now, in);
@@ -345,6 +346,7 @@ void KioskApp::frame(core::Millis now) {
                                   drawn_full_video_ && session_.data().speech_dialog == core::SpeechDialog::None &&
                                   !session_.data().warning;
         render(picture_only, drawn);
+        if (atlas_.shaper().dirty()) ++frames_missing_glyphs_;  // shown with '?' for a glyph
     }
     drawn_signature_ = new_signature;
     // Draw again after a change (the new screen) and while a finger is down (pressed look).

@@ -120,6 +120,8 @@ public:
     const ui::InputState& input_state() const { return input_; }
     int font_rebuilds() const { return atlas_.rebuilds(); }
     int font_additions() const { return atlas_.additions(); }
+    // Frames shown while a glyph they needed was not in the atlas yet.
+    int frames_missing_glyphs() const { return frames_missing_glyphs_; }
     int fonts_from_cache() const { return atlas_.from_cache(); }
     // The folder the attract screen's font atlas is saved in for the next start (before attach).
     void set_font_cache(std::filesystem::path dir) { atlas_.set_cache_dir(std::move(dir)); }
@@ -181,6 +183,7 @@ private:
     std::unique_ptr<platform::ImageCache> images_;
     HubLink hub_;          // heartbeats, the session's calls, usage, remote settings
     PrintWorker printer_;  // tickets are written off the frame loop
+    int frames_missing_glyphs_ = 0;
     platform::QrCode qr_;
     std::string qr_text_;
     ImGuiContext* imgui_ = nullptr;

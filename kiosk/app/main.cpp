@@ -310,7 +310,7 @@ int main(int argc, char** argv) {
     app.set_hub_wake(display->waker());
     display->show_cursor(win_w != 0);
 
-    bool first = true, restart_noted = false;
+    bool first = true, logged = false, restart_noted = false;
     platform::ServiceNotifier service;
     while (!platform::stop_requested()) {
         if (platform::restart_requested()) {
@@ -360,14 +360,18 @@ int main(int argc, char** argv) {
         if (app.needs_frame(now)) {
             app.frame(now);
             display->present();
-            if (first && app.frame_whole()) {
-                first = false;
-                service.ready();
+            const core::Millis drawn_at = now_ms(start);
+            if (!logged && app.frame_whole()) {
+                logged = true;  // the first frame with every glyph it shows
                 std::fprintf(stderr,
                              "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts "
                              "%lld ms)\n",
-                             static_cast<long long>(now_ms(start)), static_cast<long long>(t_display),
+                             static_cast<long long>(drawn_at), static_cast<long long>(t_display),
                              static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
+            }
+            if (first) {
+                first = false;
+                service.ready();  // serving, whole or not (a glyph that cannot be added shows '?')
                 // Reading aloud needs an audio device; without one the kiosk serves without it.
                 // Opened once the attract screen shows: the sound system and the voices take
                 // as long as the screen's first frame, and its Read aloud button appears a

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <type_traits>
 #include <vector>
@@ -306,7 +307,7 @@ std::string save_atlas(const ImFontAtlas& atlas, const Fonts& fonts, const Shape
     put(out, static_cast<int>(st.fonts.size()));
     for (const auto& [index, key] : st.fonts) {
         put(out, index);
-        put(out, key.first);
+        put(out, static_cast<std::uint8_t>(key.first ? 1 : 0));
         put(out, key.second);
     }
     put(out, std::array<int, 4>{st.room_x, st.room_y, st.room_w, st.room_h});
@@ -316,6 +317,8 @@ std::string save_atlas(const ImFontAtlas& atlas, const Fonts& fonts, const Shape
 }
 
 bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper& shaper, std::string& error) {
+    // The bytes come from a file: every number is checked before ImGui sees it (a bad one
+    // could make ImGui write past its tables or stop the program on an assertion).
     atlas.Clear();
     Reader r{bytes};
     const char* magic = r.take(sizeof kAtlasMagic);
@@ -329,6 +332,10 @@ bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper
         error = what;
         return false;
     };
+    auto finite = [](std::initializer_list<float> values) {
+        return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+    };
+    auto in_unit = [](float v) { return v >= 0 && v <= 1; };  // false for NaN
     const int w = r.get<int>(), h = r.get<int>();
     if (!r.ok || w <= 0 || h <= 0 || w > 16384 || h > 65536) return fail("bad texture size");
     atlas.TexWidth = w;
@@ -337,8 +344,16 @@ bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper
     atlas.TexUvWhitePixel = r.get<ImVec2>();
     if (const char* lines = r.take(sizeof atlas.TexUvLines))
         std::memcpy(atlas.TexUvLines, lines, sizeof atlas.TexUvLines);
+    if (!r.ok || !in_unit(atlas.TexUvScale.x) || !in_unit(atlas.TexUvScale.y) || !in_unit(atlas.TexUvWhitePixel.x) ||
+        !in_unit(atlas.TexUvWhitePixel.y))
+        return fail("bad texture coordinates");
+    for (const ImVec4& l : atlas.TexUvLines)
+        if (!in_unit(l.x) || !in_unit(l.y) || !in_unit(l.z) || !in_unit(l.w)) return fail("bad line coordinates");
     const int n = r.get<int>();
     if (!r.ok || n <= 0 || n > 64) return fail("bad number of fonts");
+    // SDL's software renderer reads one row past a glyph that reaches the last row (see
+    // build_fonts): no glyph may come within two rows of the bottom.
+    const float lowest = static_cast<float>(h) - 2.0f;
     for (int i = 0; i < n; ++i) {
         ImFont* f = IM_NEW(ImFont)();
         atlas.Fonts.push_back(f);
@@ -351,13 +366,23 @@ bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper
         f->EllipsisChar = r.get<ImWchar>();
         f->DotChar = r.get<ImWchar>();
         const int glyphs = r.get<int>();
-        if (!r.ok || glyphs < 0 || glyphs > 0x10000) return fail("bad number of glyphs");
+        if (!r.ok || !finite({f->FontSize, f->Scale, f->Ascent, f->Descent}) || f->FontSize <= 0 ||
+            f->FontSize > 4096 || f->Scale <= 0)
+            return fail("bad font metrics");
+        if (glyphs < 1 || glyphs >= 0xFFFF) return fail("bad number of glyphs");
         const char* data = r.take(sizeof(ImFontGlyph) * static_cast<size_t>(glyphs));
         if (!data) return fail("glyphs cut short");
         f->Glyphs.resize(glyphs);
         std::memcpy(f->Glyphs.Data, data, sizeof(ImFontGlyph) * static_cast<size_t>(glyphs));
-        for (const ImFontGlyph& g : f->Glyphs)
-            if (g.U0 < 0 || g.U1 > 1 || g.V0 < 0 || g.V1 > 1) return fail("glyph outside the texture");
+        for (const ImFontGlyph& g : f->Glyphs) {
+            if (g.Codepoint > IM_UNICODE_CODEPOINT_MAX) return fail("glyph for no character");
+            if (!finite({g.AdvanceX, g.X0, g.Y0, g.X1, g.Y1}) || std::fabs(g.AdvanceX) > 4096 ||
+                std::fabs(g.X0) > 4096 || std::fabs(g.Y0) > 4096 || std::fabs(g.X1) > 4096 || std::fabs(g.Y1) > 4096)
+                return fail("bad glyph metrics");
+            if (!in_unit(g.U0) || !in_unit(g.U1) || !in_unit(g.V0) || !in_unit(g.V1) || g.U0 > g.U1 || g.V0 > g.V1 ||
+                std::round(g.V1 * static_cast<float>(h)) > lowest)
+                return fail("glyph outside the texture");
+        }
         f->BuildLookupTable();
     }
     Fonts out;
@@ -368,20 +393,23 @@ bool load_atlas(std::string_view bytes, ImFontAtlas& atlas, Fonts& fonts, Shaper
     }
     out.em = r.get<float>();
     out.bar_em = r.get<float>();
+    if (!r.ok || !finite({out.em, out.bar_em}) || out.em <= 0 || out.bar_em <= 0) return fail("bad font sizes");
     Shaper::AtlasState st;
     const int keys = r.get<int>();
     if (!r.ok || keys < 0 || keys > n) return fail("bad shaper fonts");
     for (int i = 0; i < keys; ++i) {
         const int index = r.get<int>();
-        const bool bold = r.get<bool>();
+        const auto bold = r.get<std::uint8_t>();
         const int size = r.get<int>();
-        if (index < 0 || index >= n) return fail("bad shaper font index");
-        st.fonts.push_back({index, {bold, size}});
+        // The shaper's size of a font is the font's own, rounded (Shaper::begin_atlas).
+        if (!r.ok || index < 0 || index >= n || bold > 1 || size != std::lround(atlas.Fonts[index]->FontSize))
+            return fail("bad shaper font");
+        st.fonts.push_back({index, {bold == 1, size}});
     }
     const auto room = r.get<std::array<int, 4>>();
     st.room_x = room[0], st.room_y = room[1], st.room_w = room[2], st.room_h = room[3];
-    if (st.room_x < 0 || st.room_y < 0 || st.room_x + st.room_w > w || st.room_y + st.room_h > h)
-        return fail("bad room for glyphs");
+    const std::int64_t rx = st.room_x, ry = st.room_y, rw = st.room_w, rh = st.room_h;
+    if (!r.ok || rx < 0 || ry < 0 || rw < 0 || rh < 0 || rx + rw > w || ry + rh > h) return fail("bad room for glyphs");
     const char* pixels = r.take(static_cast<size_t>(w) * static_cast<size_t>(h));
     if (!pixels || r.at != bytes.size()) return fail("pixels cut short");
     atlas.TexPixelsAlpha8 = static_cast<unsigned char*>(IM_ALLOC(static_cast<size_t>(w) * h));

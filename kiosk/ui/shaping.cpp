@@ -8,14 +8,17 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace ledsager::ui {
 
 namespace {
 
-constexpr int kRoomWidth = 512;                         // the width of the atlas's room for glyphs added later
-constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;  // below Font Awesome's 0xF000..
+// The width of the atlas's room for glyphs added later: less than the narrowest atlas ImGui
+// makes (512, of which 511 are packed), so the room always has a place.
+constexpr int kRoomWidth = 384;
+constexpr ImWchar kFirstCp = 0xE000, kLastCp = 0xEFFF;              // below Font Awesome's 0xF000..
 constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};  // smallest code point per UTF-8 length
 
 bool arabic_script(char32_t c) {
@@ -418,22 +421,27 @@ void Shaper::begin_atlas(ImFontAtlas& atlas, const std::vector<FontInfo>& fonts)
         }
         sg->baked = sg->keys.size();
     }
-    // Room for the glyphs of screens drawn later (four lines of the largest text font, 512
+    // Room for the glyphs of screens drawn later (six lines of the largest text font, 384
     // pixels wide): 0.4 MB as the renderer's texture at 100 % text, 0.8 MB at 200 %.
     float largest = 0;
     for (const auto& f : fonts)
         largest = std::max(largest, f.size);
-    room_rect_ = atlas.AddCustomRectRegular(kRoomWidth, std::max(64, static_cast<int>(largest * 4)));
+    room_rect_ = atlas.AddCustomRectRegular(kRoomWidth, std::max(64, static_cast<int>(largest * 6)));
     room_w_ = room_h_ = 0;
 }
 
 void Shaper::end_atlas(ImFontAtlas& atlas) {
     // Where the room is (the atlas forgets its rectangles once the input data is cleared).
-    if (room_rect_ >= 0)
+    if (room_rect_ >= 0) {
         if (const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(room_rect_); r->IsPacked()) {
             room_x0_ = r->X, room_y0_ = r->Y, room_w_ = r->Width, room_h_ = r->Height;
             room_x_ = room_y_ = shelf_h_ = 0;
+        } else {
+            std::fprintf(stderr,
+                         "ledsager-kiosk: no room in the font atlas for shaped glyphs: each new Arabic-script "
+                         "screen builds it anew\n");
         }
+    }
     if (pending_.empty()) return;
     unsigned char* pixels = nullptr;
     int tw = 0, th = 0;
@@ -498,7 +506,10 @@ bool Shaper::add_new(const ImFontAtlas& atlas, const std::function<void(const Pa
     std::vector<Placed> placed;
     int x = room_x_, y = room_y_, shelf = shelf_h_;
     for (const auto& [key, sg] : sizes_) {
-        if (sg->baked == sg->keys.size()) continue;
+        // Sizes no font of this atlas has (an earlier text size) take no room.
+        const bool used = std::any_of(font_keys_.begin(), font_keys_.end(),
+                                      [&, &size_key = key](const auto& fk) { return fk.second == size_key; });
+        if (sg->baked == sg->keys.size() || !used) continue;
         Face& face = sg->bold ? *bold_ : *regular_;
         for (size_t i = sg->baked; i < sg->keys.size(); ++i) {
             const Glyph& g = face.raster(sg->ppem, std::get<0>(sg->keys[i]));
