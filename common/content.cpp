@@ -4,10 +4,12 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <atomic>
 #include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "common/catalogue.hpp"
 #include "common/icons.hpp"
@@ -737,16 +739,41 @@ ContentSet load_content(const fs::path& dir, const ContentOptions& options) {
     for (const auto& entry : fs::directory_iterator(dir, ec))
         entries.push_back(entry.path());
     std::sort(entries.begin(), entries.end());
-    for (const auto& path : entries) {
-        if (!fs::is_directory(path)) {
-            const auto name = path.filename().string();
-            if (name != "README.md" && name[0] != '.')
-                set.diagnostics.error(path.string(), 0,
-                                      "unexpected file: the guides folder holds only guide folders and README.md");
-            continue;
-        }
+    // Each guide is a dozen TOML files and their checks, and guides do not depend on each
+    // other: they are read on two threads (at start-up the kiosk has both cores to itself),
+    // each into its own slot, and taken in folder order, so the result and the order of the
+    // diagnostics are the same as one by one.
+    struct Slot {
+        bool ok = false;
         Guide guide;
-        if (load_guide(path, options, guide, set.diagnostics)) set.guides.push_back(std::move(guide));
+        Diagnostics diagnostics;
+    };
+    std::vector<Slot> slots(entries.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i = next++; i < entries.size(); i = next++) {
+            const auto& path = entries[i];
+            if (!fs::is_directory(path)) {
+                const auto name = path.filename().string();
+                if (name != "README.md" && name[0] != '.')
+                    slots[i].diagnostics.error(
+                        path.string(), 0, "unexpected file: the guides folder holds only guide folders and README.md");
+                continue;
+            }
+            slots[i].ok = load_guide(path, options, slots[i].guide, slots[i].diagnostics);
+        }
+    };
+    {
+        std::vector<std::thread> threads;
+        if (entries.size() > 1) threads.emplace_back(work);
+        work();
+        for (auto& t : threads)
+            t.join();
+    }
+    for (auto& slot : slots) {
+        for (auto& d : slot.diagnostics.items)
+            set.diagnostics.items.push_back(std::move(d));
+        if (slot.ok) set.guides.push_back(std::move(slot.guide));
     }
     std::stable_sort(set.guides.begin(), set.guides.end(), [](const Guide& a, const Guide& b) {
         const int ca = category_rank(a.category), cb = category_rank(b.category);

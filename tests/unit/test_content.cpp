@@ -1,6 +1,7 @@
 // Content loading and checking: every kind of broken guide is reported with its file and
 // line, and the broken guide is left out while the good ones are served.
 #include <doctest/doctest.h>
+#include <algorithm>
 
 #include <unistd.h>
 #include <filesystem>
@@ -460,5 +461,31 @@ TEST_CASE("a guide's funnels: the spine, and runs of steps inside branches (what
         REQUIRE(!sp.empty());
         CHECK(sp.front() == sg.steps.front().id);
         CHECK(sg.funnels().front() == sp);
+    }
+}
+
+TEST_CASE("guides read side by side give the same guides and diagnostics, in folder order, every time") {
+    TempDir dir;
+    // Twelve guides: good ones, broken ones and stray files between them.
+    for (int i = 0; i < 12; ++i) {
+        const std::string id = "g" + std::to_string(10 + i);
+        write_good(dir, id);
+        if (i % 3 == 1) dir.write(id + "/guide.toml", "this is not toml [");
+        if (i % 4 == 2) dir.write(id + "-stray.txt", "x");
+    }
+    const auto first = load_content(dir.path);
+    std::vector<fs::path> files;  // compared as paths: "g20" < "g20-stray.txt", as folders are read
+    for (const auto& d : first.diagnostics.items)
+        files.push_back(fs::path(d.file).lexically_relative(dir.path));
+    INFO(all(first.diagnostics));
+    CHECK(first.guides.size() == 8);
+    CHECK(first.diagnostics.error_count() == 4 + 3);
+    CHECK(std::is_sorted(files.begin(), files.end()));  // folder order, as one by one
+    for (int run = 0; run < 20; ++run) {
+        const auto again = load_content(dir.path);
+        REQUIRE(all(again.diagnostics) == all(first.diagnostics));
+        REQUIRE(again.guides.size() == first.guides.size());
+        for (size_t i = 0; i < again.guides.size(); ++i)
+            CHECK(again.guides[i].id == first.guides[i].id);
     }
 }
