@@ -35,8 +35,10 @@ set(CPACK_DEBIAN_KIOSK_DESCRIPTION "Ledsager kiosk: the citizen's screen (runs i
 set(CPACK_DEBIAN_HUB_DESCRIPTION "Ledsager hub: help requests, video-call signaling, staff, caseworker and IT consoles")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_HUB_PACKAGE_SHLIBDEPS ON)
+# libcurl4 by name: the kiosk loads it at its first exchange with the hub (dlopen), so
+# dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "adduser, procps, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
+    "adduser, libcurl4, procps, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
 # nginx in front (deploy/nginx/ledsager-hub.conf, deploy/edge.md): recommended rather than
 # required, for a site that puts its own TLS proxy with the same bounds in front instead.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 
 #include "app/kiosk_app.hpp"
 #include "app/screenshots.hpp"
@@ -14,6 +15,7 @@
 #include "common/content.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
+#include "platform/cache_folder.hpp"
 #include "platform/display.hpp"
 #include "platform/enroll.hpp"
 #include "platform/input.hpp"
@@ -212,36 +214,62 @@ int main(int argc, char** argv) {
     const fs::path guides = !content_dir.empty()         ? fs::path(content_dir)
                             : !config.guides_dir.empty() ? fs::path(config.guides_dir)
                                                          : assets / "guides";
-    // Signed bundles from the hub, when a public key is pinned and no folder is forced: the
-    // newest good bundle, else the one before, else the installed guides.
-    std::unique_ptr<core::ContentStore> store;
-    common::ContentSet content;
-    fs::path served = guides;
-    std::int64_t served_version = 0;
-    std::string content_note;
-    if (!config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() &&
-        screenshots_dir.empty()) {
-        store =
-            std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys, content_options);
-        auto s = store->load_at_start(guides);
-        for (const auto& n : s.notes) {
-            std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
-            content_note = n;
+    // What a start computes that the next can take up: the attract screen's font atlas, the
+    // keyboard's compose table (before the display opens and any thread starts).
+    const fs::path cache = platform::cache_folder();
+    const bool windowed_run = screenshots_dir.empty() && script.empty();
+    if (windowed_run) platform::keep_compose_table(cache);
+    // The guides are read on their own thread while the window opens (each takes about as
+    // long as the other): the first frame needs both. Signed bundles from the hub, when a
+    // public key is pinned and no folder is forced: the newest good bundle, else the one
+    // before, else the installed guides.
+    struct Loaded {
+        std::unique_ptr<core::ContentStore> store;
+        common::ContentSet content;
+        fs::path served;
+        std::int64_t version = 0;
+        std::string note;
+    };
+    const bool from_store = !config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() &&
+                            screenshots_dir.empty();
+    auto loading = std::async(std::launch::async, [&config, &content_options, guides, from_store] {
+        Loaded l;
+        l.served = guides;
+        if (from_store) {
+            l.store = std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys,
+                                                           content_options);
+            auto s = l.store->load_at_start(guides);
+            for (const auto& n : s.notes) {
+                std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
+                l.note = n;
+            }
+            l.content = std::move(s.content);
+            l.served = s.guides;
+            l.version = s.version;
+        } else {
+            l.content = common::load_content(guides, content_options);
         }
-        content = std::move(s.content);
-        served = s.guides;
-        served_version = s.version;
-    } else {
-        content = common::load_content(guides, content_options);
+        // A broken guide is left out with a log line naming the problem; the rest is served.
+        for (const auto& d : l.content.diagnostics.items)
+            if (d.severity == common::Severity::Error)
+                std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
+        std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", l.content.guides.size(),
+                     l.served.c_str());
+        return l;
+    });
+    std::unique_ptr<platform::Display> window;
+    std::string window_error;
+    core::Millis t_display = 0, t_window = 0;
+    if (windowed_run) {
+        t_display = now_ms(start);
+        window = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, window_error);
+        t_window = now_ms(start);
     }
-    // A broken guide is left out with a log line naming the problem; the rest is served.
-    for (const auto& d : content.diagnostics.items)
-        if (d.severity == common::Severity::Error)
-            std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
-    std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", content.guides.size(), served.c_str());
+    Loaded loaded = loading.get();
+    const core::Millis t_content = now_ms(start);
 
-    app::KioskApp app(config, std::move(content), std::move(translator));
-    if (store) app.set_content_store(std::move(store), served_version, content_note);
+    app::KioskApp app(config, std::move(loaded.content), std::move(translator));
+    if (loaded.store) app.set_content_store(std::move(loaded.store), loaded.version, loaded.note);
     platform::install_stop_signals();
 
     if (!screenshots_dir.empty()) {
@@ -288,18 +316,10 @@ int main(int argc, char** argv) {
         return rc;
     }
 
-    // The attract screen's font atlas is kept for the next start: in the service's cache
-    // folder (systemd's CacheDirectory), else the user's.
-    if (const char* dir = std::getenv("CACHE_DIRECTORY"); dir && *dir)
-        app.set_font_cache(dir);
-    else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        app.set_font_cache(fs::path(xdg) / "ledsager");
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        app.set_font_cache(fs::path(home) / ".cache" / "ledsager");
-    std::string error;
-    const core::Millis t_display = now_ms(start);
-    auto display = platform::Display::open_window(win_w ? win_w : 1920, win_h ? win_h : 1080, win_w == 0, error);
-    const core::Millis t_fonts = now_ms(start);
+    // The attract screen's font atlas is kept for the next start in the cache folder.
+    app.set_font_cache(cache);
+    std::string error = window_error;
+    auto& display = window;
     if (!display || !app.attach(*display, error)) {
         std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
         return 1;
@@ -364,10 +384,11 @@ int main(int argc, char** argv) {
             if (!logged && app.frame_whole()) {
                 logged = true;  // the first frame with every glyph it shows
                 std::fprintf(stderr,
-                             "ledsager-kiosk: first frame drawn after %lld ms (content %lld ms, display %lld ms, fonts "
-                             "%lld ms)\n",
+                             "ledsager-kiosk: first frame drawn after %lld ms (configuration %lld ms, display %lld ms, "
+                             "guides ready at %lld ms, fonts %lld ms)\n",
                              static_cast<long long>(drawn_at), static_cast<long long>(t_display),
-                             static_cast<long long>(t_fonts - t_display), static_cast<long long>(t_attached - t_fonts));
+                             static_cast<long long>(t_window - t_display), static_cast<long long>(t_content),
+                             static_cast<long long>(t_attached - t_content));
             }
             if (first) {
                 first = false;

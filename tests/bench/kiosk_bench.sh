@@ -26,14 +26,21 @@ stamp_first() { while IFS= read -r line; do
   case $line in *"first frame drawn"*) echo "$(date +%s%N) $line" > "$tmp/first" ;; esac
   echo "$line" >> "$tmp/log"
 done; }
-# The first start builds the attract screen's font atlas and saves it in the cache folder (a
-# folder of this run's own); the next five take it up from there, as every later start does.
-export XDG_CACHE_HOME="$tmp/cache"
+# The kiosk runs as it does under systemd: as a user of its own, not root (libX11 keeps the
+# keyboard's compiled compose table in the cache folder for any user but root), with a home
+# and cache folder of this run's own. The first start builds the attract screen's font atlas
+# and saves it there; the next five take it up, as every later start does.
+home="$tmp/home"; mkdir -p "$home"
+as_kiosk_user=(env HOME="$home" XDG_CACHE_HOME="$home/.cache")
+if [ "$(id -u)" -eq 0 ]; then
+  chmod 711 "$tmp"; chown nobody "$home"
+  as_kiosk_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups "${as_kiosk_user[@]}")
+fi
 cold=""
 for i in 0 1 2 3 4 5; do
   rm -f "$tmp/first" "$tmp/log"
   t0=$(date +%s%N)
-  "$kiosk" --windowed 1920x1080 2> >(stamp_first) > /dev/null &
+  "${as_kiosk_user[@]}" "$kiosk" --windowed 1920x1080 2> >(stamp_first) > /dev/null &
   pid=$!
   for _ in $(seq 100); do [ -s "$tmp/first" ] && break; sleep 0.05; done
   read -r t1 rest < "$tmp/first"
@@ -63,7 +70,8 @@ pss_of() { awk '/^Pss:/ {print int($2 / 1024)}' "/proc/$1/smaps_rollup"; }
 sed -e 's/^inactivity_timeout_s = 120/inactivity_timeout_s = 30/' -e 's/^warning_countdown_s = 30/warning_countdown_s = 20/' \
   -e 's/^wiped_notice_s = 8/wiped_notice_s = 3/' -e 's/^inactivity_timeout_s = 300/inactivity_timeout_s = 60/' \
   "$src/config/kiosk.toml" > "$tmp/kiosk.toml"
-"$kiosk" --config "$tmp/kiosk.toml" --windowed 1280x800 > "$tmp/log" 2>&1 &
+chmod 644 "$tmp/kiosk.toml"
+"${as_kiosk_user[@]}" "$kiosk" --config "$tmp/kiosk.toml" --windowed 1280x800 > "$tmp/log" 2>&1 &
 pid=$!
 pids+=($pid)
 for _ in $(seq 400); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.05; done
