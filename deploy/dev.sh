@@ -64,17 +64,17 @@ setup() {
 }
 
 build() {
-  echo "==> building in $build_dir"
+  echo "==> building in $build_dir (${SECONDS} s since the start)"
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" \
         -DLEDSAGER_IMGUI_BACKENDS="$backends" >/dev/null
   cmake --build "$build_dir" -j"$jobs"
 }
 
 run_tests() {
-  echo "==> tests"
+  echo "==> tests (${SECONDS} s since the start)"
   ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"
   # The core's unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
-  echo "==> unit tests under address/undefined sanitizers"
+  echo "==> unit tests under address/undefined sanitizers (${SECONDS} s since the start)"
   cmake -S . -B "$build_dir-sanitize" -DCMAKE_BUILD_TYPE=Debug -DLEDSAGER_SANITIZE=ON -DLEDSAGER_CORE_ONLY=ON \
         -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" >/dev/null
   cmake --build "$build_dir-sanitize" -j"$jobs"
@@ -82,12 +82,13 @@ run_tests() {
     ctest --test-dir "$build_dir-sanitize" --output-on-failure -j"$jobs"
   # The threaded parts (the hub's server, the kiosk's hub client, speech, the call's threads)
   # again under ThreadSanitizer: any report fails the run.
-  echo "==> threaded parts under ThreadSanitizer"
+  echo "==> threaded parts under ThreadSanitizer (${SECONDS} s since the start)"
   cmake -S . -B "$build_dir-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDSAGER_TSAN=ON \
         -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" -DLEDSAGER_IMGUI_BACKENDS="$backends" >/dev/null
   cmake --build "$build_dir-tsan" -j"$jobs" --target "${tsan_targets[@]}"
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$here/tests/tsan.supp" \
     ctest --test-dir "$build_dir-tsan" --output-on-failure -j"$jobs" -R "$tsan_tests"
+  echo "==> all tests passed in ${SECONDS} s"
 }
 # What runs under ThreadSanitizer: the targets to build and the ctest names to run.
 tsan_targets=(test_hub_api test_hub_security test_help_request_e2e test_content_update_e2e test_speech_languages test_call_screen_keypad)

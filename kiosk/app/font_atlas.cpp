@@ -196,9 +196,6 @@ std::filesystem::path cache_file(const std::filesystem::path& dir, const std::st
     std::snprintf(name, sizeof name, "atlas-%016zx.bin", std::hash<std::string>{}(key));
     return dir / name;
 }
-}  // namespace
-
-namespace {
 constexpr std::uintmax_t kMaxAtlasFile = 64u << 20;  // a 16384 x 4096 atlas and its glyphs
 std::uint64_t checksum(std::string_view bytes) {
     return std::hash<std::string_view>{}(bytes);
