@@ -352,7 +352,7 @@ int main(int argc, char** argv) {
     user_add->add_option("--name", display, "Full name; the first name is shown to citizens")->required();
     user_add->add_option("--role", role)
         ->required()
-        ->check(CLI::IsMember({"staff", "caseworker", "it_admin", "manager"}));
+        ->check(CLI::IsMember({"staff", "caseworker", "it_admin", "manager", "editor", "reviewer"}));
     user_add->add_option("--site", user_sites, "Site slug (repeat for several)")->required();
     user_add->add_option("--languages", languages, "Languages spoken, e.g. da,en,ar");
     CLI::App* user_others[] = {
@@ -516,6 +516,16 @@ int main(int argc, char** argv) {
             if (auto site = hub.store().site_by_slug("demo")) {
                 User m{0, "demo-manager", "Karen Holt", "manager", hash_password("demo-password"), "da,en", {site->id}};
                 hub.store().add_user(m);
+            }
+        }
+        if (demo && fresh) {
+            // The content studio's two people: one writes, the other approves.
+            if (auto site = hub.store().site_by_slug("demo")) {
+                User e{0, "demo-editor", "Emil Lund", "editor", hash_password("demo-password"), "da,en,ar", {site->id}};
+                hub.store().add_user(e);
+                User r{0,       "demo-reviewer", "Rikke Dahl", "reviewer", hash_password("demo-password"),
+                       "da,en", {site->id}};
+                hub.store().add_user(r);
             }
         }
         if (demo && fresh) {

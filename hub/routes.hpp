@@ -40,10 +40,11 @@ std::int64_t id_of(const httplib::Request& req);
 std::string first_name(const std::string& display_name);
 
 // Who may call what (hub/openapi.yaml says the same per operation in x-roles).
-inline const Roles kDesk{"staff", "caseworker"};  // they help citizens: requests, calls
-inline const Roles kIt{"it_admin"};               // kiosks, codes, settings, content
-inline const Roles kReports{"manager"};           // anonymous usage reports
-inline const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager"};
+inline const Roles kDesk{"staff", "caseworker"};    // they help citizens: requests, calls
+inline const Roles kIt{"it_admin"};                 // kiosks, codes, settings, content
+inline const Roles kReports{"manager"};             // anonymous usage reports
+inline const Roles kContent{"editor", "reviewer"};  // the guides: write, translate, review
+inline const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager", "editor", "reviewer"};
 bool in_site(const User& u, std::int64_t site);
 
 inline const std::vector<std::string> kOutcomes{"solved", "appointment", "referred", "left"};

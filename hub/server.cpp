@@ -191,8 +191,13 @@ void Hub::load_titles(const std::filesystem::path& guides_dir) {
     for (const auto& g : content.guides) {
         auto& review = t->review[g.id];
         review.sources_checked = g.sources_checked;
+        review.category = g.category;
+        review.steps = static_cast<int>(g.steps.size());
+        for (const auto& src : g.sources)
+            review.sources.emplace_back(src.url, src.checked);
         for (const auto& [lang, text] : g.text) {
-            review.languages[lang] = {text.outdated, text.review.reviewed_by, text.review.reviewed};
+            review.languages[lang] = {text.outdated, text.review.reviewed_by, text.review.reviewed,
+                                      text.review.translated_from, text.review.translator};
             t->guides[g.id][lang] = text.title;
             for (const auto& [id, st] : text.steps)
                 t->steps[g.id + "/" + id][lang] = st.title;
@@ -463,6 +468,7 @@ void Hub::routes() {
     });
 
     desk_routes();
+    content_routes();
 }
 
 }  // namespace ledsager::hub

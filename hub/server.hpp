@@ -129,10 +129,12 @@ public:
 
 private:
     void routes();
-    // The routes by whom they serve (server_fleet.cpp, server_insight.cpp, server_desk.cpp).
+    // The routes by whom they serve (server_fleet.cpp, server_insight.cpp, server_desk.cpp,
+    // server_content.cpp).
     void fleet_routes();
     void insight_routes();
     void desk_routes();
+    void content_routes();
     // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer
     // token; a staff member by the session cookie, the CSRF token when `changes`, and a role.
     std::optional<Kiosk> kiosk_of(const httplib::Request& req, httplib::Response& res);
@@ -174,10 +176,14 @@ private:
         struct LanguageReview {
             bool outdated = false;
             std::string reviewed_by, reviewed;
+            std::string translated_from, translator;  // "" = written in this language
         };
         struct Review {
             std::string sources_checked;
+            std::vector<std::pair<std::string, std::string>> sources;  // url, date checked
             std::map<std::string, LanguageReview> languages;
+            std::string category;
+            int steps = 0;
         };
         std::map<std::string, Review> review;
     };

@@ -91,6 +91,18 @@ const char* const kMigrations[] = {
     // their rounded figures change once.
     R"(ALTER TABLE usage_months ADD COLUMN ksum INTEGER NOT NULL DEFAULT 0;
        UPDATE usage_months SET ksum = random() & 4294967295;)",
+    // 12: content editors, who write and translate guides, and content reviewers, who approve
+    // another person's change (the content studio). SQLite cannot change a CHECK: the table is
+    // made anew under its name, every row and id kept (migrate() checks the references to it).
+    R"(CREATE TABLE users_new(id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, display_name TEXT NOT NULL,
+                             role TEXT NOT NULL
+                               CHECK(role IN ('staff','caseworker','it_admin','manager','editor','reviewer')),
+                             password_hash TEXT NOT NULL, languages TEXT NOT NULL DEFAULT '',
+                             disabled INTEGER NOT NULL DEFAULT 0);
+       INSERT INTO users_new(id, username, display_name, role, password_hash, languages, disabled)
+         SELECT id, username, display_name, role, password_hash, languages, disabled FROM users;
+       DROP TABLE users;
+       ALTER TABLE users_new RENAME TO users;)",
 };
 
 }  // namespace
@@ -145,9 +157,9 @@ Store::Store(const std::filesystem::path& data_dir) {
                          (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");  // acknowledged means on disk
-    exec("PRAGMA foreign_keys=ON");
     sqlite3_busy_timeout(db_, 5000);
     migrate();
+    exec("PRAGMA foreign_keys=ON");  // after the migrations: a table made anew is not a deletion
     // The key of the reports' random rounding (hub/insight.hpp), made once: the same figure
     // for the same count whenever, and after however many restarts, it is asked for.
     if (sodium_init() < 0) throw StoreError("libsodium cannot start");
@@ -225,6 +237,11 @@ void Store::migrate() {
         exec("BEGIN IMMEDIATE");
         try {
             exec(kMigrations[v]);
+            // Foreign keys are off while migrating (SQLite's way to remake a table): every
+            // reference must still hold before the step is committed.
+            if (Stmt check(db_, "PRAGMA foreign_key_check"); check.step())
+                throw StoreError("schema step " + std::to_string(v + 1) + " would break a reference in table " +
+                                 check.t(0));
             exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
             exec("COMMIT");
         } catch (...) {

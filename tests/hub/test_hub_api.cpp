@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "common/languages.hpp"
 #include "hub/auth.hpp"
 #include "hub/server.hpp"
 #include "running_hub.hpp"
@@ -304,6 +305,126 @@ TEST_CASE("the schema migrates on open and refuses a newer database") {
     sqlite3_close(db);
     CHECK_THROWS_WITH_AS(Store{dir}, doctest::Contains("newer hub"), StoreError);
     fs::remove_all(dir);
+}
+
+TEST_CASE("schema 12: content editors and reviewers join the roles; every account, session and claim stays") {
+    // A hub's database from schema 11: the users table's CHECK knows four roles, and an account
+    // has a session, a site and a claimed request that point at it.
+    const ledsager::test::TempDir dir_tmp("ledsager-hub-schema-12");
+    const std::filesystem::path& dir = dir_tmp.path;
+    std::int64_t mette = 0, request = 0;
+    {
+        Store s(dir);
+        const auto site = s.add_site("x", "X", "");
+        const auto kiosk = s.add_kiosk(site, "k", "Hall", hash_token("t"));
+        mette = s.add_user({0, "mette", "Mette", "staff", hash_password("pw"), "da", {site}});
+        REQUIRE(s.add_session("session-hash", mette, s.user(mette)->password_hash, "csrf", 2000000000, 1000));
+        HelpRequest r;
+        r.site_id = site;
+        r.kiosk_id = kiosk;
+        r.kind = "in_person";
+        r.guide = "g";
+        r.step = "s";
+        r.language = "da";
+        request = s.create_request(r, 1000).id;
+        REQUIRE(s.set_status(request, "open", "claimed", mette, "", 1001));
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "hub.sqlite3").c_str(), &db) == SQLITE_OK);
+    auto exec = [&](const std::string& sql) {
+        char* err = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        REQUIRE_MESSAGE(rc == SQLITE_OK, (err ? err : "") << " in " << sql);
+    };
+    exec(R"(PRAGMA foreign_keys=OFF;
+            CREATE TABLE users_old(id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, display_name TEXT NOT NULL,
+                                   role TEXT NOT NULL CHECK(role IN ('staff','caseworker','it_admin','manager')),
+                                   password_hash TEXT NOT NULL, languages TEXT NOT NULL DEFAULT '',
+                                   disabled INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO users_old SELECT id, username, display_name, role, password_hash, languages, disabled FROM users;
+            DROP TABLE users;
+            ALTER TABLE users_old RENAME TO users;
+            PRAGMA user_version=11;)");
+    sqlite3_close(db);
+    Store s(dir);
+    CHECK(s.schema_version() == Store::schema_version_latest());
+    REQUIRE(s.user(mette));
+    CHECK(s.user(mette)->username == "mette");
+    CHECK(s.user(mette)->sites.size() == 1);
+    CHECK(s.session("session-hash", 1002, 3600));  // still logged in
+    CHECK(s.request(request)->claimed_by == mette);
+    const auto emil = s.add_user({0, "emil", "Emil", "editor", hash_password("pw"), "da,ar", {}});
+    CHECK(s.user(emil)->role == "editor");
+    CHECK(s.add_user({0, "rikke", "Rikke", "reviewer", hash_password("pw"), "da", {}}) > 0);
+    CHECK_THROWS_AS(s.add_user({0, "jens", "Jens", "janitor", hash_password("pw"), "da", {}}), StoreError);
+    // Every reference to an account still holds.
+    REQUIRE(sqlite3_open((dir / "hub.sqlite3").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+TEST_CASE("content studio: editors see each guide's state in every kiosk language") {
+    // The installed guides, with three things an editor must see: a Danish title changed after
+    // the English was translated from it, a language taken out, and a source not checked for years.
+    const ledsager::test::TempDir guides("ledsager-hub-content-state");
+    fs::copy(LEDSAGER_SOURCE_DIR "/assets/guides", guides.path, fs::copy_options::recursive);
+    const fs::path mitid = guides.path / "mitid-login";
+    auto rewrite = [](const fs::path& file, const std::string& from, const std::string& to) {
+        std::ifstream in(file);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto at = text.find(from);
+        REQUIRE_MESSAGE(at != std::string::npos, file << ": " << from);
+        text.replace(at, from.size(), to);
+        std::ofstream(file) << text;
+    };
+    rewrite(mitid / "da.toml", "title = \"", "title = \"Nu: ");
+    fs::remove(mitid / "so.toml");
+    rewrite(mitid / "guide.toml", "mitid-chip\", checked = 2026-12-04", "mitid-chip\", checked = 2020-01-01");
+    ledsager::test::TempDir data("ledsager-hub-content-data");
+    ledsager::test::RunningHub hub(data.path, 0, false, {}, [&](HubOptions& o) { o.content_dir = guides.path; });
+    auto& s = hub.server->store();
+    const auto site = s.add_site("x", "X", "");
+    s.add_user({0, "emil", "Emil Editor", "editor", hash_password("emil-password"), "da,ar", {site}});
+    httplib::Client c("127.0.0.1", hub.port);
+    const Staff emil = login(c, "emil", "emil-password");
+    auto r = c.Get("/api/v1/content/guides?lang=en", emil.headers(false));
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    const json body = json::parse(r->body);
+    CHECK(body["languages"].size() == std::size(ledsager::common::kLanguages));
+    CHECK(body["published"].is_null());  // no bundle published yet: the installed guides
+    const json* g = nullptr;
+    for (const auto& e : body["guides"])
+        if (e["id"] == "mitid-login") g = &e;
+    REQUIRE(g);
+    CHECK((*g)["title"] == "Log in with MitID");
+    CHECK((*g)["category"] == "login");
+    CHECK((*g)["steps"].get<int>() > 5);
+    const json& langs = (*g)["languages"];
+    CHECK(langs["da"]["state"] == "published");
+    CHECK(langs["da"]["translated_from"] == "");
+    CHECK(langs["en"]["state"] == "outdated");  // its Danish source changed
+    CHECK(langs["en"]["translated_from"] == "da");
+    CHECK(langs["ar"]["state"] == "published");  // translated from English, which did not change
+    CHECK(langs["ar"]["reviewed_by"].get<std::string>().find("Arabic") != std::string::npos);
+    CHECK(langs["so"]["state"] == "missing");
+    CHECK((*g)["sources_checked"] == "2020-01-01");
+    CHECK((*g)["sources_stale"] == true);
+    int stale = 0;
+    for (const auto& src : (*g)["sources"])
+        stale += src["stale"].get<bool>() ? 1 : 0;
+    CHECK(stale == 1);
+    // The other guides, untouched: Danish and English there and current.
+    CHECK(body["guides"].size() > 5);
+    for (const auto& e : body["guides"])
+        if (e["id"] != "mitid-login") {
+            CAPTURE(e["id"]);
+            CHECK(e["languages"]["da"]["state"] == "published");
+            CHECK(e["languages"]["en"]["state"] == "published");
+        }
 }
 
 TEST_CASE("every operation in hub/openapi.yaml exists, and all but the open ones demand credentials") {

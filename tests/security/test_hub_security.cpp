@@ -50,6 +50,8 @@ struct Hub : test::TempDir, test::RunningHub {
         s.add_user({0, "ida", "Ida IT", "it_admin", hash("ida-password"), "da", {site}});
         s.add_user({0, "maja", "Maja Manager", "manager", hash("maja-password"), "da", {site}});
         s.add_user({0, "sofie", "Sofie Staff", "staff", hash("sofie-password"), "da", {site}});
+        s.add_user({0, "emil", "Emil Editor", "editor", hash("emil-password"), "da,ar", {site}});
+        s.add_user({0, "rikke", "Rikke Reviewer", "reviewer", hash("rikke-password"), "da,en", {site}});
     }
     static std::string hash(const std::string& p) { return hub::hash_password(p); }
     httplib::Client client() const {
@@ -474,6 +476,26 @@ TEST_CASE("roles: each role gets what it needs and nothing else") {
         CHECK(c.Get("/api/v1/insight/gains", s->headers(false))->status == 403);
 }
 
+TEST_CASE("roles: content editors and reviewers see the guides' state and nothing of citizens, kiosks or reports") {
+    Hub h("content-roles");
+    auto c = h.client();
+    const Staff emil = login(c, "emil", "emil-password"), rikke = login(c, "rikke", "rikke-password");
+    for (const Staff* s : {&emil, &rikke}) {
+        auto r = c.Get("/api/v1/content/guides", s->headers(false));
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        for (const char* path : {"/api/v1/help-requests", "/api/v1/devices", "/api/v1/insight/guides",
+                                 "/api/v1/content/bundles", "/api/v1/events"})
+            CHECK_MESSAGE(c.Get(path, s->headers(false))->status == 403, path);
+    }
+    for (const auto& [user, password] : std::vector<std::pair<std::string, std::string>>{{"mette", "mette-password"},
+                                                                                         {"carl", "carl-password"},
+                                                                                         {"ida", "ida-password"},
+                                                                                         {"maja", "maja-password"}})
+        CHECK(c.Get("/api/v1/content/guides", login(c, user, password).headers(false))->status == 403);
+    CHECK(c.Get("/api/v1/content/guides")->status == 401);
+}
+
 TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and the hub enforces exactly those") {
     Hub h("openapi-roles");
     std::ifstream in(LEDSAGER_SOURCE_DIR "/hub/openapi.yaml");
@@ -503,10 +525,10 @@ TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and
     }
     REQUIRE(ops.size() > 25);
     auto c = h.client();
-    std::map<std::string, Staff> as{{"staff", login(c, "mette", "mette-password")},
-                                    {"caseworker", login(c, "carl", "carl-password")},
-                                    {"it_admin", login(c, "ida", "ida-password")},
-                                    {"manager", login(c, "maja", "maja-password")}};
+    std::map<std::string, Staff> as{
+        {"staff", login(c, "mette", "mette-password")}, {"caseworker", login(c, "carl", "carl-password")},
+        {"it_admin", login(c, "ida", "ida-password")},  {"manager", login(c, "maja", "maja-password")},
+        {"editor", login(c, "emil", "emil-password")},  {"reviewer", login(c, "rikke", "rikke-password")}};
     int checked = 0;
     for (const auto& op : ops) {
         CAPTURE(op.method + " " + op.path);
@@ -533,7 +555,7 @@ TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and
             ++checked;
         }
     }
-    CHECK(checked > 60);
+    CHECK(checked > 90);
 }
 
 TEST_CASE("metrics: a token of their own, and label values cannot write series") {
@@ -737,12 +759,18 @@ TEST_CASE("accounts: what IT types is checked, the audit names who ran it, an ac
               .first == 2);
     CHECK(hub_command(h.dir, "site add --slug 'Bad Slug' --name Somewhere").first == 2);
     CHECK(hub_command(h.dir, "site add --slug ok-site --name $(printf 'A\\033[2J')").first == 2);
-    CHECK(store.users().size() == 5);  // the seeded five only
+    CHECK(store.users().size() == 7);  // the seeded seven only
     // A password typed on Windows (CR LF) works without the CR; a Danish name is fine.
     auto [added, said] = hub_command(h.dir, add + "søren", "kaffe-og-kage\r");
     REQUIRE_MESSAGE(added == 0, said);
     auto c = h.client();
     login(c, "søren", "kaffe-og-kage");
+    // The content studio's roles are given on the command line as the others are.
+    CHECK(hub_command(h.dir, "user add --role reviewer --site main --username rasmus --name Rasmus", "a-good-password")
+              .first == 0);
+    CHECK(store.user_by_name("rasmus")->role == "reviewer");
+    CHECK(hub_command(h.dir, "user add --role janitor --site main --username jens --name Jens", "a-good-password")
+              .first != 0);
     // Who ran a command is in the audit line; a second disable says so and audits nothing new.
     CHECK(hub_command(h.dir, "user disable --username søren").first == 0);
     auto [again, again_said] = hub_command(h.dir, "user disable --username søren");
