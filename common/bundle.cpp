@@ -293,6 +293,16 @@ std::string content_key_id(const std::string& public_key) {
     return to_hex(h, 8);
 }
 
+std::string content_public_key(const std::string& secret_key) {
+    ensure_sodium();
+    std::vector<unsigned char> sk;
+    if (!from_base64(secret_key, sk, crypto_sign_SECRETKEYBYTES)) return {};
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    crypto_sign_ed25519_sk_to_pk(pk, sk.data());
+    sodium_memzero(sk.data(), sk.size());
+    return to_base64(pk, sizeof pk);
+}
+
 std::string sha256_file(const fs::path& file) {
     ensure_sodium();
     std::ifstream in(file, std::ios::binary);

@@ -29,6 +29,8 @@ ContentKeyPair make_content_key_pair();
 // A short, stable name for a public key: the first 16 hex digits of its SHA-256.
 // Empty when `public_key` is not a valid base64 ed25519 key.
 std::string content_key_id(const std::string& public_key);
+// The public key of a secret key from make_content_key_pair; empty when it is not one.
+std::string content_public_key(const std::string& secret_key);
 
 struct BundleFile {
     std::string path;  // relative to the bundle, always under guides/

@@ -1,5 +1,6 @@
 // ledsager-hub: where kiosks, front-desk staff and caseworkers meet. See --help.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -230,6 +231,11 @@ int main(int argc, char** argv) {
     cli.add_option("--web", web, "Folder of the web consoles' files (default: the installed ones)");
     std::string content = LEDSAGER_HUB_CONTENT;
     cli.add_option("--content", content, "Guides, for their titles in the console (default: the installed ones)");
+    std::string content_key_file;
+    cli.add_option("--content-secret-key", content_key_file,
+                   "The content studio's publishing key (from content keygen; readable by the hub's user alone): a "
+                   "reviewer's approval of another person's change publishes it. Without it, changes wait for the "
+                   "command line");
     int source_age_months = 6;
     cli.add_option("--source-age-months", source_age_months,
                    "The insight page marks a guide whose sources were checked longer ago than this (default 6)")
@@ -383,6 +389,22 @@ int main(int argc, char** argv) {
     options.web_dir = web;
     options.content_dir = content;
     options.source_age_months = source_age_months;
+    if (!content_key_file.empty()) {
+        // Checked now, not at the first approval: a key that cannot be used is said at start.
+        struct stat st {};
+        std::string error;
+        if (::stat(content_key_file.c_str(), &st) != 0)
+            error = "cannot be read";
+        else if (st.st_mode & 077)
+            error = "readable by others (chmod 600): it signs what every kiosk shows";
+        else if (common::content_public_key(read_secret(content_key_file, error)).empty() && error.empty())
+            error = "not a secret key from `ledsager-hub content keygen`";
+        if (!error.empty())
+            return std::fprintf(stderr, "ledsager-hub: --content-secret-key %s: %s\n", content_key_file.c_str(),
+                                error.c_str()),
+                   2;
+        options.content_secret_key = content_key_file;
+    }
     options.tls_cert = cert;
     options.tls_key = key;
     options.video_language_hold_s = hold;

@@ -44,6 +44,7 @@ inline const Roles kDesk{"staff", "caseworker"};    // they help citizens: reque
 inline const Roles kIt{"it_admin"};                 // kiosks, codes, settings, content
 inline const Roles kReports{"manager"};             // anonymous usage reports
 inline const Roles kContent{"editor", "reviewer"};  // the guides: write, translate, review
+inline const Roles kContentReview{"reviewer"};      // approve another person's change: it is published
 inline const Roles kAnyRole{"staff", "caseworker", "it_admin", "manager", "editor", "reviewer"};
 bool in_site(const User& u, std::int64_t site);
 

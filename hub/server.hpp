@@ -16,6 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "common/diagnostics.hpp"
 #include "hub/auth.hpp"
 #include "hub/calls.hpp"
 #include "hub/guard.hpp"
@@ -44,6 +47,11 @@ struct HubOptions {
     std::filesystem::path web_dir;      // the web consoles' files; empty = none served
     std::filesystem::path content_dir;  // guides, for their titles in the console; empty = ids only
     int source_age_months = 6;          // a guide's sources checked longer ago are shown as to be checked
+    // The content studio's publishing key (a file with the secret key from `content keygen`,
+    // readable by the hub alone): a reviewer's approval of another person's draft signs and
+    // publishes with it. Empty = the studio keeps drafts, and publishing stays on the command line.
+    std::filesystem::path content_secret_key;
+    int max_open_drafts = 20;  // drafts and submitted changes one editor may have at once
     // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
     // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
     std::vector<std::string> ice_servers;
@@ -135,6 +143,11 @@ private:
     void insight_routes();
     void desk_routes();
     void content_routes();
+    // The content studio (server_content.cpp): the guides as published and their version's
+    // name, the checks of a draft, and one publication at a time.
+    std::pair<std::filesystem::path, std::string> published_guides();
+    common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files);
+    std::mutex studio_mutex_;
     // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer
     // token; a staff member by the session cookie, the CSRF token when `changes`, and a role.
     std::optional<Kiosk> kiosk_of(const httplib::Request& req, httplib::Response& res);

@@ -1,12 +1,92 @@
 // The hub's routes for the content studio: the people who write, translate and review the
 // guides (roles editor and reviewer) see every guide's state in every kiosk language.
+#include "common/bundle.hpp"
 #include "common/content.hpp"
 #include "common/languages.hpp"
+#include "hub/auth.hpp"
+#include "hub/bundles.hpp"
 #include "hub/routes.hpp"
 
 #include <ctime>
+#include <fstream>
 
 namespace ledsager::hub {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A draft may change a guide's structure (guide.toml) and its text in any kiosk language.
+bool draft_file_name(const std::string& name) {
+    if (name == "guide.toml") return true;
+    for (const auto& l : common::kLanguages)
+        if (name == std::string(l.code) + ".toml") return true;
+    return false;
+}
+
+// A folder of the hub's own for one check or one publication, gone when it goes out of scope.
+struct Scratch {
+    fs::path path;
+    explicit Scratch(const fs::path& data_dir) : path(data_dir / "studio" / random_token(8)) {
+        fs::create_directories(path);
+    }
+    ~Scratch() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+};
+
+// Writes a draft's files over the guide's folder in `dir` (a copy of the published one).
+void overlay(const fs::path& guide_dir, const json& files) {
+    for (const auto& [name, text] : files.items())
+        std::ofstream(guide_dir / name, std::ios::binary | std::ios::trunc) << text.get<std::string>();
+}
+
+json problems_json(const common::Diagnostics& diags) {
+    json out = json::array();
+    for (const auto& d : diags.items)
+        out.push_back({{"file", fs::path(d.file).filename().string()},
+                       {"line", d.line},
+                       {"severity", d.severity == common::Severity::Error ? "error" : "warning"},
+                       {"message", d.message}});
+    return out;
+}
+
+}  // namespace
+
+// The guides as published now (the newest checked bundle, else the installed ones) and what
+// to call that version in a draft ("v7", "installed"). Empty path: the newest bundle was
+// published without its checks, so the hub has no copy of its guides to start from.
+std::pair<fs::path, std::string> Hub::published_guides() {
+    if (auto b = store_.latest_bundle()) {
+        const fs::path dir = bundle_guides(options_.data_dir, b->version);
+        std::error_code ec;
+        return {fs::is_directory(dir, ec) ? dir : fs::path(), "v" + std::to_string(b->version)};
+    }
+    return {options_.content_dir, "installed"};
+}
+
+// Runs the checks of --check-content on the guide as the draft would make it.
+common::Diagnostics Hub::check_draft(const std::string& guide, const json& files) {
+    common::Diagnostics diags;
+    const auto [published, base] = published_guides();
+    if (published.empty()) {
+        diags.error(guide, 0, "the newest bundle was published without its checks: nothing to start from");
+        return diags;
+    }
+    Scratch scratch(options_.data_dir);
+    const fs::path dir = scratch.path / guide;
+    fs::copy(published / guide, dir, fs::copy_options::recursive);
+    overlay(dir, files);
+    common::ContentOptions options;
+    options.max_source_age_months = options_.source_age_months;
+    options.today = common::iso_day(static_cast<std::time_t>(now_s()));
+    common::Guide g;
+    common::load_guide(dir, options, g, diags);
+    return diags;
+}
 
 void Hub::content_routes() {
     auto& srv = *server_;
@@ -64,7 +144,185 @@ void Hub::content_routes() {
                   {{"guides", guides},
                    {"languages", codes},
                    {"source_age_months", options_.source_age_months},
-                   {"published", published}});
+                   {"published", published},
+                   {"publishing", !options_.content_secret_key.empty()}});
+    });
+
+    // ---- drafts: one person's change to one guide, saved file by file, each save checked as
+    // --check-content checks; submitted when it has no errors; published when a reviewer who
+    // is not its author approves it.
+    auto draft_json = [](const ContentDraft& d, std::int64_t user) {
+        return json{{"id", d.id},
+                    {"guide", d.guide},
+                    {"status", d.status},
+                    {"base", d.base},
+                    {"errors", d.errors},
+                    {"author", first_name(d.author_name)},
+                    {"mine", d.author == user},
+                    {"reviewer", first_name(d.reviewer_name)},
+                    {"bundle", d.bundle},
+                    {"created_at", d.created_at},
+                    {"updated_at", d.updated_at},
+                    {"reviewed_at", d.reviewed_at}};
+    };
+    srv.Post("/api/v1/content/drafts", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        json body;
+        if (!parse_body(req, res, {{"guide", Field::Id, true}}, body)) return;
+        const std::string guide = body["guide"];
+        const auto titles = this->titles();
+        if (!titles->review.count(guide)) return send_error(res, 404, "guide: no such published guide", "guide");
+        if (store_.open_drafts(u->id) >= options_.max_open_drafts)
+            return send_conflict(
+                res,
+                "you have " + std::to_string(options_.max_open_drafts) + " open changes: publish or withdraw one first",
+                "too_many");
+        const auto [published, base] = published_guides();
+        if (published.empty())
+            return send_conflict(res, "the newest bundle was published without its checks: nothing to start from",
+                                 "no_source");
+        ContentDraft d;
+        d.guide = guide;
+        d.author = u->id;
+        d.base = base;
+        d.created_at = now_s();
+        const auto id = store_.add_draft(d);
+        store_.audit(u->id, "draft_created", guide, now_s());
+        send_json(res, 201, {{"id", id}, {"base", base}});
+    });
+    srv.Get("/api/v1/content/drafts", [this, draft_json](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false, kContent);
+        if (!u) return;
+        json out = json::array();
+        for (const auto& d : store_.drafts(u->id, u->role == "reviewer", 200))
+            out.push_back(draft_json(d, u->id));
+        send_json(res, 200, {{"drafts", out}});
+    });
+    // A draft is seen by its author, and by reviewers once it is submitted.
+    auto visible = [](const ContentDraft& d, const User& u) {
+        return d.author == u.id || (u.role == "reviewer" && d.status != "draft" && d.status != "withdrawn");
+    };
+    srv.Get(R"(/api/v1/content/drafts/(\d+))",
+            [this, draft_json, visible](const httplib::Request& req, httplib::Response& res) {
+                auto u = staff_of(req, res, false, kContent);
+                if (!u) return;
+                const auto d = store_.draft(id_of(req));
+                if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+                const json files = json::parse(d->files, nullptr, false);
+                const auto [published, base] = published_guides();
+                json out = draft_json(*d, u->id);
+                json texts = json::object();
+                for (const auto& [name, text] : files.items()) {
+                    std::ifstream in(published / d->guide / name, std::ios::binary);
+                    std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    texts[name] = {{"draft", text}, {"published", before}};
+                }
+                out["files"] = texts;
+                out["current"] = base == d->base;  // the guide was not published anew since
+                if (d->status == "draft" || d->status == "submitted")
+                    out["problems"] = problems_json(check_draft(d->guide, files));
+                send_json(res, 200, out);
+            });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        json body;
+        if (!parse_body(req, res, {{"name", Field::String, true, 32}, {"text", Field::String, true, 1u << 20}}, body))
+            return;
+        const std::string name = body["name"];
+        if (!draft_file_name(name))
+            return send_error(res, 400, "name: guide.toml or a kiosk language's file, e.g. da.toml", "name");
+        const auto d = store_.draft(id_of(req));
+        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
+        if (d->status != "draft")
+            return send_conflict(res, "this change is " + d->status + ": it cannot be saved", d->status);
+        json files = json::parse(d->files, nullptr, false);
+        if (!files.is_object()) files = json::object();
+        files[name] = body["text"];
+        const auto diags = check_draft(d->guide, files);
+        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
+            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        send_json(res, 200, {{"errors", diags.error_count()}, {"problems", problems_json(diags)}});
+    });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
+        const json files = json::parse(d->files, nullptr, false);
+        if (!files.is_object() || files.empty()) return send_conflict(res, "nothing is changed yet", "empty");
+        if (check_draft(d->guide, files).has_errors())
+            return send_conflict(res, "the change has errors: mend them first", "errors");
+        if (!store_.set_draft_status(d->id, "draft", "submitted", 0, 0, now_s()))
+            return send_conflict(res, "this change is " + d->status + " already", d->status);
+        store_.audit(u->id, "draft_submitted", d->guide, now_s());
+        res.status = 204;
+    });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/withdraw)", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
+        if (!store_.set_draft_status(d->id, "draft", "withdrawn", 0, 0, now_s()) &&
+            !store_.set_draft_status(d->id, "submitted", "withdrawn", 0, 0, now_s()))
+            return send_conflict(res, "this change is " + d->status + ": it cannot be withdrawn", d->status);
+        store_.audit(u->id, "draft_withdrawn", d->guide, now_s());
+        res.status = 204;
+    });
+    // Four eyes: a reviewer approves another person's submitted change, and the hub signs the
+    // guides as published plus this change with its publishing key and publishes the bundle
+    // exactly as `ledsager-hub content publish` does; kiosks take it between sessions.
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/approve)", [this, visible](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContentReview);
+        if (!u) return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+        if (d->author == u->id) return send_error(res, 403, "a second person approves a change: not its author");
+        if (d->status != "submitted") return send_conflict(res, "this change is " + d->status, d->status);
+        if (options_.content_secret_key.empty())
+            return send_conflict(
+                res, "this hub has no publishing key (--content-secret-key): publish on the command line", "no_key");
+        std::lock_guard lock(studio_mutex_);  // one publication at a time: versions only grow
+        const auto [published, base] = published_guides();
+        if (published.empty() || base != d->base)
+            return send_conflict(res,
+                                 "the guides were published anew since this change was made: its author makes it again",
+                                 "outdated");
+        const json files = json::parse(d->files, nullptr, false);
+        Scratch scratch(options_.data_dir);
+        const fs::path guides = scratch.path / "guides";
+        fs::copy(published, guides, fs::copy_options::recursive);
+        overlay(guides / d->guide, files);
+        common::ContentOptions options;
+        options.max_source_age_months = options_.source_age_months;
+        options.today = common::iso_day(static_cast<std::time_t>(now_s()));
+        if (common::load_content(guides, options).diagnostics.has_errors())
+            return send_conflict(res, "the change has errors: it goes back to its author", "errors");
+        std::string error;
+        std::string secret;
+        {
+            std::ifstream in(options_.content_secret_key);
+            std::getline(in, secret);
+        }
+        const std::string public_key = common::content_public_key(secret);
+        const auto latest = store_.latest_bundle();
+        const std::int64_t next = latest ? latest->version + 1 : 1;
+        const fs::path tar = scratch.path / ("bundle-" + std::to_string(next) + ".tar");
+        Bundle b;
+        const bool ok = !public_key.empty() && common::build_bundle(guides, next, secret, tar, error) &&
+                        publish_bundle(store_, options_.data_dir, tar, {public_key}, b, error);
+        std::fill(secret.begin(), secret.end(), '\0');
+        if (!ok) {
+            std::fprintf(stderr, "ledsager-hub: publishing change %lld failed: %s\n", static_cast<long long>(d->id),
+                         public_key.empty() ? "the publishing key cannot be read" : error.c_str());
+            return send_error(res, 500, "publishing failed: the hub's log says why");
+        }
+        store_.set_draft_status(d->id, "submitted", "published", u->id, b.version, now_s());
+        store_.audit(u->id, "content_published", d->guide + " v" + std::to_string(b.version), now_s());
+        refresh_titles(b.version);
+        send_json(res, 200, {{"bundle", b.version}});
     });
 }
 

@@ -103,6 +103,16 @@ const char* const kMigrations[] = {
          SELECT id, username, display_name, role, password_hash, languages, disabled FROM users;
        DROP TABLE users;
        ALTER TABLE users_new RENAME TO users;)",
+    // 13: content drafts: one editor's change to one guide, until a reviewer (another person)
+    // approves and the hub publishes it, or it is withdrawn.
+    R"(CREATE TABLE content_drafts(id INTEGER PRIMARY KEY, guide TEXT NOT NULL,
+                                   author INTEGER NOT NULL REFERENCES users(id), base TEXT NOT NULL,
+                                   status TEXT NOT NULL CHECK(status IN ('draft','submitted','published','withdrawn')),
+                                   files TEXT NOT NULL DEFAULT '{}', errors INTEGER NOT NULL DEFAULT 0,
+                                   reviewer INTEGER REFERENCES users(id), bundle INTEGER NOT NULL DEFAULT 0,
+                                   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                                   reviewed_at INTEGER NOT NULL DEFAULT 0);
+       CREATE INDEX content_drafts_status ON content_drafts(status, author);)",
 };
 
 }  // namespace

@@ -80,6 +80,20 @@ struct Bundle {
     Seconds published_at = 0;
 };
 
+// A content editor's change to one guide (the content studio), kept until it is published
+// or withdrawn: only the files it changes, each as the whole text of the file.
+struct ContentDraft {
+    std::int64_t id = 0, author = 0, reviewer = 0;
+    std::string guide;
+    std::string base;         // what it was made from: "v<bundle version>" or "installed"
+    std::string status;       // draft | submitted | published | withdrawn
+    std::string files;        // JSON object: file name (guide.toml, <lang>.toml) -> its text
+    int errors = 0;           // problems that keep it from being published, at its last save
+    std::int64_t bundle = 0;  // the bundle it was published in
+    Seconds created_at = 0, updated_at = 0, reviewed_at = 0;
+    std::string author_name, reviewer_name;
+};
+
 struct User {
     std::int64_t id = 0;
     std::string username, display_name, role, password_hash, languages;  // languages: "da,en,ar"
@@ -170,6 +184,18 @@ public:
     std::optional<Bundle> latest_bundle();
     std::optional<Bundle> bundle(std::int64_t version);
     std::vector<Bundle> bundles(int limit);  // newest first
+    // Content drafts (hub/server_content.cpp).
+    std::int64_t add_draft(const ContentDraft& d);
+    std::optional<ContentDraft> draft(std::int64_t id);
+    // A draft's files, while it is a draft of `author`'s. False otherwise.
+    bool save_draft(std::int64_t id, std::int64_t author, const std::string& files, int errors, Seconds now);
+    // Moves a draft from one status to the next (false if it is not in `from` any more).
+    bool set_draft_status(std::int64_t id, const std::string& from, const std::string& to, std::int64_t reviewer,
+                          std::int64_t bundle, Seconds now);
+    // `user`'s own drafts not withdrawn, and with `submitted_by_others` those others submitted;
+    // newest first, at most `limit`.
+    std::vector<ContentDraft> drafts(std::int64_t user, bool submitted_by_others, int limit);
+    int open_drafts(std::int64_t author);  // drafts and submitted ones
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);

@@ -402,3 +402,125 @@ TEST_CASE("usage: a real kiosk's session reaches the hub's reports, sent after t
     CHECK(h.app().usage().buffered() == 0);
     fs::remove_all(dir);
 }
+
+// content_studio_publish: the content studio's way from a sentence to the kiosks, with no
+// access to the hub's machine: an editor changes a guide's Danish and English text in drafts
+// on the real hub, each save is checked as --check-content checks (a broken file is named
+// with its line, and cannot be submitted), nobody approves their own change, a reviewer
+// approves the editor's, the hub signs and publishes it with its publishing key, and a real
+// kiosk serves the new text from the next session.
+TEST_CASE("studio: an editor's change, approved by a reviewer, reaches the kiosk") {
+    REQUIRE(hub::init_crypto());
+    const ledsager::test::TempDir dir_tmp("ledsager-e2e-studio");
+    const fs::path& dir = dir_tmp.path;
+    const auto kp = common::make_content_key_pair();
+    const fs::path key_file = dir / "publishing.key";
+    std::ofstream(key_file) << kp.secret_key << "\n";
+    RunningHub hub(dir / "hub", 0, true, LEDSAGER_SOURCE_ASSETS "/guides",
+                   [&](hub::HubOptions& o) { o.content_secret_key = key_file; });
+    auto& store = hub.server->store();
+    store.add_user({0, "emil", "Emil Editor", "editor", hub::hash_password("emil-password"), "da,en", {1}});
+    store.add_user({0, "rikke", "Rikke Reviewer", "reviewer", hub::hash_password("rikke-password"), "da,en", {1}});
+    httplib::Client c("127.0.0.1", hub.port);
+    struct Person {
+        httplib::Headers headers;
+    };
+    auto login = [&](const std::string& user) {
+        auto r =
+            c.Post("/api/v1/auth/login", nlohmann::json{{"username", user}, {"password", user + "-password"}}.dump(),
+                   "application/json");
+        REQUIRE(r);
+        REQUIRE(r->status == 200);
+        const std::string cookie = r->get_header_value("Set-Cookie");
+        return Person{{{"Cookie", cookie.substr(0, cookie.find(';'))},
+                       {"X-CSRF-Token", nlohmann::json::parse(r->body)["csrf"].get<std::string>()}}};
+    };
+    const Person emil = login("emil"), rikke = login("rikke"), mette = login("mette");
+    auto post = [&](const Person& p, const std::string& path, const nlohmann::json& body) {
+        auto r = c.Post(path, p.headers, body.dump(), "application/json");
+        REQUIRE(r);
+        return std::make_pair(r->status, r->body.empty() ? nlohmann::json() : nlohmann::json::parse(r->body));
+    };
+    // Front-desk staff cannot write guides.
+    CHECK(post(mette, "/api/v1/content/drafts", {{"guide", "mitid-login"}}).first == 403);
+    auto [made, draft] = post(emil, "/api/v1/content/drafts", {{"guide", "mitid-login"}});
+    REQUIRE(made == 201);
+    CHECK(draft["base"] == "installed");
+    const std::string at = "/api/v1/content/drafts/" + std::to_string(draft["id"].get<std::int64_t>());
+    // A broken save: the problem is named with its file and line; it cannot be submitted.
+    std::string da = read(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/da.toml");
+    const std::string da_from = "title = \"Log ind med MitID\"";
+    REQUIRE(da.find(da_from) != std::string::npos);
+    auto [saved, checks] = post(emil, at + "/files", {{"name", "da.toml"}, {"text", da + "\n[step.have-app\n"}});
+    REQUIRE(saved == 200);
+    CHECK(checks["errors"].get<int>() > 0);
+    bool named = false;
+    for (const auto& p : checks["problems"])
+        named = named || (p["file"] == "da.toml" && p["line"].get<int>() > 1 && p["severity"] == "error");
+    CHECK_MESSAGE(named, checks.dump());
+    CHECK(post(emil, at + "/submit", nlohmann::json::object()).first == 409);
+    CHECK(post(emil, at + "/files", {{"name", "../hub.sqlite3"}, {"text", "x"}}).first == 400);
+    // The change, in Danish and English: the English is stamped as translated from the new Danish.
+    da.replace(da.find(da_from), da_from.size(), "title = \"Log på med MitID\"");
+    std::tie(saved, checks) = post(emil, at + "/files", {{"name", "da.toml"}, {"text", da}});
+    REQUIRE(saved == 200);
+    CHECK_MESSAGE(checks["errors"] == 0, checks.dump());
+    std::string en = read(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/en.toml");
+    const std::string en_from = "title = \"Log in with MitID\"";
+    en.replace(en.find(en_from), en_from.size(), "title = \"Sign in with MitID\"");
+    std::tie(saved, checks) = post(emil, at + "/files", {{"name", "en.toml"}, {"text", en}});
+    REQUIRE(saved == 200);
+    CHECK(checks["errors"] == 0);
+    // Another editor's draft is not Rikke's to see before it is submitted.
+    CHECK(c.Get(at, rikke.headers)->status == 404);
+    REQUIRE(post(emil, at + "/submit", nlohmann::json::object()).first == 204);
+    CHECK(post(emil, at + "/files", {{"name", "da.toml"}, {"text", da}}).first == 409);  // submitted: frozen
+    // Nobody approves their own change: an editor has no such right, a reviewer not for their own.
+    CHECK(post(emil, at + "/approve", nlohmann::json::object()).first == 403);
+    auto [own, own_draft] = post(rikke, "/api/v1/content/drafts", {{"guide", "mitid-login"}});
+    REQUIRE(own == 201);
+    const std::string own_at = "/api/v1/content/drafts/" + std::to_string(own_draft["id"].get<std::int64_t>());
+    REQUIRE(post(rikke, own_at + "/files", {{"name", "da.toml"}, {"text", da}}).first == 200);
+    REQUIRE(post(rikke, own_at + "/submit", nlohmann::json::object()).first == 204);
+    CHECK(post(rikke, own_at + "/approve", nlohmann::json::object()).first == 403);
+    // The reviewer sees what changed, in both languages, then approves: the hub publishes v1.
+    auto shown = c.Get(at, rikke.headers);
+    REQUIRE(shown);
+    REQUIRE(shown->status == 200);
+    const auto change = nlohmann::json::parse(shown->body);
+    CHECK(change["files"]["en.toml"]["published"].get<std::string>().find("Log in with MitID") != std::string::npos);
+    CHECK(change["files"]["en.toml"]["draft"].get<std::string>().find("Sign in with MitID") != std::string::npos);
+    CHECK(change["author"] == "Emil");
+    auto [approved, published] = post(rikke, at + "/approve", nlohmann::json::object());
+    REQUIRE_MESSAGE(approved == 200, published.dump());
+    CHECK(published["bundle"] == 1);
+    REQUIRE(store.latest_bundle());
+    CHECK(store.latest_bundle()->key_id == common::content_key_id(kp.public_key));
+    // Rikke's own change was made from the installed guides, before v1: another reviewer
+    // cannot publish it over v1 (it would undo Emil's change); it must be made again.
+    store.add_user({0, "rasmus", "Rasmus Reviewer", "reviewer", hub::hash_password("rasmus-password"), "da", {1}});
+    const auto [outdated, why] = post(login("rasmus"), own_at + "/approve", nlohmann::json::object());
+    CHECK(outdated == 409);
+    CHECK(why["reason"] == "outdated");
+    // The list says so, and the editor's change is published, by whom.
+    auto list = c.Get("/api/v1/content/drafts", emil.headers);
+    REQUIRE(list);
+    const auto drafts = nlohmann::json::parse(list->body)["drafts"];
+    REQUIRE(drafts.size() == 1);  // Emil's own; Rikke's is not his
+    CHECK(drafts[0]["status"] == "published");
+    CHECK(drafts[0]["reviewer"] == "Rikke");
+    auto guides = c.Get("/api/v1/content/guides?lang=en", emil.headers);
+    REQUIRE(guides);
+    CHECK(guides->body.find("Sign in with MitID") != std::string::npos);
+    // A kiosk that pins the publishing key takes the bundle and shows it from the next session.
+    Kiosk k(hub.port, dir / "kiosk-content", kp.public_key);
+    k.h->wait(31'000);
+    REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().content_version() == 1; }), k.app().last_error());
+    k.h->frame();
+    k.h->tap("attract.start");
+    k.h->tap("language.en");
+    CHECK(k.h->shows("Sign in with MitID"));
+    const auto audit = store.audit_log(20);
+    CHECK(std::any_of(audit.begin(), audit.end(),
+                      [](const std::string& l) { return l.find("content_published") != std::string::npos; }));
+}

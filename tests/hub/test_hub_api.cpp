@@ -337,6 +337,7 @@ TEST_CASE("schema 12: content editors and reviewers join the roles; every accoun
         REQUIRE_MESSAGE(rc == SQLITE_OK, (err ? err : "") << " in " << sql);
     };
     exec(R"(PRAGMA foreign_keys=OFF;
+            DROP TABLE content_drafts;
             CREATE TABLE users_old(id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, display_name TEXT NOT NULL,
                                    role TEXT NOT NULL CHECK(role IN ('staff','caseworker','it_admin','manager')),
                                    password_hash TEXT NOT NULL, languages TEXT NOT NULL DEFAULT '',

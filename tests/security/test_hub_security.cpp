@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "common/bundle.hpp"
 #include "hub/auth.hpp"
 #include "hub/guard.hpp"
 #include "hub/insight.hpp"
@@ -494,6 +495,43 @@ TEST_CASE("roles: content editors and reviewers see the guides' state and nothin
                                                                                          {"maja", "maja-password"}})
         CHECK(c.Get("/api/v1/content/guides", login(c, user, password).headers(false))->status == 403);
     CHECK(c.Get("/api/v1/content/guides")->status == 401);
+}
+
+TEST_CASE("roles: an editor's open changes are bounded, and a change is its author's alone until submitted") {
+    Hub h("content-bounds", [](hub::HubOptions& o) {
+        o.content_dir = LEDSAGER_SOURCE_DIR "/assets/guides";
+        o.max_open_drafts = 3;
+    });
+    auto c = h.client();
+    const Staff emil = login(c, "emil", "emil-password"), rikke = login(c, "rikke", "rikke-password");
+    const std::string start = json{{"guide", "mitid-login"}}.dump();
+    std::string first;
+    for (int i = 0; i < 3; ++i) {
+        auto r = c.Post("/api/v1/content/drafts", emil.headers(), start, "application/json");
+        REQUIRE(r);
+        REQUIRE(r->status == 201);
+        if (first.empty()) first = std::to_string(json::parse(r->body)["id"].get<std::int64_t>());
+    }
+    auto over = c.Post("/api/v1/content/drafts", emil.headers(), start, "application/json");
+    CHECK(over->status == 409);
+    CHECK(json::parse(over->body)["reason"] == "too_many");
+    CHECK(c.Post("/api/v1/content/drafts", rikke.headers(), start, "application/json")->status == 201);  // hers
+    // Another person cannot read, save, submit or withdraw it; without the CSRF token not even its author.
+    const std::string at = "/api/v1/content/drafts/" + first;
+    CHECK(c.Get(at, rikke.headers(false))->status == 404);
+    CHECK(c.Post(at + "/files", rikke.headers(), json{{"name", "da.toml"}, {"text", "x"}}.dump(), "application/json")
+              ->status == 404);
+    CHECK(c.Post(at + "/submit", rikke.headers(), "{}", "application/json")->status == 404);
+    CHECK(c.Post(at + "/withdraw", rikke.headers(), "{}", "application/json")->status == 404);
+    CHECK(c.Post(at + "/withdraw", emil.headers(false), "{}", "application/json")->status == 403);
+    // A withdrawn change frees its place.
+    CHECK(c.Post(at + "/withdraw", emil.headers(), "{}", "application/json")->status == 204);
+    CHECK(c.Post("/api/v1/content/drafts", emil.headers(), start, "application/json")->status == 201);
+    // A guide that is not published, and a file name that is not one of a guide's, are refused.
+    CHECK(c.Post("/api/v1/content/drafts", emil.headers(), json{{"guide", "no-such-guide"}}.dump(), "application/json")
+              ->status == 404);
+    CHECK(c.Post("/api/v1/content/drafts", emil.headers(), json{{"guide", "../etc"}}.dump(), "application/json")
+              ->status == 400);
 }
 
 TEST_CASE("roles: every staff operation in hub/openapi.yaml names its roles, and the hub enforces exactly those") {
@@ -989,4 +1027,25 @@ TEST_CASE("housekeeping: a second hub cannot listen on a port the first one serv
     std::string error;
     CHECK(second.bind(error) < 0);
     CHECK(error.find("in use") != std::string::npos);
+}
+
+TEST_CASE("roles: the hub takes a publishing key only when it is private to it and is a key") {
+    const ledsager::test::TempDir dir("ledsager-sec-publishing-key");
+    REQUIRE(hub::init_crypto());
+    const fs::path key = dir.path / "publishing.key";
+    std::ofstream(key) << common::make_content_key_pair().secret_key << "\n";
+    const std::string args = "--listen 127.0.0.1:0 --content-secret-key '" + key.string() + "'";
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    auto [shared, said] = hub_command(dir.path / "data", args);
+    CHECK(shared == 2);
+    CHECK(said.find("readable by others") != std::string::npos);
+    std::ofstream(key, std::ios::trunc) << "not-a-key\n";
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+    auto [garbage, said_garbage] = hub_command(dir.path / "data", args);
+    CHECK(garbage == 2);
+    CHECK(said_garbage.find("not a secret key") != std::string::npos);
+    fs::remove(key);
+    auto [missing, said_missing] = hub_command(dir.path / "data", args);
+    CHECK(missing == 2);
+    CHECK(said_missing.find("cannot be read") != std::string::npos);
 }
