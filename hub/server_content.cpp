@@ -148,6 +148,22 @@ void Hub::content_routes() {
                    {"publishing", !options_.content_secret_key.empty()}});
     });
 
+    // One file of a guide as published (what a change starts from, and the source language
+    // beside a translation).
+    srv.Get(R"(/api/v1/content/guides/([a-z0-9._-]{1,64})/files/([a-z0-9.]{1,16}))",
+            [this](const httplib::Request& req, httplib::Response& res) {
+                auto u = staff_of(req, res, false, kContent);
+                if (!u) return;
+                const std::string guide = req.matches[1], name = req.matches[2];
+                if (!this->titles()->review.count(guide) || !draft_file_name(name))
+                    return send_error(res, 404, "no such file of a published guide");
+                const auto [published, base] = published_guides();
+                std::ifstream in(published / guide / name, std::ios::binary);
+                if (published.empty() || !in) return send_error(res, 404, "no such file of a published guide");
+                std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                send_json(res, 200, {{"name", name}, {"text", text}, {"base", base}});
+            });
+
     // ---- drafts: one person's change to one guide, saved file by file, each save checked as
     // --check-content checks; submitted when it has no errors; published when a reviewer who
     // is not its author approves it.

@@ -21,6 +21,7 @@ const SETS = [
   { texts: "texts/caseworker.js", html: ["caseworker.html"], js: ["caseworker.js"] },
   { texts: "texts/devices.js", html: ["devices.html"], js: ["devices.js"] },
   { texts: "texts/insight.js", html: ["insight.html"], js: ["insight.js"] },
+  { texts: "texts/content.js", html: ["content.html"], js: ["content.js"] },
 ];
 
 const problems = [];

@@ -1,0 +1,300 @@
+// Ledsager content studio, for content editors and reviewers: every guide's state in every
+// kiosk language; a change to a guide, file by file, each save checked by the hub as
+// --check-content checks (each problem with its file and line, a click away from that line);
+// sent for approval; approved and published by a second person. No framework, no build step.
+import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
+import texts from "./texts/content.js";
+
+const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], change: null, file: "",
+                published: {}, problems: [] };
+const t = makeT(texts, state);
+const api = (method, path, body) => apiCall(method, path, body, state.csrf);
+
+const el = (tag, props = {}, ...children) => {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  e.append(...children);
+  return e;
+};
+const guideTitle = (id) => state.guides?.guides.find((g) => g.id === id)?.title || id;
+const failed = (r) => { $("editor-status").textContent = t("failed") + (r.data?.error || r.status); };
+
+function renderGuides() {
+  if (!state.guides) return;
+  const g = state.guides;
+  $("published").textContent = g.published ? t("published_as", g.published.version) : t("installed");
+  const head = $("guide-head");
+  head.replaceChildren(el("th", { scope: "col", textContent: t("col_guide") }));
+  for (const code of g.languages) head.append(el("th", { scope: "col", textContent: code.toUpperCase(), lang: code }));
+  head.append(el("th", { scope: "col", textContent: t("col_sources") }), el("th", { scope: "col", textContent: t("col_actions") }));
+  const body = $("guide-list").querySelector("tbody");
+  body.replaceChildren();
+  for (const guide of g.guides) {
+    const tr = el("tr", { className: "guide" });
+    tr.dataset.guide = guide.id;
+    tr.append(el("th", { scope: "row", textContent: guide.title }));
+    for (const code of g.languages) {
+      const st = guide.languages[code]?.state || "missing";
+      const td = el("td", { className: `lang ${st}`, textContent: t(`st_${st}`) });
+      td.dataset.lang = code;
+      const r = guide.languages[code];
+      if (r?.reviewed_by) td.title = `${r.reviewed_by} ${r.reviewed}`;
+      tr.append(td);
+    }
+    tr.append(el("td", { className: guide.sources_stale ? "stale" : "", textContent: guide.sources_checked +
+                         (guide.sources_stale ? ` (${t("stale")})` : "") }));
+    const edit = el("button", { type: "button", className: "edit", textContent: t("edit") });
+    edit.setAttribute("aria-label", t("edit_named", guide.title));
+    edit.addEventListener("click", () => startChange(guide.id));
+    tr.append(el("td", {}, edit));
+    body.append(tr);
+  }
+}
+
+function renderChanges() {
+  const open = state.drafts.filter((d) => d.status === "draft" || d.status === "submitted" || d.status === "published");
+  $("changes-none").hidden = open.length > 0;
+  $("change-list").hidden = open.length === 0;
+  const body = $("change-list").querySelector("tbody");
+  body.replaceChildren();
+  for (const d of open) {
+    const tr = el("tr", { className: `change ${d.status}` });
+    tr.dataset.id = d.id;
+    const title = guideTitle(d.guide);
+    tr.append(el("th", { scope: "row", textContent: title }), el("td", { textContent: t(`ch_${d.status}`) }),
+              el("td", { textContent: d.mine ? t("mine") : d.author }),
+              el("td", { textContent: d.errors ? t("errors", d.errors) : t("no_errors") }));
+    const b = el("button", { type: "button", className: "open", textContent: t("open") });
+    b.setAttribute("aria-label", t("open_named", title));
+    b.addEventListener("click", () => openChange(d.id));
+    tr.append(el("td", {}, b));
+    body.append(tr);
+  }
+}
+
+async function load() {
+  const [g, d] = await Promise.all([api("GET", `/api/v1/content/guides?lang=${state.lang}`), api("GET", "/api/v1/content/drafts")]);
+  if (g.status === 403) { $("page-error").textContent = t("forbidden"); return; }
+  if (g.status === 200) state.guides = g.data;
+  if (d.status === 200) state.drafts = d.data.drafts;
+  renderGuides();
+  renderChanges();
+}
+
+async function startChange(guide) {
+  const r = await api("POST", "/api/v1/content/drafts", { guide });
+  if (r.status !== 201) { $("page-error").textContent = t("failed") + (r.data?.error || r.status); return; }
+  await load();
+  await openChange(r.data.id);
+  $("editor-status").textContent = t("new_change");
+}
+
+// A file as published (cached for the open change).
+async function publishedText(name) {
+  const key = `${state.change.guide}/${name}`;
+  if (!(key in state.published)) {
+    const r = await api("GET", `/api/v1/content/guides/${encodeURIComponent(state.change.guide)}/files/${encodeURIComponent(name)}`);
+    state.published[key] = r.status === 200 ? r.data.text : "";
+  }
+  return state.published[key];
+}
+
+// Beside a translation, the language it is translated from; beside Danish or the structure,
+// the file as published.
+function sourceOf(name) {
+  const code = name.replace(/\.toml$/, "");
+  const lang = state.guides?.guides.find((g) => g.id === state.change.guide)?.languages[code];
+  if (name === "guide.toml" || code === "da") return name;
+  return `${lang?.translated_from || "da"}.toml`;
+}
+
+// What is saved of a file of the open change: its draft, else the published text.
+async function savedText(name) {
+  return state.change.files?.[name]?.draft ?? (await publishedText(name));
+}
+
+// Saves the file in the editor when it differs from what is saved (before another file
+// opens, and before the change is sent): nothing typed is lost, and every save is checked.
+async function saveIfChanged() {
+  if (!state.file || $("text").value === (await savedText(state.file))) return true;
+  return save();
+}
+
+async function selectFile(name) {
+  if (state.file && !(await saveIfChanged())) {
+    $("file").value = state.file;
+    return;
+  }
+  state.file = name;
+  $("file").value = name;
+  const source = sourceOf(name);
+  $("source-label").textContent = t("source_of", source);
+  $("source").value = await publishedText(source);
+  $("source").lang = source === "guide.toml" ? "en" : source.replace(/\.toml$/, "");
+  $("text").value = await savedText(name);
+  $("text").lang = name === "guide.toml" ? "en" : name.replace(/\.toml$/, "");
+}
+
+function showProblems(problems, errors) {
+  state.problems = problems || [];
+  const warnings = state.problems.filter((p) => p.severity === "warning").length;
+  $("checks").textContent = (errors ? t("errors", errors) : t("no_errors")) + (warnings ? " " + t("warnings", warnings) : "");
+  const list = $("problems");
+  list.replaceChildren();
+  for (const p of state.problems) {
+    const b = el("button", { type: "button", className: `problem ${p.severity}`, textContent: `${t("line", p.file, p.line)}: ${p.message}` });
+    b.dataset.file = p.file;
+    b.dataset.line = p.line;
+    b.addEventListener("click", () => goToLine(p.file, p.line));
+    list.append(el("li", {}, b));
+  }
+}
+
+// Moves the cursor to a problem's line, in its file.
+async function goToLine(file, line) {
+  if (state.file !== file && [...$("file").options].some((o) => o.value === file)) await selectFile(file);
+  const area = $("text");
+  const lines = area.value.split("\n");
+  const n = Math.max(1, Math.min(line || 1, lines.length));
+  const start = lines.slice(0, n - 1).reduce((s, l) => s + l.length + 1, 0);
+  area.focus();
+  area.setSelectionRange(start, start + lines[n - 1].length);
+  const lineHeight = area.scrollHeight / Math.max(lines.length, 1);
+  area.scrollTop = Math.max(0, (n - 3) * lineHeight);
+}
+
+// Lines removed and added between two texts (longest common subsequence), unchanged runs
+// longer than six lines folded.
+function lineDiff(before, after) {
+  const a = before.split("\n"), b = after.split("\n");
+  const m = a.length, n = b.length;
+  const lcs = Array.from({ length: m + 1 }, () => new Uint16Array(n + 1));
+  for (let i = m - 1; i >= 0; i--) for (let j = n - 1; j >= 0; j--)
+    lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  while (i < m || j < n) {
+    if (i < m && j < n && a[i] === b[j]) { out.push([" ", a[i]]); i++; j++; }
+    else if (j < n && (i === m || lcs[i][j + 1] >= lcs[i + 1][j])) { out.push(["+", b[j]]); j++; }
+    else { out.push(["-", a[i]]); i++; }
+  }
+  return out;
+}
+
+function renderDiff() {
+  const box = $("diff");
+  box.replaceChildren();
+  for (const [name, f] of Object.entries(state.change.files || {})) {
+    const pre = el("pre", { className: "diff" });
+    const lines = lineDiff(f.published, f.draft);
+    let same = [];
+    const flush = () => {
+      if (same.length > 6) {
+        same.slice(0, 3).forEach((l) => pre.append(el("span", { className: "same", textContent: `  ${l}\n` })));
+        pre.append(el("span", { className: "fold", textContent: `${t("unchanged_lines", same.length - 6)}\n` }));
+        same.slice(-3).forEach((l) => pre.append(el("span", { className: "same", textContent: `  ${l}\n` })));
+      } else same.forEach((l) => pre.append(el("span", { className: "same", textContent: `  ${l}\n` })));
+      same = [];
+    };
+    for (const [op, text] of lines) {
+      if (op === " ") { same.push(text); continue; }
+      flush();
+      const mark = op === "-" ? el("del", { textContent: `- ${text}\n` }) : el("ins", { textContent: `+ ${text}\n` });
+      mark.setAttribute("aria-label", `${op === "-" ? t("removed") : t("added")}: ${text}`);
+      pre.append(mark);
+    }
+    flush();
+    const code = name.replace(/\.toml$/, "");
+    pre.lang = name === "guide.toml" ? "en" : code;
+    box.append(el("h4", { textContent: name }), pre);
+  }
+}
+
+async function openChange(id) {
+  const r = await api("GET", `/api/v1/content/drafts/${id}`);
+  if (r.status !== 200) { $("page-error").textContent = t("failed") + (r.data?.error || r.status); return; }
+  state.change = r.data;
+  state.file = "";
+  $("editor").hidden = false;
+  $("editor-title").textContent = t("editing", guideTitle(r.data.guide));
+  $("editor-status").textContent = t("state_line", t(`ch_${r.data.status}`), r.data.mine ? t("mine") : r.data.author);
+  const editing = r.data.mine && r.data.status === "draft";
+  $("edit-area").hidden = !editing;
+  $("review").hidden = editing;
+  $("approve").hidden = !(state.role === "reviewer" && !r.data.mine && r.data.status === "submitted");
+  showProblems(r.data.problems, r.data.errors);
+  if (editing) {
+    const names = ["da.toml", ...state.guides.languages.filter((c) => c !== "da").map((c) => `${c}.toml`), "guide.toml"];
+    $("file").replaceChildren(...names.map((n) => el("option", { value: n, textContent: n + (r.data.files?.[n] ? " •" : "") })));
+    await selectFile(Object.keys(r.data.files || {})[0] || "da.toml");
+  } else {
+    renderDiff();
+  }
+  $("editor-title").focus();
+}
+
+async function save() {
+  const name = state.file;
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/files`, { name, text: $("text").value });
+  if (r.status !== 200) return failed(r), false;
+  state.change.files = state.change.files || {};
+  state.change.files[name] = { draft: $("text").value, published: await publishedText(name) };
+  const option = [...$("file").options].find((o) => o.value === name);
+  if (option) option.textContent = `${name} •`;
+  $("editor-status").textContent = t("saved");
+  showProblems(r.data.problems, r.data.errors);
+  await load();
+  return true;
+}
+
+function applyLanguage() {
+  applyTexts(state, t);
+  if (state.role) load();
+}
+
+async function show() {
+  const me = await api("GET", "/api/v1/me");
+  if (me.status !== 200) return false;
+  state.csrf = me.data.csrf;
+  state.role = me.data.role;
+  $("login").hidden = true;
+  $("logout").hidden = false;
+  if (state.role !== "editor" && state.role !== "reviewer") {
+    $("page-error").textContent = t("forbidden");
+    return true;
+  }
+  $("changes").hidden = false;
+  $("guides").hidden = false;
+  await load();
+  return true;
+}
+
+$("file").addEventListener("change", () => selectFile($("file").value));
+$("save").addEventListener("click", save);
+$("submit").addEventListener("click", async () => {
+  if (!(await saveIfChanged())) return;
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/submit`);
+  if (r.status !== 204) return failed(r);
+  await load();
+  await openChange(state.change.id);
+  $("editor-status").textContent = t("submitted");
+});
+$("withdraw").addEventListener("click", async () => {
+  if (!confirm(t("withdraw_confirm"))) return;
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/withdraw`);
+  if (r.status !== 204) return failed(r);
+  $("editor").hidden = true;
+  await load();
+  $("page-error").textContent = "";
+  $("changes-title").focus();
+});
+$("approve").addEventListener("click", async () => {
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/approve`);
+  if (r.status !== 200) return failed(r);
+  await load();
+  await openChange(state.change.id);
+  $("editor-status").textContent = t("approved", r.data.bundle);
+});
+for (const id of ["close", "close-review"]) $(id).addEventListener("click", () => { $("editor").hidden = true; });
+
+wireConsole(state, t, show, applyLanguage, { clear: true, focus: () => $("guides-title").focus() });

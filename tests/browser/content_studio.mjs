@@ -1,0 +1,112 @@
+// browser_content_studio: Debian's Chromium on the hub's content studio (content.html). An
+// editor finds the guides with each language's state, starts a change to "Log in with MitID",
+// saves a broken Danish file and sees the problem with its file and line (a click puts the
+// cursor on that line), mends it, changes the English title beside its Danish source, and
+// sends it for approval. A reviewer sees what changed, line by line, and approves; the hub
+// signs and publishes version 1 with its publishing key, and the guides list shows the new
+// title. Front-desk staff are told the page is not theirs. axe-core finds no serious or
+// critical violations on each view. Usage: node content_studio.mjs HUB SRC
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axe, check, finish, launchChromium, results, startHub, stopAll, until } from "./lib.mjs";
+
+const [hubBin, src] = process.argv.slice(2);
+const tmp = mkdtempSync(join(tmpdir(), "ledsager-studio-"));
+const children = [];
+let browser;
+try {
+  const key = join(tmp, "publishing.key");
+  const made = spawnSync(hubBin, ["--data", join(tmp, "hub"), "content", "keygen", "--secret-key", key], { encoding: "utf8" });
+  check(made.status === 0, "the hub's publishing key is made with content keygen");
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides"),
+                                                                  "--content-secret-key", key]);
+  children.push(hub);
+  browser = await launchChromium();
+  const pageErrors = [];
+  const open = async (user) => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    page.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
+    page.on("dialog", (d) => d.accept());
+    await page.goto(`${base}/content.html`);
+    await page.fill("#username", user);
+    await page.fill("#password", "demo-password");
+    await page.press("#password", "Enter");
+    return page;
+  };
+
+  const desk = await open("demo");
+  check(!!(await until(async () => (await desk.textContent("#page-error")).includes("vejledninger"), 5000)),
+        "front-desk staff are told the page is for those who write and approve guides");
+
+  const editor = await open("demo-editor");
+  const mitid = await until(async () => editor.$('tr.guide[data-guide="mitid-login"]'), 5000);
+  check(!!mitid, "the editor sees the guides");
+  const cells = await editor.$$eval('tr.guide[data-guide="mitid-login"] td.lang', (tds) => tds.map((td) => `${td.dataset.lang}:${td.textContent}`));
+  check(cells.includes("da:udgivet") && cells.length === 10, `each of the ten kiosk languages has its state (${cells.join(" ")})`);
+  await axe(editor, "the guides list");
+
+  await editor.click('tr.guide[data-guide="mitid-login"] button.edit');
+  check(!!(await until(async () => (await editor.inputValue("#text")).includes("Log ind med MitID"), 5000)),
+        "a change starts from the published Danish text");
+  await axe(editor, "the editor");
+  const danish = await editor.inputValue("#text");
+  await editor.fill("#text", danish + "\n[step.have-app\n");
+  await editor.click("#save");
+  const problem = await until(async () => editor.$('#problems button.problem.error[data-file="da.toml"]'), 5000);
+  check(!!problem, "a broken save shows the problem at its file");
+  const line = problem ? Number(await problem.getAttribute("data-line")) : 0;
+  check(line > 1 && (await problem.textContent()).includes(`linje ${line}`), `... and its line, in words (line ${line})`);
+  if (problem) await problem.click();
+  const at = await editor.evaluate(() => {
+    const a = document.getElementById("text");
+    return { focused: document.activeElement === a, line: a.value.slice(0, a.selectionStart).split("\n").length };
+  });
+  check(at.focused && at.line === line, `a click on the problem puts the cursor on line ${line} (${JSON.stringify(at)})`);
+  await editor.click("#submit");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("lykkedes ikke"), 5000)),
+        "a change with errors cannot be sent for approval");
+
+  await editor.fill("#text", danish.replace('title = "Log ind med MitID"', 'title = "Log på med MitID"'));
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#checks")).startsWith("Ingen fejl"), 5000)), "mended: no errors");
+  await editor.selectOption("#file", "en.toml");
+  check(!!(await until(async () => (await editor.inputValue("#source")).includes("Log på med MitID") === false &&
+                        (await editor.inputValue("#text")).includes("Log in with MitID"), 5000)),
+        "the English file opens beside its source language, Danish as published");
+  check((await editor.textContent("#source-label")).includes("da.toml"), "the source is named (da.toml)");
+  const english = await editor.inputValue("#text");
+  await editor.fill("#text", english.replace('title = "Log in with MitID"', 'title = "Sign in with MitID"'));
+  await editor.click("#submit");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Sendt til godkendelse"), 5000)),
+        "the change (saved on the way) is sent for approval");
+  await axe(editor, "a change sent for approval");
+
+  const reviewer = await open("demo-reviewer");
+  const waiting = await until(async () => reviewer.$("tr.change.submitted button.open"), 5000);
+  check(!!waiting, "the reviewer sees the change waiting for approval");
+  if (waiting) await waiting.click();
+  const diff = await until(async () => { const d = await reviewer.textContent("#diff"); return d.includes("+ title") ? d : null; }, 5000);
+  check(!!diff && diff.includes('- title = "Log in with MitID"') && diff.includes('+ title = "Sign in with MitID"') &&
+        diff.includes('+ title = "Log på med MitID"'), "the reviewer sees what changed in Danish and English, line by line");
+  await axe(reviewer, "the review");
+  await reviewer.click("#approve");
+  check(!!(await until(async () => (await reviewer.textContent("#editor-status")).includes("version 1"), 10000)),
+        "approved: the hub publishes it as version 1");
+  const r = await reviewer.evaluate(async () => (await fetch("/api/v1/content/guides?lang=en")).json());
+  check(r.published?.version === 1 && r.guides.some((g) => g.id === "mitid-login" && g.title === "Sign in with MitID"),
+        "the guides list shows the published title");
+  const bundles = spawnSync(hubBin, ["--data", join(tmp, "hub"), "content", "list"], { encoding: "utf8" });
+  check(/^v1 /m.test(bundles.stdout), "the bundle is on the hub as content publish leaves it");
+  check(pageErrors.length === 0, "no script errors on the page");
+} catch (e) {
+  console.log(`not ok - ${e.stack || e}`);
+  results.failed++;
+} finally {
+  if (browser) await browser.close();
+  await stopAll(children);
+  rmSync(tmp, { recursive: true, force: true });
+  finish();
+}
