@@ -92,7 +92,11 @@ bool safe_path(const std::string& p) {
         const std::string part = p.substr(start, end - start);
         if (part.empty() || part[0] == '.') return false;
         for (unsigned char c : part)
-            if (!(std::isalnum(c) || c == '.' || c == '_' || c == '-')) return false;
+            // ASCII by value, not std::isalnum: the answer must not depend on the locale (the
+            // kiosk reads content while SDL briefly sets the user's locale on another thread).
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-'))
+                return false;
         if (++parts > 8) return false;
         start = end + 1;
     }

@@ -51,7 +51,8 @@ struct HubOptions {
     // readable by the hub alone): a reviewer's approval of another person's draft signs and
     // publishes with it. Empty = the studio keeps drafts, and publishing stays on the command line.
     std::filesystem::path content_secret_key;
-    int max_open_drafts = 20;  // drafts and submitted changes one editor may have at once
+    int max_open_drafts = 20;      // drafts and submitted changes one editor may have at once
+    int max_drafts_per_day = 100;  // changes one person may start in 24 hours (withdrawn ones too)
     // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
     // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
     std::vector<std::string> ice_servers;

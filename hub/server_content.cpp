@@ -85,6 +85,11 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
     options.today = common::iso_day(static_cast<std::time_t>(now_s()));
     common::Guide g;
     common::load_guide(dir, options, g, diags);
+    // Messages name files as the guide's own (da.toml), never the hub's folders.
+    const std::string folder = dir.string() + "/";
+    for (auto& d : diags.items)
+        for (auto at = d.message.find(folder); at != std::string::npos; at = d.message.find(folder))
+            d.message.erase(at, folder.size());
     return diags;
 }
 
@@ -194,6 +199,11 @@ void Hub::content_routes() {
                 res,
                 "you have " + std::to_string(options_.max_open_drafts) + " open changes: publish or withdraw one first",
                 "too_many");
+        if (store_.drafts_made_since(u->id, now_s() - 86400) >= options_.max_drafts_per_day)
+            return send_conflict(res,
+                                 "you started " + std::to_string(options_.max_drafts_per_day) +
+                                     " changes in the last 24 hours: go on with one of them",
+                                 "too_many");
         const auto [published, base] = published_guides();
         if (published.empty())
             return send_conflict(res, "the newest bundle was published without its checks: nothing to start from",
@@ -230,8 +240,11 @@ void Hub::content_routes() {
                 json out = draft_json(*d, u->id);
                 json texts = json::object();
                 for (const auto& [name, text] : files.items()) {
-                    std::ifstream in(published / d->guide / name, std::ios::binary);
-                    std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    std::string before;
+                    if (!published.empty()) {
+                        std::ifstream in(published / d->guide / name, std::ios::binary);
+                        before.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                    }
                     texts[name] = {{"draft", text}, {"published", before}};
                 }
                 out["files"] = texts;
@@ -270,8 +283,9 @@ void Hub::content_routes() {
         if (!files.is_object() || files.empty()) return send_conflict(res, "nothing is changed yet", "empty");
         if (check_draft(d->guide, files).has_errors())
             return send_conflict(res, "the change has errors: mend them first", "errors");
-        if (!store_.set_draft_status(d->id, "draft", "submitted", 0, 0, now_s()))
-            return send_conflict(res, "this change is " + d->status + " already", d->status);
+        // Only the files just checked: a save that came in meanwhile is checked again first.
+        if (!store_.submit_draft(d->id, u->id, d->files, now_s()))
+            return send_conflict(res, "this change was saved, submitted or withdrawn meanwhile: try again", "changed");
         store_.audit(u->id, "draft_submitted", d->guide, now_s());
         res.status = 204;
     });
@@ -280,8 +294,7 @@ void Hub::content_routes() {
         if (!u) return;
         const auto d = store_.draft(id_of(req));
         if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
-        if (!store_.set_draft_status(d->id, "draft", "withdrawn", 0, 0, now_s()) &&
-            !store_.set_draft_status(d->id, "submitted", "withdrawn", 0, 0, now_s()))
+        if (!store_.withdraw_draft(d->id, u->id, now_s()))
             return send_conflict(res, "this change is " + d->status + ": it cannot be withdrawn", d->status);
         store_.audit(u->id, "draft_withdrawn", d->guide, now_s());
         res.status = 204;
@@ -301,11 +314,17 @@ void Hub::content_routes() {
             return send_conflict(
                 res, "this hub has no publishing key (--content-secret-key): publish on the command line", "no_key");
         std::lock_guard lock(studio_mutex_);  // one publication at a time: versions only grow
+        // Taken out of its author's hands (no withdrawal now) until it is published or back.
+        if (!store_.set_draft_status(d->id, "submitted", "publishing", u->id, 0, now_s()))
+            return send_conflict(res, "this change was withdrawn or approved meanwhile", "changed");
+        auto back = [&](const std::string& to) { store_.set_draft_status(d->id, "publishing", to, -1, 0, now_s()); };
         const auto [published, base] = published_guides();
-        if (published.empty() || base != d->base)
+        if (published.empty() || base != d->base) {
+            back("submitted");
             return send_conflict(res,
                                  "the guides were published anew since this change was made: its author makes it again",
                                  "outdated");
+        }
         const json files = json::parse(d->files, nullptr, false);
         Scratch scratch(options_.data_dir);
         const fs::path guides = scratch.path / "guides";
@@ -314,8 +333,10 @@ void Hub::content_routes() {
         common::ContentOptions options;
         options.max_source_age_months = options_.source_age_months;
         options.today = common::iso_day(static_cast<std::time_t>(now_s()));
-        if (common::load_content(guides, options).diagnostics.has_errors())
+        if (common::load_content(guides, options).diagnostics.has_errors()) {
+            back("draft");  // its author mends it and sends it again
             return send_conflict(res, "the change has errors: it goes back to its author", "errors");
+        }
         std::string error;
         std::string secret;
         {
@@ -333,9 +354,10 @@ void Hub::content_routes() {
         if (!ok) {
             std::fprintf(stderr, "ledsager-hub: publishing change %lld failed: %s\n", static_cast<long long>(d->id),
                          public_key.empty() ? "the publishing key cannot be read" : error.c_str());
+            back("submitted");
             return send_error(res, 500, "publishing failed: the hub's log says why");
         }
-        store_.set_draft_status(d->id, "submitted", "published", u->id, b.version, now_s());
+        store_.set_draft_status(d->id, "publishing", "published", u->id, b.version, now_s());
         store_.audit(u->id, "content_published", d->guide + " v" + std::to_string(b.version), now_s());
         refresh_titles(b.version);
         send_json(res, 200, {{"bundle", b.version}});

@@ -107,12 +107,14 @@ const char* const kMigrations[] = {
     // approves and the hub publishes it, or it is withdrawn.
     R"(CREATE TABLE content_drafts(id INTEGER PRIMARY KEY, guide TEXT NOT NULL,
                                    author INTEGER NOT NULL REFERENCES users(id), base TEXT NOT NULL,
-                                   status TEXT NOT NULL CHECK(status IN ('draft','submitted','published','withdrawn')),
+                                   status TEXT NOT NULL
+                                     CHECK(status IN ('draft','submitted','publishing','published','withdrawn')),
                                    files TEXT NOT NULL DEFAULT '{}', errors INTEGER NOT NULL DEFAULT 0,
                                    reviewer INTEGER REFERENCES users(id), bundle INTEGER NOT NULL DEFAULT 0,
                                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                                    reviewed_at INTEGER NOT NULL DEFAULT 0);
-       CREATE INDEX content_drafts_status ON content_drafts(status, author);)",
+       CREATE INDEX content_drafts_status ON content_drafts(status, author);
+       CREATE INDEX content_drafts_made ON content_drafts(author, created_at);)",
 };
 
 }  // namespace

@@ -189,13 +189,19 @@ public:
     std::optional<ContentDraft> draft(std::int64_t id);
     // A draft's files, while it is a draft of `author`'s. False otherwise.
     bool save_draft(std::int64_t id, std::int64_t author, const std::string& files, int errors, Seconds now);
-    // Moves a draft from one status to the next (false if it is not in `from` any more).
+    // Submits `author`'s draft only while its files are still `files` (those just checked).
+    bool submit_draft(std::int64_t id, std::int64_t author, const std::string& files, Seconds now);
+    // Withdraws `author`'s draft or submitted change; its files go (nothing withdrawn is kept).
+    bool withdraw_draft(std::int64_t id, std::int64_t author, Seconds now);
+    // Moves a draft from one status to the next (false if it is not in `from` any more);
+    // `reviewer` > 0 records who approved it (and when), < 0 forgets that, 0 keeps it.
     bool set_draft_status(std::int64_t id, const std::string& from, const std::string& to, std::int64_t reviewer,
                           std::int64_t bundle, Seconds now);
     // `user`'s own drafts not withdrawn, and with `submitted_by_others` those others submitted;
     // newest first, at most `limit`.
     std::vector<ContentDraft> drafts(std::int64_t user, bool submitted_by_others, int limit);
     int open_drafts(std::int64_t author);  // drafts and submitted ones
+    int drafts_made_since(std::int64_t author, Seconds since);
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);
     std::optional<User> user(std::int64_t id);

@@ -64,25 +64,42 @@ bool Store::save_draft(std::int64_t id, std::int64_t author, const std::string& 
     return sqlite3_changes(db_) == 1;
 }
 
+bool Store::submit_draft(std::int64_t id, std::int64_t author, const std::string& files, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_,
+           "UPDATE content_drafts SET status = 'submitted', updated_at = ?"
+           " WHERE id = ? AND author = ? AND status = 'draft' AND files = ?");
+    s.bind(1, now).bind(2, id).bind(3, author).bind(4, files).step();
+    return sqlite3_changes(db_) == 1;
+}
+
+bool Store::withdraw_draft(std::int64_t id, std::int64_t author, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_,
+           "UPDATE content_drafts SET status = 'withdrawn', files = '{}', errors = 0, updated_at = ?"
+           " WHERE id = ? AND author = ? AND status IN ('draft', 'submitted')");
+    s.bind(1, now).bind(2, id).bind(3, author).step();
+    return sqlite3_changes(db_) == 1;
+}
+
+int Store::drafts_made_since(std::int64_t author, Seconds since) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT COUNT(*) FROM content_drafts WHERE author = ? AND created_at >= ?");
+    s.bind(1, author).bind(2, since);
+    s.step();
+    return static_cast<int>(s.i(0));
+}
+
 bool Store::set_draft_status(std::int64_t id, const std::string& from, const std::string& to, std::int64_t reviewer,
                              std::int64_t bundle, Seconds now) {
     std::lock_guard lock(mutex_);
     Stmt s(db_,
-           "UPDATE content_drafts SET status = ?, reviewer = CASE WHEN ? > 0 THEN ? ELSE reviewer END,"
-           " bundle = CASE WHEN ? > 0 THEN ? ELSE bundle END,"
-           " reviewed_at = CASE WHEN ? > 0 THEN ? ELSE reviewed_at END, updated_at = ?"
-           " WHERE id = ? AND status = ?");
-    s.bind(1, to)
-        .bind(2, reviewer)
-        .bind(3, reviewer)
-        .bind(4, bundle)
-        .bind(5, bundle)
-        .bind(6, reviewer)
-        .bind(7, now)
-        .bind(8, now)
-        .bind(9, id)
-        .bind(10, from)
-        .step();
+           "UPDATE content_drafts SET status = ?1,"
+           " reviewer = CASE WHEN ?2 > 0 THEN ?2 WHEN ?2 < 0 THEN NULL ELSE reviewer END,"
+           " reviewed_at = CASE WHEN ?2 > 0 THEN ?4 WHEN ?2 < 0 THEN 0 ELSE reviewed_at END,"
+           " bundle = CASE WHEN ?3 > 0 THEN ?3 ELSE bundle END, updated_at = ?4"
+           " WHERE id = ?5 AND status = ?6");
+    s.bind(1, to).bind(2, reviewer).bind(3, bundle).bind(4, now).bind(5, id).bind(6, from).step();
     return sqlite3_changes(db_) == 1;
 }
 

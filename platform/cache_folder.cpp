@@ -13,6 +13,12 @@ fs::path cache_folder() {
     return {};
 }
 
+fs::path runtime_folder() {
+    if (const char* dir = std::getenv("RUNTIME_DIRECTORY"); dir && *dir) return dir;
+    if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return fs::path(xdg) / "ledsager";
+    return {};
+}
+
 void keep_compose_table(const fs::path& folder) {
     if (folder.empty() || std::getenv("XCOMPOSECACHE")) return;
     const fs::path compose = folder / "compose";

@@ -11,10 +11,16 @@ namespace ledsager::platform {
 // ~/.cache/ledsager; empty when none of them is set (nothing is kept).
 std::filesystem::path cache_folder();
 
+// The kiosk's folder for this boot: systemd's RuntimeDirectory= (RUNTIME_DIRECTORY), else
+// $XDG_RUNTIME_DIR/ledsager; empty when neither is set. A tmpfs: nothing there outlives a
+// power-off, so nothing planted there follows a stolen or repaired kiosk.
+std::filesystem::path runtime_folder();
+
 // X11's input method reads the keyboard's compose table (about 500 KB of text for a UTF-8
-// locale) at every start, 5-10 ms before the first frame. libX11 keeps it compiled in
-// $XCOMPOSECACHE when that folder exists and belongs to the user (never for root); this
-// makes `folder`/compose (0700) and points XCOMPOSECACHE there, unless it is set already.
+// locale) at every start, 5-20 ms before the first frame. libX11 keeps it compiled in
+// $XCOMPOSECACHE when that folder exists and belongs to the user (never for root), and checks
+// only the compiled file's header: so it is kept in the runtime folder (`folder`/compose,
+// 0700), made anew at each boot, never on disk. Sets XCOMPOSECACHE unless it is set already.
 // Call before the display opens and before any other thread starts (it sets a variable of
 // the environment).
 void keep_compose_table(const std::filesystem::path& folder);

@@ -1,7 +1,9 @@
 #include "platform/display.hpp"
 
 #include <SDL.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -17,6 +19,18 @@ std::unique_ptr<Display> Display::open_window(int width, int height, bool fullsc
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         error = std::string("cannot start the display: ") + SDL_GetError();
         return nullptr;
+    }
+    // With no display server to reach, SDL falls back to drawing into memory: a kiosk that
+    // nobody can see must not report itself ready. Only when asked for by name (tests).
+    if (const char* driver = SDL_GetCurrentVideoDriver();
+        driver && (std::strcmp(driver, "offscreen") == 0 || std::strcmp(driver, "dummy") == 0)) {
+        const char* asked = std::getenv("SDL_VIDEODRIVER");
+        if (!asked || std::strcmp(asked, driver) != 0) {
+            SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+            error = "no display to show the kiosk on (check DISPLAY or WAYLAND_DISPLAY; SDL found only its " +
+                    std::string(driver) + " driver)";
+            return nullptr;
+        }
     }
     std::unique_ptr<Display> d(new Display());
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 namespace ledsager::platform {
@@ -26,8 +27,11 @@ int ask_abort(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 // libcurl is taken up at the first exchange, not at the program's start: with TLS, HTTP/2,
 // Kerberos and LDAP it brings 25 libraries, about 10 ms of every start before the first
 // frame (tests/bench/kiosk_bench.sh), and the first exchange comes after that frame. The
-// functions have the types of curl.h's declarations (decltype), so the compiler checks every
-// call as it would a linked one; libcurl.so.4 is the ABI Debian's libcurl4 keeps.
+// functions have the types of curl.h's declarations (decltype); the values given to the
+// variadic setopt and getinfo are not checked as curl's gcc macros would check them, so each
+// must be the type curl's documentation names (long, a pointer, curl_off_t). libcurl.so.4 is
+// the ABI Debian's libcurl4 keeps. When it cannot be loaded, the kiosk says so once and
+// serves without the hub.
 struct Curl {
     decltype(&curl_global_init) global_init = nullptr;
     decltype(&curl_easy_init) easy_init = nullptr;
@@ -67,6 +71,7 @@ const Curl& curl() {
         take(lib, "curl_slist_append", k.slist_append, k.error);
         take(lib, "curl_slist_free_all", k.slist_free_all, k.error);
         if (k.error.empty() && k.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) k.error = "cannot start libcurl";
+        if (!k.error.empty()) std::fprintf(stderr, "ledsager: %s: the hub cannot be reached\n", k.error.c_str());
         return k;
     }();  // thread-safe: the first caller loads, the others wait
     return c;

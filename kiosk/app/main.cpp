@@ -214,11 +214,12 @@ int main(int argc, char** argv) {
     const fs::path guides = !content_dir.empty()         ? fs::path(content_dir)
                             : !config.guides_dir.empty() ? fs::path(config.guides_dir)
                                                          : assets / "guides";
-    // What a start computes that the next can take up: the attract screen's font atlas, the
-    // keyboard's compose table (before the display opens and any thread starts).
+    // What a start computes that the next can take up: the attract screen's font atlas (cache
+    // folder), the keyboard's compose table (runtime folder, this boot only; before the display
+    // opens and any thread starts).
     const fs::path cache = platform::cache_folder();
     const bool windowed_run = screenshots_dir.empty() && script.empty();
-    if (windowed_run) platform::keep_compose_table(cache);
+    if (windowed_run) platform::keep_compose_table(platform::runtime_folder());
     // The guides are read on their own thread while the window opens (each takes about as
     // long as the other): the first frame needs both. Signed bundles from the hub, when a
     // public key is pinned and no folder is forced: the newest good bundle, else the one
@@ -229,10 +230,13 @@ int main(int argc, char** argv) {
         fs::path served;
         std::int64_t version = 0;
         std::string note;
+        core::Millis ready_ms = 0;  // since start
     };
     const bool from_store = !config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() &&
                             screenshots_dir.empty();
-    auto loading = std::async(std::launch::async, [&config, &content_options, guides, from_store] {
+    // Nothing on this thread may depend on the locale: SDL sets the user's for a moment while
+    // the window opens (X11's input method).
+    auto loading = std::async(std::launch::async, [&config, &content_options, guides, from_store, start] {
         Loaded l;
         l.served = guides;
         if (from_store) {
@@ -255,6 +259,7 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
         std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", l.content.guides.size(),
                      l.served.c_str());
+        l.ready_ms = now_ms(start);
         return l;
     });
     std::unique_ptr<platform::Display> window;
@@ -266,7 +271,7 @@ int main(int argc, char** argv) {
         t_window = now_ms(start);
     }
     Loaded loaded = loading.get();
-    const core::Millis t_content = now_ms(start);
+    const core::Millis t_content = loaded.ready_ms, t_both = now_ms(start);
 
     app::KioskApp app(config, std::move(loaded.content), std::move(translator));
     if (loaded.store) app.set_content_store(std::move(loaded.store), loaded.version, loaded.note);
@@ -388,7 +393,7 @@ int main(int argc, char** argv) {
                              "guides ready at %lld ms, fonts %lld ms)\n",
                              static_cast<long long>(drawn_at), static_cast<long long>(t_display),
                              static_cast<long long>(t_window - t_display), static_cast<long long>(t_content),
-                             static_cast<long long>(t_attached - t_content));
+                             static_cast<long long>(t_attached - t_both));
             }
             if (first) {
                 first = false;

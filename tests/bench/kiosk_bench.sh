@@ -27,13 +27,13 @@ stamp_first() { while IFS= read -r line; do
   echo "$line" >> "$tmp/log"
 done; }
 # The kiosk runs as it does under systemd: as a user of its own, not root (libX11 keeps the
-# keyboard's compiled compose table in the cache folder for any user but root), with a home
-# and cache folder of this run's own. The first start builds the attract screen's font atlas
+# keyboard's compiled compose table in the runtime folder for any user but root), with a home,
+# cache and runtime folder of this run's own. The first start builds the attract screen's font atlas
 # and saves it there; the next five take it up, as every later start does.
-home="$tmp/home"; mkdir -p "$home"
-as_kiosk_user=(env HOME="$home" XDG_CACHE_HOME="$home/.cache")
+home="$tmp/home"; mkdir -p "$home/run"; chmod 700 "$home/run"
+as_kiosk_user=(env HOME="$home" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$home/run")
 if [ "$(id -u)" -eq 0 ]; then
-  chmod 711 "$tmp"; chown nobody "$home"
+  chmod 711 "$tmp"; chown -R nobody "$home"
   as_kiosk_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups "${as_kiosk_user[@]}")
 fi
 cold=""

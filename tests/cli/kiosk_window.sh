@@ -77,26 +77,36 @@ grep -qE "^(ALSA lib|AL lib)" "$tmp/log" && fail "the audio libraries' own lines
 echo "without sound: said once"
 
 # As the kiosk's own user (not root; under systemd, User=ledsager): the start keeps what the
-# next start can take up in its cache folder (0700): the attract screen's font atlas and the
-# keyboard's compose table, which libX11 compiles there (it keeps none for root) instead of
-# reading 500 KB of text before every first frame.
-home="$tmp/home"; mkdir -p "$home"
+# next start can take up: the attract screen's font atlas in its cache folder (0700), and the
+# keyboard's compose table, which libX11 compiles (it keeps none for root) instead of reading
+# 500 KB of text before every first frame, in its runtime folder (a tmpfs under systemd: made
+# anew each boot, since libX11 checks only the compiled file's header).
+home="$tmp/home"; mkdir -p "$home/run"; chmod 700 "$home/run"
 as_user=()
-if [ "$(id -u)" -eq 0 ]; then chmod 711 "$tmp"; chown nobody "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
+if [ "$(id -u)" -eq 0 ]; then chmod 711 "$tmp"; chown -R nobody "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
 for run in first next; do
-  "${as_user[@]}" env HOME="$home" XDG_CACHE_HOME="$home/.cache" LANG=C.UTF-8 SDL_AUDIODRIVER=dummy \
+  "${as_user[@]}" env HOME="$home" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$home/run" LANG=C.UTF-8 SDL_AUDIODRIVER=dummy \
     "$kiosk" --config "$src/config/kiosk.toml" --windowed 1280x720 > "$tmp/log" 2>&1 &
   kpid=$!; pids+=($kpid)
   for _ in $(seq 100); do grep -q "first frame drawn" "$tmp/log" && break; sleep 0.1; done
   grep -q "first frame drawn" "$tmp/log" || fail "no first frame as the kiosk's own user ($run start)"
   kill -TERM "$kpid"; wait "$kpid"
 done
-cache="$home/.cache/ledsager"
-[ "$(stat -c %a "$cache")" = 700 ] && [ "$(stat -c %a "$cache/compose")" = 700 ] || fail "the cache folder is not private (0700)"
+cache="$home/.cache/ledsager" run="$home/run/ledsager"
+[ "$(stat -c %a "$cache")" = 700 ] && [ "$(stat -c %a "$run/compose")" = 700 ] || fail "the cache or runtime folder is not private (0700)"
 ls "$cache"/atlas-*.bin > /dev/null 2>&1 || fail "no font atlas kept in $cache"
-[ -n "$(ls "$cache/compose")" ] || fail "libX11 kept no compose table in $cache/compose"
+[ -n "$(ls "$run/compose")" ] || fail "libX11 kept no compose table in $run/compose"
+[ -e "$cache/compose" ] && fail "the compose table is kept on disk, in the cache folder"
 grep -q "building the font atlas anew" "$tmp/log" && fail "the next start did not take up the kept atlas"
-echo "kept for the next start: $(ls "$cache" | tr '\n' ' ')"
+echo "kept for the next start: $(ls "$cache" | tr '\n' ' ')and $(ls "$run/compose" | wc -l) compose table(s) in the runtime folder"
+
+# With no display server to reach, the kiosk says so and stops (systemd restarts it), rather
+# than drawing into memory where nobody sees it.
+env -u WAYLAND_DISPLAY DISPLAY=:59999 SDL_AUDIODRIVER=dummy "$kiosk" --config "$src/config/kiosk.toml" --windowed 1280x720 > "$tmp/log" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "no display to show the kiosk on" "$tmp/log" || fail "no display: exit $rc, not 1 with a sentence"
+grep -q "first frame drawn" "$tmp/log" && fail "no display, yet a first frame was 'drawn'"
+echo "no display: said so, exit 1"
 
 # Screenshot mode, a long run: SIGTERM stops it between two pictures.
 "$kiosk" --config "$src/config/kiosk.toml" --screenshots "$tmp/shots" > "$tmp/log" 2>&1 &

@@ -465,6 +465,14 @@ TEST_CASE("studio: an editor's change, approved by a reviewer, reaches the kiosk
     std::tie(saved, checks) = post(emil, at + "/files", {{"name", "da.toml"}, {"text", da}});
     REQUIRE(saved == 200);
     CHECK_MESSAGE(checks["errors"] == 0, checks.dump());
+    // The English is now outdated against the new Danish: a warning naming en.toml, in the
+    // guide's own terms (never the hub's folders).
+    bool en_outdated = false;
+    for (const auto& p : checks["problems"]) {
+        en_outdated = en_outdated || (p["file"] == "en.toml" && p["severity"] == "warning");
+        CHECK(p["message"].get<std::string>().find(hub.dir.string()) == std::string::npos);
+    }
+    CHECK_MESSAGE(en_outdated, checks.dump());
     std::string en = read(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/en.toml");
     const std::string en_from = "title = \"Log in with MitID\"";
     en.replace(en.find(en_from), en_from.size(), "title = \"Sign in with MitID\"");

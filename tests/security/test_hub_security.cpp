@@ -501,6 +501,7 @@ TEST_CASE("roles: an editor's open changes are bounded, and a change is its auth
     Hub h("content-bounds", [](hub::HubOptions& o) {
         o.content_dir = LEDSAGER_SOURCE_DIR "/assets/guides";
         o.max_open_drafts = 3;
+        o.max_drafts_per_day = 3;
     });
     auto c = h.client();
     const Staff emil = login(c, "emil", "emil-password"), rikke = login(c, "rikke", "rikke-password");
@@ -524,9 +525,25 @@ TEST_CASE("roles: an editor's open changes are bounded, and a change is its auth
     CHECK(c.Post(at + "/submit", rikke.headers(), "{}", "application/json")->status == 404);
     CHECK(c.Post(at + "/withdraw", rikke.headers(), "{}", "application/json")->status == 404);
     CHECK(c.Post(at + "/withdraw", emil.headers(false), "{}", "application/json")->status == 403);
-    // A withdrawn change frees its place.
+    // A withdrawn change frees its place, and keeps nothing of what it held.
+    REQUIRE(c.Post(at + "/files", emil.headers(), json{{"name", "da.toml"}, {"text", std::string(8000, '#')}}.dump(),
+                   "application/json")
+                ->status == 200);
     CHECK(c.Post(at + "/withdraw", emil.headers(), "{}", "application/json")->status == 204);
+    CHECK(h.server->store().draft(std::stoll(first))->files == "{}");
     CHECK(c.Post("/api/v1/content/drafts", emil.headers(), start, "application/json")->status == 201);
+    // Changes started in a day are bounded too, withdrawn ones counted: starting and withdrawing
+    // cannot go on for ever.
+    for (int i = 0; i < 2; ++i) {
+        auto r = c.Post("/api/v1/content/drafts", rikke.headers(), start, "application/json");
+        REQUIRE(r->status == 201);
+        const std::string id = std::to_string(json::parse(r->body)["id"].get<std::int64_t>());
+        CHECK(c.Post("/api/v1/content/drafts/" + id + "/withdraw", rikke.headers(), "{}", "application/json")->status ==
+              204);
+    }
+    auto day = c.Post("/api/v1/content/drafts", rikke.headers(), start, "application/json");
+    CHECK(day->status == 409);  // her fourth today (max_drafts_per_day = 3 here), with one open
+    CHECK(json::parse(day->body)["reason"] == "too_many");
     // A guide that is not published, and a file name that is not one of a guide's, are refused.
     CHECK(c.Post("/api/v1/content/drafts", emil.headers(), json{{"guide", "no-such-guide"}}.dump(), "application/json")
               ->status == 404);
