@@ -9,6 +9,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <map>
 
 namespace ledsager::hub {
 
@@ -190,7 +191,8 @@ void Hub::content_routes() {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
         json body;
-        if (!parse_body(req, res, {{"guide", Field::Id, true}}, body)) return;
+        if (!parse_body(req, res, {{"guide", Field::Id, true}, {"from", Field::Integer, false, 1u << 30}}, body))
+            return;
         const std::string guide = body["guide"];
         const auto titles = this->titles();
         if (!titles->review.count(guide)) return send_error(res, 404, "guide: no such published guide", "guide");
@@ -213,9 +215,33 @@ void Hub::content_routes() {
         d.author = u->id;
         d.base = base;
         d.created_at = now_s();
+        // Going back: the change starts as the guide was in an earlier version (0: the
+        // installed guides), every file that differs from now; it is approved as any other.
+        json files = json::object();
+        if (body.contains("from")) {
+            const std::int64_t from = body["from"];
+            const fs::path old = from == 0 ? options_.content_dir : bundle_guides(options_.data_dir, from);
+            std::error_code ec;
+            if (old.empty() || (from > 0 && !store_.bundle(from)) || !fs::is_directory(old / guide, ec))
+                return send_error(res, 404, "from: no published version with this guide", "from");
+            std::vector<std::string> names{"guide.toml"};
+            for (const auto& l : common::kLanguages)
+                names.push_back(std::string(l.code) + ".toml");
+            for (const auto& name : names) {
+                std::ifstream then_in(old / guide / name, std::ios::binary);
+                if (!then_in) continue;  // a language added since stays as it is
+                std::ifstream now_in(published / guide / name, std::ios::binary);
+                const std::string then((std::istreambuf_iterator<char>(then_in)), std::istreambuf_iterator<char>());
+                const std::string now((std::istreambuf_iterator<char>(now_in)), std::istreambuf_iterator<char>());
+                if (then != now) files[name] = then;
+            }
+            if (files.empty()) return send_conflict(res, "that version of the guide is the one published now", "same");
+            d.files = files.dump();
+            d.errors = static_cast<int>(check_draft(guide, files).error_count());
+        }
         const auto id = store_.add_draft(d);
-        store_.audit(u->id, "draft_created", guide, now_s());
-        send_json(res, 201, {{"id", id}, {"base", base}});
+        store_.audit(u->id, body.contains("from") ? "draft_created_from_version" : "draft_created", guide, now_s());
+        send_json(res, 201, {{"id", id}, {"base", base}, {"files", files.size()}, {"errors", d.errors}});
     });
     srv.Get("/api/v1/content/drafts", [this, draft_json](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, false, kContent);
@@ -224,6 +250,28 @@ void Hub::content_routes() {
         for (const auto& d : store_.drafts(u->id, u->role == "reviewer", 200))
             out.push_back(draft_json(d, u->id));
         send_json(res, 200, {{"drafts", out}});
+    });
+    // Every published version, newest first, with who made and approved it when it came from
+    // the studio (the command line's name nobody: it was whoever ran it on the hub's machine).
+    srv.Get("/api/v1/content/history", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false, kContent);
+        if (!u) return;
+        std::map<std::int64_t, ContentDraft> from_studio;
+        for (const auto& d : store_.published_drafts(200))
+            from_studio[d.bundle] = d;
+        json out = json::array();
+        for (const auto& b : store_.bundles(200)) {
+            json v{{"version", b.version}, {"published_at", b.published_at}, {"key_id", b.key_id}, {"files", b.files}};
+            std::error_code ec;
+            v["guides_kept"] = fs::is_directory(bundle_guides(options_.data_dir, b.version), ec);
+            if (auto it = from_studio.find(b.version); it != from_studio.end()) {
+                v["guide"] = it->second.guide;
+                v["author"] = first_name(it->second.author_name);
+                v["reviewer"] = first_name(it->second.reviewer_name);
+            }
+            out.push_back(v);
+        }
+        send_json(res, 200, {{"versions", out}, {"installed", !options_.content_dir.empty()}});
     });
     // A draft is seen by its author, and by reviewers once it is submitted.
     auto visible = [](const ContentDraft& d, const User& u) {

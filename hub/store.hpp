@@ -200,7 +200,8 @@ public:
     // `user`'s own drafts not withdrawn, and with `submitted_by_others` those others submitted;
     // newest first, at most `limit`.
     std::vector<ContentDraft> drafts(std::int64_t user, bool submitted_by_others, int limit);
-    int open_drafts(std::int64_t author);  // drafts and submitted ones
+    std::vector<ContentDraft> published_drafts(int limit);  // newest first
+    int open_drafts(std::int64_t author);                   // drafts and submitted ones
     int drafts_made_since(std::int64_t author, Seconds since);
     std::int64_t add_user(const User& user);
     std::optional<User> user_by_name(const std::string& username);

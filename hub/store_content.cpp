@@ -115,6 +115,16 @@ std::vector<ContentDraft> Store::drafts(std::int64_t user, bool submitted_by_oth
     return out;
 }
 
+std::vector<ContentDraft> Store::published_drafts(int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT " DRAFT_COLUMNS DRAFT_FROM " WHERE d.status = 'published' ORDER BY d.bundle DESC LIMIT ?");
+    s.bind(1, limit);
+    std::vector<ContentDraft> out;
+    while (s.step())
+        out.push_back(draft_of(s));
+    return out;
+}
+
 int Store::open_drafts(std::int64_t author) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT COUNT(*) FROM content_drafts WHERE author = ? AND status IN ('draft', 'submitted')");

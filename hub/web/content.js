@@ -5,7 +5,7 @@
 import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
 import texts from "./texts/content.js";
 
-const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], change: null, file: "",
+const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, change: null, file: "",
                 published: {}, problems: [] };
 const t = makeT(texts, state);
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);
@@ -72,13 +72,56 @@ function renderChanges() {
   }
 }
 
+// Every published version, newest first; going back to one for the chosen guide starts a change.
+function renderHistory() {
+  if (!state.history || !state.guides) return;
+  const select = $("history-guide");
+  const chosen = select.value || state.guides.guides[0]?.id || "";
+  select.replaceChildren(...state.guides.guides.map((g) => el("option", { value: g.id, textContent: g.title })));
+  select.value = chosen;
+  const body = $("history-list").querySelector("tbody");
+  body.replaceChildren();
+  const rows = state.history.versions.map((v) => ({ ...v, label: `v${v.version}` }));
+  if (state.history.installed) rows.push({ version: 0, label: t("installed_version"), guides_kept: true });
+  for (const v of rows) {
+    const tr = el("tr", { className: "version" });
+    tr.dataset.version = v.version;
+    const when = v.published_at ? new Date(v.published_at * 1000).toLocaleString(state.lang === "da" ? "da-DK" : "en-GB") : "–";
+    tr.append(el("th", { scope: "row", textContent: v.label }), el("td", { textContent: when }),
+              el("td", { textContent: v.guide ? guideTitle(v.guide) : "–" }),
+              el("td", { textContent: v.version === 0 ? "–" : v.author || t("command_line") }),
+              el("td", { textContent: v.reviewer || "–" }));
+    const act = el("td");
+    if (v.guides_kept) {
+      const b = el("button", { type: "button", className: "go-back", textContent: t("go_back") });
+      b.setAttribute("aria-label", t("go_back_named", guideTitle(select.value), v.label));
+      b.addEventListener("click", () => goBack(select.value, v.version));
+      act.append(b);
+    }
+    tr.append(act);
+    body.append(tr);
+  }
+}
+
+async function goBack(guide, version) {
+  const r = await api("POST", "/api/v1/content/drafts", { guide, from: version });
+  if (r.status !== 201) { $("page-error").textContent = t("failed") + (r.data?.error || r.status); return; }
+  $("page-error").textContent = "";
+  await load();
+  await openChange(r.data.id);
+  $("editor-status").textContent = t("went_back", r.data.files);
+}
+
 async function load() {
-  const [g, d] = await Promise.all([api("GET", `/api/v1/content/guides?lang=${state.lang}`), api("GET", "/api/v1/content/drafts")]);
+  const [g, d, h] = await Promise.all([api("GET", `/api/v1/content/guides?lang=${state.lang}`), api("GET", "/api/v1/content/drafts"),
+                                       api("GET", "/api/v1/content/history")]);
   if (g.status === 403) { $("page-error").textContent = t("forbidden"); return; }
   if (g.status === 200) state.guides = g.data;
   if (d.status === 200) state.drafts = d.data.drafts;
+  if (h.status === 200) state.history = h.data;
   renderGuides();
   renderChanges();
+  renderHistory();
 }
 
 async function startChange(guide) {
@@ -127,12 +170,16 @@ async function selectFile(name) {
   }
   state.file = name;
   $("file").value = name;
+  // Nothing can be typed into the wrong file while the next one loads.
+  $("text").readOnly = true;
+  $("text").value = "";
   const source = sourceOf(name);
   $("source-label").textContent = t("source_of", source);
   $("source").value = await publishedText(source);
   $("source").lang = source === "guide.toml" ? "en" : source.replace(/\.toml$/, "");
   $("text").value = await savedText(name);
   $("text").lang = name === "guide.toml" ? "en" : name.replace(/\.toml$/, "");
+  $("text").readOnly = false;
 }
 
 function showProblems(problems, errors) {
@@ -265,11 +312,13 @@ async function show() {
   }
   $("changes").hidden = false;
   $("guides").hidden = false;
+  $("history").hidden = false;
   await load();
   return true;
 }
 
 $("file").addEventListener("change", () => selectFile($("file").value));
+$("history-guide").addEventListener("change", renderHistory);
 $("save").addEventListener("click", save);
 $("submit").addEventListener("click", async () => {
   if (!(await saveIfChanged())) return;

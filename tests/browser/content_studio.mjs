@@ -98,6 +98,18 @@ try {
   const r = await reviewer.evaluate(async () => (await fetch("/api/v1/content/guides?lang=en")).json());
   check(r.published?.version === 1 && r.guides.some((g) => g.id === "mitid-login" && g.title === "Sign in with MitID"),
         "the guides list shows the published title");
+  // History: v1 with who wrote and approved it; going back to the installed text starts a
+  // change (approved like any other) with the two files as they were.
+  await editor.reload();
+  const v1 = await until(async () => editor.$('#history-list tr.version[data-version="1"]'), 5000);
+  const v1text = v1 ? await v1.innerText() : "";
+  check(v1text.includes("Emil") && v1text.includes("Rikke"), `the history shows v1 with its author and reviewer (${v1text.replace(/\s+/g, " ")})`);
+  await axe(editor, "the history");
+  await editor.selectOption("#history-guide", "mitid-login");
+  await editor.click('#history-list tr.version[data-version="0"] button.go-back');
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("2 filer"), 5000)),
+        "going back to the installed version starts a change of the two files");
+  check((await editor.inputValue("#text")).includes("Log ind med MitID"), "... with the text as it was");
   const bundles = spawnSync(hubBin, ["--data", join(tmp, "hub"), "content", "list"], { encoding: "utf8" });
   check(/^v1 /m.test(bundles.stdout), "the bundle is on the hub as content publish leaves it");
   check(pageErrors.length === 0, "no script errors on the page");

@@ -528,6 +528,39 @@ TEST_CASE("studio: an editor's change, approved by a reviewer, reaches the kiosk
     k.h->tap("attract.start");
     k.h->tap("language.en");
     CHECK(k.h->shows("Sign in with MitID"));
+    // History: v1, from the studio, with who wrote and who approved it.
+    auto history = c.Get("/api/v1/content/history", emil.headers);
+    REQUIRE(history);
+    REQUIRE(history->status == 200);
+    const auto versions = nlohmann::json::parse(history->body)["versions"];
+    REQUIRE(versions.size() == 1);
+    CHECK(versions[0]["version"] == 1);
+    CHECK(versions[0]["guide"] == "mitid-login");
+    CHECK(versions[0]["author"] == "Emil");
+    CHECK(versions[0]["reviewer"] == "Rikke");
+    CHECK(c.Get("/api/v1/content/history", mette.headers)->status == 403);
+    // Going back to the installed text is a change like any other: Danish and English as they
+    // were, approved by a second person, published as v2 (kiosks only ever go up in version).
+    CHECK(post(emil, "/api/v1/content/drafts", {{"guide", "mitid-login"}, {"from", 7}}).first == 404);
+    auto [back, back_draft] = post(emil, "/api/v1/content/drafts", {{"guide", "mitid-login"}, {"from", 0}});
+    REQUIRE(back == 201);
+    CHECK(back_draft["files"] == 2);
+    CHECK(back_draft["errors"] == 0);
+    const std::string back_at = "/api/v1/content/drafts/" + std::to_string(back_draft["id"].get<std::int64_t>());
+    REQUIRE(post(emil, back_at + "/submit", nlohmann::json::object()).first == 204);
+    auto [restored, v2] = post(rikke, back_at + "/approve", nlohmann::json::object());
+    REQUIRE_MESSAGE(restored == 200, v2.dump());
+    CHECK(v2["bundle"] == 2);
+    auto again = c.Get("/api/v1/content/guides?lang=en", emil.headers);
+    CHECK(again->body.find("Log in with MitID") != std::string::npos);
+    CHECK(post(emil, "/api/v1/content/drafts", {{"guide", "mitid-login"}, {"from", 0}}).second["reason"] == "same");
+    // The kiosk takes v2 once this citizen's session is over, and shows the text as it was.
+    k.h->wait(200'000);
+    REQUIRE_MESSAGE(until(*k.h, [&] { return k.app().content_version() == 2; }), k.app().last_error());
+    k.h->frame();
+    k.h->tap("attract.start");
+    k.h->tap("language.en");
+    CHECK(k.h->shows("Log in with MitID"));
     const auto audit = store.audit_log(20);
     CHECK(std::any_of(audit.begin(), audit.end(),
                       [](const std::string& l) { return l.find("content_published") != std::string::npos; }));
