@@ -102,7 +102,15 @@ run_kiosk() {
   mkdir -p out
   local listen="${LEDSAGER_HUB_LISTEN:-127.0.0.1:8080}" demo_config=out/demo-kiosk.toml
   sed "s|http://127.0.0.1:8080|http://$listen|" config/demo.toml > "$demo_config"
-  "$hub" --data out/hub-data --listen "$listen" --demo &
+  # The content studio's publishing key for the demo (made once), pinned by the demo kiosk: a
+  # change approved on content.html reaches the kiosk from its next session.
+  local key=out/demo-publishing.key public
+  if [ ! -f "$key" ]; then
+    public=$("$hub" --data out/hub-data content keygen --secret-key "$key" | tail -1)
+    echo "$public" > out/demo-publishing.pub
+  fi
+  printf '\n[content]\npublic_keys = ["%s"]\nstore_dir = "%s"\n' "$(cat out/demo-publishing.pub)" "$here/out/kiosk-content" >> "$demo_config"
+  "$hub" --data out/hub-data --listen "$listen" --demo --content-secret-key "$key" &
   hub_pid=$!  # global: the EXIT trap runs after this function returns
   shots_pid="" kiosk_pid="" xvfb_pid=""
   # Ctrl+C or SIGTERM stops everything this started: the hub, the kiosk, the screenshot
@@ -113,6 +121,7 @@ run_kiosk() {
   sleep 0.5
   echo "==> staff console: http://$listen/  (log in as demo / demo-password; API: hub/openapi.yaml)"
   echo "==> caseworker video calls: http://$listen/caseworker.html  (log in as demo-case / demo-password)"
+  echo "==> guides (content studio): http://$listen/content.html  (demo-editor writes, demo-reviewer approves; demo-password)"
   # Everything runs in the background and the script waits: then Ctrl+C or SIGTERM reaches
   # the traps at once, and the EXIT trap stops each thing started here.
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

@@ -572,7 +572,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr,
                          "ledsager-hub: demo site 'demo', kiosk token 'demo-kiosk-token', staff login demo / "
                          "demo-password, caseworker login demo-case / demo-password, IT login demo-it / demo-password, "
-                         "manager (reports) demo-manager / demo-password\n");
+                         "manager (reports) demo-manager / demo-password, content editor demo-editor and reviewer "
+                         "demo-reviewer / demo-password\n");
         else if (demo)
             std::fprintf(stderr,
                          "ledsager-hub: --demo: the database is not new, so nothing was added (a database made by "
