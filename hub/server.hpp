@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/content.hpp"
 #include "common/diagnostics.hpp"
 #include "hub/auth.hpp"
 #include "hub/calls.hpp"
@@ -148,6 +149,7 @@ private:
     // name, the checks of a draft, and one publication at a time.
     std::pair<std::filesystem::path, std::string> published_guides();
     common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files);
+    common::ContentOptions content_checks();
     std::mutex studio_mutex_;
     // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer
     // token; a staff member by the session cookie, the CSRF token when `changes`, and a role.

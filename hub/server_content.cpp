@@ -10,6 +10,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 
 namespace ledsager::hub {
 
@@ -45,6 +46,13 @@ void overlay(const fs::path& guide_dir, const json& files) {
         std::ofstream(guide_dir / name, std::ios::binary | std::ios::trunc) << text.get<std::string>();
 }
 
+// A file's whole text; nullopt when it cannot be read (none there, or no folder given).
+std::optional<std::string> read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (file.empty() || !in) return std::nullopt;
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 json problems_json(const common::Diagnostics& diags) {
     json out = json::array();
     for (const auto& d : diags.items)
@@ -69,6 +77,14 @@ std::pair<fs::path, std::string> Hub::published_guides() {
     return {options_.content_dir, "installed"};
 }
 
+// The checks of --check-content, dated by the hub's clock (sources' age).
+common::ContentOptions Hub::content_checks() {
+    common::ContentOptions options;
+    options.max_source_age_months = options_.source_age_months;
+    options.today = common::iso_day(static_cast<std::time_t>(now_s()));
+    return options;
+}
+
 // Runs the checks of --check-content on the guide as the draft would make it.
 common::Diagnostics Hub::check_draft(const std::string& guide, const json& files) {
     common::Diagnostics diags;
@@ -81,11 +97,8 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
     const fs::path dir = scratch.path / guide;
     fs::copy(published / guide, dir, fs::copy_options::recursive);
     overlay(dir, files);
-    common::ContentOptions options;
-    options.max_source_age_months = options_.source_age_months;
-    options.today = common::iso_day(static_cast<std::time_t>(now_s()));
     common::Guide g;
-    common::load_guide(dir, options, g, diags);
+    common::load_guide(dir, content_checks(), g, diags);
     // Messages name files as the guide's own (da.toml), never the hub's folders.
     const std::string folder = dir.string() + "/";
     for (auto& d : diags.items)
@@ -164,10 +177,9 @@ void Hub::content_routes() {
                 if (!this->titles()->review.count(guide) || !draft_file_name(name))
                     return send_error(res, 404, "no such file of a published guide");
                 const auto [published, base] = published_guides();
-                std::ifstream in(published / guide / name, std::ios::binary);
-                if (published.empty() || !in) return send_error(res, 404, "no such file of a published guide");
-                std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                send_json(res, 200, {{"name", name}, {"text", text}, {"base", base}});
+                const auto text = read_text(published.empty() ? fs::path() : published / guide / name);
+                if (!text) return send_error(res, 404, "no such file of a published guide");
+                send_json(res, 200, {{"name", name}, {"text", *text}, {"base", base}});
             });
 
     // ---- drafts: one person's change to one guide, saved file by file, each save checked as
@@ -228,12 +240,9 @@ void Hub::content_routes() {
             for (const auto& l : common::kLanguages)
                 names.push_back(std::string(l.code) + ".toml");
             for (const auto& name : names) {
-                std::ifstream then_in(old / guide / name, std::ios::binary);
-                if (!then_in) continue;  // a language added since stays as it is
-                std::ifstream now_in(published / guide / name, std::ios::binary);
-                const std::string then((std::istreambuf_iterator<char>(then_in)), std::istreambuf_iterator<char>());
-                const std::string now((std::istreambuf_iterator<char>(now_in)), std::istreambuf_iterator<char>());
-                if (then != now) files[name] = then;
+                const auto then = read_text(old / guide / name);
+                if (!then) continue;  // a language added since stays as it is
+                if (then != read_text(published / guide / name)) files[name] = *then;
             }
             if (files.empty()) return send_conflict(res, "that version of the guide is the one published now", "same");
             d.files = files.dump();
@@ -288,12 +297,8 @@ void Hub::content_routes() {
                 json out = draft_json(*d, u->id);
                 json texts = json::object();
                 for (const auto& [name, text] : files.items()) {
-                    std::string before;
-                    if (!published.empty()) {
-                        std::ifstream in(published / d->guide / name, std::ios::binary);
-                        before.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-                    }
-                    texts[name] = {{"draft", text}, {"published", before}};
+                    const auto before = read_text(published.empty() ? fs::path() : published / d->guide / name);
+                    texts[name] = {{"draft", text}, {"published", before.value_or("")}};
                 }
                 out["files"] = texts;
                 out["current"] = base == d->base;  // the guide was not published anew since
@@ -378,10 +383,7 @@ void Hub::content_routes() {
         const fs::path guides = scratch.path / "guides";
         fs::copy(published, guides, fs::copy_options::recursive);
         overlay(guides / d->guide, files);
-        common::ContentOptions options;
-        options.max_source_age_months = options_.source_age_months;
-        options.today = common::iso_day(static_cast<std::time_t>(now_s()));
-        if (common::load_content(guides, options).diagnostics.has_errors()) {
+        if (common::load_content(guides, content_checks()).diagnostics.has_errors()) {
             back("draft");  // its author mends it and sends it again
             return send_conflict(res, "the change has errors: it goes back to its author", "errors");
         }
