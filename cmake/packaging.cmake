@@ -42,7 +42,9 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
 # nginx in front (deploy/nginx/ledsager-hub.conf, deploy/edge.md): recommended rather than
 # required, for a site that puts its own TLS proxy with the same bounds in front instead.
-set(CPACK_DEBIAN_HUB_PACKAGE_RECOMMENDS "nginx")
+# ledsager-kiosk draws the content studio's previews (--preview-kiosk); installing it starts
+# no kiosk on the hub's machine (its postinst enables nothing).
+set(CPACK_DEBIAN_HUB_PACKAGE_RECOMMENDS "nginx, ledsager-kiosk")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/postinst;${CMAKE_SOURCE_DIR}/deploy/debian/kiosk/conffiles")
 set(CPACK_DEBIAN_HUB_PACKAGE_CONTROL_EXTRA

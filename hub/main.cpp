@@ -236,6 +236,10 @@ int main(int argc, char** argv) {
                    "The content studio's publishing key (from content keygen; readable by the hub's user alone): a "
                    "reviewer's approval of another person's change publishes it. Without it, changes wait for the "
                    "command line");
+    std::string preview_kiosk = LEDSAGER_HUB_PREVIEW_KIOSK;
+    cli.add_option("--preview-kiosk", preview_kiosk,
+                   "The kiosk program that draws the content studio's previews, as citizens see them (default: the "
+                   "one built beside the hub; \"\" for none)");
     int source_age_months = 6;
     cli.add_option("--source-age-months", source_age_months,
                    "The insight page marks a guide whose sources were checked longer ago than this (default 6)")
@@ -388,6 +392,12 @@ int main(int argc, char** argv) {
     options.usage_retention_days = usage_retention;
     options.web_dir = web;
     options.content_dir = content;
+    options.preview_kiosk = preview_kiosk;
+    if (!preview_kiosk.empty() && ::access(preview_kiosk.c_str(), X_OK) != 0)
+        std::fprintf(stderr,
+                     "ledsager-hub: --preview-kiosk %s: not a program this user may run; the content studio shows "
+                     "no previews (install ledsager-kiosk)\n",
+                     preview_kiosk.c_str());
     options.source_age_months = source_age_months;
     if (!content_key_file.empty()) {
         // Checked now, not at the first approval: a key that cannot be used is said at start.

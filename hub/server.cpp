@@ -112,6 +112,8 @@ Hub::Hub(HubOptions options)
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
     // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
     if (!options_.content_dir.empty()) load_titles(options_.content_dir);
+    previewer_ =
+        std::make_unique<Previewer>(options_.preview_kiosk, std::chrono::seconds(options_.preview_time_limit_s));
     if (auto b = store_.latest_bundle()) refresh_titles(b->version);
     routes();
     housekeeping();
@@ -303,7 +305,9 @@ void Hub::routes() {
         ++http_requests_;
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "no-store");
-        res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        // blob: images: the content studio shows a preview it fetched (a PNG) as a blob URL.
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'");
         res.set_header("Referrer-Policy", "no-referrer");
         if (https) res.set_header("Strict-Transport-Security", "max-age=31536000");
         // What the hub cannot bound before reading it is refused before a byte of it is read:

@@ -23,6 +23,7 @@
 #include "hub/auth.hpp"
 #include "hub/calls.hpp"
 #include "hub/guard.hpp"
+#include "hub/preview.hpp"
 #include "hub/store.hpp"
 
 namespace httplib {
@@ -52,8 +53,12 @@ struct HubOptions {
     // readable by the hub alone): a reviewer's approval of another person's draft signs and
     // publishes with it. Empty = the studio keeps drafts, and publishing stays on the command line.
     std::filesystem::path content_secret_key;
-    int max_open_drafts = 20;      // drafts and submitted changes one editor may have at once
-    int max_drafts_per_day = 100;  // changes one person may start in 24 hours (withdrawn ones too)
+    // The kiosk program that draws the studio's previews (ledsager-kiosk --preview-worker);
+    // empty or missing: no previews.
+    std::filesystem::path preview_kiosk;
+    int preview_time_limit_s = 15;  // one preview, the renderer's start included
+    int max_open_drafts = 20;       // drafts and submitted changes one editor may have at once
+    int max_drafts_per_day = 100;   // changes one person may start in 24 hours (withdrawn ones too)
     // STUN/TURN servers handed to both ends of a video call: "stun:host:port" or
     // "turn:user:password@host:port". Empty = host candidates only (calls within the LAN).
     std::vector<std::string> ice_servers;
@@ -133,6 +138,7 @@ public:
     // would be missed by the HTTP server, so callers that stop soon after starting wait first.
     bool wait_until_running();
     void stop();
+    Previewer& previewer() { return *previewer_; }  // the content studio's (tests look at its worker)
     Store& store() { return store_; }
     Calls& calls() { return calls_; }
     const HubOptions& options() const { return options_; }
@@ -148,9 +154,12 @@ private:
     // The content studio (server_content.cpp): the guides as published and their version's
     // name, the checks of a draft, and one publication at a time.
     std::pair<std::filesystem::path, std::string> published_guides();
-    common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files);
+    // `steps`, when given, gets the ids of the guide's steps as the draft makes them.
+    common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files,
+                                    std::vector<std::string>* steps = nullptr);
     common::ContentOptions content_checks();
     std::mutex studio_mutex_;
+    std::unique_ptr<Previewer> previewer_;
     // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer
     // token; a staff member by the session cookie, the CSRF token when `changes`, and a role.
     std::optional<Kiosk> kiosk_of(const httplib::Request& req, httplib::Response& res);

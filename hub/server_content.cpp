@@ -7,6 +7,8 @@
 #include "hub/bundles.hpp"
 #include "hub/routes.hpp"
 
+#include <sodium.h>
+
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -86,7 +88,7 @@ common::ContentOptions Hub::content_checks() {
 }
 
 // Runs the checks of --check-content on the guide as the draft would make it.
-common::Diagnostics Hub::check_draft(const std::string& guide, const json& files) {
+common::Diagnostics Hub::check_draft(const std::string& guide, const json& files, std::vector<std::string>* steps) {
     common::Diagnostics diags;
     const auto [published, base] = published_guides();
     if (published.empty()) {
@@ -99,6 +101,9 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
     overlay(dir, files);
     common::Guide g;
     common::load_guide(dir, content_checks(), g, diags);
+    if (steps)
+        for (const auto& st : g.steps)
+            steps->push_back(st.id);
     // Messages name files as the guide's own (da.toml), never the hub's folders.
     const std::string folder = dir.string() + "/";
     for (auto& d : diags.items)
@@ -302,8 +307,10 @@ void Hub::content_routes() {
                 }
                 out["files"] = texts;
                 out["current"] = base == d->base;  // the guide was not published anew since
+                std::vector<std::string> steps;
                 if (d->status == "draft" || d->status == "submitted")
-                    out["problems"] = problems_json(check_draft(d->guide, files));
+                    out["problems"] = problems_json(check_draft(d->guide, files, &steps));
+                out["steps"] = steps;
                 send_json(res, 200, out);
             });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -322,10 +329,84 @@ void Hub::content_routes() {
         json files = json::parse(d->files, nullptr, false);
         if (!files.is_object()) files = json::object();
         files[name] = body["text"];
-        const auto diags = check_draft(d->guide, files);
+        std::vector<std::string> steps;
+        const auto diags = check_draft(d->guide, files, &steps);
         if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
             return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
-        send_json(res, 200, {{"errors", diags.error_count()}, {"problems", problems_json(diags)}});
+        send_json(res, 200, {{"errors", diags.error_count()}, {"problems", problems_json(diags)}, {"steps", steps}});
+    });
+    // A screen of the guide as the change makes it, drawn by the kiosk's own renderer (its
+    // fonts, shaping and mirroring, text size and theme): a PNG. Its author may send the file
+    // open in the editor as it is now, not yet saved, so the picture follows the typing.
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/preview)", [this, visible](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        std::vector<std::string> codes;
+        for (const auto& l : common::kLanguages)
+            codes.emplace_back(l.code);
+        json body;
+        if (!parse_body(req, res,
+                        {{"screen", Field::String, false, 8, {"step", "needs", "end"}},
+                         {"step", Field::Id, false},
+                         {"lang", Field::String, true, 8, codes},
+                         {"scale", Field::Integer, false, 200},
+                         {"theme", Field::String, false, 16, {"default", "contrast"}},
+                         {"name", Field::String, false, 32},
+                         {"text", Field::String, false, 1u << 20}},
+                        body))
+            return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+        json files = json::parse(d->files, nullptr, false);
+        if (!files.is_object()) files = json::object();
+        if (body.contains("text")) {
+            const std::string name = body.value("name", std::string());
+            if (!draft_file_name(name))
+                return send_error(res, 400, "name: guide.toml or a kiosk language's file, e.g. da.toml", "name");
+            if (d->author != u->id || d->status != "draft")
+                return send_error(res, 403, "only the author of a change being written sends unsaved text");
+            files[name] = body["text"];
+        }
+        const int scale = body.value("scale", 100);
+        if (scale != 100 && scale != 200) return send_error(res, 400, "scale: 100 or 200", "scale");
+        const auto [published, base] = published_guides();
+        if (published.empty())
+            return send_conflict(res, "the newest bundle was published without its checks: nothing to start from",
+                                 "no_base");
+        PreviewRequest p;
+        p.guide = d->guide;
+        p.screen = body.value("screen", std::string("step"));
+        p.step = body.value("step", std::string());
+        p.lang = body["lang"];
+        p.scale = scale;
+        p.contrast = body.value("theme", std::string()) == "contrast";
+        // The picture depends on the published guide, the change's files and the fields above.
+        const std::string what = json{{"base", base},   {"files", files}, {"guide", p.guide}, {"screen", p.screen},
+                                      {"step", p.step}, {"lang", p.lang}, {"scale", p.scale}, {"contrast", p.contrast}}
+                                     .dump();
+        unsigned char h[crypto_generichash_BYTES];
+        crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(what.data()), what.size(), nullptr, 0);
+        char hex[2 * sizeof h + 1];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        p.key = hex;
+        PreviewResult r;
+        if (auto png = previewer_->cached(p.key)) {
+            r.png = std::move(*png);
+            r.cached = true;
+        } else {
+            Scratch scratch(options_.data_dir);
+            p.guides = scratch.path / "guides";
+            fs::create_directories(p.guides);
+            fs::copy(published / d->guide, p.guides / d->guide, fs::copy_options::recursive);
+            overlay(p.guides / d->guide, files);
+            r = previewer_->render(p, scratch.path);
+        }
+        if (r.png.empty()) return send_error(res, r.status, r.error);
+        res.status = 200;
+        res.set_header("Cache-Control", "no-store");
+        res.set_header("X-Preview-Ms", r.cached ? "cached" : std::to_string(r.ms));
+        res.set_content(std::move(r.png), "image/png");
     });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);

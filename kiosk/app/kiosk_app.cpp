@@ -123,6 +123,13 @@ void KioskApp::pump_content(core::Millis now) {
     if (outcome.tell_hub) beat_now(now);
 }
 
+void KioskApp::serve_content(common::ContentSet content) {
+    session_.wipe(0, false);  // the session refers to content_
+    content_ = std::move(content);
+    texts_changed();
+    if (canvas_.renderer()) images_ = std::make_unique<platform::ImageCache>(canvas_.renderer());
+}
+
 void KioskApp::set_hub_wake(std::function<void()> wake) {
     printer_.set_wake(wake);
     if (call_) call_->set_wake(wake);

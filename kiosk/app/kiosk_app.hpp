@@ -114,6 +114,9 @@ public:
     core::Session& session() { return session_; }
     const core::Session& session() const { return session_; }
     const common::ContentSet& content() const { return content_; }
+    // Serves other guides from now on (the content studio's previews). The session must not
+    // be on a guide: stage a screen after this.
+    void serve_content(common::ContentSet content);
     const core::KioskConfig& config() const { return config_; }
     const core::Translator& translator() const { return translator_; }
     const std::vector<ui::Element>& elements() const { return input_.last_elements; }

@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <iostream>
 
 #include "app/kiosk_app.hpp"
+#include "app/preview.hpp"
 #include "app/screenshots.hpp"
 #include "app/script.hpp"
 #include "common/content.hpp"
@@ -83,6 +85,10 @@ int main(int argc, char** argv) {
     cli.add_option("--lang", langs, "With --screenshots: only these languages (e.g. da,en)");
     cli.add_option("--guide", guide,
                    "With --screenshots: only this guide (\"kiosk\": only the screens outside guides)");
+    bool preview_worker = false;
+    cli.add_flag("--preview-worker", preview_worker,
+                 "Draw previews for the hub's content studio: requests on stdin, replies on stdout (one JSON line "
+                 "each; see kiosk/app/preview.hpp). Needs no display; reads no configuration or device file");
     cli.add_option("--script", script,
                    "Run headless (no display) and follow the commands in FILE (tap, expect, sleep, screenshot)");
     std::string device_file = "/var/lib/ledsager/device.toml";
@@ -147,6 +153,7 @@ int main(int argc, char** argv) {
     }
 
     core::KioskConfig config;
+    if (preview_worker) config_file.clear(), device_file.clear();  // the kiosk's defaults: every language
     if (!config_file.empty()) {
         common::Diagnostics diags;
         if (!core::load_config(config_file, config, diags)) {
@@ -156,7 +163,7 @@ int main(int argc, char** argv) {
         }
     }
     // The device file from enrollment, over the configuration: only if private to the kiosk user.
-    if (std::error_code ec; fs::exists(device_file, ec)) {
+    if (std::error_code ec; !device_file.empty() && fs::exists(device_file, ec)) {
         struct stat st {};
         if (::stat(device_file.c_str(), &st) == 0 && (st.st_mode & 077)) {
             std::fprintf(stderr,
@@ -218,7 +225,7 @@ int main(int argc, char** argv) {
     // folder), the keyboard's compose table (runtime folder, this boot only; before the display
     // opens and any thread starts).
     const fs::path cache = platform::cache_folder();
-    const bool windowed_run = screenshots_dir.empty() && script.empty();
+    const bool windowed_run = screenshots_dir.empty() && script.empty() && !preview_worker;
     if (windowed_run) platform::keep_compose_table(platform::runtime_folder());
     // The guides are read on their own thread while the window opens (each takes about as
     // long as the other): the first frame needs both. Signed bundles from the hub, when a
@@ -233,35 +240,38 @@ int main(int argc, char** argv) {
         core::Millis ready_ms = 0;  // since start
     };
     const bool from_store = !config.content_public_keys.empty() && content_dir.empty() && config.guides_dir.empty() &&
-                            screenshots_dir.empty();
+                            screenshots_dir.empty() && !preview_worker;
     // Nothing on this thread may depend on the locale: SDL sets the user's for a moment while
     // the window opens (X11's input method).
-    auto loading = std::async(std::launch::async, [&config, &content_options, guides, from_store, start] {
-        Loaded l;
-        l.served = guides;
-        if (from_store) {
-            l.store = std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys,
-                                                           content_options);
-            auto s = l.store->load_at_start(guides);
-            for (const auto& n : s.notes) {
-                std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
-                l.note = n;
+    auto loading =
+        std::async(std::launch::async, [&config, &content_options, guides, from_store, start, preview_worker] {
+            Loaded l;
+            l.served = guides;
+            if (preview_worker) {
+                // Each request brings its guide.
+            } else if (from_store) {
+                l.store = std::make_unique<core::ContentStore>(config.content_store_dir, config.content_public_keys,
+                                                               content_options);
+                auto s = l.store->load_at_start(guides);
+                for (const auto& n : s.notes) {
+                    std::fprintf(stderr, "ledsager-kiosk: %s\n", n.c_str());
+                    l.note = n;
+                }
+                l.content = std::move(s.content);
+                l.served = s.guides;
+                l.version = s.version;
+            } else {
+                l.content = common::load_content(guides, content_options);
             }
-            l.content = std::move(s.content);
-            l.served = s.guides;
-            l.version = s.version;
-        } else {
-            l.content = common::load_content(guides, content_options);
-        }
-        // A broken guide is left out with a log line naming the problem; the rest is served.
-        for (const auto& d : l.content.diagnostics.items)
-            if (d.severity == common::Severity::Error)
-                std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
-        std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", l.content.guides.size(),
-                     l.served.c_str());
-        l.ready_ms = now_ms(start);
-        return l;
-    });
+            // A broken guide is left out with a log line naming the problem; the rest is served.
+            for (const auto& d : l.content.diagnostics.items)
+                if (d.severity == common::Severity::Error)
+                    std::fprintf(stderr, "ledsager-kiosk: guide left out: %s\n", d.format().c_str());
+            std::fprintf(stderr, "ledsager-kiosk: %zu guide(s) served from %s\n", l.content.guides.size(),
+                         l.served.c_str());
+            l.ready_ms = now_ms(start);
+            return l;
+        });
     std::unique_ptr<platform::Display> window;
     std::string window_error;
     core::Millis t_display = 0, t_window = 0;
@@ -300,6 +310,26 @@ int main(int argc, char** argv) {
         if (n < 0) return 1;
         std::fprintf(stderr, "ledsager-kiosk: %d screenshot(s) written to %s\n", n, screenshots_dir.c_str());
         return 0;
+    }
+
+    if (preview_worker) {
+        // The replies own stdout: whatever a library prints goes to stderr instead.
+        std::FILE* replies = fdopen(dup(STDOUT_FILENO), "w");
+        if (!replies || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            std::fprintf(stderr, "ledsager-kiosk: --preview-worker: cannot set up its output\n");
+            return 1;
+        }
+        std::string error;
+        app.set_speech(platform::Speech::open(false, error));  // which screens offer reading aloud
+        auto display = platform::Display::open_offscreen(1920, 1080, error);
+        if (!display || !app.attach(*display, error)) {
+            std::fprintf(stderr, "ledsager-kiosk: %s\n", error.c_str());
+            return 1;
+        }
+        const int rc = app::run_preview_worker(app, *display, std::cin, replies);
+        app.detach();
+        std::fclose(replies);
+        return rc;
     }
 
     if (!script.empty()) {

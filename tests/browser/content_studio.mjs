@@ -4,7 +4,8 @@
 // cursor on that line), mends it, changes the English title beside its Danish source, and
 // sends it for approval. A reviewer sees what changed, line by line, and approves; the hub
 // signs and publishes version 1 with its publishing key, and the guides list shows the new
-// title. Front-desk staff are told the page is not theirs. axe-core finds no serious or
+// title. The editor sees each screen as the kiosk draws it beside the text, following the
+// cursor and the typing, and the reviewer sees it too. Front-desk staff are told the page is not theirs. axe-core finds no serious or
 // critical violations on each view. Usage: node content_studio.mjs HUB SRC
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -72,6 +73,33 @@ try {
   await editor.fill("#text", danish.replace('title = "Log ind med MitID"', 'title = "Log på med MitID"'));
   await editor.click("#save");
   check(!!(await until(async () => (await editor.textContent("#checks")).startsWith("Ingen fejl"), 5000)), "mended: no errors");
+  // The preview: the screen as the kiosk draws it (the hub asks the kiosk's own renderer),
+  // on the step the cursor is in, redrawn from the text as it is typed.
+  const picture = async () => editor.$eval("#preview-image", (i) =>
+    (!i.hidden && i.complete && i.naturalWidth === 1920 && i.naturalHeight === 1080 && !i.classList.contains("stale")
+      ? { src: i.src, screen: i.dataset.screen, lang: i.dataset.lang } : null));
+  const first = await until(picture, 15000);
+  check(!!first && first.lang === "da", `the preview shows the screen as the kiosk draws it, in Danish (${JSON.stringify(first)})`);
+  const mended = await editor.inputValue("#text");
+  await editor.evaluate(() => {
+    const a = document.getElementById("text");
+    const at = a.value.indexOf("[step.user-id]") + 3;
+    a.focus();
+    a.setSelectionRange(at, at);
+    a.dispatchEvent(new KeyboardEvent("keyup", { key: "ArrowDown" }));
+  });
+  const onStep = await until(async () => { const p = await picture(); return p?.screen === "user-id" ? p : null; }, 10000);
+  check(!!onStep, "the preview follows the cursor to the step it is in (user-id)");
+  const typedAt = Date.now();
+  await editor.fill("#text", mended.replace('title = "Skriv dit bruger-ID"', 'title = "Skriv dit MitID bruger-ID"'));
+  const redrawn = await until(async () => { const p = await picture(); return p && p.src !== onStep?.src ? p : null; }, 10000, 50);
+  check(!!redrawn, `the preview is redrawn from the unsaved text (${Date.now() - typedAt} ms after typing)`);
+  await editor.fill("#text", mended + "\n[step.have-app\n");
+  check(!!(await until(async () => /Kan ikke vises: da\.toml:\d+/.test(await editor.textContent("#preview-status")), 10000)),
+        "a text that cannot be drawn says why, with its file and line, where the picture is");
+  await editor.fill("#text", mended);
+  await until(picture, 10000);
+  await axe(editor, "the editor with its preview");
   await editor.selectOption("#file", "en.toml");
   check(!!(await until(async () => (await editor.inputValue("#source")).includes("Log på med MitID") === false &&
                         (await editor.inputValue("#text")).includes("Log in with MitID"), 5000)),
@@ -91,6 +119,8 @@ try {
   const diff = await until(async () => { const d = await reviewer.textContent("#diff"); return d.includes("+ title") ? d : null; }, 5000);
   check(!!diff && diff.includes('- title = "Log in with MitID"') && diff.includes('+ title = "Sign in with MitID"') &&
         diff.includes('+ title = "Log på med MitID"'), "the reviewer sees what changed in Danish and English, line by line");
+  const reviewed = await until(async () => reviewer.$eval("#preview-image", (i) => !i.hidden && i.complete && i.naturalWidth === 1920 && i.dataset.lang === "da"), 15000);
+  check(!!reviewed, "the reviewer sees the change's preview, in the first language it changes");
   await axe(reviewer, "the review");
   await reviewer.click("#approve");
   check(!!(await until(async () => (await reviewer.textContent("#editor-status")).includes("version 1"), 10000)),

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace ledsager::test {
@@ -32,5 +33,11 @@ struct TempDir {
         std::ofstream(path / rel, std::ios::binary | std::ios::trunc) << text;
     }
 };
+
+// A file's whole text ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 }  // namespace ledsager::test

@@ -1,0 +1,325 @@
+// content_studio_preview: the content studio's preview is the kiosk's own picture. A real hub
+// on loopback keeps a real `ledsager-kiosk --preview-worker`; an editor's draft, saved or
+// still in the editor, is drawn exactly as `ledsager-kiosk --screenshots` draws the same
+// screen (the same bytes), in every language, text size and theme; a broken file is named
+// with its line instead of a picture; only the people who may see a change see its preview.
+//
+// content_preview_bounds: the previewer under load and with a renderer that misbehaves (fake
+// workers): one picture at a time, four waiting, the rest told "busy" at once; a renderer
+// that hangs is stopped at the time limit and the next preview starts a new one; one that
+// dies is said so; the worker inherits no descriptor of the hub's; without a kiosk program
+// the studio says previews are off. The hub keeps serving throughout.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "hub/auth.hpp"
+#include "running_hub.hpp"
+#include "temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace ledsager;
+using json = nlohmann::json;
+
+namespace {
+
+// A PNG's width and height from its header (0, 0 when it is none).
+std::pair<int, int> png_size(const std::string& png) {
+    if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return {0, 0};
+    auto be = [&](size_t at) {
+        return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16) |
+               (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+    };
+    return {static_cast<int>(be(16)), static_cast<int>(be(20))};
+}
+
+struct Person {
+    httplib::Headers headers;
+};
+
+struct Studio {
+    test::RunningHub hub;
+    httplib::Client c;
+    Studio(const fs::path& dir, const std::function<void(hub::HubOptions&)>& tune)
+        : hub(dir, 0, true, LEDSAGER_SOURCE_ASSETS "/guides", tune), c("127.0.0.1", hub.port) {
+        c.set_read_timeout(60, 0);
+        auto& store = hub.server->store();
+        store.add_user({0, "emil", "Emil Editor", "editor", hub::hash_password("emil-password"), "da,en", {1}});
+        store.add_user({0, "ella", "Ella Editor", "editor", hub::hash_password("ella-password"), "da,en", {1}});
+        store.add_user({0, "rikke", "Rikke Reviewer", "reviewer", hub::hash_password("rikke-password"), "da", {1}});
+    }
+    Person login(const std::string& user) {
+        auto r = c.Post("/api/v1/auth/login", json{{"username", user}, {"password", user + "-password"}}.dump(),
+                        "application/json");
+        REQUIRE(r);
+        REQUIRE(r->status == 200);
+        const std::string cookie = r->get_header_value("Set-Cookie");
+        return Person{{{"Cookie", cookie.substr(0, cookie.find(';'))},
+                       {"X-CSRF-Token", json::parse(r->body)["csrf"].get<std::string>()}}};
+    }
+    httplib::Result post(const Person& p, const std::string& path, const json& body) {
+        return c.Post(path, p.headers, body.dump(), "application/json");
+    }
+    std::string draft(const Person& p, const std::string& guide) {
+        auto r = post(p, "/api/v1/content/drafts", {{"guide", guide}});
+        REQUIRE(r);
+        REQUIRE(r->status == 201);
+        return "/api/v1/content/drafts/" + std::to_string(json::parse(r->body)["id"].get<std::int64_t>());
+    }
+};
+
+std::string error_of(const httplib::Result& r) {
+    if (!r) return "(no answer)";
+    const json j = json::parse(r->body, nullptr, false);
+    return j.is_object() ? j.value("error", r->body) : r->body;
+}
+
+}  // namespace
+
+TEST_CASE("preview: the studio's picture is the kiosk's own, for saved and unsaved text, in every form") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-preview");
+    Studio s(tmp.path / "hub", [](hub::HubOptions& o) { o.preview_kiosk = LEDSAGER_KIOSK_PROGRAM; });
+    const Person emil = s.login("emil"), ella = s.login("ella"), rikke = s.login("rikke"), mette = s.login("mette");
+    const std::string at = s.draft(emil, "mitid-login");
+
+    // The guide's first step in Danish, as published: the same bytes as the kiosk's own
+    // screenshot of that screen.
+    auto r = s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "have-app"}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, error_of(r));
+    CHECK(r->get_header_value("Content-Type") == "image/png");
+    CHECK(png_size(r->body) == std::pair{1920, 1080});
+    const std::string published_da = r->body;
+    {
+        const fs::path shots = tmp.path / "shots";
+        const std::string cmd = std::string(LEDSAGER_KIOSK_PROGRAM) + " --content " + LEDSAGER_SOURCE_ASSETS +
+                                "/guides --screenshots " + shots.string() +
+                                " --guide mitid-login --lang da > /dev/null 2>&1";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        const std::string shot = test::read_file(shots / "mitid-login__01-have-app__da__100__default.png");
+        REQUIRE(!shot.empty());
+        CHECK_MESSAGE(shot == published_da, "the preview differs from the kiosk's screenshot of the same screen");
+        CHECK(
+            test::read_file(shots / "mitid-login__01-have-app__da__200__contrast.png") ==
+            s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "have-app"}, {"scale", 200}, {"theme", "contrast"}})
+                ->body);
+    }
+
+    // The text in the editor, not yet saved: a new title is drawn; the same again is kept.
+    std::string da = test::read_file(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/da.toml");
+    const std::string from = "title = \"Har du MitID-appen?\"";
+    REQUIRE(da.find(from) != std::string::npos);
+    da.replace(da.find(from), from.size(), "title = \"Har du appen der hedder MitID?\"");
+    const json typed{{"lang", "da"}, {"step", "have-app"}, {"name", "da.toml"}, {"text", da}};
+    r = s.post(emil, at + "/preview", typed);
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, error_of(r));
+    const std::string edited = r->body;
+    CHECK(png_size(edited) == std::pair{1920, 1080});
+    CHECK(edited != published_da);
+    const std::string ms = r->get_header_value("X-Preview-Ms");
+    CHECK_MESSAGE(!ms.empty(), "X-Preview-Ms");
+    CHECK(ms != "cached");
+    r = s.post(emil, at + "/preview", typed);
+    REQUIRE(r);
+    CHECK(r->get_header_value("X-Preview-Ms") == "cached");
+    CHECK(r->body == edited);
+    // Nothing was saved by previewing: the draft's own preview is still the published one.
+    CHECK(s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "have-app"}})->body == published_da);
+    // Saved, the draft draws the new title without the text being sent.
+    r = s.post(emil, at + "/files", {{"name", "da.toml"}, {"text", da}});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    const json saved = json::parse(r->body);
+    REQUIRE(saved["steps"].is_array());
+    CHECK(saved["steps"][0] == "have-app");
+    CHECK(s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "have-app"}})->body == edited);
+
+    // Every language, text size and theme, and the screens before and after the steps: each
+    // a picture of its own.
+    std::vector<std::string> pictures{edited};
+    for (const json& b :
+         {json{{"lang", "ar"}, {"step", "have-app"}}, json{{"lang", "en"}, {"step", "have-app"}},
+          json{{"lang", "da"}, {"step", "have-app"}, {"scale", 200}},
+          json{{"lang", "da"}, {"step", "have-app"}, {"theme", "contrast"}}, json{{"lang", "da"}, {"screen", "needs"}},
+          json{{"lang", "da"}, {"screen", "end"}}, json{{"lang", "ur"}, {"step", "user-id"}}}) {
+        r = s.post(emil, at + "/preview", b);
+        REQUIRE(r);
+        CHECK_MESSAGE(r->status == 200, b.dump(), ": ", error_of(r));
+        CHECK(png_size(r->body) == std::pair{1920, 1080});
+        for (const auto& p : pictures)
+            CHECK_MESSAGE(p != r->body, b.dump(), " drew the same picture as another form");
+        pictures.push_back(r->body);
+    }
+
+    // What cannot be drawn says why, in the guide's own terms.
+    r = s.post(emil, at + "/preview", {{"lang", "da"}, {"name", "da.toml"}, {"text", da + "\n[step.have-app\n"}});
+    REQUIRE(r);
+    CHECK(r->status == 422);
+    CHECK_MESSAGE(error_of(r).rfind("da.toml:", 0) == 0, error_of(r));
+    CHECK(error_of(r).find(tmp.path.string()) == std::string::npos);
+    r = s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "no-such-step"}});
+    REQUIRE(r);
+    CHECK(r->status == 422);
+    CHECK(s.post(emil, at + "/preview", {{"lang", "xx"}})->status == 400);
+    CHECK(s.post(emil, at + "/preview", {{"lang", "da"}, {"scale", 150}})->status == 400);
+    CHECK(s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "../x"}})->status == 400);
+    CHECK(s.post(emil, at + "/preview", {{"lang", "da"}, {"name", "../hub.sqlite3"}, {"text", "x"}})->status == 400);
+
+    // Who sees a change sees its preview; nobody else.
+    CHECK(s.post(mette, at + "/preview", {{"lang", "da"}})->status == 403);
+    CHECK(s.post(ella, at + "/preview", {{"lang", "da"}})->status == 404);
+    CHECK(s.post(rikke, at + "/preview", {{"lang", "da"}})->status == 404);  // not sent for approval yet
+    REQUIRE(s.post(emil, at + "/submit", json::object())->status == 204);
+    r = s.post(rikke, at + "/preview", {{"lang", "da"}, {"step", "have-app"}});
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body == edited);
+    CHECK(s.post(rikke, at + "/preview", typed)->status == 403);  // only its author sends text
+    CHECK(s.post(emil, at + "/preview", typed)->status == 403);   // submitted: not being written
+    // Without the CSRF token: refused.
+    const httplib::Headers no_csrf{{"Cookie", emil.headers.find("Cookie")->second}};
+    CHECK(s.c.Post(at + "/preview", no_csrf, json{{"lang", "da"}}.dump(), "application/json")->status == 403);
+}
+
+namespace {
+
+// A fake renderer: a shell script the hub starts instead of the kiosk.
+fs::path fake_worker(const fs::path& dir, const std::string& name, const std::string& body) {
+    const fs::path f = dir / name;
+    std::ofstream(f) << "#!/bin/sh\n" << body << "\n";
+    fs::permissions(f, fs::perms::owner_all);
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("preview bounds: one at a time, four waiting, hangs stopped, deaths said, nothing inherited") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-preview-bounds");
+    fs::create_directories(tmp.path / "bin");
+
+    SUBCASE("busy: one drawn, four wait, the rest are told at once") {
+        const auto slow = fake_worker(tmp.path / "bin", "slow",
+                                      "while read line; do sleep 1; echo '{\"error\": \"slowly drawn\"}'; done");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = slow; });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        std::atomic<int> drawn{0}, busy{0}, other{0};
+        std::vector<std::thread> people;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < 7; ++i)
+            people.emplace_back([&] {
+                httplib::Client c("127.0.0.1", s.hub.port);
+                c.set_read_timeout(30, 0);
+                auto r = c.Post(at + "/preview", emil.headers, json{{"lang", "da"}}.dump(), "application/json");
+                if (r && r->status == 422 && error_of(r) == "slowly drawn")
+                    ++drawn;
+                else if (r && r->status == 503 && error_of(r).find("busy") != std::string::npos)
+                    ++busy;
+                else
+                    ++other;
+            });
+        for (auto& t : people)
+            t.join();
+        CHECK(drawn == 5);
+        CHECK(busy == 2);
+        CHECK(other == 0);
+        // One after another: about five seconds, not one.
+        CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(4500));
+    }
+
+    SUBCASE("a renderer that hangs is stopped at the time limit; the next preview starts a new one") {
+        const auto hang = fake_worker(tmp.path / "bin", "hang",
+                                      "if [ -e \"$0.once\" ]; then while read line; do echo '{\"error\": \"fresh\"}'; "
+                                      "done; fi; touch \"$0.once\"; read line; exec sleep 600");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) {
+            o.preview_kiosk = hang;
+            o.preview_time_limit_s = 2;
+        });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = s.post(emil, at + "/preview", {{"lang", "da"}});
+        REQUIRE(r);
+        CHECK(r->status == 504);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        // The hung renderer is gone (no process of that name is left behind) ...
+        CHECK(s.hub.server->previewer().worker_pid() == 0);
+        // ... and the next preview gets a new one.
+        r = s.post(emil, at + "/preview", {{"lang", "da"}});
+        REQUIRE(r);
+        CHECK(r->status == 422);
+        CHECK(error_of(r) == "fresh");
+        CHECK(s.c.Get("/healthz")->status == 200);
+    }
+
+    SUBCASE("a renderer that dies is said so, and the hub keeps serving") {
+        const auto dies = fake_worker(tmp.path / "bin", "dies", "exit 3");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = dies; });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        auto r = s.post(emil, at + "/preview", {{"lang", "da"}});
+        REQUIRE(r);
+        CHECK(r->status == 503);
+        CHECK_MESSAGE(error_of(r).find("stopped") != std::string::npos, error_of(r));
+        CHECK(s.hub.server->previewer().worker_pid() == 0);  // nothing left behind
+        CHECK(s.c.Get("/healthz")->status == 200);
+    }
+
+    SUBCASE("the renderer inherits nothing of the hub's but its own socket and the log") {
+        // The shell's own descriptors, as what each is: its socket to the hub (0 and 1), the
+        // log (2), and its script; never the hub's database or the sockets of its clients.
+        const auto fds = fake_worker(tmp.path / "bin", "fds",
+                                     "while read line; do l=''; for f in /proc/$$/fd/*; do "
+                                     "l=\"$l $(basename $f)=$(readlink $f)\"; done; "
+                                     "echo \"{\\\"error\\\": \\\"$l\\\"}\"; done");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = fds; });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        // Another client holds a connection of its own open meanwhile.
+        httplib::Client other("127.0.0.1", s.hub.port);
+        other.set_keep_alive(true);
+        REQUIRE(other.Get("/healthz"));
+        auto r = s.post(emil, at + "/preview", {{"lang", "da"}});
+        REQUIRE(r);
+        CHECK(r->status == 422);
+        const std::string list = error_of(r);
+        MESSAGE(list);
+        std::istringstream in(list);
+        std::string entry, own_socket;
+        int sockets = 0;
+        while (in >> entry) {
+            const auto eq = entry.find('=');
+            REQUIRE(eq != std::string::npos);
+            const std::string fd = entry.substr(0, eq), what = entry.substr(eq + 1);
+            CHECK_MESSAGE(what.find("sqlite") == std::string::npos, entry);
+            CHECK_MESSAGE(what.find(s.hub.dir.string()) == std::string::npos, entry);
+            if (what.rfind("socket:", 0) == 0) {
+                ++sockets;
+                if (own_socket.empty()) own_socket = what;
+                CHECK_MESSAGE(what == own_socket, entry);  // only its own pair's end
+                CHECK_MESSAGE((fd == "0" || fd == "1"), entry);
+            }
+        }
+        CHECK(sockets == 2);
+    }
+
+    SUBCASE("without a kiosk program, the studio says previews are off") {
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = tmp.path / "bin" / "none"; });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        auto r = s.post(emil, at + "/preview", {{"lang", "da"}});
+        REQUIRE(r);
+        CHECK(r->status == 503);
+        CHECK(error_of(r).find("ledsager-kiosk") != std::string::npos);
+    }
+}
