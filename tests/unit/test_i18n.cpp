@@ -291,8 +291,8 @@ TEST_CASE("plural headers in a catalogue: errors name file and line; division by
     CHECK(e[0] == "po/xx.po:5: error: Plural-Forms: nplurals must be 1 to 6, got 9");
     // A rule that fails at run time anyway (never shipped: the check above stops it) falls back.
     Translator t;
-    t.add("xx", {{"k", "", "k", {"a", "b"}, false, 1}}, rule_of("nplurals=2; plural=n / (n - 5);"));
-    t.add("en", {{"k", "", "k", {"one", "more"}, false, 1}}, PluralRule());
+    t.add("xx", {{"k", "", "k", {"a", "b"}, false, 1, ""}}, rule_of("nplurals=2; plural=n / (n - 5);"));
+    t.add("en", {{"k", "", "k", {"one", "more"}, false, 1, ""}}, PluralRule());
     CHECK(t.lookup_n("xx", "k", 5).lang == "en");
     CHECK(t.tr_n("xx", "k", 5) == "more");
     CHECK(t.tr_n("xx", "k", 0) == "a");
