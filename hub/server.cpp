@@ -112,8 +112,11 @@ Hub::Hub(HubOptions options)
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
     // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
     if (!options_.content_dir.empty()) load_titles(options_.content_dir);
-    previewer_ =
-        std::make_unique<Previewer>(options_.preview_kiosk, std::chrono::seconds(options_.preview_time_limit_s));
+    // The studio's scratch folders (checks, previews): whatever a stopped hub left is gone.
+    std::error_code ec;
+    std::filesystem::remove_all(options_.data_dir / "studio", ec);
+    previewer_ = std::make_unique<Previewer>(options_.preview_kiosk, options_.data_dir / "studio",
+                                             std::chrono::seconds(options_.preview_time_limit_s));
     if (auto b = store_.latest_bundle()) refresh_titles(b->version);
     routes();
     housekeeping();
@@ -256,6 +259,7 @@ bool Hub::wait_until_running() {
 }
 
 void Hub::stop() {
+    if (previewer_) previewer_->shutdown();
     notifier_.stop();
     calls_.stop();
     {

@@ -381,6 +381,7 @@ void Hub::content_routes() {
         p.lang = body["lang"];
         p.scale = scale;
         p.contrast = body.value("theme", std::string()) == "contrast";
+        p.user = u->id;
         // The picture depends on the published guide, the change's files and the fields above.
         const std::string what = json{{"base", base},   {"files", files}, {"guide", p.guide}, {"screen", p.screen},
                                       {"step", p.step}, {"lang", p.lang}, {"scale", p.scale}, {"contrast", p.contrast}}
@@ -390,21 +391,17 @@ void Hub::content_routes() {
         char hex[2 * sizeof h + 1];
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         p.key = hex;
-        PreviewResult r;
-        if (auto png = previewer_->cached(p.key)) {
-            r.png = std::move(*png);
-            r.cached = true;
-        } else {
-            Scratch scratch(options_.data_dir);
-            p.guides = scratch.path / "guides";
-            fs::create_directories(p.guides);
-            fs::copy(published / d->guide, p.guides / d->guide, fs::copy_options::recursive);
-            overlay(p.guides / d->guide, files);
-            r = previewer_->render(p, scratch.path);
-        }
+        // The guide as published with the change over it, copied only once its turn has come.
+        const fs::path from = published / d->guide;
+        const PreviewResult r = previewer_->render(p, [&](const fs::path& guides, std::string& error) {
+            std::error_code ec;
+            fs::copy(from, guides / p.guide, fs::copy_options::recursive, ec);
+            if (ec) return error = from.string() + ": " + ec.message(), false;
+            overlay(guides / p.guide, files);
+            return true;
+        });
         if (r.png.empty()) return send_error(res, r.status, r.error);
         res.status = 200;
-        res.set_header("Cache-Control", "no-store");
         res.set_header("X-Preview-Ms", r.cached ? "cached" : std::to_string(r.ms));
         res.set_content(std::move(r.png), "image/png");
     });

@@ -192,6 +192,18 @@ TEST_CASE("preview: the studio's picture is the kiosk's own, for saved and unsav
 
 namespace {
 
+using Answer = std::pair<int, std::string>;  // a status (0: no answer) and the error said
+
+// Waits up to 5 s for `ready`.
+template <class F>
+bool test_wait(F ready) {
+    for (int i = 0; i < 100; ++i) {
+        if (ready()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
 // A fake renderer: a shell script the hub starts instead of the kiosk.
 fs::path fake_worker(const fs::path& dir, const std::string& name, const std::string& body) {
     const fs::path f = dir / name;
@@ -207,34 +219,141 @@ TEST_CASE("preview bounds: one at a time, four waiting, hangs stopped, deaths sa
     const test::TempDir tmp("ledsager-preview-bounds");
     fs::create_directories(tmp.path / "bin");
 
-    SUBCASE("busy: one drawn, four wait, the rest are told at once") {
-        const auto slow = fake_worker(tmp.path / "bin", "slow",
-                                      "while read line; do sleep 1; echo '{\"error\": \"slowly drawn\"}'; done");
-        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = slow; });
-        const Person emil = s.login("emil");
-        const std::string at = s.draft(emil, "mitid-login");
-        std::atomic<int> drawn{0}, busy{0}, other{0};
+    const std::string slow_body = "while read line; do sleep 1; echo '{\"error\": \"slowly drawn\"}'; done";
+    // Posts one preview request per entry at once, each from its own connection.
+    auto all_at_once = [](int port, const std::vector<std::pair<std::string, Person>>& asks, const json& body) {
+        std::vector<Answer> results(asks.size());
         std::vector<std::thread> people;
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < 7; ++i)
-            people.emplace_back([&] {
-                httplib::Client c("127.0.0.1", s.hub.port);
+        for (size_t i = 0; i < asks.size(); ++i)
+            people.emplace_back([&, i] {
+                httplib::Client c("127.0.0.1", port);
                 c.set_read_timeout(30, 0);
-                auto r = c.Post(at + "/preview", emil.headers, json{{"lang", "da"}}.dump(), "application/json");
-                if (r && r->status == 422 && error_of(r) == "slowly drawn")
-                    ++drawn;
-                else if (r && r->status == 503 && error_of(r).find("busy") != std::string::npos)
-                    ++busy;
-                else
-                    ++other;
+                auto r = c.Post(asks[i].first + "/preview", asks[i].second.headers, body.dump(), "application/json");
+                if (r) results[i] = {r->status, error_of(r)};
             });
         for (auto& t : people)
             t.join();
-        CHECK(drawn == 5);
-        CHECK(busy == 2);
-        CHECK(other == 0);
+        return results;
+    };
+    auto count = [](const std::vector<Answer>& rs, int status, const std::string& says) {
+        int n = 0;
+        for (const auto& [st, error] : rs)
+            n += st == status && error.find(says) != std::string::npos;
+        return n;
+    };
+
+    SUBCASE("busy: seven people at once: one drawn, four wait, two are told at once") {
+        const auto slow = fake_worker(tmp.path / "bin", "slow", slow_body);
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = slow; });
+        std::vector<std::pair<std::string, Person>> asks;
+        for (int i = 0; i < 7; ++i) {
+            const std::string name = "editor" + std::to_string(i);
+            s.hub.server->store().add_user(
+                {0, name, "Editor " + std::to_string(i), "editor", hub::hash_password(name + "-password"), "da", {1}});
+            const Person p = s.login(name);
+            asks.emplace_back(s.draft(p, "mitid-login"), p);
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto rs = all_at_once(s.hub.port, asks, {{"lang", "da"}});
+        CHECK(count(rs, 422, "slowly drawn") == 5);
+        CHECK(count(rs, 503, "busy") == 2);
         // One after another: about five seconds, not one.
         CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(4500));
+    }
+
+    SUBCASE("one person's flood keeps one place: their newest request replaces the older, others are drawn") {
+        const auto slow = fake_worker(tmp.path / "bin", "slow", slow_body);
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = slow; });
+        const Person emil = s.login("emil"), ella = s.login("ella");
+        const std::string emils = s.draft(emil, "mitid-login"), ellas = s.draft(ella, "mitid-login");
+        std::vector<std::pair<std::string, Person>> flood(12, {emils, emil});
+        std::vector<Answer> from_emil;
+        std::thread flooding([&] { from_emil = all_at_once(s.hub.port, flood, {{"lang", "da"}}); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        auto r = s.post(ella, ellas + "/preview", {{"lang", "da"}});
+        flooding.join();
+        REQUIRE(r);
+        CHECK_MESSAGE(r->status == 422, error_of(r));  // drawn (by the fake), not "busy"
+        // The one drawing and his newest (and any that came after that one was drawn).
+        CHECK(count(from_emil, 422, "slowly drawn") <= 3);
+        CHECK(count(from_emil, 409, "newer preview") >= 9);
+        CHECK(count(from_emil, 503, "") == 0);
+    }
+
+    SUBCASE("the next in line is woken when the one before found its picture ready") {
+        // Draws a "picture" (a PNG signature) after a second.
+        const auto png =
+            fake_worker(tmp.path / "bin", "png",
+                        "while read line; do out=$(printf '%s' \"$line\" | sed 's/.*\"out\":\"\\([^\"]*\\)\".*/\\1/'); "
+                        "sleep 1; printf '\\211PNG\\r\\n\\032\\n' > \"$out\"; "
+                        "echo '{\"ok\": true, \"ms\": 1000}'; done");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = png; });
+        const Person emil = s.login("emil"), rikke = s.login("rikke"), ella = s.login("ella");
+        const std::string emils = s.draft(emil, "mitid-login"), ellas = s.draft(ella, "mitid-login");
+        REQUIRE(s.post(emil, emils + "/files",
+                       {{"name", "da.toml"},
+                        {"text", test::read_file(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/da.toml") + "\n"}})
+                    ->status == 200);
+        REQUIRE(s.post(emil, emils + "/submit", json::object())->status == 204);
+        // Emil and Rikke ask for the same picture, Ella for another, just after them.
+        std::vector<Answer> same;
+        std::thread both([&] { same = all_at_once(s.hub.port, {{emils, emil}, {emils, rikke}}, {{"lang", "da"}}); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = s.post(ella, ellas + "/preview", {{"lang", "da"}});
+        const auto waited = std::chrono::steady_clock::now() - t0;
+        both.join();
+        REQUIRE(r);
+        CHECK_MESSAGE(r->status == 200, error_of(r));
+        for (const auto& x : same)
+            CHECK(x.first == 200);
+        CHECK_MESSAGE(waited < std::chrono::seconds(4), "Ella waited ",
+                      std::chrono::duration_cast<std::chrono::milliseconds>(waited).count(), " ms");
+    }
+
+    SUBCASE("a renderer's answer of the wrong shape is no picture, and the next preview is drawn") {
+        const auto odd =
+            fake_worker(tmp.path / "bin", "odd",
+                        "while read line; do echo '{\"ok\": \"yes\", \"ms\": \"soon\", \"error\": 5}'; done");
+        Studio s(tmp.path / "hub", [&](hub::HubOptions& o) {
+            o.preview_kiosk = odd;
+            o.preview_time_limit_s = 3;
+        });
+        const Person emil = s.login("emil");
+        const std::string at = s.draft(emil, "mitid-login");
+        for (int i = 0; i < 3; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            auto r = s.post(emil, at + "/preview", {{"lang", "da"}});
+            REQUIRE(r);
+            CHECK(r->status == 422);
+            CHECK(error_of(r) == "the preview cannot be drawn");
+            CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+        }
+    }
+
+    SUBCASE("stopping the hub ends a preview under way at once; what a stopped hub left is swept at start") {
+        fs::create_directories(tmp.path / "hub" / "studio" / "left-over" / "guides");
+        const auto hang = fake_worker(tmp.path / "bin", "hang", "read line; exec sleep 600");
+        auto s = std::make_unique<Studio>(tmp.path / "hub", [&](hub::HubOptions& o) { o.preview_kiosk = hang; });
+        CHECK_FALSE(fs::exists(tmp.path / "hub" / "studio" / "left-over"));
+        const Person emil = s->login("emil");
+        const std::string at = s->draft(emil, "mitid-login");
+        int status = 0;
+        std::thread asking([&, port = s->hub.port] {
+            httplib::Client c("127.0.0.1", port);  // its own: the test's goes with the hub
+            c.set_read_timeout(30, 0);
+            auto r = c.Post(at + "/preview", emil.headers, json{{"lang", "da"}}.dump(), "application/json");
+            status = r ? r->status : -1;
+        });
+        REQUIRE(test_wait([&] { return s->hub.server->previewer().worker_pid() > 0; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const auto t0 = std::chrono::steady_clock::now();
+        s.reset();  // the hub stops
+        const auto took = std::chrono::steady_clock::now() - t0;
+        asking.join();
+        CHECK_MESSAGE(took < std::chrono::seconds(5), "stopping took ",
+                      std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), " ms");
+        CHECK((status == -1 || status == 503));
     }
 
     SUBCASE("a renderer that hangs is stopped at the time limit; the next preview starts a new one") {
