@@ -373,6 +373,7 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
     auto flush = [&] {
         if (have_id && current.msgid.empty() && !header_done) {
             header = current.msgstr;
+            file.header = header;
             header_done = true;
         } else if (have_id && !current.msgid.empty()) {
             if (current.plural() && !current.plurals.empty()) current.msgstr = current.plurals[0];

@@ -52,6 +52,7 @@ struct PoFile {
     std::vector<PoEntry> entries;  // without the header entry (msgid "")
     PluralRule plural;             // from the header; gettext's default when it has none
     bool has_plural_header = false;
+    std::string header;  // the header entry's text ("Language: da\n..."), "" when there is none
 };
 
 struct PoOptions {

@@ -12,9 +12,12 @@
 #include <openssl/hmac.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -107,7 +110,8 @@ Hub::Hub(HubOptions options)
     // Room for every stream and long poll the caps allow, and 64 threads for all else.
     const auto threads = static_cast<size_t>(options_.max_event_streams + Calls::kMaxWaiters + 64);
     server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server_->set_payload_max_length(options_.max_body_bytes);
+    // The largest body any route takes; each route's own bound is checked before reading (routes()).
+    server_->set_payload_max_length(std::max(options_.max_body_bytes, options_.max_po_bytes));
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
     // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
@@ -327,6 +331,18 @@ void Hub::routes() {
             res.set_header("Connection", "close");
             send_error(res, 415, "encoded request bodies (" + enc + ") are refused: send it plain");
             return HR::Handled;
+        }
+        // Bodies are bounded per route before a byte is read: 16 KiB, and 64 KiB for the one
+        // route that takes a translator's PO file.
+        if (req.has_header("Content-Length")) {
+            static const std::regex po_route(R"(/api/v1/content/drafts/\d+/po)");
+            const bool po = req.method == "POST" && std::regex_match(req.path, po_route);
+            const auto length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+            if (length > (po ? options_.max_po_bytes : options_.max_body_bytes)) {
+                res.set_header("Connection", "close");
+                send_error(res, 413, "request body too large");
+                return HR::Handled;
+            }
         }
         if (req.ranges.size() > 1) {
             // httplib would cut even this answer into the ranges asked for: forget them.

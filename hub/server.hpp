@@ -45,6 +45,8 @@ struct HubOptions {
     int audit_retention_days = 365;     // the audit log (staff actions, logins) is kept this long
     int usage_retention_days = 800;     // anonymous usage counts are kept this long (trends over two years)
     size_t max_body_bytes = 16 * 1024;  // larger request bodies get 413
+    // ... except a translator's PO file for one guide (POST /api/v1/content/drafts/{id}/po)
+    size_t max_po_bytes = 64 * 1024;
     bool secure_cookies = false;        // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;      // the web consoles' files; empty = none served
     std::filesystem::path content_dir;  // guides, for their titles in the console; empty = ids only
@@ -158,6 +160,9 @@ private:
     common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files,
                                     std::vector<std::string>* steps = nullptr);
     common::ContentOptions content_checks();
+    bool draft_guide(const std::string& guide, const nlohmann::json& files, common::Guide& out, std::string& base);
+    std::optional<common::GuideText> source_as_translated(const std::string& guide, const std::string& lang,
+                                                          const std::string& digest);
     std::mutex studio_mutex_;
     std::unique_ptr<Previewer> previewer_;
     // The caller, or an answer (401, 403) already sent and nullopt: a kiosk by its bearer

@@ -2,6 +2,7 @@
 // guides (roles editor and reviewer) see every guide's state in every kiosk language.
 #include "common/bundle.hpp"
 #include "common/content.hpp"
+#include "common/guide_po.hpp"
 #include "common/languages.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
@@ -110,6 +111,39 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
         for (auto at = d.message.find(folder); at != std::string::npos; at = d.message.find(folder))
             d.message.erase(at, folder.size());
     return diags;
+}
+
+// The guide as the change makes it, loaded with its checks; false when it has errors.
+bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide& out, std::string& base) {
+    const auto [published, version] = published_guides();
+    base = version;
+    if (published.empty()) return false;
+    Scratch scratch(options_.data_dir);
+    const fs::path dir = scratch.path / guide;
+    fs::copy(published / guide, dir, fs::copy_options::recursive);
+    overlay(dir, files);
+    common::Diagnostics diags;
+    return common::load_guide(dir, content_checks(), out, diags);
+}
+
+// The text of `lang` as it was when its digest was `digest`: from the newest version the hub
+// keeps (published bundles, then the installed guides) where it had that digest. At most 30
+// versions are read.
+std::optional<common::GuideText> Hub::source_as_translated(const std::string& guide, const std::string& lang,
+                                                           const std::string& digest) {
+    std::vector<fs::path> versions;
+    for (const auto& b : store_.bundles(30))
+        versions.push_back(bundle_guides(options_.data_dir, b.version));
+    if (!options_.content_dir.empty()) versions.push_back(options_.content_dir);
+    for (const auto& dir : versions) {
+        std::error_code ec;
+        if (!fs::is_directory(dir / guide, ec)) continue;
+        common::Guide g;
+        common::Diagnostics diags;
+        common::load_guide(dir / guide, content_checks(), g, diags);
+        if (auto t = g.text.find(lang); t != g.text.end() && common::text_digest(t->second) == digest) return t->second;
+    }
+    return std::nullopt;
 }
 
 void Hub::content_routes() {
@@ -404,6 +438,89 @@ void Hub::content_routes() {
         res.status = 200;
         res.set_header("X-Preview-Ms", r.cached ? "cached" : std::to_string(r.ms));
         res.set_content(std::move(r.png), "image/png");
+    });
+    // ---- translators: a language's text of the guide, as the change makes it, as a gettext
+    // PO file (source text and where it shows beside each string; fuzzy where the source
+    // changed since it was translated), and such a file read back into the change.
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/po)", [this, visible](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false, kContent);
+        if (!u) return;
+        const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "";
+        if (!common::find_language(lang)) return send_error(res, 400, "lang: a kiosk language, e.g. ar", "lang");
+        const auto d = store_.draft(id_of(req));
+        if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+        const json files = json::parse(d->files, nullptr, false);
+        common::Guide g;
+        std::string base;
+        if (!draft_guide(d->guide, files, g, base))
+            return send_conflict(res, "the change has errors: mend them first", "errors");
+        const auto t = g.text.find(lang);
+        const common::GuideText* translation = t == g.text.end() ? nullptr : &t->second;
+        const std::string from =
+            translation && !translation->review.translated_from.empty() ? translation->review.translated_from : "da";
+        if (from == lang || !g.text.count(from))
+            return send_error(res, 400, "lang: " + lang + " is the language this guide is written in", "lang");
+        const common::GuideText& source = g.text.at(from);
+        // The source as it was when the translation was made, from the versions the hub keeps.
+        std::optional<common::GuideText> old;
+        if (translation && translation->review.source_digest != common::text_digest(source))
+            old = source_as_translated(d->guide, from, translation->review.source_digest);
+        const std::string po = common::write_po(g, {lang, from, &source, translation, old ? &*old : nullptr, base,
+                                                    common::iso_day(static_cast<std::time_t>(now_s()))});
+        res.set_header("Content-Disposition", "attachment; filename=\"" + d->guide + "." + lang + ".po\"");
+        res.set_content(po, "text/x-gettext-translation; charset=utf-8");
+    });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/po)", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        json body;
+        if (!parse_body(req, res, {{"po", Field::String, true, options_.max_po_bytes}}, body)) return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
+        if (d->status != "draft")
+            return send_conflict(res, "this change is " + d->status + ": it cannot be changed", d->status);
+        json files = json::parse(d->files, nullptr, false);
+        if (!files.is_object()) files = json::object();
+        common::Guide g;
+        std::string base;
+        if (!draft_guide(d->guide, files, g, base))
+            return send_conflict(res, "the change has errors: mend them first", "errors");
+        // The file's language decides which text it goes into; its source is that text's.
+        const std::string file_name = d->guide + ".po";
+        const auto t = g.text.find(common::po_language(body["po"]));
+        const common::GuideText* existing = t == g.text.end() ? nullptr : &t->second;
+        const std::string from =
+            existing && !existing->review.translated_from.empty() ? existing->review.translated_from : "da";
+        common::PoImport in;
+        common::Diagnostics po_diags;
+        const bool ok = g.text.count(from) &&
+                        common::read_po(g, from, g.text.at(from), existing, body["po"], file_name, in, po_diags);
+        if (!ok) {
+            json out{{"error", "the file cannot be read"}, {"problems", problems_json(po_diags)}};
+            return send_json(res, 422, out);
+        }
+        const common::LanguageDef* l = common::find_language(in.lang);
+        const std::string name = in.lang + ".toml";
+        files[name] = common::write_language_toml(
+            g, in.text,
+            g.text.at(from).title + ": " + std::string(l ? l->english_name : in.lang) + " text (from a PO file)");
+        std::vector<std::string> steps;
+        const auto diags = check_draft(d->guide, files, &steps);
+        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
+            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        store_.audit(u->id, "draft_po_imported", d->guide + " " + in.lang, now_s());
+        send_json(res, 200,
+                  {{"lang", in.lang},
+                   {"file", name},
+                   {"applied", in.applied},
+                   {"fuzzy", in.fuzzy},
+                   {"untranslated", in.untranslated},
+                   {"unknown", in.unknown},
+                   {"complete", in.complete},
+                   {"po_problems", problems_json(po_diags)},
+                   {"errors", diags.error_count()},
+                   {"problems", problems_json(diags)},
+                   {"steps", steps}});
     });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);

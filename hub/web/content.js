@@ -274,17 +274,22 @@ async function openChange(id) {
   showProblems(r.data.problems, r.data.errors);
   fillPreviewLanguages();
   fillPreviewSteps(r.data.steps);
+  fillPoLanguages();
+  $("po-status").textContent = "";
   $("preview-image").hidden = true;
   if (!editing) {
-    // A reviewer sees the first language the change touches.
-    const first = Object.keys(r.data.files || {}).find((n) => n !== "guide.toml");
+    // A reviewer sees Danish when the change touches it, else the first language it touches.
+    const names = Object.keys(r.data.files || {});
+    const first = names.includes("da.toml") ? "da.toml" : names.find((n) => n !== "guide.toml");
     $("preview-lang").value = first ? first.replace(/\.toml$/, "") : "da";
     schedulePreview(0);
   }
   if (editing) {
     const names = ["da.toml", ...state.guides.languages.filter((c) => c !== "da").map((c) => `${c}.toml`), "guide.toml"];
     $("file").replaceChildren(...names.map((n) => el("option", { value: n, textContent: n + (r.data.files?.[n] ? " •" : "") })));
-    await selectFile(Object.keys(r.data.files || {})[0] || "da.toml");
+    // Danish first when the change touches it (the language the guides are written in).
+    const changed = Object.keys(r.data.files || {});
+    await selectFile(changed.includes("da.toml") || !changed.length ? "da.toml" : changed[0]);
   } else {
     renderDiff();
   }
@@ -412,6 +417,50 @@ async function drawPreview() {
   $("preview-status").textContent = t("preview_shown", Math.round(performance.now() - started));
 }
 
+// ---- Translators: a language's texts as a PO file, and such a file read into the change.
+function fillPoLanguages() {
+  const select = $("po-lang");
+  if (!select.options.length && state.guides)
+    select.replaceChildren(...state.guides.languages.filter((c) => c !== "da").map((c) =>
+      el("option", { value: c, textContent: c.toUpperCase(), lang: c })));
+  updatePoLink();
+}
+
+function updatePoLink() {
+  if (!state.change) return;
+  const lang = $("po-lang").value;
+  $("po-download").href = `/api/v1/content/drafts/${state.change.id}/po?lang=${encodeURIComponent(lang)}`;
+  $("po-download").setAttribute("download", `${state.change.guide}.${lang}.po`);
+}
+
+async function importPo(file) {
+  if (!file) return;
+  if (!(await saveIfChanged())) return;
+  const po = await file.text();
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/po`, { po });
+  $("po-file").value = "";
+  if (r.status !== 200) {
+    const where = (r.data?.problems || []).map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ");
+    $("po-status").textContent = t("failed") + (r.data?.error || r.status) + (where ? ` ${where}` : "");
+    return;
+  }
+  const d = r.data;
+  state.change.files = state.change.files || {};
+  state.change.files[d.file] = { draft: null, published: await publishedText(d.file) };
+  const fresh = await api("GET", `/api/v1/content/drafts/${state.change.id}`);
+  if (fresh.status === 200) state.change.files = fresh.data.files;
+  const option = [...$("file").options].find((o) => o.value === d.file);
+  if (option) option.textContent = `${d.file} •`;
+  $("po-status").textContent = t("po_done", d.file, d.applied, d.fuzzy, d.untranslated, d.complete) +
+    (d.po_problems.length ? " " + d.po_problems.map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ") : "");
+  showProblems(d.problems, d.errors);
+  fillPreviewSteps(d.steps);
+  if (state.file === d.file) $("text").value = state.change.files[d.file].draft;
+  $("preview-lang").value = d.lang;
+  schedulePreview(0);
+  await load();
+}
+
 function applyLanguage() {
   applyTexts(state, t);
   if (state.role) load();
@@ -437,6 +486,8 @@ async function show() {
 
 $("file").addEventListener("change", () => selectFile($("file").value));
 $("text").addEventListener("input", () => schedulePreview(600));
+$("po-lang").addEventListener("change", updatePoLink);
+$("po-file").addEventListener("change", () => importPo($("po-file").files[0]));
 for (const ev of ["keyup", "click"]) $("text").addEventListener(ev, followCursor);
 // The picture as wide as the page (under the editor), or beside it.
 $("preview-large").addEventListener("click", () => {

@@ -4,7 +4,7 @@
 // cursor on that line), mends it, changes the English title beside its Danish source, and
 // sends it for approval. A reviewer sees what changed, line by line, and approves; the hub
 // signs and publishes version 1 with its publishing key, and the guides list shows the new
-// title. The editor sees each screen as the kiosk draws it beside the text, following the
+// title. A translator takes the Arabic out as a PO file and reads it back in. The editor sees each screen as the kiosk draws it beside the text, following the
 // cursor and the typing, and the reviewer sees it too. Front-desk staff are told the page is not theirs. axe-core finds no serious or
 // critical violations on each view. Usage: node content_studio.mjs HUB SRC
 import { spawnSync } from "node:child_process";
@@ -105,6 +105,21 @@ try {
                         (await editor.inputValue("#text")).includes("Log in with MitID"), 5000)),
         "the English file opens beside its source language, Danish as published");
   check((await editor.textContent("#source-label")).includes("da.toml"), "the source is named (da.toml)");
+  // A translator's round: Arabic out as a PO file, one string translated anew, back in.
+  await editor.click("#translation summary");
+  await editor.selectOption("#po-lang", "ar");
+  const href = await editor.getAttribute("#po-download", "href");
+  const po = await editor.evaluate(async (h) => (await fetch(h)).text(), href);
+  check(po.includes('"Language: ar\\n"') && po.includes('msgctxt "step.user-id.title"'),
+        "the Arabic texts come out as a PO file, each string with its context");
+  const translated = po.replace(/(msgctxt "step\.user-id\.title"\nmsgid "[^"]*"\nmsgstr ")[^"]*"/, '$1اكتب معرّف المستخدم"');
+  check(translated !== po, "... and a translator changes one string");
+  await editor.setInputFiles("#po-file", { name: "mitid-login.ar.po", mimeType: "text/x-gettext-translation", buffer: Buffer.from(translated) });
+  check(!!(await until(async () => (await editor.textContent("#po-status")).includes("ar.toml"), 10000)),
+        `the file is read into the change as ar.toml (${(await editor.textContent("#po-status")).slice(0, 80)})`);
+  const arShown = await until(async () => { const p = await picture(); return p?.lang === "ar" ? p : null; }, 15000);
+  check(!!arShown, "the preview shows the Arabic as the kiosk draws it");
+  await axe(editor, "the editor with the translation tools");
   const english = await editor.inputValue("#text");
   await editor.fill("#text", english.replace('title = "Log in with MitID"', 'title = "Sign in with MitID"'));
   await editor.click("#submit");
@@ -118,9 +133,10 @@ try {
   if (waiting) await waiting.click();
   const diff = await until(async () => { const d = await reviewer.textContent("#diff"); return d.includes("+ title") ? d : null; }, 5000);
   check(!!diff && diff.includes('- title = "Log in with MitID"') && diff.includes('+ title = "Sign in with MitID"') &&
-        diff.includes('+ title = "Log på med MitID"'), "the reviewer sees what changed in Danish and English, line by line");
+        diff.includes('+ title = "Log på med MitID"') && diff.includes("اكتب معرّف المستخدم"),
+        "the reviewer sees what changed in Danish, English and Arabic, line by line");
   const reviewed = await until(async () => reviewer.$eval("#preview-image", (i) => !i.hidden && i.complete && i.naturalWidth === 1920 && i.dataset.lang === "da"), 15000);
-  check(!!reviewed, "the reviewer sees the change's preview, in the first language it changes");
+  check(!!reviewed, "the reviewer sees the change's preview, in Danish (which it changes)");
   await axe(reviewer, "the review");
   await reviewer.click("#approve");
   check(!!(await until(async () => (await reviewer.textContent("#editor-status")).includes("version 1"), 10000)),
@@ -137,8 +153,8 @@ try {
   await axe(editor, "the history");
   await editor.selectOption("#history-guide", "mitid-login");
   await editor.click('#history-list tr.version[data-version="0"] button.go-back');
-  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("2 filer"), 5000)),
-        "going back to the installed version starts a change of the two files");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("3 filer"), 5000)),
+        "going back to the installed version starts a change of the three files");
   check((await editor.inputValue("#text")).includes("Log ind med MitID"), "... with the text as it was");
   const bundles = spawnSync(hubBin, ["--data", join(tmp, "hub"), "content", "list"], { encoding: "utf8" });
   check(/^v1 /m.test(bundles.stdout), "the bundle is on the hub as content publish leaves it");

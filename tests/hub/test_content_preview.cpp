@@ -442,3 +442,112 @@ TEST_CASE("preview bounds: one at a time, four waiting, hangs stopped, deaths sa
         CHECK(error_of(r).find("ledsager-kiosk") != std::string::npos);
     }
 }
+
+// content_studio_translation: a translator's way through the studio. A language of an
+// editor's change comes out as a PO file (source text and where each string shows beside it);
+// the file, translated, goes back into the change as that language's file, checked as every
+// save is, and the preview draws it; after the source changes, exactly what changed comes out
+// fuzzy with its old text beside it, and a file left fuzzy keeps the language outdated. The
+// PO route alone takes bodies over 16 KiB (up to 64 KiB).
+TEST_CASE("translation: a language out as PO and back into the change, fuzzy where the source changed") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-translation");
+    Studio s(tmp.path / "hub", [](hub::HubOptions& o) { o.preview_kiosk = LEDSAGER_KIOSK_PROGRAM; });
+    const Person emil = s.login("emil"), ella = s.login("ella"), mette = s.login("mette");
+    const std::string at = s.draft(emil, "mitid-login");
+    auto get_po = [&](const Person& p, const std::string& lang) {
+        auto r = s.c.Get(at + "/po?lang=" + lang, p.headers);
+        REQUIRE(r);
+        return std::make_pair(r->status, r->body);
+    };
+    auto [st, po] = get_po(emil, "ar");
+    REQUIRE(st == 200);
+    CHECK(po.find("\"Language: ar\\n\"") != std::string::npos);
+    CHECK(po.find("msgctxt \"step.user-id.title\"") != std::string::npos);
+    CHECK(po.find("#, fuzzy") == std::string::npos);
+    CHECK(get_po(emil, "da").first == 400);  // the language the guide is written in
+    CHECK(get_po(emil, "xx").first == 400);
+    CHECK(get_po(ella, "ar").first == 404);
+    CHECK(get_po(mette, "ar").first == 403);
+
+    // The translator changes one string; the file goes back into the change.
+    auto preview_ar = [&] {
+        auto r = s.post(emil, at + "/preview", {{"lang", "ar"}, {"step", "user-id"}});
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, error_of(r));
+        return r->body;
+    };
+    const std::string before = preview_ar();
+    const std::string ctx = "msgctxt \"step.user-id.title\"\nmsgid ";
+    const size_t entry = po.find(ctx);
+    REQUIRE(entry != std::string::npos);
+    const size_t msgstr = po.find("msgstr \"", entry);
+    const size_t end = po.find('\n', msgstr);
+    std::string translated = po;
+    translated.replace(msgstr, end - msgstr, "msgstr \"اكتب معرّف المستخدم\"");
+    auto r = s.post(emil, at + "/po", {{"po", translated}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    json in = json::parse(r->body);
+    CHECK(in["lang"] == "ar");
+    CHECK(in["file"] == "ar.toml");
+    CHECK(in["complete"] == true);
+    CHECK(in["errors"] == 0);
+    CHECK(in["applied"].get<int>() > 30);
+    auto d = json::parse(s.c.Get(at, emil.headers)->body);
+    CHECK(d["files"]["ar.toml"]["draft"].get<std::string>().find("title = \"اكتب معرّف المستخدم\"") !=
+          std::string::npos);
+    CHECK(preview_ar() != before);
+
+    // The source (English, which Arabic is translated from) changes in the same change: that
+    // string alone comes out fuzzy, with the old English beside it.
+    std::string en = d["files"].contains("en.toml")
+                         ? d["files"]["en.toml"]["draft"].get<std::string>()
+                         : test::read_file(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/en.toml");
+    const std::string en_from = "title = \"Type your user ID\"";
+    REQUIRE_MESSAGE(en.find(en_from) != std::string::npos, "en.toml's user-id title");
+    en.replace(en.find(en_from), en_from.size(), "title = \"Type your MitID user ID\"");
+    REQUIRE(s.post(emil, at + "/files", {{"name", "en.toml"}, {"text", en}})->status == 200);
+    std::tie(st, po) = get_po(emil, "ar");
+    REQUIRE(st == 200);
+    size_t fuzzies = 0;
+    for (size_t f = po.find("#, fuzzy"); f != std::string::npos; f = po.find("#, fuzzy", f + 1))
+        ++fuzzies;
+    CHECK(fuzzies == 1);
+    CHECK(po.find("#, fuzzy\n#| msgid \"Type your user ID\"\nmsgctxt \"step.user-id.title\"") != std::string::npos);
+    // Sent back still fuzzy: nothing of it is taken, and Arabic stays outdated.
+    r = s.post(emil, at + "/po", {{"po", po}});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    in = json::parse(r->body);
+    CHECK(in["fuzzy"] == 1);
+    CHECK(in["complete"] == false);
+    bool outdated = false;
+    for (const auto& p : in["problems"])
+        outdated = outdated || (p["file"] == "ar.toml" && p["message"].get<std::string>().find("outdated") == 0);
+    CHECK_MESSAGE(outdated, in["problems"].dump());
+
+    // Bounds: the PO route takes up to 64 KiB; others stay at 16 KiB.
+    std::string padded = translated + "\n# " + std::string(40 * 1024, 'x') + "\n";
+    r = s.post(emil, at + "/po", {{"po", padded}});
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == 200, r->body);
+    padded = translated + "\n# " + std::string(70 * 1024, 'x') + "\n";
+    r = s.post(emil, at + "/po", {{"po", padded}});
+    REQUIRE(r);
+    CHECK(r->status == 413);
+    r = s.post(emil, at + "/files", {{"name", "da.toml"}, {"text", std::string(20 * 1024, 'x')}});
+    REQUIRE(r);
+    CHECK(r->status == 413);
+    // Not a PO file, another guide's, or the source language: said, with the line, nothing saved.
+    r = s.post(emil, at + "/po", {{"po", "msgid \"x\nmsgstr \"\"\n"}});
+    REQUIRE(r);
+    CHECK(r->status == 422);
+    CHECK(json::parse(r->body)["problems"][0]["line"] == 1);
+    std::string other = translated;
+    other.replace(other.find("X-Ledsager-Guide: mitid-login"), 29, "X-Ledsager-Guide: digital-post");
+    CHECK(s.post(emil, at + "/po", {{"po", other}})->status == 422);
+    // Only the author brings a file into a change.
+    CHECK(s.post(ella, at + "/po", {{"po", translated}})->status == 404);
+    CHECK(s.post(mette, at + "/po", {{"po", translated}})->status == 403);
+}

@@ -26,7 +26,13 @@ export default {
         go_back: "Gå tilbage hertil", go_back_named: (g, v) => `Gå tilbage hertil: ${g}, version ${v}`,
         went_back: (n) => `Ny ændring: ${n} filer som i den version. Send den til godkendelse.`,
         preview: "Sådan ser borgeren det", preview_screen: "Skærm", preview_lang: "Sprog", preview_scale: "Tekst",
-        preview_theme: "Farver", preview_large: "Større billede", theme_default: "Almindelige", theme_contrast: "Høj kontrast",
+        preview_theme: "Farver", preview_large: "Større billede",
+        po_title: "Oversæt med en PO-fil (Poedit, Weblate)",
+        po_help: "Hent et sprogs tekster som en PO-fil med kildeteksten ved hver tekst. Tekster hvis kilde er ændret, er markeret fuzzy. Læs den oversatte fil ind i denne ændring: den kontrolleres som hver gemning.",
+        po_lang: "Sprog", po_download: "Hent PO-fil", po_upload: "Læs en PO-fil ind",
+        po_done: (file, n, fuzzy, empty, complete) => `${file}: ${n} tekster læst ind.` +
+          (fuzzy ? ` ${fuzzy} er stadig fuzzy og blev ikke taget med.` : "") + (empty ? ` ${empty} er tomme.` : "") +
+          (complete ? " Sproget er nu opdateret i forhold til sin kilde." : " Sproget er stadig forældet: tjek de fuzzy tekster."), theme_default: "Almindelige", theme_contrast: "Høj kontrast",
         screen_needs: "Før trin 1: det skal du bruge", screen_step: (n, id) => `Trin ${n}: ${id}`, screen_end: "Sidste skærm",
         preview_drawing: "Tegner …", preview_failed: "Kan ikke vises: ",
         preview_shown: (ms) => `Vist som på skærmen (${ms} ms).`,
@@ -56,7 +62,13 @@ export default {
         go_back: "Go back to this", go_back_named: (g, v) => `Go back to this: ${g}, version ${v}`,
         went_back: (n) => `New change: ${n} files as in that version. Send it for approval.`,
         preview: "What the citizen sees", preview_screen: "Screen", preview_lang: "Language", preview_scale: "Text",
-        preview_theme: "Colours", preview_large: "Larger picture", theme_default: "Standard", theme_contrast: "High contrast",
+        preview_theme: "Colours", preview_large: "Larger picture",
+        po_title: "Translate with a PO file (Poedit, Weblate)",
+        po_help: "Download a language's texts as a PO file, with the source text beside each text. Texts whose source has changed are marked fuzzy. Read the translated file into this change: it is checked like every save.",
+        po_lang: "Language", po_download: "Download PO file", po_upload: "Read in a PO file",
+        po_done: (file, n, fuzzy, empty, complete) => `${file}: ${n} texts read in.` +
+          (fuzzy ? ` ${fuzzy} are still fuzzy and were not taken.` : "") + (empty ? ` ${empty} are empty.` : "") +
+          (complete ? " The language is now up to date with its source." : " The language is still outdated: check the fuzzy texts."), theme_default: "Standard", theme_contrast: "High contrast",
         screen_needs: "Before step 1: what you need", screen_step: (n, id) => `Step ${n}: ${id}`, screen_end: "Last screen",
         preview_drawing: "Drawing …", preview_failed: "Cannot be shown: ",
         preview_shown: (ms) => `Shown as on the screen (${ms} ms).`,
