@@ -465,6 +465,13 @@ TEST_CASE("translation: a language out as PO and back into the change, fuzzy whe
     CHECK(po.find("\"Language: ar\\n\"") != std::string::npos);
     CHECK(po.find("msgctxt \"step.user-id.title\"") != std::string::npos);
     CHECK(po.find("#, fuzzy") == std::string::npos);
+    // GNU gettext's own checker takes it as Poedit and Weblate would.
+    auto msgfmt_check = [&](const std::string& text) {
+        const fs::path f = tmp.path / "check.po";
+        std::ofstream(f, std::ios::trunc) << text;
+        return std::system(("msgfmt --check -o /dev/null " + f.string() + " 2>&1").c_str());
+    };
+    CHECK(msgfmt_check(po) == 0);
     CHECK(get_po(emil, "da").first == 400);  // the language the guide is written in
     CHECK(get_po(emil, "xx").first == 400);
     CHECK(get_po(ella, "ar").first == 404);
@@ -515,6 +522,7 @@ TEST_CASE("translation: a language out as PO and back into the change, fuzzy whe
         ++fuzzies;
     CHECK(fuzzies == 1);
     CHECK(po.find("#, fuzzy\n#| msgid \"Type your user ID\"\nmsgctxt \"step.user-id.title\"") != std::string::npos);
+    CHECK(msgfmt_check(po) == 0);
     // Sent back still fuzzy: nothing of it is taken, and Arabic stays outdated.
     r = s.post(emil, at + "/po", {{"po", po}});
     REQUIRE(r);
