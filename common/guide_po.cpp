@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 
 #include "common/content.hpp"
 #include "common/languages.hpp"
@@ -11,6 +12,37 @@
 namespace ledsager::common {
 
 namespace {
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::vector<std::string> out;
+    std::string w;
+    for (char c : s) {
+        if (c == ' ' || c == '\t') {
+            if (!w.empty()) out.push_back(std::move(w));
+            w.clear();
+        } else {
+            w += c;
+        }
+    }
+    if (!w.empty()) out.push_back(std::move(w));
+    return out;
+}
+
+// A value on one line of a PO header or comment: no line breaks, quotes and backslashes
+// escaped where it goes into a quoted header line.
+std::string one_line(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    std::replace(s.begin(), s.end(), '\r', ' ');
+    return s;
+}
+std::string header_text(const std::string& s) {
+    std::string out;
+    for (char c : one_line(s)) {
+        if (c == '\\' || c == '"') out += '\\';
+        out += c;
+    }
+    return out;
+}
 
 bool bare_key(const std::string& k) {
     return !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
@@ -82,6 +114,15 @@ std::string step_label(const Guide& g, const Step& s) {
     return "Step " + std::to_string(g.step_index(s.id) + 1) + " (" + s.id + ")";
 }
 
+// Where an answer leads, in the translator's terms: "step 4, \"Type your user ID\"".
+std::string where_to(const Guide& g, const GuideText& t, const std::string& next) {
+    if (next == kEndStep) return "the last screen";
+    const int i = g.step_index(next);
+    if (i < 0) return next;
+    const auto st = t.steps.find(next);
+    return "step " + std::to_string(i + 1) + (st == t.steps.end() ? "" : ", \"" + one_line(st->second.title) + "\"");
+}
+
 std::string header_value(const std::string& header, const std::string& name) {
     for (size_t at = 0; at < header.size();) {
         size_t end = header.find('\n', at);
@@ -119,7 +160,7 @@ std::vector<TextField> text_fields(const Guide& guide, const GuideText& t) {
         for (const auto& c : s.choices) {
             const auto label = st.choices.find(c.id);
             out.push_back({"step." + s.id + ".choices." + c.id, label == st.choices.end() ? "" : label->second,
-                           at + ": an answer (" + c.id + "), on a button; it leads to " + c.next});
+                           at + ": an answer (" + c.id + "), on a button; it leads to " + where_to(guide, t, c.next)});
         }
         if (!s.image.empty())
             out.push_back({"step." + s.id + ".image_alt", st.image_alt,
@@ -216,7 +257,7 @@ std::string write_po(const Guide& guide, const PoExport& w) {
     const std::string from_name = from ? std::string(from->english_name) : w.source_lang;
     const bool outdated = w.translation && w.translation->review.source_digest != text_digest(*w.source);
     std::string out;
-    out += "# Ledsager guide \"" + w.source->title + "\" (" + guide.id + "): " + to_name + " (" + w.lang +
+    out += "# Ledsager guide \"" + one_line(w.source->title) + "\" (" + guide.id + "): " + to_name + " (" + w.lang +
            "), translated from " + from_name + " (" + w.source_lang + ").\n";
     out += "# Exported from the content studio on " + w.today + ", from the guides as published (" + w.version + ").\n";
     out += "# Each step's text: keep one line for each line of the source; they are numbered on screen.\n";
@@ -227,8 +268,12 @@ std::string write_po(const Guide& guide, const PoExport& w) {
     out += "\"MIME-Version: 1.0\\n\"\n";
     out += "\"Content-Type: text/plain; charset=UTF-8\\n\"\n";
     out += "\"Content-Transfer-Encoding: 8bit\\n\"\n";
+    out += "\"POT-Creation-Date: " + w.today + "\\n\"\n";
+    out += "\"PO-Revision-Date: " + w.today + "\\n\"\n";
     if (w.translation && !w.translation->review.translator.empty())
-        out += "\"Last-Translator: " + w.translation->review.translator + "\\n\"\n";
+        out += "\"Last-Translator: " + header_text(w.translation->review.translator) + "\\n\"\n";
+    out += "\"Language-Team: " + to_name + "\\n\"\n";
+    out += "\"X-Generator: Ledsager content studio\\n\"\n";
     out += "\"X-Ledsager-Guide: " + guide.id + "\\n\"\n";
     out += "\"X-Ledsager-Source-Language: " + w.source_lang + "\\n\"\n";
     std::vector<TextField> old, now;
@@ -245,7 +290,7 @@ std::string write_po(const Guide& guide, const PoExport& w) {
         const std::string* before = value_in(old, f.key);
         bool fuzzy = false;
         if (!translated.empty() && outdated) fuzzy = w.old_source ? !before || *before != f.text : true;
-        out += "\n#. " + f.where + "\n";
+        out += "\n#. " + one_line(f.where) + "\n";
         if (fuzzy) {
             out += "#, fuzzy\n";
             if (before && !before->empty()) {
@@ -283,6 +328,14 @@ std::string po_language(const std::string& po) {
     return language_of(parse_po_file(po, "", ignore, options));
 }
 
+std::string po_source_language(const std::string& po) {
+    Diagnostics ignore;
+    PoOptions options;
+    options.context = true;
+    const std::string lang = header_value(parse_po_file(po, "", ignore, options).header, "X-Ledsager-Source-Language");
+    return find_language(lang) ? lang : std::string();
+}
+
 bool read_po(const Guide& guide, const std::string& source_lang, const GuideText& source, const GuideText* existing,
              const std::string& po, const std::string& file_name, PoImport& out, Diagnostics& diags) {
     const size_t errors_before = diags.error_count();
@@ -306,10 +359,19 @@ bool read_po(const Guide& guide, const std::string& source_lang, const GuideText
         return false;
     }
     out.text = existing ? *existing : GuideText{};
+    const std::string before = text_digest(out.text);
     const auto source_fields = text_fields(guide, source);
-    int stale = 0;
     std::vector<std::string> taken;
+    std::map<std::string, int> seen;  // msgctxt -> line
     for (const auto& e : file.entries) {
+        if (!e.msgctxt.empty()) {
+            if (auto [it, fresh] = seen.emplace(e.msgctxt, e.line); !fresh) {
+                diags.error(file_name, e.line,
+                            "'" + e.msgctxt + "' twice (first on line " + std::to_string(it->second) +
+                                "): keep one entry for each string");
+                return false;
+            }
+        }
         const auto f = std::find_if(source_fields.begin(), source_fields.end(),
                                     [&](const TextField& sf) { return sf.key == e.msgctxt; });
         if (f == source_fields.end()) {
@@ -330,11 +392,14 @@ bool read_po(const Guide& guide, const std::string& source_lang, const GuideText
             continue;
         }
         if (e.msgid != f->text) {
-            ++stale;
+            // Translated from a source text that is not the guide's now: as gettext's msgmerge
+            // would, it counts as fuzzy and is not taken.
+            ++out.fuzzy;
             diags.warning(file_name, e.line,
                           "'" + e.msgctxt + "': its " + source_lang +
-                              " text changed since the file was exported; taken, but the language stays outdated "
-                              "until it is checked against the new text");
+                              " text changed since the file was exported; not taken: export the file again and "
+                              "check this string against the new text");
+            continue;
         }
         set_text_field(guide, out.text, e.msgctxt, e.msgstr);
         taken.push_back(e.msgctxt);
@@ -342,15 +407,26 @@ bool read_po(const Guide& guide, const std::string& source_lang, const GuideText
     }
     // A translation keeps its source's list of what you need, item for item.
     if (out.text.needs.size() > source.needs.size()) out.text.needs.resize(source.needs.size());
-    out.complete = out.fuzzy == 0 && stale == 0 &&
-                   std::all_of(source_fields.begin(), source_fields.end(), [&](const TextField& sf) {
+    out.complete = out.fuzzy == 0 && std::all_of(source_fields.begin(), source_fields.end(), [&](const TextField& sf) {
                        return sf.text.empty() || std::find(taken.begin(), taken.end(), sf.key) != taken.end();
                    });
     Review& r = out.text.review;
+    if (r.translated_from != source_lang) r.source_digest.clear();  // a digest of another language's text
     r.translated_from = source_lang;
     if (out.complete) r.source_digest = text_digest(source);  // current: every string checked against it
-    std::string translator = header_value(file.header, "Last-Translator");
-    if (const size_t mail = translator.find('<'); mail != std::string::npos) translator.resize(mail);
+    // New words have not been reviewed by whoever reviewed the old ones.
+    if (text_digest(out.text) != before) {
+        r.reviewed_by.clear();
+        r.reviewed.clear();
+    }
+    // Who translated: a name, never an address (the guides are published).
+    std::string translator;
+    for (const auto& word : split_words(header_value(file.header, "Last-Translator"))) {
+        if (word.find('@') != std::string::npos || word.front() == '<') break;
+        translator += (translator.empty() ? "" : " ") + word;
+    }
+    while (!translator.empty() && (translator.back() == '(' || translator.back() == ',' || translator.back() == '-'))
+        translator.pop_back();
     while (!translator.empty() && translator.back() == ' ')
         translator.pop_back();
     if (!translator.empty() && translator != "FULL NAME") r.translator = translator;

@@ -53,6 +53,8 @@ struct PoImport {
 };
 // The language a PO file says it is in (its header's Language:, e.g. "ar" of "ar_DK"), or "".
 std::string po_language(const std::string& po);
+// The language it says it was translated from (X-Ledsager-Source-Language), or "".
+std::string po_source_language(const std::string& po);
 
 // Reads `po` (for `guide`, translated from `source`, a text of `source_lang`) over `existing`
 // (the language's text now; null: none). Problems go to `diags` against `file_name` with

@@ -34,7 +34,8 @@ struct Response;
 
 namespace ledsager::hub {
 
-using Roles = std::vector<std::string>;  // who may call an operation (hub/routes.hpp)
+using Roles = std::vector<std::string>;
+struct ReportQuery;  // hub/insight.hpp  // who may call an operation (hub/routes.hpp)
 
 struct HubOptions {
     std::filesystem::path data_dir;  // the SQLite database lives here
@@ -151,6 +152,7 @@ private:
     // server_content.cpp).
     void fleet_routes();
     void insight_routes();
+    void report_titles(ReportQuery& q, const std::string& lang);
     void desk_routes();
     void content_routes();
     // The content studio (server_content.cpp): the guides as published and their version's
@@ -160,6 +162,7 @@ private:
     common::Diagnostics check_draft(const std::string& guide, const nlohmann::json& files,
                                     std::vector<std::string>* steps = nullptr);
     common::ContentOptions content_checks();
+    bool has_language_file(const std::string& guide, const nlohmann::json& files, const std::string& lang);
     bool draft_guide(const std::string& guide, const nlohmann::json& files, common::Guide& out, std::string& base);
     std::optional<common::GuideText> source_as_translated(const std::string& guide, const std::string& lang,
                                                           const std::string& digest);

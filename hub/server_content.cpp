@@ -6,6 +6,7 @@
 #include "common/languages.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
+#include "hub/insight.hpp"
 #include "hub/routes.hpp"
 
 #include <sodium.h>
@@ -124,6 +125,14 @@ bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide
     overlay(dir, files);
     common::Diagnostics diags;
     return common::load_guide(dir, content_checks(), out, diags);
+}
+
+// Whether the guide as the change makes it has a file for `lang` (loaded or not).
+bool Hub::has_language_file(const std::string& guide, const json& files, const std::string& lang) {
+    if (files.is_object() && files.contains(lang + ".toml")) return true;
+    const auto [published, version] = published_guides();
+    std::error_code ec;
+    return !published.empty() && fs::exists(published / guide / (lang + ".toml"), ec);
 }
 
 // The text of `lang` as it was when its digest was `digest`: from the newest version the hub
@@ -439,6 +448,26 @@ void Hub::content_routes() {
         res.set_header("X-Preview-Ms", r.cached ? "cached" : std::to_string(r.ms));
         res.set_content(std::move(r.png), "image/png");
     });
+    // ---- what citizens did with each guide and step, for those who write them: the
+    // anonymous counts of the insight reports (the same rounding and suppression as a
+    // manager's report, over the person's sites), for the last three final months.
+    srv.Get("/api/v1/content/insight", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, false, kContent);
+        if (!u) return;
+        ReportQuery q;
+        const std::string last_final = final_month(store_, now_s());
+        q.to = last_day(last_final);
+        q.from = common::months_before(last_final + "-01", 2);
+        std::string field;
+        if (const std::string e = check_period(q.from, q.to, last_final, options_.max_report_days, field); !e.empty())
+            return send_error(res, 500, e);
+        q.sites = u->sites;
+        if (q.sites.empty()) return send_json(res, 200, {{"from", q.from}, {"to", q.to}, {"guides", json::array()}});
+        report_titles(q, req.has_param("lang") && req.get_param_value("lang") == "en" ? "en" : "da");
+        json report = guide_report(store_, q);
+        report.erase("content");
+        send_json(res, 200, report);
+    });
     // ---- translators: a language's text of the guide, as the change makes it, as a gettext
     // PO file (source text and where it shows beside each string; fuzzy where the source
     // changed since it was translated), and such a file read back into the change.
@@ -455,6 +484,8 @@ void Hub::content_routes() {
         if (!draft_guide(d->guide, files, g, base))
             return send_conflict(res, "the change has errors: mend them first", "errors");
         const auto t = g.text.find(lang);
+        if (t == g.text.end() && has_language_file(d->guide, files, lang))
+            return send_conflict(res, lang + ".toml has errors: mend them first", "errors");
         const common::GuideText* translation = t == g.text.end() ? nullptr : &t->second;
         const std::string from =
             translation && !translation->review.translated_from.empty() ? translation->review.translated_from : "da";
@@ -487,10 +518,17 @@ void Hub::content_routes() {
             return send_conflict(res, "the change has errors: mend them first", "errors");
         // The file's language decides which text it goes into; its source is that text's.
         const std::string file_name = d->guide + ".po";
-        const auto t = g.text.find(common::po_language(body["po"]));
+        const std::string lang = common::po_language(body["po"]);
+        const auto t = g.text.find(lang);
+        // A language file that does not load is mended first, never replaced by what a PO holds.
+        if (t == g.text.end() && common::find_language(lang) && has_language_file(d->guide, files, lang))
+            return send_conflict(res, lang + ".toml has errors: mend them first", "errors");
         const common::GuideText* existing = t == g.text.end() ? nullptr : &t->second;
-        const std::string from =
-            existing && !existing->review.translated_from.empty() ? existing->review.translated_from : "da";
+        // Its source: what the language is translated from now, else what the file says.
+        std::string from = existing && !existing->review.translated_from.empty()
+                               ? existing->review.translated_from
+                               : common::po_source_language(body["po"]);
+        if (from.empty() || from == lang) from = "da";
         common::PoImport in;
         common::Diagnostics po_diags;
         const bool ok = g.text.count(from) &&

@@ -5,6 +5,36 @@
 
 namespace ledsager::hub {
 
+// What a report shows beside its counts, in the reader's language: the guides' and steps'
+// titles, their order and funnels, and the state of their content.
+void Hub::report_titles(ReportQuery& q, const std::string& lang) {
+    auto pick = [&](const std::map<std::string, std::string>& by_lang) {
+        auto it = by_lang.find(lang);
+        return it != by_lang.end() ? it->second : by_lang.empty() ? std::string() : by_lang.begin()->second;
+    };
+    const auto titles = this->titles();
+    for (const auto& [g, t] : titles->guides)
+        q.titles[g] = pick(t);
+    for (const auto& [k, t] : titles->steps)
+        q.titles[k] = pick(t);
+    for (const auto& [g, order] : titles->order)
+        q.titles[g + "/"] = order;
+    q.funnels = titles->funnels;
+    q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
+    // Sources count as old from the same day --check-content would say so.
+    const std::string cutoff =
+        common::months_before(common::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
+    for (const auto& [g, r] : titles->review) {
+        json langs = json::object();
+        for (const auto& [l, lr] : r.languages)
+            langs[l] = {{"outdated", lr.outdated}, {"reviewed_by", lr.reviewed_by}, {"reviewed", lr.reviewed}};
+        q.content[g] = {{"sources_checked", r.sources_checked},
+                        {"sources_stale", !r.sources_checked.empty() && r.sources_checked < cutoff},
+                        {"source_age_months", options_.source_age_months},
+                        {"languages", langs}};
+    }
+}
+
 void Hub::insight_routes() {
     auto& srv = *server_;
     // ---- learning from use: anonymous usage from kiosks, reports for managers
@@ -38,32 +68,7 @@ void Hub::insight_routes() {
             if (s && (slug.empty() || s->slug == slug)) q.sites.push_back(id);
         }
         if (q.sites.empty()) return send_error(res, 404, "site: not one of yours", "site"), false;
-        const std::string lang = req.has_param("lang") && req.get_param_value("lang") == "en" ? "en" : "da";
-        auto pick = [&](const std::map<std::string, std::string>& by_lang) {
-            auto it = by_lang.find(lang);
-            return it != by_lang.end() ? it->second : by_lang.empty() ? std::string() : by_lang.begin()->second;
-        };
-        const auto titles = this->titles();
-        for (const auto& [g, t] : titles->guides)
-            q.titles[g] = pick(t);
-        for (const auto& [k, t] : titles->steps)
-            q.titles[k] = pick(t);
-        for (const auto& [g, order] : titles->order)
-            q.titles[g + "/"] = order;
-        q.funnels = titles->funnels;
-        q.titles[kOtherGuides] = lang == "en" ? "Other guides" : "Andre vejledninger";
-        // Sources count as old from the same day --check-content would say so.
-        const std::string cutoff =
-            common::months_before(common::iso_day(static_cast<std::time_t>(now_s())), options_.source_age_months);
-        for (const auto& [g, r] : titles->review) {
-            json langs = json::object();
-            for (const auto& [l, lr] : r.languages)
-                langs[l] = {{"outdated", lr.outdated}, {"reviewed_by", lr.reviewed_by}, {"reviewed", lr.reviewed}};
-            q.content[g] = {{"sources_checked", r.sources_checked},
-                            {"sources_stale", !r.sources_checked.empty() && r.sources_checked < cutoff},
-                            {"source_age_months", options_.source_age_months},
-                            {"languages", langs}};
-        }
+        report_titles(q, req.has_param("lang") && req.get_param_value("lang") == "en" ? "en" : "da");
         return true;
     };
     srv.Get("/api/v1/insight/guides", [report_query, this](const httplib::Request& req, httplib::Response& res) {

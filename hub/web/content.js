@@ -5,7 +5,7 @@
 import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
 import texts from "./texts/content.js";
 
-const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, change: null, file: "",
+const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "",
                 published: {}, problems: [] };
 const t = makeT(texts, state);
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);
@@ -26,7 +26,8 @@ function renderGuides() {
   const head = $("guide-head");
   head.replaceChildren(el("th", { scope: "col", textContent: t("col_guide") }));
   for (const code of g.languages) head.append(el("th", { scope: "col", textContent: code.toUpperCase(), lang: code }));
-  head.append(el("th", { scope: "col", textContent: t("col_sources") }), el("th", { scope: "col", textContent: t("col_actions") }));
+  head.append(el("th", { scope: "col", textContent: t("col_sources") }), el("th", { scope: "col", textContent: t("col_use") }),
+              el("th", { scope: "col", textContent: t("col_actions") }));
   const body = $("guide-list").querySelector("tbody");
   body.replaceChildren();
   for (const guide of g.guides) {
@@ -43,12 +44,34 @@ function renderGuides() {
     }
     tr.append(el("td", { className: guide.sources_stale ? "stale" : "", textContent: guide.sources_checked +
                          (guide.sources_stale ? ` (${t("stale")})` : "") }));
+    // How citizens fared with it (anonymous, rounded counts of the last three final months).
+    const use = usageOf(guide.id);
+    const cell = el("td", { className: "use", textContent: use ? t("use_line", use.started, use.health) : "–" });
+    if (use?.steps?.length) {
+      const worst = [...use.steps].sort((a, b) => (b.left + b.confusing + b.help) - (a.left + a.confusing + a.help))[0];
+      if (worst.left + worst.confusing + worst.help > 0) cell.title = t("use_worst", worst.title || worst.step);
+    }
+    tr.append(cell);
     const edit = el("button", { type: "button", className: "edit", textContent: t("edit") });
     edit.setAttribute("aria-label", t("edit_named", guide.title));
     edit.addEventListener("click", () => startChange(guide.id));
     tr.append(el("td", {}, edit));
     body.append(tr);
   }
+}
+
+const usageOf = (id) => state.insight?.guides?.find((g) => g.id === id);
+
+// What citizens did at the step shown in the preview.
+function renderStepInsight() {
+  const box = $("step-insight");
+  if (!state.change || !state.insight) { box.textContent = ""; return; }
+  const v = $("preview-step").value;
+  const use = usageOf(state.change.guide);
+  const row = use?.steps?.find((st) => st.step === v);
+  const period = t("use_period", state.insight.from, state.insight.to, state.insight.rounded_to);
+  box.textContent = row ? t("step_use", row.reached, row.left, row.confusing, row.help) + " " + period
+                        : (v === "needs" || v === "end" ? "" : t("step_use_none") + " " + period);
 }
 
 function renderChanges() {
@@ -113,8 +136,9 @@ async function goBack(guide, version) {
 }
 
 async function load() {
-  const [g, d, h] = await Promise.all([api("GET", `/api/v1/content/guides?lang=${state.lang}`), api("GET", "/api/v1/content/drafts"),
-                                       api("GET", "/api/v1/content/history")]);
+  const [g, d, h, i] = await Promise.all([api("GET", `/api/v1/content/guides?lang=${state.lang}`), api("GET", "/api/v1/content/drafts"),
+                                          api("GET", "/api/v1/content/history"), api("GET", `/api/v1/content/insight?lang=${state.lang}`)]);
+  if (i.status === 200) state.insight = i.data;
   if (g.status === 403) { $("page-error").textContent = t("forbidden"); return; }
   if (g.status === 200) state.guides = g.data;
   if (d.status === 200) state.drafts = d.data.drafts;
@@ -365,6 +389,7 @@ function followCursor() {
 }
 
 function schedulePreview(delay = 500) {
+  renderStepInsight();
   clearTimeout(preview.timer);
   preview.timer = setTimeout(drawPreview, delay);
 }
@@ -399,11 +424,17 @@ async function drawPreview() {
   if (seq !== preview.seq) return;  // a newer one is on its way
   if (res.status !== 200) {
     let data = null;
-    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    try { data = await res.json(); } catch (e) { /* not JSON, or aborted */ }
+    if (seq !== preview.seq) return;
     $("preview-status").textContent = t("preview_failed") + (data?.error || res.status);
     return;
   }
-  const blob = await res.blob();
+  let blob;
+  try {
+    blob = await res.blob();
+  } catch (e) {
+    return;  // a newer preview aborted this one while its picture came in
+  }
   if (seq !== preview.seq) return;
   if (preview.url) URL.revokeObjectURL(preview.url);
   preview.url = URL.createObjectURL(blob);

@@ -555,7 +555,97 @@ TEST_CASE("translation: a language out as PO and back into the change, fuzzy whe
     std::string other = translated;
     other.replace(other.find("X-Ledsager-Guide: mitid-login"), 29, "X-Ledsager-Guide: digital-post");
     CHECK(s.post(emil, at + "/po", {{"po", other}})->status == 422);
+    // A language file with errors is mended first: a PO file never replaces it.
+    std::string broken = test::read_file(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login/ar.toml");
+    broken += "\n[step.have-app\n";
+    REQUIRE(s.post(emil, at + "/files", {{"name", "ar.toml"}, {"text", broken}})->status == 200);
+    CHECK(get_po(emil, "ar").first == 409);
+    r = s.post(emil, at + "/po", {{"po", translated}});
+    REQUIRE(r);
+    CHECK(r->status == 409);
+    CHECK(json::parse(s.c.Get(at, emil.headers)->body)["files"]["ar.toml"]["draft"] == broken);
     // Only the author brings a file into a change.
     CHECK(s.post(ella, at + "/po", {{"po", translated}})->status == 404);
     CHECK(s.post(mette, at + "/po", {{"po", translated}})->status == 403);
+}
+
+// content_studio_insight: beside each step, what citizens did there: the anonymous counts of
+// the insight reports (rounded to 5 as a manager's report is), for the editor's sites and the
+// last three final months; front-desk staff do not get them.
+TEST_CASE("insight: the studio shows each step's anonymous counts, rounded as the reports are") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-studio-insight");
+    // The kiosks send November's events on its last day; the report is read in December, once
+    // November is final.
+    std::atomic<hub::Seconds> now{1796644800 - 7 * 86400};  // 2026-11-30 12:00 UTC
+    Studio s(tmp.path / "hub", [&](hub::HubOptions& o) { o.clock = [&] { return now.load(); }; });
+    // 40 sessions in November 2026 start "Log in with MitID"; all see the first step, 10 find
+    // it confusing and leave there, the rest go on to "choose-mitid".
+    json events = json::array();
+    auto flush = [&] {
+        auto r = s.c.Post("/api/v1/usage", {{"Authorization", "Bearer kiosk-token"}}, json{{"events", events}}.dump(),
+                          "application/json");
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 204, r->body);
+        events = json::array();
+    };
+    for (int i = 0; i < 40; ++i) {
+        const std::uint32_t key = 1000 + static_cast<std::uint32_t>(i);
+        const std::string day = "2026-11-" + std::string(i % 28 + 1 < 10 ? "0" : "") + std::to_string(i % 28 + 1);
+        events.push_back(
+            {{"type", "session"}, {"day", day}, {"key", key}, {"hour", 10}, {"lang", "da"}, {"modes", json::array()}});
+        events.push_back(
+            {{"type", "guide_start"}, {"day", day}, {"key", key}, {"guide", "mitid-login"}, {"lang", "da"}});
+        events.push_back({{"type", "step_view"},
+                          {"day", day},
+                          {"key", key},
+                          {"guide", "mitid-login"},
+                          {"step", "have-app"},
+                          {"ms", 20000},
+                          {"value", 1}});
+        if (i < 10) {
+            events.push_back(
+                {{"type", "confusing"}, {"day", day}, {"key", key}, {"guide", "mitid-login"}, {"step", "have-app"}});
+            events.push_back(
+                {{"type", "guide_left"}, {"day", day}, {"key", key}, {"guide", "mitid-login"}, {"step", "have-app"}});
+        } else {
+            events.push_back({{"type", "step_view"},
+                              {"day", day},
+                              {"key", key},
+                              {"guide", "mitid-login"},
+                              {"step", "choose-mitid"},
+                              {"ms", 15000},
+                              {"value", 1}});
+        }
+        if (events.size() > 90) flush();
+    }
+    flush();
+    now = 1796644800;  // 2026-12-07
+    const Person emil = s.login("emil"), mette = s.login("mette");
+    CHECK(s.c.Get("/api/v1/content/insight", mette.headers)->status == 403);
+    auto r = s.c.Get("/api/v1/content/insight", emil.headers);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    const json report = json::parse(r->body);
+    CHECK(report["from"] == "2026-09-01");
+    CHECK(report["to"] == "2026-11-30");
+    CHECK(report["rounded_to"] == 5);
+    json guide;
+    for (const auto& g : report["guides"])
+        if (g["id"] == "mitid-login") guide = g;
+    REQUIRE_MESSAGE(guide.is_object(), report.dump());
+    auto near = [](const json& v, int truth) {
+        const int n = v.get<int>();
+        return n % 5 == 0 && n >= truth - 5 && n <= truth + 5;
+    };
+    CHECK(near(guide["started"], 40));
+    json first;
+    for (const auto& st : guide["steps"])
+        if (st["step"] == "have-app") first = st;
+    REQUIRE(first.is_object());
+    CHECK(near(first["reached"], 40));
+    CHECK(near(first["confusing"], 10));
+    CHECK(near(first["left"], 10));
+    CHECK_FALSE(first.contains("site"));
+    CHECK(r->body.find("1000") == std::string::npos);  // no session key comes back
 }

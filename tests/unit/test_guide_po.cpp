@@ -173,3 +173,77 @@ TEST_CASE("a file for another guide, in the source language, or broken is refuse
     CHECK(in.unknown == 1);
     CHECK_FALSE(d.has_errors());
 }
+
+TEST_CASE("outside review: stale strings, reviewer credit, translators' addresses, duplicates, header injection") {
+    const Guide g = load(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login");
+    const GuideText& ar = g.text.at("ar");
+    const std::string from = ar.review.translated_from;
+    const GuideText& src = g.text.at(from);
+    const std::string po = write_po(g, {"ar", from, &src, &ar, nullptr, "v1", "2026-12-07"});
+    auto import = [&](const std::string& text, PoImport& in, Diagnostics& d) {
+        return read_po(g, from, src, &ar, text, "f.po", in, d);
+    };
+    // The same file back: nothing changed, the review credit stays.
+    {
+        PoImport in;
+        Diagnostics d;
+        REQUIRE(import(po, in, d));
+        CHECK(in.text.review.reviewed_by == ar.review.reviewed_by);
+        CHECK(in.text.review.reviewed == ar.review.reviewed);
+    }
+    // A string translated from a source text that is not the guide's now is not taken.
+    std::string stale = po;
+    const std::string title_id = "msgctxt \"title\"\nmsgid \"" + src.title + "\"";
+    REQUIRE(stale.find(title_id) != std::string::npos);
+    stale.replace(stale.find(title_id), title_id.size(), "msgctxt \"title\"\nmsgid \"Some other English\"");
+    {
+        PoImport in;
+        Diagnostics d;
+        REQUIRE(import(stale, in, d));
+        CHECK(in.fuzzy == 1);
+        CHECK_FALSE(in.complete);
+        CHECK(in.text.title == ar.title);
+    }
+    // New words lose the old review credit; a translator's address never reaches the guide.
+    std::string changed = po;
+    const std::string title_str = "msgstr \"" + ar.title + "\"";
+    changed.replace(changed.find(title_str), title_str.size(), "msgstr \"عنوان جديد\"");
+    for (const auto& [header, name] :
+         std::vector<std::pair<std::string, std::string>>{{"Eve Larsen <eve@example.org>", "Eve Larsen"},
+                                                          {"eve@example.org", ""},
+                                                          {"Eve (eve@example.org)", "Eve"}}) {
+        std::string with = changed;
+        with.replace(with.find("\"Language: ar"), 0, "\"Last-Translator: " + header + "\\n\"\n");
+        // The exporter's own Last-Translator line comes first in the file: drop it.
+        const size_t own = with.find("\"Last-Translator: " + ar.review.translator);
+        if (own != std::string::npos) with.erase(own, with.find('\n', own) - own + 1);
+        PoImport in;
+        Diagnostics d;
+        REQUIRE(import(with, in, d));
+        CHECK(in.text.title == "عنوان جديد");
+        CHECK(in.text.review.reviewed_by.empty());
+        CHECK(in.text.review.reviewed.empty());
+        CHECK_MESSAGE(in.text.review.translator == (name.empty() ? ar.review.translator : name), header);
+        CHECK(in.text.review.translator.find('@') == std::string::npos);
+    }
+    // The same string twice is refused, as msgfmt refuses it.
+    {
+        PoImport in;
+        Diagnostics d;
+        CHECK_FALSE(import(po + "\nmsgctxt \"title\"\nmsgid \"x\"\nmsgstr \"y\"\n", in, d));
+        CHECK(d.has_errors());
+    }
+    // A translator's name or a title with quotes or line breaks cannot add lines to the file.
+    GuideText odd = ar;
+    odd.review.translator = "Eve \" msgctxt \"x\\";
+    GuideText odd_src = src;
+    odd_src.title = "Line one\nmsgctxt \"title\"\nmsgid \"PWNED\"";
+    const std::string tricky = write_po(g, {"ar", from, &odd_src, &odd, nullptr, "v1", "2026-12-07"});
+    PoImport in;
+    Diagnostics d;
+    REQUIRE(read_po(g, from, odd_src, &odd, tricky, "f.po", in, d));
+    CHECK_FALSE(d.has_errors());
+    CHECK(in.text.review.translator == "Eve \" msgctxt \"x\\");
+    CHECK(po_language(tricky) == "ar");
+    CHECK(po_source_language(tricky) == from);
+}

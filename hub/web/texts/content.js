@@ -29,6 +29,11 @@ export default {
         preview_theme: "Farver", preview_large: "Større billede",
         po_title: "Oversæt med en PO-fil (Poedit, Weblate)",
         po_help: "Hent et sprogs tekster som en PO-fil med kildeteksten ved hver tekst. Tekster hvis kilde er ændret, er markeret fuzzy. Læs den oversatte fil ind i denne ændring: den kontrolleres som hver gemning.",
+        col_use: "Brug (3 mdr.)", use_line: (n, h) => `${n} startet` + (h === null || h === undefined ? "" : `, helbred ${h}`),
+        use_worst: (step) => `Sværeste trin: ${step}`,
+        step_use: (r, l, c, h) => `Her kom ${r} borgere. ${l} stoppede her, ${c} fandt trinnet forvirrende, ${h} bad om hjælp.`,
+        step_use_none: "Ingen tal for dette trin endnu.",
+        use_period: (from, to, n) => `(${from} til ${to}, afrundet til ${n}.)`,
         po_lang: "Sprog", po_download: "Hent PO-fil", po_upload: "Læs en PO-fil ind",
         po_done: (file, n, fuzzy, empty, complete) => `${file}: ${n} tekster læst ind.` +
           (fuzzy ? ` ${fuzzy} er stadig fuzzy og blev ikke taget med.` : "") + (empty ? ` ${empty} er tomme.` : "") +
@@ -65,6 +70,11 @@ export default {
         preview_theme: "Colours", preview_large: "Larger picture",
         po_title: "Translate with a PO file (Poedit, Weblate)",
         po_help: "Download a language's texts as a PO file, with the source text beside each text. Texts whose source has changed are marked fuzzy. Read the translated file into this change: it is checked like every save.",
+        col_use: "Use (3 months)", use_line: (n, h) => `${n} started` + (h === null || h === undefined ? "" : `, health ${h}`),
+        use_worst: (step) => `Hardest step: ${step}`,
+        step_use: (r, l, c, h) => `${r} citizens came here. ${l} stopped here, ${c} found the step confusing, ${h} asked for help.`,
+        step_use_none: "No figures for this step yet.",
+        use_period: (from, to, n) => `(${from} to ${to}, rounded to ${n}.)`,
         po_lang: "Language", po_download: "Download PO file", po_upload: "Read in a PO file",
         po_done: (file, n, fuzzy, empty, complete) => `${file}: ${n} texts read in.` +
           (fuzzy ? ` ${fuzzy} are still fuzzy and were not taken.` : "") + (empty ? ` ${empty} are empty.` : "") +
