@@ -91,8 +91,8 @@ run_tests() {
   echo "==> all tests passed in ${SECONDS} s"
 }
 # What runs under ThreadSanitizer: the targets to build and the ctest names to run.
-tsan_targets=(test_hub_api test_hub_security test_help_request_e2e test_content_update_e2e test_speech_languages test_call_screen_keypad)
-tsan_tests='^(hub_api|security_.*|video_call_fallback|fleet_heartbeat|content_update_e2e|content_studio_publish|remote_settings_e2e|usage_from_kiosk|speech_languages|call_screen_keypad)$'
+tsan_targets=(test_hub_api test_hub_security test_help_request_e2e test_content_update_e2e test_content_preview test_speech_languages test_call_screen_keypad)
+tsan_tests='^(hub_api|security_.*|video_call_fallback|fleet_heartbeat|content_update_e2e|content_studio_publish|content_preview_bounds|remote_settings_e2e|usage_from_kiosk|speech_languages|call_screen_keypad)$'
 
 run_kiosk() {
   local kiosk="$build_dir/kiosk/app/ledsager-kiosk" hub="$build_dir/hub/ledsager-hub"
