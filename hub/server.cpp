@@ -8,12 +8,17 @@
 #include "hub/routes.hpp"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -102,9 +107,10 @@ Hub::Hub(HubOptions options)
     // cpp-httplib's default also sets SO_REUSEPORT, which lets a second hub listen on the same
     // port and take a share of the requests unseen. SO_REUSEADDR only: a restarted hub gets
     // its port back at once, a second one is refused ("in use").
-    server_->set_socket_options([](socket_t sock) {
+    server_->set_socket_options([this](socket_t sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listen_fd_ = sock;  // the last one offered is the one bound
     });
     // Live-event streams each hold a thread; leave room for them beside ordinary requests.
     // Room for every stream and long poll the caps allow, and 64 threads for all else.
@@ -240,16 +246,24 @@ int Hub::bind(std::string& error) {
         error = "cannot start HTTPS: check --tls-cert and --tls-key";
         return -1;
     }
-    if (options_.port == 0) {
-        const int port = server_->bind_to_any_port(options_.host.c_str());
-        if (port <= 0) error = "cannot listen on " + options_.host;
-        return port > 0 ? port : -1;
-    }
-    if (!server_->bind_to_port(options_.host.c_str(), options_.port)) {
+    int port = options_.port;
+    if (port == 0) {
+        port = server_->bind_to_any_port(options_.host.c_str());
+        if (port <= 0) {
+            error = "cannot listen on " + options_.host;
+            return -1;
+        }
+    } else if (!server_->bind_to_port(options_.host.c_str(), options_.port)) {
         error = "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use, or not allowed)";
         return -1;
     }
-    return options_.port;
+    // cpp-httplib listens with a queue of 5 connections not yet accepted: a burst of 19 (an
+    // attacker's, or a whole site's kiosks after a network outage) overflows it, Linux drops the
+    // handshakes and those clients wait seconds for retransmissions. Listening again on the
+    // same socket only deepens its queue (the kernel caps it at net.core.somaxconn).
+    if (listen_fd_ >= 0 && ::listen(listen_fd_, kListenBacklog) != 0)
+        std::fprintf(stderr, "ledsager-hub: could not deepen the listen queue: %s\n", std::strerror(errno));
+    return port;
 }
 
 void Hub::run() {
@@ -396,8 +410,19 @@ void Hub::routes() {
           << "ledsager_hub_video_calls_active " << calls_.active() << "\n"
           << "# HELP ledsager_hub_video_calls_answered_total Video calls answered since start.\n"
              "# TYPE ledsager_hub_video_calls_answered_total counter\n"
-          << "ledsager_hub_video_calls_answered_total " << calls_answered_ << "\n"
-          << "# HELP ledsager_hub_kiosk_up 1 when the kiosk's last heartbeat is under 90 s old and reports no "
+          << "ledsager_hub_video_calls_answered_total " << calls_answered_ << "\n";
+        // The kernel's queue of connections not yet accepted: near its limit, the hub is not
+        // keeping up (Linux's TCP_INFO of a listening socket: unacked = queued, sacked = limit).
+        tcp_info q{};
+        socklen_t qlen = sizeof q;
+        if (listen_fd_ >= 0 && ::getsockopt(listen_fd_, IPPROTO_TCP, TCP_INFO, &q, &qlen) == 0)
+            m << "# HELP ledsager_hub_listen_queue Connections waiting to be accepted.\n"
+                 "# TYPE ledsager_hub_listen_queue gauge\n"
+              << "ledsager_hub_listen_queue " << q.tcpi_unacked << "\n"
+              << "# HELP ledsager_hub_listen_queue_limit Connections the kernel queues before refusing more.\n"
+                 "# TYPE ledsager_hub_listen_queue_limit gauge\n"
+              << "ledsager_hub_listen_queue_limit " << q.tcpi_sacked << "\n";
+        m << "# HELP ledsager_hub_kiosk_up 1 when the kiosk's last heartbeat is under 90 s old and reports no "
              "failure.\n"
              "# TYPE ledsager_hub_kiosk_up gauge\n";
         const Seconds now = now_s();

@@ -132,6 +132,8 @@ std::pair<std::string, std::string> turn_rest_credentials(const std::string& sec
 
 class Hub {
 public:
+    // Connections the kernel queues before the hub accepts them (cpp-httplib's own is 5).
+    static constexpr int kListenBacklog = 1024;
     explicit Hub(HubOptions options);  // throws StoreError on a database problem
     ~Hub();
     // Binds the listening socket; returns the port, or -1 with the reason in `error`.
@@ -192,6 +194,7 @@ private:
     std::string client_address(const httplib::Request& req) const;
     Notifier notifier_;
     std::unique_ptr<httplib::Server> server_;
+    int listen_fd_ = -1;  // the listening socket, to give it a deeper queue than cpp-httplib's 5
     std::thread purger_;
     std::mutex purge_mutex_;
     std::condition_variable purge_cv_;
