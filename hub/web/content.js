@@ -104,7 +104,10 @@ function renderHistory() {
   select.value = chosen;
   const body = $("history-list").querySelector("tbody");
   body.replaceChildren();
-  const rows = state.history.versions.map((v) => ({ ...v, label: `v${v.version}` }));
+  // The versions that changed the chosen guide, or whose author is not known (the command
+  // line): a row never names one guide while its button acts on another.
+  const rows = state.history.versions.filter((v) => !v.guide || v.guide === select.value)
+    .map((v) => ({ ...v, label: `v${v.version}` }));
   if (state.history.installed) rows.push({ version: 0, label: t("installed_version"), guides_kept: true });
   for (const v of rows) {
     const tr = el("tr", { className: "version" });
@@ -202,6 +205,7 @@ async function selectFile(name) {
   $("source").value = await publishedText(source);
   $("source").lang = source === "guide.toml" ? "en" : source.replace(/\.toml$/, "");
   $("text").value = await savedText(name);
+  state.loaded = $("text").value;
   $("text").lang = name === "guide.toml" ? "en" : name.replace(/\.toml$/, "");
   $("text").readOnly = false;
   if (name !== "guide.toml") $("preview-lang").value = name.replace(/\.toml$/, "");
@@ -326,6 +330,7 @@ async function save() {
   if (r.status !== 200) return failed(r), false;
   state.change.files = state.change.files || {};
   state.change.files[name] = { draft: $("text").value, published: await publishedText(name) };
+  state.loaded = $("text").value;
   const option = [...$("file").options].find((o) => o.value === name);
   if (option) option.textContent = `${name} •`;
   $("editor-status").textContent = t("saved");
@@ -553,6 +558,18 @@ $("approve").addEventListener("click", async () => {
   await openChange(state.change.id);
   $("editor-status").textContent = t("approved", r.data.bundle);
 });
-for (const id of ["close", "close-review"]) $(id).addEventListener("click", () => { $("editor").hidden = true; });
+// Closing the editor saves what was typed first (as opening another file does): nothing
+// typed is lost. Leaving the page with unsaved text asks first.
+$("close").addEventListener("click", async () => {
+  if (!(await saveIfChanged())) return;
+  $("editor").hidden = true;
+});
+$("close-review").addEventListener("click", () => { $("editor").hidden = true; });
+window.addEventListener("beforeunload", (e) => {
+  if (!$("editor").hidden && state.file && !$("text").readOnly && $("text").value !== state.loaded) {
+    e.preventDefault();
+    e.returnValue = "";
+  }
+});
 
 wireConsole(state, t, show, applyLanguage, { clear: true, focus: () => $("guides-title").focus() });

@@ -99,6 +99,16 @@ try {
         "a text that cannot be drawn says why, with its file and line, where the picture is");
   await editor.fill("#text", mended);
   await until(picture, 10000);
+  // Closing the editor with unsaved words saves them first: nothing typed is lost.
+  await editor.fill("#text", mended.replace('title = "Skriv dit bruger-ID"', 'title = "Skriv dit eget bruger-ID"'));
+  await editor.click("#close");
+  check(!!(await until(async () => editor.$eval("#editor", (e) => e.hidden), 5000)), "the editor closes");
+  await editor.click("tr.change.draft button.open");
+  check(!!(await until(async () => (await editor.inputValue("#text")).includes("Skriv dit eget bruger-ID"), 5000)),
+        "closing saved the unsaved words: they are there when the change opens again");
+  await editor.fill("#text", mended);
+  await editor.click("#save");
+  await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000);
   await axe(editor, "the editor with its preview");
   await editor.selectOption("#file", "en.toml");
   check(!!(await until(async () => (await editor.inputValue("#source")).includes("Log på med MitID") === false &&
@@ -147,10 +157,15 @@ try {
   // History: v1 with who wrote and approved it; going back to the installed text starts a
   // change (approved like any other) with the two files as they were.
   await editor.reload();
+  await until(async () => editor.$('#history-guide option[value="mitid-login"]'), 5000);
+  await editor.selectOption("#history-guide", "mitid-login");
   const v1 = await until(async () => editor.$('#history-list tr.version[data-version="1"]'), 5000);
   const v1text = v1 ? await v1.innerText() : "";
   check(v1text.includes("Emil") && v1text.includes("Rikke"), `the history shows v1 with its author and reviewer (${v1text.replace(/\s+/g, " ")})`);
   await axe(editor, "the history");
+  await editor.selectOption("#history-guide", "digital-post");
+  check(!(await editor.$('#history-list tr.version[data-version="1"]')),
+        "another guide's history does not list v1, which changed only Log in with MitID");
   await editor.selectOption("#history-guide", "mitid-login");
   await editor.click('#history-list tr.version[data-version="0"] button.go-back');
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("3 filer"), 5000)),
