@@ -320,10 +320,11 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
 // ---- <lang>.toml ----------------------------------------------------------------------
 
 bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptions& options, GuideText& text,
-               Diagnostics& diags) {
+               Diagnostics& diags, bool& parsed) {
     const std::string file = file_path.string();
     toml::table root;
-    if (!parse(file_path, root, diags)) return false;
+    parsed = parse(file_path, root, diags);
+    if (!parsed) return false;
     const size_t errors_before = diags.error_count();
     check_keys(root, {"title", "subtitle", "needs", "review", "step", "end"}, file, "", diags);
     if (const toml::node* review = root.get("review")) {
@@ -713,9 +714,11 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
             continue;
         }
         GuideText text;
-        if (load_text(path, guide, options, text, diags)) {
+        bool parsed = false;
+        if (load_text(path, guide, options, text, diags, parsed)) {
             guide.text[lang] = std::move(text);
         } else {
+            if (parsed && options.keep_texts_with_errors) guide.text[lang] = std::move(text);
             // A broken translation in a required language breaks the guide; another
             // language's broken file is left out and the guide falls back to da/en.
             if (std::find(options.required_languages.begin(), options.required_languages.end(), lang) !=
@@ -724,7 +727,7 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
         }
     }
     check_freshness(folder, options, guide, diags);
-    if (ok) out = std::move(guide);
+    if (ok || options.keep_texts_with_errors) out = std::move(guide);
     return ok;
 }
 

@@ -20,6 +20,9 @@ struct ContentOptions {
     int max_main_path = 12;         // more steps on the main path is a warning
     int max_source_age_months = 6;  // sources checked longer ago are a warning
     std::string today;              // ISO date to measure ages from ("" = the system clock's day)
+    // The content studio's form edits a text whose checks fail: load_guide keeps each language
+    // file that reads as TOML in `text`, and gives the guide out, even with errors.
+    bool keep_texts_with_errors = false;
 };
 
 struct ContentSet {

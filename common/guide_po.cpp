@@ -143,31 +143,36 @@ std::string header_value(const std::string& header, const std::string& name) {
 
 std::vector<TextField> text_fields(const Guide& guide, const GuideText& t) {
     std::vector<TextField> out;
-    out.push_back({"title", t.title, "The guide's title: on its tile in the list of tasks, and above each step"});
-    out.push_back({"subtitle", t.subtitle, "Under the title on the guide's tile"});
+    out.push_back({"title", t.title, "The guide's title: on its tile in the list of tasks, and above each step", "",
+                   "title"});
+    out.push_back({"subtitle", t.subtitle, "Under the title on the guide's tile", "", "subtitle"});
     for (size_t i = 0; i < t.needs.size(); ++i)
         out.push_back(
             {"needs." + std::to_string(i + 1), t.needs[i],
-             "What you need, before step 1: item " + std::to_string(i + 1) + " of " + std::to_string(t.needs.size())});
+             "What you need, before step 1: item " + std::to_string(i + 1) + " of " + std::to_string(t.needs.size()),
+             "needs", "need"});
     for (const auto& s : guide.steps) {
         const auto it = t.steps.find(s.id);
         const StepText none;
         const StepText& st = it == t.steps.end() ? none : it->second;
         const std::string at = step_label(guide, s);
-        out.push_back({"step." + s.id + ".title", st.title, at + ": its title"});
+        out.push_back({"step." + s.id + ".title", st.title, at + ": its title", s.id, "title"});
         out.push_back({"step." + s.id + ".text", st.text,
-                       at + ": what to do. Each line is one action, numbered on screen: keep one line for each line"});
+                       at + ": what to do. Each line is one action, numbered on screen: keep one line for each line",
+                       s.id, "text"});
         for (const auto& c : s.choices) {
             const auto label = st.choices.find(c.id);
             out.push_back({"step." + s.id + ".choices." + c.id, label == st.choices.end() ? "" : label->second,
-                           at + ": an answer (" + c.id + "), on a button; it leads to " + where_to(guide, t, c.next)});
+                           at + ": an answer (" + c.id + "), on a button; it leads to " + where_to(guide, t, c.next),
+                           s.id, "choice"});
         }
         if (!s.image.empty())
             out.push_back({"step." + s.id + ".image_alt", st.image_alt,
-                           at + ": what the picture shows, read aloud for people who cannot see it"});
+                           at + ": what the picture shows, read aloud for people who cannot see it", s.id,
+                           "image_alt"});
     }
-    out.push_back({"end.title", t.end_title, "The last screen: its title"});
-    out.push_back({"end.summary", t.end_summary, "The last screen: what the citizen has done"});
+    out.push_back({"end.title", t.end_title, "The last screen: its title", "end", "end_title"});
+    out.push_back({"end.summary", t.end_summary, "The last screen: what the citizen has done", "end", "end_summary"});
     return out;
 }
 

@@ -17,6 +17,9 @@ namespace ledsager::common {
 // a citizen sees it, for the translator.
 struct TextField {
     std::string key, text, where;
+    // The screen it is on: "" (the guide's tile), "needs", a step's id or "end"; and what it
+    // is there: title, subtitle, need, text, choice, image_alt, end_title or end_summary.
+    std::string screen, kind;
 };
 
 // Every string of `text`, in the order a citizen meets them (steps in `guide`'s order).

@@ -83,7 +83,10 @@ run_tests() {
   # The threaded parts (the hub's server, the kiosk's hub client, speech, the call's threads)
   # again under ThreadSanitizer: any report fails the run.
   echo "==> threaded parts under ThreadSanitizer (${SECONDS} s since the start)"
+  # -O1 and line tables, as ThreadSanitizer's manual advises: reports keep file and line, the
+  # build takes half the time of -O2 -g.
   cmake -S . -B "$build_dir-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDSAGER_TSAN=ON \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
         -DLEDSAGER_WERROR="${LEDSAGER_WERROR:-OFF}" -DLEDSAGER_IMGUI_BACKENDS="$backends" >/dev/null
   cmake --build "$build_dir-tsan" -j"$jobs" --target "${tsan_targets[@]}"
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$here/tests/tsan.supp" \

@@ -165,7 +165,17 @@ private:
                                     std::vector<std::string>* steps = nullptr);
     common::ContentOptions content_checks();
     bool has_language_file(const std::string& guide, const nlohmann::json& files, const std::string& lang);
-    bool draft_guide(const std::string& guide, const nlohmann::json& files, common::Guide& out, std::string& base);
+    // `texts_with_errors`: the guide as far as it loads (its structure must), with each
+    // language file that reads as TOML, checks passed or not; true when the structure loaded.
+    bool draft_guide(const std::string& guide, const nlohmann::json& files, common::Guide& out, std::string& base,
+                     bool texts_with_errors = false);
+    // The change's text of a language with the form's texts set over it, as <lang>.toml.
+    struct TextsFile {
+        int status = 200;  // else the answer's status, with `error` and the `field` it names
+        std::string error, field, toml;
+    };
+    TextsFile texts_file(const std::string& guide, const nlohmann::json& files, const std::string& lang,
+                         const nlohmann::json& texts, bool current);
     std::optional<common::GuideText> source_as_translated(const std::string& guide, const std::string& lang,
                                                           const std::string& digest);
     std::mutex studio_mutex_;

@@ -115,7 +115,8 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
 }
 
 // The guide as the change makes it, loaded with its checks; false when it has errors.
-bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide& out, std::string& base) {
+bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide& out, std::string& base,
+                      bool texts_with_errors) {
     const auto [published, version] = published_guides();
     base = version;
     if (published.empty()) return false;
@@ -124,7 +125,61 @@ bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide
     fs::copy(published / guide, dir, fs::copy_options::recursive);
     overlay(dir, files);
     common::Diagnostics diags;
-    return common::load_guide(dir, content_checks(), out, diags);
+    auto options = content_checks();
+    options.keep_texts_with_errors = texts_with_errors;
+    const bool ok = common::load_guide(dir, options, out, diags);
+    return texts_with_errors ? !out.steps.empty() : ok;
+}
+
+// The form's texts over the change's text of `lang`, as that language's file. A translation's
+// review credit goes with new words; `current` stamps it as checked against its source now.
+Hub::TextsFile Hub::texts_file(const std::string& guide, const json& files, const std::string& lang,
+                               const json& texts, bool current) {
+    TextsFile out;
+    auto fail = [&](int status, const std::string& error, const std::string& field) {
+        out.status = status, out.error = error, out.field = field;
+        return out;
+    };
+    const common::LanguageDef* l = common::find_language(lang);
+    if (!l) return fail(400, "lang: a kiosk language, e.g. ar", "lang");
+    common::Guide g;
+    std::string base;
+    if (!draft_guide(guide, files, g, base, true))
+        return fail(409, "guide.toml has errors: mend them in the file first", "errors");
+    const auto t = g.text.find(lang);
+    if (t == g.text.end() && has_language_file(guide, files, lang))
+        return fail(409, lang + ".toml cannot be read: mend it in the file first", "errors");
+    common::GuideText text;
+    if (t != g.text.end())
+        text = t->second;
+    else if (lang != "da")
+        text.review.translated_from = "da";  // a new translation, from the language guides are written in
+    const std::string before = common::text_digest(text);
+    for (const auto& [key, value] : texts.items()) {
+        std::string v = value.get<std::string>();
+        std::erase(v, '\r');
+        if (!common::set_text_field(g, text, key, v))
+            return fail(400, "texts." + key + ": not a text of this guide", "texts." + key);
+    }
+    const std::string& from = text.review.translated_from;
+    if (!from.empty()) {
+        const auto source = g.text.find(from);
+        if (source == g.text.end()) return fail(409, from + ".toml cannot be read: mend it in the file first", "errors");
+        // A translation keeps its source's list of what you need, item for item.
+        if (text.needs.size() > source->second.needs.size()) text.needs.resize(source->second.needs.size());
+        if (current) text.review.source_digest = common::text_digest(source->second);
+    } else if (current) {
+        return fail(400, "current: only a translation is checked against its source", "current");
+    }
+    // New words have not been reviewed by whoever reviewed the old ones.
+    if (common::text_digest(text) != before) {
+        text.review.reviewed_by.clear();
+        text.review.reviewed.clear();
+    }
+    const auto da = g.text.find("da");
+    out.toml = common::write_language_toml(
+        g, text, (da == g.text.end() ? guide : da->second.title) + ": " + std::string(l->english_name) + " text");
+    return out;
 }
 
 // Whether the guide as the change makes it has a file for `lang` (loaded or not).
@@ -396,7 +451,8 @@ void Hub::content_routes() {
                          {"scale", Field::Integer, false, 200},
                          {"theme", Field::String, false, 16, {"default", "contrast"}},
                          {"name", Field::String, false, 32},
-                         {"text", Field::String, false, 1u << 20}},
+                         {"text", Field::String, false, 1u << 20},
+                         {"texts", Field::TextMap, false, 400}},
                         body))
             return;
         const auto d = store_.draft(id_of(req));
@@ -410,6 +466,14 @@ void Hub::content_routes() {
             if (d->author != u->id || d->status != "draft")
                 return send_error(res, 403, "only the author of a change being written sends unsaved text");
             files[name] = body["text"];
+        } else if (body.contains("texts")) {
+            // The form's texts, not yet saved, in the language shown.
+            if (d->author != u->id || d->status != "draft")
+                return send_error(res, 403, "only the author of a change being written sends unsaved text");
+            const auto made = texts_file(d->guide, files, body["lang"], body["texts"], false);
+            if (made.status == 409) return send_conflict(res, made.error, made.field);
+            if (made.status != 200) return send_error(res, made.status, made.error, made.field);
+            files[body["lang"].get<std::string>() + ".toml"] = made.toml;
         }
         const int scale = body.value("scale", 100);
         if (scale != 100 && scale != 200) return send_error(res, 400, "scale: 100 or 200", "scale");
@@ -556,6 +620,113 @@ void Hub::content_routes() {
                    {"unknown", in.unknown},
                    {"complete", in.complete},
                    {"po_problems", problems_json(po_diags)},
+                   {"errors", diags.error_count()},
+                   {"problems", problems_json(diags)},
+                   {"steps", steps}});
+    });
+    // ---- a language's texts as a form: each text with the source language's beside it, so
+    // nobody writes TOML to fix a sentence. Saved as the language's file, checked as every save.
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/texts)",
+            [this, visible](const httplib::Request& req, httplib::Response& res) {
+                auto u = staff_of(req, res, false, kContent);
+                if (!u) return;
+                const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "";
+                if (!common::find_language(lang)) return send_error(res, 400, "lang: a kiosk language, e.g. ar", "lang");
+                const auto d = store_.draft(id_of(req));
+                if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+                const json files = json::parse(d->files, nullptr, false);
+                common::Guide g;
+                std::string base;
+                if (!draft_guide(d->guide, files, g, base, true))
+                    return send_conflict(res, "guide.toml has errors: mend them in the file first", "errors");
+                const auto t = g.text.find(lang);
+                if (t == g.text.end() && has_language_file(d->guide, files, lang))
+                    return send_conflict(res, lang + ".toml cannot be read: mend it in the file first", "errors");
+                const common::GuideText none;
+                const common::GuideText& mine = t == g.text.end() ? none : t->second;
+                const std::string from = t != g.text.end() ? mine.review.translated_from : (lang == "da" ? "" : "da");
+                const auto s = from.empty() ? g.text.end() : g.text.find(from);
+                if (!from.empty() && s == g.text.end())
+                    return send_conflict(res, from + ".toml cannot be read: mend it in the file first", "errors");
+                const common::GuideText* source = s == g.text.end() ? nullptr : &s->second;
+                const bool outdated = source && t != g.text.end() &&
+                                      mine.review.source_digest != common::text_digest(*source);
+                // The source as it was translated, to tell which of its texts changed since.
+                std::optional<common::GuideText> old;
+                if (outdated) old = source_as_translated(d->guide, from, mine.review.source_digest);
+                auto by_key = [&](const common::GuideText& text) {
+                    std::map<std::string, std::string> m;
+                    for (auto& f : common::text_fields(g, text))
+                        m[f.key] = std::move(f.text);
+                    return m;
+                };
+                const auto now = by_key(mine);
+                const auto before = old ? by_key(*old) : std::map<std::string, std::string>();
+                json fields = json::array();
+                for (const auto& f : common::text_fields(g, source ? *source : mine)) {
+                    json one{{"key", f.key}, {"screen", f.screen}, {"kind", f.kind}, {"where", f.where}};
+                    const auto it = now.find(f.key);
+                    one["text"] = it == now.end() ? "" : it->second;
+                    if (source) {
+                        one["source"] = f.text;
+                        const auto was = before.find(f.key);
+                        // Changed since translated: known per text when the old source is kept.
+                        one["changed"] = outdated && (!old || was == before.end() || was->second != f.text);
+                    }
+                    fields.push_back(std::move(one));
+                }
+                json steps = json::array();
+                for (const auto& st : g.steps) {
+                    auto title_in = [&](const common::GuideText* text) {
+                        if (!text) return std::string();
+                        const auto it = text->steps.find(st.id);
+                        return it == text->steps.end() ? std::string() : it->second.title;
+                    };
+                    std::string title = title_in(&mine);
+                    if (title.empty()) title = title_in(source);
+                    steps.push_back({{"id", st.id}, {"title", title}});
+                }
+                send_json(res, 200,
+                          {{"lang", lang},
+                           {"file", lang + ".toml"},
+                           {"source_lang", from.empty() ? json() : json(from)},
+                           {"new", t == g.text.end()},
+                           {"outdated", outdated},
+                           {"fields", fields},
+                           {"steps", steps}});
+            });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/texts)", [this](const httplib::Request& req, httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContent);
+        if (!u) return;
+        std::vector<std::string> codes;
+        for (const auto& l : common::kLanguages)
+            codes.emplace_back(l.code);
+        json body;
+        if (!parse_body(req, res,
+                        {{"lang", Field::String, true, 8, codes},
+                         {"texts", Field::TextMap, true, 400},
+                         {"current", Field::Boolean, false}},
+                        body))
+            return;
+        const auto d = store_.draft(id_of(req));
+        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
+        if (d->status != "draft")
+            return send_conflict(res, "this change is " + d->status + ": it cannot be saved", d->status);
+        json files = json::parse(d->files, nullptr, false);
+        if (!files.is_object()) files = json::object();
+        const std::string lang = body["lang"];
+        const auto made = texts_file(d->guide, files, lang, body["texts"], body.value("current", false));
+        if (made.status == 409) return send_conflict(res, made.error, made.field);
+        if (made.status != 200) return send_error(res, made.status, made.error, made.field);
+        const std::string name = lang + ".toml";
+        files[name] = made.toml;
+        std::vector<std::string> steps;
+        const auto diags = check_draft(d->guide, files, &steps);
+        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
+            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        send_json(res, 200,
+                  {{"file", name},
+                   {"text", made.toml},
                    {"errors", diags.error_count()},
                    {"problems", problems_json(diags)},
                    {"steps", steps}});

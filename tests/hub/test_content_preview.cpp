@@ -569,6 +569,144 @@ TEST_CASE("translation: a language out as PO and back into the change, fuzzy whe
     CHECK(s.post(mette, at + "/po", {{"po", translated}})->status == 403);
 }
 
+// content_studio_form: a language's texts as a form, each beside its source language's text,
+// saved as the language's file and checked as every save; nobody writes TOML to mend a
+// sentence, and a text with quotes or backslashes cannot break the file.
+TEST_CASE("form: a language's texts edited field by field, beside the source, checked at each field") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-form");
+    Studio s(tmp.path / "hub", [](hub::HubOptions& o) { o.preview_kiosk = LEDSAGER_KIOSK_PROGRAM; });
+    const Person emil = s.login("emil"), ella = s.login("ella"), mette = s.login("mette");
+    const std::string at = s.draft(emil, "mitid-login");
+    auto texts = [&](const std::string& lang) {
+        auto r = s.c.Get(at + "/texts?lang=" + lang, emil.headers);
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        return json::parse(r->body);
+    };
+    auto field = [](const json& form, const std::string& key) {
+        for (const auto& f : form["fields"])
+            if (f["key"] == key) return f;
+        return json();
+    };
+    json da = texts("da");
+    CHECK(da["source_lang"].is_null());
+    CHECK(da["outdated"] == false);
+    const json title = field(da, "step.user-id.title");
+    REQUIRE(title.is_object());
+    CHECK(title["screen"] == "user-id");
+    CHECK(title["kind"] == "title");
+    CHECK_FALSE(title.contains("source"));
+    CHECK(field(da, "step.have-app.choices.app")["kind"] == "choice");
+    CHECK(field(da, "needs.1")["screen"] == "needs");
+    CHECK(da["steps"][0]["id"] == "have-app");
+
+    // Danish: one title changed, one text with quotes and a backslash. The file stays TOML.
+    const std::string quoted = "Tryk på \"Fortsæt\" \\ og vent.\nSå er du logget ind.";
+    auto r = s.post(emil, at + "/texts",
+                    {{"lang", "da"},
+                     {"texts", {{"step.user-id.title", "Skriv dit MitID bruger-id"}, {"step.logged-in.text", quoted}}}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    json saved = json::parse(r->body);
+    CHECK(saved["file"] == "da.toml");
+    CHECK_MESSAGE(saved["errors"] == 0, saved["problems"].dump());
+    CHECK(json::parse(s.c.Get(at, emil.headers)->body)["files"]["da.toml"]["draft"] == saved["text"]);
+    da = texts("da");
+    CHECK(field(da, "step.user-id.title")["text"] == "Skriv dit MitID bruger-id");
+    CHECK(field(da, "step.logged-in.text")["text"] == quoted);
+    // The unsaved form is previewed as the saved one is: the same picture.
+    const json unsaved{{"lang", "da"}, {"step", "user-id"}, {"texts", {{"step.user-id.title", "Skriv bruger-id"}}}};
+    r = s.post(emil, at + "/preview", unsaved);
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, error_of(r));
+    const std::string drawn_unsaved = r->body;
+    r = s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "user-id"}});
+    REQUIRE(r);
+    CHECK(r->body != drawn_unsaved);
+    REQUIRE(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", unsaved["texts"]}})->status == 200);
+    r = s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "user-id"}});
+    REQUIRE(r);
+    CHECK(r->body == drawn_unsaved);
+
+    // English beside the new Danish: that title alone is marked changed since translated.
+    json en = texts("en");
+    CHECK(en["source_lang"] == "da");
+    CHECK(en["outdated"] == true);
+    int changed = 0;
+    for (const auto& f : en["fields"])
+        changed += f.value("changed", false) ? 1 : 0;
+    CHECK(changed == 2);  // the title and the text changed above
+    CHECK(field(en, "step.user-id.title")["changed"] == true);
+    CHECK(field(en, "step.user-id.title")["source"] == "Skriv bruger-id");
+    // The translator mends it and marks English as checked against the new Danish; the new
+    // words lose the old review credit.
+    r = s.post(emil, at + "/texts",
+               {{"lang", "en"},
+                {"texts", {{"step.user-id.title", "Type your user ID"}, {"step.logged-in.text", "Press \"Continue\"."}}},
+                {"current", true}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    saved = json::parse(r->body);
+    CHECK(saved["text"].get<std::string>().find("reviewed_by") == std::string::npos);
+    CHECK(saved["text"].get<std::string>().find("translated_from = \"da\"") != std::string::npos);
+    en = texts("en");
+    CHECK(en["outdated"] == false);
+    // The language the guide is written in is not checked against a source.
+    CHECK(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", json::object()}, {"current", true}})->status == 400);
+
+    // A check error lands on the field's own line: the form shows it there.
+    r = s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"step.user-id.title", ""}}}});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    saved = json::parse(r->body);
+    CHECK(saved["errors"].get<int>() >= 1);
+    std::vector<std::string> lines;
+    std::istringstream in(saved["text"].get<std::string>());
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    bool at_field = false;
+    for (const auto& p : saved["problems"]) {
+        if (p["file"] != "da.toml" || p["severity"] != "error") continue;
+        const int line = p["line"];
+        REQUIRE(line >= 1);
+        REQUIRE(static_cast<size_t>(line) <= lines.size());
+        // The line of the empty title, in the step's table.
+        size_t table = static_cast<size_t>(line) - 1;
+        while (table > 0 && lines[table].rfind("[", 0) != 0)
+            --table;
+        at_field = at_field || (lines[static_cast<size_t>(line) - 1] == "title = \"\"" &&
+                                lines[table] == "[step.user-id]");
+    }
+    CHECK_MESSAGE(at_field, saved.dump());
+    // The text with its error can still be mended in the form.
+    CHECK(field(texts("da"), "step.user-id.title")["text"] == "");
+
+    // Bad input: said, naming the field; nothing saved.
+    const std::string before = json::parse(s.c.Get(at, emil.headers)->body)["files"]["da.toml"]["draft"];
+    r = s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"step.nope.title", "x"}}}});
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(json::parse(r->body)["field"] == "texts.step.nope.title");
+    r = s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"step.user-id.title", std::string(4001, 'x')}}}});
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(json::parse(r->body)["field"] == "texts.step.user-id.title");
+    CHECK(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"Title]", "x"}}}})->status == 400);
+    CHECK(s.post(emil, at + "/texts", {{"lang", "xx"}, {"texts", json::object()}})->status == 400);
+    CHECK(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"title", 3}}}})->status == 400);
+    CHECK(json::parse(s.c.Get(at, emil.headers)->body)["files"]["da.toml"]["draft"] == before);
+    // Only the author writes; front-desk staff see nothing; a file that is not TOML is mended
+    // in the file first.
+    CHECK(s.post(ella, at + "/texts", {{"lang", "da"}, {"texts", json::object()}})->status == 404);
+    CHECK(s.c.Get(at + "/texts?lang=da", ella.headers)->status == 404);
+    CHECK(s.c.Get(at + "/texts?lang=da", mette.headers)->status == 403);
+    REQUIRE(s.post(emil, at + "/files", {{"name", "da.toml"}, {"text", before + "\n[step.have-app\n"}})->status == 200);
+    CHECK(s.c.Get(at + "/texts?lang=da", emil.headers)->status == 409);
+    CHECK(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", json::object()}})->status == 409);
+    CHECK(s.c.Get("/healthz")->status == 200);
+}
+
 // content_studio_insight: beside each step, what citizens did there: the anonymous counts of
 // the insight reports (rounded to 5 as a manager's report is), for the editor's sites and the
 // last three final months; front-desk staff do not get them.
