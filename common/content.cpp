@@ -79,14 +79,6 @@ bool valid_id(const std::string& id) {
            std::all_of(id.begin(), id.end(), [&](char c) { return lower_or_digit(c) || c == '-'; });
 }
 
-bool valid_date(const std::string& s) {  // 2026-11-20
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!digit(s[i])) return false;
-    return true;
-}
-
 void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file,
                          const std::string& where, const ContentOptions& options, Diagnostics& diags) {
     int words = longest_sentence_words(text);
@@ -180,7 +172,7 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
                 } else if (const auto* s = checked->as_string()) {
                     src.checked = s->get();
                 }
-                if (!valid_date(src.checked))
+                if (!valid_iso_date(src.checked))
                     diags.error(file, line_of(*checked), "'checked' must be a date like 2026-11-20");
             } else {
                 diags.error(file, line_of(item), "missing 'checked' date in a source");
@@ -358,7 +350,7 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
             if (!r.translated_from.empty() && (!find_language(r.translated_from) || r.translated_from == lang))
                 diags.error(file, line_of(*rt->get("translated_from")),
                             "'translated_from' must name another language of this guide (e.g. \"da\")");
-            if (!r.reviewed.empty() && !valid_date(r.reviewed))
+            if (!r.reviewed.empty() && !valid_iso_date(r.reviewed))
                 diags.error(file, line_of(*rt->get("reviewed")),
                             "'reviewed' in [review] must be a date like 2026-11-20");
         }
@@ -504,7 +496,7 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
     const std::string file = (folder / "guide.toml").string();
     const std::string cutoff = months_before(today_iso(options), options.max_source_age_months);
     for (const auto& src : guide.sources) {
-        if (!valid_date(src.checked)) continue;
+        if (!valid_iso_date(src.checked)) continue;
         if (guide.sources_checked.empty() || src.checked < guide.sources_checked) guide.sources_checked = src.checked;
         if (src.checked < cutoff) {
             guide.sources_stale = true;
@@ -676,10 +668,28 @@ const Guide* ContentSet::find(const std::string& id) const {
     return nullptr;
 }
 
+bool valid_iso_date(const std::string& s) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!digit(s[i])) return false;
+    const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+    static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
+    return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+bool load_guide_structure(const fs::path& folder, const ContentOptions& options, Guide& out, Diagnostics& diags) {
+    return load_structure(folder, options, out, diags);
+}
+
 bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& out, Diagnostics& diags) {
     Guide guide;
-    if (!load_structure(folder, options, guide, diags)) return false;
-    bool ok = true;
+    const bool structure_ok = load_structure(folder, options, guide, diags);
+    // The studio's forms still edit the texts of a guide whose structure has check errors (a
+    // branch to a step taken out), as long as it has steps.
+    if (!structure_ok && !(options.keep_texts_with_errors && !guide.steps.empty())) return false;
+    bool ok = structure_ok;
     std::error_code ec;
     for (const auto& lang : options.required_languages) {
         if (!fs::exists(folder / (lang + ".toml"))) {

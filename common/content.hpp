@@ -21,7 +21,8 @@ struct ContentOptions {
     int max_source_age_months = 6;  // sources checked longer ago are a warning
     std::string today;              // ISO date to measure ages from ("" = the system clock's day)
     // The content studio's form edits a text whose checks fail: load_guide keeps each language
-    // file that reads as TOML in `text`, and gives the guide out, even with errors.
+    // file that reads as TOML in `text`, and gives the guide out, even with errors (in
+    // guide.toml too, as long as it reads and has steps).
     bool keep_texts_with_errors = false;
 };
 
@@ -36,6 +37,14 @@ ContentSet load_content(const std::filesystem::path& dir, const ContentOptions& 
 
 // Loads one guide folder. Returns false (and records why) when the guide has errors.
 bool load_guide(const std::filesystem::path& folder, const ContentOptions& options, Guide& out, Diagnostics& diags);
+
+// Reads only a guide's guide.toml (steps, branches, sources) with its checks. The guide comes
+// out even with errors, as long as the file reads as TOML and has steps; else false.
+bool load_guide_structure(const std::filesystem::path& folder, const ContentOptions& options, Guide& out,
+                          Diagnostics& diags);
+
+// A day of the calendar written YYYY-MM-DD (2026-02-30 is none).
+bool valid_iso_date(const std::string& s);
 
 // The day of a moment as YYYY-MM-DD, in UTC.
 std::string iso_day(std::time_t t);

@@ -143,8 +143,8 @@ std::string header_value(const std::string& header, const std::string& name) {
 
 std::vector<TextField> text_fields(const Guide& guide, const GuideText& t) {
     std::vector<TextField> out;
-    out.push_back({"title", t.title, "The guide's title: on its tile in the list of tasks, and above each step", "",
-                   "title"});
+    out.push_back(
+        {"title", t.title, "The guide's title: on its tile in the list of tasks, and above each step", "", "title"});
     out.push_back({"subtitle", t.subtitle, "Under the title on the guide's tile", "", "subtitle"});
     for (size_t i = 0; i < t.needs.size(); ++i)
         out.push_back(
@@ -436,6 +436,182 @@ bool read_po(const Guide& guide, const std::string& source_lang, const GuideText
         translator.pop_back();
     if (!translator.empty() && translator != "FULL NAME") r.translator = translator;
     return true;
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = text.find('\n', start);
+        out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string trimmed(const std::string& s) {
+    const size_t a = s.find_first_not_of(" \t\r");
+    if (a == std::string::npos) return "";
+    return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+bool is_comment(const std::string& line) {
+    return trimmed(line).rfind('#', 0) == 0;
+}
+
+// The comment lines right above line `line` (1-based) as one note; marks them taken.
+std::string note_above(const std::vector<std::string>& lines, int line, std::vector<bool>& taken) {
+    int first = line - 1;  // index of the line itself
+    while (first - 1 >= 0 && is_comment(lines[first - 1]))
+        --first;
+    std::string note;
+    for (int i = first; i < line - 1; ++i) {
+        std::string l = trimmed(lines[i]).substr(1);
+        if (!l.empty() && l[0] == ' ') l.erase(0, 1);
+        note += (i == first ? "" : "\n") + l;
+        taken[i] = true;
+    }
+    return note;
+}
+
+// A note as comment lines, each under `indent`; characters a TOML comment cannot hold go.
+std::string comment_lines(const std::string& note, const std::string& indent) {
+    if (note.empty()) return "";
+    std::string out;
+    for (const auto& raw : lines_of(note)) {
+        std::string l;
+        for (char c : raw)
+            if ((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) || c == '\t') l += c;
+        while (!l.empty() && (l.back() == ' ' || l.back() == '\t'))
+            l.pop_back();
+        out += indent + (l.empty() ? "#" : "# " + l) + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+StructureNotes structure_notes(const std::string& toml_text, const Guide& guide, int* unkept) {
+    StructureNotes notes;
+    const auto lines = lines_of(toml_text);
+    std::vector<bool> taken(lines.size(), false);
+    const int count = static_cast<int>(lines.size());
+    // The guide's note: the comment lines before its first key, blank lines between them kept.
+    int first_key = 0;
+    while (first_key < count && (is_comment(lines[first_key]) || trimmed(lines[first_key]).empty()))
+        ++first_key;
+    int last = first_key;
+    while (last > 0 && !is_comment(lines[last - 1]))
+        --last;
+    std::vector<std::string> note;
+    for (int i = 0; i < last; ++i) {
+        std::string l;
+        if (is_comment(lines[i])) {
+            l = trimmed(lines[i]).substr(1);
+            if (!l.empty() && l[0] == ' ') l.erase(0, 1);
+            taken[i] = true;
+        }
+        if (!note.empty() || !l.empty()) note.push_back(l);  // a blank line between notes stays
+    }
+    while (!note.empty() && note.back().empty())
+        note.pop_back();
+    for (size_t i = 0; i < note.size(); ++i)
+        notes.guide += (i ? "\n" : "") + note[i];
+    for (const auto& s : guide.sources)
+        notes.sources.push_back(s.line > 0 && s.line <= count ? note_above(lines, s.line, taken) : "");
+    for (const auto& s : guide.steps)
+        notes.steps.push_back(s.line > 0 && s.line <= count ? note_above(lines, s.line, taken) : "");
+    if (unkept) {
+        *unkept = 0;
+        for (int i = 0; i < count; ++i)
+            if (is_comment(lines[i]) && !taken[i]) ++*unkept;
+    }
+    return notes;
+}
+
+std::string write_guide_toml(const Guide& g, const StructureNotes& notes) {
+    std::string out;
+    if (!notes.guide.empty()) out += comment_lines(notes.guide, "") + "\n";
+    out += "id = " + toml_string(g.id) + "\n";
+    out += "category = " + toml_string(g.category) + "\n";
+    out += "icon = " + toml_string(g.icon) + "\n";
+    out += "order = " + std::to_string(g.order) + "\n";
+    out += "sources = [\n";
+    for (size_t i = 0; i < g.sources.size(); ++i) {
+        const auto& s = g.sources[i];
+        out += comment_lines(i < notes.sources.size() ? notes.sources[i] : "", "  ");
+        out += "  { url = " + toml_string(s.url) +
+               ", checked = " + (valid_iso_date(s.checked) ? s.checked : toml_string(s.checked)) + " },\n";
+    }
+    out += "]\n";
+    for (size_t i = 0; i < g.steps.size(); ++i) {
+        const auto& s = g.steps[i];
+        out += "\n" + comment_lines(i < notes.steps.size() ? notes.steps[i] : "", "");
+        out += "[[step]]\n";
+        out += "id = " + toml_string(s.id) + "\n";
+        const char* kind = s.kind == StepKind::Question ? "question" : s.kind == StepKind::Check ? "check" : "info";
+        out += "kind = \"" + std::string(kind) + "\"\n";
+        if (!s.icon.empty()) out += "icon = " + toml_string(s.icon) + "\n";
+        if (!s.image.empty()) out += "image = " + toml_string(s.image) + "\n";
+        if (!s.next.empty()) out += "next = " + toml_string(s.next) + "\n";
+        if (!s.if_no.empty()) out += "if_no = " + toml_string(s.if_no) + "\n";
+        for (const auto& c : s.choices) {
+            out += "[[step.choice]]\n";
+            out += "id = " + toml_string(c.id) + "\n";
+            out += "next = " + toml_string(c.next) + "\n";
+        }
+    }
+    out += "\n[end]\n";
+    return out;
+}
+
+std::vector<std::string> structure_line_fields(const std::string& toml_text, const Guide& g) {
+    const auto lines = lines_of(toml_text);
+    std::vector<std::string> fields(lines.size());
+    const int count = static_cast<int>(lines.size());
+    auto key_of = [](const std::string& line) {
+        const std::string t = trimmed(line);
+        size_t n = 0;
+        while (n < t.size() && (std::isalnum(static_cast<unsigned char>(t[n])) || t[n] == '_' || t[n] == '-'))
+            ++n;
+        const size_t eq = t.find_first_not_of(" \t", n);
+        return n > 0 && eq != std::string::npos && t[eq] == '=' ? t.substr(0, n) : std::string();
+    };
+    // Before the first step: the guide's own keys, and each source on its line.
+    const int first_step = g.steps.empty() ? count + 1 : g.steps.front().line;
+    for (int i = 0; i < count && i + 1 < first_step; ++i) {
+        const std::string k = key_of(lines[i]);
+        if (k == "category" || k == "icon" || k == "order" || k == "sources") fields[i] = k;
+    }
+    for (size_t s = 0; s < g.sources.size(); ++s)
+        if (g.sources[s].line > 0 && g.sources[s].line <= count)
+            fields[g.sources[s].line - 1] = "sources." + std::to_string(s);
+    // Each step from its [[step]] line to the next one's, its answers by their [[step.choice]].
+    for (size_t s = 0; s < g.steps.size(); ++s) {
+        const int from = g.steps[s].line, to = s + 1 < g.steps.size() ? g.steps[s + 1].line : count + 1;
+        if (from <= 0) continue;
+        const std::string step = "steps." + std::to_string(s);
+        std::string at = step;
+        int choice = -1;
+        for (int l = from; l < to && l <= count; ++l) {
+            const std::string t = trimmed(lines[l - 1]);
+            if (t.rfind("[[step.choice]]", 0) == 0) {
+                at = step + ".choices." + std::to_string(++choice);
+                fields[l - 1] = at;
+            } else if (t.rfind('[', 0) == 0 && t.rfind("[[step]]", 0) != 0) {
+                break;  // [end] or another table: no longer the step's
+            } else if (const std::string k = key_of(t); !k.empty()) {
+                fields[l - 1] = at + "." + k;
+            } else if (!t.empty() && t[0] != '#') {
+                fields[l - 1] = at;
+            }
+        }
+        fields[from - 1] = step;
+    }
+    return fields;
 }
 
 }  // namespace ledsager::common

@@ -31,6 +31,23 @@ bool set_text_field(const Guide& guide, GuideText& text, const std::string& key,
 // `guide`'s order, multi-line texts as """ blocks), under a first comment line.
 std::string write_language_toml(const Guide& guide, const GuideText& text, const std::string& comment);
 
+// guide.toml as the content studio's structure form writes it. Notes are the editors' comment
+// lines (what a source backs up, why a step is there): above the guide's keys, above each
+// source and above each [[step]].
+struct StructureNotes {
+    std::string guide;
+    std::vector<std::string> sources, steps;  // by index, as guide.sources and guide.steps
+};
+// The notes of the guide.toml `guide` was read from (by each source's and step's line).
+// `unkept` gets the number of comment lines elsewhere, which the form does not keep.
+StructureNotes structure_notes(const std::string& toml_text, const Guide& guide, int* unkept = nullptr);
+// The file for `guide`: its id, category, icon, order, sources and steps, with `notes`.
+std::string write_guide_toml(const Guide& guide, const StructureNotes& notes);
+// For each line of a guide.toml `guide` was read from, the form field it holds: "category",
+// "icon", "order", "sources.2", "steps.3" (its [[step]] line), "steps.3.next",
+// "steps.3.choices.1", "steps.3.choices.1.next"; "" for none. Hand-written files too.
+std::vector<std::string> structure_line_fields(const std::string& toml_text, const Guide& guide);
+
 struct PoExport {
     std::string lang;         // the language translated into
     std::string source_lang;  // the language translated from

@@ -56,15 +56,17 @@ ValidationError validate_body(const std::string& body, const std::vector<Field>&
             case Field::Boolean:
                 if (!v.is_boolean()) return {"must be true or false", f.name};
                 break;
+            case Field::Object:
+                if (!v.is_object()) return {"must be an object", f.name};
+                break;
             case Field::TextMap:
                 if (!v.is_object() || v.size() > f.max)
                     return {"must be an object of at most " + std::to_string(f.max) + " texts", f.name};
                 for (const auto& [key, text] : v.items()) {
-                    const bool key_ok = !key.empty() && key.size() <= 160 &&
-                                        std::all_of(key.begin(), key.end(), [](char c) {
-                                            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                                                   c == '_' || c == '.';
-                                        });
+                    const bool key_ok =
+                        !key.empty() && key.size() <= 160 && std::all_of(key.begin(), key.end(), [](char c) {
+                            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                        });
                     if (!key_ok) return {"keys must be the guide's text keys, e.g. step.user-id.text", f.name};
                     if (!text.is_string()) return {"must be a string", std::string(f.name) + "." + key};
                     if (text.get_ref<const std::string&>().size() > 4000)

@@ -13,7 +13,8 @@ struct Field {
     // Id: a content id (guide, step) or "": free text could carry what a citizen typed.
     // TextMap: an object of at most `max` strings, each key a content key ("step.user-id.text",
     // up to 160 of a-z, 0-9, - _ .) and each value up to 4,000 characters.
-    enum Type { String, Integer, StringList, Id, Boolean, TextMap };
+    // Object: a JSON object whose parts the route checks itself (the studio's guide structure).
+    enum Type { String, Integer, StringList, Id, Boolean, TextMap, Object };
     Field(const char* n, Type t, bool req, size_t m = 64, std::vector<std::string> allowed = {})
         : name(n), type(t), required(req), max(m), one_of(std::move(allowed)) {}
     const char* name;

@@ -176,6 +176,10 @@ private:
     };
     TextsFile texts_file(const std::string& guide, const nlohmann::json& files, const std::string& lang,
                          const nlohmann::json& texts, bool current);
+    // guide.toml as the change makes it, read by itself even with check errors: its text, and
+    // the pictures in the guide's folder; false when it does not read as TOML or has no steps.
+    bool draft_structure(const std::string& guide, const nlohmann::json& files, common::Guide& out, std::string& text,
+                         std::vector<std::string>* images = nullptr);
     std::optional<common::GuideText> source_as_translated(const std::string& guide, const std::string& lang,
                                                           const std::string& digest);
     std::mutex studio_mutex_;

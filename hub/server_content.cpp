@@ -1,8 +1,10 @@
 // The hub's routes for the content studio: the people who write, translate and review the
 // guides (roles editor and reviewer) see every guide's state in every kiosk language.
 #include "common/bundle.hpp"
+#include "common/catalogue.hpp"
 #include "common/content.hpp"
 #include "common/guide_po.hpp"
+#include "common/icons.hpp"
 #include "common/languages.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
@@ -11,10 +13,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace ledsager::hub {
 
@@ -65,6 +69,146 @@ json problems_json(const common::Diagnostics& diags) {
                        {"severity", d.severity == common::Severity::Error ? "error" : "warning"},
                        {"message", d.message}});
     return out;
+}
+
+// The kiosk languages' codes, as a field's allowed values.
+std::vector<std::string> language_codes() {
+    std::vector<std::string> codes;
+    for (const auto& l : common::kLanguages)
+        codes.emplace_back(l.code);
+    return codes;
+}
+
+// One line of text with no control characters, at most `max` bytes.
+bool one_line(const json& v, size_t max) {
+    if (!v.is_string()) return false;
+    const auto& s = v.get_ref<const std::string&>();
+    return s.size() <= max &&
+           std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// The structure form's guide (what guide.toml holds) from its JSON, shape and sizes checked;
+// what it means is left to the content checks, which name each problem at its field. On a
+// bad shape, `field` names the part ("steps.3.next") and `error` says what it must be.
+bool structure_from_json(const json& s, common::Guide& g, common::StructureNotes& notes, std::string& field,
+                         std::string& error) {
+    auto bad = [&](const std::string& f, const std::string& e) {
+        field = f, error = f + ": " + e;
+        return false;
+    };
+    auto keys_in = [&](const json& o, const std::string& at, std::initializer_list<const char*> known) {
+        for (const auto& [k, v] : o.items())
+            if (std::none_of(known.begin(), known.end(), [&](const char* n) { return k == n; }))
+                return bad(at + (at.empty() ? "" : ".") + k.substr(0, 40), "not a field here");
+        return true;
+    };
+    auto text_at = [&](const json& o, const char* key, const std::string& at, size_t max, bool required,
+                       std::string& out) {
+        const std::string f = at + (at.empty() ? "" : ".") + key;
+        if (!o.contains(key)) return required ? bad(f, "missing") : true;
+        if (!one_line(o[key], max)) return bad(f, "one line of text, at most " + std::to_string(max) + " characters");
+        out = o[key].get<std::string>();
+        return true;
+    };
+    auto note_at = [&](const json& o, const std::string& at, std::string& out) {
+        if (!o.contains("note")) return true;
+        if (!o["note"].is_string() || o["note"].get_ref<const std::string&>().size() > 4000)
+            return bad(at + (at.empty() ? "" : ".") + "note", "a text of at most 4,000 characters");
+        out = o["note"].get<std::string>();
+        std::erase(out, '\r');
+        return true;
+    };
+    if (!s.is_object()) return bad("structure", "an object with category, icon, order, sources and steps");
+    if (!keys_in(s, "", {"category", "icon", "order", "note", "sources", "steps"})) return false;
+    if (!text_at(s, "category", "", 64, true, g.category) || !text_at(s, "icon", "", 64, true, g.icon) ||
+        !note_at(s, "", notes.guide))
+        return false;
+    if (!s.contains("order") || !s["order"].is_number_integer() || s["order"].get<int64_t>() < -100000 ||
+        s["order"].get<int64_t>() > 100000)
+        return bad("order", "a whole number from -100000 to 100000");
+    g.order = static_cast<int>(s["order"].get<int64_t>());
+    if (!s.contains("sources") || !s["sources"].is_array() || s["sources"].size() > 60)
+        return bad("sources", "a list of at most 60 sources");
+    for (size_t i = 0; i < s["sources"].size(); ++i) {
+        const json& o = s["sources"][i];
+        const std::string at = "sources." + std::to_string(i);
+        common::Source src;
+        std::string note;
+        if (!o.is_object()) return bad(at, "an object with url, checked and note");
+        if (!keys_in(o, at, {"url", "checked", "note"}) || !text_at(o, "url", at, 2000, true, src.url) ||
+            !text_at(o, "checked", at, 32, true, src.checked) || !note_at(o, at, note))
+            return false;
+        g.sources.push_back(src);
+        notes.sources.push_back(note);
+    }
+    if (!s.contains("steps") || !s["steps"].is_array() || s["steps"].empty() || s["steps"].size() > 100)
+        return bad("steps", "a list of 1 to 100 steps");
+    for (size_t i = 0; i < s["steps"].size(); ++i) {
+        const json& o = s["steps"][i];
+        const std::string at = "steps." + std::to_string(i);
+        common::Step step;
+        std::string kind, note;
+        if (!o.is_object()) return bad(at, "an object with id, kind, icon, image, next, if_no and choices");
+        if (!keys_in(o, at, {"id", "kind", "icon", "image", "next", "if_no", "note", "choices"}) ||
+            !text_at(o, "id", at, 64, true, step.id) || !text_at(o, "kind", at, 16, true, kind) ||
+            !text_at(o, "icon", at, 64, false, step.icon) || !text_at(o, "image", at, 128, false, step.image) ||
+            !text_at(o, "next", at, 64, false, step.next) || !text_at(o, "if_no", at, 64, false, step.if_no) ||
+            !note_at(o, at, note))
+            return false;
+        if (kind == "info")
+            step.kind = common::StepKind::Info;
+        else if (kind == "check")
+            step.kind = common::StepKind::Check;
+        else if (kind == "question")
+            step.kind = common::StepKind::Question;
+        else
+            return bad(at + ".kind", "info, check or question");
+        if (o.contains("choices")) {
+            if (!o["choices"].is_array() || o["choices"].size() > 12)
+                return bad(at + ".choices", "a list of at most 12 answers");
+            for (size_t c = 0; c < o["choices"].size(); ++c) {
+                const json& co = o["choices"][c];
+                const std::string cat = at + ".choices." + std::to_string(c);
+                common::Choice choice;
+                if (!co.is_object()) return bad(cat, "an object with id and next");
+                if (!keys_in(co, cat, {"id", "next"}) || !text_at(co, "id", cat, 64, true, choice.id) ||
+                    !text_at(co, "next", cat, 64, true, choice.next))
+                    return false;
+                step.choices.push_back(choice);
+            }
+        }
+        g.steps.push_back(step);
+        notes.steps.push_back(note);
+    }
+    return true;
+}
+
+json structure_json(const common::Guide& g, const common::StructureNotes& notes) {
+    json sources = json::array();
+    for (size_t i = 0; i < g.sources.size(); ++i)
+        sources.push_back({{"url", g.sources[i].url},
+                           {"checked", g.sources[i].checked},
+                           {"note", i < notes.sources.size() ? notes.sources[i] : ""}});
+    json steps = json::array();
+    for (size_t i = 0; i < g.steps.size(); ++i) {
+        const auto& st = g.steps[i];
+        json choices = json::array();
+        for (const auto& c : st.choices)
+            choices.push_back({{"id", c.id}, {"next", c.next}});
+        const char* kind = st.kind == common::StepKind::Question ? "question"
+                           : st.kind == common::StepKind::Check  ? "check"
+                                                                 : "info";
+        steps.push_back({{"id", st.id},
+                         {"kind", kind},
+                         {"icon", st.icon},
+                         {"image", st.image},
+                         {"next", st.next},
+                         {"if_no", st.if_no},
+                         {"note", i < notes.steps.size() ? notes.steps[i] : ""},
+                         {"choices", choices}});
+    }
+    return {{"category", g.category}, {"icon", g.icon},     {"order", g.order},
+            {"note", notes.guide},    {"sources", sources}, {"steps", steps}};
 }
 
 }  // namespace
@@ -133,8 +277,8 @@ bool Hub::draft_guide(const std::string& guide, const json& files, common::Guide
 
 // The form's texts over the change's text of `lang`, as that language's file. A translation's
 // review credit goes with new words; `current` stamps it as checked against its source now.
-Hub::TextsFile Hub::texts_file(const std::string& guide, const json& files, const std::string& lang,
-                               const json& texts, bool current) {
+Hub::TextsFile Hub::texts_file(const std::string& guide, const json& files, const std::string& lang, const json& texts,
+                               bool current) {
     TextsFile out;
     auto fail = [&](int status, const std::string& error, const std::string& field) {
         out.status = status, out.error = error, out.field = field;
@@ -145,7 +289,7 @@ Hub::TextsFile Hub::texts_file(const std::string& guide, const json& files, cons
     common::Guide g;
     std::string base;
     if (!draft_guide(guide, files, g, base, true))
-        return fail(409, "guide.toml has errors: mend them in the file first", "errors");
+        return fail(409, "guide.toml cannot be read: mend it in the file first", "errors");
     const auto t = g.text.find(lang);
     if (t == g.text.end() && has_language_file(guide, files, lang))
         return fail(409, lang + ".toml cannot be read: mend it in the file first", "errors");
@@ -164,7 +308,8 @@ Hub::TextsFile Hub::texts_file(const std::string& guide, const json& files, cons
     const std::string& from = text.review.translated_from;
     if (!from.empty()) {
         const auto source = g.text.find(from);
-        if (source == g.text.end()) return fail(409, from + ".toml cannot be read: mend it in the file first", "errors");
+        if (source == g.text.end())
+            return fail(409, from + ".toml cannot be read: mend it in the file first", "errors");
         // A translation keeps its source's list of what you need, item for item.
         if (text.needs.size() > source->second.needs.size()) text.needs.resize(source->second.needs.size());
         if (current) text.review.source_digest = common::text_digest(source->second);
@@ -188,6 +333,29 @@ bool Hub::has_language_file(const std::string& guide, const json& files, const s
     const auto [published, version] = published_guides();
     std::error_code ec;
     return !published.empty() && fs::exists(published / guide / (lang + ".toml"), ec);
+}
+
+bool Hub::draft_structure(const std::string& guide, const json& files, common::Guide& out, std::string& text,
+                          std::vector<std::string>* images) {
+    const auto [published, version] = published_guides();
+    if (published.empty()) return false;
+    Scratch scratch(options_.data_dir);
+    const fs::path dir = scratch.path / guide;
+    fs::copy(published / guide, dir, fs::copy_options::recursive);
+    overlay(dir, files);
+    text = read_text(dir / "guide.toml").value_or("");
+    if (images) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+            const std::string name = e.path().filename().string();
+            // The drawn variants (name.contrast.png, name.rtl.png) go with their picture.
+            if (e.path().extension() == ".png" && name.find('.') == name.rfind('.')) images->push_back(name);
+        }
+        std::sort(images->begin(), images->end());
+    }
+    common::Diagnostics diags;
+    common::load_guide_structure(dir, content_checks(), out, diags);  // false on check errors too
+    return !out.steps.empty();
 }
 
 // The text of `lang` as it was when its digest was `digest`: from the newest version the hub
@@ -389,6 +557,72 @@ void Hub::content_routes() {
     auto visible = [](const ContentDraft& d, const User& u) {
         return d.author == u.id || (u.role == "reviewer" && d.status != "draft" && d.status != "withdrawn");
     };
+    // The author's own change while it is a draft, and its files (an object); nullopt when the
+    // answer is sent: 404 (none of theirs), 409 (submitted, published or withdrawn).
+    auto own_draft = [this](const httplib::Request& req, httplib::Response& res, const User& u,
+                            json& files) -> std::optional<ContentDraft> {
+        auto d = store_.draft(id_of(req));
+        if (!d || d->author != u.id) {
+            send_error(res, 404, "no such change of yours");
+            return std::nullopt;
+        }
+        if (d->status != "draft") {
+            send_conflict(res, "this change is " + d->status + ": it cannot be saved", d->status);
+            return std::nullopt;
+        }
+        files = json::parse(d->files, nullptr, false);
+        if (!files.is_object()) files = json::object();
+        return d;
+    };
+    // Saves the change's files with the count of their errors: their checks (and the steps as
+    // they make them), or nullopt when it was submitted or withdrawn meanwhile (409 sent).
+    auto save_checked = [this](const ContentDraft& d, const json& files, httplib::Response& res,
+                               std::vector<std::string>& steps) -> std::optional<common::Diagnostics> {
+        auto diags = check_draft(d.guide, files, &steps);
+        if (!store_.save_draft(d.id, d.author, files.dump(), static_cast<int>(diags.error_count()), now_s())) {
+            send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+            return std::nullopt;
+        }
+        return diags;
+    };
+    // A change the user may see, the kiosk language (?lang=) asked about in it, and the guide
+    // as the change makes it (its texts loaded even with check errors, to be mended); nullopt
+    // when the answer is sent: 403, 400 naming lang, 404, or 409 when guide.toml has errors or
+    // the language's file is not TOML that reads.
+    struct LanguageOfChange {
+        ContentDraft draft;
+        std::string lang;
+        json files;
+        common::Guide guide;
+        std::string base;  // the published version it starts from ("v7", "installed")
+    };
+    auto language_of_change = [this, visible](const httplib::Request& req,
+                                              httplib::Response& res) -> std::optional<LanguageOfChange> {
+        auto u = staff_of(req, res, false, kContent);
+        if (!u) return std::nullopt;
+        LanguageOfChange c;
+        c.lang = req.has_param("lang") ? req.get_param_value("lang") : "";
+        if (!common::find_language(c.lang)) {
+            send_error(res, 400, "lang: a kiosk language, e.g. ar", "lang");
+            return std::nullopt;
+        }
+        auto d = store_.draft(id_of(req));
+        if (!d || !visible(*d, *u)) {
+            send_error(res, 404, "no such change");
+            return std::nullopt;
+        }
+        c.draft = *d;
+        c.files = json::parse(d->files, nullptr, false);
+        if (!draft_guide(d->guide, c.files, c.guide, c.base, true)) {
+            send_conflict(res, "guide.toml cannot be read: mend it in the file first", "errors");
+            return std::nullopt;
+        }
+        if (!c.guide.text.count(c.lang) && has_language_file(d->guide, c.files, c.lang)) {
+            send_conflict(res, c.lang + ".toml cannot be read: mend it in the file first", "errors");
+            return std::nullopt;
+        }
+        return c;
+    };
     srv.Get(R"(/api/v1/content/drafts/(\d+))",
             [this, draft_json, visible](const httplib::Request& req, httplib::Response& res) {
                 auto u = staff_of(req, res, false, kContent);
@@ -411,7 +645,8 @@ void Hub::content_routes() {
                 out["steps"] = steps;
                 send_json(res, 200, out);
             });
-    srv.Post(R"(/api/v1/content/drafts/(\d+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/files)", [this, own_draft, save_checked](const httplib::Request& req,
+                                                                                      httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
         json body;
@@ -420,18 +655,14 @@ void Hub::content_routes() {
         const std::string name = body["name"];
         if (!draft_file_name(name))
             return send_error(res, 400, "name: guide.toml or a kiosk language's file, e.g. da.toml", "name");
-        const auto d = store_.draft(id_of(req));
-        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
-        if (d->status != "draft")
-            return send_conflict(res, "this change is " + d->status + ": it cannot be saved", d->status);
-        json files = json::parse(d->files, nullptr, false);
-        if (!files.is_object()) files = json::object();
+        json files;
+        const auto d = own_draft(req, res, *u, files);
+        if (!d) return;
         files[name] = body["text"];
         std::vector<std::string> steps;
-        const auto diags = check_draft(d->guide, files, &steps);
-        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
-            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
-        send_json(res, 200, {{"errors", diags.error_count()}, {"problems", problems_json(diags)}, {"steps", steps}});
+        const auto diags = save_checked(*d, files, res, steps);
+        if (!diags) return;
+        send_json(res, 200, {{"errors", diags->error_count()}, {"problems", problems_json(*diags)}, {"steps", steps}});
     });
     // A screen of the guide as the change makes it, drawn by the kiosk's own renderer (its
     // fonts, shaping and mirroring, text size and theme): a PNG. Its author may send the file
@@ -440,9 +671,7 @@ void Hub::content_routes() {
                                                                         httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
-        std::vector<std::string> codes;
-        for (const auto& l : common::kLanguages)
-            codes.emplace_back(l.code);
+        const std::vector<std::string> codes = language_codes();
         json body;
         if (!parse_body(req, res,
                         {{"screen", Field::String, false, 8, {"step", "needs", "end"}},
@@ -535,21 +764,12 @@ void Hub::content_routes() {
     // ---- translators: a language's text of the guide, as the change makes it, as a gettext
     // PO file (source text and where it shows beside each string; fuzzy where the source
     // changed since it was translated), and such a file read back into the change.
-    srv.Get(R"(/api/v1/content/drafts/(\d+)/po)", [this, visible](const httplib::Request& req, httplib::Response& res) {
-        auto u = staff_of(req, res, false, kContent);
-        if (!u) return;
-        const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "";
-        if (!common::find_language(lang)) return send_error(res, 400, "lang: a kiosk language, e.g. ar", "lang");
-        const auto d = store_.draft(id_of(req));
-        if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
-        const json files = json::parse(d->files, nullptr, false);
-        common::Guide g;
-        std::string base;
-        if (!draft_guide(d->guide, files, g, base))
-            return send_conflict(res, "the change has errors: mend them first", "errors");
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/po)", [this, language_of_change](const httplib::Request& req,
+                                                                             httplib::Response& res) {
+        auto c = language_of_change(req, res);
+        if (!c) return;
+        const auto& [d, lang, files, g, base] = *c;
         const auto t = g.text.find(lang);
-        if (t == g.text.end() && has_language_file(d->guide, files, lang))
-            return send_conflict(res, lang + ".toml has errors: mend them first", "errors");
         const common::GuideText* translation = t == g.text.end() ? nullptr : &t->second;
         const std::string from =
             translation && !translation->review.translated_from.empty() ? translation->review.translated_from : "da";
@@ -559,23 +779,21 @@ void Hub::content_routes() {
         // The source as it was when the translation was made, from the versions the hub keeps.
         std::optional<common::GuideText> old;
         if (translation && translation->review.source_digest != common::text_digest(source))
-            old = source_as_translated(d->guide, from, translation->review.source_digest);
+            old = source_as_translated(d.guide, from, translation->review.source_digest);
         const std::string po = common::write_po(g, {lang, from, &source, translation, old ? &*old : nullptr, base,
                                                     common::iso_day(static_cast<std::time_t>(now_s()))});
-        res.set_header("Content-Disposition", "attachment; filename=\"" + d->guide + "." + lang + ".po\"");
+        res.set_header("Content-Disposition", "attachment; filename=\"" + d.guide + "." + lang + ".po\"");
         res.set_content(po, "text/x-gettext-translation; charset=utf-8");
     });
-    srv.Post(R"(/api/v1/content/drafts/(\d+)/po)", [this](const httplib::Request& req, httplib::Response& res) {
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/po)", [this, own_draft, save_checked](const httplib::Request& req,
+                                                                                   httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
         json body;
         if (!parse_body(req, res, {{"po", Field::String, true, options_.max_po_bytes}}, body)) return;
-        const auto d = store_.draft(id_of(req));
-        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
-        if (d->status != "draft")
-            return send_conflict(res, "this change is " + d->status + ": it cannot be changed", d->status);
-        json files = json::parse(d->files, nullptr, false);
-        if (!files.is_object()) files = json::object();
+        json files;
+        const auto d = own_draft(req, res, *u, files);
+        if (!d) return;
         common::Guide g;
         std::string base;
         if (!draft_guide(d->guide, files, g, base))
@@ -607,9 +825,8 @@ void Hub::content_routes() {
             g, in.text,
             g.text.at(from).title + ": " + std::string(l ? l->english_name : in.lang) + " text (from a PO file)");
         std::vector<std::string> steps;
-        const auto diags = check_draft(d->guide, files, &steps);
-        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
-            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        const auto diags = save_checked(*d, files, res, steps);
+        if (!diags) return;
         store_.audit(u->id, "draft_po_imported", d->guide + " " + in.lang, now_s());
         send_json(res, 200,
                   {{"lang", in.lang},
@@ -620,115 +837,212 @@ void Hub::content_routes() {
                    {"unknown", in.unknown},
                    {"complete", in.complete},
                    {"po_problems", problems_json(po_diags)},
-                   {"errors", diags.error_count()},
-                   {"problems", problems_json(diags)},
+                   {"errors", diags->error_count()},
+                   {"problems", problems_json(*diags)},
                    {"steps", steps}});
     });
     // ---- a language's texts as a form: each text with the source language's beside it, so
     // nobody writes TOML to fix a sentence. Saved as the language's file, checked as every save.
-    srv.Get(R"(/api/v1/content/drafts/(\d+)/texts)",
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/texts)", [this, language_of_change](const httplib::Request& req,
+                                                                                httplib::Response& res) {
+        auto c = language_of_change(req, res);
+        if (!c) return;
+        const auto& [d, lang, files, g, base] = *c;
+        const auto t = g.text.find(lang);
+        const common::GuideText none;
+        const common::GuideText& mine = t == g.text.end() ? none : t->second;
+        const std::string from = t != g.text.end() ? mine.review.translated_from : (lang == "da" ? "" : "da");
+        const auto s = from.empty() ? g.text.end() : g.text.find(from);
+        if (!from.empty() && s == g.text.end())
+            return send_conflict(res, from + ".toml cannot be read: mend it in the file first", "errors");
+        const common::GuideText* source = s == g.text.end() ? nullptr : &s->second;
+        const bool outdated = source && t != g.text.end() && mine.review.source_digest != common::text_digest(*source);
+        // The source as it was translated, to tell which of its texts changed since.
+        std::optional<common::GuideText> old;
+        if (outdated) old = source_as_translated(d.guide, from, mine.review.source_digest);
+        auto by_key = [&](const common::GuideText& text) {
+            std::map<std::string, std::string> m;
+            for (auto& f : common::text_fields(g, text))
+                m[f.key] = std::move(f.text);
+            return m;
+        };
+        const auto now = by_key(mine);
+        const auto before = old ? by_key(*old) : std::map<std::string, std::string>();
+        json fields = json::array();
+        for (const auto& f : common::text_fields(g, source ? *source : mine)) {
+            json one{{"key", f.key}, {"screen", f.screen}, {"kind", f.kind}, {"where", f.where}};
+            const auto it = now.find(f.key);
+            one["text"] = it == now.end() ? "" : it->second;
+            if (source) {
+                one["source"] = f.text;
+                const auto was = before.find(f.key);
+                // Changed since translated: known per text when the old source is kept.
+                one["changed"] = outdated && (!old || was == before.end() || was->second != f.text);
+            }
+            fields.push_back(std::move(one));
+        }
+        json steps = json::array();
+        for (const auto& st : g.steps) {
+            auto title_in = [&](const common::GuideText* text) {
+                if (!text) return std::string();
+                const auto it = text->steps.find(st.id);
+                return it == text->steps.end() ? std::string() : it->second.title;
+            };
+            std::string title = title_in(&mine);
+            if (title.empty()) title = title_in(source);
+            steps.push_back({{"id", st.id}, {"title", title}});
+        }
+        send_json(res, 200,
+                  {{"lang", lang},
+                   {"file", lang + ".toml"},
+                   {"source_lang", from.empty() ? json() : json(from)},
+                   {"new", t == g.text.end()},
+                   {"outdated", outdated},
+                   {"fields", fields},
+                   {"steps", steps}});
+    });
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/texts)",
+             [this, own_draft, save_checked](const httplib::Request& req, httplib::Response& res) {
+                 auto u = staff_of(req, res, true, kContent);
+                 if (!u) return;
+                 const std::vector<std::string> codes = language_codes();
+                 json body;
+                 if (!parse_body(req, res,
+                                 {{"lang", Field::String, true, 8, codes},
+                                  {"texts", Field::TextMap, true, 400},
+                                  {"current", Field::Boolean, false}},
+                                 body))
+                     return;
+                 json files;
+                 const auto d = own_draft(req, res, *u, files);
+                 if (!d) return;
+                 const std::string lang = body["lang"];
+                 const auto made = texts_file(d->guide, files, lang, body["texts"], body.value("current", false));
+                 if (made.status == 409) return send_conflict(res, made.error, made.field);
+                 if (made.status != 200) return send_error(res, made.status, made.error, made.field);
+                 const std::string name = lang + ".toml";
+                 files[name] = made.toml;
+                 std::vector<std::string> steps;
+                 const auto diags = save_checked(*d, files, res, steps);
+                 if (!diags) return;
+                 send_json(res, 200,
+                           {{"file", name},
+                            {"text", made.toml},
+                            {"errors", diags->error_count()},
+                            {"problems", problems_json(*diags)},
+                            {"steps", steps}});
+             });
+    // ---- a guide's structure as a form: its steps in order and where each answer leads, icons
+    // and pictures, its sources with the day each was checked, and the editors' notes. Saved as
+    // guide.toml and checked as every save; a step or an answer taken out takes its texts out
+    // of every language with it.
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/structure)",
             [this, visible](const httplib::Request& req, httplib::Response& res) {
                 auto u = staff_of(req, res, false, kContent);
                 if (!u) return;
-                const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "";
-                if (!common::find_language(lang)) return send_error(res, 400, "lang: a kiosk language, e.g. ar", "lang");
                 const auto d = store_.draft(id_of(req));
                 if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
                 const json files = json::parse(d->files, nullptr, false);
                 common::Guide g;
+                std::string text;
+                std::vector<std::string> images;
+                if (!draft_structure(d->guide, files, g, text, &images))
+                    return send_conflict(res, "guide.toml does not read as TOML: mend it in the file first", "errors");
+                int unkept = 0;
+                const auto notes = common::structure_notes(text, g, &unkept);
+                // Each step's title, in Danish (the language guides are written in) as far as it reads.
+                json titles = json::object();
+                common::Guide texts;
                 std::string base;
-                if (!draft_guide(d->guide, files, g, base, true))
-                    return send_conflict(res, "guide.toml has errors: mend them in the file first", "errors");
-                const auto t = g.text.find(lang);
-                if (t == g.text.end() && has_language_file(d->guide, files, lang))
-                    return send_conflict(res, lang + ".toml cannot be read: mend it in the file first", "errors");
-                const common::GuideText none;
-                const common::GuideText& mine = t == g.text.end() ? none : t->second;
-                const std::string from = t != g.text.end() ? mine.review.translated_from : (lang == "da" ? "" : "da");
-                const auto s = from.empty() ? g.text.end() : g.text.find(from);
-                if (!from.empty() && s == g.text.end())
-                    return send_conflict(res, from + ".toml cannot be read: mend it in the file first", "errors");
-                const common::GuideText* source = s == g.text.end() ? nullptr : &s->second;
-                const bool outdated = source && t != g.text.end() &&
-                                      mine.review.source_digest != common::text_digest(*source);
-                // The source as it was translated, to tell which of its texts changed since.
-                std::optional<common::GuideText> old;
-                if (outdated) old = source_as_translated(d->guide, from, mine.review.source_digest);
-                auto by_key = [&](const common::GuideText& text) {
-                    std::map<std::string, std::string> m;
-                    for (auto& f : common::text_fields(g, text))
-                        m[f.key] = std::move(f.text);
-                    return m;
-                };
-                const auto now = by_key(mine);
-                const auto before = old ? by_key(*old) : std::map<std::string, std::string>();
-                json fields = json::array();
-                for (const auto& f : common::text_fields(g, source ? *source : mine)) {
-                    json one{{"key", f.key}, {"screen", f.screen}, {"kind", f.kind}, {"where", f.where}};
-                    const auto it = now.find(f.key);
-                    one["text"] = it == now.end() ? "" : it->second;
-                    if (source) {
-                        one["source"] = f.text;
-                        const auto was = before.find(f.key);
-                        // Changed since translated: known per text when the old source is kept.
-                        one["changed"] = outdated && (!old || was == before.end() || was->second != f.text);
-                    }
-                    fields.push_back(std::move(one));
-                }
-                json steps = json::array();
-                for (const auto& st : g.steps) {
-                    auto title_in = [&](const common::GuideText* text) {
-                        if (!text) return std::string();
-                        const auto it = text->steps.find(st.id);
-                        return it == text->steps.end() ? std::string() : it->second.title;
-                    };
-                    std::string title = title_in(&mine);
-                    if (title.empty()) title = title_in(source);
-                    steps.push_back({{"id", st.id}, {"title", title}});
-                }
+                if (draft_guide(d->guide, files, texts, base, true))
+                    if (const auto da = texts.text.find("da"); da != texts.text.end())
+                        for (const auto& [id, st] : da->second.steps)
+                            titles[id] = st.title;
+                json icons = json::array();
+                for (const auto& i : common::kIcons)
+                    icons.push_back(std::string(i.name));
+                json categories = json::array();
+                for (const auto& c : common::kCategories)
+                    categories.push_back(std::string(c.id));
                 send_json(res, 200,
-                          {{"lang", lang},
-                           {"file", lang + ".toml"},
-                           {"source_lang", from.empty() ? json() : json(from)},
-                           {"new", t == g.text.end()},
-                           {"outdated", outdated},
-                           {"fields", fields},
-                           {"steps", steps}});
+                          {{"guide", d->guide},
+                           {"structure", structure_json(g, notes)},
+                           {"line_fields", common::structure_line_fields(text, g)},
+                           {"unkept_comments", unkept},
+                           {"titles", titles},
+                           {"images", images},
+                           {"icons", icons},
+                           {"categories", categories}});
             });
-    srv.Post(R"(/api/v1/content/drafts/(\d+)/texts)", [this](const httplib::Request& req, httplib::Response& res) {
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/structure)", [this, own_draft, save_checked](const httplib::Request& req,
+                                                                                          httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
-        std::vector<std::string> codes;
-        for (const auto& l : common::kLanguages)
-            codes.emplace_back(l.code);
         json body;
-        if (!parse_body(req, res,
-                        {{"lang", Field::String, true, 8, codes},
-                         {"texts", Field::TextMap, true, 400},
-                         {"current", Field::Boolean, false}},
-                        body))
-            return;
-        const auto d = store_.draft(id_of(req));
-        if (!d || d->author != u->id) return send_error(res, 404, "no such change of yours");
-        if (d->status != "draft")
-            return send_conflict(res, "this change is " + d->status + ": it cannot be saved", d->status);
-        json files = json::parse(d->files, nullptr, false);
-        if (!files.is_object()) files = json::object();
-        const std::string lang = body["lang"];
-        const auto made = texts_file(d->guide, files, lang, body["texts"], body.value("current", false));
-        if (made.status == 409) return send_conflict(res, made.error, made.field);
-        if (made.status != 200) return send_error(res, made.status, made.error, made.field);
-        const std::string name = lang + ".toml";
-        files[name] = made.toml;
+        if (!parse_body(req, res, {{"structure", Field::Object, true}}, body)) return;
+        common::Guide g;
+        common::StructureNotes notes;
+        std::string field, error;
+        if (!structure_from_json(body["structure"], g, notes, field, error)) return send_error(res, 400, error, field);
+        json files;
+        const auto d = own_draft(req, res, *u, files);
+        if (!d) return;
+        g.id = d->guide;
+        // The texts of steps and answers no longer there go from each language's file that reads;
+        // a translation that matched its source before still does.
+        common::Guide texts;
+        std::string base;
+        if (draft_guide(d->guide, files, texts, base, true)) {
+            std::map<std::string, std::string> digests;
+            for (const auto& [lang, text] : texts.text)
+                digests[lang] = common::text_digest(text);
+            std::set<std::string> changed;
+            for (auto& [lang, text] : texts.text)
+                for (auto it = text.steps.begin(); it != text.steps.end();) {
+                    const common::Step* now = g.find_step(it->first);
+                    if (!now) {
+                        it = text.steps.erase(it);
+                        changed.insert(lang);
+                        continue;
+                    }
+                    std::erase_if(it->second.choices, [&](const auto& label) {
+                        const bool gone = std::none_of(now->choices.begin(), now->choices.end(),
+                                                       [&](const common::Choice& c) { return c.id == label.first; });
+                        if (gone) changed.insert(lang);
+                        return gone;
+                    });
+                    ++it;
+                }
+            const auto da = texts.text.find("da");
+            for (const auto& lang : changed) {
+                common::GuideText& text = texts.text[lang];
+                const std::string& from = text.review.translated_from;
+                if (const auto source = texts.text.find(from);
+                    !from.empty() && source != texts.text.end() && text.review.source_digest == digests[from])
+                    text.review.source_digest = common::text_digest(source->second);
+                const common::LanguageDef* l = common::find_language(lang);
+                files[lang + ".toml"] =
+                    common::write_language_toml(g, text,
+                                                (da == texts.text.end() ? d->guide : da->second.title) + ": " +
+                                                    std::string(l ? l->english_name : lang) + " text");
+            }
+        }
+        files["guide.toml"] = common::write_guide_toml(g, notes);
         std::vector<std::string> steps;
-        const auto diags = check_draft(d->guide, files, &steps);
-        if (!store_.save_draft(d->id, u->id, files.dump(), static_cast<int>(diags.error_count()), now_s()))
-            return send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        const auto diags = save_checked(*d, files, res, steps);
+        if (!diags) return;
+        common::Guide now;
+        std::string text;
+        std::vector<std::string> line_fields;
+        if (draft_structure(d->guide, files, now, text)) line_fields = common::structure_line_fields(text, now);
+        json written = json::object();
+        for (const auto& [name, t] : files.items())
+            written[name] = t;
         send_json(res, 200,
-                  {{"file", name},
-                   {"text", made.toml},
-                   {"errors", diags.error_count()},
-                   {"problems", problems_json(diags)},
+                  {{"files", written},
+                   {"line_fields", line_fields},
+                   {"errors", diags->error_count()},
+                   {"problems", problems_json(*diags)},
                    {"steps", steps}});
     });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {

@@ -6,7 +6,7 @@ import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./com
 import texts from "./texts/content.js";
 
 const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "",
-                published: {}, problems: [] };
+                published: {}, problems: [], view: "form", form: null };
 const t = makeT(texts, state);
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);
 
@@ -183,9 +183,11 @@ async function savedText(name) {
   return state.change.files?.[name]?.draft ?? (await publishedText(name));
 }
 
-// Saves the file in the editor when it differs from what is saved (before another file
-// opens, and before the change is sent): nothing typed is lost, and every save is checked.
+// Saves the file or form in the editor when it differs from what is saved (before another
+// file opens, and before the change is sent): nothing typed is lost, and every save is checked.
 async function saveIfChanged() {
+  if (formShown()) return formChanged() ? saveForm() : true;
+  if (structureShown()) return structureChanged() ? saveStructure() : true;
   if (!state.file || $("text").value === (await savedText(state.file))) return true;
   return save();
 }
@@ -209,6 +211,7 @@ async function selectFile(name) {
   $("text").lang = name === "guide.toml" ? "en" : name.replace(/\.toml$/, "");
   $("text").readOnly = false;
   if (name !== "guide.toml") $("preview-lang").value = name.replace(/\.toml$/, "");
+  await loadForm(name);
   schedulePreview(0);
 }
 
@@ -225,11 +228,24 @@ function showProblems(problems, errors) {
     b.addEventListener("click", () => goToLine(p.file, p.line));
     list.append(el("li", {}, b));
   }
+  placeProblems();
+  placeStructureProblems();
 }
 
-// Moves the cursor to a problem's line, in its file.
+// Moves the cursor to a problem's field in the form, else to its line in the file.
 async function goToLine(file, line) {
   if (state.file !== file && [...$("file").options].some((o) => o.value === file)) await selectFile(file);
+  if (formShown() && state.form.file === file) {
+    const key = lineKeys(await savedText(file))[line - 1];
+    const field = key && formFields().find((a) => a.dataset.key === key);
+    if (field) { field.focus(); return; }
+    await setView("file");
+  }
+  if (structureShown() && file === "guide.toml") {
+    const field = structureField(state.structure.lineFields[line - 1] || "", "");
+    if (field) { field.focus(); return; }
+    await setView("file");
+  }
   const area = $("text");
   const lines = area.value.split("\n");
   const n = Math.max(1, Math.min(line || 1, lines.length));
@@ -292,6 +308,8 @@ async function openChange(id) {
   if (r.status !== 200) { $("page-error").textContent = t("failed") + (r.data?.error || r.status); return; }
   state.change = r.data;
   state.file = "";
+  state.form = null;
+  state.structure = null;
   $("editor").hidden = false;
   $("editor-title").textContent = t("editing", guideTitle(r.data.guide));
   $("editor-status").textContent = t("state_line", t(`ch_${r.data.status}`), r.data.mine ? t("mine") : r.data.author);
@@ -335,6 +353,440 @@ async function save() {
   if (option) option.textContent = `${name} •`;
   $("editor-status").textContent = t("saved");
   showProblems(r.data.problems, r.data.errors);
+  fillPreviewSteps(r.data.steps);
+  schedulePreview(0);
+  await load();
+  return true;
+}
+
+// ---- A language's texts as a form: each text under its source language's text, saved by the
+// hub as the language's file (nobody writes TOML to mend a sentence); each problem at its field.
+const rtl = new Set(["ar", "fa", "ur"]);
+const isLanguageFile = (name) => /^[a-z]{2}\.toml$/.test(name);
+const formShown = () => state.form !== null && !$("text-form").hidden;
+const formFields = () => [...$("text-form").querySelectorAll("textarea")];
+const formTexts = () => Object.fromEntries(formFields().map((a) => [a.dataset.key, a.value]));
+const formChanged = () => formFields().some((a) => a.value !== state.form.loaded[a.dataset.key]) ||
+  Boolean($("form-current")?.checked);
+
+function showView() {
+  const language = isLanguageFile(state.file), structure = state.file === "guide.toml";
+  const form = language && state.view === "form" && state.form !== null;
+  const steps = structure && state.view === "form" && state.structure !== null;
+  $("view-switch").hidden = !language && !structure;
+  $("view-label").textContent = t(structure ? "view_structure" : "view");
+  $("text-form").hidden = !form;
+  $("structure-form").hidden = !steps;
+  $("file-view").hidden = form || steps;
+  $("view-form").setAttribute("aria-pressed", String(state.view === "form"));
+  $("view-file").setAttribute("aria-pressed", String(state.view !== "form"));
+}
+
+async function setView(view) {
+  if (view === state.view) return;
+  if (!(await saveIfChanged())) return;
+  state.view = view;
+  if (view === "form") await loadForm(state.file);
+  else {
+    $("text").value = await savedText(state.file);
+    state.loaded = $("text").value;
+    showView();
+  }
+}
+
+async function loadForm(name) {
+  state.form = null;
+  state.structure = null;
+  $("form-note").textContent = "";
+  if (name === "guide.toml" && state.view === "form") {
+    await loadStructure();
+  } else if (isLanguageFile(name) && state.view === "form") {
+    const lang = name.replace(/\.toml$/, "");
+    const r = await api("GET", `/api/v1/content/drafts/${state.change.id}/texts?lang=${lang}`);
+    if (state.file !== name) return;  // another file was chosen meanwhile
+    if (r.status === 200) {
+      state.form = { lang, file: name, data: r.data, loaded: Object.fromEntries(r.data.fields.map((f) => [f.key, f.text])) };
+      renderForm();
+    } else {
+      $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
+    }
+  }
+  showView();
+}
+
+function fieldLabel(f) {
+  const kinds = { title: () => t("f_title"), subtitle: () => t("f_subtitle"), need: () => t("f_need", f.key.split(".")[1]),
+                  text: () => t("f_text"), choice: () => t("f_choice", f.key.split(".choices.")[1]),
+                  image_alt: () => t("f_image_alt"), end_title: () => t("f_end_title"), end_summary: () => t("f_end_summary") };
+  return (kinds[f.kind] || (() => f.key))();
+}
+
+function renderForm() {
+  const { data, lang } = state.form;
+  const box = $("text-form");
+  box.replaceChildren();
+  const changed = data.fields.filter((f) => f.changed).length;
+  $("form-note").textContent = [data.new ? t("form_new", lang.toUpperCase()) : "",
+                                data.outdated ? t("form_outdated", changed) : ""].filter(Boolean).join(" ");
+  const steps = Object.fromEntries(data.steps.map((st, i) => [st.id, { n: i + 1, title: st.title }]));
+  let group = null;
+  data.fields.forEach((f, i) => {
+    if (!group || group.dataset.screen !== f.screen) {
+      const st = steps[f.screen];
+      const title = f.screen === "" ? t("form_guide") : f.screen === "needs" ? t("screen_needs")
+        : f.screen === "end" ? t("screen_end") : t("form_step", st?.n ?? "?", st?.title || f.screen);
+      group = el("fieldset", {}, el("legend", { textContent: title }));
+      group.dataset.screen = f.screen;
+      box.append(group);
+    }
+    const id = `form-field-${i}`;
+    const row = el("div", { className: "field" }, el("label", { htmlFor: id, textContent: fieldLabel(f) }));
+    const described = [];
+    if (data.source_lang) {
+      const tag = t("form_source", data.source_lang.toUpperCase()) + (f.changed ? ` (${t("form_changed")})` : "");
+      row.append(el("p", { className: `source${f.changed ? " changed" : ""}`, id: `${id}-source` },
+                    el("span", { className: "tag", textContent: tag }),
+                    el("span", { lang: data.source_lang, dir: "auto", textContent: f.source })));
+      described.push(`${id}-source`);
+    }
+    const lines = (f.text || f.source || "").split("\n").length;
+    const area = el("textarea", { id, lang, dir: rtl.has(lang) ? "rtl" : "auto", value: f.text, spellcheck: true,
+                                  rows: Math.max(f.kind === "text" ? 3 : 1, lines) });
+    area.dataset.key = f.key;
+    area.dataset.screen = f.screen;
+    described.push(`${id}-problem`);
+    area.setAttribute("aria-describedby", described.join(" "));
+    area.addEventListener("input", () => schedulePreview(600));
+    area.addEventListener("focus", () => followField(area));
+    row.append(area, el("p", { className: "field-problem", id: `${id}-problem` }));
+    group.append(row);
+  });
+  if (data.source_lang) {
+    const current = el("input", { type: "checkbox", id: "form-current" });
+    box.append(el("label", { className: "check", htmlFor: "form-current" }, current, t("form_current")));
+  }
+  placeProblems();
+}
+
+// The text key each line of a language file holds, as the form names its fields: the table
+// ([step.ID], [step.ID.choices], [end]) and the key on the line, or the """ block it is in.
+function lineKeys(text) {
+  const keys = [];
+  let table = "", block = null, need = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (block !== null) {
+      keys.push(block);
+      if (line.includes('"""')) block = null;
+      continue;
+    }
+    if (need > 0) {
+      if (line.startsWith("]")) { need = 0; keys.push(""); } else keys.push(line && !line.startsWith("#") ? `needs.${need++}` : "");
+      continue;
+    }
+    const header = /^\[([^\[\]]+)\]\s*(#.*)?$/.exec(line);
+    if (header) { table = header[1].trim(); keys.push(""); continue; }
+    const pair = /^("[^"]*"|[A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(line);
+    if (!pair || table === "review") { keys.push(""); continue; }
+    const name = pair[1].replace(/"/g, "");
+    if (!table && name === "needs" && pair[2].startsWith("[") && !pair[2].includes("]")) { need = 1; keys.push(""); continue; }
+    const key = table ? `${table}.${name}` : name;
+    keys.push(key);
+    if (pair[2].startsWith('"""') && !pair[2].slice(3).includes('"""')) block = key;
+  }
+  return keys;
+}
+
+// Each problem of the form's file beside its field, the field marked while it has an error.
+async function placeProblems() {
+  if (!state.form) return;
+  const fields = formFields();
+  for (const a of fields) {
+    a.removeAttribute("aria-invalid");
+    $(`${a.id}-problem`).textContent = "";
+    $(`${a.id}-problem`).className = "field-problem";
+  }
+  const keys = lineKeys(await savedText(state.form.file));
+  for (const p of state.problems.filter((q) => q.file === state.form.file)) {
+    const a = fields.find((f) => f.dataset.key === keys[p.line - 1]);
+    if (!a) continue;
+    const box = $(`${a.id}-problem`);
+    box.textContent = (box.textContent ? box.textContent + " " : "") + p.message;
+    if (p.severity === "error") { a.setAttribute("aria-invalid", "true"); box.className = "field-problem"; }
+    else if (a.getAttribute("aria-invalid") !== "true") box.className = "field-problem warning";
+  }
+}
+
+// The preview shows the screen of the field being written, in the form's language.
+function followField(area) {
+  let again = false;
+  if ($("preview-lang").value !== state.form.lang) { $("preview-lang").value = state.form.lang; again = true; }
+  const screen = area.dataset.screen;
+  if (screen && screen !== $("preview-step").value && [...$("preview-step").options].some((o) => o.value === screen)) {
+    $("preview-step").value = screen;
+    again = true;
+  }
+  if (again) schedulePreview(150);
+}
+
+async function saveForm() {
+  const { lang, file } = state.form;
+  const body = { lang, texts: formTexts() };
+  if ($("form-current")?.checked) body.current = true;
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/texts`, body);
+  if (r.status !== 200) {
+    failed(r);
+    const key = r.data?.field?.startsWith("texts.") ? r.data.field.slice(6) : "";
+    const area = formFields().find((a) => a.dataset.key === key);
+    if (area) {
+      area.setAttribute("aria-invalid", "true");
+      $(`${area.id}-problem`).textContent = r.data.error;
+      area.focus();
+    }
+    return false;
+  }
+  state.change.files = state.change.files || {};
+  state.change.files[file] = { draft: r.data.text, published: await publishedText(file) };
+  $("text").value = r.data.text;
+  state.loaded = r.data.text;
+  const option = [...$("file").options].find((o) => o.value === file);
+  if (option) option.textContent = `${file} •`;
+  state.problems = r.data.problems || [];
+  await loadForm(file);
+  $("editor-status").textContent = t("saved");
+  showProblems(r.data.problems, r.data.errors);
+  await placeProblems();
+  const marked = formFields().filter((a) => a.getAttribute("aria-invalid") === "true").length;
+  if (marked) $("editor-status").textContent += " " + t("form_problems", marked);
+  fillPreviewSteps(r.data.steps);
+  schedulePreview(0);
+  await load();
+  return true;
+}
+
+// ---- A guide's structure as a form: its steps in order and where each answer leads, icons
+// and pictures, its sources with the day each was checked, the editors' notes. The hub saves
+// it as guide.toml; a step taken out takes its texts in every language with it.
+const structureShown = () => state.structure !== null && !$("structure-form").hidden;
+const structureChanged = () => JSON.stringify(state.structure.work) !== state.structure.loaded;
+
+async function loadStructure() {
+  state.structure = null;
+  const r = await api("GET", `/api/v1/content/drafts/${state.change.id}/structure`);
+  if (state.file !== "guide.toml") return;  // another file was chosen meanwhile
+  if (r.status === 200) {
+    state.structure = { data: r.data, work: structuredClone(r.data.structure), loaded: JSON.stringify(r.data.structure),
+                        lineFields: r.data.line_fields, fresh: new WeakSet() };
+    renderStructure();
+  } else {
+    $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
+  }
+}
+
+// Draws the form anew (after a step is moved, added or taken out), the focus kept on `focus`
+// (a control's data-field) when given.
+function renderStructure(focus) {
+  const { data, work, fresh } = state.structure;
+  const box = $("structure-form");
+  box.replaceChildren();
+  $("form-note").textContent = data.unkept_comments ? t("st_unkept", data.unkept_comments) : "";
+  let n = 0;
+  const stepName = (s, i) => t("form_step", i + 1, data.titles[s.id] || s.id || t("st_new"));
+  const options = (select, values, current) => {
+    const list = values.map(([v, text]) => el("option", { value: v, textContent: text }));
+    // A value the lists do not know (a step taken out, a picture missing) is shown as it is.
+    if (current && !values.some(([v]) => v === current)) list.push(el("option", { value: current, textContent: `${current} (?)` }));
+    select.replaceChildren(...list);
+    return select;
+  };
+  const targets = (blank) => [...(blank ? [["", blank]] : []), ...work.steps.map((s, i) => [s.id, stepName(s, i)]),
+                              ["end", t("st_end")]];
+  // A labelled control for obj[key]; `field` names it, as the hub names each line's field.
+  const control = (group, label, input, obj, key, field, after) => {
+    const id = `st-${n++}`;
+    input.id = id;
+    input.dataset.field = field;
+    input.setAttribute("aria-describedby", `${id}-problem`);
+    if (input.tagName === "SELECT" && !input.options.length) options(input, [], obj[key]);
+    input.value = obj[key] ?? "";
+    input.addEventListener(input.tagName === "SELECT" ? "change" : "input", () => {
+      obj[key] = input.type === "number" ? Number(input.value) : input.value;
+      after?.();
+    });
+    group.append(el("div", { className: "field" }, el("label", { htmlFor: id, textContent: label }), input,
+                    el("p", { className: "field-problem", id: `${id}-problem` })));
+    return input;
+  };
+  const button = (text, field, action, className = "") => {
+    const b = el("button", { type: "button", textContent: text, className });
+    b.dataset.field = field;
+    b.addEventListener("click", action);
+    return b;
+  };
+  const group = (legend, field) => {
+    const id = `st-${n++}`;
+    const g = el("fieldset", { id }, el("legend", { textContent: legend }),
+                 el("p", { className: "field-problem", id: `${id}-problem` }));
+    g.dataset.field = field;
+    return g;
+  };
+
+  const about = group(t("st_about"), "guide");
+  control(about, t("st_category"), options(el("select"), data.categories.map((c) => [c, c]), work.category), work, "category", "category");
+  control(about, t("st_icon"), options(el("select"), data.icons.map((c) => [c, c]), work.icon), work, "icon", "icon");
+  control(about, t("st_order"), el("input", { type: "number", step: 1 }), work, "order", "order");
+  control(about, t("st_note"), el("textarea", { rows: 3 }), work, "note", "note");
+  box.append(about);
+
+  const sources = group(t("st_sources"), "sources");
+  work.sources.forEach((src, i) => {
+    const row = el("div", { className: "source-row" });
+    control(row, t("st_url", i + 1), el("input", { type: "url", dir: "ltr" }), src, "url", `sources.${i}.url`);
+    const date = control(row, t("st_checked"), el("input", { type: "date" }), src, "checked", `sources.${i}.checked`);
+    control(row, t("st_source_note"), el("textarea", { rows: 2 }), src, "note", `sources.${i}.note`);
+    row.append(el("div", { className: "actions start" },
+      button(t("st_today"), `sources.${i}.today`, () => { src.checked = new Date().toISOString().slice(0, 10); date.value = src.checked; }),
+      button(t("st_remove_source"), `sources.${i}.remove`, () => {
+        work.sources.splice(i, 1);
+        renderStructure(work.sources.length ? `sources.${Math.min(i, work.sources.length - 1)}.url` : "sources.add");
+      }, "danger")));
+    sources.append(row);
+  });
+  sources.append(button(t("st_add_source"), "sources.add", () => {
+    work.sources.push({ url: "https://", checked: new Date().toISOString().slice(0, 10), note: "" });
+    renderStructure(`sources.${work.sources.length - 1}.url`);
+  }));
+  box.append(sources);
+
+  work.steps.forEach((s, i) => {
+    const at = `steps.${i}`;
+    const g = group(stepName(s, i) + (fresh.has(s) ? "" : ` (${s.id})`), at);
+    g.dataset.step = s.id;
+    g.addEventListener("focusin", () => followStep(s.id));
+    if (fresh.has(s))
+      control(g, t("st_id"), el("input", { type: "text", spellcheck: false, dir: "ltr" }), s, "id", `${at}.id`);
+    const kinds = [["info", t("st_kind_info")], ["check", t("st_kind_check")], ["question", t("st_kind_question")]];
+    control(g, t("st_kind"), options(el("select"), kinds, s.kind), s, "kind", `${at}.kind`, () => {
+      if (s.kind === "question") {
+        s.next = "";
+        s.if_no = "";
+        if (s.choices.length < 2) s.choices = [{ id: "yes", next: "" }, { id: "no", next: "" }];
+      } else {
+        s.choices = [];
+        if (s.kind === "info") s.if_no = "";
+      }
+      renderStructure(`${at}.kind`);
+    });
+    control(g, t("st_icon"), options(el("select"), [["", t("st_none")], ...data.icons.map((c) => [c, c])], s.icon), s, "icon", `${at}.icon`);
+    control(g, t("st_image"), options(el("select"), [["", t("st_no_image")], ...data.images.map((c) => [c, c])], s.image), s, "image", `${at}.image`);
+    if (s.kind !== "question")
+      control(g, s.kind === "check" ? t("st_next_yes") : t("st_next"),
+              options(el("select"), targets(s.next ? "" : t("st_choose")), s.next), s, "next", `${at}.next`);
+    if (s.kind === "check")
+      control(g, t("st_if_no"), options(el("select"), targets(t("st_person")), s.if_no), s, "if_no", `${at}.if_no`);
+    if (s.kind === "question") {
+      s.choices.forEach((c, j) => {
+        const row = el("div", { className: "choice-row" });
+        control(row, t("st_answer", j + 1), el("input", { type: "text", spellcheck: false, dir: "ltr" }), c, "id", `${at}.choices.${j}.id`);
+        control(row, t("st_answer_next"), options(el("select"), targets(c.next ? "" : t("st_choose")), c.next), c, "next", `${at}.choices.${j}.next`);
+        row.append(button(t("st_remove_answer"), `${at}.choices.${j}.remove`, () => {
+          s.choices.splice(j, 1);
+          renderStructure(`${at}.add-answer`);
+        }, "danger"));
+        g.append(row);
+      });
+      g.append(button(t("st_add_answer"), `${at}.add-answer`, () => {
+        s.choices.push({ id: "", next: "" });
+        renderStructure(`${at}.choices.${s.choices.length - 1}.id`);
+      }));
+    }
+    const move = (to) => () => {
+      const [step] = work.steps.splice(i, 1);
+      work.steps.splice(to, 0, step);
+      renderStructure(`steps.${to}.${to < i ? "up" : "down"}`);
+    };
+    const actions = el("div", { className: "actions start" });
+    if (i > 0) actions.append(button(t("st_up"), `${at}.up`, move(i - 1)));
+    if (i + 1 < work.steps.length) actions.append(button(t("st_down"), `${at}.down`, move(i + 1)));
+    actions.append(button(t("st_add_step"), `${at}.add`, () => {
+      const step = { id: "", kind: "info", icon: "", image: "", next: s.kind === "info" ? s.next : "", if_no: "", note: "", choices: [] };
+      fresh.add(step);
+      work.steps.splice(i + 1, 0, step);
+      renderStructure(`steps.${i + 1}.id`);
+    }));
+    if (work.steps.length > 1)
+      actions.append(button(t("st_remove_step"), `${at}.remove`, () => {
+        work.steps.splice(i, 1);
+        renderStructure(`steps.${Math.min(i, work.steps.length - 1)}.kind`);
+        $("form-note").textContent = t("st_removed", s.id);
+      }, "danger"));
+    g.append(actions);
+    box.append(g);
+  });
+  placeStructureProblems();
+  if (focus) box.querySelector(`[data-field="${CSS.escape(focus)}"]`)?.focus();
+}
+
+// The control of a field as the hub names it ("steps.3.next"; "sources.2", the source's line:
+// its date when the problem is about the date, else its address), else its group.
+function structureField(field, message) {
+  const box = $("structure-form");
+  const find = (f) => box.querySelector(`[data-field="${CSS.escape(f)}"]`);
+  if (/^sources\.\d+$/.test(field)) return find(field + (/checked|date/.test(message) ? ".checked" : ".url"));
+  if (/^steps\.\d+\.choices\.\d+$/.test(field)) return find(field + ".id");
+  return find(field) || find(field.split(".").slice(0, 2).join("."));
+}
+
+// Each problem of guide.toml beside its field, the field marked while it has an error.
+function placeStructureProblems() {
+  if (!state.structure) return;
+  const box = $("structure-form");
+  for (const p of box.querySelectorAll(".field-problem")) { p.textContent = ""; p.className = "field-problem"; }
+  for (const a of box.querySelectorAll("[aria-invalid]")) a.removeAttribute("aria-invalid");
+  for (const p of state.problems.filter((q) => q.file === "guide.toml")) {
+    const target = structureField(state.structure.lineFields[p.line - 1] || "", p.message) || box.querySelector("fieldset");
+    const note = $(`${target.id}-problem`);
+    if (!note) continue;
+    note.textContent = (note.textContent ? note.textContent + " " : "") + p.message;
+    if (p.severity === "error") { target.setAttribute("aria-invalid", "true"); note.className = "field-problem"; }
+    else if (target.getAttribute("aria-invalid") !== "true") note.className = "field-problem warning";
+  }
+}
+
+// The preview shows the step being edited.
+function followStep(id) {
+  if (!id || id === $("preview-step").value || ![...$("preview-step").options].some((o) => o.value === id)) return;
+  $("preview-step").value = id;
+  schedulePreview(150);
+}
+
+async function saveStructure() {
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`, { structure: state.structure.work });
+  if (r.status !== 200) {
+    failed(r);
+    const target = r.data?.field && structureField(r.data.field, r.data.error || "");
+    if (target) {
+      target.setAttribute("aria-invalid", "true");
+      $(`${target.id}-problem`).textContent = r.data.error;
+      target.focus();
+    }
+    return false;
+  }
+  state.change.files = state.change.files || {};
+  for (const [name, text] of Object.entries(r.data.files)) {
+    state.change.files[name] = { draft: text, published: await publishedText(name) };
+    const option = [...$("file").options].find((o) => o.value === name);
+    if (option) option.textContent = `${name} •`;
+  }
+  $("text").value = r.data.files["guide.toml"];
+  state.loaded = $("text").value;
+  state.problems = r.data.problems || [];
+  await loadStructure();
+  showView();
+  $("editor-status").textContent = t("saved");
+  showProblems(r.data.problems, r.data.errors);
+  const marked = $("structure-form").querySelectorAll('[aria-invalid="true"]').length;
+  if (marked) $("editor-status").textContent += " " + t("form_problems", marked);
   fillPreviewSteps(r.data.steps);
   schedulePreview(0);
   await load();
@@ -406,8 +858,10 @@ async function drawPreview() {
   const body = { lang: $("preview-lang").value || "da", scale: Number($("preview-scale").value), theme: $("preview-theme").value };
   if (v === "needs" || v === "end") body.screen = v;
   else { body.screen = "step"; body.step = v; }
-  // The author's file as it is in the editor, saved or not.
-  if (state.change.mine && state.change.status === "draft" && state.file && !$("text").readOnly) {
+  // The author's file or form as it is in the editor, saved or not.
+  if (state.change.mine && state.change.status === "draft" && formShown()) {
+    if (body.lang === state.form.lang) body.texts = formTexts();
+  } else if (state.change.mine && state.change.status === "draft" && state.file && !$("text").readOnly) {
     body.name = state.file;
     body.text = $("text").value;
   }
@@ -491,7 +945,11 @@ async function importPo(file) {
     (d.po_problems.length ? " " + d.po_problems.map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ") : "");
   showProblems(d.problems, d.errors);
   fillPreviewSteps(d.steps);
-  if (state.file === d.file) $("text").value = state.change.files[d.file].draft;
+  if (state.file === d.file) {
+    $("text").value = state.change.files[d.file].draft;
+    state.loaded = $("text").value;
+    await loadForm(d.file);
+  }
   $("preview-lang").value = d.lang;
   schedulePreview(0);
   await load();
@@ -499,6 +957,7 @@ async function importPo(file) {
 
 function applyLanguage() {
   applyTexts(state, t);
+  if (state.change && !$("editor").hidden) showView();
   if (state.role) load();
 }
 
@@ -533,7 +992,9 @@ $("preview-large").addEventListener("click", () => {
 });
 for (const id of ["preview-step", "preview-lang", "preview-scale", "preview-theme"]) $(id).addEventListener("change", () => schedulePreview(0));
 $("history-guide").addEventListener("change", renderHistory);
-$("save").addEventListener("click", save);
+$("save").addEventListener("click", () => (formShown() ? saveForm() : structureShown() ? saveStructure() : save()));
+$("view-form").addEventListener("click", () => setView("form"));
+$("view-file").addEventListener("click", () => setView("file"));
 $("submit").addEventListener("click", async () => {
   if (!(await saveIfChanged())) return;
   const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/submit`);
@@ -566,7 +1027,8 @@ $("close").addEventListener("click", async () => {
 });
 $("close-review").addEventListener("click", () => { $("editor").hidden = true; });
 window.addEventListener("beforeunload", (e) => {
-  if (!$("editor").hidden && state.file && !$("text").readOnly && $("text").value !== state.loaded) {
+  const typed = formShown() ? formChanged() : structureShown() ? structureChanged() : state.file && !$("text").readOnly && $("text").value !== state.loaded;
+  if (!$("editor").hidden && typed) {
     e.preventDefault();
     e.returnValue = "";
   }

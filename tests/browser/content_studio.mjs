@@ -4,7 +4,8 @@
 // cursor on that line), mends it, changes the English title beside its Danish source, and
 // sends it for approval. A reviewer sees what changed, line by line, and approves; the hub
 // signs and publishes version 1 with its publishing key, and the guides list shows the new
-// title. A translator takes the Arabic out as a PO file and reads it back in. The editor sees each screen as the kiosk draws it beside the text, following the
+// title. The texts open as a form (a field for each text, under its source language's, a check
+// error at its field), the file a click away. A translator takes the Arabic out as a PO file and reads it back in. The editor sees each screen as the kiosk draws it beside the text, following the
 // cursor and the typing, and the reviewer sees it too. Front-desk staff are told the page is not theirs. axe-core finds no serious or
 // critical violations on each view. Usage: node content_studio.mjs HUB SRC
 import { spawnSync } from "node:child_process";
@@ -52,7 +53,16 @@ try {
   await editor.click('tr.guide[data-guide="mitid-login"] button.edit');
   check(!!(await until(async () => (await editor.inputValue("#text")).includes("Log ind med MitID"), 5000)),
         "a change starts from the published Danish text");
-  await axe(editor, "the editor");
+  // The texts open as a form: each text in its own field, named by its step, no TOML.
+  const formField = (key) => `#text-form textarea[data-key="${key}"]`;
+  const userId = await until(async () => editor.$(formField("step.user-id.title")), 5000);
+  check(!!userId && (await userId.inputValue()) === "Skriv dit bruger-ID" && await userId.isVisible(),
+        "the Danish texts open as a form, a field for each text");
+  const legend = userId ? await userId.evaluate((a) => a.closest("fieldset").querySelector("legend").textContent) : "";
+  check(/^Trin \d+: Skriv dit bruger-ID$/.test(legend), `... grouped by step, named by number and title (${legend})`);
+  await axe(editor, "the editor with the texts as a form");
+  await editor.click("#view-file");
+  check(!!(await until(async () => editor.isVisible("#text"), 5000)), "the file itself is a click away");
   const danish = await editor.inputValue("#text");
   await editor.fill("#text", danish + "\n[step.have-app\n");
   await editor.click("#save");
@@ -110,11 +120,53 @@ try {
   await editor.click("#save");
   await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000);
   await axe(editor, "the editor with its preview");
+
+  // Back to the form: the preview follows the field being written, and redraws the unsaved words.
+  await editor.click("#view-form");
+  await until(async () => editor.isVisible(formField("step.open-app.title")), 5000);
+  await editor.focus(formField("step.open-app.title"));
+  const onField = await until(async () => { const p = await picture(); return p?.screen === "open-app" ? p : null; }, 10000);
+  check(!!onField, "in the form, the preview follows the field being written (open-app)");
+  await editor.fill(formField("step.open-app.title"), "Åbn MitID-appen på din telefon");
+  const fromForm = await until(async () => { const p = await picture(); return p && p.src !== onField?.src ? p : null; }, 10000, 50);
+  check(!!fromForm, "... and is redrawn from the form's unsaved words");
+  // An empty title is a check error, shown at its own field.
+  await editor.fill(formField("step.open-app.title"), "");
+  await editor.click("#save");
+  const marked = await until(async () => editor.$(`${formField("step.open-app.title")}[aria-invalid="true"]`), 5000);
+  check(!!marked, "a check error marks the field it is in");
+  const said = marked ? await marked.evaluate((a) => document.getElementById(a.id + "-problem").textContent) : "";
+  check(said.length > 5, `... and says what is wrong beside it (${said})`);
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("felt"), 5000)),
+        "the status line points to the marked field");
+  await axe(editor, "the form with a problem at a field");
+  const openApp = await editor.$eval(formField("step.open-app.text"), (a) => a.value);
+  await editor.fill(formField("step.open-app.title"), "Åbn appen MitID");
+  await editor.fill(formField("step.open-app.text"), openApp);
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#checks")).startsWith("Ingen fejl") &&
+                        !(await editor.$('#text-form textarea[aria-invalid="true"]')), 5000)), "mended in the form: no errors");
+
+  // English as a form: each text under the Danish one, the one Danish changed marked.
   await editor.selectOption("#file", "en.toml");
-  check(!!(await until(async () => (await editor.inputValue("#source")).includes("Log på med MitID") === false &&
-                        (await editor.inputValue("#text")).includes("Log in with MitID"), 5000)),
-        "the English file opens beside its source language, Danish as published");
+  const enTitle = await until(async () => editor.$('#text-form textarea[lang="en"][data-key="title"]'), 5000);
+  check(!!enTitle && (await enTitle.inputValue()) === "Log in with MitID", "the English texts open as a form");
+  const source = enTitle ? await enTitle.evaluate((a) => {
+    const s = document.getElementById(a.id + "-source");
+    return { text: s.textContent, changed: s.classList.contains("changed"), lang: s.lastChild.lang };
+  }) : {};
+  check(source.text?.includes("Log på med MitID") && source.changed && source.lang === "da",
+        `... each under its Danish text, marked where Danish changed (${JSON.stringify(source)})`);
+  const openAppEn = await editor.$eval(`${formField("step.open-app.title")}`, (a) => document.getElementById(a.id + "-source").className);
+  check(openAppEn.includes("changed"), "... the open-app title too");
   check((await editor.textContent("#source-label")).includes("da.toml"), "the source is named (da.toml)");
+  await editor.fill(formField("title"), "Sign in with MitID");
+  await editor.check("#form-current");
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Gemt") &&
+                        (await editor.$$("#text-form .source.changed")).length === 0, 5000)),
+        "the translator marks English as checked against the new Danish: nothing is marked any more");
+  await axe(editor, "the English form");
   // A translator's round: Arabic out as a PO file, one string translated anew, back in.
   await editor.click("#translation summary");
   await editor.selectOption("#po-lang", "ar");
@@ -130,8 +182,6 @@ try {
   const arShown = await until(async () => { const p = await picture(); return p?.lang === "ar" ? p : null; }, 15000);
   check(!!arShown, "the preview shows the Arabic as the kiosk draws it");
   await axe(editor, "the editor with the translation tools");
-  const english = await editor.inputValue("#text");
-  await editor.fill("#text", english.replace('title = "Log in with MitID"', 'title = "Sign in with MitID"'));
   await editor.click("#submit");
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Sendt til godkendelse"), 5000)),
         "the change (saved on the way) is sent for approval");

@@ -603,9 +603,10 @@ TEST_CASE("form: a language's texts edited field by field, beside the source, ch
 
     // Danish: one title changed, one text with quotes and a backslash. The file stays TOML.
     const std::string quoted = "Tryk på \"Fortsæt\" \\ og vent.\nSå er du logget ind.";
-    auto r = s.post(emil, at + "/texts",
-                    {{"lang", "da"},
-                     {"texts", {{"step.user-id.title", "Skriv dit MitID bruger-id"}, {"step.logged-in.text", quoted}}}});
+    auto r =
+        s.post(emil, at + "/texts",
+               {{"lang", "da"},
+                {"texts", {{"step.user-id.title", "Skriv dit MitID bruger-id"}, {"step.logged-in.text", quoted}}}});
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, r->body);
     json saved = json::parse(r->body);
@@ -641,10 +642,11 @@ TEST_CASE("form: a language's texts edited field by field, beside the source, ch
     CHECK(field(en, "step.user-id.title")["source"] == "Skriv bruger-id");
     // The translator mends it and marks English as checked against the new Danish; the new
     // words lose the old review credit.
-    r = s.post(emil, at + "/texts",
-               {{"lang", "en"},
-                {"texts", {{"step.user-id.title", "Type your user ID"}, {"step.logged-in.text", "Press \"Continue\"."}}},
-                {"current", true}});
+    r = s.post(
+        emil, at + "/texts",
+        {{"lang", "en"},
+         {"texts", {{"step.user-id.title", "Type your user ID"}, {"step.logged-in.text", "Press \"Continue\"."}}},
+         {"current", true}});
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, r->body);
     saved = json::parse(r->body);
@@ -675,8 +677,8 @@ TEST_CASE("form: a language's texts edited field by field, beside the source, ch
         size_t table = static_cast<size_t>(line) - 1;
         while (table > 0 && lines[table].rfind("[", 0) != 0)
             --table;
-        at_field = at_field || (lines[static_cast<size_t>(line) - 1] == "title = \"\"" &&
-                                lines[table] == "[step.user-id]");
+        at_field =
+            at_field || (lines[static_cast<size_t>(line) - 1] == "title = \"\"" && lines[table] == "[step.user-id]");
     }
     CHECK_MESSAGE(at_field, saved.dump());
     // The text with its error can still be mended in the form.
@@ -705,6 +707,225 @@ TEST_CASE("form: a language's texts edited field by field, beside the source, ch
     CHECK(s.c.Get(at + "/texts?lang=da", emil.headers)->status == 409);
     CHECK(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", json::object()}})->status == 409);
     CHECK(s.c.Get("/healthz")->status == 200);
+}
+
+// content_studio_structure: a guide's steps, branches and sources edited as a form. The form
+// reads every guide.toml as written (notes kept) and saves it back as the same guide; a step
+// or an answer taken out takes its texts out of every language, and translations that were
+// current stay current; each problem's line names its field; bad shapes are refused naming
+// the field and nothing is saved; only the author writes.
+TEST_CASE("structure: a guide's steps, branches and sources edited as a form, each problem at its field") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-structure");
+    Studio s(tmp.path / "hub", [](hub::HubOptions&) {});
+    const Person emil = s.login("emil"), ella = s.login("ella"), mette = s.login("mette"), rikke = s.login("rikke");
+    auto get = [&](const std::string& at) {
+        auto r = s.c.Get(at + "/structure", emil.headers);
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        return json::parse(r->body);
+    };
+    auto save = [&](const std::string& at, const json& structure) {
+        auto r = s.post(emil, at + "/structure", {{"structure", structure}});
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        return json::parse(r->body);
+    };
+    auto index_of = [](const json& st, const std::string& id) {
+        for (size_t i = 0; i < st["steps"].size(); ++i)
+            if (st["steps"][i]["id"] == id) return static_cast<int>(i);
+        return -1;
+    };
+
+    SUBCASE("every guide reads as a form and saves back as the same guide, its notes kept") {
+        for (const auto& e : fs::directory_iterator(LEDSAGER_SOURCE_ASSETS "/guides")) {
+            if (!e.is_directory()) continue;
+            const std::string guide = e.path().filename().string();
+            CAPTURE(guide);
+            const std::string at = s.draft(emil, guide);
+            const json form = get(at);
+            CHECK(form["unkept_comments"] == 0);
+            const json saved = save(at, form["structure"]);
+            CHECK_MESSAGE(saved["errors"] == 0, saved["problems"].dump());
+            CHECK(get(at)["structure"] == form["structure"]);
+            // Only guide.toml is written: no text changes.
+            CHECK(saved["files"].size() == 1);
+            std::ifstream in(e.path() / "guide.toml");
+            const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            // Every note line of the file is in what the form wrote.
+            std::istringstream lines(written);
+            for (std::string line; std::getline(lines, line);) {
+                const auto hash = line.find_first_not_of(' ');
+                if (hash != std::string::npos && line[hash] == '#')
+                    CHECK_MESSAGE(
+                        saved["files"]["guide.toml"].get<std::string>().find(line.substr(hash)) != std::string::npos,
+                        line);
+            }
+            REQUIRE(s.post(emil, at + "/withdraw", json::object())->status == 204);
+        }
+    }
+
+    SUBCASE("steps moved, branched, taken out and added; each problem at its field") {
+        const std::string at = s.draft(emil, "change-of-address");
+        json form = get(at);
+        CHECK(form["guide"] == "change-of-address");
+        CHECK(std::find(form["images"].begin(), form["images"].end(), "address.png") != form["images"].end());
+        CHECK(std::find(form["icons"].begin(), form["icons"].end(), "home") != form["icons"].end());
+        CHECK(std::find(form["categories"].begin(), form["categories"].end(), "home") != form["categories"].end());
+        CHECK(form["titles"]["address"].get<std::string>().size() > 3);
+        json st = form["structure"];
+        const int address = index_of(st, "address"), help = index_of(st, "address-help"), co_q = index_of(st, "co-q");
+        REQUIRE(address >= 0);
+        REQUIRE(help >= 0);
+        REQUIRE(co_q >= 0);
+        CHECK(st["steps"][address]["image"] == "address.png");
+        CHECK(st["steps"][address]["if_no"] == "address-help");
+        // The line of each step's [[step]] and of its keys name the step's fields.
+        const auto& fields = form["line_fields"];
+        CHECK(std::count(fields.begin(), fields.end(), "steps." + std::to_string(address)) >= 1);
+        CHECK(std::count(fields.begin(), fields.end(), "steps." + std::to_string(address) + ".if_no") == 1);
+        CHECK(std::count(fields.begin(), fields.end(), "steps." + std::to_string(co_q) + ".choices.1.next") == 1);
+
+        // The help step goes; "No" at the address leads to a person (no if_no); the question about
+        // c/o becomes a check whose "No" leads to the c/o step. Texts of the step and answers go
+        // from every language; translations that matched Danish still do.
+        st["steps"][address]["if_no"] = "";
+        st["steps"].erase(static_cast<size_t>(help));
+        const int q = index_of(st, "co-q");
+        st["steps"][q]["kind"] = "check";
+        st["steps"][q]["next"] = "doctor";
+        st["steps"][q]["if_no"] = "co";
+        st["steps"][q]["choices"] = json::array();
+        json saved = save(at, st);
+        CHECK_MESSAGE(saved["errors"] == 0, saved["problems"].dump());
+        for (const auto& [name, text] : saved["files"].items()) {
+            CAPTURE(name);
+            if (name == "guide.toml") continue;
+            CHECK(text.get<std::string>().find("[step.address-help]") == std::string::npos);
+            CHECK(text.get<std::string>().find("[step.co-q.choices]") == std::string::npos);
+        }
+        CHECK(saved["files"].contains("da.toml"));
+        CHECK(saved["files"].contains("en.toml"));
+        auto en = s.c.Get(at + "/texts?lang=en", emil.headers);
+        REQUIRE(en);
+        CHECK(json::parse(en->body)["outdated"] == false);
+        CHECK(get(at)["structure"] == st);
+
+        // A step moved and one added: its texts are missing in each language (said), and a
+        // branch to nowhere is said at the step's own line.
+        json moved = st;
+        const int date = index_of(moved, "date");
+        json added = {{"id", "bring-id"},
+                      {"kind", "info"},
+                      {"icon", "id-card"},
+                      {"next", "co-q"},
+                      {"note", "Added in the studio"},
+                      {"choices", json::array()}};
+        moved["steps"][date]["next"] = "bring-id";
+        moved["steps"].insert(moved["steps"].begin() + date + 1, added);
+        saved = save(at, moved);
+        CHECK(saved["files"]["guide.toml"].get<std::string>().find(
+                  "# Added in the studio\n[[step]]\nid = \"bring-id\"") != std::string::npos);
+        bool missing_text = false;
+        for (const auto& p : saved["problems"])
+            if (p["file"] == "da.toml" && p["message"].get<std::string>().find("bring-id") != std::string::npos)
+                missing_text = true;
+        CHECK_MESSAGE(missing_text, saved["problems"].dump());
+        const int doctor = index_of(moved, "doctor");
+        moved["steps"][doctor]["next"] = "nowhere";
+        saved = save(at, moved);
+        bool nowhere_at_step = false;
+        for (const auto& p : saved["problems"]) {
+            if (p["file"] == "guide.toml" && p["message"].get<std::string>().find("nowhere") != std::string::npos) {
+                const int line = p["line"];
+                REQUIRE(line >= 1);
+                REQUIRE(static_cast<size_t>(line) <= saved["line_fields"].size());
+                nowhere_at_step =
+                    saved["line_fields"][line - 1].get<std::string>().rfind("steps." + std::to_string(doctor), 0) == 0;
+            }
+        }
+        CHECK_MESSAGE(nowhere_at_step, saved["problems"].dump());
+
+        // A date that is none and a category that is none: said at their fields; the file still reads.
+        json dated = st;
+        dated["sources"][1]["checked"] = "2026-02-30";
+        dated["category"] = "hobbies";
+        saved = save(at, dated);
+        bool date_at_source = false, category_at_field = false;
+        for (const auto& p : saved["problems"]) {
+            if (p["file"] != "guide.toml" || p["line"].get<int>() < 1) continue;
+            const std::string f = saved["line_fields"][p["line"].get<int>() - 1];
+            const std::string m = p["message"];
+            date_at_source = date_at_source || (f == "sources.1" && m.find("checked") != std::string::npos);
+            category_at_field = category_at_field || (f == "category" && m.find("hobbies") != std::string::npos);
+        }
+        CHECK_MESSAGE(date_at_source, saved["problems"].dump());
+        CHECK_MESSAGE(category_at_field, saved["problems"].dump());
+        CHECK(get(at)["structure"]["sources"][1]["checked"] == "2026-02-30");
+
+        // A note cannot add lines of TOML, nor a value: all stays a comment or a quoted string.
+        json sly = st;
+        sly["note"] = "First line\n[end]\nid = \"evil\"\r\n\x01";
+        sly["steps"][0]["id"] = "find\" kind = \"info";
+        sly["sources"][0]["note"] = "x\n]\n[[step]]";
+        saved = save(at, sly);
+        const std::string text = saved["files"]["guide.toml"];
+        CHECK(text.find("\n# [end]\n# id = \"evil\"\n") != std::string::npos);
+        CHECK(text.find("\n[end]\n") == text.rfind("\n[end]\n"));
+        CHECK(text.find("\x01") == std::string::npos);
+        CHECK(get(at)["structure"]["note"] == "First line\n[end]\nid = \"evil\"");
+        CHECK(saved["errors"].get<int>() >= 1);  // the step id with a quote is no id
+
+        // Bad shapes: refused naming the field; nothing saved.
+        REQUIRE(s.post(emil, at + "/structure", {{"structure", st}})->status == 200);
+        const std::string before = json::parse(s.c.Get(at, emil.headers)->body)["files"]["guide.toml"]["draft"];
+        auto refused = [&](const json& bad, const std::string& field) {
+            auto r = s.post(emil, at + "/structure", {{"structure", bad}});
+            REQUIRE(r);
+            CHECK(r->status == 400);
+            CHECK_MESSAGE(json::parse(r->body)["field"] == field, r->body);
+        };
+        json bad = st;
+        bad["steps"][0]["colour"] = "red";
+        refused(bad, "steps.0.colour");
+        bad = st;
+        bad["steps"][1]["kind"] = "loop";
+        refused(bad, "steps.1.kind");
+        bad = st;
+        bad["sources"][0]["url"] = "https://x.dk/\nid = 1";
+        refused(bad, "sources.0.url");
+        bad = st;
+        bad["steps"] = json::array();
+        for (int i = 0; i < 101; ++i)
+            bad["steps"].push_back(st["steps"][0]);
+        refused(bad, "steps");
+        bad = st;
+        bad["order"] = "first";
+        refused(bad, "order");
+        bad = st;
+        bad["note"] = std::string(4001, 'x');
+        refused(bad, "note");
+        bad = st;
+        bad["steps"][2]["choices"] = json::array({{{"id", "a"}}});
+        refused(bad, "steps.2.choices.0.next");
+        bad = st;
+        bad.erase("sources");
+        refused(bad, "sources");
+        CHECK(s.post(emil, at + "/structure", {{"structure", "x"}})->status == 400);
+        CHECK(s.post(emil, at + "/structure", {{"structure", st}, {"more", 1}})->status == 400);
+        CHECK(json::parse(s.c.Get(at, emil.headers)->body)["files"]["guide.toml"]["draft"] == before);
+
+        // Only the author writes; front-desk staff see nothing; a reviewer sees it once submitted;
+        // a guide.toml that is not TOML is mended in the file first.
+        CHECK(s.post(ella, at + "/structure", {{"structure", st}})->status == 404);
+        CHECK(s.c.Get(at + "/structure", ella.headers)->status == 404);
+        CHECK(s.c.Get(at + "/structure", mette.headers)->status == 403);
+        CHECK(s.post(mette, at + "/structure", {{"structure", st}})->status == 403);
+        CHECK(s.c.Get(at + "/structure", rikke.headers)->status == 404);
+        REQUIRE(s.post(emil, at + "/files", {{"name", "guide.toml"}, {"text", before + "\n[[step\n"}})->status == 200);
+        CHECK(s.c.Get(at + "/structure", emil.headers)->status == 409);
+        CHECK(s.c.Get("/healthz")->status == 200);
+    }
 }
 
 // content_studio_insight: beside each step, what citizens did there: the anonymous counts of

@@ -1,0 +1,107 @@
+// browser_content_structure: Debian's Chromium on the content studio's structure form. An
+// editor opens "Meld flytning" (change-of-address), chooses guide.toml and gets its steps as a
+// form (each step by number and title, where "Yes", "No" and each answer lead, icon and
+// picture) and its sources with the day each was checked. They add a source with a note, take
+// a step out (its texts go from every language), see the branch that still led to it marked
+// at its step, mend it by choosing "offer a person", move a step down with the focus kept on
+// it, and find it all in guide.toml as the file view shows it. The preview follows the step
+// being edited. axe-core finds no serious or critical violations. Usage: node
+// content_structure.mjs HUB SRC
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axe, check, finish, launchChromium, results, startHub, stopAll, until } from "./lib.mjs";
+
+const [hubBin, src] = process.argv.slice(2);
+const tmp = mkdtempSync(join(tmpdir(), "ledsager-structure-"));
+const children = [];
+let browser;
+try {
+  const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides")]);
+  children.push(hub);
+  browser = await launchChromium();
+  const pageErrors = [];
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const editor = await ctx.newPage();
+  editor.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
+  await editor.goto(`${base}/content.html`);
+  await editor.fill("#username", "demo-editor");
+  await editor.fill("#password", "demo-password");
+  await editor.press("#password", "Enter");
+  await until(async () => editor.$('tr.guide[data-guide="change-of-address"] button.edit'), 5000);
+  await editor.click('tr.guide[data-guide="change-of-address"] button.edit');
+  await until(async () => (await editor.inputValue("#text")).includes("[step."), 5000);
+
+  // guide.toml opens as a form: the guide, its sources, and each step by number and title.
+  await editor.selectOption("#file", "guide.toml");
+  const step = (id) => `#structure-form fieldset[data-step="${id}"]`;
+  const address = await until(async () => editor.$(step("address")), 5000);
+  check(!!address && await address.isVisible(), "guide.toml opens as a form of steps");
+  const legend = address ? await editor.textContent(`${step("address")} legend`) : "";
+  check(/^Trin 4: .+ \(address\)$/.test(legend), `each step is named by its number and title (${legend})`);
+  const ifNo = `${step("address")} select[data-field$=".if_no"]`;
+  check((await editor.inputValue(ifNo)) === "address-help", "where \"No\" leads is a choice among the steps");
+  check((await editor.inputValue(`${step("address")} select[data-field$=".image"]`)) === "address.png", "... and the step's picture too");
+  const sources = await editor.$$('#structure-form input[type="url"]');
+  check(sources.length === 6, `the sources are listed, each with its address (${sources.length})`);
+  check((await editor.inputValue('[data-field="sources.0.checked"]')) === "2026-12-04", "... and the day it was checked");
+  check(await editor.isHidden("#text"), "the file itself is behind the file view");
+  await axe(editor, "the structure form");
+
+  // A source added, with what it backs up.
+  await editor.click('[data-field="sources.add"]');
+  const focused = await editor.evaluate(() => document.activeElement?.dataset.field);
+  check(focused === "sources.6.url", `adding a source puts the cursor in its address (${focused})`);
+  await editor.fill('[data-field="sources.6.url"]', "https://www.borger.dk/bolig-og-flytning/flytning");
+  await editor.fill('[data-field="sources.6.note"]', "Flytning: meld senest 5 dage efter.");
+
+  // A step taken out: the step that still leads to it is marked at its field after saving.
+  await editor.click(`${step("address-help")} button[data-field$=".remove"]`);
+  check(!(await editor.$(step("address-help"))), "a step is taken out");
+  check((await editor.textContent("#form-note")).includes("address-help"), "... and the page says its texts go when saved");
+  check((await editor.textContent(`${ifNo} option:checked`)).includes("(?)"), "the branch that led to it shows it is gone");
+  await editor.click("#save");
+  const marked = await until(async () => editor.$(`${ifNo}[aria-invalid="true"], ${step("address")}[aria-invalid="true"]`), 5000);
+  check(!!marked, "after saving, the check error is at the step whose branch leads nowhere");
+  const said = await editor.evaluate(() => [...document.querySelectorAll("#structure-form .field-problem")].map((p) => p.textContent).join(" "));
+  check(said.includes("address-help"), `... in words beside it (${said.slice(0, 120)})`);
+  check((await editor.textContent("#editor-status")).includes("felt"), "the status line points to the marked field");
+  const daOption = await editor.textContent('#file option[value="da.toml"]');
+  check(daOption.includes("•"), "the step's texts are taken out of the Danish file too");
+  await axe(editor, "the structure form with a problem at a field");
+
+  // Mended: "No" at the address offers a person.
+  await editor.selectOption(ifNo, "");
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#checks")).startsWith("Ingen fejl") &&
+                        !(await editor.$('#structure-form [aria-invalid="true"]')), 5000)), "mended in the form: no errors");
+
+  // A step moved down keeps the focus on it; the preview follows the step being edited.
+  await editor.click(`${step("who")} button[data-field$=".down"]`);
+  const moved = await editor.evaluate(() => document.activeElement?.closest("fieldset")?.dataset.step);
+  check(moved === "who", `the moved step keeps the focus (${moved})`);
+  check(/^Trin 4: /.test(await editor.textContent(`${step("who")} legend`)), "... and is now step 4");
+  await editor.focus(`${step("date")} select[data-field$=".kind"]`);
+  check(!!(await until(async () => (await editor.inputValue("#preview-step")) === "date", 3000)), "the preview follows the step being edited");
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000)), "saved");
+
+  // The file as the form wrote it.
+  await editor.click("#view-file");
+  await until(async () => editor.isVisible("#text"), 5000);
+  const file = await editor.inputValue("#text");
+  check(file.includes("  # Flytning: meld senest 5 dage efter.\n  { url = \"https://www.borger.dk/bolig-og-flytning/flytning\", checked = "),
+        "the file has the new source under its note");
+  check(!file.includes("address-help") && file.indexOf('id = "address"') < file.indexOf('id = "who"'),
+        "... without the step taken out, the moved step after the one it moved past");
+  check(file.startsWith("# Meld flytning"), "... and the guide's own notes kept");
+  check(pageErrors.length === 0, "no script errors on the page");
+} catch (e) {
+  console.log(`not ok - ${e.stack || e}`);
+  results.failed++;
+} finally {
+  if (browser) await browser.close();
+  await stopAll(children);
+  rmSync(tmp, { recursive: true, force: true });
+  finish();
+}
