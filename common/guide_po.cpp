@@ -485,6 +485,18 @@ std::string comment_lines(const std::string& note, const std::string& indent) {
         std::string l;
         for (char c : raw)
             if ((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) || c == '\t') l += c;
+        // Nor the marks that turn text around (U+202A-U+202E, U+2066-U+2069): a note must read
+        // in the file as it is, in a reviewer's diff too.
+        auto turning = [](std::string_view r) {
+            return r.size() >= 3 && r[0] == '\xE2' &&
+                   ((r[1] == '\x80' && r[2] >= '\xAA' && r[2] <= '\xAE') ||
+                    (r[1] == '\x81' && r[2] >= '\xA6' && r[2] <= '\xA9'));
+        };
+        for (size_t at = 0; at < l.size();)
+            if (turning(std::string_view(l).substr(at)))
+                l.erase(at, 3);
+            else
+                ++at;
         while (!l.empty() && (l.back() == ' ' || l.back() == '\t'))
             l.pop_back();
         out += indent + (l.empty() ? "#" : "# " + l) + "\n";

@@ -1,5 +1,7 @@
 #include "common/po.hpp"
 
+#include "common/validate.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <limits>
@@ -305,7 +307,7 @@ std::optional<PluralRule> PluralRule::parse(const std::string& value, std::strin
             }
             if (val.empty() || val.size() > 2 ||
                 !std::all_of(val.begin(), val.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-                error = "nplurals must be a whole number, got '" + val.substr(0, 20) + "'";
+                error = "nplurals must be a whole number, got '" + utf8_prefix(val, 20) + "'";
                 return std::nullopt;
             }
             nplurals = std::stoi(val);
@@ -324,7 +326,7 @@ std::optional<PluralRule> PluralRule::parse(const std::string& value, std::strin
             }
             expr = val;
         } else {
-            error = "expected 'nplurals=N; plural=EXPR;', found '" + trim(part).substr(0, 30) + "'";
+            error = "expected 'nplurals=N; plural=EXPR;', found '" + utf8_prefix(trim(part), 30) + "'";
             return std::nullopt;
         }
     }
@@ -339,7 +341,7 @@ std::optional<PluralRule> PluralRule::parse(const std::string& value, std::strin
     auto nodes = std::make_shared<std::vector<Node>>();
     ExprParser parser(*expr, *nodes);
     if (parser.parse() < 0) {
-        error = "plural=" + expr->substr(0, 60) + ": " + parser.error();
+        error = "plural=" + utf8_prefix(*expr, 60) + ": " + parser.error();
         return std::nullopt;
     }
     PluralRule rule;
@@ -494,7 +496,7 @@ PoFile parse_po_file(const std::string& text, const std::string& file_name, Diag
             append(l, n, "broken quoted text");
             continue;
         }
-        diags.error(file_name, n, "not PO syntax: '" + std::string(l.substr(0, 40)) + "'");
+        diags.error(file_name, n, "not PO syntax: '" + utf8_prefix(l, 40) + "'");
     }
     flush();
 

@@ -13,6 +13,13 @@ bool is_content_id(const std::string& s) {
     });
 }
 
+std::string utf8_prefix(std::string_view s, size_t max) {
+    if (s.size() <= max) return std::string(s);
+    while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80)
+        --max;
+    return std::string(s.substr(0, max));
+}
+
 ValidationError validate_body(const std::string& body, const std::vector<Field>& fields, json& out) {
     out = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (out.is_discarded()) return {"malformed JSON", ""};

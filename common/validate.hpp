@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ledsager::common {
@@ -23,6 +24,10 @@ struct Field {
     size_t max;                       // characters, list items, or (above 1000) an integer's largest value
     std::vector<std::string> one_of;  // allowed values (strings and list items)
 };
+
+// At most `max` bytes of `s`, cut at a character's start (UTF-8): quoted in a message, a
+// prefix never ends inside a character (which JSON could not carry).
+std::string utf8_prefix(std::string_view s, size_t max);
 
 // A guide's or a step's id as the content has them: 1 to 64 of a-z, 0-9, '-', '_' and '.'.
 bool is_content_id(const std::string& s);

@@ -7,7 +7,9 @@ namespace ledsager::hub {
 
 void send_json(httplib::Response& res, int status, const json& body) {
     res.status = status;
-    res.set_content(body.dump(), "application/json");
+    // Text the hub quotes back is whole characters; should a byte not be, it is replaced
+    // rather than the answer lost.
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message, const std::string& field) {

@@ -99,7 +99,7 @@ bool structure_from_json(const json& s, common::Guide& g, common::StructureNotes
     auto keys_in = [&](const json& o, const std::string& at, std::initializer_list<const char*> known) {
         for (const auto& [k, v] : o.items())
             if (std::none_of(known.begin(), known.end(), [&](const char* n) { return k == n; }))
-                return bad(at + (at.empty() ? "" : ".") + k.substr(0, 40), "not a field here");
+                return bad(at + (at.empty() ? "" : ".") + common::utf8_prefix(k, 40), "not a field here");
         return true;
     };
     auto text_at = [&](const json& o, const char* key, const std::string& at, size_t max, bool required,
@@ -247,9 +247,15 @@ common::Diagnostics Hub::check_draft(const std::string& guide, const json& files
     overlay(dir, files);
     common::Guide g;
     common::load_guide(dir, content_checks(), g, diags);
-    if (steps)
-        for (const auto& st : g.steps)
+    if (steps) {
+        // The steps as guide.toml has them, whatever the checks found elsewhere: each can be
+        // previewed in a language whose words are there.
+        common::Guide structure;
+        common::Diagnostics again;
+        common::load_guide_structure(dir, content_checks(), structure, again);
+        for (const auto& st : structure.steps)
             steps->push_back(st.id);
+    }
     // Messages name files as the guide's own (da.toml), never the hub's folders.
     const std::string folder = dir.string() + "/";
     for (auto& d : diags.items)
@@ -468,7 +474,8 @@ void Hub::content_routes() {
                     {"bundle", d.bundle},
                     {"created_at", d.created_at},
                     {"updated_at", d.updated_at},
-                    {"reviewed_at", d.reviewed_at}};
+                    {"reviewed_at", d.reviewed_at},
+                    {"review_note", d.review_note}};
     };
     srv.Post("/api/v1/content/drafts", [this](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
@@ -575,12 +582,14 @@ void Hub::content_routes() {
         return d;
     };
     // Saves the change's files with the count of their errors: their checks (and the steps as
-    // they make them), or nullopt when it was submitted or withdrawn meanwhile (409 sent).
+    // they make them), or nullopt when it was saved by another request, submitted or withdrawn
+    // since `d` was read (409 sent): two saves at once never lose one silently.
     auto save_checked = [this](const ContentDraft& d, const json& files, httplib::Response& res,
                                std::vector<std::string>& steps) -> std::optional<common::Diagnostics> {
         auto diags = check_draft(d.guide, files, &steps);
-        if (!store_.save_draft(d.id, d.author, files.dump(), static_cast<int>(diags.error_count()), now_s())) {
-            send_conflict(res, "this change was submitted or withdrawn meanwhile", "changed");
+        if (!store_.save_draft(d.id, d.author, d.files, files.dump(), static_cast<int>(diags.error_count()), now_s())) {
+            send_conflict(res, "this change was saved elsewhere, submitted or withdrawn meanwhile: open it again",
+                          "changed");
             return std::nullopt;
         }
         return diags;
@@ -992,6 +1001,7 @@ void Hub::content_routes() {
         // a translation that matched its source before still does.
         common::Guide texts;
         std::string base;
+        json removed = json::object();  // per language, the texts (of a step or an answer) taken out
         if (draft_guide(d->guide, files, texts, base, true)) {
             std::map<std::string, std::string> digests;
             for (const auto& [lang, text] : texts.text)
@@ -1001,6 +1011,7 @@ void Hub::content_routes() {
                 for (auto it = text.steps.begin(); it != text.steps.end();) {
                     const common::Step* now = g.find_step(it->first);
                     if (!now) {
+                        removed[lang] = removed.value(lang, 0) + 1;
                         it = text.steps.erase(it);
                         changed.insert(lang);
                         continue;
@@ -1008,7 +1019,10 @@ void Hub::content_routes() {
                     std::erase_if(it->second.choices, [&](const auto& label) {
                         const bool gone = std::none_of(now->choices.begin(), now->choices.end(),
                                                        [&](const common::Choice& c) { return c.id == label.first; });
-                        if (gone) changed.insert(lang);
+                        if (gone) {
+                            changed.insert(lang);
+                            removed[lang] = removed.value(lang, 0) + 1;
+                        }
                         return gone;
                     });
                     ++it;
@@ -1040,6 +1054,7 @@ void Hub::content_routes() {
             written[name] = t;
         send_json(res, 200,
                   {{"files", written},
+                   {"texts_removed", removed},
                    {"line_fields", line_fields},
                    {"errors", diags->error_count()},
                    {"problems", problems_json(*diags)},
@@ -1068,6 +1083,26 @@ void Hub::content_routes() {
         if (!store_.withdraw_draft(d->id, u->id, now_s()))
             return send_conflict(res, "this change is " + d->status + ": it cannot be withdrawn", d->status);
         store_.audit(u->id, "draft_withdrawn", d->guide, now_s());
+        res.status = 204;
+    });
+    // Four eyes, the other way: a reviewer sends another person's submitted change back to its
+    // author as a draft, saying what to mend; the author sees it until submitting again.
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/return)", [this, visible](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+        auto u = staff_of(req, res, true, kContentReview);
+        if (!u) return;
+        json body;
+        if (!parse_body(req, res, {{"note", Field::String, true, 2000}}, body)) return;
+        std::string note = body["note"];
+        std::erase(note, '\r');
+        if (note.find_first_not_of(" \n\t") == std::string::npos)
+            return send_error(res, 400, "note: say what the author should mend", "note");
+        const auto d = store_.draft(id_of(req));
+        if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+        if (d->author == u->id) return send_error(res, 403, "a second person reviews a change: not its author");
+        if (!store_.return_draft(d->id, u->id, note, now_s()))
+            return send_conflict(res, "this change is " + d->status + ": only a submitted change goes back", d->status);
+        store_.audit(u->id, "draft_returned", d->guide, now_s());
         res.status = 204;
     });
     // Four eyes: a reviewer approves another person's submitted change, and the hub signs the

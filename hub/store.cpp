@@ -115,6 +115,8 @@ const char* const kMigrations[] = {
                                    reviewed_at INTEGER NOT NULL DEFAULT 0);
        CREATE INDEX content_drafts_status ON content_drafts(status, author);
        CREATE INDEX content_drafts_made ON content_drafts(author, created_at);)",
+    // 14: a reviewer sends a change back to its author with what to mend.
+    R"(ALTER TABLE content_drafts ADD COLUMN review_note TEXT NOT NULL DEFAULT '';)",
 };
 
 }  // namespace

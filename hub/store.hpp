@@ -92,6 +92,7 @@ struct ContentDraft {
     std::int64_t bundle = 0;  // the bundle it was published in
     Seconds created_at = 0, updated_at = 0, reviewed_at = 0;
     std::string author_name, reviewer_name;
+    std::string review_note;  // what the reviewer who sent it back asks to mend ("" once submitted again)
 };
 
 struct User {
@@ -187,10 +188,16 @@ public:
     // Content drafts (hub/server_content.cpp).
     std::int64_t add_draft(const ContentDraft& d);
     std::optional<ContentDraft> draft(std::int64_t id);
-    // A draft's files, while it is a draft of `author`'s. False otherwise.
-    bool save_draft(std::int64_t id, std::int64_t author, const std::string& files, int errors, Seconds now);
+    // A draft's files, while it is a draft of `author`'s and its files are still `was` (those
+    // the save started from: of two saves at once, the second is refused, not lost). False
+    // otherwise.
+    bool save_draft(std::int64_t id, std::int64_t author, const std::string& was, const std::string& files, int errors,
+                    Seconds now);
     // Submits `author`'s draft only while its files are still `files` (those just checked).
     bool submit_draft(std::int64_t id, std::int64_t author, const std::string& files, Seconds now);
+    // A reviewer (not its author) sends a submitted change back to its author as a draft, with
+    // what to mend. False when it is not submitted any more.
+    bool return_draft(std::int64_t id, std::int64_t reviewer, const std::string& note, Seconds now);
     // Withdraws `author`'s draft or submitted change; its files go (nothing withdrawn is kept).
     bool withdraw_draft(std::int64_t id, std::int64_t author, Seconds now);
     // Moves a draft from one status to the next (false if it is not in `from` any more);

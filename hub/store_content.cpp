@@ -8,7 +8,7 @@ namespace ledsager::hub {
 namespace {
 #define DRAFT_COLUMNS \
     "d.id, d.guide, d.author, d.base, d.status, d.files, d.errors, COALESCE(d.reviewer, 0), d.bundle,      \
-     d.created_at, d.updated_at, d.reviewed_at, a.display_name, COALESCE(r.display_name, '')"
+     d.created_at, d.updated_at, d.reviewed_at, a.display_name, COALESCE(r.display_name, ''), d.review_note"
 #define DRAFT_FROM " FROM content_drafts d JOIN users a ON a.id = d.author LEFT JOIN users r ON r.id = d.reviewer"
 
 ContentDraft draft_of(const Stmt& s) {
@@ -27,6 +27,7 @@ ContentDraft draft_of(const Stmt& s) {
     d.reviewed_at = s.i(11);
     d.author_name = s.t(12);
     d.reviewer_name = s.t(13);
+    d.review_note = s.t(14);
     return d;
 }
 }  // namespace
@@ -55,19 +56,21 @@ std::optional<ContentDraft> Store::draft(std::int64_t id) {
     return draft_of(s);
 }
 
-bool Store::save_draft(std::int64_t id, std::int64_t author, const std::string& files, int errors, Seconds now) {
+bool Store::save_draft(std::int64_t id, std::int64_t author, const std::string& was, const std::string& files,
+                       int errors, Seconds now) {
     std::lock_guard lock(mutex_);
     Stmt s(db_,
            "UPDATE content_drafts SET files = ?, errors = ?, updated_at = ?"
-           " WHERE id = ? AND author = ? AND status = 'draft'");
-    s.bind(1, files).bind(2, static_cast<std::int64_t>(errors)).bind(3, now).bind(4, id).bind(5, author).step();
+           " WHERE id = ? AND author = ? AND status = 'draft' AND files = ?");
+    s.bind(1, files).bind(2, static_cast<std::int64_t>(errors)).bind(3, now).bind(4, id).bind(5, author).bind(6, was);
+    s.step();
     return sqlite3_changes(db_) == 1;
 }
 
 bool Store::submit_draft(std::int64_t id, std::int64_t author, const std::string& files, Seconds now) {
     std::lock_guard lock(mutex_);
     Stmt s(db_,
-           "UPDATE content_drafts SET status = 'submitted', updated_at = ?"
+           "UPDATE content_drafts SET status = 'submitted', review_note = '', updated_at = ?"
            " WHERE id = ? AND author = ? AND status = 'draft' AND files = ?");
     s.bind(1, now).bind(2, id).bind(3, author).bind(4, files).step();
     return sqlite3_changes(db_) == 1;
@@ -79,6 +82,15 @@ bool Store::withdraw_draft(std::int64_t id, std::int64_t author, Seconds now) {
            "UPDATE content_drafts SET status = 'withdrawn', files = '{}', errors = 0, updated_at = ?"
            " WHERE id = ? AND author = ? AND status IN ('draft', 'submitted')");
     s.bind(1, now).bind(2, id).bind(3, author).step();
+    return sqlite3_changes(db_) == 1;
+}
+
+bool Store::return_draft(std::int64_t id, std::int64_t reviewer, const std::string& note, Seconds now) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_,
+           "UPDATE content_drafts SET status = 'draft', review_note = ?, reviewer = ?, reviewed_at = ?, updated_at = ?"
+           " WHERE id = ? AND status = 'submitted' AND author != ?");
+    s.bind(1, note).bind(2, reviewer).bind(3, now).bind(4, now).bind(5, id).bind(6, reviewer).step();
     return sqlite3_changes(db_) == 1;
 }
 

@@ -84,7 +84,8 @@ function renderChanges() {
     const tr = el("tr", { className: `change ${d.status}` });
     tr.dataset.id = d.id;
     const title = guideTitle(d.guide);
-    tr.append(el("th", { scope: "row", textContent: title }), el("td", { textContent: t(`ch_${d.status}`) }),
+    const status = d.status === "draft" && d.review_note ? t("ch_returned", d.reviewer) : t(`ch_${d.status}`);
+    tr.append(el("th", { scope: "row", textContent: title }), el("td", { textContent: status }),
               el("td", { textContent: d.mine ? t("mine") : d.author }),
               el("td", { textContent: d.errors ? t("errors", d.errors) : t("no_errors") }));
     const b = el("button", { type: "button", className: "open", textContent: t("open") });
@@ -316,7 +317,14 @@ async function openChange(id) {
   const editing = r.data.mine && r.data.status === "draft";
   $("edit-area").hidden = !editing;
   $("review").hidden = editing;
-  $("approve").hidden = !(state.role === "reviewer" && !r.data.mine && r.data.status === "submitted");
+  const reviewing = state.role === "reviewer" && !r.data.mine && r.data.status === "submitted";
+  $("approve").hidden = !reviewing;
+  $("return").hidden = !reviewing;
+  $("send-back").hidden = !reviewing;
+  $("return-note").value = "";
+  // What the reviewer who sent it back asked to mend, for its author.
+  $("returned").hidden = !(r.data.mine && r.data.status === "draft" && r.data.review_note);
+  $("returned").textContent = $("returned").hidden ? "" : t("returned", r.data.reviewer, r.data.review_note);
   showProblems(r.data.problems, r.data.errors);
   fillPreviewLanguages();
   fillPreviewSteps(r.data.steps);
@@ -568,6 +576,10 @@ async function saveForm() {
 // and pictures, its sources with the day each was checked, the editors' notes. The hub saves
 // it as guide.toml; a step taken out takes its texts in every language with it.
 const structureShown = () => state.structure !== null && !$("structure-form").hidden;
+const validId = (id) => /^[a-z0-9][a-z0-9-]*$/.test(id) && id !== "end";
+// Today as the editor's calendar has it (not UTC's), YYYY-MM-DD.
+const today = () => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`; };
+const stashedChoices = new WeakMap();  // a question's answers while its kind is switched away
 const structureChanged = () => JSON.stringify(state.structure.work) !== state.structure.loaded;
 
 async function loadStructure() {
@@ -604,6 +616,7 @@ function renderStructure(focus) {
   // A labelled control for obj[key]; `field` names it, as the hub names each line's field.
   const control = (group, label, input, obj, key, field, after) => {
     const id = `st-${n++}`;
+    const problem = el("p", { className: "field-problem", id: `${id}-problem` });
     input.id = id;
     input.dataset.field = field;
     input.setAttribute("aria-describedby", `${id}-problem`);
@@ -613,8 +626,20 @@ function renderStructure(focus) {
       obj[key] = input.type === "number" ? Number(input.value) : input.value;
       after?.();
     });
-    group.append(el("div", { className: "field" }, el("label", { htmlFor: id, textContent: label }), input,
-                    el("p", { className: "field-problem", id: `${id}-problem` })));
+    group.append(el("div", { className: "field" }, el("label", { htmlFor: id, textContent: label }), input, problem));
+    return input;
+  };
+  // An id (of a new step, of an answer): said at once when it is not one, in words.
+  const idControl = (group, label, obj, key, field, after) => {
+    const input = control(group, label, el("input", { type: "text", spellcheck: false, dir: "ltr" }), obj, key, field);
+    const said = () => {
+      const bad = obj[key] !== "" && !validId(obj[key]);
+      if (bad) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      $(`${input.id}-problem`).textContent = bad ? t("st_id_bad") : "";
+    };
+    input.addEventListener("input", said);
+    if (after) input.addEventListener("change", after);
     return input;
   };
   const button = (text, field, action, className = "") => {
@@ -645,7 +670,7 @@ function renderStructure(focus) {
     const date = control(row, t("st_checked"), el("input", { type: "date" }), src, "checked", `sources.${i}.checked`);
     control(row, t("st_source_note"), el("textarea", { rows: 2 }), src, "note", `sources.${i}.note`);
     row.append(el("div", { className: "actions start" },
-      button(t("st_today"), `sources.${i}.today`, () => { src.checked = new Date().toISOString().slice(0, 10); date.value = src.checked; }),
+      button(t("st_today"), `sources.${i}.today`, () => { src.checked = today(); date.value = src.checked; }),
       button(t("st_remove_source"), `sources.${i}.remove`, () => {
         work.sources.splice(i, 1);
         renderStructure(work.sources.length ? `sources.${Math.min(i, work.sources.length - 1)}.url` : "sources.add");
@@ -653,7 +678,7 @@ function renderStructure(focus) {
     sources.append(row);
   });
   sources.append(button(t("st_add_source"), "sources.add", () => {
-    work.sources.push({ url: "https://", checked: new Date().toISOString().slice(0, 10), note: "" });
+    work.sources.push({ url: "https://", checked: today(), note: "" });
     renderStructure(`sources.${work.sources.length - 1}.url`);
   }));
   box.append(sources);
@@ -664,14 +689,21 @@ function renderStructure(focus) {
     g.dataset.step = s.id;
     g.addEventListener("focusin", () => followStep(s.id));
     if (fresh.has(s))
-      control(g, t("st_id"), el("input", { type: "text", spellcheck: false, dir: "ltr" }), s, "id", `${at}.id`);
+      idControl(g, t("st_id"), s, "id", `${at}.id`, () => {
+        // "Add a step after": the step before leads here once it has a name, and every list
+        // of where a step leads offers it.
+        const before = work.steps[i - 1];
+        if (before && before.kind !== "question" && before.next === s.next && validId(s.id)) before.next = s.id;
+        renderStructure(`${at}.kind`);
+      });
     const kinds = [["info", t("st_kind_info")], ["check", t("st_kind_check")], ["question", t("st_kind_question")]];
     control(g, t("st_kind"), options(el("select"), kinds, s.kind), s, "kind", `${at}.kind`, () => {
       if (s.kind === "question") {
         s.next = "";
         s.if_no = "";
-        if (s.choices.length < 2) s.choices = [{ id: "yes", next: "" }, { id: "no", next: "" }];
+        if (s.choices.length < 2) s.choices = stashedChoices.get(s) || [{ id: "yes", next: "" }, { id: "no", next: "" }];
       } else {
+        if (s.choices.length) stashedChoices.set(s, s.choices);  // back again if the kind is switched back
         s.choices = [];
         if (s.kind === "info") s.if_no = "";
       }
@@ -687,7 +719,7 @@ function renderStructure(focus) {
     if (s.kind === "question") {
       s.choices.forEach((c, j) => {
         const row = el("div", { className: "choice-row" });
-        control(row, t("st_answer", j + 1), el("input", { type: "text", spellcheck: false, dir: "ltr" }), c, "id", `${at}.choices.${j}.id`);
+        idControl(row, t("st_answer", j + 1), c, "id", `${at}.choices.${j}.id`);
         control(row, t("st_answer_next"), options(el("select"), targets(c.next ? "" : t("st_choose")), c.next), c, "next", `${at}.choices.${j}.next`);
         row.append(button(t("st_remove_answer"), `${at}.choices.${j}.remove`, () => {
           s.choices.splice(j, 1);
@@ -709,13 +741,16 @@ function renderStructure(focus) {
     if (i > 0) actions.append(button(t("st_up"), `${at}.up`, move(i - 1)));
     if (i + 1 < work.steps.length) actions.append(button(t("st_down"), `${at}.down`, move(i + 1)));
     actions.append(button(t("st_add_step"), `${at}.add`, () => {
-      const step = { id: "", kind: "info", icon: "", image: "", next: s.kind === "info" ? s.next : "", if_no: "", note: "", choices: [] };
+      // It leads where the step before led on (its "Yes"), else to the step after it.
+      const then = s.kind !== "question" && s.next ? s.next : work.steps[i + 1]?.id ?? "end";
+      const step = { id: "", kind: "info", icon: "", image: "", next: then, if_no: "", note: "", choices: [] };
       fresh.add(step);
       work.steps.splice(i + 1, 0, step);
       renderStructure(`steps.${i + 1}.id`);
     }));
     if (work.steps.length > 1)
       actions.append(button(t("st_remove_step"), `${at}.remove`, () => {
+        if (!confirm(t("st_remove_confirm", stepName(s, i)))) return;
         work.steps.splice(i, 1);
         renderStructure(`steps.${Math.min(i, work.steps.length - 1)}.kind`);
         $("form-note").textContent = t("st_removed", s.id);
@@ -761,6 +796,14 @@ function followStep(id) {
 }
 
 async function saveStructure() {
+  const box = $("structure-form");
+  const badId = [...box.querySelectorAll('input[type="text"][aria-invalid="true"]')][0];
+  if (badId) {
+    $("editor-status").textContent = t("st_id_bad");
+    badId.focus();
+    return false;
+  }
+  const added = state.structure.work.steps.some((st) => state.structure.fresh.has(st));
   const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`, { structure: state.structure.work });
   if (r.status !== 200) {
     failed(r);
@@ -785,8 +828,16 @@ async function saveStructure() {
   showView();
   $("editor-status").textContent = t("saved");
   showProblems(r.data.problems, r.data.errors);
-  const marked = $("structure-form").querySelectorAll('[aria-invalid="true"]').length;
-  if (marked) $("editor-status").textContent += " " + t("form_problems", marked);
+  const marked = [...$("structure-form").querySelectorAll('[aria-invalid="true"]')];
+  const gone = Object.entries(r.data.texts_removed || {});
+  if (gone.length) $("editor-status").textContent += " " + t("st_texts_removed", gone.reduce((n, [, c]) => n + c, 0), gone.length);
+  if (added) $("editor-status").textContent += " " + t("st_write_texts");
+  if (marked.length) {
+    $("editor-status").textContent += " " + t("form_problems", marked.length);
+    // The first problem gets the focus: a control, or the first control of a marked step.
+    const first = marked[0];
+    (first.tagName === "FIELDSET" ? first.querySelector("select, input, textarea, button") : first)?.focus();
+  }
   fillPreviewSteps(r.data.steps);
   schedulePreview(0);
   await load();
@@ -957,7 +1008,11 @@ async function importPo(file) {
 
 function applyLanguage() {
   applyTexts(state, t);
-  if (state.change && !$("editor").hidden) showView();
+  if (state.change && !$("editor").hidden) {
+    showView();
+    if (formShown()) renderForm();
+    if (structureShown()) renderStructure();
+  }
   if (state.role) load();
 }
 
@@ -1026,6 +1081,21 @@ $("close").addEventListener("click", async () => {
   $("editor").hidden = true;
 });
 $("close-review").addEventListener("click", () => { $("editor").hidden = true; });
+$("return").addEventListener("click", async () => {
+  if (!$("return-note").value.trim()) {
+    $("return-note").setAttribute("aria-invalid", "true");
+    $("editor-status").textContent = t("return_empty");
+    $("return-note").focus();
+    return;
+  }
+  $("return-note").removeAttribute("aria-invalid");
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/return`, { note: $("return-note").value });
+  if (r.status !== 204) return failed(r);
+  $("editor").hidden = true;
+  await load();
+  $("page-error").textContent = t("returned_done");
+  $("changes-title").focus();
+});
 window.addEventListener("beforeunload", (e) => {
   const typed = formShown() ? formChanged() : structureShown() ? structureChanged() : state.file && !$("text").readOnly && $("text").value !== state.loaded;
   if (!$("editor").hidden && typed) {

@@ -5,6 +5,7 @@
 
 #include "app/screenshots.hpp"
 #include "common/content.hpp"
+#include "common/languages.hpp"
 
 namespace ledsager::app {
 
@@ -39,11 +40,19 @@ std::string preview_one(KioskApp& app, const platform::Display& display, const s
     if (std::find(offered.begin(), offered.end(), lang) == offered.end())
         return error_reply("no interface catalogue for the language '" + lang + "'");
 
-    // The guide as the draft makes it, with the checks of --check-content: a guide with an
-    // error is not drawn (the studio shows its problems instead).
-    common::ContentSet set = common::load_content(dir);
-    for (const auto& d : set.diagnostics.items)
-        if (d.severity == common::Severity::Error) return error_reply(d.format());
+    // The guide as the draft makes it, with the checks of --check-content for what is drawn: an
+    // error in guide.toml or the language shown is said instead of a picture (the studio shows
+    // the problems). Another language's text (a step just added, not translated yet) does not
+    // keep this one from being seen.
+    common::ContentOptions options;
+    options.required_languages = {lang};
+    common::ContentSet set = common::load_content(dir, options);
+    for (const auto& d : set.diagnostics.items) {
+        const std::filesystem::path file(d.file);
+        const bool other_language = file.extension() == ".toml" && file.stem() != "guide" && file.stem() != lang &&
+                                    common::find_language(file.stem().string());
+        if (d.severity == common::Severity::Error && !other_language) return error_reply(d.format());
+    }
     const common::Guide* g = set.find(guide);
     if (!g || g->steps.empty()) return error_reply("no guide '" + guide + "' in " + dir);
 

@@ -24,6 +24,8 @@ try {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const editor = await ctx.newPage();
   editor.on("pageerror", (e) => { console.log(`  page error: ${e.message}`); pageErrors.push(e.message); });
+  const dialogs = [];
+  editor.on("dialog", (d) => { dialogs.push(d.message()); d.accept(); });
   await editor.goto(`${base}/content.html`);
   await editor.fill("#username", "demo-editor");
   await editor.fill("#password", "demo-password");
@@ -58,6 +60,7 @@ try {
   // A step taken out: the step that still leads to it is marked at its field after saving.
   await editor.click(`${step("address-help")} button[data-field$=".remove"]`);
   check(!(await editor.$(step("address-help"))), "a step is taken out");
+  check(dialogs.length === 1 && dialogs[0].includes("alle sprog"), `... after saying its texts in every language go (${dialogs[0]})`);
   check((await editor.textContent("#form-note")).includes("address-help"), "... and the page says its texts go when saved");
   check((await editor.textContent(`${ifNo} option:checked`)).includes("(?)"), "the branch that led to it shows it is gone");
   await editor.click("#save");
@@ -95,6 +98,41 @@ try {
   check(!file.includes("address-help") && file.indexOf('id = "address"') < file.indexOf('id = "who"'),
         "... without the step taken out, the moved step after the one it moved past");
   check(file.startsWith("# Meld flytning"), "... and the guide's own notes kept");
+
+  // A step added after "date": its id is said at once when it is none; named, it is where
+  // "date" leads, and it leads on where "date" did.
+  await editor.click("#view-form");
+  await until(async () => editor.$(step("date")), 5000);
+  await editor.click(`${step("date")} button[data-field$=".add"]`);
+  const idField = await editor.evaluate(() => document.activeElement?.dataset.field);
+  check(/^steps\.\d+\.id$/.test(idField || ""), `a new step puts the cursor in its id (${idField})`);
+  await editor.keyboard.type("Lejekontrakt");
+  const idSaid = await editor.evaluate(() => document.getElementById(`${document.activeElement.id}-problem`).textContent);
+  check(idSaid.includes("små bogstaver"), `an id that is none is said as it is typed (${idSaid})`);
+  await editor.fill(`[data-field="${idField}"]`, "lejekontrakt");
+  await editor.keyboard.press("Tab");
+  const lease = await until(async () => editor.$(step("lejekontrakt")), 3000);
+  check(!!lease, "the new step is named");
+  check((await editor.inputValue(`${step("date")} select[data-field$=".next"]`)) === "lejekontrakt", "... the step before now leads to it");
+  check((await editor.inputValue(`${step("lejekontrakt")} select[data-field$=".next"]`)) === "co-q", "... and it leads on where that step did");
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Skriv overskrift og tekst"), 5000)),
+        "saved, the editor is told where the new step's words are written");
+  // Its Danish words in the texts form: the Danish screen is drawn, though the other
+  // languages have no words for the step yet.
+  await editor.selectOption("#file", "da.toml");
+  const leaseTitle = '#text-form textarea[data-key="step.lejekontrakt.title"]';
+  check(!!(await until(async () => editor.$(leaseTitle), 5000)), "the new step is in the Danish texts form");
+  await editor.fill(leaseTitle, "Find din lejekontrakt");
+  await editor.fill('#text-form textarea[data-key="step.lejekontrakt.text"]', "Hav din lejekontrakt klar.\nDu skal bruge datoen fra den.");
+  await editor.click("#save");
+  await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000);
+  await editor.selectOption("#preview-step", "lejekontrakt");
+  const drawn = await until(async () => {
+    const status = await editor.textContent("#preview-status");
+    return status.startsWith("Vist") && (await editor.getAttribute("#preview-image", "data-screen")) === "lejekontrakt" ? status : null;
+  }, 20000);
+  check(!!drawn, `the new step is drawn in Danish before it is translated (${await editor.textContent("#preview-status")})`);
   check(pageErrors.length === 0, "no script errors on the page");
 } catch (e) {
   console.log(`not ok - ${e.stack || e}`);

@@ -806,6 +806,8 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         }
         CHECK(saved["files"].contains("da.toml"));
         CHECK(saved["files"].contains("en.toml"));
+        // What went is said: in Danish the step and the question's two answers.
+        CHECK(saved["texts_removed"]["da"] == 3);
         auto en = s.c.Get(at + "/texts?lang=en", emil.headers);
         REQUIRE(en);
         CHECK(json::parse(en->body)["outdated"] == false);
@@ -867,12 +869,13 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         json sly = st;
         sly["note"] = "First line\n[end]\nid = \"evil\"\r\n\x01";
         sly["steps"][0]["id"] = "find\" kind = \"info";
-        sly["sources"][0]["note"] = "x\n]\n[[step]]";
+        sly["sources"][0]["note"] = "x\n]\n[[step]]\n\u202Eeton\u2066!";
         saved = save(at, sly);
         const std::string text = saved["files"]["guide.toml"];
         CHECK(text.find("\n# [end]\n# id = \"evil\"\n") != std::string::npos);
         CHECK(text.find("\n[end]\n") == text.rfind("\n[end]\n"));
         CHECK(text.find("\x01") == std::string::npos);
+        CHECK(text.find("  # eton!\n") != std::string::npos);  // no marks that turn the text around
         CHECK(get(at)["structure"]["note"] == "First line\n[end]\nid = \"evil\"");
         CHECK(saved["errors"].get<int>() >= 1);  // the step id with a quote is no id
 
@@ -911,9 +914,22 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         bad = st;
         bad.erase("sources");
         refused(bad, "sources");
+        bad = st;
+        bad[std::string(39, 'a') + "\u00e9"] = 1;  // a name cut in its last character is named whole characters
+        refused(bad, std::string(39, 'a'));
         CHECK(s.post(emil, at + "/structure", {{"structure", "x"}})->status == 400);
         CHECK(s.post(emil, at + "/structure", {{"structure", st}, {"more", 1}})->status == 400);
         CHECK(json::parse(s.c.Get(at, emil.headers)->body)["files"]["guide.toml"]["draft"] == before);
+
+        // Two saves from the same start: the second is refused, not lost silently.
+        auto& store = s.hub.server->store();
+        const auto id = std::stoll(at.substr(at.rfind('/') + 1));
+        const auto d = store.draft(id);
+        REQUIRE(d);
+        CHECK(store.save_draft(id, d->author, d->files, R"({"guide.toml":"first"})", 1, 1));
+        CHECK_FALSE(store.save_draft(id, d->author, d->files, R"({"guide.toml":"second"})", 1, 1));
+        CHECK(store.draft(id)->files == R"({"guide.toml":"first"})");
+        REQUIRE(store.save_draft(id, d->author, store.draft(id)->files, d->files, 0, 1));
 
         // Only the author writes; front-desk staff see nothing; a reviewer sees it once submitted;
         // a guide.toml that is not TOML is mended in the file first.
@@ -926,6 +942,51 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         CHECK(s.c.Get(at + "/structure", emil.headers)->status == 409);
         CHECK(s.c.Get("/healthz")->status == 200);
     }
+}
+
+// content_studio_send_back: four eyes the other way. A reviewer sends another person's
+// submitted change back with what to mend; its author sees the note and can save again; a
+// new submission clears it. Blank or long notes, the author's own change, front-desk staff
+// and a change not submitted are refused.
+TEST_CASE("send back: a reviewer returns a submitted change to its author with what to mend") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-send-back");
+    Studio s(tmp.path / "hub", [](hub::HubOptions&) {});
+    const Person emil = s.login("emil"), mette = s.login("mette"), rikke = s.login("rikke");
+    const std::string at = s.draft(emil, "mitid-login");
+    auto change = [&] { return json::parse(s.c.Get(at, emil.headers)->body); };
+    REQUIRE(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"step.user-id.title", "Skriv dit bruger-id"}}}})
+                ->status == 200);
+    CHECK(s.post(rikke, at + "/return", {{"note", "Not yet submitted"}})->status == 404);
+    REQUIRE(s.post(emil, at + "/submit", json::object())->status == 204);
+
+    CHECK(s.post(rikke, at + "/return", {{"note", " \n\t "}})->status == 400);
+    CHECK(s.post(rikke, at + "/return", {{"note", std::string(2001, 'x')}})->status == 400);
+    CHECK(s.post(rikke, at + "/return", json::object())->status == 400);
+    CHECK(s.post(emil, at + "/return", {{"note", "My own"}})->status == 403);
+    CHECK(s.post(mette, at + "/return", {{"note", "Front desk"}})->status == 403);
+    CHECK(change()["status"] == "submitted");
+
+    const std::string note = "Skriv \"bruger-ID\", som mitid.dk gør.\nResten er fint.";
+    auto r = s.post(rikke, at + "/return", {{"note", note + "\r"}});
+    REQUIRE(r);
+    CHECK(r->status == 204);
+    json d = change();
+    CHECK(d["status"] == "draft");
+    CHECK(d["review_note"] == note);
+    CHECK(d["reviewer"] == "Rikke");
+    // Back with its author: hidden from reviewers again, and sent back only once.
+    CHECK(s.c.Get(at, rikke.headers)->status == 404);
+    CHECK(s.post(rikke, at + "/return", {{"note", "Again"}})->status != 204);
+    // The author mends it and submits again: the note has done its work.
+    REQUIRE(s.post(emil, at + "/texts", {{"lang", "da"}, {"texts", {{"step.user-id.title", "Skriv dit bruger-ID"}}}})
+                ->status == 200);
+    CHECK(change()["review_note"] == note);
+    REQUIRE(s.post(emil, at + "/submit", json::object())->status == 204);
+    d = change();
+    CHECK(d["status"] == "submitted");
+    CHECK(d["review_note"] == "");
+    CHECK(s.c.Get("/healthz")->status == 200);
 }
 
 // content_studio_insight: beside each step, what citizens did there: the anonymous counts of
