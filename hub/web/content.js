@@ -17,7 +17,11 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 const guideTitle = (id) => state.guides?.guides.find((g) => g.id === id)?.title || id;
-const failed = (r) => { $("editor-status").textContent = t("failed") + (r.data?.error || r.status); };
+// What went wrong, in the page's language where the hub names the reason.
+const failed = (r) => {
+  const known = { changed: "fail_changed", empty: "fail_empty" }[r.data?.field];
+  $("editor-status").textContent = t("failed") + (known ? t(known) : r.data?.error || r.status);
+};
 
 function renderGuides() {
   if (!state.guides) return;
@@ -1053,6 +1057,11 @@ $("view-file").addEventListener("click", () => setView("file"));
 $("submit").addEventListener("click", async () => {
   if (!(await saveIfChanged())) return;
   const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/submit`);
+  if (r.status === 409 && r.data?.field === "errors") {
+    $("editor-status").textContent = t("failed") + t("fail_errors");
+    $("problems").querySelector("button")?.focus();
+    return;
+  }
   if (r.status !== 204) return failed(r);
   await load();
   await openChange(state.change.id);
