@@ -5,7 +5,7 @@
 import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
 import texts from "./texts/content.js";
 
-const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "",
+const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "", stepTitles: {},
                 published: {}, problems: [], view: "form", form: null };
 const t = makeT(texts, state);
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);
@@ -16,6 +16,9 @@ const el = (tag, props = {}, ...children) => {
   e.append(...children);
   return e;
 };
+// A file of a guide as an editor thinks of it: "Tekster – dansk (da.toml)", "Trin og kilder (guide.toml)".
+const fileLabel = (name) => (name === "guide.toml" ? t("file_structure")
+  : t("file_texts", new Intl.DisplayNames([state.lang], { type: "language" }).of(name.replace(/\.toml$/, "")) || name)) + ` (${name})`;
 const guideTitle = (id) => state.guides?.guides.find((g) => g.id === id)?.title || id;
 // What went wrong, in the page's language where the hub names the reason.
 const failed = (r) => {
@@ -315,6 +318,7 @@ async function openChange(id) {
   state.file = "";
   state.form = null;
   state.structure = null;
+  state.stepTitles = {};
   $("editor").hidden = false;
   $("editor-title").textContent = t("editing", guideTitle(r.data.guide));
   $("editor-status").textContent = t("state_line", t(`ch_${r.data.status}`), r.data.mine ? t("mine") : r.data.author);
@@ -344,7 +348,7 @@ async function openChange(id) {
   }
   if (editing) {
     const names = ["da.toml", ...state.guides.languages.filter((c) => c !== "da").map((c) => `${c}.toml`), "guide.toml"];
-    $("file").replaceChildren(...names.map((n) => el("option", { value: n, textContent: n + (r.data.files?.[n] ? " •" : "") })));
+    $("file").replaceChildren(...names.map((n) => el("option", { value: n, textContent: fileLabel(n) + (r.data.files?.[n] ? " •" : "") })));
     // Danish first when the change touches it (the language the guides are written in).
     const changed = Object.keys(r.data.files || {});
     await selectFile(changed.includes("da.toml") || !changed.length ? "da.toml" : changed[0]);
@@ -362,7 +366,7 @@ async function save() {
   state.change.files[name] = { draft: $("text").value, published: await publishedText(name) };
   state.loaded = $("text").value;
   const option = [...$("file").options].find((o) => o.value === name);
-  if (option) option.textContent = `${name} •`;
+  if (option) option.textContent = `${fileLabel(name)} •`;
   $("editor-status").textContent = t("saved");
   showProblems(r.data.problems, r.data.errors);
   fillPreviewSteps(r.data.steps);
@@ -418,6 +422,7 @@ async function loadForm(name) {
     if (state.file !== name) return;  // another file was chosen meanwhile
     if (r.status === 200) {
       state.form = { lang, file: name, data: r.data, loaded: Object.fromEntries(r.data.fields.map((f) => [f.key, f.text])) };
+      for (const st of r.data.steps) if (st.title && (lang === "da" || !state.stepTitles[st.id])) state.stepTitles[st.id] = st.title;
       renderForm();
     } else {
       $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
@@ -562,7 +567,7 @@ async function saveForm() {
   $("text").value = r.data.text;
   state.loaded = r.data.text;
   const option = [...$("file").options].find((o) => o.value === file);
-  if (option) option.textContent = `${file} •`;
+  if (option) option.textContent = `${fileLabel(file)} •`;
   state.problems = r.data.problems || [];
   await loadForm(file);
   $("editor-status").textContent = t("saved");
@@ -591,6 +596,7 @@ async function loadStructure() {
   const r = await api("GET", `/api/v1/content/drafts/${state.change.id}/structure`);
   if (state.file !== "guide.toml") return;  // another file was chosen meanwhile
   if (r.status === 200) {
+    Object.assign(state.stepTitles, r.data.titles);
     state.structure = { data: r.data, work: structuredClone(r.data.structure), loaded: JSON.stringify(r.data.structure),
                         lineFields: r.data.line_fields, fresh: new WeakSet() };
     renderStructure();
@@ -823,7 +829,7 @@ async function saveStructure() {
   for (const [name, text] of Object.entries(r.data.files)) {
     state.change.files[name] = { draft: text, published: await publishedText(name) };
     const option = [...$("file").options].find((o) => o.value === name);
-    if (option) option.textContent = `${name} •`;
+    if (option) option.textContent = `${fileLabel(name)} •`;
   }
   $("text").value = r.data.files["guide.toml"];
   state.loaded = $("text").value;
@@ -856,7 +862,8 @@ function fillPreviewSteps(steps) {
   const select = $("preview-step");
   const keep = select.value;
   const options = [el("option", { value: "needs", textContent: t("screen_needs") })];
-  (steps || []).forEach((id, i) => options.push(el("option", { value: id, textContent: t("screen_step", i + 1, id) })));
+  // Each step by its title where a form has shown it (Danish, or the form's language), else its id.
+  (steps || []).forEach((id, i) => options.push(el("option", { value: id, textContent: t("screen_step", i + 1, state.stepTitles[id] || id) })));
   options.push(el("option", { value: "end", textContent: t("screen_end") }));
   select.replaceChildren(...options);
   select.value = options.some((o) => o.value === keep) ? keep : (steps?.[0] ?? "needs");
@@ -995,7 +1002,7 @@ async function importPo(file) {
   const fresh = await api("GET", `/api/v1/content/drafts/${state.change.id}`);
   if (fresh.status === 200) state.change.files = fresh.data.files;
   const option = [...$("file").options].find((o) => o.value === d.file);
-  if (option) option.textContent = `${d.file} •`;
+  if (option) option.textContent = `${fileLabel(d.file)} •`;
   $("po-status").textContent = t("po_done", d.file, d.applied, d.fuzzy, d.untranslated, d.complete) +
     (d.po_problems.length ? " " + d.po_problems.map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ") : "");
   showProblems(d.problems, d.errors);
