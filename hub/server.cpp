@@ -117,7 +117,8 @@ Hub::Hub(HubOptions options)
     const auto threads = static_cast<size_t>(options_.max_event_streams + Calls::kMaxWaiters + 64);
     server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // The largest body any route takes; each route's own bound is checked before reading (routes()).
-    server_->set_payload_max_length(std::max(options_.max_body_bytes, options_.max_po_bytes));
+    server_->set_payload_max_length(
+        std::max({options_.max_body_bytes, options_.max_po_bytes, options_.max_picture_bytes}));
     server_->set_keep_alive_max_count(1000);
     server_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms delayed-ACK stalls
     // Titles only, so staff read "Log ind med MitID, trin 3" rather than an id.
@@ -346,13 +347,17 @@ void Hub::routes() {
             send_error(res, 415, "encoded request bodies (" + enc + ") are refused: send it plain");
             return HR::Handled;
         }
-        // Bodies are bounded per route before a byte is read: 16 KiB, and 64 KiB for the one
-        // route that takes a translator's PO file.
+        // Bodies are bounded per route before a byte is read: 16 KiB, 64 KiB for the route that
+        // takes a translator's PO file and 512 KiB for the one that takes a guide's picture.
         if (req.has_header("Content-Length")) {
             static const std::regex po_route(R"(/api/v1/content/drafts/\d+/po)");
-            const bool po = req.method == "POST" && std::regex_match(req.path, po_route);
+            static const std::regex picture_route(R"(/api/v1/content/drafts/\d+/pictures/[^/]+)");
+            const bool post = req.method == "POST";
+            const size_t limit = post && std::regex_match(req.path, po_route)        ? options_.max_po_bytes
+                                 : post && std::regex_match(req.path, picture_route) ? options_.max_picture_bytes
+                                                                                     : options_.max_body_bytes;
             const auto length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
-            if (length > (po ? options_.max_po_bytes : options_.max_body_bytes)) {
+            if (length > limit) {
                 res.set_header("Connection", "close");
                 send_error(res, 413, "request body too large");
                 return HR::Handled;

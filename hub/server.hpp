@@ -48,6 +48,8 @@ struct HubOptions {
     size_t max_body_bytes = 16 * 1024;  // larger request bodies get 413
     // ... except a translator's PO file for one guide (POST /api/v1/content/drafts/{id}/po)
     size_t max_po_bytes = 64 * 1024;
+    // ... and a guide's picture (POST /api/v1/content/drafts/{id}/pictures/{name}), a PNG
+    size_t max_picture_bytes = 512 * 1024;
     bool secure_cookies = false;        // Secure flag on the session cookie (set with TLS)
     std::filesystem::path web_dir;      // the web consoles' files; empty = none served
     std::filesystem::path content_dir;  // guides, for their titles in the console; empty = ids only

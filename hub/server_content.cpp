@@ -6,6 +6,7 @@
 #include "common/guide_po.hpp"
 #include "common/icons.hpp"
 #include "common/languages.hpp"
+#include "common/picture.hpp"
 #include "hub/auth.hpp"
 #include "hub/bundles.hpp"
 #include "hub/insight.hpp"
@@ -48,10 +49,36 @@ struct Scratch {
     Scratch& operator=(const Scratch&) = delete;
 };
 
+// A draft keeps its files as text: a picture (a PNG's bytes) as "base64:" and its bytes in
+// base64.
+constexpr std::string_view kBase64 = "base64:";
+bool is_picture_file(const std::string& name) {
+    return name.size() > 4 && name.compare(name.size() - 4, 4, ".png") == 0;
+}
+std::string stored_picture(std::string_view bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);  // its terminating NUL
+    return std::string(kBase64) + out;
+}
+// A draft's file as it is written into a guide folder.
+std::string file_bytes(const std::string& stored) {
+    if (stored.rfind(kBase64, 0) != 0) return stored;
+    std::string out(stored.size(), '\0');
+    size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), stored.data() + kBase64.size(),
+                          stored.size() - kBase64.size(), nullptr, &length, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return {};
+    out.resize(length);
+    return out;
+}
+
 // Writes a draft's files over the guide's folder in `dir` (a copy of the published one).
 void overlay(const fs::path& guide_dir, const json& files) {
     for (const auto& [name, text] : files.items())
-        std::ofstream(guide_dir / name, std::ios::binary | std::ios::trunc) << text.get<std::string>();
+        std::ofstream(guide_dir / name, std::ios::binary | std::ios::trunc) << file_bytes(text.get<std::string>());
 }
 
 // A file's whole text; nullopt when it cannot be read (none there, or no folder given).
@@ -78,6 +105,8 @@ std::vector<std::string> language_codes() {
         codes.emplace_back(l.code);
     return codes;
 }
+
+constexpr int kMaxDraftPictures = 20;  // pictures one change may hold
 
 // One line of text with no control characters, at most `max` bytes.
 bool one_line(const json& v, size_t max) {
@@ -517,10 +546,14 @@ void Hub::content_routes() {
             std::vector<std::string> names{"guide.toml"};
             for (const auto& l : common::kLanguages)
                 names.push_back(std::string(l.code) + ".toml");
+            for (const auto& e : fs::directory_iterator(old / guide, ec))
+                if (common::picture_name(e.path().filename().string()))
+                    names.push_back(e.path().filename().string());  // its pictures as they were too
             for (const auto& name : names) {
                 const auto then = read_text(old / guide / name);
                 if (!then) continue;  // a language added since stays as it is
-                if (then != read_text(published / guide / name)) files[name] = *then;
+                if (then != read_text(published / guide / name))
+                    files[name] = is_picture_file(name) ? stored_picture(*then) : *then;
             }
             if (files.empty()) return send_conflict(res, "that version of the guide is the one published now", "same");
             d.files = files.dump();
@@ -644,7 +677,12 @@ void Hub::content_routes() {
                 json texts = json::object();
                 for (const auto& [name, text] : files.items()) {
                     const auto before = read_text(published.empty() ? fs::path() : published / d->guide / name);
-                    texts[name] = {{"draft", text}, {"published", before.value_or("")}};
+                    if (is_picture_file(name))  // shown from its own route, not as text
+                        texts[name] = {{"picture", true},
+                                       {"bytes", file_bytes(text.get<std::string>()).size()},
+                                       {"published", before.has_value()}};
+                    else
+                        texts[name] = {{"draft", text}, {"published", before.value_or("")}};
                 }
                 out["files"] = texts;
                 out["current"] = base == d->base;  // the guide was not published anew since
@@ -1060,6 +1098,60 @@ void Hub::content_routes() {
                    {"problems", problems_json(*diags)},
                    {"steps", steps}});
     });
+    // ---- a guide's pictures: a PNG taken into the author's change (decoded as a kiosk decodes
+    // it, each side 64 to 2,400 pixels, 512 KiB at most), and any picture of the change or of
+    // the published guide, to be seen beside the form and by the reviewer.
+    srv.Post(R"(/api/v1/content/drafts/(\d+)/pictures/([a-z0-9.-]{1,64}))",
+             [this, own_draft, save_checked](const httplib::Request& req, httplib::Response& res) {
+                 auto u = staff_of(req, res, true, kContent);
+                 if (!u) return;
+                 const std::string name = req.matches[2];
+                 if (!common::picture_name(name))
+                     return send_error(res, 400, "name: a-z, 0-9 and - (at most 40), then .png", "name");
+                 if (req.get_header_value("Content-Type") != "image/png")
+                     return send_error(res, 415, "send the picture as image/png");
+                 const auto picture = common::check_png(req.body);
+                 if (!picture.ok) return send_error(res, 400, "picture: " + picture.error, "picture");
+                 json files;
+                 const auto d = own_draft(req, res, *u, files);
+                 if (!d) return;
+                 int others = 0;
+                 for (const auto& [n, f] : files.items())
+                     others += is_picture_file(n) && n != name ? 1 : 0;
+                 if (others >= kMaxDraftPictures)
+                     return send_conflict(res, "a change holds at most 20 pictures", "pictures");
+                 files[name] = stored_picture(req.body);
+                 std::vector<std::string> steps;
+                 const auto diags = save_checked(*d, files, res, steps);
+                 if (!diags) return;
+                 send_json(res, 200,
+                           {{"name", name},
+                            {"width", picture.width},
+                            {"height", picture.height},
+                            {"errors", diags->error_count()},
+                            {"problems", problems_json(*diags)},
+                            {"steps", steps}});
+             });
+    srv.Get(R"(/api/v1/content/drafts/(\d+)/pictures/([a-z0-9.-]{1,64}))",
+            [this, visible](const httplib::Request& req, httplib::Response& res) {
+                auto u = staff_of(req, res, false, kContent);
+                if (!u) return;
+                const auto d = store_.draft(id_of(req));
+                if (!d || !visible(*d, *u)) return send_error(res, 404, "no such change");
+                const std::string name = req.matches[2];
+                const json files = json::parse(d->files, nullptr, false);
+                std::optional<std::string> bytes;
+                if (!common::picture_name(name)) return send_error(res, 404, "no such picture");
+                if (files.is_object() && files.contains(name)) {
+                    bytes = file_bytes(files[name].get<std::string>());
+                } else {
+                    const auto [published, base] = published_guides();
+                    if (!published.empty()) bytes = read_text(published / d->guide / name);
+                }
+                if (!bytes) return send_error(res, 404, "no such picture");
+                res.set_header("Cache-Control", "no-store");
+                res.set_content(std::move(*bytes), "image/png");
+            });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;

@@ -286,6 +286,13 @@ function renderDiff() {
   const box = $("diff");
   box.replaceChildren();
   for (const [name, f] of Object.entries(state.change.files || {})) {
+    if (f.picture) {
+      // A picture new or drawn anew in the change: shown as it is.
+      box.append(el("h4", { textContent: name }),
+                 el("img", { className: "diff-picture", src: `/api/v1/content/drafts/${state.change.id}/pictures/${name}`,
+                             alt: t(f.published ? "picture_changed" : "picture_new", name) }));
+      continue;
+    }
     const pre = el("pre", { className: "diff" });
     const lines = lineDiff(f.published, f.draft);
     let same = [];
@@ -721,6 +728,10 @@ function renderStructure(focus) {
     });
     control(g, t("st_icon"), options(el("select"), [["", t("st_none")], ...data.icons.map((c) => [c, c])], s.icon), s, "icon", `${at}.icon`);
     control(g, t("st_image"), options(el("select"), [["", t("st_no_image")], ...data.images.map((c) => [c, c])], s.image), s, "image", `${at}.image`);
+    // A new picture for the step (PNG): taken into the change at once, named after the step.
+    const upload = el("input", { type: "file", accept: "image/png" });
+    upload.addEventListener("change", () => uploadPicture(s, upload, at));
+    control(g, t("st_upload"), upload, {}, "file", `${at}.upload`);
     if (s.kind !== "question")
       control(g, s.kind === "check" ? t("st_next_yes") : t("st_next"),
               options(el("select"), targets(s.next ? "" : t("st_choose")), s.next), s, "next", `${at}.next`);
@@ -770,6 +781,34 @@ function renderStructure(focus) {
   });
   placeStructureProblems();
   if (focus) box.querySelector(`[data-field="${CSS.escape(focus)}"]`)?.focus();
+}
+
+async function uploadPicture(step, input, at) {
+  const file = input.files[0];
+  if (!file) return;
+  const problem = $(`${input.id}-problem`);
+  input.removeAttribute("aria-invalid");
+  problem.textContent = "";
+  const refuse = (why) => { input.setAttribute("aria-invalid", "true"); problem.textContent = why; };
+  if (!validId(step.id)) return refuse(t("st_upload_id"));
+  if (file.size > 512 * 1024) return refuse(t("st_upload_big"));
+  const name = `${step.id}.png`;
+  let res, data = null;
+  try {
+    res = await fetch(`/api/v1/content/drafts/${state.change.id}/pictures/${name}`, {
+      method: "POST", credentials: "same-origin", body: await file.arrayBuffer(),
+      headers: { "Content-Type": "image/png", "X-CSRF-Token": state.csrf } });
+    data = await res.json();
+  } catch (e) { /* no answer, or not JSON */ }
+  if (res?.status !== 200) return refuse(t("failed") + (data?.error || res?.status || ""));
+  state.change.files = state.change.files || {};
+  state.change.files[name] = { picture: true };
+  const images = state.structure.data.images;
+  if (!images.includes(name)) images.push(name), images.sort();
+  step.image = name;
+  renderStructure(`${at}.image`);
+  showProblems(data.problems, data.errors);
+  $("editor-status").textContent = t("st_uploaded", name, data.width, data.height);
 }
 
 // The control of a field as the hub names it ("steps.3.next"; "sources.2", the source's line:
@@ -827,6 +866,7 @@ async function saveStructure() {
   }
   state.change.files = state.change.files || {};
   for (const [name, text] of Object.entries(r.data.files)) {
+    if (name.endsWith(".png")) { state.change.files[name] = { picture: true }; continue; }
     state.change.files[name] = { draft: text, published: await publishedText(name) };
     const option = [...$("file").options].find((o) => o.value === name);
     if (option) option.textContent = `${fileLabel(name)} •`;

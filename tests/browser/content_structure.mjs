@@ -115,6 +115,11 @@ try {
   check(!!lease, "the new step is named");
   check((await editor.inputValue(`${step("date")} select[data-field$=".next"]`)) === "lejekontrakt", "... the step before now leads to it");
   check((await editor.inputValue(`${step("lejekontrakt")} select[data-field$=".next"]`)) === "co-q", "... and it leads on where that step did");
+  // A picture for it, from the editor's computer: taken into the change and chosen for the step.
+  await editor.setInputFiles(`${step("lejekontrakt")} input[type="file"]`, join(src, "assets/guides/change-of-address/address.png"));
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("lejekontrakt.png"), 5000)),
+        `a PNG is taken into the change (${await editor.textContent("#editor-status")})`);
+  check((await editor.inputValue(`${step("lejekontrakt")} select[data-field$=".image"]`)) === "lejekontrakt.png", "... and chosen for the step");
   await editor.click("#save");
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Skriv overskrift og tekst"), 5000)),
         "saved, the editor is told where the new step's words are written");
@@ -125,6 +130,7 @@ try {
   check(!!(await until(async () => editor.$(leaseTitle), 5000)), "the new step is in the Danish texts form");
   await editor.fill(leaseTitle, "Find din lejekontrakt");
   await editor.fill('#text-form textarea[data-key="step.lejekontrakt.text"]', "Hav din lejekontrakt klar.\nDu skal bruge datoen fra den.");
+  await editor.fill('#text-form textarea[data-key="step.lejekontrakt.image_alt"]', "En lejekontrakt med datoen markeret.");
   await editor.click("#save");
   await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000);
   await editor.selectOption("#preview-step", "lejekontrakt");

@@ -9,7 +9,11 @@
 // that hangs is stopped at the time limit and the next preview starts a new one; one that
 // dies is said so; the worker inherits no descriptor of the hub's; without a kiosk program
 // the studio says previews are off. The hub keeps serving throughout.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -74,6 +78,26 @@ struct Studio {
         return "/api/v1/content/drafts/" + std::to_string(json::parse(r->body)["id"].get<std::int64_t>());
     }
 };
+
+// The first line of the hub's answer to `request` (headers only: a body announced, not sent).
+std::string first_answer_line(int port, const std::string& request) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string got;
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0 &&
+        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+        const timeval wait{10, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+        char buf[512];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) got.assign(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return got.substr(0, got.find("\r\n"));
+}
 
 std::string error_of(const httplib::Result& r) {
     if (!r) return "(no answer)";
@@ -986,6 +1010,105 @@ TEST_CASE("send back: a reviewer returns a submitted change to its author with w
     d = change();
     CHECK(d["status"] == "submitted");
     CHECK(d["review_note"] == "");
+    CHECK(s.c.Get("/healthz")->status == 200);
+}
+
+// content_studio_pictures: a guide's picture taken into a change: a PNG a kiosk can draw,
+// decoded as the kiosk decodes it after its size is read from its header; a file that is no
+// PNG, one cut short, one that claims a picture too large or too small, a name that is none,
+// another content type or a body over 512 KiB is refused and nothing saved; the picture is
+// shown back as sent, is among the guide's pictures in the structure form and satisfies the
+// checks once a step names it; 20 pictures at most in one change; only its author adds one.
+TEST_CASE("pictures: a PNG taken into a change, checked as a kiosk would draw it") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-pictures");
+    Studio s(tmp.path / "hub", [](hub::HubOptions&) {});
+    const Person emil = s.login("emil"), ella = s.login("ella"), mette = s.login("mette"), rikke = s.login("rikke");
+    const std::string at = s.draft(emil, "change-of-address");
+    std::ifstream in(LEDSAGER_SOURCE_ASSETS "/guides/change-of-address/address.png", std::ios::binary);
+    const std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(png.size() > 1000);
+    auto upload = [&](const Person& p, const std::string& name, const std::string& bytes,
+                      const std::string& type = "image/png") {
+        return s.c.Post(at + "/pictures/" + name, p.headers, bytes, type);
+    };
+    auto files = [&] { return json::parse(s.c.Get(at, emil.headers)->body)["files"]; };
+    // A PNG's IHDR with another width (the bytes after it as they were).
+    auto claiming = [&](std::uint32_t width) {
+        std::string b = png;
+        for (int i = 0; i < 4; ++i)
+            b[16 + i] = static_cast<char>((width >> (24 - 8 * i)) & 0xff);
+        return b;
+    };
+
+    auto r = upload(emil, "lease.png", "hello, not a picture");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(json::parse(r->body)["field"] == "picture");
+    CHECK(upload(emil, "lease.png", png.substr(0, 200))->status == 400);  // cut short: cannot be drawn
+    r = upload(emil, "lease.png", claiming(30000));
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(json::parse(r->body)["error"].get<std::string>().find("30000") != std::string::npos);
+    CHECK(upload(emil, "lease.png", claiming(10))->status == 400);
+    CHECK(upload(emil, "lease.jpg", png)->status == 400);
+    CHECK(upload(emil, "-lease.png", png)->status == 400);
+    CHECK(upload(emil, "lease.png", png, "application/octet-stream")->status == 415);
+    // A body over 512 KiB is refused by its length, before a byte of it is read.
+    std::string head = "POST " + at + "/pictures/lease.png HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& [k, v] : emil.headers)
+        head += k + ": " + v + "\r\n";
+    head += "Content-Type: image/png\r\nContent-Length: " + std::to_string(512 * 1024 + 1) + "\r\n\r\n";
+    CHECK(first_answer_line(s.hub.port, head).rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(upload(ella, "lease.png", png)->status == 404);
+    CHECK(upload(mette, "lease.png", png)->status == 403);
+    CHECK(files().empty());
+
+    r = upload(emil, "lease.png", png);
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    const json added = json::parse(r->body);
+    CHECK(added["width"].get<int>() >= 64);
+    CHECK(files()["lease.png"]["picture"] == true);
+    auto back = s.c.Get(at + "/pictures/lease.png", emil.headers);
+    REQUIRE(back);
+    CHECK(back->status == 200);
+    CHECK(back->get_header_value("Content-Type") == "image/png");
+    CHECK(back->body == png);
+    // The published pictures are shown too; a picture that is none is not.
+    CHECK(s.c.Get(at + "/pictures/address.png", emil.headers)->body == png);
+    CHECK(s.c.Get(at + "/pictures/nothing.png", emil.headers)->status == 404);
+    CHECK(s.c.Get(at + "/pictures/lease.png", rikke.headers)->status == 404);  // not submitted
+    CHECK(s.c.Get(at + "/pictures/lease.png", mette.headers)->status == 403);
+
+    // Among the guide's pictures; named by a step, the checks find it (and ask each language to
+    // describe it).
+    json form = json::parse(s.c.Get(at + "/structure", emil.headers)->body);
+    const auto& images = form["images"];
+    CHECK(std::find(images.begin(), images.end(), "lease.png") != images.end());
+    json st = form["structure"];
+    for (auto& step : st["steps"])
+        if (step["id"] == "date") step["image"] = "lease.png";
+    r = s.post(emil, at + "/structure", {{"structure", st}});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    bool missing_picture = false, alt_asked = false;
+    const json problems = json::parse(r->body)["problems"];
+    for (const auto& p : problems) {
+        const std::string m = p["message"];
+        missing_picture = missing_picture || m.find("missing image") != std::string::npos;
+        alt_asked = alt_asked || (p["file"] == "da.toml" && m.find("image_alt") != std::string::npos);
+    }
+    CHECK_MESSAGE(!missing_picture, problems.dump());
+    CHECK_MESSAGE(alt_asked, problems.dump());
+
+    // 20 pictures at most in one change (the same name again replaces it).
+    CHECK(upload(emil, "lease.png", png)->status == 200);
+    for (int i = 1; i < 20; ++i)
+        REQUIRE(upload(emil, "extra-" + std::to_string(i) + ".png", png)->status == 200);
+    r = upload(emil, "one-too-many.png", png);
+    REQUIRE(r);
+    CHECK(r->status == 409);
     CHECK(s.c.Get("/healthz")->status == 200);
 }
 
