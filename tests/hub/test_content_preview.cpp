@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,7 @@
 #include <httplib.h>
 
 #include "hub/auth.hpp"
+#include "hub/picture_check.hpp"
 #include "running_hub.hpp"
 #include "temp_dir.hpp"
 
@@ -1110,6 +1113,39 @@ TEST_CASE("pictures: a PNG taken into a change, checked as a kiosk would draw it
     REQUIRE(r);
     CHECK(r->status == 409);
     CHECK(s.c.Get("/healthz")->status == 200);
+}
+
+// ... and the decoding happens apart from the hub: a decoder that dies, hangs or wants more
+// memory than its child may have ends only that child, within the time bound.
+TEST_CASE("pictures apart: a decoder that dies, hangs or runs out of memory ends only its own process") {
+    const hub::PictureLimits quick{std::chrono::milliseconds(1000), 64u << 20};
+    auto dies = +[](std::string_view) -> common::PictureCheck {
+        ::raise(SIGKILL);
+        return {};
+    };
+    auto hangs = +[](std::string_view) -> common::PictureCheck {
+        for (;;)
+            ::pause();
+    };
+    auto hogs = +[](std::string_view) -> common::PictureCheck {
+        void* p = std::malloc(512u << 20);  // over the child's 64 MiB
+        if (!p) ::_exit(4);
+        std::free(p);
+        return {true, 1, 1, ""};
+    };
+    const auto started = std::chrono::steady_clock::now();
+    const auto died = hub::check_picture_apart("x", quick, dies);
+    CHECK_FALSE(died.ok);
+    CHECK(died.error == "the PNG file cannot be drawn");
+    CHECK_FALSE(hub::check_picture_apart("x", quick, hangs).ok);
+    CHECK_FALSE(hub::check_picture_apart("x", quick, hogs).ok);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    std::ifstream in(LEDSAGER_SOURCE_ASSETS "/guides/change-of-address/address.png", std::ios::binary);
+    const std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto good = hub::check_picture_apart(png);
+    CHECK(good.ok);
+    CHECK(good.width == common::check_png(png).width);
+    CHECK(hub::check_picture_apart("not a picture").error == "not a PNG file");
 }
 
 // content_studio_insight: beside each step, what citizens did there: the anonymous counts of
