@@ -20,6 +20,7 @@
 
 #include "common/content.hpp"
 #include "common/diagnostics.hpp"
+#include "common/picture.hpp"
 #include "hub/auth.hpp"
 #include "hub/calls.hpp"
 #include "hub/guard.hpp"
@@ -93,6 +94,9 @@ struct HubOptions {
     int session_idle_s = 30 * 60;     // a console session ends after this long unused
     int session_max_s = 12 * 3600;    // ... and this long after logging in, whatever happens
     int stale_request_s = 12 * 3600;  // open requests nobody closed are cancelled after this
+    // Editors' pictures are decoded two at a time (each in a child of its own); one that waits
+    // longer than 3 s is told to try again (503). Tests slow the decoder to see it.
+    common::PictureCheck (*picture_decoder)(std::string_view) = common::check_png;
 };
 
 // Wakes the live-event streams of a site when its requests change.
@@ -203,9 +207,10 @@ private:
     Throttle login_addr_{{50, std::chrono::seconds(1), std::chrono::seconds(60)}};
     Throttle enroll_addr_{{10, std::chrono::seconds(2), std::chrono::seconds(900)}};
     Slots password_checks_{2};
-    Held streams_;     // live-event streams per user
-    Rate help_rate_;   // new help requests per kiosk
-    Rate usage_rate_;  // usage batches per kiosk
+    Slots picture_checks_{2};  // pictures decoded at once (POST …/pictures/{name})
+    Held streams_;             // live-event streams per user
+    Rate help_rate_;           // new help requests per kiosk
+    Rate usage_rate_;          // usage batches per kiosk
     // The client: the peer, or behind the trusted edge the address it reports.
     std::string client_address(const httplib::Request& req) const;
     Notifier notifier_;

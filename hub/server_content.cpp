@@ -1111,7 +1111,13 @@ void Hub::content_routes() {
                      return send_error(res, 400, "name: a-z, 0-9 and - (at most 40), then .png", "name");
                  if (req.get_header_value("Content-Type") != "image/png")
                      return send_error(res, 415, "send the picture as image/png");
-                 const auto picture = check_picture_apart(req.body);  // decoded in a child of its own
+                 if (!picture_checks_.acquire(std::chrono::seconds(3))) {
+                     res.set_header("Retry-After", "2");
+                     return send_error(res, 503, "busy checking pictures: try again in a moment");
+                 }
+                 // Decoded in a child of its own.
+                 const auto picture = check_picture_apart(req.body, {}, options_.picture_decoder);
+                 picture_checks_.release();
                  if (!picture.ok) return send_error(res, 400, "picture: " + picture.error, "picture");
                  json files;
                  const auto d = own_draft(req, res, *u, files);

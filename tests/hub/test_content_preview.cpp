@@ -1148,6 +1148,46 @@ TEST_CASE("pictures apart: a decoder that dies, hangs or runs out of memory ends
     CHECK(hub::check_picture_apart("not a picture").error == "not a PNG file");
 }
 
+// ... two at a time: a third editor's picture waits up to 3 s for a turn, then is told to
+// try again (503, Retry-After); the hub keeps serving meanwhile.
+TEST_CASE("pictures at once: two decoded at a time, a third told to try again") {
+    REQUIRE(hub::init_crypto());
+    const test::TempDir tmp("ledsager-pictures-busy");
+    Studio s(tmp.path / "hub", [](hub::HubOptions& o) {
+        o.picture_decoder = +[](std::string_view bytes) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(4000));
+            return common::check_png(bytes);
+        };
+    });
+    const Person emil = s.login("emil");
+    std::ifstream in(LEDSAGER_SOURCE_ASSETS "/guides/change-of-address/address.png", std::ios::binary);
+    const std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> changes;
+    for (const char* guide : {"change-of-address", "mitid-login", "digital-post"})
+        changes.push_back(s.draft(emil, guide));
+    std::vector<int> status(changes.size(), 0);
+    std::vector<std::string> retry(changes.size());
+    std::vector<std::thread> senders;
+    for (size_t i = 0; i < changes.size(); ++i)
+        senders.emplace_back([&, i] {
+            httplib::Client c("127.0.0.1", s.hub.port);
+            c.set_read_timeout(30, 0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(150 * static_cast<int>(i)));
+            if (auto r = c.Post(changes[i] + "/pictures/lease.png", emil.headers, png, "image/png")) {
+                status[i] = r->status;
+                retry[i] = r->get_header_value("Retry-After");
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK(s.c.Get("/healthz")->status == 200);  // serving while two pictures are decoded
+    for (auto& t : senders)
+        t.join();
+    CHECK(status[0] == 200);
+    CHECK(status[1] == 200);
+    CHECK(status[2] == 503);
+    CHECK(retry[2] == "2");
+}
+
 // content_studio_insight: beside each step, what citizens did there: the anonymous counts of
 // the insight reports (rounded to 5 as a manager's report is), for the editor's sites and the
 // last three final months; front-desk staff do not get them.
