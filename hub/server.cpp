@@ -523,6 +523,7 @@ void Hub::routes() {
 
     desk_routes();
     content_routes();
+    content_form_routes();
 }
 
 }  // namespace ledsager::hub

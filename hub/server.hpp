@@ -157,13 +157,35 @@ public:
 private:
     void routes();
     // The routes by whom they serve (server_fleet.cpp, server_insight.cpp, server_desk.cpp,
-    // server_content.cpp).
+    // server_content.cpp, and the studio's forms in server_content_forms.cpp).
     void fleet_routes();
     void insight_routes();
     void report_titles(ReportQuery& q, const std::string& lang);
     void desk_routes();
     void content_routes();
-    // The content studio (server_content.cpp): the guides as published and their version's
+    void content_form_routes();
+    // What the studio's routes share (studio_files.cpp). A change is seen by its author, and
+    // by reviewers once it is submitted.
+    static bool change_visible(const ContentDraft& d, const User& u);
+    // The author's own change while it is a draft, and its files (an object); nullopt when the
+    // answer is sent (404, 409).
+    std::optional<ContentDraft> own_draft(const httplib::Request& req, httplib::Response& res, const User& u,
+                                          nlohmann::json& files);
+    // Saves a change's files with the count of their errors: their checks, or nullopt (409
+    // sent) when it was saved elsewhere, submitted or withdrawn since `d` was read.
+    std::optional<common::Diagnostics> save_checked(const ContentDraft& d, const nlohmann::json& files,
+                                                    httplib::Response& res, std::vector<std::string>& steps);
+    // A change the user may see, the kiosk language (?lang=) asked about, and the guide as the
+    // change makes it; nullopt when the answer is sent (400, 403, 404, 409).
+    struct LanguageOfChange {
+        ContentDraft draft;
+        std::string lang;
+        nlohmann::json files;
+        common::Guide guide;
+        std::string base;  // the published version it starts from ("v7", "installed")
+    };
+    std::optional<LanguageOfChange> language_of_change(const httplib::Request& req, httplib::Response& res);
+    // The content studio (studio_files.cpp): the guides as published and their version's
     // name, the checks of a draft, and one publication at a time.
     std::pair<std::filesystem::path, std::string> published_guides();
     // `steps`, when given, gets the ids of the guide's steps as the draft makes them.
