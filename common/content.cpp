@@ -20,6 +20,18 @@ namespace fs = std::filesystem;
 namespace ledsager::common {
 namespace {
 
+// Where in a file a problem is: words for the English message (" in step 'date'") and, for
+// the studio, the step ("end" for the end screen) as a value of its own.
+struct Where {
+    std::string text, step;
+    Where(const char* words = "") : text(words) {}
+    Where(std::string words, std::string step_id = "") : text(std::move(words)), step(std::move(step_id)) {}
+    DiagnosticArgs args(DiagnosticArgs more = {}) const {
+        if (!step.empty()) more.emplace_back("step", step);
+        return more;
+    }
+};
+
 int line_of(const toml::node& node) {
     return static_cast<int>(node.source().begin.line);
 }
@@ -30,42 +42,50 @@ bool parse(const fs::path& file, toml::table& out, Diagnostics& diags) {
         out = toml::parse_file(file.string());
         return true;
     } catch (const toml::parse_error& err) {
-        diags.error(file.string(), static_cast<int>(err.source().begin.line),
-                    "not valid TOML: " + std::string(err.description()));
+        diags
+            .error(file.string(), static_cast<int>(err.source().begin.line),
+                   "not valid TOML: " + std::string(err.description()))
+            .with("toml_syntax", {{"detail", std::string(err.description())}});
         return false;
     }
 }
 
 // Reports keys of `table` not in `allowed` (stray text or misspelt keys).
 void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed, const std::string& file,
-                const std::string& where, Diagnostics& diags) {
+                const Where& where, Diagnostics& diags) {
     for (const auto& [key, node] : table) {
         if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
             std::string known;
             for (auto a : allowed)
                 known += (known.empty() ? "" : ", ") + std::string(a);
-            diags.error(file, line_of(node),
-                        "unknown key '" + std::string(key.str()) + "'" + where + " (expected: " + known + ")");
+            diags
+                .error(file, line_of(node),
+                       "unknown key '" + std::string(key.str()) + "'" + where.text + " (expected: " + known + ")")
+                .with("unknown_key", where.args({{"key", std::string(key.str())}, {"expected", known}}));
         }
     }
 }
 
 // Reads a required non-empty string; records an error naming the key when absent/empty.
 std::string need_string(const toml::table& table, std::string_view key, const std::string& file, int table_line,
-                        const std::string& where, Diagnostics& diags, bool required = true) {
+                        const Where& where, Diagnostics& diags, bool required = true) {
     const toml::node* node = table.get(key);
     if (!node) {
-        if (required) diags.error(file, table_line, "missing '" + std::string(key) + "'" + where);
+        if (required)
+            diags.error(file, table_line, "missing '" + std::string(key) + "'" + where.text)
+                .with("missing_key", where.args({{"key", std::string(key)}}));
         return {};
     }
     const auto* str = node->as_string();
     if (!str) {
-        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where + " must be text in quotes");
+        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where.text + " must be text in quotes")
+            .with("not_text", where.args({{"key", std::string(key)}}));
         return {};
     }
     std::string value = str->get();
     if (value.find_first_not_of(" \t\r\n") == std::string::npos && required) {
-        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where + " is empty");
+        diags.error(file, line_of(*node), "'" + std::string(key) + "'" + where.text + " is empty")
+            .with("empty", where.args({{"key", std::string(key)}}));
         return {};
     }
     return value;
@@ -79,13 +99,16 @@ bool valid_id(const std::string& id) {
            std::all_of(id.begin(), id.end(), [&](char c) { return lower_or_digit(c) || c == '-'; });
 }
 
-void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file,
-                         const std::string& where, const ContentOptions& options, Diagnostics& diags) {
+void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file, const Where& where,
+                         const ContentOptions& options, Diagnostics& diags) {
     int words = longest_sentence_words(text);
     if (words > options.max_sentence_words)
-        diags.warning(file, node ? line_of(*node) : 0,
-                      "a sentence" + where + " has " + std::to_string(words) + " words (plain language: at most " +
-                          std::to_string(options.max_sentence_words) + ")");
+        diags
+            .warning(file, node ? line_of(*node) : 0,
+                     "a sentence" + where.text + " has " + std::to_string(words) + " words (plain language: at most " +
+                         std::to_string(options.max_sentence_words) + ")")
+            .with("sentence_long",
+                  where.args({{"words", std::to_string(words)}, {"max", std::to_string(options.max_sentence_words)}}));
 }
 
 // Line of the last line that belongs to a table ([end] must come after every step).
@@ -113,7 +136,7 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
     const fs::path file_path = folder / "guide.toml";
     const std::string file = file_path.string();
     if (!fs::exists(file_path)) {
-        diags.error(file, 0, "missing: every guide folder needs a guide.toml");
+        diags.error(file, 0, "missing: every guide folder needs a guide.toml").with("no_guide_file");
         return false;
     }
     toml::table root;
@@ -125,37 +148,44 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
     guide.id = need_string(root, "id", file, 1, "", diags);
     const std::string folder_name = folder.filename().string();
     if (!guide.id.empty() && guide.id != folder_name)
-        diags.error(file, line_of(*root.get("id")),
-                    "id '" + guide.id + "' must equal the folder name '" + folder_name + "'");
+        diags
+            .error(file, line_of(*root.get("id")),
+                   "id '" + guide.id + "' must equal the folder name '" + folder_name + "'")
+            .with("id_folder", {{"value", guide.id}, {"folder", folder_name}});
     guide.category = need_string(root, "category", file, 1, "", diags);
     if (!guide.category.empty() && !is_category(guide.category)) {
         std::string known;
         for (const auto& c : kCategories)
             known += (known.empty() ? "" : ", ") + std::string(c.id);
-        diags.error(file, line_of(*root.get("category")),
-                    "unknown category '" + guide.category + "' (expected one of: " + known + ")");
+        diags
+            .error(file, line_of(*root.get("category")),
+                   "unknown category '" + guide.category + "' (expected one of: " + known + ")")
+            .with("unknown_category", {{"value", guide.category}});
     }
     guide.icon = need_string(root, "icon", file, 1, "", diags);
     if (!guide.icon.empty() && !icon_codepoint(guide.icon))
-        diags.error(file, line_of(*root.get("icon")),
-                    "unknown icon '" + guide.icon + "' (see assets/guides/README.md)");
+        diags.error(file, line_of(*root.get("icon")), "unknown icon '" + guide.icon + "' (see assets/guides/README.md)")
+            .with("unknown_icon", {{"value", guide.icon}});
     if (const toml::node* order = root.get("order")) {
         if (auto v = order->value<int64_t>())
             guide.order = static_cast<int>(*v);
         else
-            diags.error(file, line_of(*order), "'order' must be a whole number");
+            diags.error(file, line_of(*order), "'order' must be a whole number").with("order_number");
     }
 
     // Sources: where the facts come from and when they were checked.
     const toml::array* sources = root.get_as<toml::array>("sources");
     if (!sources || sources->empty()) {
-        diags.error(file, root.get("sources") ? line_of(*root.get("sources")) : 1,
-                    "missing 'sources': list the pages the facts come from, with the date they were checked");
+        diags
+            .error(file, root.get("sources") ? line_of(*root.get("sources")) : 1,
+                   "missing 'sources': list the pages the facts come from, with the date they were checked")
+            .with("no_sources");
     } else {
         for (const auto& item : *sources) {
             const auto* t = item.as_table();
             if (!t) {
-                diags.error(file, line_of(item), "each source must be { url = \"https://…\", checked = 2026-01-31 }");
+                diags.error(file, line_of(item), "each source must be { url = \"https://…\", checked = 2026-01-31 }")
+                    .with("source_shape");
                 continue;
             }
             check_keys(*t, {"url", "checked"}, file, " in a source", diags);
@@ -163,7 +193,8 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
             src.line = line_of(item);
             src.url = need_string(*t, "url", file, line_of(item), " in a source", diags);
             if (!src.url.empty() && src.url.rfind("https://", 0) != 0)
-                diags.error(file, line_of(item), "source url must start with https://");
+                diags.error(file, line_of(item), "source url must start with https://")
+                    .with("source_https", {{"url", src.url}});
             if (const toml::node* checked = t->get("checked")) {
                 if (const auto* d = checked->as_date()) {
                     std::ostringstream os;
@@ -173,9 +204,10 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
                     src.checked = s->get();
                 }
                 if (!valid_iso_date(src.checked))
-                    diags.error(file, line_of(*checked), "'checked' must be a date like 2026-11-20");
+                    diags.error(file, line_of(*checked), "'checked' must be a date like 2026-11-20")
+                        .with("source_date", {{"value", src.checked}});
             } else {
-                diags.error(file, line_of(item), "missing 'checked' date in a source");
+                diags.error(file, line_of(item), "missing 'checked' date in a source").with("source_no_date");
             }
             guide.sources.push_back(src);
         }
@@ -184,7 +216,7 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
     // Steps, in declared order.
     const toml::array* steps = root.get_as<toml::array>("step");
     if (!steps || steps->empty()) {
-        diags.error(file, 0, "no steps: declare each step as a [[step]] table");
+        diags.error(file, 0, "no steps: declare each step as a [[step]] table").with("no_steps");
         return false;
     }
     std::set<std::string> ids;
@@ -196,11 +228,13 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         Step step;
         step.line = line;
         step.id = need_string(*t, "id", file, line, " in a step", diags);
-        const std::string where = " in step '" + step.id + "'";
+        const Where where(" in step '" + step.id + "'", step.id);
         if (!step.id.empty()) {
             if (!valid_id(step.id) || step.id == kEndStep)
-                diags.error(file, line, "step id '" + step.id + "' must use a-z, 0-9 and '-' and not be 'end'");
-            if (!ids.insert(step.id).second) diags.error(file, line, "step id '" + step.id + "' is used twice");
+                diags.error(file, line, "step id '" + step.id + "' must use a-z, 0-9 and '-' and not be 'end'")
+                    .with("step_id_bad", where.args());
+            if (!ids.insert(step.id).second)
+                diags.error(file, line, "step id '" + step.id + "' is used twice").with("step_id_twice", where.args());
         }
         const std::string kind = need_string(*t, "kind", file, line, where, diags);
         if (kind == "info")
@@ -210,46 +244,61 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         else if (kind == "question")
             step.kind = StepKind::Question;
         else if (!kind.empty())
-            diags.error(file, line_of(*t->get("kind")),
-                        "unknown kind '" + kind + "'" + where + " (expected info, check or question)");
+            diags
+                .error(file, line_of(*t->get("kind")),
+                       "unknown kind '" + kind + "'" + where.text + " (expected info, check or question)")
+                .with("unknown_kind", where.args({{"value", kind}}));
         step.next = need_string(*t, "next", file, line, where, diags, step.kind != StepKind::Question);
         step.if_no = need_string(*t, "if_no", file, line, where, diags, false);
         if (!step.if_no.empty() && step.kind != StepKind::Check)
-            diags.error(file, line_of(*t->get("if_no")), "'if_no' is only for kind = \"check\"" + where);
+            diags.error(file, line_of(*t->get("if_no")), "'if_no' is only for kind = \"check\"" + where.text)
+                .with("if_no_only_check", where.args());
         if (step.kind == StepKind::Question && !step.next.empty())
-            diags.error(file, line_of(*t->get("next")), "a question leads on through its choices, not 'next'" + where);
+            diags
+                .error(file, line_of(*t->get("next")),
+                       "a question leads on through its choices, not 'next'" + where.text)
+                .with("question_next", where.args());
         if (const auto* choices = t->get_as<toml::array>("choice")) {
             if (step.kind != StepKind::Question)
-                diags.error(file, line_of(*choices), "only kind = \"question\" has choices" + where);
+                diags.error(file, line_of(*choices), "only kind = \"question\" has choices" + where.text)
+                    .with("choices_only_question", where.args());
             for (const auto& c : *choices) {
                 const auto* ct = c.as_table();
                 if (!ct) continue;
-                check_keys(*ct, {"id", "next"}, file, " in a choice" + where, diags);
+                const Where in_choice(" in a choice" + where.text, step.id);
+                check_keys(*ct, {"id", "next"}, file, in_choice, diags);
                 Choice choice;
                 choice.line = line_of(c);
-                choice.id = need_string(*ct, "id", file, choice.line, " in a choice" + where, diags);
-                choice.next = need_string(*ct, "next", file, choice.line, " in a choice" + where, diags);
+                choice.id = need_string(*ct, "id", file, choice.line, in_choice, diags);
+                choice.next = need_string(*ct, "next", file, choice.line, in_choice, diags);
                 step.choices.push_back(choice);
             }
         }
         if (step.kind == StepKind::Question && step.choices.size() < 2)
-            diags.error(file, line, "a question needs at least two [[step.choice]] answers" + where);
+            diags.error(file, line, "a question needs at least two [[step.choice]] answers" + where.text)
+                .with("question_two_answers", where.args());
         step.image = need_string(*t, "image", file, line, where, diags, false);
         if (!step.image.empty()) {
             const fs::path img = folder / step.image;
             if (step.image.find('/') != std::string::npos || !fs::exists(img))
-                diags.error(file, line_of(*t->get("image")),
-                            "missing image '" + step.image + "'" + where + " (put the PNG file in the guide's folder)");
+                diags
+                    .error(
+                        file, line_of(*t->get("image")),
+                        "missing image '" + step.image + "'" + where.text + " (put the PNG file in the guide's folder)")
+                    .with("image_missing", where.args({{"value", step.image}}));
             else if (!is_png(img))
-                diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file");
+                diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file")
+                    .with("image_not_png", where.args({{"value", step.image}}));
             else if (img.extension() == ".png") {
                 const std::string stem = img.stem().string();
                 auto variant = [&](const char* suffix) {
                     const fs::path v = folder / (stem + suffix);
                     if (!fs::exists(v)) return false;
                     if (is_png(v)) return true;
-                    diags.error(v.string(), 0,
-                                "a variant of image '" + step.image + "'" + where + " that is not a PNG file");
+                    diags
+                        .error(v.string(), 0,
+                               "a variant of image '" + step.image + "'" + where.text + " that is not a PNG file")
+                        .with("image_not_png", where.args({{"value", v.filename().string()}}));
                     return false;
                 };
                 step.image_contrast = variant(".contrast.png");
@@ -259,29 +308,44 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         }
         step.icon = need_string(*t, "icon", file, line, where, diags, false);
         if (!step.icon.empty() && !icon_codepoint(step.icon))
-            diags.error(file, line_of(*t->get("icon")), "unknown icon '" + step.icon + "'" + where);
+            diags.error(file, line_of(*t->get("icon")), "unknown icon '" + step.icon + "'" + where.text)
+                .with("unknown_icon", where.args({{"value", step.icon}}));
         guide.steps.push_back(step);
     }
 
     // The file must declare its end after the last step, so a file cut short is noticed.
     const toml::node* end = root.get("end");
     if (!end || !end->is_table()) {
-        diags.error(file, max_line(root),
-                    "no [end] table: the file may be cut short (a guide ends with an [end] line)");
+        diags.error(file, max_line(root), "no [end] table: the file may be cut short (a guide ends with an [end] line)")
+            .with("end_missing");
     } else if (line_of(*end) < max_line(*steps)) {
-        diags.error(file, line_of(*end), "[end] must come after the last step");
+        diags.error(file, line_of(*end), "[end] must come after the last step").with("end_order");
     } else if (!end->as_table()->empty()) {
-        diags.error(file, line_of(*end), "[end] in guide.toml takes no keys (the end text is in the language files)");
+        diags.error(file, line_of(*end), "[end] in guide.toml takes no keys (the end text is in the language files)")
+            .with("end_keys");
     }
 
     // References, reachability and a way to the end from every step.
     for (const auto& step : guide.steps) {
         for (const auto& target : Guide::successors(step)) {
             if (target != kEndStep && !guide.find_step(target)) {
+                // Which way leads there: "next" (a check's "Yes"), "if_no", or an answer.
                 int line = step.line;
-                for (const auto& c : step.choices)
-                    if (c.next == target) line = c.line;
-                diags.error(file, line, "step '" + step.id + "' leads to unknown step '" + target + "'");
+                DiagnosticArgs args{{"step", step.id}, {"target", target}};
+                args.emplace_back("kind", step.kind == StepKind::Check      ? "check"
+                                          : step.kind == StepKind::Question ? "question"
+                                                                            : "info");
+                const auto choice = std::find_if(step.choices.begin(), step.choices.end(),
+                                                 [&](const Choice& c) { return c.next == target; });
+                if (choice != step.choices.end()) {
+                    line = choice->line;
+                    args.emplace_back("branch", "choice");
+                    args.emplace_back("answer", choice->id);
+                } else {
+                    args.emplace_back("branch", step.next == target ? "next" : "if_no");
+                }
+                diags.error(file, line, "step '" + step.id + "' leads to unknown step '" + target + "'")
+                    .with("unknown_target", std::move(args));
             }
         }
     }
@@ -296,15 +360,20 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         }
         for (const auto& step : guide.steps) {
             if (!reached.count(step.id))
-                diags.error(file, step.line, "step '" + step.id + "' cannot be reached from the first step");
+                diags.error(file, step.line, "step '" + step.id + "' cannot be reached from the first step")
+                    .with("unreachable", {{"step", step.id}});
             else if (guide.steps_to_end(step.id) < 0)
-                diags.error(file, step.line, "step '" + step.id + "' has no way on to the end (a loop with no exit)");
+                diags.error(file, step.line, "step '" + step.id + "' has no way on to the end (a loop with no exit)")
+                    .with("no_way_to_end", {{"step", step.id}});
         }
         const int main_path = guide.main_path_length();
         if (main_path > options.max_main_path)
-            diags.warning(file, guide.steps.front().line,
-                          "the main path has " + std::to_string(main_path) + " steps (at most " +
-                              std::to_string(options.max_main_path) + ": citizens give up on longer guides)");
+            diags
+                .warning(file, guide.steps.front().line,
+                         "the main path has " + std::to_string(main_path) + " steps (at most " +
+                             std::to_string(options.max_main_path) + ": citizens give up on longer guides)")
+                .with("main_path_long",
+                      {{"steps", std::to_string(main_path)}, {"max", std::to_string(options.max_main_path)}});
     }
     return diags.error_count() == errors_before;
 }
@@ -324,7 +393,7 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
         const auto* rt = review->as_table();
         text.review.line = line_of(*review);
         if (!rt) {
-            diags.error(file, line_of(*review), "'review' must be a table: [review]");
+            diags.error(file, line_of(*review), "'review' must be a table: [review]").with("review_table");
         } else {
             check_keys(*rt, {"translated_from", "source_digest", "translator", "reviewed_by", "reviewed"}, file,
                        " in [review]", diags);
@@ -337,7 +406,8 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
                     os << d->get();
                     return os.str();
                 }
-                diags.error(file, line_of(*n), "'" + std::string(key) + "' in [review] must be text in quotes");
+                diags.error(file, line_of(*n), "'" + std::string(key) + "' in [review] must be text in quotes")
+                    .with("not_text", {{"key", std::string(key)}});
                 return std::string();
             };
             Review& r = text.review;
@@ -348,11 +418,14 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
             r.reviewed = text_of("reviewed");
             const std::string lang = file_path.stem().string();
             if (!r.translated_from.empty() && (!find_language(r.translated_from) || r.translated_from == lang))
-                diags.error(file, line_of(*rt->get("translated_from")),
-                            "'translated_from' must name another language of this guide (e.g. \"da\")");
+                diags
+                    .error(file, line_of(*rt->get("translated_from")),
+                           "'translated_from' must name another language of this guide (e.g. \"da\")")
+                    .with("translated_from_bad", {{"value", r.translated_from}});
             if (!r.reviewed.empty() && !valid_iso_date(r.reviewed))
-                diags.error(file, line_of(*rt->get("reviewed")),
-                            "'reviewed' in [review] must be a date like 2026-11-20");
+                diags
+                    .error(file, line_of(*rt->get("reviewed")), "'reviewed' in [review] must be a date like 2026-11-20")
+                    .with("reviewed_date", {{"value", r.reviewed}});
         }
     }
     text.title = need_string(root, "title", file, 1, "", diags);
@@ -361,33 +434,39 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
         for (const auto& n : *needs) {
             const auto* s = n.as_string();
             if (!s || s->get().empty())
-                diags.error(file, line_of(n), "each item in 'needs' must be non-empty text in quotes");
+                diags.error(file, line_of(n), "each item in 'needs' must be non-empty text in quotes")
+                    .with("needs_item", {{"step", "needs"}});
             else
                 text.needs.push_back(s->get());
         }
         if (needs->empty())
-            diags.error(file, line_of(*needs), "'needs' is empty: list what the citizen should have ready");
+            diags.error(file, line_of(*needs), "'needs' is empty: list what the citizen should have ready")
+                .with("needs_missing", {{"step", "needs"}});
     } else {
-        diags.error(file, 1, "missing 'needs': list what the citizen should have ready (the \"What you need\" list)");
+        diags.error(file, 1, "missing 'needs': list what the citizen should have ready (the \"What you need\" list)")
+            .with("needs_missing", {{"step", "needs"}});
     }
 
     const auto* steps = root.get_as<toml::table>("step");
     if (!steps) {
-        diags.error(file, 0, "missing the steps' text: add a [step.<id>] table for each step");
+        diags.error(file, 0, "missing the steps' text: add a [step.<id>] table for each step")
+            .with("steps_text_missing");
     } else {
         for (const auto& [key, node] : *steps) {
             if (!guide.find_step(std::string(key.str())))
-                diags.error(file, line_of(node), "text for unknown step '" + std::string(key.str()) + "'");
+                diags.error(file, line_of(node), "text for unknown step '" + std::string(key.str()) + "'")
+                    .with("text_unknown_step", {{"value", std::string(key.str())}});
         }
     }
     for (const auto& step : guide.steps) {
         const toml::table* st = steps ? steps->get_as<toml::table>(step.id) : nullptr;
         if (!st) {
-            diags.error(file, 0, "missing translation: no [step." + step.id + "] table");
+            diags.error(file, 0, "missing translation: no [step." + step.id + "] table")
+                .with("step_text_missing", {{"step", step.id}});
             continue;
         }
         const int line = line_of(*st);
-        const std::string where = " in [step." + step.id + "]";
+        const Where where(" in [step." + step.id + "]", step.id);
         check_keys(*st, {"title", "text", "choices", "image_alt", "audio"}, file, where, diags);
         StepText t;
         t.title = need_string(*st, "title", file, line, where, diags);
@@ -400,19 +479,24 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
             const auto name = audio->value_exact<std::string>();
             const fs::path path = file_path.parent_path() / (name ? *name : "");
             if (!name || name->empty() || name->find('/') != std::string::npos || fs::path(*name).extension() != ".wav")
-                diags.error(file, line_of(*audio), "'audio'" + where + " must name a .wav file in the guide folder");
+                diags
+                    .error(file, line_of(*audio), "'audio'" + where.text + " must name a .wav file in the guide folder")
+                    .with("audio_name", where.args());
             else if (!fs::exists(path))
-                diags.error(file, line_of(*audio), "recording not found: " + *name + where);
+                diags.error(file, line_of(*audio), "recording not found: " + *name + where.text)
+                    .with("audio_missing", where.args({{"value", *name}}));
             else
                 t.audio = path.string();
         }
         const auto* choices = st->get_as<toml::table>("choices");
         if (step.kind == StepKind::Question) {
             for (const auto& c : step.choices) {
-                std::string label =
-                    choices ? need_string(*choices, c.id, file, line_of(*choices), where + ".choices", diags)
-                            : std::string();
-                if (!choices) diags.error(file, line, "missing translation: answer '" + c.id + "'" + where);
+                std::string label = choices ? need_string(*choices, c.id, file, line_of(*choices),
+                                                          Where(where.text + ".choices", step.id), diags)
+                                            : std::string();
+                if (!choices)
+                    diags.error(file, line, "missing translation: answer '" + c.id + "'" + where.text)
+                        .with("answer_missing", where.args({{"answer", c.id}}));
                 t.choices[c.id] = label;
             }
             if (choices)
@@ -420,10 +504,12 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
                     const std::string_view id = k.str();  // clang 14 cannot capture a structured binding
                     if (std::none_of(step.choices.begin(), step.choices.end(),
                                      [&](const Choice& c) { return c.id == id; }))
-                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(id) + "'" + where);
+                        diags.error(file, line_of(v), "label for unknown answer '" + std::string(id) + "'" + where.text)
+                            .with("answer_unknown", where.args({{"answer", std::string(id)}}));
                 }
         } else if (choices) {
-            diags.error(file, line_of(*choices), "only questions have 'choices'" + where);
+            diags.error(file, line_of(*choices), "only questions have 'choices'" + where.text)
+                .with("choices_only_question", where.args());
         }
         text.steps[step.id] = t;
     }
@@ -431,14 +517,16 @@ bool load_text(const fs::path& file_path, const Guide& guide, const ContentOptio
     const toml::node* end = root.get("end");
     const auto* end_table = end ? end->as_table() : nullptr;
     if (!end_table) {
-        diags.error(file, max_line(root), "no [end] table: the file may be cut short (the text ends with [end])");
+        diags.error(file, max_line(root), "no [end] table: the file may be cut short (the text ends with [end])")
+            .with("end_missing");
     } else {
         if (steps && line_of(*end) < max_line(*steps))
-            diags.error(file, line_of(*end), "[end] must come after the last step");
-        check_keys(*end_table, {"title", "summary"}, file, " in [end]", diags);
-        text.end_title = need_string(*end_table, "title", file, line_of(*end), " in [end]", diags);
-        text.end_summary = need_string(*end_table, "summary", file, line_of(*end), " in [end]", diags);
-        warn_long_sentences(text.end_summary, end_table->get("summary"), file, " in [end]", options, diags);
+            diags.error(file, line_of(*end), "[end] must come after the last step").with("end_order");
+        const Where in_end(" in [end]", std::string(kEndStep));
+        check_keys(*end_table, {"title", "summary"}, file, in_end, diags);
+        text.end_title = need_string(*end_table, "title", file, line_of(*end), in_end, diags);
+        text.end_summary = need_string(*end_table, "summary", file, line_of(*end), in_end, diags);
+        warn_long_sentences(text.end_summary, end_table->get("summary"), file, in_end, options, diags);
     }
     return diags.error_count() == errors_before;
 }
@@ -456,19 +544,24 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
         const std::string file = (folder / (lang + ".toml")).string();
         const Review& r = text.review;
         if (r.line == 0) {
-            diags.warning(file, 1,
-                          "no [review]: say who wrote or translated this text, who reviewed it and when"
-                          " (see assets/guides/README.md)");
+            diags
+                .warning(file, 1,
+                         "no [review]: say who wrote or translated this text, who reviewed it and when"
+                         " (see assets/guides/README.md)")
+                .with("no_review");
             continue;
         }
         if (r.reviewed_by.empty() || r.reviewed.empty())
-            diags.warning(file, r.line,
-                          "[review] does not say who reviewed this text ('reviewed_by') and when ('reviewed')");
+            diags
+                .warning(file, r.line,
+                         "[review] does not say who reviewed this text ('reviewed_by') and when ('reviewed')")
+                .with("not_reviewed");
         if (r.translated_from.empty()) continue;
         const auto source = guide.text.find(r.translated_from);
         if (source == guide.text.end()) {
-            diags.warning(file, r.line,
-                          "translated from " + r.translated_from + ".toml, which this guide does not have");
+            diags
+                .warning(file, r.line, "translated from " + r.translated_from + ".toml, which this guide does not have")
+                .with("source_language_missing", {{"lang", r.translated_from}});
             continue;
         }
         // Lines are numbered on screen and pictures point at them by number ("1" is the first
@@ -478,19 +571,26 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
             if (src == source->second.steps.end()) continue;
             const auto have = text_lines(st.text).size(), want = text_lines(src->second.text).size();
             if (have != want)
-                diags.warning(file, r.line,
-                              "[step." + id + "] has " + std::to_string(have) + " lines where " + r.translated_from +
-                                  ".toml has " + std::to_string(want) +
-                                  ": keep one line for each of the source's lines (they are numbered on "
-                                  "screen, and pictures point at them by number)");
+                diags
+                    .warning(file, r.line,
+                             "[step." + id + "] has " + std::to_string(have) + " lines where " + r.translated_from +
+                                 ".toml has " + std::to_string(want) +
+                                 ": keep one line for each of the source's lines (they are numbered on "
+                                 "screen, and pictures point at them by number)")
+                    .with("lines_differ", {{"step", id},
+                                           {"have", std::to_string(have)},
+                                           {"want", std::to_string(want)},
+                                           {"lang", r.translated_from}});
         }
         if (r.source_digest != text_digest(source->second)) {
             text.outdated = true;
-            diags.warning(file, r.line,
-                          "outdated: " + r.translated_from +
-                              ".toml has changed since this text was translated from it;"
-                              " bring the translation up to date, then run ledsager-kiosk --stamp-translation " +
-                              file);
+            diags
+                .warning(file, r.line,
+                         "outdated: " + r.translated_from +
+                             ".toml has changed since this text was translated from it;"
+                             " bring the translation up to date, then run ledsager-kiosk --stamp-translation " +
+                             file)
+                .with("outdated", {{"lang", r.translated_from}});
         }
     }
     const std::string file = (folder / "guide.toml").string();
@@ -500,10 +600,14 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
         if (guide.sources_checked.empty() || src.checked < guide.sources_checked) guide.sources_checked = src.checked;
         if (src.checked < cutoff) {
             guide.sources_stale = true;
-            diags.warning(file, src.line,
-                          "source last checked " + src.checked + ", more than " +
-                              std::to_string(options.max_source_age_months) + " months ago: check " + src.url +
-                              " again and update 'checked'");
+            diags
+                .warning(file, src.line,
+                         "source last checked " + src.checked + ", more than " +
+                             std::to_string(options.max_source_age_months) + " months ago: check " + src.url +
+                             " again and update 'checked'")
+                .with("source_old", {{"date", src.checked},
+                                     {"months", std::to_string(options.max_source_age_months)},
+                                     {"url", src.url}});
         }
     }
 }
@@ -693,8 +797,10 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
     std::error_code ec;
     for (const auto& lang : options.required_languages) {
         if (!fs::exists(folder / (lang + ".toml"))) {
-            diags.error((folder / (lang + ".toml")).string(), 0,
-                        "missing translation: the guide must be complete in " + lang);
+            diags
+                .error((folder / (lang + ".toml")).string(), 0,
+                       "missing translation: the guide must be complete in " + lang)
+                .with("language_missing", {{"lang", lang}});
             ok = false;
         }
     }
@@ -709,17 +815,20 @@ bool load_guide(const fs::path& folder, const ContentOptions& options, Guide& ou
             path.extension() == ".svg")
             continue;
         if (path.extension() != ".toml") {
-            diags.error(
-                path.string(), 0,
-                "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.svg, *.wav)");
+            diags
+                .error(path.string(), 0,
+                       "unexpected file in a guide folder (expected guide.toml, <language>.toml, *.png, *.svg, *.wav)")
+                .with("unexpected_file", {{"value", path.filename().string()}});
             ok = false;
             continue;
         }
         const std::string lang = path.stem().string();
         if (!find_language(lang)) {
-            diags.error(
-                path.string(), 0,
-                "'" + lang + "' is not a language code Ledsager knows (file names are ISO 639-1 codes, e.g. da.toml)");
+            diags
+                .error(path.string(), 0,
+                       "'" + lang +
+                           "' is not a language code Ledsager knows (file names are ISO 639-1 codes, e.g. da.toml)")
+                .with("unknown_language", {{"value", lang}});
             ok = false;
             continue;
         }

@@ -82,11 +82,21 @@ std::optional<std::string> read_text(const fs::path& file) {
 
 json problems_json(const common::Diagnostics& diags) {
     json out = json::array();
-    for (const auto& d : diags.items)
-        out.push_back({{"file", fs::path(d.file).filename().string()},
-                       {"line", d.line},
-                       {"severity", d.severity == common::Severity::Error ? "error" : "warning"},
-                       {"message", d.message}});
+    for (const auto& d : diags.items) {
+        json p{{"file", fs::path(d.file).filename().string()},
+               {"line", d.line},
+               {"severity", d.severity == common::Severity::Error ? "error" : "warning"},
+               {"message", d.message}};
+        // What the page words in the reader's language, and groups by step.
+        if (!d.code.empty()) {
+            p["code"] = d.code;
+            json args = json::object();
+            for (const auto& [k, v] : d.args)
+                args[k] = v;
+            p["args"] = args;
+        }
+        out.push_back(p);
+    }
     return out;
 }
 

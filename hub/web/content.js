@@ -4,8 +4,9 @@
 // sent for approval; approved and published by a second person. No framework, no build step.
 import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
 import texts from "./texts/content.js";
+import { groupByStep, problemText } from "./content_problems.js";
 
-const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "", stepTitles: {},
+const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "", stepTitles: {}, stepOrder: [],
                 published: {}, problems: [], view: "form", form: null };
 const t = makeT(texts, state);
 const api = (method, path, body) => apiCall(method, path, body, state.csrf);
@@ -18,7 +19,18 @@ const el = (tag, props = {}, ...children) => {
 };
 // A file of a guide as an editor thinks of it: "Tekster – dansk (da.toml)", "Trin og kilder (guide.toml)".
 const fileLabel = (name) => (name === "guide.toml" ? t("file_structure")
-  : t("file_texts", new Intl.DisplayNames([state.lang], { type: "language" }).of(name.replace(/\.toml$/, "")) || name)) + ` (${name})`;
+  : t("file_texts", languageName(name.replace(/\.toml$/, "")))) + ` (${name})`;
+const languageName = (code) => new Intl.DisplayNames([state.lang], { type: "language" }).of(code) || code;
+// The checks' problems in words (content_problems.js), each step by its number and title.
+const stepName = (id) => {
+  if (id === "") return t("pr_group_guide");
+  if (id === "needs") return t("pr_group_needs");
+  if (id === "end") return t("pr_group_end");
+  const i = state.stepOrder.indexOf(id);
+  return i >= 0 ? t("form_step", i + 1, state.stepTitles[id] || id) : `«${id}»`;
+};
+const fileShort = (name) => (name === "guide.toml" ? t("file_structure") : t("file_texts", languageName(name.replace(/\.toml$/, ""))));
+const problemWords = (p) => problemText(p, t, { step: stepName, language: languageName });
 const guideTitle = (id) => state.guides?.guides.find((g) => g.id === id)?.title || id;
 // What went wrong, in the page's language where the hub names the reason.
 const failed = (r) => {
@@ -223,18 +235,28 @@ async function selectFile(name) {
   schedulePreview(0);
 }
 
-function showProblems(problems, errors) {
+// The checks' problems, grouped by the step they are about (the whole guide first, then the
+// steps in order), each a button to its field or line. `steps`: the step ids as the change
+// orders them, when the answer has them.
+function showProblems(problems, errors, steps) {
+  if (steps) state.stepOrder = steps;
   state.problems = problems || [];
   const warnings = state.problems.filter((p) => p.severity === "warning").length;
   $("checks").textContent = (errors ? t("errors", errors) : t("no_errors")) + (warnings ? " " + t("warnings", warnings) : "");
   const list = $("problems");
   list.replaceChildren();
-  for (const p of state.problems) {
-    const b = el("button", { type: "button", className: `problem ${p.severity}`, textContent: `${t("line", p.file, p.line)}: ${p.message}` });
-    b.dataset.file = p.file;
-    b.dataset.line = p.line;
-    b.addEventListener("click", () => goToLine(p.file, p.line));
-    list.append(el("li", {}, b));
+  for (const group of groupByStep(state.problems, state.stepOrder)) {
+    const items = el("ul", { className: "problem-group" });
+    for (const p of group.items) {
+      const b = el("button", { type: "button", className: `problem ${p.severity}` },
+                   el("span", { className: "problem-where", textContent: `${p.line > 0 ? t("pr_where", fileShort(p.file), p.line) : fileShort(p.file)}: ` }),
+                   problemWords(p));
+      b.dataset.file = p.file;
+      b.dataset.line = p.line;
+      b.addEventListener("click", () => goToLine(p.file, p.line));
+      items.append(el("li", {}, b));
+    }
+    list.append(el("li", {}, el("h4", { className: "problem-step", textContent: stepName(group.step) }), items));
   }
   placeProblems();
   placeStructureProblems();
@@ -340,7 +362,7 @@ async function openChange(id) {
   // What the reviewer who sent it back asked to mend, for its author.
   $("returned").hidden = !(r.data.mine && r.data.status === "draft" && r.data.review_note);
   $("returned").textContent = $("returned").hidden ? "" : t("returned", r.data.reviewer, r.data.review_note);
-  showProblems(r.data.problems, r.data.errors);
+  showProblems(r.data.problems, r.data.errors, r.data.steps);
   fillPreviewLanguages();
   fillPreviewSteps(r.data.steps);
   fillPoLanguages();
@@ -375,7 +397,7 @@ async function save() {
   const option = [...$("file").options].find((o) => o.value === name);
   if (option) option.textContent = `${fileLabel(name)} •`;
   $("editor-status").textContent = t("saved");
-  showProblems(r.data.problems, r.data.errors);
+  showProblems(r.data.problems, r.data.errors, r.data.steps);
   fillPreviewSteps(r.data.steps);
   schedulePreview(0);
   await load();
@@ -524,18 +546,21 @@ function lineKeys(text) {
 // Each problem of the form's file beside its field, the field marked while it has an error.
 async function placeProblems() {
   if (!state.form) return;
+  // The saved file first, then clearing and placing with no wait between: two calls at once
+  // (after a save) must not both add their words.
+  const keys = lineKeys(await savedText(state.form.file));
+  if (!state.form) return;
   const fields = formFields();
   for (const a of fields) {
     a.removeAttribute("aria-invalid");
     $(`${a.id}-problem`).textContent = "";
     $(`${a.id}-problem`).className = "field-problem";
   }
-  const keys = lineKeys(await savedText(state.form.file));
   for (const p of state.problems.filter((q) => q.file === state.form.file)) {
     const a = fields.find((f) => f.dataset.key === keys[p.line - 1]);
     if (!a) continue;
     const box = $(`${a.id}-problem`);
-    box.textContent = (box.textContent ? box.textContent + " " : "") + p.message;
+    box.textContent = (box.textContent ? box.textContent + " " : "") + problemWords(p);
     if (p.severity === "error") { a.setAttribute("aria-invalid", "true"); box.className = "field-problem"; }
     else if (a.getAttribute("aria-invalid") !== "true") box.className = "field-problem warning";
   }
@@ -578,7 +603,7 @@ async function saveForm() {
   state.problems = r.data.problems || [];
   await loadForm(file);
   $("editor-status").textContent = t("saved");
-  showProblems(r.data.problems, r.data.errors);
+  showProblems(r.data.problems, r.data.errors, r.data.steps);
   await placeProblems();
   const marked = formFields().filter((a) => a.getAttribute("aria-invalid") === "true").length;
   if (marked) $("editor-status").textContent += " " + t("form_problems", marked);
@@ -813,10 +838,10 @@ async function uploadPicture(step, input, at) {
 
 // The control of a field as the hub names it ("steps.3.next"; "sources.2", the source's line:
 // its date when the problem is about the date, else its address), else its group.
-function structureField(field, message) {
+function structureField(field, code) {
   const box = $("structure-form");
   const find = (f) => box.querySelector(`[data-field="${CSS.escape(f)}"]`);
-  if (/^sources\.\d+$/.test(field)) return find(field + (/checked|date/.test(message) ? ".checked" : ".url"));
+  if (/^sources\.\d+$/.test(field)) return find(field + (/^source_(date|no_date|old)$/.test(code || "") ? ".checked" : ".url"));
   if (/^steps\.\d+\.choices\.\d+$/.test(field)) return find(field + ".id");
   return find(field) || find(field.split(".").slice(0, 2).join("."));
 }
@@ -828,10 +853,10 @@ function placeStructureProblems() {
   for (const p of box.querySelectorAll(".field-problem")) { p.textContent = ""; p.className = "field-problem"; }
   for (const a of box.querySelectorAll("[aria-invalid]")) a.removeAttribute("aria-invalid");
   for (const p of state.problems.filter((q) => q.file === "guide.toml")) {
-    const target = structureField(state.structure.lineFields[p.line - 1] || "", p.message) || box.querySelector("fieldset");
+    const target = structureField(state.structure.lineFields[p.line - 1] || "", p.code) || box.querySelector("fieldset");
     const note = $(`${target.id}-problem`);
     if (!note) continue;
-    note.textContent = (note.textContent ? note.textContent + " " : "") + p.message;
+    note.textContent = (note.textContent ? note.textContent + " " : "") + problemWords(p);
     if (p.severity === "error") { target.setAttribute("aria-invalid", "true"); note.className = "field-problem"; }
     else if (target.getAttribute("aria-invalid") !== "true") note.className = "field-problem warning";
   }
@@ -877,7 +902,7 @@ async function saveStructure() {
   await loadStructure();
   showView();
   $("editor-status").textContent = t("saved");
-  showProblems(r.data.problems, r.data.errors);
+  showProblems(r.data.problems, r.data.errors, r.data.steps);
   const marked = [...$("structure-form").querySelectorAll('[aria-invalid="true"]')];
   const gone = Object.entries(r.data.texts_removed || {});
   if (gone.length) $("editor-status").textContent += " " + t("st_texts_removed", gone.reduce((n, [, c]) => n + c, 0), gone.length);
@@ -1032,7 +1057,7 @@ async function importPo(file) {
   const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/po`, { po });
   $("po-file").value = "";
   if (r.status !== 200) {
-    const where = (r.data?.problems || []).map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ");
+    const where = (r.data?.problems || []).map((p) => `${t("line", p.file, p.line)}: ${problemWords(p)}`).join(" ");
     $("po-status").textContent = t("failed") + (r.data?.error || r.status) + (where ? ` ${where}` : "");
     return;
   }
@@ -1045,7 +1070,7 @@ async function importPo(file) {
   if (option) option.textContent = `${fileLabel(d.file)} •`;
   $("po-status").textContent = t("po_done", d.file, d.applied, d.fuzzy, d.untranslated, d.complete) +
     (d.po_problems.length ? " " + d.po_problems.map((p) => `${t("line", p.file, p.line)}: ${p.message}`).join(" ") : "");
-  showProblems(d.problems, d.errors);
+  showProblems(d.problems, d.errors, d.steps);
   fillPreviewSteps(d.steps);
   if (state.file === d.file) {
     $("text").value = state.change.files[d.file].draft;

@@ -2,9 +2,10 @@
 // page set in hub/web (texts/<set>.js with its HTML page and script, and texts/common.js with
 // common.js), it fails when a key is in one language but not the other, a text is empty, a
 // data-t or data-t-* attribute in the HTML or a t("key") call in the script names a key that
-// has no text, or a text is a function in one language and not in the other. Plain node, no
+// has no text, a text is a function in one language and not in the other, or a content
+// check's problem code (common/*.cpp) has no words in both languages. Plain node, no
 // browser. Usage: node console_texts.mjs SRC
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const src = process.argv[2];
@@ -21,7 +22,7 @@ const SETS = [
   { texts: "texts/caseworker.js", html: ["caseworker.html"], js: ["caseworker.js"] },
   { texts: "texts/devices.js", html: ["devices.html"], js: ["devices.js"] },
   { texts: "texts/insight.js", html: ["insight.html"], js: ["insight.js"] },
-  { texts: "texts/content.js", html: ["content.html"], js: ["content.js"] },
+  { texts: "texts/content.js", html: ["content.html"], js: ["content.js", "content_problems.js"] },
 ];
 
 const problems = [];
@@ -84,6 +85,21 @@ for (const set of SETS) {
       checked++;
       if (!known(key)) problem(file, `key "${key}" has no text in both da and en of ${set.texts}${set.texts === "texts/common.js" ? "" : " or texts/common.js"}`);
     }
+  }
+}
+
+// The content checks' problem codes (common/*.cpp: .with("code", …)): the studio words each
+// one in Danish and English (texts/content.js pr_<code>), so none reaches an editor as the
+// hub's English message.
+{
+  const content = await load("texts/content.js");
+  const codes = new Set();
+  for (const f of readdirSync(join(src, "common")).filter((n) => n.endsWith(".cpp")))
+    for (const m of readFileSync(join(src, "common", f), "utf8").matchAll(/\.with\(\s*"([a-z_]+)"/g)) codes.add(m[1]);
+  if (codes.size < 40) problem("common/*.cpp", `only ${codes.size} problem codes found (has the pattern changed?)`);
+  for (const code of codes) {
+    checked++;
+    for (const lang of LANGS) if (!content?.[lang]?.[`pr_${code}`]) problem("texts/content.js", `the problem code "${code}" has no text pr_${code} in "${lang}"`);
   }
 }
 

@@ -68,6 +68,14 @@ try {
   check(!!marked, "after saving, the check error is at the step whose branch leads nowhere");
   const said = await editor.evaluate(() => [...document.querySelectorAll("#structure-form .field-problem")].map((p) => p.textContent).join(" "));
   check(said.includes("address-help"), `... in words beside it (${said.slice(0, 120)})`);
+  check(said.includes("Vælg, hvad der sker efter Nej"), `... in Danish, saying which way to mend (${said.slice(0, 120)})`);
+  // The list of problems: grouped by step, each group named by its number and title.
+  const groups = await editor.evaluate(() => [...document.querySelectorAll("#problems > li")].map((li) => ({
+    step: li.querySelector("h4")?.textContent || "", said: li.querySelector(".problem-group")?.textContent || "" })));
+  const atStep = groups.find((g) => g.said.includes("address-help"));
+  check(!!atStep && /^Trin \d+: /.test(atStep.step) && atStep.said.includes("Trin og kilder"),
+        `the list of problems groups them by step, by number and title (${JSON.stringify(groups).slice(0, 300)})`);
+  check(!groups.some((g) => /leads to|unknown step/.test(g.said)), "... and no problem is left in English");
   check((await editor.textContent("#editor-status")).includes("felt"), "the status line points to the marked field");
   const daOption = await editor.textContent('#file option[value="da.toml"]');
   check(daOption.includes("•"), "the step's texts are taken out of the Danish file too");

@@ -858,7 +858,8 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         bool missing_text = false;
         for (const auto& p : saved["problems"])
             if (p["file"] == "da.toml" && p["message"].get<std::string>().find("bring-id") != std::string::npos)
-                missing_text = true;
+                // With its code and step, for the page to word and group it.
+                missing_text = p.value("code", "") == "step_text_missing" && p["args"]["step"] == "bring-id";
         CHECK_MESSAGE(missing_text, saved["problems"].dump());
         const int doctor = index_of(moved, "doctor");
         moved["steps"][doctor]["next"] = "nowhere";
@@ -866,6 +867,9 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         bool nowhere_at_step = false;
         for (const auto& p : saved["problems"]) {
             if (p["file"] == "guide.toml" && p["message"].get<std::string>().find("nowhere") != std::string::npos) {
+                CHECK(p["code"] == "unknown_target");
+                CHECK(p["args"] ==
+                      json{{"step", "doctor"}, {"target", "nowhere"}, {"kind", "check"}, {"branch", "next"}});
                 const int line = p["line"];
                 REQUIRE(line >= 1);
                 REQUIRE(static_cast<size_t>(line) <= saved["line_fields"].size());

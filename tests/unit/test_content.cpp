@@ -138,14 +138,18 @@ TEST_CASE("each broken guide is reported with file and line, and the others stil
     std::string expect;
     std::string file = "broken/guide.toml";
     std::string da = text("da");
+    // What the studio words in the reader's language: the problem's code, and values it has.
+    std::pair<std::string, DiagnosticArgs> code;
 
     SUBCASE("unknown step") {
         replace(g, "next = \"three\"", "next = \"thre\"");
         expect = "guide.toml:14: error: step 'two' leads to unknown step 'thre'";
+        code = {"unknown_target", {{"step", "two"}, {"target", "thre"}, {"branch", "choice"}, {"answer", "yes"}}};
     }
     SUBCASE("unreachable step") {
         replace(g, "next = \"three\"", "next = \"end\"");
         expect = "guide.toml:21: error: step 'three' cannot be reached";
+        code = {"unreachable", {{"step", "three"}}};
     }
     SUBCASE("a branch with no way to the end") {
         replace(g, "[[step]]\nid = \"three\"\nkind = \"check\"\nnext = \"end\"",
@@ -153,53 +157,65 @@ TEST_CASE("each broken guide is reported with file and line, and the others stil
                 "\"info\"\nnext = \"three\"");
         replace(g, "id = \"no\"\nnext = \"end\"", "id = \"no\"\nnext = \"three\"");
         expect = "guide.toml:21: error: step 'three' has no way on to the end";
+        code = {"no_way_to_end", {{"step", "three"}}};
     }
     SUBCASE("missing image") {
         replace(g, "kind = \"check\"", "kind = \"check\"\nimage = \"phone.png\"");
         expect = "guide.toml:24: error: missing image 'phone.png'";
+        code = {"image_missing", {{"step", "three"}, {"value", "phone.png"}}};
     }
     SUBCASE("file cut short") {
         g = g.substr(0, g.find("[[step]]\nid = \"three\""));
         expect = "error: step 'two' leads to unknown step 'three'";
+        code = {"unknown_target", {{"step", "two"}, {"target", "three"}, {"kind", "question"}}};
     }
     SUBCASE("file cut short exactly before [end]") {
         g = g.substr(0, g.find("[end]"));
         expect = "error: no [end] table: the file may be cut short";
+        code = {"end_missing", {}};
     }
     SUBCASE("stray text") {
         g += "this is not toml\n";
         expect = "guide.toml:27: error: not valid TOML";
+        code = {"toml_syntax", {}};
     }
     SUBCASE("unknown key") {
         replace(g, "icon = \"key\"", "icon = \"key\"\ncolour = \"red\"");
         expect = "guide.toml:4: error: unknown key 'colour'";
+        code = {"unknown_key", {{"key", "colour"}}};
     }
     SUBCASE("missing translation in a language file") {
         file = "broken/da.toml";
         da = da.substr(0, da.find("[step.three]")) + "[end]\ntitle = \"x\"\nsummary = \"y\"\n";
         expect = "da.toml: error: missing translation: no [step.three] table";
+        code = {"step_text_missing", {{"step", "three"}}};
     }
     SUBCASE("missing language file") {
         file = "broken/en.toml";
         expect = "en.toml: error: missing translation: the guide must be complete in en";
+        code = {"language_missing", {{"lang", "en"}}};
     }
     SUBCASE("empty text") {
         file = "broken/da.toml";
         replace(da, "text = \"Pick one.\"", "text = \"  \"");
         expect = "da.toml:11: error: 'text' in [step.two] is empty";
+        code = {"empty", {{"key", "text"}, {"step", "two"}}};
     }
     SUBCASE("missing answer label") {
         file = "broken/da.toml";
         replace(da, "no = \"No\"\n", "");
         expect = "da.toml:12: error: missing 'no' in [step.two].choices";
+        code = {"missing_key", {{"key", "no"}, {"step", "two"}}};
     }
     SUBCASE("wrong folder name") {
         replace(g, "id = \"broken\"", "id = \"other\"");
         expect = "guide.toml:1: error: id 'other' must equal the folder name 'broken'";
+        code = {"id_folder", {{"value", "other"}, {"folder", "broken"}}};
     }
     SUBCASE("bad source") {
         replace(g, "https://www.borger.dk/", "http://example");
         expect = "guide.toml:4: error: source url must start with https://";
+        code = {"source_https", {{"url", "http://example"}}};
     }
 
     dir.write("broken/guide.toml", g);
@@ -210,6 +226,16 @@ TEST_CASE("each broken guide is reported with file and line, and the others stil
     INFO(all(set.diagnostics));
     CHECK(set.diagnostics.has_errors());
     CHECK(has(set.diagnostics, expect));
+    const auto found = std::find_if(set.diagnostics.items.begin(), set.diagnostics.items.end(),
+                                    [&](const Diagnostic& d) { return d.format().find(expect) != std::string::npos; });
+    REQUIRE(found != set.diagnostics.items.end());
+    CHECK(found->code == code.first);
+    for (const auto& arg : code.second)
+        CHECK_MESSAGE(std::find(found->args.begin(), found->args.end(), arg) != found->args.end(),
+                      std::string(arg.first + " = " + arg.second));
+    // Every problem of a guide has a code: none reaches the studio as English only.
+    for (const auto& d : set.diagnostics.items)
+        CHECK_MESSAGE(!d.code.empty(), d.format());
     // The error names the file at fault.
     for (const auto& d : set.diagnostics.items)
         if (d.severity == Severity::Error) CHECK(d.file.find("broken") != std::string::npos);
