@@ -142,6 +142,26 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
                 static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
                 static_cast<unsigned long long>(st.received_texts), app.frames_drawn().first, app.frames_drawn().second,
                 app.raster_us().first, app.raster_us().second);
+        } else if (cmd == "content") {
+            // content staged|served N [SECONDS]: waits (60 s unless said) until a bundle of
+            // version N or newer is checked and waiting for the session to end (staged), or is
+            // what the kiosk serves.
+            std::istringstream words(arg);
+            std::string which;
+            long long version = -1;
+            int secs = 60;
+            words >> which >> version;
+            if (!(words >> secs)) secs = 60;
+            if ((which != "staged" && which != "served") || version < 0)
+                return fail("content staged|served VERSION [SECONDS]");
+            auto met = [&] { return (which == "served" ? app.content_version() : app.staged_version()) >= version; };
+            const auto end = Clock::now() + std::chrono::seconds(secs);
+            while (!met() && Clock::now() < end)
+                run_for(50, 0);
+            if (!met())
+                return fail("content " + which + " " + std::to_string(version) + " not reached within " +
+                            std::to_string(secs) + " s (serving " + std::to_string(app.content_version()) +
+                            (app.last_error().empty() ? "" : "; " + app.last_error()) + ")");
         } else if (cmd == "sleep") {
             run_for(std::max(0, std::atoi(arg.c_str())), 0);
         } else if (cmd == "screenshot") {
@@ -149,7 +169,7 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             if (!display.save_png(arg, error)) return fail(error);
         } else {
             return fail("unknown command '" + cmd +
-                        "' (tap, expect, await, screen, type, call-expect, call-stats, sleep, screenshot)");
+                        "' (tap, expect, await, screen, type, content, call-expect, call-stats, sleep, screenshot)");
         }
         std::printf("ok %s\n", line.c_str());
         std::fflush(stdout);

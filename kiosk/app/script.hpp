@@ -3,6 +3,8 @@
 // requests arrive) and for demonstrations. One command a line:
 //   tap ID            tap the element with this id (scrolling it into view)
 //   expect TEXT       wait up to 10 s until TEXT is on screen; fail otherwise
+//   content staged|served N [S]   wait up to S s (60) until a bundle of version N or newer
+//                     waits for the session to end (staged), or is served
 //   sleep MS          let MS milliseconds pass
 //   screenshot FILE   write what is on screen to a PNG
 // Lines starting with # are comments. Exit 0 when every line succeeded, 1 with the line.

@@ -7,14 +7,17 @@
 // title. The texts open as a form (a field for each text, under its source language's, a check
 // error at its field), the file a click away. A translator takes the Arabic out as a PO file and reads it back in. The editor sees each screen as the kiosk draws it beside the text, following the
 // cursor and the typing, and the reviewer sees it too. Front-desk staff are told the page is not theirs. axe-core finds no serious or
-// critical violations on each view. Usage: node content_studio.mjs HUB SRC
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// critical violations on each view. A real kiosk on loopback (ledsager-kiosk, headless, pinning
+// the hub's publishing key) has a citizen on "Log in with MitID" while it is published: it
+// takes the bundle, keeps the old words until that citizen's session ends, and shows "Sign
+// in with MitID" to the next. Usage: node content_studio.mjs HUB SRC KIOSK
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { axe, check, finish, launchChromium, results, startHub, stopAll, until } from "./lib.mjs";
 
-const [hubBin, src] = process.argv.slice(2);
+const [hubBin, src, kioskBin] = process.argv.slice(2);
 const tmp = mkdtempSync(join(tmpdir(), "ledsager-studio-"));
 const children = [];
 let browser;
@@ -22,9 +25,25 @@ try {
   const key = join(tmp, "publishing.key");
   const made = spawnSync(hubBin, ["--data", join(tmp, "hub"), "content", "keygen", "--secret-key", key], { encoding: "utf8" });
   check(made.status === 0, "the hub's publishing key is made with content keygen");
+  const publicKey = (made.stdout.match(/^[A-Za-z0-9+/]{43}=$/m) || [""])[0];
   const { hub, base } = await startHub(hubBin, join(tmp, "hub"), ["--web", join(src, "hub/web"), "--content", join(src, "assets/guides"),
                                                                   "--content-secret-key", key]);
   children.push(hub);
+  // A kiosk that pins the publishing key: a citizen starts "Log in with MitID" in English and
+  // is still there when the change is published.
+  const kioskConfig = join(tmp, "kiosk.toml");
+  writeFileSync(kioskConfig, `[session]\ninactivity_timeout_s = 900\n[hub]\nurl = "${base}"\ntoken = "demo-kiosk-token"\n` +
+                `[content]\npublic_keys = ["${publicKey}"]\nstore_dir = "${join(tmp, "kiosk-content")}"\n[video]\nenabled = false\n`);
+  const kioskScript = join(tmp, "kiosk.script");
+  writeFileSync(kioskScript, ["tap attract.start", "tap language.en", "expect Log in with MitID",
+                              "content staged 1 150", "expect Log in with MitID", "tap bar.end", "content served 1 30",
+                              "screen attract", "tap attract.start", "tap language.en", "expect Sign in with MitID"].join("\n") + "\n");
+  const kiosk = spawn(kioskBin, ["--config", kioskConfig, "--script", kioskScript], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(kiosk);
+  let kioskSaid = "";
+  kiosk.stdout.on("data", (d) => { kioskSaid += d; });
+  kiosk.stderr.on("data", (d) => { kioskSaid += d; });
+  const kioskDone = new Promise((resolve) => kiosk.on("exit", (code) => resolve(code)));
   browser = await launchChromium();
   const pageErrors = [];
   const open = async (user) => {
@@ -204,6 +223,12 @@ try {
   const r = await reviewer.evaluate(async () => (await fetch("/api/v1/content/guides?lang=en")).json());
   check(r.published?.version === 1 && r.guides.some((g) => g.id === "mitid-login" && g.title === "Sign in with MitID"),
         "the guides list shows the published title");
+  // The kiosk: the old words while its citizen is there, the new ones from the next session.
+  const kioskExit = await Promise.race([kioskDone, new Promise((resolve) => setTimeout(() => resolve("timeout"), 120000))]);
+  check(kioskSaid.includes("ok content staged 1 150\nok expect Log in with MitID"),
+        "the kiosk takes version 1 while a citizen is on it, and that citizen still sees the old words");
+  check(kioskExit === 0 && kioskSaid.includes("ok content served 1 30") && kioskSaid.includes("ok expect Sign in with MitID"),
+        `after that session ends, the next citizen sees "Sign in with MitID" on the real kiosk (${kioskExit}: ${kioskSaid.trim().split("\n").slice(-3).join(" | ")})`);
   // History: v1 with who wrote and approved it; going back to the installed text starts a
   // change (approved like any other) with the two files as they were.
   await editor.reload();
