@@ -137,11 +137,14 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
         step.id = need_string(*t, "id", file, line, " in a step", diags);
         const Where where(" in step '" + step.id + "'", step.id);
         if (!step.id.empty()) {
+            // Which step by its place too (1 = the first): its id may be the problem.
+            const std::string index = std::to_string(guide.steps.size() + 1);
             if (!valid_id(step.id) || step.id == kEndStep)
                 diags.error(file, line, "step id '" + step.id + "' must use a-z, 0-9 and '-' and not be 'end'")
-                    .with("step_id_bad", where.args());
+                    .with("step_id_bad", where.args({{"index", index}}));
             if (!ids.insert(step.id).second)
-                diags.error(file, line, "step id '" + step.id + "' is used twice").with("step_id_twice", where.args());
+                diags.error(file, line, "step id '" + step.id + "' is used twice")
+                    .with("step_id_twice", where.args({{"index", index}}));
         }
         const std::string kind = need_string(*t, "kind", file, line, where, diags);
         if (kind == "info")

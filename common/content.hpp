@@ -63,5 +63,11 @@ bool stamp_translation(const std::filesystem::path& lang_file, std::string& erro
 
 // Words in the longest sentence of `text` (sentences end at . ! ? or a line break).
 int longest_sentence_words(const std::string& text);
+// The longest sentence: its words, and where it is in the text (bytes).
+struct LongestSentence {
+    int words = 0;
+    size_t at = 0, length = 0;
+};
+LongestSentence longest_sentence(const std::string& text);
 
 }  // namespace ledsager::common

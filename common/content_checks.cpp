@@ -7,6 +7,20 @@ namespace fs = std::filesystem;
 
 namespace ledsager::common::checks {
 
+namespace {
+// The first `n` words of a sentence, for an editor to find it by.
+std::string first_words(const std::string& sentence, int n) {
+    size_t end = 0;
+    for (int w = 0; w < n && end < sentence.size(); ++w) {
+        end = sentence.find_first_not_of(" \t\r\n", end);
+        if (end == std::string::npos) return sentence;
+        end = sentence.find_first_of(" \t\r\n", end);
+        if (end == std::string::npos) return sentence;
+    }
+    return sentence.substr(0, end);
+}
+}  // namespace
+
 int line_of(const toml::node& node) {
     return static_cast<int>(node.source().begin.line);
 }
@@ -68,14 +82,16 @@ std::string need_string(const toml::table& table, std::string_view key, const st
 
 void warn_long_sentences(const std::string& text, const toml::node* node, const std::string& file, const Where& where,
                          const ContentOptions& options, Diagnostics& diags) {
-    int words = longest_sentence_words(text);
+    const auto longest = longest_sentence(text);
+    const int words = longest.words;
     if (words > options.max_sentence_words)
         diags
             .warning(file, node ? line_of(*node) : 0,
                      "a sentence" + where.text + " has " + std::to_string(words) + " words (plain language: at most " +
                          std::to_string(options.max_sentence_words) + ")")
-            .with("sentence_long",
-                  where.args({{"words", std::to_string(words)}, {"max", std::to_string(options.max_sentence_words)}}));
+            .with("sentence_long", where.args({{"words", std::to_string(words)},
+                                               {"max", std::to_string(options.max_sentence_words)},
+                                               {"start", first_words(text.substr(longest.at, longest.length), 5)}}));
 }
 
 // Line of the last line that belongs to a table ([end] must come after every step).

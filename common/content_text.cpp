@@ -201,6 +201,8 @@ void check_freshness(const fs::path& folder, const ContentOptions& options, Guid
                 .with("not_reviewed");
         if (r.translated_from.empty()) continue;
         const auto source = guide.text.find(r.translated_from);
+        // A source language whose file is there but has errors of its own: those are said.
+        if (source == guide.text.end() && fs::exists(folder / (r.translated_from + ".toml"))) continue;
         if (source == guide.text.end()) {
             diags
                 .warning(file, r.line, "translated from " + r.translated_from + ".toml, which this guide does not have")
@@ -358,7 +360,13 @@ bool stamp_translation(const fs::path& lang_file, std::string& error) {
 }
 
 int longest_sentence_words(const std::string& text) {
-    int longest = 0, words = 0;
+    return longest_sentence(text).words;
+}
+
+LongestSentence longest_sentence(const std::string& text) {
+    LongestSentence best;
+    int words = 0;
+    size_t first = 0;  // where the sentence being counted begins (its first word)
     bool in_word = false;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -376,16 +384,17 @@ int longest_sentence_words(const std::string& text) {
         const bool space = c == ' ' || c == '\t' || c == '\r';
         if (!space && !ends && !in_word) {
             in_word = true;
-            ++words;
+            if (words++ == 0) first = i - skip;
         }
         if (space) in_word = false;
         if (ends) {
-            longest = std::max(longest, words);
+            if (words > best.words) best = {words, first, i - skip - first};
             words = 0;
             in_word = false;
         }
     }
-    return std::max(longest, words);
+    if (words > best.words) best = {words, first, text.size() - first};
+    return best;
 }
 
 }  // namespace ledsager::common

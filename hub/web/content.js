@@ -4,7 +4,7 @@
 // sent for approval; approved and published by a second person. No framework, no build step.
 import { $, apiCall, applyTexts, makeT, savedLanguage, wireConsole } from "./common.js";
 import texts from "./texts/content.js";
-import { groupByStep, problemText } from "./content_problems.js";
+import { groupByStep, mergeAcrossFiles, problemText } from "./content_problems.js";
 
 const state = { lang: savedLanguage(), csrf: null, role: "", guides: null, drafts: [], history: null, insight: null, change: null, file: "", stepTitles: {}, stepOrder: [],
                 published: {}, problems: [], view: "form", form: null };
@@ -24,6 +24,11 @@ const languageName = (code) => new Intl.DisplayNames([state.lang], { type: "lang
 // The checks' problems in words (content_problems.js), each step by its number and title.
 const stepName = (id) => {
   if (id === "") return t("pr_group_guide");
+  if (id === "sources") return t("pr_group_sources");
+  if (id.startsWith("#")) {
+    const n = Number(id.slice(1)), at = state.stepOrder[n - 1];
+    return at ? t("form_step", n, state.stepTitles[at] || at) : t("pr_step_at", n);
+  }
   if (id === "needs") return t("pr_group_needs");
   if (id === "end") return t("pr_group_end");
   const i = state.stepOrder.indexOf(id);
@@ -34,7 +39,7 @@ const problemWords = (p) => problemText(p, t, { step: stepName, language: langua
 const guideTitle = (id) => state.guides?.guides.find((g) => g.id === id)?.title || id;
 // What went wrong, in the page's language where the hub names the reason.
 const failed = (r) => {
-  const known = { changed: "fail_changed", empty: "fail_empty" }[r.data?.field];
+  const known = { changed: "fail_changed", empty: "fail_empty", errors: "fail_errors" }[r.data?.reason || r.data?.field];
   $("editor-status").textContent = t("failed") + (known ? t(known) : r.data?.error || r.status);
 };
 
@@ -241,39 +246,48 @@ async function selectFile(name) {
 function showProblems(problems, errors, steps) {
   if (steps) state.stepOrder = steps;
   state.problems = problems || [];
-  const warnings = state.problems.filter((p) => p.severity === "warning").length;
-  $("checks").textContent = (errors ? t("errors", errors) : t("no_errors")) + (warnings ? " " + t("warnings", warnings) : "");
-  const list = $("problems");
-  list.replaceChildren();
-  for (const group of groupByStep(state.problems, state.stepOrder)) {
-    const items = el("ul", { className: "problem-group" });
-    for (const p of group.items) {
-      const b = el("button", { type: "button", className: `problem ${p.severity}` },
-                   el("span", { className: "problem-where", textContent: `${p.line > 0 ? t("pr_where", fileShort(p.file), p.line) : fileShort(p.file)}: ` }),
-                   problemWords(p));
-      b.dataset.file = p.file;
-      b.dataset.line = p.line;
-      b.addEventListener("click", () => goToLine(p.file, p.line));
-      items.append(el("li", {}, b));
-    }
-    list.append(el("li", {}, el("h4", { className: "problem-step", textContent: stepName(group.step) }), items));
-  }
+  state.errorCount = errors || 0;
+  renderProblems();
   placeProblems();
   placeStructureProblems();
 }
 
+// The list under "Kontrol" from state.problems (again when the steps' titles become known).
+// The same problem in several languages' files is one line naming them.
+function renderProblems() {
+  const warnings = state.problems.filter((p) => p.severity === "warning").length;
+  $("checks").textContent = (state.errorCount ? t("errors", state.errorCount) : t("no_errors")) + (warnings ? " " + t("warnings", warnings) : "");
+  const list = $("problems");
+  list.replaceChildren();
+  for (const group of groupByStep(state.problems, state.stepOrder)) {
+    const items = el("ul", { className: "problem-group" });
+    for (const same of mergeAcrossFiles(group.items)) {
+      const p = same[0];
+      const where = same.length > 1 ? t("pr_files", same.map((q) => languageName(q.file.replace(/\.toml$/, ""))).join(", "))
+        : p.line > 0 ? t("pr_where", fileShort(p.file), p.line) : fileShort(p.file);
+      const b = el("button", { type: "button", className: `problem ${p.severity}` },
+                   el("span", { className: "problem-where", textContent: `${where}: ` }), problemWords(p));
+      b.dataset.file = p.file;
+      b.dataset.line = p.line;
+      b.addEventListener("click", () => goToLine(p.file, p.line, p));
+      items.append(el("li", {}, b));
+    }
+    list.append(el("li", {}, el("h4", { className: "problem-step", textContent: stepName(group.step) }), items));
+  }
+}
+
 // Moves the cursor to a problem's field in the form, else to its line in the file.
-async function goToLine(file, line) {
+async function goToLine(file, line, p = null) {
   if (state.file !== file && [...$("file").options].some((o) => o.value === file)) await selectFile(file);
   if (formShown() && state.form.file === file) {
-    const key = lineKeys(await savedText(file))[line - 1];
-    const field = key && formFields().find((a) => a.dataset.key === key);
+    const field = formFieldOf(p, lineKeys(await savedText(file))[line - 1]);
     if (field) { field.focus(); return; }
     await setView("file");
   }
   if (structureShown() && file === "guide.toml") {
-    const field = structureField(state.structure.lineFields[line - 1] || "", "");
-    if (field) { field.focus(); return; }
+    const field = structureField(state.structure.lineFields[line - 1] || "", p);
+    const control = field?.tagName === "FIELDSET" ? field.querySelector("select, input, textarea, button") : field;
+    if (control) { control.focus(); return; }
     await setView("file");
   }
   const area = $("text");
@@ -365,6 +379,7 @@ async function openChange(id) {
   showProblems(r.data.problems, r.data.errors, r.data.steps);
   fillPreviewLanguages();
   fillPreviewSteps(r.data.steps);
+  loadTitles(id);
   fillPoLanguages();
   $("po-status").textContent = "";
   $("preview-image").hidden = true;
@@ -385,6 +400,16 @@ async function openChange(id) {
     renderDiff();
   }
   $("editor-title").focus();
+}
+
+// The steps' titles as the structure form names them, for the problems' headings and the
+// preview's list of steps, as soon as a change is open (the forms add their own later).
+async function loadTitles(id) {
+  const r = await api("GET", `/api/v1/content/drafts/${id}/structure`);
+  if (r.status !== 200 || state.change?.id !== id) return;
+  for (const [step, title] of Object.entries(r.data.titles || {})) if (!state.stepTitles[step]) state.stepTitles[step] = title;
+  renderProblems();
+  fillPreviewSteps(state.stepOrder);
 }
 
 async function save() {
@@ -453,8 +478,9 @@ async function loadForm(name) {
       state.form = { lang, file: name, data: r.data, loaded: Object.fromEntries(r.data.fields.map((f) => [f.key, f.text])) };
       for (const st of r.data.steps) if (st.title && (lang === "da" || !state.stepTitles[st.id])) state.stepTitles[st.id] = st.title;
       renderForm();
+      renderProblems();  // the steps by their titles now
     } else {
-      $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
+      $("form-note").textContent = t("form_unavailable", r.data?.reason === "errors" ? t("form_unreadable", fileShort(name)) : r.data?.error || r.status);
     }
   }
   showView();
@@ -545,7 +571,7 @@ function lineKeys(text) {
 
 // Each problem of the form's file beside its field, the field marked while it has an error.
 async function placeProblems() {
-  if (!state.form) return;
+  if (!formShown()) return;
   // The saved file first, then clearing and placing with no wait between: two calls at once
   // (after a save) must not both add their words.
   const keys = lineKeys(await savedText(state.form.file));
@@ -557,13 +583,25 @@ async function placeProblems() {
     $(`${a.id}-problem`).className = "field-problem";
   }
   for (const p of state.problems.filter((q) => q.file === state.form.file)) {
-    const a = fields.find((f) => f.dataset.key === keys[p.line - 1]);
+    const a = formFieldOf(p, keys[p.line - 1]);
     if (!a) continue;
     const box = $(`${a.id}-problem`);
     box.textContent = (box.textContent ? box.textContent + " " : "") + problemWords(p);
     if (p.severity === "error") { a.setAttribute("aria-invalid", "true"); box.className = "field-problem"; }
     else if (a.getAttribute("aria-invalid") !== "true") box.className = "field-problem warning";
   }
+}
+
+// A problem's field in the texts form: by the key on its line, else by its step and key
+// (a missing text is said at its step's line): step.<id>.<key>, an answer's label, end.<key>.
+function formFieldOf(p, lineKey) {
+  const fields = formFields();
+  const byKey = (k) => fields.find((f) => f.dataset.key === k);
+  const a = p?.args || {};
+  const guessed = a.step && a.key !== undefined
+    ? (a.step === "end" ? [`end.${a.key}`] : [`step.${a.step}.${a.key}`, `step.${a.step}.choices.${a.key}`])
+    : a.step && a.answer !== undefined ? [`step.${a.step}.choices.${a.answer}`] : [];
+  return (lineKey && byKey(lineKey)) || guessed.map(byKey).find(Boolean) || null;
 }
 
 // The preview shows the screen of the field being written, in the form's language.
@@ -838,22 +876,34 @@ async function uploadPicture(step, input, at) {
 
 // The control of a field as the hub names it ("steps.3.next"; "sources.2", the source's line:
 // its date when the problem is about the date, else its address), else its group.
-function structureField(field, code) {
+function structureField(field, p) {
   const box = $("structure-form");
   const find = (f) => box.querySelector(`[data-field="${CSS.escape(f)}"]`);
-  if (/^sources\.\d+$/.test(field)) return find(field + (/^source_(date|no_date|old)$/.test(code || "") ? ".checked" : ".url"));
+  const code = p?.code || "", a = p?.args || {};
+  if (/^sources\.\d+$/.test(field)) return find(field + (/^source_(date|no_date|old)$/.test(code) ? ".checked" : ".url"));
+  const step = field.match(/^steps\.\d+/)?.[0];
+  if (step && code === "unknown_target") {
+    // The control that leads nowhere: "Then"/"After Yes", "After No", or the answer's.
+    const answer = field.match(/^steps\.\d+\.choices\.\d+/)?.[0];
+    if (a.branch === "choice" && answer) return find(`${answer}.next`) || find(`${answer}.id`);
+    return find(`${step}.${a.branch === "if_no" ? "if_no" : "next"}`) || find(step);
+  }
+  if (step && /^step_id_/.test(code)) return find(`${step}.id`) || find(`${step}.kind`);
+  if (step && /^(unknown_kind|if_no_only_check|question_next|choices_only_question|question_two_answers)$/.test(code)) return find(`${step}.kind`);
+  if (step && code === "unknown_icon") return find(`${step}.icon`);
+  if (step && /^image_/.test(code)) return find(`${step}.image`);
   if (/^steps\.\d+\.choices\.\d+$/.test(field)) return find(field + ".id");
   return find(field) || find(field.split(".").slice(0, 2).join("."));
 }
 
 // Each problem of guide.toml beside its field, the field marked while it has an error.
 function placeStructureProblems() {
-  if (!state.structure) return;
+  if (!structureShown()) return;
   const box = $("structure-form");
   for (const p of box.querySelectorAll(".field-problem")) { p.textContent = ""; p.className = "field-problem"; }
   for (const a of box.querySelectorAll("[aria-invalid]")) a.removeAttribute("aria-invalid");
   for (const p of state.problems.filter((q) => q.file === "guide.toml")) {
-    const target = structureField(state.structure.lineFields[p.line - 1] || "", p.code) || box.querySelector("fieldset");
+    const target = structureField(state.structure.lineFields[p.line - 1] || "", p) || box.querySelector("fieldset");
     const note = $(`${target.id}-problem`);
     if (!note) continue;
     note.textContent = (note.textContent ? note.textContent + " " : "") + problemWords(p);
@@ -878,10 +928,17 @@ async function saveStructure() {
     return false;
   }
   const added = state.structure.work.steps.some((st) => state.structure.fresh.has(st));
-  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`, { structure: state.structure.work });
+  // Only a check has "After No", and a question leads on through its answers: the form shows
+  // no such control, so none is sent (a file that had one is mended by saving the form).
+  const structure = structuredClone(state.structure.work);
+  for (const s of structure.steps) {
+    if (s.kind !== "check") s.if_no = "";
+    if (s.kind === "question") s.next = "";
+  }
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`, { structure });
   if (r.status !== 200) {
     failed(r);
-    const target = r.data?.field && structureField(r.data.field, r.data.error || "");
+    const target = r.data?.field && structureField(r.data.field, null);
     if (target) {
       target.setAttribute("aria-invalid", "true");
       $(`${target.id}-problem`).textContent = r.data.error;

@@ -68,7 +68,7 @@ try {
   check(!!marked, "after saving, the check error is at the step whose branch leads nowhere");
   const said = await editor.evaluate(() => [...document.querySelectorAll("#structure-form .field-problem")].map((p) => p.textContent).join(" "));
   check(said.includes("address-help"), `... in words beside it (${said.slice(0, 120)})`);
-  check(said.includes("Vælg, hvad der sker efter Nej"), `... in Danish, saying which way to mend (${said.slice(0, 120)})`);
+  check(said.includes("«Efter Nej» fører til «address-help»"), `... in Danish, saying which way leads nowhere (${said.trim().slice(0, 120)})`);
   // The list of problems: grouped by step, each group named by its number and title.
   const groups = await editor.evaluate(() => [...document.querySelectorAll("#problems > li")].map((li) => ({
     step: li.querySelector("h4")?.textContent || "", said: li.querySelector(".problem-group")?.textContent || "" })));
@@ -76,6 +76,10 @@ try {
   check(!!atStep && /^Trin \d+: /.test(atStep.step) && atStep.said.includes("Trin og kilder"),
         `the list of problems groups them by step, by number and title (${JSON.stringify(groups).slice(0, 300)})`);
   check(!groups.some((g) => /leads to|unknown step/.test(g.said)), "... and no problem is left in English");
+  // A click on that problem goes to the control that leads nowhere ("Efter Nej").
+  await editor.evaluate(() => [...document.querySelectorAll("#problems button.problem")].find((b) => b.textContent.includes("address-help"))?.click());
+  const clicked = await until(async () => editor.evaluate(() => document.activeElement?.dataset.field || ""), 3000);
+  check(/^steps\.\d+\.if_no$/.test(clicked || ""), `... and a click on it puts the cursor in "Efter Nej" (${clicked})`);
   check((await editor.textContent("#editor-status")).includes("felt"), "the status line points to the marked field");
   const daOption = await editor.textContent('#file option[value="da.toml"]');
   check(daOption.includes("•"), "the step's texts are taken out of the Danish file too");

@@ -155,7 +155,7 @@ try {
   const marked = await until(async () => editor.$(`${formField("step.open-app.title")}[aria-invalid="true"]`), 5000);
   check(!!marked, "a check error marks the field it is in");
   const said = marked ? await marked.evaluate((a) => document.getElementById(a.id + "-problem").textContent) : "";
-  check(said === "Overskriften er tom. Skriv den.", `... and says what is wrong beside it, in Danish (${said})`);
+  check(said === "Skriv overskriften: feltet er tomt.", `... and says what is wrong beside it, in Danish (${said})`);
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("felt"), 5000)),
         "the status line points to the marked field");
   await axe(editor, "the form with a problem at a field");

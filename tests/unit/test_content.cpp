@@ -254,6 +254,12 @@ TEST_CASE("long sentences and long guides are warnings, not errors") {
     auto set = load_content(dir.path);
     CHECK_FALSE(set.diagnostics.has_errors());
     CHECK(has(set.diagnostics, "da.toml:7: warning: a sentence in [step.one] has 29 words"));
+    const auto long_one = std::find_if(set.diagnostics.items.begin(), set.diagnostics.items.end(),
+                                       [](const Diagnostic& d) { return d.code == "sentence_long"; });
+    REQUIRE(long_one != set.diagnostics.items.end());
+    for (const std::pair<std::string, std::string>& arg :
+         {std::pair<std::string, std::string>{"step", "one"}, {"start", "Det her er en meget"}})
+        CHECK_MESSAGE(std::find(long_one->args.begin(), long_one->args.end(), arg) != long_one->args.end(), arg.second);
     CHECK(set.guides.size() == 1);
 }
 
@@ -265,6 +271,13 @@ TEST_CASE("sentence counting") {
     CHECK(longest_sentence_words("یہ ایک ہے۔ آپ اسے دیکھیں؟ ہاں") == 3);
     CHECK(longest_sentence_words("ሰላም ኣለኹም። ከመይ ኣለኹም") == 2);
     CHECK(longest_sentence_words("") == 0);
+    // Where the longest one is, for an editor to find it by its first words.
+    const std::string text = "One two. Three four five! Six";
+    const auto longest = longest_sentence(text);
+    CHECK(longest.words == 3);
+    CHECK(text.substr(longest.at, longest.length) == "Three four five");
+    const std::string urdu = "ہاں۔ یہ ایک ہے";
+    CHECK(urdu.substr(longest_sentence(urdu).at) == "یہ ایک ہے");
 }
 
 TEST_CASE("a missing folder or an empty folder is an error, not a crash") {
@@ -357,6 +370,19 @@ TEST_CASE("review records: missing, incomplete and wrong ones") {
     CHECK(has(set.diagnostics, "en.toml:22: error: 'reviewed' in [review] must be a date like 2026-11-20"));
     CHECK(has(set.diagnostics, "en.toml:23: error: 'translated_from' must name another language of this guide"));
     CHECK(has(set.diagnostics, "en.toml:24: error: unknown key 'signed' in [review]"));
+    // A translation whose source file is there but broken: the source's own errors are said,
+    // not that the guide has no such language.
+    write_good(dir);
+    en = text("en");
+    replace(en, "reviewed = 2026-11-23", "reviewed = 2026-11-23\ntranslated_from = \"da\"");
+    dir.write("demo/en.toml", en);
+    std::string da = text("da");
+    replace(da, "title = \"One\"", "title = \"\"");
+    dir.write("demo/da.toml", da);
+    set = load_content(dir.path);
+    CHECK(has(set.diagnostics, "da.toml:6: error: 'title' in [step.one] is empty"));
+    CHECK_FALSE(has(set.diagnostics, "which this guide does not have"));
+    dir.write("demo/da.toml", text("da"));
     // Stamping a file that says nothing of its source is refused, with the reason.
     write_good(dir);
     std::string error;
