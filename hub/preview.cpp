@@ -330,6 +330,20 @@ PreviewResult Previewer::draw(const PreviewRequest& request, const FillGuides& f
         return result;
     }
     result.status = 422;
+    // The check problem, taken only in its known shape: a file name, a line, a code and values
+    // that are all text (the worker is the hub's own, but what it read is an editor's).
+    const json p = field("problem");
+    if (p.is_object() && p.value("file", json()).is_string() && p.value("line", json()).is_number_integer() &&
+        p.value("code", json()).is_string() && p.value("args", json()).is_object()) {
+        json args = json::object();
+        for (const auto& [k, v] : p["args"].items())
+            if (v.is_string()) args[k] = v;
+        result.problem = json{
+            {"file", fs::path(p["file"].get<std::string>()).filename().string()},
+            {"line", p["line"]},
+            {"code", p["code"]},
+            {"args", args}}.dump();
+    }
     const json message = field("error");
     result.error = message.is_string() && !message.get<std::string>().empty()
                        ? without_folder(message.get<std::string>(), (guides / request.guide).string() + "/")

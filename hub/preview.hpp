@@ -40,6 +40,8 @@ struct PreviewRequest {
 struct PreviewResult {
     std::string png;    // the picture, when drawn
     std::string error;  // else why not, in words for the editor
+    // A check problem that kept it from being drawn, as JSON {file, line, code, args} ("" if none).
+    std::string problem;
     // 200; 409 (a newer request of the same person took its place); 422 (the guide cannot be
     // drawn); 503 (busy, no renderer, or the hub is stopping); 504 (too long)
     int status = 200;

@@ -320,6 +320,8 @@ void Hub::content_routes() {
             overlay(guides / p.guide, files);
             return true;
         });
+        if (r.png.empty() && !r.problem.empty())
+            return send_json(res, r.status, {{"error", r.error}, {"problem", json::parse(r.problem)}});
         if (r.png.empty()) return send_error(res, r.status, r.error);
         res.status = 200;
         res.set_header("X-Preview-Ms", r.cached ? "cached" : std::to_string(r.ms));

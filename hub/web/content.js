@@ -1069,7 +1069,10 @@ async function drawPreview() {
     let data = null;
     try { data = await res.json(); } catch (e) { /* not JSON, or aborted */ }
     if (seq !== preview.seq) return;
-    $("preview-status").textContent = t("preview_failed") + (data?.error || res.status);
+    // A check problem in the editor's words, with the file it is in.
+    const problem = data?.problem ? { severity: "error", message: data.error, ...data.problem } : null;
+    $("preview-status").textContent = t("preview_failed") +
+      (problem ? `${t("pr_where", fileShort(problem.file), problem.line)}: ${problemWords(problem)}` : data?.error || res.status);
     return;
   }
   let blob;

@@ -17,6 +17,21 @@ std::string error_reply(const std::string& message) {
     return json{{"error", message}}.dump();
 }
 
+// A check problem that keeps the screen from being drawn: its words, and its file (by name),
+// line, code and values for the studio to say it in the editor's language.
+std::string problem_reply(const common::Diagnostic& d) {
+    json args = json::object();
+    for (const auto& [k, v] : d.args)
+        args[k] = v;
+    return json{{"error", d.format()},
+                {"problem",
+                 {{"file", std::filesystem::path(d.file).filename().string()},
+                  {"line", d.line},
+                  {"code", d.code},
+                  {"args", args}}}}
+        .dump();
+}
+
 // A request's field as a string ("" when absent or not a string).
 std::string text(const json& j, const char* key) {
     auto it = j.find(key);
@@ -51,7 +66,7 @@ std::string preview_one(KioskApp& app, const platform::Display& display, const s
         const std::filesystem::path file(d.file);
         const bool other_language = file.extension() == ".toml" && file.stem() != "guide" && file.stem() != lang &&
                                     common::find_language(file.stem().string());
-        if (d.severity == common::Severity::Error && !other_language) return error_reply(d.format());
+        if (d.severity == common::Severity::Error && !other_language) return problem_reply(d);
     }
     const common::Guide* g = set.find(guide);
     if (!g || g->steps.empty()) return error_reply("no guide '" + guide + "' in " + dir);

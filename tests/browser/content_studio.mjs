@@ -124,8 +124,8 @@ try {
   const redrawn = await until(async () => { const p = await picture(); return p && p.src !== onStep?.src ? p : null; }, 10000, 50);
   check(!!redrawn, `the preview is redrawn from the unsaved text (${Date.now() - typedAt} ms after typing)`);
   await editor.fill("#text", mended + "\n[step.have-app\n");
-  check(!!(await until(async () => /Kan ikke vises: da\.toml:\d+/.test(await editor.textContent("#preview-status")), 10000)),
-        "a text that cannot be drawn says why, with its file and line, where the picture is");
+  check(!!(await until(async () => /Kan ikke vises: Tekster – dansk, linje \d+: Filen kan ikke læses/.test(await editor.textContent("#preview-status")), 10000)),
+        "a text that cannot be drawn says why in Danish, with its file and line, where the picture is");
   await editor.fill("#text", mended);
   await until(picture, 10000);
   // Closing the editor with unsaved words saves them first: nothing typed is lost.

@@ -193,6 +193,15 @@ TEST_CASE("preview: the studio's picture is the kiosk's own, for saved and unsav
     CHECK(r->status == 422);
     CHECK_MESSAGE(error_of(r).rfind("da.toml:", 0) == 0, error_of(r));
     CHECK(error_of(r).find(tmp.path.string()) == std::string::npos);
+    // ... and as a problem the page words in the editor's language: file, line, code.
+    const json problem = json::parse(r->body)["problem"];
+    CHECK_MESSAGE(problem["file"] == "da.toml", r->body);
+    CHECK(problem["line"].get<int>() > 1);
+    CHECK(problem["code"] == "toml_syntax");
+    r = s.post(emil, at + "/preview", {{"lang", "da"}, {"name", "da.toml"}, {"text", ""}});
+    REQUIRE(r);
+    CHECK(r->status == 422);
+    CHECK_MESSAGE(json::parse(r->body)["problem"]["code"] == "missing_key", r->body);
     r = s.post(emil, at + "/preview", {{"lang", "da"}, {"step", "no-such-step"}});
     REQUIRE(r);
     CHECK(r->status == 422);
