@@ -22,7 +22,7 @@ const SETS = [
   { texts: "texts/caseworker.js", html: ["caseworker.html"], js: ["caseworker.js"] },
   { texts: "texts/devices.js", html: ["devices.html"], js: ["devices.js"] },
   { texts: "texts/insight.js", html: ["insight.html"], js: ["insight.js"] },
-  { texts: "texts/content.js", html: ["content.html"], js: ["content.js", "content_problems.js"] },
+  { texts: "texts/content.js", html: ["content.html"], js: ["content.js", "content_shared.js", "content_texts_form.js", "content_structure.js", "content_preview.js", "content_problems.js"] },
 ];
 
 const problems = [];
