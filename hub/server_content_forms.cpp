@@ -383,11 +383,28 @@ void Hub::content_form_routes() {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
         json body;
-        if (!parse_body(req, res, {{"structure", Field::Object, true}}, body)) return;
+        if (!parse_body(req, res, {{"structure", Field::Object, true}, {"renamed", Field::Object, false}}, body))
+            return;
         common::Guide g;
         common::StructureNotes notes;
         std::string field, error;
         if (!structure_from_json(body["structure"], g, notes, field, error)) return send_error(res, 400, error, field);
+        // Steps renamed in the form ({"old-id": "new-id"}): their texts go with them, in every
+        // language, rather than being taken out with the old id.
+        std::map<std::string, std::string> renamed;
+        if (body.contains("renamed")) {
+            if (body["renamed"].size() > 100) return send_error(res, 400, "renamed: at most 100 steps", "renamed");
+            for (const auto& [from, to] : body["renamed"].items()) {
+                const std::string at = "renamed." + common::utf8_prefix(from, 64);
+                if (from.empty() || from.size() > 64 || !to.is_string() || !one_line(to, 64) ||
+                    to.get<std::string>().empty())
+                    return send_error(res, 400, at + ": a step's old id and its new one, each at most 64 characters",
+                                      at);
+                if (!g.find_step(to.get<std::string>()))
+                    return send_error(res, 400, at + ": the new id is not a step of the structure", at);
+                renamed[from] = to.get<std::string>();
+            }
+        }
         json files;
         const auto d = own_draft(req, res, *u, files);
         if (!d) return;
@@ -402,7 +419,15 @@ void Hub::content_form_routes() {
             for (const auto& [lang, text] : texts.text)
                 digests[lang] = common::text_digest(text);
             std::set<std::string> changed;
-            for (auto& [lang, text] : texts.text)
+            for (auto& [lang, text] : texts.text) {
+                // Renamed steps first (two swapping names included): each text under its new id.
+                std::map<std::string, common::StepText> moved;
+                for (auto& [id, st] : text.steps) {
+                    const auto to = renamed.find(id);
+                    if (to != renamed.end()) changed.insert(lang);
+                    moved.try_emplace(to == renamed.end() ? id : to->second, std::move(st));
+                }
+                text.steps = std::move(moved);
                 for (auto it = text.steps.begin(); it != text.steps.end();) {
                     const common::Step* now = g.find_step(it->first);
                     if (!now) {
@@ -422,6 +447,7 @@ void Hub::content_form_routes() {
                     });
                     ++it;
                 }
+            }
             const auto da = texts.text.find("da");
             for (const auto& lang : changed) {
                 common::GuideText& text = texts.text[lang];

@@ -22,8 +22,11 @@ export async function loadStructure() {
   if (state.file !== "guide.toml") return;  // another file was chosen meanwhile
   if (r.status === 200) {
     Object.assign(state.stepTitles, r.data.titles);
-    state.structure = { data: r.data, work: structuredClone(r.data.structure), loaded: JSON.stringify(r.data.structure),
-                        lineFields: r.data.line_fields, fresh: new WeakSet() };
+    const work = structuredClone(r.data.structure);
+    // Each step's id as saved: a step renamed in the form takes its texts along when saved.
+    const saved = new WeakMap(work.steps.map((s) => [s, s.id]));
+    state.structure = { data: r.data, work, loaded: JSON.stringify(r.data.structure),
+                        lineFields: r.data.line_fields, fresh: new WeakSet(), saved };
     renderStructure();
   } else {
     $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
@@ -131,6 +134,22 @@ export function renderStructure(focus) {
         if (before && before.kind !== "question" && before.next === s.next && validId(s.id)) before.next = s.id;
         renderStructure(`${at}.kind`);
       });
+    else {
+      // Renaming a step: whatever led to it leads to it under its new id.
+      let was = s.id;
+      idControl(g, t("st_id"), s, "id", `${at}.id`, () => {
+        if (!validId(s.id) || s.id === was) return;
+        for (const other of work.steps) {
+          if (other.next === was) other.next = s.id;
+          if (other.if_no === was) other.if_no = s.id;
+          for (const c of other.choices) if (c.next === was) c.next = s.id;
+        }
+        data.titles[s.id] = data.titles[was];
+        was = s.id;
+        renderStructure(`${at}.kind`);
+        $("form-note").textContent = t("st_renamed", state.structure.saved.get(s), s.id);
+      });
+    }
     const kinds = [["info", t("st_kind_info")], ["check", t("st_kind_check")], ["question", t("st_kind_question")]];
     control(g, t("st_kind"), options(el("select"), kinds, s.kind), s, "kind", `${at}.kind`, () => {
       if (s.kind === "question") {
@@ -285,12 +304,16 @@ export async function saveStructure() {
   const added = state.structure.work.steps.some((st) => state.structure.fresh.has(st));
   // Only a check has "After No", and a question leads on through its answers: the form shows
   // no such control, so none is sent (a file that had one is mended by saving the form).
+  const { saved } = state.structure;
+  const renamed = Object.fromEntries(state.structure.work.steps.filter((s) => saved.has(s) && saved.get(s) !== s.id)
+    .map((s) => [saved.get(s), s.id]));
   const structure = structuredClone(state.structure.work);
   for (const s of structure.steps) {
     if (s.kind !== "check") s.if_no = "";
     if (s.kind === "question") s.next = "";
   }
-  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`, { structure });
+  const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`,
+                      Object.keys(renamed).length ? { structure, renamed } : { structure });
   if (r.status !== 200) {
     failed(r);
     const target = r.data?.field && structureField(r.data.field, null);

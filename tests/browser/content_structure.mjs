@@ -151,6 +151,30 @@ try {
     return status.startsWith("Vist") && (await editor.getAttribute("#preview-image", "data-screen")) === "lejekontrakt" ? status : null;
   }, 20000);
   check(!!drawn, `the new step is drawn in Danish before it is translated (${await editor.textContent("#preview-status")})`);
+
+  // An existing step renamed (doctor -> laege): what led to it follows, and its texts go with
+  // it in every language when saved.
+  await editor.selectOption("#file", "guide.toml");
+  await until(async () => editor.$(step("doctor")), 5000);
+  const doctorId = `${step("doctor")} input[data-field$=".id"]`;
+  await editor.fill(doctorId, "laege");
+  await editor.keyboard.press("Tab");
+  const renamed = await until(async () => editor.$(step("laege")), 3000);
+  check(!!renamed && (await editor.textContent("#form-note")).includes("følger dets tekster med"),
+        "an existing step is renamed in the form, which says its texts go with it");
+  const ledThere = await editor.evaluate(() => [...document.querySelectorAll("#structure-form select")].filter((s) => s.value === "laege").length);
+  check(ledThere >= 1, `... and what led to it leads to it by its new name (${ledThere})`);
+  await editor.evaluate(() => { document.getElementById("editor-status").textContent = ""; });
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000)), "... and saved");
+  const daText = await editor.evaluate(async () => {
+    const list = await (await fetch("/api/v1/content/drafts")).json();
+    const mine = list.drafts.find((d) => d.guide === "change-of-address" && d.status === "draft");
+    return (await (await fetch(`/api/v1/content/drafts/${mine.id}`)).json()).files["da.toml"]?.draft || "";
+  });
+  check(daText.includes("[step.laege]") && !daText.includes("[step.doctor]"), "the Danish texts are under the new id");
+  const renamedProblems = await editor.evaluate(() => document.getElementById("problems").textContent);
+  check(!/laege|doctor/.test(renamedProblems), `... and no check problem names either id (${renamedProblems.slice(0, 160)})`);
   check(pageErrors.length === 0, "no script errors on the page");
 } catch (e) {
   console.log(`not ok - ${e.stack || e}`);

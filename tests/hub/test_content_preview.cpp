@@ -982,6 +982,63 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         CHECK(s.c.Get(at + "/structure", emil.headers)->status == 409);
         CHECK(s.c.Get("/healthz")->status == 200);
     }
+
+    SUBCASE("a step renamed keeps its texts in every language; two steps may swap names") {
+        const std::string at = s.draft(emil, "change-of-address");
+        json st = get(at)["structure"];
+        const int doctor = index_of(st, "doctor"), send = index_of(st, "send");
+        REQUIRE(doctor >= 0);
+        REQUIRE(send >= 0);
+        std::ifstream in(LEDSAGER_SOURCE_ASSETS "/guides/change-of-address/da.toml");
+        const std::string published_da((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto rename = [&](json& structure, const std::string& from, const std::string& to) {
+            for (auto& step : structure["steps"]) {
+                if (step["id"] == from) step["id"] = to;
+                for (const char* key : {"next", "if_no"})
+                    if (step[key] == from) step[key] = to;
+                for (auto& c : step["choices"])
+                    if (c["next"] == from) c["next"] = to;
+            }
+        };
+        // Bad shapes: named.
+        auto r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", 7}}}});
+        REQUIRE(r);
+        CHECK(r->status == 400);
+        CHECK(json::parse(r->body)["field"] == "renamed.doctor");
+        r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", "no-such-step"}}}});
+        CHECK(r->status == 400);
+        // doctor -> laege: its Danish and English texts follow; nothing is taken out.
+        rename(st, "doctor", "laege");
+        r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", "laege"}}}});
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        json saved = json::parse(r->body);
+        CHECK_MESSAGE(saved["errors"] == 0, saved["problems"].dump());
+        CHECK(saved["texts_removed"].empty());
+        const std::string da = saved["files"]["da.toml"];
+        CHECK(da.find("[step.laege]") != std::string::npos);
+        CHECK(da.find("[step.doctor]") == std::string::npos);
+        CHECK(saved["files"]["en.toml"].get<std::string>().find("[step.laege]") != std::string::npos);
+        // The words are the same as published under the old id.
+        const auto title_of = [](const std::string& toml, const std::string& table) {
+            const auto at_table = toml.find("[step." + table + "]");
+            REQUIRE(at_table != std::string::npos);
+            const auto line = toml.find("title = ", at_table);
+            return toml.substr(line, toml.find('\n', line) - line);
+        };
+        CHECK(title_of(da, "laege") == title_of(published_da, "doctor"));
+        // laege <-> send: each keeps its own words.
+        rename(st, "laege", "tmp-swap");
+        rename(st, "send", "laege");
+        rename(st, "tmp-swap", "send");
+        r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"laege", "send"}, {"send", "laege"}}}});
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        saved = json::parse(r->body);
+        const std::string swapped = saved["files"]["da.toml"];
+        CHECK(title_of(swapped, "send") == title_of(published_da, "doctor"));
+        CHECK(title_of(swapped, "laege") == title_of(published_da, "send"));
+    }
 }
 
 // content_studio_send_back: four eyes the other way. A reviewer sends another person's
