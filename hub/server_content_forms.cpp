@@ -463,6 +463,21 @@ void Hub::content_form_routes() {
             }
         }
         files["guide.toml"] = common::write_guide_toml(g, notes);
+        // Pictures the change added that no step shows any longer (replaced, or taken off their
+        // step) go with this save, their drawn variants (name.contrast.png, name.rtl.png) too.
+        json pictures_removed = json::array();
+        std::set<std::string> shown;
+        for (const auto& st : g.steps)
+            if (!st.image.empty()) shown.insert(st.image);
+        for (auto it = files.begin(); it != files.end();) {
+            const std::string name = it.key();
+            if (is_picture_file(name) && !shown.count(name.substr(0, name.find('.')) + ".png")) {
+                pictures_removed.push_back(name);
+                it = files.erase(it);
+                continue;
+            }
+            ++it;
+        }
         std::vector<std::string> steps;
         const auto diags = save_checked(*d, files, res, steps);
         if (!diags) return;
@@ -476,6 +491,7 @@ void Hub::content_form_routes() {
         send_json(res, 200,
                   {{"files", written},
                    {"texts_removed", removed},
+                   {"pictures_removed", pictures_removed},
                    {"line_fields", line_fields},
                    {"errors", diags->error_count()},
                    {"problems", problems_json(*diags)},

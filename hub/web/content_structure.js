@@ -341,6 +341,9 @@ export async function saveStructure() {
   const marked = [...$("structure-form").querySelectorAll('[aria-invalid="true"]')];
   const gone = Object.entries(r.data.texts_removed || {});
   if (gone.length) $("editor-status").textContent += " " + t("st_texts_removed", gone.reduce((n, [, c]) => n + c, 0), gone.length);
+  const unused = r.data.pictures_removed || [];
+  for (const name of unused) delete state.change.files[name];
+  if (unused.length) $("editor-status").textContent += " " + t("st_pictures_removed", unused.join(", "));
   if (added) $("editor-status").textContent += " " + t("st_write_texts");
   if (marked.length) {
     $("editor-status").textContent += " " + t("form_problems", marked.length);

@@ -175,6 +175,13 @@ try {
   check(daText.includes("[step.laege]") && !daText.includes("[step.doctor]"), "the Danish texts are under the new id");
   const renamedProblems = await editor.evaluate(() => document.getElementById("problems").textContent);
   check(!/laege|doctor/.test(renamedProblems), `... and no check problem names either id (${renamedProblems.slice(0, 160)})`);
+
+  // The new step's picture taken off it: the change no longer holds it once saved.
+  await editor.selectOption(`${step("lejekontrakt")} select[data-field$=".image"]`, "");
+  await editor.evaluate(() => { document.getElementById("editor-status").textContent = ""; });
+  await editor.click("#save");
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("taget ud af ændringen: lejekontrakt.png"), 5000)),
+        `a picture no step shows goes from the change when saved, and the page says so (${await editor.textContent("#editor-status")})`);
   check(pageErrors.length === 0, "no script errors on the page");
 } catch (e) {
   console.log(`not ok - ${e.stack || e}`);

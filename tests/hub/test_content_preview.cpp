@@ -1175,6 +1175,21 @@ TEST_CASE("pictures: a PNG taken into a change, checked as a kiosk would draw it
     CHECK_MESSAGE(!missing_picture, problems.dump());
     CHECK_MESSAGE(alt_asked, problems.dump());
 
+    // A picture of the change that no step shows any longer goes with the next save of the
+    // structure, its drawn variant too; the published pictures stay.
+    REQUIRE(upload(emil, "lease.contrast.png", png)->status == 200);
+    REQUIRE(upload(emil, "spare.png", png)->status == 200);
+    for (auto& step : st["steps"])
+        if (step["id"] == "date") step["image"] = "";
+    r = s.post(emil, at + "/structure", {{"structure", st}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    CHECK(json::parse(r->body)["pictures_removed"] == json({"lease.contrast.png", "lease.png", "spare.png"}));
+    CHECK_FALSE(files().contains("lease.png"));
+    CHECK_FALSE(files().contains("lease.contrast.png"));
+    CHECK(s.c.Get(at + "/pictures/lease.png", emil.headers)->status == 404);
+    CHECK(s.c.Get(at + "/pictures/address.png", emil.headers)->status == 200);
+
     // 20 pictures at most in one change (the same name again replaces it).
     CHECK(upload(emil, "lease.png", png)->status == 200);
     for (int i = 1; i < 20; ++i)

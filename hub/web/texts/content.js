@@ -82,6 +82,7 @@ export default {
         st_remove_confirm: (name) => `Fjern ${name}? Når du gemmer, fjernes trinnets tekster på alle sprog.`,
         st_id_bad: "Et id skrives med små bogstaver a–z, tal og bindestreg, fx lejekontrakt eller har-app.",
         st_texts_removed: (n, l) => `${n} tekster til fjernede trin og svar er fjernet på ${l} sprog.`,
+        st_pictures_removed: (names) => `Billeder, som intet trin viser længere, er taget ud af ændringen: ${names}.`,
         st_write_texts: "Skriv overskrift og tekst til det nye trin under Tekster: vælg da.toml.",
         form_problems: (n) => (n === 1 ? "1 problem ved et felt: se det røde felt." : `${n} problemer ved felterne: se de røde felter.`),
         // The checks' problems (a problem's code and values from the hub; a.Name, a.langName and
@@ -228,6 +229,7 @@ export default {
         st_remove_confirm: (name) => `Remove ${name}? When you save, the step's texts in every language go too.`,
         st_id_bad: "An id is written in small letters a–z, digits and hyphens, e.g. lease or has-app.",
         st_texts_removed: (n, l) => `${n} texts of removed steps and answers are removed in ${l} languages.`,
+        st_pictures_removed: (names) => `Pictures no step shows any longer are taken out of the change: ${names}.`,
         st_write_texts: "Write the new step's title and text under Texts: choose da.toml.",
         form_problems: (n) => (n === 1 ? "1 problem at a field: see the field marked red." : `${n} problems at fields: see the fields marked red.`),
         pr_group_guide: "The whole guide", pr_group_needs: "Before step 1: what you need", pr_group_end: "Last screen",
