@@ -13,6 +13,7 @@
 #include "common/content_checks.hpp"
 #include "common/icons.hpp"
 #include "common/languages.hpp"
+#include "common/picture.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,6 +36,20 @@ bool is_png(const fs::path& file) {
     char magic[8] = {};
     in.read(magic, 8);
     return in.gcount() == 8 && std::string_view(magic, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
+}
+
+// Whether a picture draws on a kiosk, decoded as the kiosk decodes it: "" when it does, else
+// why not. Only --check-content asks (ContentOptions::decode_pictures): the hub never decodes
+// a picture in its own process.
+std::string undrawable(const fs::path& file) {
+    constexpr size_t kMaxBytes = 8u << 20;
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes(kMaxBytes + 1, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+    if (bytes.size() > kMaxBytes) return "larger than 8 MiB";
+    const PictureCheck c = check_png(bytes);
+    return c.ok ? "" : c.error;
 }
 
 // ---- guide.toml -----------------------------------------------------------------------
@@ -199,11 +214,20 @@ bool load_structure(const fs::path& folder, const ContentOptions& options, Guide
             else if (!is_png(img))
                 diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' is not a PNG file")
                     .with("image_not_png", where.args({{"value", step.image}}));
+            else if (const std::string why = options.decode_pictures ? undrawable(img) : ""; !why.empty())
+                diags.error(file, line_of(*t->get("image")), "image '" + step.image + "' cannot be drawn: " + why)
+                    .with("image_unreadable", where.args({{"value", step.image}, {"detail", why}}));
             else if (img.extension() == ".png") {
                 const std::string stem = img.stem().string();
                 auto variant = [&](const char* suffix) {
                     const fs::path v = folder / (stem + suffix);
                     if (!fs::exists(v)) return false;
+                    if (const std::string bad = is_png(v) && options.decode_pictures ? undrawable(v) : "";
+                        !bad.empty()) {
+                        diags.error(v.string(), 0, "a variant of image '" + step.image + "' cannot be drawn: " + bad)
+                            .with("image_unreadable", where.args({{"value", v.filename().string()}, {"detail", bad}}));
+                        return false;
+                    }
                     if (is_png(v)) return true;
                     diags
                         .error(v.string(), 0,

@@ -24,6 +24,9 @@ struct ContentOptions {
     // file that reads as TOML in `text`, and gives the guide out, even with errors (in
     // guide.toml too, as long as it reads and has steps).
     bool keep_texts_with_errors = false;
+    // Decode each step's picture as a kiosk would (--check-content): one that has a PNG's
+    // signature but cannot be drawn is an error. Off where the guides are loaded to be served.
+    bool decode_pictures = false;
 };
 
 struct ContentSet {

@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
     }
 
     if (!check_dir.empty()) {
+        content_options.decode_pictures = true;  // as the kiosk would draw each picture
         const auto set = common::load_content(check_dir, content_options);
         for (const auto& d : set.diagnostics.items)
             std::printf("%s\n", d.format().c_str());

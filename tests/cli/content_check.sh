@@ -10,7 +10,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 grep -q "error" "$tmp/out" && ! grep -q " 0 error" "$tmp/out" && fail "errors reported for shipped guides"
 
 cp -r "$src/assets/guides" "$tmp/g"
-# 1. a file cut short, 2. an unknown step, 3. a missing translation, 4. a missing image, 5. empty text
+# 1. a file cut short, 2. an unknown step, 3. a missing translation, 4. a missing image, 5. empty
+# text (6. below: a picture that cannot be drawn)
 g="$tmp/g/mitid-login/guide.toml"
 head -n "$(($(grep -n '^\[end\]' "$g" | cut -d: -f1) - 1))" "$g" > "$g.new" && mv "$g.new" "$g"
 sed -i 's/next = "user-id"/next = "user-idd"/' "$tmp/g/digital-post/guide.toml" 2>/dev/null || true
@@ -34,6 +35,8 @@ p = sys.argv[1]; s = open(p).read()
 s = re.sub(r'^title = "[^"]*"', 'title = ""', s, count=1, flags=re.M)
 open(p, "w").write(s)
 PY
+# 6. a picture that has a PNG's signature but cannot be drawn (cut short): decoded as a kiosk would
+head -c 120 "$src/assets/guides/change-of-address/address.png" > "$tmp/g/change-of-address/address.png"
 set +e
 "$kiosk" --check-content "$tmp/g" > "$tmp/out" 2> "$tmp/err"
 rc=$?
@@ -44,6 +47,7 @@ grep -qE "mitid-login/guide.toml:[0-9]+: error: no \[end\] table" "$tmp/out" || 
 grep -qE "folkepension/en.toml(:[0-9]+)?: error: missing translation" "$tmp/out" || fail "missing translation not reported"
 grep -qE "boligstoette/guide.toml:[0-9]+: error: missing image 'missing.png'" "$tmp/out" || fail "missing image not reported"
 grep -qE "aarsopgoerelse/da.toml:[0-9]+: error: 'title' is empty" "$tmp/out" || fail "empty text not reported"
+grep -qE "change-of-address/guide.toml:[0-9]+: error: image 'address.png' cannot be drawn" "$tmp/out" || fail "a picture that cannot be drawn not reported"
 # Every error line has the form path:line: error: and names a file in the content folder.
 while read -r line; do
   [[ "$line" == "$tmp/g/"* ]] || fail "line does not name a file in the folder: $line"
