@@ -383,7 +383,11 @@ void Hub::content_form_routes() {
         auto u = staff_of(req, res, true, kContent);
         if (!u) return;
         json body;
-        if (!parse_body(req, res, {{"structure", Field::Object, true}, {"renamed", Field::Object, false}}, body))
+        if (!parse_body(req, res,
+                        {{"structure", Field::Object, true},
+                         {"renamed", Field::Object, false},
+                         {"texts", Field::TextMap, false, 40}},
+                        body))
             return;
         common::Guide g;
         common::StructureNotes notes;
@@ -477,6 +481,14 @@ void Hub::content_form_routes() {
                 continue;
             }
             ++it;
+        }
+        // Danish words written beside a new step in the form (its title and text) go into da.toml
+        // as the texts form writes them, checked the same way.
+        if (body.contains("texts") && !body["texts"].empty()) {
+            const auto made = texts_file(d->guide, files, "da", body["texts"], false);
+            if (made.status == 409) return send_conflict(res, made.error, made.field);
+            if (made.status != 200) return send_error(res, made.status, made.error, made.field);
+            files["da.toml"] = made.toml;
         }
         std::vector<std::string> steps;
         const auto diags = save_checked(*d, files, res, steps);

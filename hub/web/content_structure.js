@@ -26,7 +26,7 @@ export async function loadStructure() {
     // Each step's id as saved: a step renamed in the form takes its texts along when saved.
     const saved = new WeakMap(work.steps.map((s) => [s, s.id]));
     state.structure = { data: r.data, work, loaded: JSON.stringify(r.data.structure),
-                        lineFields: r.data.line_fields, fresh: new WeakSet(), saved };
+                        lineFields: r.data.line_fields, fresh: new WeakSet(), saved, words: new WeakMap() };
     renderStructure();
   } else {
     $("form-note").textContent = t("form_unavailable", r.data?.error || r.status);
@@ -134,7 +134,13 @@ export function renderStructure(focus) {
         if (before && before.kind !== "question" && before.next === s.next && validId(s.id)) before.next = s.id;
         renderStructure(`${at}.kind`);
       });
-    else {
+    if (fresh.has(s)) {
+      // A new step's Danish words, here beside it (the other languages in their texts forms).
+      const { words } = state.structure;
+      if (!words.has(s)) words.set(s, { title: "", text: "" });
+      control(g, t("st_da_title"), el("input", { type: "text", lang: "da" }), words.get(s), "title", `${at}.da_title`);
+      control(g, t("st_da_text"), el("textarea", { rows: 3, lang: "da" }), words.get(s), "text", `${at}.da_text`);
+    } else {
       // Renaming a step: whatever led to it leads to it under its new id.
       let was = s.id;
       idControl(g, t("st_id"), s, "id", `${at}.id`, () => {
@@ -312,8 +318,18 @@ export async function saveStructure() {
     if (s.kind !== "check") s.if_no = "";
     if (s.kind === "question") s.next = "";
   }
+  // New steps' Danish words, as the texts form would send them.
+  const texts = {};
+  for (const s of state.structure.work.steps) {
+    const w = state.structure.words.get(s);
+    if (!w || !validId(s.id)) continue;
+    if (w.title.trim()) texts[`step.${s.id}.title`] = w.title;
+    if (w.text.trim()) texts[`step.${s.id}.text`] = w.text;
+  }
+  const wordless = state.structure.work.steps.some((s) => state.structure.fresh.has(s) &&
+    !(state.structure.words.get(s)?.title.trim() && state.structure.words.get(s)?.text.trim()));
   const r = await api("POST", `/api/v1/content/drafts/${state.change.id}/structure`,
-                      Object.keys(renamed).length ? { structure, renamed } : { structure });
+                      { structure, ...(Object.keys(renamed).length ? { renamed } : {}), ...(Object.keys(texts).length ? { texts } : {}) });
   if (r.status !== 200) {
     failed(r);
     const target = r.data?.field && structureField(r.data.field, null);
@@ -344,7 +360,7 @@ export async function saveStructure() {
   const unused = r.data.pictures_removed || [];
   for (const name of unused) delete state.change.files[name];
   if (unused.length) $("editor-status").textContent += " " + t("st_pictures_removed", unused.join(", "));
-  if (added) $("editor-status").textContent += " " + t("st_write_texts");
+  if (added) $("editor-status").textContent += " " + t(wordless ? "st_write_texts" : "st_other_languages");
   if (marked.length) {
     $("editor-status").textContent += " " + t("form_problems", marked.length);
     // The first problem gets the focus: a control, or the first control of a marked step.

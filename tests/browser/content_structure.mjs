@@ -132,16 +132,19 @@ try {
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("lejekontrakt.png"), 5000)),
         `a PNG is taken into the change (${await editor.textContent("#editor-status")})`);
   check((await editor.inputValue(`${step("lejekontrakt")} select[data-field$=".image"]`)) === "lejekontrakt.png", "... and chosen for the step");
+  // Its Danish title and text, written beside it on the same form.
+  await editor.fill(`${step("lejekontrakt")} input[data-field$=".da_title"]`, "Find din lejekontrakt");
+  await editor.fill(`${step("lejekontrakt")} textarea[data-field$=".da_text"]`, "Hav din lejekontrakt klar.\nDu skal bruge datoen fra den.");
+  await axe(editor, "a new step with its Danish words on the structure form");
   await editor.click("#save");
-  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("Skriv overskrift og tekst"), 5000)),
-        "saved, the editor is told where the new step's words are written");
-  // Its Danish words in the texts form: the Danish screen is drawn, though the other
-  // languages have no words for the step yet.
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("danske ord er gemt"), 5000)),
+        `saved with its Danish words; the editor is told where the other languages are written (${await editor.textContent("#editor-status")})`);
+  // In the Danish texts form, the words are there; the picture's description is added there.
+  // The Danish screen is drawn, though the other languages have no words for the step yet.
   await editor.selectOption("#file", "da.toml");
   const leaseTitle = '#text-form textarea[data-key="step.lejekontrakt.title"]';
   check(!!(await until(async () => editor.$(leaseTitle), 5000)), "the new step is in the Danish texts form");
-  await editor.fill(leaseTitle, "Find din lejekontrakt");
-  await editor.fill('#text-form textarea[data-key="step.lejekontrakt.text"]', "Hav din lejekontrakt klar.\nDu skal bruge datoen fra den.");
+  check((await editor.inputValue(leaseTitle)) === "Find din lejekontrakt", "... with the title written on the structure form");
   await editor.fill('#text-form textarea[data-key="step.lejekontrakt.image_alt"]', "En lejekontrakt med datoen markeret.");
   await editor.click("#save");
   await until(async () => (await editor.textContent("#editor-status")).includes("Gemt"), 5000);

@@ -870,6 +870,24 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
                 // With its code and step, for the page to word and group it.
                 missing_text = p.value("code", "") == "step_text_missing" && p["args"]["step"] == "bring-id";
         CHECK_MESSAGE(missing_text, saved["problems"].dump());
+        // The new step's Danish words written on the structure form itself go into da.toml.
+        auto worded = s.post(emil, at + "/structure", {{"structure", moved}, {"texts", {{"step.nope.title", "x"}}}});
+        REQUIRE(worded);
+        CHECK(worded->status == 400);
+        CHECK(json::parse(worded->body)["field"] == "texts.step.nope.title");
+        worded = s.post(
+            emil, at + "/structure",
+            {{"structure", moved},
+             {"texts",
+              {{"step.bring-id.title", "Tag dit ID med"}, {"step.bring-id.text", "Hav dit pas eller kørekort med."}}}});
+        REQUIRE(worded);
+        REQUIRE_MESSAGE(worded->status == 200, worded->body);
+        saved = json::parse(worded->body);
+        const std::string da_now = saved["files"]["da.toml"];
+        CHECK(da_now.find("[step.bring-id]") != std::string::npos);
+        CHECK(da_now.find("Tag dit ID med") != std::string::npos);
+        for (const auto& p : saved["problems"])
+            CHECK_MESSAGE(!(p["file"] == "da.toml" && p.value("code", "") == "step_text_missing"), p.dump());
         const int doctor = index_of(moved, "doctor");
         moved["steps"][doctor]["next"] = "nowhere";
         saved = save(at, moved);

@@ -84,6 +84,8 @@ export default {
         st_texts_removed: (n, l) => `${n} tekster til fjernede trin og svar er fjernet på ${l} sprog.`,
         st_pictures_removed: (names) => `Billeder, som intet trin viser længere, er taget ud af ændringen: ${names}.`,
         st_write_texts: "Skriv overskrift og tekst til det nye trin under Tekster: vælg da.toml.",
+        st_da_title: "Overskrift på dansk", st_da_text: "Tekst på dansk",
+        st_other_languages: "Det nye trins danske ord er gemt. De andre sprog skrives under Tekster.",
         form_problems: (n) => (n === 1 ? "1 problem ved et felt: se det røde felt." : `${n} problemer ved felterne: se de røde felter.`),
         // The checks' problems (a problem's code and values from the hub; a.Name, a.langName and
         // a.answerName are filled in by content_problems.js).
@@ -232,6 +234,8 @@ export default {
         st_texts_removed: (n, l) => `${n} texts of removed steps and answers are removed in ${l} languages.`,
         st_pictures_removed: (names) => `Pictures no step shows any longer are taken out of the change: ${names}.`,
         st_write_texts: "Write the new step's title and text under Texts: choose da.toml.",
+        st_da_title: "Title in Danish", st_da_text: "Text in Danish",
+        st_other_languages: "The new step's Danish words are saved. The other languages are written under Texts.",
         form_problems: (n) => (n === 1 ? "1 problem at a field: see the field marked red." : `${n} problems at fields: see the fields marked red.`),
         pr_group_guide: "The whole guide", pr_group_needs: "Before step 1: what you need", pr_group_end: "Last screen",
         pr_group_sources: "Sources", pr_step_at: (n) => `Step ${n}`, pr_files: (names) => `Texts – ${names}`,
