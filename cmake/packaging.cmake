@@ -39,7 +39,8 @@ set(CPACK_DEBIAN_HUB_PACKAGE_SHLIBDEPS ON)
 # dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
     "adduser, libcurl4, procps, cage, xwayland, fonts-noto-core, fonts-font-awesome, espeak-ng-data, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
-set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
+# fonts-font-awesome: the content studio shows icons in the kiosk's own icon font (web/fonts/icons.woff2 links to it).
+set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser, fonts-font-awesome")
 # nginx in front (deploy/nginx/ledsager-hub.conf, deploy/edge.md): recommended rather than
 # required, for a site that puts its own TLS proxy with the same bounds in front instead.
 # ledsager-kiosk draws the content studio's previews (--preview-kiosk); installing it starts

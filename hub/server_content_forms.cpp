@@ -364,8 +364,11 @@ void Hub::content_form_routes() {
                 for (const auto& [id, st] : da->second.steps)
                     titles[id] = st.title;
         json icons = json::array();
-        for (const auto& i : common::kIcons)
+        json glyphs = json::object();  // each icon's code point in the icon font (fonts/icons.woff2)
+        for (const auto& i : common::kIcons) {
             icons.push_back(std::string(i.name));
+            glyphs[std::string(i.name)] = static_cast<std::uint32_t>(i.codepoint);
+        }
         json categories = json::array();
         for (const auto& c : common::kCategories)
             categories.push_back(std::string(c.id));
@@ -377,6 +380,7 @@ void Hub::content_form_routes() {
                    {"titles", titles},
                    {"images", images},
                    {"icons", icons},
+                   {"icon_glyphs", glyphs},
                    {"categories", categories}});
     });
     srv.Post(R"(/api/v1/content/drafts/(\d+)/structure)", [this](const httplib::Request& req, httplib::Response& res) {

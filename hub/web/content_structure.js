@@ -80,6 +80,19 @@ export function renderStructure(focus) {
     if (after) input.addEventListener("change", after);
     return input;
   };
+  // An icon by its picture (the kiosk's own icon font) and its name in words, not its code.
+  const iconControl = (group, obj, key, field, none) => {
+    const glyph = (c) => String.fromCodePoint(data.icon_glyphs?.[c] || 0x20);
+    const icons = data.icons.map((c) => [c, `${glyph(c)}  ${t("icon_name", c)}`]);
+    const select = options(el("select", { className: "icon-select" }), none ? [["", t("st_none")], ...icons] : icons, obj[key]);
+    const input = control(group, t("st_icon"), select, obj, key, field);
+    const shown = el("span", { className: "icon-glyph", ariaHidden: "true" });
+    const show = () => { shown.textContent = obj[key] ? glyph(obj[key]) : ""; };
+    input.addEventListener("change", show);
+    show();
+    input.after(shown);
+    return input;
+  };
   const button = (text, field, action, className = "") => {
     const b = el("button", { type: "button", textContent: text, className });
     b.dataset.field = field;
@@ -95,8 +108,8 @@ export function renderStructure(focus) {
   };
 
   const about = group(t("st_about"), "guide");
-  control(about, t("st_category"), options(el("select"), data.categories.map((c) => [c, c]), work.category), work, "category", "category");
-  control(about, t("st_icon"), options(el("select"), data.icons.map((c) => [c, c]), work.icon), work, "icon", "icon");
+  control(about, t("st_category"), options(el("select"), data.categories.map((c) => [c, t("category_name", c)]), work.category), work, "category", "category");
+  iconControl(about, work, "icon", "icon", false);
   control(about, t("st_order"), el("input", { type: "number", step: 1 }), work, "order", "order");
   control(about, t("st_note"), el("textarea", { rows: 3 }), work, "note", "note");
   box.append(about);
@@ -169,7 +182,7 @@ export function renderStructure(focus) {
       }
       renderStructure(`${at}.kind`);
     });
-    control(g, t("st_icon"), options(el("select"), [["", t("st_none")], ...data.icons.map((c) => [c, c])], s.icon), s, "icon", `${at}.icon`);
+    iconControl(g, s, "icon", `${at}.icon`, true);
     control(g, t("st_image"), options(el("select"), [["", t("st_no_image")], ...data.images.map((c) => [c, c])], s.image), s, "image", `${at}.image`);
     // A new picture for the step (PNG): taken into the change at once, named after the step.
     const upload = el("input", { type: "file", accept: "image/png" });

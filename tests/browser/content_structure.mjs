@@ -44,6 +44,17 @@ try {
   const ifNo = `${step("address")} select[data-field$=".if_no"]`;
   check((await editor.inputValue(ifNo)) === "address-help", "where \"No\" leads is a choice among the steps");
   check((await editor.inputValue(`${step("address")} select[data-field$=".image"]`)) === "address.png", "... and the step's picture too");
+  // Icons and categories in words and pictures, not as code words: the kiosk's icon font.
+  const iconShown = await editor.evaluate(() => {
+    const select = document.querySelector('#structure-form select[data-field="icon"]');
+    const glyph = select?.parentElement.querySelector(".icon-glyph");
+    return { option: select?.selectedOptions[0]?.textContent || "", glyph: glyph?.textContent || "",
+             font: [...document.fonts].find((f) => f.family.includes("Ledsager icons"))?.status,
+             category: document.querySelector('#structure-form select[data-field="category"]')?.selectedOptions[0]?.textContent || "" };
+  });
+  check(iconShown.option.endsWith("Hus") && iconShown.glyph === "\uf015" && iconShown.font === "loaded",
+        `the guide's icon is shown as its picture in the kiosk's icon font and named in Danish (${JSON.stringify(iconShown)})`);
+  check(iconShown.category === "Flytning og bolig", `... and its category by the kiosk's own words (${iconShown.category})`);
   const sources = await editor.$$('#structure-form input[type="url"]');
   check(sources.length === 6, `the sources are listed, each with its address (${sources.length})`);
   check((await editor.inputValue('[data-field="sources.0.checked"]')) === "2026-12-04", "... and the day it was checked");
