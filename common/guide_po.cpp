@@ -221,7 +221,10 @@ std::string write_language_toml(const Guide& guide, const GuideText& t, const st
         if (!r.source_digest.empty()) out += "source_digest = " + toml_string(r.source_digest) + "\n";
         if (!r.translator.empty()) out += "translator = " + toml_string(r.translator) + "\n";
         if (!r.reviewed_by.empty()) out += "reviewed_by = " + toml_string(r.reviewed_by) + "\n";
-        if (!r.reviewed.empty()) out += "reviewed = " + r.reviewed + "\n";  // a date, as the loader checks
+        // A date bare, as the loader reads it; anything else quoted, for the checks to name (a
+        // value read from a file with errors must not become lines of TOML).
+        if (!r.reviewed.empty())
+            out += "reviewed = " + (valid_iso_date(r.reviewed) ? r.reviewed : toml_string(r.reviewed)) + "\n";
     }
     // The steps in the guide's order, then any the guide no longer has (the checks name them).
     std::vector<std::string> order;

@@ -426,6 +426,31 @@ void Hub::content_form_routes() {
             std::map<std::string, std::string> digests;
             for (const auto& [lang, text] : texts.text)
                 digests[lang] = common::text_digest(text);
+            // A rename may not land on a step that keeps its own id, nor two on one id: each
+            // step's words would overwrite another's.
+            std::set<std::string> landed;
+            for (const auto& [from, to] : renamed) {
+                const std::string at = "renamed." + common::utf8_prefix(from, 64);
+                if ((texts.find_step(to) && !renamed.count(to)) || !landed.insert(to).second)
+                    return send_error(
+                        res, 400, at + ": " + to + " is already a step: rename that one too, or choose another id", at);
+            }
+            // The Danish words the form sends are the title and text of a new step (one whose
+            // Danish words are not written yet), and only those.
+            if (body.contains("texts"))
+                for (const auto& [key, value] : body["texts"].items()) {
+                    const auto dot = key.rfind('.');
+                    const std::string id = key.rfind("step.", 0) == 0 && dot > 5 ? key.substr(5, dot - 5) : "";
+                    const std::string part = dot == std::string::npos ? "" : key.substr(dot + 1);
+                    // A step of the structure whose Danish words are not written yet.
+                    const common::StepText* had = nullptr;
+                    if (const auto da = texts.text.find("da"); da != texts.text.end())
+                        if (const auto s = da->second.steps.find(id); s != da->second.steps.end()) had = &s->second;
+                    const bool written = had && !(part == "title" ? had->title : had->text).empty();
+                    if (id.empty() || !g.find_step(id) || written || (part != "title" && part != "text"))
+                        return send_error(res, 400, "texts." + key + ": only a new step's title and text",
+                                          "texts." + key);
+                }
             std::set<std::string> changed;
             for (auto& [lang, text] : texts.text) {
                 // Renamed steps first (two swapping names included): each text under its new id.
@@ -479,7 +504,7 @@ void Hub::content_form_routes() {
             if (!st.image.empty()) shown.insert(st.image);
         for (auto it = files.begin(); it != files.end();) {
             const std::string name = it.key();
-            if (is_picture_file(name) && !shown.count(name.substr(0, name.find('.')) + ".png")) {
+            if (is_picture_file(name) && !shown.count(name) && !shown.count(name.substr(0, name.find('.')) + ".png")) {
                 pictures_removed.push_back(name);
                 it = files.erase(it);
                 continue;

@@ -18,7 +18,13 @@ export const el = (tag, props = {}, ...children) => {
 // A file of a guide as an editor thinks of it: "Tekster – dansk (da.toml)", "Trin og kilder (guide.toml)".
 export const fileLabel = (name) => (name === "guide.toml" ? t("file_structure")
   : t("file_texts", languageName(name.replace(/\.toml$/, "")))) + ` (${name})`;
-export const languageName = (code) => new Intl.DisplayNames([state.lang], { type: "language" }).of(code) || code;
+export const languageName = (code) => {
+  try {
+    return new Intl.DisplayNames([state.lang], { type: "language" }).of(code) || code;
+  } catch (e) {
+    return code;  // not a language code (a picture's file name, say)
+  }
+};
 // The checks' problems in words (content_problems.js), each step by its number and title.
 export const stepName = (id) => {
   if (id === "") return t("pr_group_guide");

@@ -188,6 +188,13 @@ export function renderStructure(focus) {
     const upload = el("input", { type: "file", accept: "image/png" });
     upload.addEventListener("change", () => uploadPicture(s, upload, at));
     control(g, t("st_upload"), upload, {}, "file", `${at}.upload`);
+    // Its drawn variants, once the step has a picture: for the high-contrast theme, and mirrored.
+    if (s.image)
+      for (const variant of ["contrast", "rtl"]) {
+        const input = el("input", { type: "file", accept: "image/png" });
+        input.addEventListener("change", () => uploadPicture(s, input, at, variant));
+        control(g, t(`st_upload_${variant}`, s.image.replace(/\.png$/, `.${variant}.png`)), input, {}, "file", `${at}.upload_${variant}`);
+      }
     if (s.kind !== "question")
       control(g, s.kind === "check" ? t("st_next_yes") : t("st_next"),
               options(el("select"), targets(s.next ? "" : t("st_choose")), s.next), s, "next", `${at}.next`);
@@ -239,7 +246,10 @@ export function renderStructure(focus) {
   if (focus) box.querySelector(`[data-field="${CSS.escape(focus)}"]`)?.focus();
 }
 
-async function uploadPicture(step, input, at) {
+// A picture for the step, named after it; or, with `variant` ("contrast", "rtl"), the drawn
+// variant of its picture that the kiosk shows in the high-contrast theme or mirrored for ar,
+// fa and ur (name.contrast.png, name.rtl.png).
+async function uploadPicture(step, input, at, variant = "") {
   const file = input.files[0];
   if (!file) return;
   const problem = $(`${input.id}-problem`);
@@ -248,7 +258,8 @@ async function uploadPicture(step, input, at) {
   const refuse = (why) => { input.setAttribute("aria-invalid", "true"); problem.textContent = why; };
   if (!validId(step.id)) return refuse(t("st_upload_id"));
   if (file.size > 512 * 1024) return refuse(t("st_upload_big"));
-  const name = `${step.id}.png`;
+  if (variant && !step.image) return refuse(t("st_variant_first"));
+  const name = variant ? step.image.replace(/\.png$/, `.${variant}.png`) : `${step.id}.png`;
   let res, data = null;
   try {
     res = await fetch(`/api/v1/content/drafts/${state.change.id}/pictures/${name}`, {
@@ -259,6 +270,11 @@ async function uploadPicture(step, input, at) {
   if (res?.status !== 200) return refuse(t("failed") + (data?.error || res?.status || ""));
   state.change.files = state.change.files || {};
   state.change.files[name] = { picture: true };
+  if (variant) {
+    showProblems(data.problems, data.errors);
+    $("editor-status").textContent = t("st_variant_uploaded", name, data.width, data.height);
+    return;
+  }
   const images = state.structure.data.images;
   if (!images.includes(name)) images.push(name), images.sort();
   step.image = name;

@@ -143,6 +143,10 @@ try {
   check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("lejekontrakt.png"), 5000)),
         `a PNG is taken into the change (${await editor.textContent("#editor-status")})`);
   check((await editor.inputValue(`${step("lejekontrakt")} select[data-field$=".image"]`)) === "lejekontrakt.png", "... and chosen for the step");
+  // Its high-contrast version, beside it.
+  await editor.setInputFiles(`${step("lejekontrakt")} input[data-field$=".upload_contrast"]`, join(src, "assets/guides/change-of-address/address.contrast.png"));
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("lejekontrakt.contrast.png"), 5000)),
+        `... and its high-contrast version (${await editor.textContent("#editor-status")})`);
   // Its Danish title and text, written beside it on the same form.
   await editor.fill(`${step("lejekontrakt")} input[data-field$=".da_title"]`, "Find din lejekontrakt");
   await editor.fill(`${step("lejekontrakt")} textarea[data-field$=".da_text"]`, "Hav din lejekontrakt klar.\nDu skal bruge datoen fra den.");
@@ -194,7 +198,7 @@ try {
   await editor.selectOption(`${step("lejekontrakt")} select[data-field$=".image"]`, "");
   await editor.evaluate(() => { document.getElementById("editor-status").textContent = ""; });
   await editor.click("#save");
-  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("taget ud af ændringen: lejekontrakt.png"), 5000)),
+  check(!!(await until(async () => (await editor.textContent("#editor-status")).includes("taget ud af ændringen: lejekontrakt.contrast.png, lejekontrakt.png"), 5000)),
         `a picture no step shows goes from the change when saved, and the page says so (${await editor.textContent("#editor-status")})`);
   check(pageErrors.length === 0, "no script errors on the page");
 } catch (e) {

@@ -1025,6 +1025,23 @@ TEST_CASE("structure: a guide's steps, branches and sources edited as a form, ea
         CHECK(json::parse(r->body)["field"] == "renamed.doctor");
         r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", "no-such-step"}}}});
         CHECK(r->status == 400);
+        // A rename onto a step that keeps its own id, or two onto one id, would lose words: refused.
+        json onto = st;
+        for (auto& step : onto["steps"])
+            if (step["id"] == "doctor") step["id"] = "doctor-2";
+        r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", "send"}}}});
+        REQUIRE(r);
+        CHECK(r->status == 400);
+        CHECK(json::parse(r->body)["field"] == "renamed.doctor");
+        r = s.post(emil, at + "/structure",
+                   {{"structure", onto}, {"renamed", {{"doctor", "doctor-2"}, {"send", "doctor-2"}}}});
+        REQUIRE(r);
+        CHECK(r->status == 400);
+        // The Danish words sent with the form are a new step's title and text only.
+        r = s.post(emil, at + "/structure", {{"structure", st}, {"texts", {{"step.send.title", "x"}}}});
+        REQUIRE(r);
+        CHECK(r->status == 400);
+        CHECK(json::parse(r->body)["field"] == "texts.step.send.title");
         // doctor -> laege: its Danish and English texts follow; nothing is taken out.
         rename(st, "doctor", "laege");
         r = s.post(emil, at + "/structure", {{"structure", st}, {"renamed", {{"doctor", "laege"}}}});
@@ -1207,6 +1224,18 @@ TEST_CASE("pictures: a PNG taken into a change, checked as a kiosk would draw it
     CHECK_FALSE(files().contains("lease.contrast.png"));
     CHECK(s.c.Get(at + "/pictures/lease.png", emil.headers)->status == 404);
     CHECK(s.c.Get(at + "/pictures/address.png", emil.headers)->status == 200);
+    // A picture a step shows by its very name stays, whatever its name looks like.
+    REQUIRE(upload(emil, "odd.contrast.png", png)->status == 200);
+    for (auto& step : st["steps"])
+        if (step["id"] == "date") step["image"] = "odd.contrast.png";
+    r = s.post(emil, at + "/structure", {{"structure", st}});
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    CHECK(json::parse(r->body)["pictures_removed"].empty());
+    CHECK(files().contains("odd.contrast.png"));
+    for (auto& step : st["steps"])
+        if (step["id"] == "date") step["image"] = "";
+    REQUIRE(s.post(emil, at + "/structure", {{"structure", st}})->status == 200);
 
     // 20 pictures at most in one change (the same name again replaces it).
     CHECK(upload(emil, "lease.png", png)->status == 200);

@@ -75,6 +75,17 @@ TEST_CASE("texts with quotes, backslashes, line breaks and ids with dots survive
     CHECK(again.text.at("en").needs.back() == t.needs.back());
 }
 
+TEST_CASE("a review date that is none is written quoted: it cannot become lines of TOML") {
+    const Guide g = load(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login");
+    GuideText t = g.text.at("en");
+    t.review.reviewed = "2026-12-04\n[step.find]\ntitle = \"x\"";
+    const std::string written = write_language_toml(g, t, "odd");
+    CHECK(written.find("\n[step.find]\ntitle = \"x\"") == std::string::npos);
+    CHECK(written.find("reviewed = \"\"\"\n2026-12-04\n[step.find]") != std::string::npos);  // inside a string
+    t.review.reviewed = "2026-12-04";
+    CHECK(write_language_toml(g, t, "odd").find("reviewed = 2026-12-04\n") != std::string::npos);
+}
+
 TEST_CASE("a language exported as PO and read back is the same text, stamped current") {
     const Guide g = load(LEDSAGER_SOURCE_ASSETS "/guides/mitid-login");
     // Arabic is translated from English in the demo guides.
