@@ -14,7 +14,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 packages=(
   build-essential cmake pkg-config gettext clang-format
   libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev libcli11-dev doctest-dev
-  libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev libarchive-dev
+  libcpp-httplib-dev libsqlite3-dev libsodium-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev libarchive-dev libpng-dev
   libespeak-ng-dev espeak-ng-data libharfbuzz-dev libfribidi-dev libfreetype-dev libharfbuzz-bin
   fonts-noto-core fonts-font-awesome
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev

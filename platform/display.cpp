@@ -2,15 +2,37 @@
 
 #include <SDL.h>
 
+#include <cerrno>
+#include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#include <stb/stb_image_write.h>
+#include <png.h>
+#include <zlib.h>
 
 namespace ledsager::platform {
+
+namespace {
+
+// libpng reports errors by longjmp: nothing here may live across it but its arguments.
+bool write_png_rows(png_structp png, png_infop info, FILE* file, int width, int height, const unsigned char* rgba) {
+    if (setjmp(png_jmpbuf(png)) != 0) return false;
+    png_init_io(png, file);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, 3);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_write_info(png, info);
+    png_set_filler(png, 0, PNG_FILLER_AFTER);  // the rows are RGBA; the file is RGB
+    for (int y = 0; y < height; ++y)
+        png_write_row(png, rgba + static_cast<size_t>(y) * static_cast<size_t>(width) * 4);
+    png_write_end(png, info);
+    return true;
+}
+
+}  // namespace
 
 std::unique_ptr<Display> Display::open_window(int width, int height, bool fullscreen, std::string& error) {
     // Without this SDL loads Mesa (~95 MiB) even for a software renderer.
@@ -156,11 +178,21 @@ bool Display::save_png(const std::string& path, std::string& error) const {
         error = std::string("cannot read pixels: ") + SDL_GetError();
         return false;
     }
-    // Trying all five PNG filters per line is most of the cost; "Sub" suits flat UI pictures.
-    stbi_write_force_png_filter = 1;
-    stbi_write_png_compression_level = 2;
-    if (!stbi_write_png(path.c_str(), width_, height_, 4, pixels.data(), width_ * 4)) {
+    // libpng at zlib level 3 with the "Sub" filter, alpha dropped: a 1920x1080 screen in
+    // 12-25 ms, where stb_image_write took ~100 ms (its deflate grows its buffers by
+    // copying); the files are smaller too. Screenshots of every screen are mostly this.
+    FILE* file = std::fopen(path.c_str(), "wb");
+    if (!file) {
+        error = "cannot write " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    const bool ok = png && info && write_png_rows(png, info, file, width_, height_, pixels.data());
+    png_destroy_write_struct(&png, &info);
+    if (std::fclose(file) != 0 || !ok) {
         error = "cannot write " + path;
+        std::remove(path.c_str());
         return false;
     }
     return true;
