@@ -42,12 +42,15 @@ bool is_png(const fs::path& file) {
 // why not. Only --check-content asks (ContentOptions::decode_pictures): the hub never decodes
 // a picture in its own process.
 std::string undrawable(const fs::path& file) {
-    constexpr size_t kMaxBytes = 8u << 20;
+    constexpr std::uintmax_t kMaxBytes = 8u << 20;
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(file, ec);
+    if (ec) return "it cannot be read (" + ec.message() + ")";
+    if (size > kMaxBytes) return "larger than 8 MiB";
     std::ifstream in(file, std::ios::binary);
-    std::string bytes(kMaxBytes + 1, '\0');
+    std::string bytes(static_cast<size_t>(size), '\0');  // the file's size, not the 8 MiB bound
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     bytes.resize(static_cast<size_t>(in.gcount()));
-    if (bytes.size() > kMaxBytes) return "larger than 8 MiB";
     const PictureCheck c = check_png(bytes);
     return c.ok ? "" : c.error;
 }

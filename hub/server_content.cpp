@@ -247,7 +247,7 @@ void Hub::content_routes() {
         std::vector<std::string> steps;
         const auto diags = save_checked(*d, files, res, steps);
         if (!diags) return;
-        send_json(res, 200, {{"errors", diags->error_count()}, {"problems", problems_json(*diags)}, {"steps", steps}});
+        send_json(res, 200, checked_answer(*diags, steps));
     });
     // A screen of the guide as the change makes it, drawn by the kiosk's own renderer (its
     // fonts, shaping and mirroring, text size and theme): a PNG. Its author may send the file

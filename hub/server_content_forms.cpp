@@ -139,6 +139,124 @@ bool structure_from_json(const json& s, common::Guide& g, common::StructureNotes
     return true;
 }
 
+// The form's renames ({"old-id": "new-id"}), shape checked; each new id must be a step of `g`.
+bool renames_from_json(const json& body, const common::Guide& g, std::map<std::string, std::string>& renamed,
+                       std::string& field, std::string& error) {
+    if (!body.contains("renamed")) return true;
+    if (body["renamed"].size() > 100) {
+        field = "renamed";
+        error = "renamed: at most 100 steps";
+        return false;
+    }
+    for (const auto& [from, to] : body["renamed"].items()) {
+        field = "renamed." + common::utf8_prefix(from, 64);
+        if (from.empty() || from.size() > 64 || !to.is_string() || !one_line(to, 64) || to.get<std::string>().empty()) {
+            error = field + ": a step's old id and its new one, each at most 64 characters";
+            return false;
+        }
+        if (!g.find_step(to.get<std::string>())) {
+            error = field + ": the new id is not a step of the structure";
+            return false;
+        }
+        renamed[from] = to.get<std::string>();
+    }
+    return true;
+}
+
+// A rename may not land on a step that keeps its own id, nor two on one id: each step's words
+// would overwrite another's. `texts` is the change as it was before this save.
+bool renames_fit(const std::map<std::string, std::string>& renamed, const common::Guide& texts, std::string& field,
+                 std::string& error) {
+    std::set<std::string> landed;
+    for (const auto& [from, to] : renamed)
+        if ((texts.find_step(to) && !renamed.count(to)) || !landed.insert(to).second) {
+            field = "renamed." + common::utf8_prefix(from, 64);
+            error = field + ": " + to + " is already a step: rename that one too, or choose another id";
+            return false;
+        }
+    return true;
+}
+
+// The Danish words the form sends are the title and text of a new step (one of `g` whose
+// Danish words are not written yet in `texts`), and only those.
+bool new_step_texts_only(const json& body, const common::Guide& g, const common::Guide& texts, std::string& field,
+                         std::string& error) {
+    if (!body.contains("texts")) return true;
+    const auto da = texts.text.find("da");
+    for (const auto& [key, value] : body["texts"].items()) {
+        const auto dot = key.rfind('.');
+        const std::string id = key.rfind("step.", 0) == 0 && dot > 5 ? key.substr(5, dot - 5) : "";
+        const std::string part = dot == std::string::npos ? "" : key.substr(dot + 1);
+        const common::StepText* had = nullptr;
+        if (da != texts.text.end())
+            if (const auto st = da->second.steps.find(id); st != da->second.steps.end()) had = &st->second;
+        const bool written = had && !(part == "title" ? had->title : had->text).empty();
+        if (id.empty() || !g.find_step(id) || written || (part != "title" && part != "text")) {
+            field = "texts." + key;
+            error = field + ": only a new step's title and text";
+            return false;
+        }
+    }
+    return true;
+}
+
+// Each language's texts follow the structure `g`: renamed steps' texts under their new ids
+// (two swapping names included), texts of steps and answers no longer there taken out and
+// counted per language in `removed`. Returns the languages whose texts changed.
+std::set<std::string> move_texts(const common::Guide& g, const std::map<std::string, std::string>& renamed,
+                                 common::Guide& texts, json& removed) {
+    std::set<std::string> changed;
+    auto remove_one = [&](const std::string& lang) {
+        changed.insert(lang);
+        removed[lang] = removed.value(lang, 0) + 1;
+    };
+    for (auto& [lang, text] : texts.text) {
+        std::map<std::string, common::StepText> moved;
+        for (auto& [id, st] : text.steps) {
+            const auto to = renamed.find(id);
+            if (to != renamed.end()) changed.insert(lang);
+            moved.try_emplace(to == renamed.end() ? id : to->second, std::move(st));
+        }
+        text.steps = std::move(moved);
+        for (auto it = text.steps.begin(); it != text.steps.end();) {
+            const common::Step* now = g.find_step(it->first);
+            if (!now) {
+                remove_one(lang);
+                it = text.steps.erase(it);
+                continue;
+            }
+            std::erase_if(it->second.choices, [&](const auto& label) {
+                const bool gone = std::none_of(now->choices.begin(), now->choices.end(),
+                                               [&](const common::Choice& c) { return c.id == label.first; });
+                if (gone) remove_one(lang);
+                return gone;
+            });
+            ++it;
+        }
+    }
+    return changed;
+}
+
+// Pictures of the change that no step of `g` shows any longer (replaced, or taken off their
+// step) are taken out of `files`, their drawn variants (name.contrast.png, name.rtl.png) too.
+// Returns their names.
+json drop_unshown_pictures(const common::Guide& g, json& files) {
+    json dropped = json::array();
+    std::set<std::string> shown;
+    for (const auto& st : g.steps)
+        if (!st.image.empty()) shown.insert(st.image);
+    for (auto it = files.begin(); it != files.end();) {
+        const std::string name = it.key();
+        if (is_picture_file(name) && !shown.count(name) && !shown.count(name.substr(0, name.find('.')) + ".png")) {
+            dropped.push_back(name);
+            it = files.erase(it);
+            continue;
+        }
+        ++it;
+    }
+    return dropped;
+}
+
 json structure_json(const common::Guide& g, const common::StructureNotes& notes) {
     json sources = json::array();
     for (size_t i = 0; i < g.sources.size(); ++i)
@@ -237,17 +355,15 @@ void Hub::content_form_routes() {
         if (!diags) return;
         store_.audit(u->id, "draft_po_imported", d->guide + " " + in.lang, now_s());
         send_json(res, 200,
-                  {{"lang", in.lang},
-                   {"file", name},
-                   {"applied", in.applied},
-                   {"fuzzy", in.fuzzy},
-                   {"untranslated", in.untranslated},
-                   {"unknown", in.unknown},
-                   {"complete", in.complete},
-                   {"po_problems", problems_json(po_diags)},
-                   {"errors", diags->error_count()},
-                   {"problems", problems_json(*diags)},
-                   {"steps", steps}});
+                  checked_answer(*diags, steps,
+                                 {{"lang", in.lang},
+                                  {"file", name},
+                                  {"applied", in.applied},
+                                  {"fuzzy", in.fuzzy},
+                                  {"untranslated", in.untranslated},
+                                  {"unknown", in.unknown},
+                                  {"complete", in.complete},
+                                  {"po_problems", problems_json(po_diags)}}));
     });
     // ---- a language's texts as a form: each text with the source language's beside it, so
     // nobody writes TOML to fix a sentence. Saved as the language's file, checked as every save.
@@ -331,12 +447,7 @@ void Hub::content_form_routes() {
         std::vector<std::string> steps;
         const auto diags = save_checked(*d, files, res, steps);
         if (!diags) return;
-        send_json(res, 200,
-                  {{"file", name},
-                   {"text", made.toml},
-                   {"errors", diags->error_count()},
-                   {"problems", problems_json(*diags)},
-                   {"steps", steps}});
+        send_json(res, 200, checked_answer(*diags, steps, {{"file", name}, {"text", made.toml}}));
     });
     // ---- a guide's structure as a form: its steps in order and where each answer leads, icons
     // and pictures, its sources with the day each was checked, and the editors' notes. Saved as
@@ -400,19 +511,7 @@ void Hub::content_form_routes() {
         // Steps renamed in the form ({"old-id": "new-id"}): their texts go with them, in every
         // language, rather than being taken out with the old id.
         std::map<std::string, std::string> renamed;
-        if (body.contains("renamed")) {
-            if (body["renamed"].size() > 100) return send_error(res, 400, "renamed: at most 100 steps", "renamed");
-            for (const auto& [from, to] : body["renamed"].items()) {
-                const std::string at = "renamed." + common::utf8_prefix(from, 64);
-                if (from.empty() || from.size() > 64 || !to.is_string() || !one_line(to, 64) ||
-                    to.get<std::string>().empty())
-                    return send_error(res, 400, at + ": a step's old id and its new one, each at most 64 characters",
-                                      at);
-                if (!g.find_step(to.get<std::string>()))
-                    return send_error(res, 400, at + ": the new id is not a step of the structure", at);
-                renamed[from] = to.get<std::string>();
-            }
-        }
+        if (!renames_from_json(body, g, renamed, field, error)) return send_error(res, 400, error, field);
         json files;
         const auto d = own_draft(req, res, *u, files);
         if (!d) return;
@@ -423,64 +522,12 @@ void Hub::content_form_routes() {
         std::string base;
         json removed = json::object();  // per language, the texts (of a step or an answer) taken out
         if (draft_guide(d->guide, files, texts, base, true)) {
+            if (!renames_fit(renamed, texts, field, error) || !new_step_texts_only(body, g, texts, field, error))
+                return send_error(res, 400, error, field);
             std::map<std::string, std::string> digests;
             for (const auto& [lang, text] : texts.text)
                 digests[lang] = common::text_digest(text);
-            // A rename may not land on a step that keeps its own id, nor two on one id: each
-            // step's words would overwrite another's.
-            std::set<std::string> landed;
-            for (const auto& [from, to] : renamed) {
-                const std::string at = "renamed." + common::utf8_prefix(from, 64);
-                if ((texts.find_step(to) && !renamed.count(to)) || !landed.insert(to).second)
-                    return send_error(
-                        res, 400, at + ": " + to + " is already a step: rename that one too, or choose another id", at);
-            }
-            // The Danish words the form sends are the title and text of a new step (one whose
-            // Danish words are not written yet), and only those.
-            if (body.contains("texts"))
-                for (const auto& [key, value] : body["texts"].items()) {
-                    const auto dot = key.rfind('.');
-                    const std::string id = key.rfind("step.", 0) == 0 && dot > 5 ? key.substr(5, dot - 5) : "";
-                    const std::string part = dot == std::string::npos ? "" : key.substr(dot + 1);
-                    // A step of the structure whose Danish words are not written yet.
-                    const common::StepText* had = nullptr;
-                    if (const auto da = texts.text.find("da"); da != texts.text.end())
-                        if (const auto s = da->second.steps.find(id); s != da->second.steps.end()) had = &s->second;
-                    const bool written = had && !(part == "title" ? had->title : had->text).empty();
-                    if (id.empty() || !g.find_step(id) || written || (part != "title" && part != "text"))
-                        return send_error(res, 400, "texts." + key + ": only a new step's title and text",
-                                          "texts." + key);
-                }
-            std::set<std::string> changed;
-            for (auto& [lang, text] : texts.text) {
-                // Renamed steps first (two swapping names included): each text under its new id.
-                std::map<std::string, common::StepText> moved;
-                for (auto& [id, st] : text.steps) {
-                    const auto to = renamed.find(id);
-                    if (to != renamed.end()) changed.insert(lang);
-                    moved.try_emplace(to == renamed.end() ? id : to->second, std::move(st));
-                }
-                text.steps = std::move(moved);
-                for (auto it = text.steps.begin(); it != text.steps.end();) {
-                    const common::Step* now = g.find_step(it->first);
-                    if (!now) {
-                        removed[lang] = removed.value(lang, 0) + 1;
-                        it = text.steps.erase(it);
-                        changed.insert(lang);
-                        continue;
-                    }
-                    std::erase_if(it->second.choices, [&](const auto& label) {
-                        const bool gone = std::none_of(now->choices.begin(), now->choices.end(),
-                                                       [&](const common::Choice& c) { return c.id == label.first; });
-                        if (gone) {
-                            changed.insert(lang);
-                            removed[lang] = removed.value(lang, 0) + 1;
-                        }
-                        return gone;
-                    });
-                    ++it;
-                }
-            }
+            const std::set<std::string> changed = move_texts(g, renamed, texts, removed);
             const auto da = texts.text.find("da");
             for (const auto& lang : changed) {
                 common::GuideText& text = texts.text[lang];
@@ -496,21 +543,7 @@ void Hub::content_form_routes() {
             }
         }
         files["guide.toml"] = common::write_guide_toml(g, notes);
-        // Pictures the change added that no step shows any longer (replaced, or taken off their
-        // step) go with this save, their drawn variants (name.contrast.png, name.rtl.png) too.
-        json pictures_removed = json::array();
-        std::set<std::string> shown;
-        for (const auto& st : g.steps)
-            if (!st.image.empty()) shown.insert(st.image);
-        for (auto it = files.begin(); it != files.end();) {
-            const std::string name = it.key();
-            if (is_picture_file(name) && !shown.count(name) && !shown.count(name.substr(0, name.find('.')) + ".png")) {
-                pictures_removed.push_back(name);
-                it = files.erase(it);
-                continue;
-            }
-            ++it;
-        }
+        const json pictures_removed = drop_unshown_pictures(g, files);
         // Danish words written beside a new step in the form (its title and text) go into da.toml
         // as the texts form writes them, checked the same way.
         if (body.contains("texts") && !body["texts"].empty()) {
@@ -530,13 +563,11 @@ void Hub::content_form_routes() {
         for (const auto& [name, t] : files.items())
             written[name] = t;
         send_json(res, 200,
-                  {{"files", written},
-                   {"texts_removed", removed},
-                   {"pictures_removed", pictures_removed},
-                   {"line_fields", line_fields},
-                   {"errors", diags->error_count()},
-                   {"problems", problems_json(*diags)},
-                   {"steps", steps}});
+                  checked_answer(*diags, steps,
+                                 {{"files", written},
+                                  {"texts_removed", removed},
+                                  {"pictures_removed", pictures_removed},
+                                  {"line_fields", line_fields}}));
     });
     // ---- a guide's pictures: a PNG taken into the author's change (decoded as a kiosk decodes
     // it, each side 64 to 2,400 pixels, 512 KiB at most), and any picture of the change or of
@@ -571,12 +602,8 @@ void Hub::content_form_routes() {
                  const auto diags = save_checked(*d, files, res, steps);
                  if (!diags) return;
                  send_json(res, 200,
-                           {{"name", name},
-                            {"width", picture.width},
-                            {"height", picture.height},
-                            {"errors", diags->error_count()},
-                            {"problems", problems_json(*diags)},
-                            {"steps", steps}});
+                           checked_answer(*diags, steps,
+                                          {{"name", name}, {"width", picture.width}, {"height", picture.height}}));
              });
     srv.Get(R"(/api/v1/content/drafts/(\d+)/pictures/([a-z0-9.-]{1,64}))",
             [this](const httplib::Request& req, httplib::Response& res) {

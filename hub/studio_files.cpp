@@ -100,6 +100,13 @@ json problems_json(const common::Diagnostics& diags) {
     return out;
 }
 
+json checked_answer(const common::Diagnostics& diags, const std::vector<std::string>& steps, json extra) {
+    extra["errors"] = diags.error_count();
+    extra["problems"] = problems_json(diags);
+    extra["steps"] = steps;
+    return extra;
+}
+
 // The kiosk languages' codes, as a field's allowed values.
 std::vector<std::string> language_codes() {
     std::vector<std::string> codes;

@@ -38,6 +38,10 @@ void overlay(const std::filesystem::path& guide_dir, const nlohmann::json& files
 std::optional<std::string> read_text(const std::filesystem::path& file);
 // The checks' problems as the studio shows them, files named as the guide's own.
 nlohmann::json problems_json(const common::Diagnostics& diags);
+// The answer to a save that was checked: `extra` with the count of errors, the problems and the
+// steps' titles (what the page's list of problems needs) added.
+nlohmann::json checked_answer(const common::Diagnostics& diags, const std::vector<std::string>& steps,
+                              nlohmann::json extra = nlohmann::json::object());
 // The kiosk languages' codes, as a field's allowed values.
 std::vector<std::string> language_codes();
 

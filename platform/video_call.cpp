@@ -101,7 +101,7 @@ VideoCall::~VideoCall() {
 }
 
 bool VideoCall::camera_present() const {
-    if (options_.source == "test")
+    if (options_.source == "test" || options_.source == "test-busy")
         return !options_.camera_device.empty();  // test: camera = "" plays a kiosk without one
     std::error_code ec;
     return std::filesystem::exists(options_.camera_device, ec);
@@ -378,6 +378,7 @@ void VideoCall::control_loop() {
         }
         if (media_->resend.exchange(false)) media_->sent_text.clear();
         media_->send_text(text);
+        media_->adapt(mono_ms());
         // A lost connection: nothing from the caseworker for a while, ICE failed, or it never
         // came up. Build afresh (a new offer; the caseworker's page answers it on its own).
         const std::int64_t now = mono_ms();

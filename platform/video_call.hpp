@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/call.hpp"
+#include "core/call_quality.hpp"
 
 namespace ledsager::platform {
 
@@ -30,8 +31,9 @@ struct VideoCallOptions {
     std::string camera_device = "/dev/video0";
     std::string speaker = "auto";  // auto (the default audio output) | none (decoded and measured, not played)
     int width = 640, height = 480, fps = 30;
-    bool loopback = false;  // also offer 127.0.0.1 as a candidate (hub and caseworker on this machine)
-    int stall_ms = 4000;    // no media from the caseworker this long while connected = connection lost
+    bool loopback = false;           // also offer 127.0.0.1 as a candidate (hub and caseworker on this machine)
+    int min_port = 0, max_port = 0;  // the UDP ports media may use (0: any)
+    int stall_ms = 4000;             // no media from the caseworker this long while connected = connection lost
 };
 
 using VideoFrame = core::VideoFrame;
@@ -47,6 +49,11 @@ struct CallStats {
     int builds = 0;                   // media pipelines built (1 + reconnects)
     bool connected = false;
     bool audio_only = false;
+    // The video sent, fitted to the path (core::SendQuality): what the encoder is set to now,
+    // what the far side last reported, and how often the picture size changed.
+    core::SendLevel send{};
+    double fraction_lost = 0, rtt_ms = 0;
+    int reports = 0, size_changes = 0;
 };
 
 class VideoCall final : public core::CallLine {

@@ -83,9 +83,21 @@ struct VideoCall::Media {
     std::atomic<bool> got_media{false};
     std::atomic<bool> ice_failed{false};
     std::atomic<bool> camera_off{false};
+    std::atomic<bool> video_paused{false};
     std::atomic<bool> resend{false};
     std::int64_t built_ms = 0;
     std::string sent_text;
+    // The video sent, fitted to the path once a second (adapt()).
+    core::SendQuality quality;
+    core::SendLevel applied = quality.level();
+    std::int64_t adapted_ms = 0;
+    struct Counts {
+        std::uint64_t sent = 0, lost = 0;  // packets, since the call's media began
+        double rtt_s = 0;
+        double fraction = 0;    // lost in the far side's last report's interval
+        bool reported = false;  // the far side has reported on them
+    };
+    Counts looked[2]{};  // at the last look: [0] sound, [1] video
 
     ~Media() {
         if (webrtc) g_signal_handlers_disconnect_by_data(webrtc, this);
@@ -247,14 +259,24 @@ struct VideoCall::Media {
     }
 
     // Camera off: the picture leaves the kiosk as black frames (I420: Y 16, U and V 128).
-    static GstPadProbeReturn on_outgoing_video(GstPad*, GstPadProbeInfo* info, gpointer data) {
+    // Paused for a weak line (adapt()): no picture reaches the encoder at all.
+    static GstPadProbeReturn on_outgoing_video(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
         auto* m = static_cast<Media*>(data);
+        if (m->video_paused) return GST_PAD_PROBE_DROP;
         if (!m->camera_off) return GST_PAD_PROBE_OK;
         GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
         GST_PAD_PROBE_INFO_DATA(info) = buf;
+        // The size sent now (the path may have made it smaller than the camera's).
+        int w = m->owner->options_.width, h = m->owner->options_.height;
+        if (GstCaps* caps = gst_pad_get_current_caps(pad)) {
+            const GstStructure* st = gst_caps_get_structure(caps, 0);
+            gst_structure_get_int(st, "width", &w);
+            gst_structure_get_int(st, "height", &h);
+            gst_caps_unref(caps);
+        }
         GstMapInfo map;
         if (gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
-            const size_t luma = static_cast<size_t>(m->owner->options_.width) * m->owner->options_.height;
+            const size_t luma = static_cast<size_t>(w) * static_cast<size_t>(h);
             std::memset(map.data, 16, std::min(luma, map.size));
             if (map.size > luma) std::memset(map.data + luma, 128, map.size - luma);
             gst_buffer_unmap(buf, &map);
@@ -339,8 +361,11 @@ struct VideoCall::Media {
         const auto& o = owner->options_;
         const std::string size = "width=" + std::to_string(o.width) + ",height=" + std::to_string(o.height);
         std::string video_src, audio_src;
-        if (o.source == "test") {
-            video_src = "videotestsrc is-live=true pattern=ball background-color=0xff4a7fb5";
+        if (o.source == "test" || o.source == "test-busy") {
+            // test-busy: a moving zone plate, new detail in every frame, so that the encoder
+            // needs as many bits as a camera's picture (network tests); test: a ball.
+            video_src = o.source == "test-busy" ? "videotestsrc is-live=true pattern=zone-plate kx2=8 ky2=8 kt=1"
+                                                : "videotestsrc is-live=true pattern=ball background-color=0xff4a7fb5";
             audio_src = "audiotestsrc is-live=true wave=sine freq=440 volume=0.3";
         } else {
             video_src = "v4l2src device=" + o.camera_device;
@@ -351,9 +376,16 @@ struct VideoCall::Media {
             desc += video_src + " ! videoconvert ! videoscale ! videorate ! video/x-raw," + size +
                     ",framerate=" + std::to_string(o.fps) +
                     "/1 ! tee name=vt "
-                    "vt. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! video/x-raw,format=I420 ! "
+                    // What is sent: sized, timed and its bitrate set by the path (adapt()); held
+                    // back at "blank" when even the smallest picture does not fit.
+                    "vt. ! queue max-size-buffers=2 leaky=downstream ! "
+                    "videorate drop-only=true ! videoscale ! capsfilter name=sendsize caps=" +
+                    send_caps(quality.level()) +
+                    " ! videoconvert ! video/x-raw,format=I420 ! "
                     "identity name=blank ! "
-                    "vp8enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=900000 keyframe-max-dist=60 "
+                    "vp8enc name=enc deadline=1 cpu-used=8 threads=2 lag-in-frames=0 target-bitrate=" +
+                    std::to_string(quality.level().bitrate) +
+                    " keyframe-max-dist=60 "
                     "error-resilient=partitions ! "
                     "rtpvp8pay pt=96 picture-id-mode=15-bit ! "
                     "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
@@ -383,14 +415,19 @@ struct VideoCall::Media {
                 g_signal_emit_by_name(webrtc, "add-turn-server", gst_ice_url(url).c_str(), &ok);
             }
         }
-        if (o.loopback) {
-            GObject* agent = nullptr;
-            g_object_get(webrtc, "ice-agent", &agent, nullptr);
-            if (agent) {
+        if (GObject* agent = [&] {
+                GObject* a = nullptr;
+                g_object_get(webrtc, "ice-agent", &a, nullptr);
+                return a;
+            }()) {
+            if (o.loopback) {
                 gboolean ok = FALSE;
                 g_signal_emit_by_name(agent, "add-local-ip-address", "127.0.0.1", &ok);
-                g_object_unref(agent);
             }
+            if (o.min_port > 0 && o.max_port >= o.min_port)
+                g_object_set(agent, "min-rtp-port", static_cast<guint>(o.min_port), "max-rtp-port",
+                             static_cast<guint>(o.max_port), nullptr);
+            g_object_unref(agent);
         }
         g_signal_connect(webrtc, "on-negotiation-needed", G_CALLBACK(on_negotiation_needed), this);
         g_signal_connect(webrtc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), this);
@@ -437,6 +474,128 @@ struct VideoCall::Media {
         }
         built_ms = mono_ms();
         return true;
+    }
+
+    // A whole-number field of a stat, whichever integer type this GStreamer gives it; 0 if none.
+    static std::int64_t number(const GstStructure* st, const char* field) {
+        const GValue* v = gst_structure_get_value(st, field);
+        if (!v) return 0;
+        if (G_VALUE_HOLDS_INT(v)) return g_value_get_int(v);
+        if (G_VALUE_HOLDS_UINT(v)) return g_value_get_uint(v);
+        if (G_VALUE_HOLDS_INT64(v)) return g_value_get_int64(v);
+        if (G_VALUE_HOLDS_UINT64(v)) return static_cast<std::int64_t>(g_value_get_uint64(v));
+        return 0;
+    }
+
+    static std::string send_caps(const core::SendLevel& l) {
+        return "video/x-raw,width=" + std::to_string(l.width) + ",height=" + std::to_string(l.height) +
+               ",framerate=" + std::to_string(l.fps) + "/1";
+    }
+
+    // What the caseworker's side last reported (RTCP receiver reports, as webrtcbin's stats):
+    // the share of packets lost since the last look, and the round-trip time. On the video
+    // while it is sent; on the sound while the picture is paused (so that the path is still
+    // known). False when there is no report yet, or nothing was sent since the last look.
+    bool path_report(core::PathReport& out) {
+        GstPromise* promise = gst_promise_new();
+        g_signal_emit_by_name(webrtc, "get-stats", nullptr, promise);
+        bool found = false;
+        if (gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED) {
+            // Each stat is a structure under its id. Video is what runs on VP8's 90 kHz clock
+            // (by its codec's stat), sound on Opus's 48 kHz.
+            struct Look {
+                const GstStructure* all;
+                Counts now[2]{};  // [0] sound, [1] video
+            } look{gst_promise_get_reply(promise)};
+            gst_structure_foreach(
+                look.all,
+                [](GQuark, const GValue* v, gpointer data) -> gboolean {
+                    auto* l = static_cast<Look*>(data);
+                    if (!GST_VALUE_HOLDS_STRUCTURE(v)) return TRUE;
+                    const GstStructure* st = gst_value_get_structure(v);
+                    GstWebRTCStatsType type{};
+                    if (!gst_structure_get(st, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr)) return TRUE;
+                    if (type != GST_WEBRTC_STATS_OUTBOUND_RTP && type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+                        return TRUE;
+                    // The stream's clock from its RTP source: in 1.22 "kind" and "codec-id"
+                    // name the same codec for every stream sent.
+                    const GValue* source = gst_structure_get_value(st, "gst-rtpsource-stats");
+                    const std::int64_t clock = source && GST_VALUE_HOLDS_STRUCTURE(source)
+                                                   ? number(gst_value_get_structure(source), "clock-rate")
+                                                   : 0;
+                    if (clock != 90000 && clock != 48000) return TRUE;
+                    Counts& c = l->now[clock == 90000 ? 1 : 0];
+                    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP) {
+                        c.sent = static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-sent"), 0));
+                    } else if (gst_structure_has_field(st, "packets-lost")) {
+                        c.lost = static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-lost"), 0));
+                        c.reported = true;
+                        gst_structure_get_double(st, "round-trip-time", &c.rtt_s);
+                        gst_structure_get_double(st, "fraction-lost", &c.fraction);
+                    }
+                    return TRUE;
+                },
+                &look);
+            // The video's report while it is sent; the sound's while the picture is paused. A
+            // report counts once: the same figures again are the old report's (the far side
+            // reports about once a second on video, seldom on sound).
+            const int kind = look.now[1].sent > looked[1].sent ? 1 : 0;
+            const Counts& now = look.now[kind];
+            const Counts& before = looked[kind];
+            if (now.reported && (now.lost != before.lost || now.rtt_s != before.rtt_s)) {
+                out.fraction_lost = std::clamp(now.fraction, 0.0, 1.0);
+                out.rtt_ms = now.rtt_s * 1000;
+                found = true;
+            }
+            for (int k = 0; k < 2; ++k)
+                if (look.now[k].sent) looked[k] = look.now[k];
+        }
+        gst_promise_unref(promise);
+        return found;
+    }
+
+    // Once a second: the path's report to SendQuality, and what it decides to the encoder.
+    void adapt(std::int64_t now) {
+        if (audio_only || !got_media || now - adapted_ms < 1000) return;
+        adapted_ms = now;
+        core::PathReport report;
+        const bool reported = path_report(report);
+        if (reported)
+            quality.report(report, now);
+        else if (!quality.idle(now))
+            return;
+        const core::SendLevel l = quality.level();
+        const bool resized = l.width != applied.width || l.height != applied.height || l.fps != applied.fps;
+        if (GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc")) {
+            g_object_set(enc, "target-bitrate", l.bitrate, nullptr);
+            if (l.video && !applied.video) {
+                // Back from a pause: a key frame first, so the far side can draw at once.
+                GstPad* src = gst_element_get_static_pad(enc, "src");
+                gst_pad_send_event(src, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                                                             gst_structure_new("GstForceKeyUnit", "all-headers",
+                                                                               G_TYPE_BOOLEAN, TRUE, nullptr)));
+                gst_object_unref(src);
+            }
+            gst_object_unref(enc);
+        }
+        if (resized)
+            if (GstElement* size = gst_bin_get_by_name(GST_BIN(pipeline), "sendsize")) {
+                GstCaps* caps = gst_caps_from_string(send_caps(l).c_str());
+                g_object_set(size, "caps", caps, nullptr);
+                gst_caps_unref(caps);
+                gst_object_unref(size);
+            }
+        video_paused = !l.video;
+        applied = l;
+        std::lock_guard lock(owner->mutex_);
+        auto& st = owner->stats_;
+        st.send = l;
+        if (reported) {
+            st.fraction_lost = report.fraction_lost;
+            st.rtt_ms = report.rtt_ms;
+            ++st.reports;
+        }
+        st.size_changes += resized ? 1 : 0;
     }
 
     void set_answer(const std::string& sdp_text) {

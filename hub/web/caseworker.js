@@ -218,6 +218,7 @@ async function answerCall(r) {
   $("mute").disabled = media.stream.getAudioTracks().length === 0;
   $("camera").disabled = media.stream.getVideoTracks().length === 0;
   watchSpeaking(call);
+  watchQuality(call);
   show("call");
   renderCall();
   $("call-title").focus();
@@ -411,6 +412,46 @@ function watchSpeaking(call) {
   }, 100);
 }
 
+// The line as the caseworker's browser sees it, every 2 s while connected: the citizen's
+// picture (size, frames a second, bitrate), or that the kiosk paused it to keep the sound on a
+// weak line (frames stop while the sound goes on), and when the browser itself holds back its
+// picture for the bandwidth.
+function watchQuality(call) {
+  let last = null, still = 0;
+  call.qualityTimer = setInterval(async () => {
+    const pc = call.pc;
+    if (!pc || pc.connectionState !== "connected" || call.ended) {
+      $("call-quality").hidden = true;
+      last = null;
+      return;
+    }
+    const now = { at: performance.now(), bytes: 0, frames: 0, width: 0, height: 0, fps: 0, audio: 0, limited: "" };
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video") {
+        now.bytes = r.bytesReceived || 0;
+        now.frames = r.framesDecoded || 0;
+        now.width = r.frameWidth || 0;
+        now.height = r.frameHeight || 0;
+        now.fps = r.framesPerSecond || 0;
+      } else if (r.type === "inbound-rtp" && r.kind === "audio") now.audio = r.packetsReceived || 0;
+      else if (r.type === "outbound-rtp" && r.kind === "video" && r.qualityLimitationReason === "bandwidth") now.limited = "bandwidth";
+    });
+    if (call !== state.call || pc !== call.pc) return;
+    if (last) {
+      const kbit = Math.round(((now.bytes - last.bytes) * 8) / (now.at - last.at));
+      still = now.frames === last.frames && now.audio > last.audio ? still + 1 : 0;
+      const parts = [];
+      if (still >= 1) parts.push(t("q_paused"));
+      else if (now.width) parts.push(`${t("q_picture")} ${now.width}×${now.height}, ${Math.round(now.fps)} ${t("q_fps")}, ${kbit} kbit/s`);
+      if (now.limited) parts.push(t("q_own_limited"));
+      $("call-quality").textContent = parts.join(" · ");
+      $("call-quality").dataset.state = still >= 1 ? "paused" : now.width && now.width < 640 ? "reduced" : "good";
+      $("call-quality").hidden = parts.length === 0;
+    }
+    last = now;
+  }, 2000);
+}
+
 function stopSpeaking(call) {
   const a = call.audio;
   if (!a) return;
@@ -425,6 +466,8 @@ function stopSpeaking(call) {
 
 function releaseMedia(call) {
   call.abort.abort();
+  clearInterval(call.qualityTimer);
+  $("call-quality").hidden = true;
   closePeer(call);
   stopSpeaking(call);
   call.stream.getTracks().forEach((tr) => tr.stop());

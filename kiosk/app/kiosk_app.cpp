@@ -41,6 +41,8 @@ KioskApp::KioskApp(core::KioskConfig config, common::ContentSet content, core::T
             o.camera_device = config_.video_camera;
             o.speaker = config_.video_speaker;
             o.loopback = config_.video_loopback;
+            o.min_port = config_.video_min_port;
+            o.max_port = config_.video_max_port;
             call_ = std::make_unique<platform::VideoCall>(o);
             session_.set_video(true, call_->camera_present());
         } else {

@@ -104,22 +104,36 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
                 i += len;
             }
         } else if (cmd == "call-expect") {
-            // call-expect video N | audio N | text STRING | phase NAME (waits up to 20 s)
+            // call-expect video N | audio N | text STRING | phase NAME | sent-at-most BIT/S |
+            // sent-at-least BIT/S | picture sending|paused (waits up to 20 s; all but text take
+            // another number: the seconds to wait)
             platform::VideoCall* call = app.video_call();
             if (!call) return fail("no video call here (no hub, video disabled, or GStreamer missing)");
             const auto sp = arg.find(' ');
-            const std::string what = arg.substr(0, sp), value = sp == std::string::npos ? "" : arg.substr(sp + 1);
+            const std::string what = arg.substr(0, sp);
+            std::string value = sp == std::string::npos ? "" : arg.substr(sp + 1);
+            int secs = 20;
+            if (const auto sp2 = value.find(' '); what != "text" && sp2 != std::string::npos) {
+                secs = std::max(1, std::atoi(value.c_str() + sp2 + 1));
+                value.resize(sp2);
+            }
             auto met = [&] {
                 const auto st = call->stats();
                 if (what == "video") return st.remote_video_frames >= std::stoull(value);
                 if (what == "audio") return st.audible_audio_buffers >= std::stoull(value);
                 if (what == "text") return app.session().data().call.their_text == value;
                 if (what == "phase") return value == core::call_phase_name(app.session().data().call.phase);
+                if (what == "sent-at-most") return st.reports > 0 && st.send.bitrate <= std::stoi(value);
+                if (what == "sent-at-least") return st.reports > 0 && st.send.bitrate >= std::stoi(value);
+                if (what == "picture") return st.reports > 0 && st.send.video == (value == "sending");
                 return false;
             };
-            if (what != "video" && what != "audio" && what != "text" && what != "phase")
-                return fail("call-expect video N | audio N | text STRING | phase NAME");
-            const auto end = Clock::now() + std::chrono::seconds(20);
+            if (what != "video" && what != "audio" && what != "text" && what != "phase" && what != "sent-at-most" &&
+                what != "sent-at-least" && what != "picture")
+                return fail(
+                    "call-expect video N | audio N | text STRING | phase NAME | sent-at-most BIT/S | sent-at-least "
+                    "BIT/S | picture sending|paused [SECONDS]");
+            const auto end = Clock::now() + std::chrono::seconds(secs);
             while (!met() && Clock::now() < end)
                 run_for(20, 0);
             if (!met()) return fail("call: " + what + " " + value + " not reached");
@@ -135,13 +149,17 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
             std::printf(
                 "call-stats {\"video_frames\":%llu,\"audio_buffers\":%llu,\"audible\":%llu,\"answered_ms\":%lld,"
                 "\"first_frame_ms\":%lld,\"builds\":%d,\"sent_texts\":%llu,\"received_texts\":%llu,"
-                "\"full_frames\":%d,\"partial_frames\":%d,\"full_raster_us\":%lld,\"partial_raster_us\":%lld}\n",
+                "\"full_frames\":%d,\"partial_frames\":%d,\"full_raster_us\":%lld,\"partial_raster_us\":%lld,"
+                "\"send_bitrate\":%d,\"send_width\":%d,\"send_height\":%d,\"send_fps\":%d,\"send_video\":%s,"
+                "\"fraction_lost\":%.3f,\"rtt_ms\":%.0f,\"reports\":%d,\"size_changes\":%d}\n",
                 static_cast<unsigned long long>(st.remote_video_frames),
                 static_cast<unsigned long long>(st.remote_audio_buffers),
                 static_cast<unsigned long long>(st.audible_audio_buffers), static_cast<long long>(st.answered_ms),
                 static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
                 static_cast<unsigned long long>(st.received_texts), app.frames_drawn().first, app.frames_drawn().second,
-                app.raster_us().first, app.raster_us().second);
+                app.raster_us().first, app.raster_us().second, st.send.bitrate, st.send.width, st.send.height,
+                st.send.fps, st.send.video ? "true" : "false", st.fraction_lost, st.rtt_ms, st.reports,
+                st.size_changes);
         } else if (cmd == "content") {
             // content staged|served N [SECONDS]: waits (60 s unless said) until a bundle of
             // version N or newer is checked and waiting for the session to end (staged), or is

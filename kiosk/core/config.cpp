@@ -236,13 +236,13 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, common:
         r.integer(*sp, "speech", "volume", config.speech_volume, 10, 200);
     }
     if (const auto* v = r.section(root, "video")) {
-        r.unknown_keys(
-            *v, "video",
-            {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback"});
+        r.unknown_keys(*v, "video",
+                       {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback",
+                        "min_port", "max_port"});
         r.boolean(*v, "video", "enabled", config.video_enabled);
         r.string(*v, "video", "source", config.video_source);
-        if (config.video_source != "camera" && config.video_source != "test")
-            r.bad(*v->get("source"), "video.source", "must be \"camera\" or \"test\"");
+        if (config.video_source != "camera" && config.video_source != "test" && config.video_source != "test-busy")
+            r.bad(*v->get("source"), "video.source", "must be \"camera\", \"test\" or \"test-busy\"");
         r.string(*v, "video", "camera", config.video_camera);
         r.string(*v, "video", "speaker", config.video_speaker);
         if (config.video_speaker != "auto" && config.video_speaker != "none")
@@ -250,6 +250,13 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, common:
         r.integer(*v, "video", "answer_timeout_s", config.video_answer_timeout_s, 20, 900);
         r.integer(*v, "video", "reconnect_timeout_s", config.video_reconnect_timeout_s, 5, 120);
         r.boolean(*v, "video", "loopback", config.video_loopback);
+        r.integer(*v, "video", "min_port", config.video_min_port, 1024, 65535);
+        r.integer(*v, "video", "max_port", config.video_max_port, 1024, 65535);
+        if (v->contains("min_port") != v->contains("max_port"))
+            r.bad(*v->get(v->contains("min_port") ? "min_port" : "max_port"), "video.min_port",
+                  "min_port and max_port go together (the UDP ports a call may use)");
+        else if (config.video_max_port < config.video_min_port)
+            r.bad(*v->get("max_port"), "video.max_port", "must not be below min_port");
     }
     if (const auto* k = r.section(root, "keys")) {
         const auto& known = key_actions();

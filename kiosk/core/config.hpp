@@ -79,6 +79,9 @@ struct KioskConfig {
     int video_reconnect_timeout_s =
         20;                       // a lost call that does not come back in this time: offer the front desk (5..120)
     bool video_loopback = false;  // also offer 127.0.0.1 as a network candidate (hub and caseworker on this machine)
+    // The UDP ports a call's media may use (both 0: any), so that IT can open just these in a
+    // firewall (1024..65535; at least one port per call, a few more help).
+    int video_min_port = 0, video_max_port = 0;
 
     // [keys] the keypad: each action is bound to one or more key names (SDL key names,
     // e.g. "Up", "Keypad 8", "F2"). A binding given here replaces that action's defaults.

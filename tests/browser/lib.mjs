@@ -111,3 +111,25 @@ export async function stopAll(children) {
     if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   }
 }
+
+// Inside a page: every RTCPeerConnection it makes, kept in window.__pcs for reading stats.
+export function recordPeers() {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+}
+
+// The caseworker's page, logged in as the demo caseworker, its peer connections recorded.
+export async function caseworkerPage(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  await context.addInitScript(recordPeers);
+  const page = await context.newPage();
+  await page.goto(`${base}/caseworker.html`);
+  await page.fill("#username", "demo-case");
+  await page.fill("#password", "demo-password");
+  await page.press("#password", "Enter");
+  await page.waitForSelector("#queue:not([hidden])");
+  return page;
+}

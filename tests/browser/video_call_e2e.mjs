@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axe, check, endLeftovers, enterNamespace, finish, launchChromium, results, sleep, startHub, stopAll, until } from "./lib.mjs";
+import { axe, caseworkerPage, check, endLeftovers, enterNamespace, finish, launchChromium, results, sleep, startHub, stopAll, until } from "./lib.mjs";
 
 const [hubBin, kioskBin, src] = process.argv.slice(2);
 const bench = process.argv.includes("--bench");
@@ -62,14 +62,6 @@ const kioskLog = [], voiceLog = [];
 function kioskSaid(text, ms = 30000) { return until(() => kioskLog.find((l) => l.includes(text)), ms, 50); }
 function kioskSaidTimes(text, n, ms = 30000) { return until(() => kioskLog.filter((l) => l.includes(text)).length >= n, ms, 50); }
 
-// Inside the caseworker's page: every RTCPeerConnection it makes, for reading stats.
-function recordPeers() {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__pcs.push(this); }
-  };
-}
 // What the caseworker receives from the kiosk: frames, audio energy, and the picture's mean brightness.
 async function inbound() {
   const pc = window.__pcs.at(-1);
@@ -125,14 +117,7 @@ try {
   };
 
   browser = await launchChromium({ media: true, marker });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  await context.addInitScript(recordPeers);
-  const page = await context.newPage();
-  await page.goto(`${base}/caseworker.html`);
-  await page.fill("#username", "demo-case");
-  await page.fill("#password", "demo-password");
-  await page.press("#password", "Enter");
-  await page.waitForSelector("#queue:not([hidden])");
+  const page = await caseworkerPage(browser, base);
 
   // ---- the request arrives with its context (no name, no number: the task, step, language, place)
   const row = await until(async () => (await page.$("#requests .request .answer")) && page.$("#requests .request"), 20000);

@@ -1,0 +1,125 @@
+#include "core/call_quality.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace ledsager::core {
+
+namespace {
+
+// Picture size and frame rate by the rate there is for them: fewer, smaller pictures keep each
+// one sharp enough to read a face and a sign (VP8 at 150 kbit/s: 320x240 at 10 frames a
+// second). A step up waits until the rate is 15 % past its threshold, so that a rate moving
+// around one threshold does not change the size (each change costs a key frame) again and again.
+struct Band {
+    int min_bps, width, height, fps;
+};
+constexpr std::array<Band, 5> kBands{{
+    {1'000'000, 640, 480, 30},
+    {600'000, 640, 480, 20},
+    {350'000, 480, 360, 15},
+    {200'000, 320, 240, 12},
+    {0, 320, 240, 10},
+}};
+constexpr double kUpMargin = 1.15;
+
+size_t band_of(const SendLevel& l) {
+    for (size_t i = 0; i < kBands.size(); ++i)
+        if (kBands[i].width == l.width && kBands[i].height == l.height && kBands[i].fps == l.fps) return i;
+    return kBands.size() - 1;
+}
+
+}  // namespace
+
+SendQuality::SendQuality() : SendQuality(Limits{}) {}
+
+SendQuality::SendQuality(Limits limits) : limits_(limits), rate_(limits.start_bps) {
+    level_ = level_for(rate_);  // no band yet (width 0): the band the start rate reaches
+}
+
+SendLevel SendQuality::level_for(double rate) const {
+    const size_t now = level_.width ? band_of(level_) : kBands.size();
+    size_t pick = kBands.size() - 1;
+    for (size_t i = 0; i < kBands.size(); ++i) {
+        // Bands above the present one need the margin; the present one and those below do not.
+        const double need = i < now && level_.width ? kBands[i].min_bps * kUpMargin : kBands[i].min_bps;
+        if (rate >= need) {
+            pick = i;
+            break;
+        }
+    }
+    const Band& b = kBands[pick];
+    return {static_cast<int>(rate), b.width, b.height, b.fps, !paused_};
+}
+
+bool SendQuality::idle(Millis now) {
+    // Paused: whatever the far side says of the sound alone, the picture is tried again at the
+    // lowest rate once its wait is over; a try that fails pauses it again (report()).
+    if (!paused_ || now - paused_at_ < retry_wait_) return false;
+    paused_ = false;
+    bad_at_floor_ = 0;
+    resumed_at_ = now;
+    rate_ = limits_.min_bps;
+    level_ = level_for(rate_);
+    return true;
+}
+
+// The line showed its limit at rate `at`: stay below it for a while.
+void SendQuality::congested(double at, Millis now) {
+    ceiling_ = at * 0.95;
+    ceiling_until_ = now + kCeilingMs;
+}
+
+bool SendQuality::report(const PathReport& r, Millis now) {
+    const SendLevel before = level_;
+    if (r.rtt_ms > 0) min_rtt_ms_ = min_rtt_ms_ > 0 ? std::min(min_rtt_ms_, r.rtt_ms) : r.rtt_ms;
+    const bool lossy = r.fraction_lost > kLossHigh;
+    const bool queueing = r.rtt_ms > 0 && min_rtt_ms_ > 0 && r.rtt_ms > min_rtt_ms_ + kQueueMs;
+    const bool good = r.fraction_lost < kLossLow && !queueing;
+
+    if (paused_) {
+        idle(now);
+    } else {
+        if (tried_from_ > 0) {
+            // The answer to a try 10 % lower: the loss went (the line's), or it stayed (held).
+            if (good || lossy || queueing) congested(tried_from_, now);
+            if (lossy)
+                rate_ *= 1.0 - 0.5 * r.fraction_lost;
+            else if (queueing)
+                rate_ *= 0.85;
+            else if (!good) {
+                rate_ = tried_from_;
+                next_try_ = now + kCeilingMs;
+            }
+            tried_from_ = 0;
+        } else if (lossy) {
+            congested(rate_, now);
+            rate_ *= 1.0 - 0.5 * r.fraction_lost;
+        } else if (queueing) {
+            congested(rate_, now);
+            rate_ *= 0.85;
+        } else if (good) {
+            rate_ *= 1.05;
+            if (now < ceiling_until_) rate_ = std::min(rate_, std::max(ceiling_, rate_ / 1.05));
+        } else if (now >= next_try_) {
+            tried_from_ = rate_;
+            rate_ *= 0.9;
+        }
+        const bool at_floor = rate_ <= limits_.min_bps;
+        rate_ = std::clamp(rate_, static_cast<double>(limits_.min_bps), static_cast<double>(limits_.max_bps));
+        bad_at_floor_ = at_floor && (lossy || queueing) ? bad_at_floor_ + 1 : 0;
+        if (bad_at_floor_ >= kBadToPause) {
+            paused_ = true;
+            paused_at_ = now;
+            tried_from_ = 0;
+            // Back to a pause soon after a try: the next try waits twice as long.
+            retry_wait_ = resumed_at_ >= 0 && now - resumed_at_ < 3 * kPausedRetryMs
+                              ? std::min(retry_wait_ * 2, kPausedRetryMaxMs)
+                              : kPausedRetryMs;
+        }
+    }
+    level_ = level_for(rate_);
+    return !(level_ == before);
+}
+
+}  // namespace ledsager::core

@@ -1,0 +1,88 @@
+// The video the kiosk sends in a call, fitted to the path to the caseworker. webrtcbin (1.22)
+// has no congestion control of its own: it sends what the encoder makes. Once a second the
+// call reads what the far side reports back (RTCP receiver reports: the share of packets lost
+// and the round-trip time) and this decides the encoder's bitrate, picture size and frame rate,
+// and when even the smallest picture does not fit, pauses the picture so that speech gets
+// through. The rule is the loss-based half of Google Congestion Control (what browsers use,
+// draft-ietf-rmcat-gcc-02, section 6), with a guard on a round-trip time that keeps growing (a
+// queue filling on a slow line before it drops anything).
+#pragma once
+
+#include <cstdint>
+
+#include "core/escalation.hpp"  // Millis
+
+namespace ledsager::core {
+
+// What the far side last reported about the video the kiosk sends.
+struct PathReport {
+    double fraction_lost = 0;  // 0..1, over the last report's interval
+    double rtt_ms = 0;         // round-trip time; 0 when not known
+};
+
+// What the encoder is set to.
+struct SendLevel {
+    int bitrate = 0;  // bit/s of video
+    int width = 0, height = 0, fps = 0;
+    bool video = true;  // false: the picture is paused, the sound goes on
+    bool operator==(const SendLevel&) const = default;
+};
+
+class SendQuality {
+public:
+    struct Limits {
+        int max_bps = 1'500'000;
+        int min_bps = 150'000;
+        int start_bps = 900'000;
+    };
+    SendQuality();
+    explicit SendQuality(Limits limits);
+
+    // One report from the far side (about once a second). Returns true when level() changed.
+    bool report(const PathReport& r, Millis now);
+    // Time passing with no report (the sound alone may be reported seldom): a paused picture is
+    // tried again when its wait is over. Returns true when level() changed.
+    bool idle(Millis now);
+    SendLevel level() const { return level_; }
+    double rate() const { return rate_; }
+
+    // Loss above this lowers the rate by half the loss; below kLossLow it grows 5 % a report.
+    // Between the two GCC holds the rate (loss that may be the radio's, not the line's); here
+    // the rate is first tried 10 % lower: when the loss goes, it was the line (the sound shares
+    // its queue), and the rate stays below it; when it stays, the rate goes back and is held.
+    static constexpr double kLossHigh = 0.10;
+    static constexpr double kLossLow = 0.02;
+    // A round-trip time this much above the least seen: a queue is filling, lower the rate.
+    static constexpr double kQueueMs = 100;
+    // After the line showed its limit, the rate stays 5 % below where that was for this long
+    // before it tries higher again.
+    static constexpr Millis kCeilingMs = 10'000;
+    // At the lowest rate, this many bad reports in a row pause the picture; this long after, it
+    // is tried again at the lowest rate.
+    // A try that fails (paused again soon after) doubles the wait, up to kPausedRetryMaxMs,
+    // so that a line too slow for any picture is not disturbed by tries every few seconds.
+    static constexpr int kBadToPause = 3;
+    static constexpr Millis kPausedRetryMs = 15'000;
+    static constexpr Millis kPausedRetryMaxMs = 60'000;
+
+private:
+    SendLevel level_for(double rate) const;
+
+    void congested(double at, Millis now);
+
+    Limits limits_;
+    double rate_;
+    double min_rtt_ms_ = 0;
+    double ceiling_ = 0;  // not above this until ceiling_until_ (0: none)
+    Millis ceiling_until_ = 0;
+    double tried_from_ = 0;  // the rate before a try 10 % lower (0: no try pending)
+    Millis next_try_ = 0;
+    int bad_at_floor_ = 0;
+    bool paused_ = false;
+    Millis paused_at_ = 0;
+    Millis retry_wait_ = kPausedRetryMs;
+    Millis resumed_at_ = -1;  // when the picture last came back after a pause
+    SendLevel level_;
+};
+
+}  // namespace ledsager::core
