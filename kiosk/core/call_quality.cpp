@@ -79,6 +79,8 @@ bool SendQuality::report(const PathReport& r, Millis now) {
 
     if (paused_) {
         idle(now);
+    } else if (resumed_at_ >= 0 && now - resumed_at_ < kResumeQuietMs) {
+        // Just back from a pause: the far side's first reports still describe the line as it was.
     } else {
         if (tried_from_ > 0) {
             // The answer to a try 10 % lower: the loss went (the line's), or it stayed (held).

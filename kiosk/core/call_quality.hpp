@@ -64,6 +64,8 @@ public:
     static constexpr int kBadToPause = 3;
     static constexpr Millis kPausedRetryMs = 15'000;
     static constexpr Millis kPausedRetryMaxMs = 60'000;
+    // Reports in the first seconds after the picture comes back are not acted on.
+    static constexpr Millis kResumeQuietMs = 3'000;
 
 private:
     SendLevel level_for(double rate) const;

@@ -10,8 +10,7 @@
 //   call stays up, and the caseworker keeps hearing the citizen (audio energy, and after the
 //   first 5 s no stretch of concealed sound longer than 300 ms);
 // - 100 kbit/s, where no picture fits: the picture pauses, the sound goes on;
-// - the line comes back: the kiosk sends the picture again and climbs (whether the caseworker's
-//   browser draws it again, and the sound's longest gap while paused, are printed: not met yet);
+// - the line comes back: the picture comes back and climbs again;
 // - the caseworker's page shows the citizen's picture size and rate, and says when it is paused.
 // The figures (time to settle, longest gap, bitrates) are printed. Root only (it needs its
 // own network namespace): elsewhere it fails rather than skips.
@@ -43,10 +42,10 @@ const cleanUp = () => (cleaning ??= (async () => {
   if (!process.env.LEDSAGER_KEEP) rmSync(tmp, { recursive: true, force: true });
 })());
 setTimeout(async () => {
-  check(false, "the test finishes within 180 s");
+  check(false, "the test finishes within 220 s");
   await cleanUp();
   finish();
-}, 180000).unref();
+}, 220000).unref();
 
 // The kiosk's media ports (40000-40063: one u32 match with mask 0xffc0) go through a class of
 // their own, limited to `kbit`; a tbf queue of at most 300 ms behind it (a DSL line's) drops
@@ -78,7 +77,7 @@ const script = [
   // 100 kbit/s
   "call-expect picture paused 40", "call-stats", "sleep 12000",
   // 2 Mbit/s again
-  "call-expect picture sending 60", "call-expect sent-at-least 220000 40", "call-stats",
+  "call-expect picture sending 90", "call-expect sent-at-least 220000 40", "call-stats", "sleep 8000",
   "call-expect phase active 2", "tap call.end", "screen step", "sleep 300",
 ];
 const kioskLog = [];
@@ -181,8 +180,7 @@ try {
   const whilePaused = await listen(page, 5000);
   check(whilePaused.connected === "connected" && whilePaused.energy > 0.0005,
         `with the picture paused the call stays up and the caseworker hears the citizen (energy +${whilePaused.energy.toFixed(4)} in 5 s, ${whilePaused.connected})`);
-  // Not yet met (issue 16): a gap of 500-600 ms shows here on this machine; printed, not checked.
-  console.log(`# with the picture paused on 100 kbit/s, the longest gap in the sound after the first 5 s: ${whilePaused.longest} ms`);
+  check(whilePaused.longest <= 300, `with the picture paused, no gap in the sound longer than 300 ms after the first 5 s (longest ${whilePaused.longest} ms)`);
 
   const said = await until(async () => (await page.getAttribute("#call-quality", "data-state")) === "paused" &&
                                        (await page.textContent("#call-quality")), 8000);
@@ -192,13 +190,11 @@ try {
   await kioskSaid("ok sleep 12000", 20000);
   shape(2000);
   const backAt = Date.now();
-  const back = await statsAt(5, 80000);
+  const back = await statsAt(5, 110000);
   check(back && back.send_video && back.send_bitrate >= 220000,
         `the line back at 2 Mbit/s: the picture comes back and climbs (${back ? `${back.send_bitrate} bit/s after ${Date.now() - backAt} ms` : "?"})`);
-  // Not yet met (issue 16): the caseworker's browser decodes no picture after the pause on
-  // this machine, though the kiosk sends one again; printed, not checked.
-  const seen = await until(async () => { const s = await listen(page, 1000); return s.frames > 0 ? s : null; }, 10000, 0);
-  console.log(`# after the pause, the caseworker's browser decodes the picture again: ${seen ? "yes" : "no"}`);
+  const seen = await until(async () => { const s = await listen(page, 1000); return s.frames > 0 ? s : null; }, 7000, 0);
+  check(!!seen, `the caseworker sees the citizen again (${seen ? seen.frames : 0} frames in a second)`);
 
   const code = await Promise.race([kioskExit, sleep(20000).then(() => "timeout")]);
   check(code === 0, `the kiosk's script ran to the end, the call up throughout (exit ${code})` +
