@@ -45,6 +45,21 @@ void Canvas::update_texture(TextureId texture, const unsigned char* rgba, int wi
     if (texture) SDL_UpdateTexture(static_cast<SDL_Texture*>(texture), nullptr, rgba, width * 4);
 }
 
+TextureId Canvas::make_video_texture(int width, int height, std::string& error) const {
+    SDL_Texture* t = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_IYUV, SDL_TEXTUREACCESS_STREAMING, width, height);
+    if (!t) error = SDL_GetError();
+    return t;
+}
+
+void Canvas::update_video_texture(TextureId texture, const unsigned char* i420, int width, int height) const {
+    if (!texture || width <= 0 || height <= 0) return;
+    const int cw = (width + 1) / 2, ch = (height + 1) / 2;
+    const unsigned char* y = i420;
+    const unsigned char* u = y + static_cast<size_t>(width) * height;
+    const unsigned char* v = u + static_cast<size_t>(cw) * ch;
+    SDL_UpdateYUVTexture(static_cast<SDL_Texture*>(texture), nullptr, y, width, u, cw, v, cw);
+}
+
 void Canvas::update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height, int x,
                                   int y) const {
     if (!texture || width <= 0) return;

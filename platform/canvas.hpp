@@ -29,6 +29,11 @@ public:
     // With `x`, `y`: only that rectangle of the texture (glyphs added to an atlas).
     void update_texture_alpha(TextureId texture, const unsigned char* alpha, int width, int height, int x = 0,
                               int y = 0) const;
+    // A texture for a video picture in I420 (core::VideoFrame's layout), replaced every frame.
+    // SDL turns it into colour where it is drawn: in the GPU's shader, or in the software
+    // renderer as it copies.
+    TextureId make_video_texture(int width, int height, std::string& error) const;
+    void update_video_texture(TextureId texture, const unsigned char* i420, int width, int height) const;
     static void destroy_texture(TextureId& texture);  // and sets it to nullptr
 
     void new_frame();

@@ -175,20 +175,20 @@ std::vector<CallEvent> VideoCall::take_events() {
 bool VideoCall::has_news(std::uint64_t remote_serial, std::uint64_t self_serial) {
     if (!running()) return false;
     std::lock_guard lock(mutex_);
-    return !events_.empty() || (!remote_.rgba.empty() && remote_.serial != remote_serial) ||
-           (!self_.rgba.empty() && self_.serial != self_serial);
+    return !events_.empty() || (!remote_.i420.empty() && remote_.serial != remote_serial) ||
+           (!self_.i420.empty() && self_.serial != self_serial);
 }
 
 bool VideoCall::remote_frame(VideoFrame& out) {
     std::lock_guard lock(mutex_);
-    if (remote_.serial == out.serial || remote_.rgba.empty()) return false;
+    if (remote_.serial == out.serial || remote_.i420.empty()) return false;
     out = remote_;
     return true;
 }
 
 bool VideoCall::self_frame(VideoFrame& out) {
     std::lock_guard lock(mutex_);
-    if (self_.serial == out.serial || self_.rgba.empty()) return false;
+    if (self_.serial == out.serial || self_.i420.empty()) return false;
     out = self_;
     return true;
 }

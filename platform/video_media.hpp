@@ -6,6 +6,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
@@ -203,28 +204,33 @@ struct VideoCall::Media {
         return GST_FLOW_OK;
     }
 
-    // Copies a sample's RGBA picture into a frame of the call (under the call's lock).
+    // Copies a sample's I420 picture into a frame of the call (under the call's lock), plane
+    // by plane: a decoder's buffers may have wider rows (strides) than the picture.
     bool take_frame(GstSample* sample, VideoFrame& f) {
-        const GstStructure* s = gst_caps_get_structure(gst_sample_get_caps(sample), 0);
-        int w = 0, h = 0;
-        gst_structure_get_int(s, "width", &w);
-        gst_structure_get_int(s, "height", &h);
-        GstBuffer* buf = gst_sample_get_buffer(sample);
-        GstMapInfo map;
-        bool taken = false;
-        if (w > 0 && h > 0 && gst_buffer_map(buf, &map, GST_MAP_READ)) {
-            const size_t need = static_cast<size_t>(w) * h * 4;
-            if (map.size >= need) {
-                std::lock_guard lock(owner->mutex_);
-                f.width = w;
-                f.height = h;
-                f.rgba.assign(map.data, map.data + need);
-                ++f.serial;
-                taken = true;
+        GstVideoInfo info;
+        if (!gst_video_info_from_caps(&info, gst_sample_get_caps(sample)) ||
+            GST_VIDEO_INFO_FORMAT(&info) != GST_VIDEO_FORMAT_I420)
+            return false;
+        GstVideoFrame frame;
+        if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ)) return false;
+        const int w = GST_VIDEO_INFO_WIDTH(&info), h = GST_VIDEO_INFO_HEIGHT(&info);
+        {
+            std::lock_guard lock(owner->mutex_);
+            f.width = w;
+            f.height = h;
+            f.i420.resize(VideoFrame::i420_size(w, h));
+            std::uint8_t* out = f.i420.data();
+            for (int plane = 0; plane < 3; ++plane) {
+                const int pw = plane == 0 ? w : (w + 1) / 2, ph = plane == 0 ? h : (h + 1) / 2;
+                const auto* in = static_cast<const std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, plane));
+                const int stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, plane);
+                for (int row = 0; row < ph; ++row, out += pw)
+                    std::memcpy(out, in + static_cast<std::ptrdiff_t>(row) * stride, static_cast<size_t>(pw));
             }
-            gst_buffer_unmap(buf, &map);
+            ++f.serial;
         }
-        return taken;
+        gst_video_frame_unmap(&frame);
+        return true;
     }
 
     static GstFlowReturn on_self_sample(GstAppSink* sink, gpointer data) {
@@ -299,7 +305,7 @@ struct VideoCall::Media {
         if (video) {
             desc =
                 "queue max-size-buffers=4 leaky=downstream ! rtpvp8depay ! vp8dec ! videoconvert ! "
-                "video/x-raw,format=RGBA ! "
+                "video/x-raw,format=I420 ! "
                 "appsink name=remote sync=false max-buffers=1 drop=true";
         } else {
             desc =
@@ -389,9 +395,8 @@ struct VideoCall::Media {
                     "error-resilient=partitions ! "
                     "rtpvp8pay pt=96 picture-id-mode=15-bit ! "
                     "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w. "
-                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! videoflip method=horizontal-flip ! "
-                    "videoconvert ! "
-                    "video/x-raw,format=RGBA,width=320,height=240 ! "
+                    "vt. ! queue max-size-buffers=1 leaky=downstream ! videoscale ! video/x-raw,width=320,height=240 ! "
+                    "videoflip method=horizontal-flip ! videoconvert ! video/x-raw,format=I420 ! "
                     "appsink name=self sync=false max-buffers=1 drop=true ";
         }
         desc += audio_src +

@@ -8,15 +8,18 @@
 namespace ledsager::app {
 
 void CallPicture::upload(Picture& p, platform::Canvas& canvas) {
-    if (!canvas.renderer() || p.frame.rgba.empty()) return;
-    if (!p.texture || p.width != p.frame.width || p.height != p.frame.height) {
+    const auto& f = p.frame;
+    if (!canvas.renderer() || f.width <= 0 || f.height <= 0 ||
+        f.i420.size() < core::VideoFrame::i420_size(f.width, f.height))
+        return;
+    if (!p.texture || p.width != f.width || p.height != f.height) {
         platform::Canvas::destroy_texture(p.texture);
         std::string error;
-        p.texture = canvas.make_texture(p.frame.width, p.frame.height, true, error);
-        p.width = p.frame.width;
-        p.height = p.frame.height;
+        p.texture = canvas.make_video_texture(f.width, f.height, error);
+        p.width = f.width;
+        p.height = f.height;
     }
-    canvas.update_texture(p.texture, p.frame.rgba.data(), p.frame.width);
+    canvas.update_video_texture(p.texture, f.i420.data(), f.width, f.height);
 }
 
 void CallPicture::update(core::CallLine& call, platform::Canvas& canvas) {
@@ -29,7 +32,7 @@ void CallPicture::update(core::CallLine& call, platform::Canvas& canvas) {
 }
 
 void CallPicture::drop() {
-    const bool had = remote_.texture || self_.texture || !remote_.frame.rgba.empty() || !self_.frame.rgba.empty();
+    const bool had = remote_.texture || self_.texture || !remote_.frame.i420.empty() || !self_.frame.i420.empty();
     for (Picture* p : {&remote_, &self_}) {
         platform::Canvas::destroy_texture(p->texture);
         p->width = p->height = 0;

@@ -12,10 +12,18 @@
 
 namespace ledsager::core {
 
+// A picture as the VP8 decoder makes it (I420): the Y plane (width × height), then the U
+// and V planes ((width+1)/2 × (height+1)/2 each), tightly packed. A third of RGBA's size,
+// and turned into colour only where it is drawn (by the GPU, on a real kiosk).
 struct VideoFrame {
     int width = 0, height = 0;
-    std::vector<std::uint8_t> rgba;  // tightly packed
+    std::vector<std::uint8_t> i420;
     std::uint64_t serial = 0;
+
+    static std::size_t i420_size(int width, int height) {
+        const std::size_t cw = static_cast<std::size_t>(width + 1) / 2, ch = static_cast<std::size_t>(height + 1) / 2;
+        return static_cast<std::size_t>(width) * height + 2 * cw * ch;
+    }
 };
 
 struct CallEvent {

@@ -3,6 +3,9 @@
 // caseworker's picture and the citizen's own are drawn, mute, camera and typed text reach
 // the line, and when the caseworker hangs up the call ends and nothing of its pictures is
 // left on screen.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <deque>
 #include <utility>
 
@@ -67,27 +70,35 @@ struct FakeLine final : core::CallLine {
         out = from;
         return true;
     }
-    // A picture of one colour, the next in its series.
+    // A picture of one colour (BT.601, as SDL reads a picture of this size), the next in its series.
     static void paint(core::VideoFrame& f, int w, int h, std::uint32_t rgb) {
+        const double r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+        const auto byte = [](double v) { return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 255.0))); };
+        const std::uint8_t y = byte(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+                           u = byte(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
+                           v = byte(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255);
         f.width = w;
         f.height = h;
-        f.rgba.assign(static_cast<size_t>(w) * h * 4, 255);
-        for (size_t i = 0; i < f.rgba.size(); i += 4) {
-            f.rgba[i] = static_cast<std::uint8_t>(rgb >> 16);
-            f.rgba[i + 1] = static_cast<std::uint8_t>(rgb >> 8);
-            f.rgba[i + 2] = static_cast<std::uint8_t>(rgb);
-        }
+        const size_t luma = static_cast<size_t>(w) * h, chroma = (core::VideoFrame::i420_size(w, h) - luma) / 2;
+        f.i420.assign(luma, y);
+        f.i420.insert(f.i420.end(), chroma, u);
+        f.i420.insert(f.i420.end(), chroma, v);
         ++f.serial;
     }
 };
 
-// How many pixels on screen have exactly this colour.
+// A pixel of this colour, give or take the rounding of a trip through YUV.
+bool near(const std::uint8_t* px, std::uint32_t rgb) {
+    const auto close = [](int a, int b) { return std::abs(a - b) <= 4; };
+    return close(px[0], (rgb >> 16) & 0xFF) && close(px[1], (rgb >> 8) & 0xFF) && close(px[2], rgb & 0xFF);
+}
+
+// How many pixels on screen have this colour.
 size_t pixels_of(const test::Harness& h, std::uint32_t rgb) {
     const auto px = h.display().read_pixels();
     size_t n = 0;
     for (size_t i = 0; i + 3 < px.size(); i += 4)
-        n += px[i] == static_cast<std::uint8_t>(rgb >> 16) && px[i + 1] == static_cast<std::uint8_t>(rgb >> 8) &&
-             px[i + 2] == static_cast<std::uint8_t>(rgb);
+        n += near(&px[i], rgb);
     return n;
 }
 
@@ -98,8 +109,7 @@ bool centre_is(const test::Harness& h, const std::string& id, std::uint32_t rgb)
     const auto px = h.display().read_pixels();
     const int x = static_cast<int>(e->rect.x + e->rect.w / 2), y = static_cast<int>(e->rect.y + e->rect.h / 2);
     const size_t i = (static_cast<size_t>(y) * 1920 + x) * 4;
-    return px[i] == static_cast<std::uint8_t>(rgb >> 16) && px[i + 1] == static_cast<std::uint8_t>(rgb >> 8) &&
-           px[i + 2] == static_cast<std::uint8_t>(rgb);
+    return near(&px[i], rgb);
 }
 
 }  // namespace
