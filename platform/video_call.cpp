@@ -334,6 +334,10 @@ void VideoCall::control_loop() {
             }
             if (c.generation != gen) continue;
             if (c.command == Command::Build || c.command == Command::Restart) {
+                // A connection built again for the same call starts at the rate the path last
+                // took (not above where a call starts), not as if the line were new.
+                const double kept_rate =
+                    media_ && media_->request_id == c.request_id && !media_->audio_only ? media_->quality.rate() : 0;
                 teardown();
                 const HttpResponse r = http(options_, "GET", "/api/v1/calls/ice-servers", "", 3);
                 // The citizen may have ended the call meanwhile: then no camera turns on.
@@ -350,6 +354,13 @@ void VideoCall::control_loop() {
                 m->generation = gen;
                 m->request_id = c.request_id;
                 m->audio_only = !camera_present();
+                if (kept_rate > 0) {
+                    core::SendQuality::Limits limits;
+                    limits.start_bps = static_cast<int>(std::clamp(kept_rate, static_cast<double>(limits.min_bps),
+                                                                   static_cast<double>(limits.start_bps)));
+                    m->quality = core::SendQuality(limits);
+                    m->applied = m->quality.level();
+                }
                 std::string error;
                 if (!m->build(servers, error)) {
                     std::fprintf(stderr, "ledsager-kiosk: video call: %s\n", error.c_str());

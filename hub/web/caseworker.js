@@ -417,12 +417,15 @@ function watchSpeaking(call) {
 // weak line (frames stop while the sound goes on), and when the browser itself holds back its
 // picture for the bandwidth.
 function watchQuality(call) {
-  let last = null, still = 0;
+  let last = null, still = 0, seen = false, lastPc = null;
   call.qualityTimer = setInterval(async () => {
     const pc = call.pc;
-    if (!pc || pc.connectionState !== "connected" || call.ended) {
+    if (!pc || pc !== lastPc || pc.connectionState !== "connected" || call.ended) {
+      lastPc = pc;
       $("call-quality").hidden = true;
       last = null;
+      seen = false;  // a new connection: its pictures are counted afresh
+      still = 0;
       return;
     }
     const now = { at: performance.now(), bytes: 0, frames: 0, width: 0, height: 0, fps: 0, audio: 0, limited: "" };
@@ -439,7 +442,10 @@ function watchQuality(call) {
     if (call !== state.call || pc !== call.pc) return;
     if (last) {
       const kbit = Math.round(((now.bytes - last.bytes) * 8) / (now.at - last.at));
-      still = now.frames === last.frames && now.audio > last.audio ? still + 1 : 0;
+      // Paused: pictures came before on this connection, and now only the sound does (a
+      // kiosk with no camera never sent any, and is not "paused").
+      seen = seen || now.frames > 0;
+      still = seen && now.frames === last.frames && now.audio > last.audio ? still + 1 : 0;
       const parts = [];
       if (still >= 1) parts.push(t("q_paused"));
       else if (now.width) parts.push(`${t("q_picture")} ${now.width}×${now.height}, ${Math.round(now.fps)} ${t("q_fps")}, ${kbit} kbit/s`);

@@ -1,5 +1,6 @@
 #include "app/script.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -117,14 +118,22 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
                 secs = std::max(1, std::atoi(value.c_str() + sp2 + 1));
                 value.resize(sp2);
             }
+            // The number the numeric checks take, read once: a word where it belongs is an error
+            // in the script, said as such (not an exception).
+            long long number = 0;
+            if (what == "video" || what == "audio" || what == "sent-at-most" || what == "sent-at-least") {
+                const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+                if (ec != std::errc{} || p != value.data() + value.size() || number < 0)
+                    return fail("call-expect " + what + ": a whole number, not '" + value + "'");
+            }
             auto met = [&] {
                 const auto st = call->stats();
-                if (what == "video") return st.remote_video_frames >= std::stoull(value);
-                if (what == "audio") return st.audible_audio_buffers >= std::stoull(value);
+                if (what == "video") return st.remote_video_frames >= static_cast<unsigned long long>(number);
+                if (what == "audio") return st.audible_audio_buffers >= static_cast<unsigned long long>(number);
                 if (what == "text") return app.session().data().call.their_text == value;
                 if (what == "phase") return value == core::call_phase_name(app.session().data().call.phase);
-                if (what == "sent-at-most") return st.reports > 0 && st.send.bitrate <= std::stoi(value);
-                if (what == "sent-at-least") return st.reports > 0 && st.send.bitrate >= std::stoi(value);
+                if (what == "sent-at-most") return st.reports > 0 && st.send.bitrate <= number;
+                if (what == "sent-at-least") return st.reports > 0 && st.send.bitrate >= number;
                 if (what == "picture") return st.reports > 0 && st.send.video == (value == "sending");
                 return false;
             };

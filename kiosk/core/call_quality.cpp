@@ -53,15 +53,33 @@ SendLevel SendQuality::level_for(double rate) const {
 }
 
 bool SendQuality::idle(Millis now) {
-    // Paused: whatever the far side says of the sound alone, the picture is tried again at the
-    // lowest rate once its wait is over; a try that fails pauses it again (report()).
+    return retry_if_due(now);
+}
+
+// Paused: whatever the far side says of the sound alone, the picture is tried again at the
+// lowest rate once its wait is over; a try that fails pauses it again (judge()).
+bool SendQuality::retry_if_due(Millis now) {
     if (!paused_ || now - paused_at_ < retry_wait_) return false;
     paused_ = false;
     bad_at_floor_ = 0;
+    high_rtt_ = 0;
     resumed_at_ = now;
     rate_ = limits_.min_bps;
     level_ = level_for(rate_);
     return true;
+}
+
+// The least round-trip time over the last one to two windows, with `rtt_ms` counted in.
+double SendQuality::least_rtt(double rtt_ms, Millis now) {
+    if (rtt_window_at_ < 0) rtt_window_at_ = now;
+    if (now - rtt_window_at_ >= kRttWindowMs) {
+        rtt_least_[0] = rtt_least_[1];
+        rtt_least_[1] = 0;
+        rtt_window_at_ = now;
+    }
+    if (rtt_ms > 0) rtt_least_[1] = rtt_least_[1] > 0 ? std::min(rtt_least_[1], rtt_ms) : rtt_ms;
+    if (rtt_least_[0] > 0 && rtt_least_[1] > 0) return std::min(rtt_least_[0], rtt_least_[1]);
+    return std::max(rtt_least_[0], rtt_least_[1]);
 }
 
 // The line showed its limit at rate `at`: stay below it for a while.
@@ -71,14 +89,26 @@ void SendQuality::congested(double at, Millis now) {
 }
 
 bool SendQuality::report(const PathReport& r, Millis now) {
+    return judge(r, now);
+}
+
+bool SendQuality::judge(const PathReport& r, Millis now) {
     const SendLevel before = level_;
-    if (r.rtt_ms > 0) min_rtt_ms_ = min_rtt_ms_ > 0 ? std::min(min_rtt_ms_, r.rtt_ms) : r.rtt_ms;
+    const double least = least_rtt(r.rtt_ms, now);
+    high_rtt_ = r.rtt_ms > 0 && least > 0 && r.rtt_ms > least + kQueueMs ? high_rtt_ + 1 : 0;
+    if (high_rtt_ > kQueueCutsMax + 1) {
+        // Cut after cut and the round-trip time stays up: not a queue of this call's making
+        // (those drain when it sends less) but the path itself (a new route). Its time is the
+        // least from now on.
+        rtt_least_[0] = rtt_least_[1] = r.rtt_ms;
+        high_rtt_ = 0;
+    }
     const bool lossy = r.fraction_lost > kLossHigh;
-    const bool queueing = r.rtt_ms > 0 && min_rtt_ms_ > 0 && r.rtt_ms > min_rtt_ms_ + kQueueMs;
-    const bool good = r.fraction_lost < kLossLow && !queueing;
+    const bool queueing = high_rtt_ >= 2;
+    const bool good = r.fraction_lost < kLossLow && high_rtt_ == 0;
 
     if (paused_) {
-        idle(now);
+        retry_if_due(now);
     } else if (resumed_at_ >= 0 && now - resumed_at_ < kResumeQuietMs) {
         // Just back from a pause: the far side's first reports still describe the line as it was.
     } else {
@@ -89,11 +119,10 @@ bool SendQuality::report(const PathReport& r, Millis now) {
                 rate_ *= 1.0 - 0.5 * r.fraction_lost;
             else if (queueing)
                 rate_ *= 0.85;
-            else if (!good) {
+            else if (!good)
                 rate_ = tried_from_;
-                next_try_ = now + kCeilingMs;
-            }
             tried_from_ = 0;
+            next_try_ = now + kCeilingMs;  // whatever the answer, not tried again at once
         } else if (lossy) {
             congested(rate_, now);
             rate_ *= 1.0 - 0.5 * r.fraction_lost;
@@ -103,7 +132,7 @@ bool SendQuality::report(const PathReport& r, Millis now) {
         } else if (good) {
             rate_ *= 1.05;
             if (now < ceiling_until_) rate_ = std::min(rate_, std::max(ceiling_, rate_ / 1.05));
-        } else if (now >= next_try_) {
+        } else if (r.fraction_lost >= kLossLow && now >= next_try_) {
             tried_from_ = rate_;
             rate_ *= 0.9;
         }

@@ -52,8 +52,13 @@ public:
     // its queue), and the rate stays below it; when it stays, the rate goes back and is held.
     static constexpr double kLossHigh = 0.10;
     static constexpr double kLossLow = 0.02;
-    // A round-trip time this much above the least seen: a queue is filling, lower the rate.
+    // A round-trip time this much above the least seen in the last 15-30 s, twice in a row: a
+    // queue is filling, lower the rate. The least is forgotten window by window, so that a
+    // path that changed (a new route, a relay) is measured afresh.
     static constexpr double kQueueMs = 100;
+    static constexpr Millis kRttWindowMs = 15'000;
+    // So many cuts in a row that leave the round-trip time up: it is the path's, not a queue.
+    static constexpr int kQueueCutsMax = 4;
     // After the line showed its limit, the rate stays 5 % below where that was for this long
     // before it tries higher again.
     static constexpr Millis kCeilingMs = 10'000;
@@ -69,12 +74,17 @@ public:
 
 private:
     SendLevel level_for(double rate) const;
+    bool judge(const PathReport& r, Millis now);
+    bool retry_if_due(Millis now);
+    double least_rtt(double rtt_ms, Millis now);
 
     void congested(double at, Millis now);
 
     Limits limits_;
     double rate_;
-    double min_rtt_ms_ = 0;
+    double rtt_least_[2] = {0, 0};  // the least round-trip time in the last window, this one
+    Millis rtt_window_at_ = -1;
+    int high_rtt_ = 0;    // reports in a row with a round-trip time above the least
     double ceiling_ = 0;  // not above this until ceiling_until_ (0: none)
     Millis ceiling_until_ = 0;
     double tried_from_ = 0;  // the rate before a try 10 % lower (0: no try pending)

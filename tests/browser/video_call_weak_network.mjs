@@ -75,7 +75,7 @@ const script = [
   // the test narrows the line to 300 kbit/s here
   "call-expect sent-at-most 250000 40", "call-stats", "sleep 12000", "call-stats",
   // 100 kbit/s
-  "call-expect picture paused 40", "call-stats", "sleep 12000",
+  "call-expect picture paused 40", "call-stats", "sleep 12500",
   // 2 Mbit/s again
   "call-expect picture sending 90", "call-expect sent-at-least 220000 40", "call-stats", "sleep 8000",
   "call-expect phase active 2", "tap call.end", "screen step", "sleep 300",
@@ -187,7 +187,7 @@ try {
   check(!!said, `the caseworker's page says the picture is paused to keep the sound: "${said || await page.textContent("#call-quality")}"`);
 
   // ---- the line comes back: so does the picture
-  await kioskSaid("ok sleep 12000", 20000);
+  await kioskSaid("ok sleep 12500", 20000);
   shape(2000);
   const backAt = Date.now();
   const back = await statsAt(5, 110000);

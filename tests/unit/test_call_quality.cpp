@@ -4,7 +4,9 @@
 // climbs to the best picture; a 300 kbit/s line brings the rate under it within seconds and
 // keeps it there; a drop from 2 Mbit/s to 300 kbit/s mid-call is followed; below what the
 // smallest picture needs, the picture pauses and the sound goes on; when the line recovers,
-// the picture comes back and climbs again; sizes do not flap around one threshold.
+// the picture comes back and climbs again; sizes do not flap around one threshold; a path
+// whose round-trip time changed for good (a new route) is measured afresh; one slow report
+// alone cuts nothing; a try 10 % lower is not made again at once.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -146,4 +148,49 @@ TEST_CASE("the picture size does not flap around a threshold") {
     MESSAGE("the rate crossed 600 kbit/s ", crossings, " times; the size changed ", changes, " times");
     CHECK(crossings >= 10);  // the case is the one it is meant to be
     CHECK(changes <= 2);
+}
+
+TEST_CASE("a path whose round-trip time rose for good (a new route) is measured afresh") {
+    Run run;
+    CHECK(run.for_seconds(20, 10'000'000).bitrate == 1'500'000);
+    // From now on every report says 300 ms (was 40): at first it looks like a queue, then the
+    // least round-trip time is the new path's and the rate climbs back.
+    int lowest = run.q.level().bitrate;
+    for (int s = 0; s < 40; ++s) {
+        run.q.report({0, 300}, run.now += 1000);
+        lowest = std::min(lowest, run.q.level().bitrate);
+    }
+    MESSAGE("after the route changed the rate went down to ", lowest, " bit/s; 40 s after: ", run.q.level().bitrate);
+    CHECK(lowest >= 600'000);  // a few cuts, not down to the floor
+    CHECK(run.q.level().bitrate == 1'500'000);
+    CHECK(run.q.level().width == 640);
+}
+
+TEST_CASE("one slow report alone does not lower the rate; two in a row do") {
+    Run run;
+    CHECK(run.for_seconds(20, 10'000'000).bitrate == 1'500'000);
+    run.q.report({0, 400}, run.now += 1000);
+    CHECK(run.q.level().bitrate == 1'500'000);
+    run.q.report({0, 40}, run.now += 1000);
+    CHECK(run.q.level().bitrate == 1'500'000);
+    run.q.report({0, 400}, run.now += 1000);
+    run.q.report({0, 400}, run.now += 1000);
+    CHECK(run.q.level().bitrate < 1'500'000);
+}
+
+TEST_CASE("after a try 10 % lower, the next try waits") {
+    // Loss in the hold band (5 %) every other second, whatever the rate: each try lower seems
+    // to answer it. The rate is tried lower once per kCeilingMs, not every other second.
+    Run run;
+    run.for_seconds(20, 10'000'000);
+    int lowered = 0;
+    int last = run.q.level().bitrate;
+    for (int s = 0; s < 40; ++s) {
+        run.q.report({s % 2 == 0 ? 0.05 : 0.0, 40}, run.now += 1000);
+        lowered += run.q.level().bitrate < last ? 1 : 0;
+        last = run.q.level().bitrate;
+    }
+    MESSAGE("tried lower ", lowered, " times in 40 s");
+    CHECK(lowered >= 2);
+    CHECK(lowered <= 5);
 }
