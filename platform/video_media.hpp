@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -95,10 +96,11 @@ struct VideoCall::Media {
     struct Counts {
         std::uint64_t sent = 0, lost = 0;  // packets, since the call's media began
         double rtt_s = 0;
-        double fraction = 0;    // lost in the far side's last report's interval
-        bool reported = false;  // the far side has reported on them
+        double fraction = 0;        // lost in the far side's last report's interval
+        std::uint64_t highest = 0;  // the far side's highest sequence number received
+        bool reported = false;      // the far side has reported on them
     };
-    Counts looked[2]{};  // at the last look: [0] sound, [1] video
+    Counts last_report[2]{};  // at the last new report
 
     ~Media() {
         if (webrtc) g_signal_handlers_disconnect_by_data(webrtc, this);
@@ -499,19 +501,34 @@ struct VideoCall::Media {
 
     // What the caseworker's side last reported (RTCP receiver reports, as webrtcbin's stats):
     // the share of packets lost since the last look, and the round-trip time. On the video
-    // while it is sent; on the sound while the picture is paused (so that the path is still
-    // known). False when there is no report yet, or nothing was sent since the last look.
-    bool path_report(core::PathReport& out) {
+    // while it is sent (`video`); on the sound while the picture is paused (so that the path is
+    // still known). False when there is no new report.
+    bool path_report(core::PathReport& out, bool video) {
         GstPromise* promise = gst_promise_new();
         g_signal_emit_by_name(webrtc, "get-stats", nullptr, promise);
         bool found = false;
         if (gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED) {
-            // Each stat is a structure under its id. Video is what runs on VP8's 90 kHz clock
-            // (by its codec's stat), sound on Opus's 48 kHz.
+            // Each stat is a structure under its id. A report (remote-inbound-rtp) names the
+            // stream it is about by its local-id, the kiosk's outbound-rtp stat: video is the
+            // stream on VP8's 90 kHz clock, sound on Opus's 48 kHz (in 1.22 "kind" and
+            // "codec-id" name the same codec for every stream). The report's own nested stats
+            // are the reporter's (the caseworker's stream, or a receive-only one without a
+            // clock), so its clock says nothing about what it reports on.
+            struct Sent {
+                std::int64_t clock = 0;
+                std::uint64_t packets = 0;
+                std::uint64_t ssrc = 0;
+            };
+            struct Report {
+                std::string about;  // the outbound stat's id
+                Counts counts;
+                std::uint64_t rb_ssrc = 0;  // whom the reporter's last report block was about
+            };
             struct Look {
                 const GstStructure* all;
-                Counts now[2]{};  // [0] sound, [1] video
-            } look{gst_promise_get_reply(promise)};
+                std::map<std::string, Sent> sent;
+                std::vector<Report> reports;
+            } look{gst_promise_get_reply(promise), {}, {}};
             gst_structure_foreach(
                 look.all,
                 [](GQuark, const GValue* v, gpointer data) -> gboolean {
@@ -520,69 +537,104 @@ struct VideoCall::Media {
                     const GstStructure* st = gst_value_get_structure(v);
                     GstWebRTCStatsType type{};
                     if (!gst_structure_get(st, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr)) return TRUE;
-                    if (type != GST_WEBRTC_STATS_OUTBOUND_RTP && type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
-                        return TRUE;
-                    // The stream's clock from its RTP source: in 1.22 "kind" and "codec-id"
-                    // name the same codec for every stream sent.
-                    const GValue* source = gst_structure_get_value(st, "gst-rtpsource-stats");
-                    const std::int64_t clock = source && GST_VALUE_HOLDS_STRUCTURE(source)
-                                                   ? number(gst_value_get_structure(source), "clock-rate")
-                                                   : 0;
-                    if (clock != 90000 && clock != 48000) return TRUE;
-                    Counts& c = l->now[clock == 90000 ? 1 : 0];
-                    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP) {
-                        c.sent = static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-sent"), 0));
-                    } else if (gst_structure_has_field(st, "packets-lost")) {
-                        c.lost = static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-lost"), 0));
-                        c.reported = true;
-                        gst_structure_get_double(st, "round-trip-time", &c.rtt_s);
-                        gst_structure_get_double(st, "fraction-lost", &c.fraction);
+                    const GValue* nested = gst_structure_get_value(st, "gst-rtpsource-stats");
+                    const GstStructure* source =
+                        nested && GST_VALUE_HOLDS_STRUCTURE(nested) ? gst_value_get_structure(nested) : nullptr;
+                    const char* id = gst_structure_get_string(st, "id");
+                    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP && id) {
+                        Sent& stream = l->sent[id];
+                        stream.clock = source ? number(source, "clock-rate") : 0;
+                        stream.packets =
+                            static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-sent"), 0));
+                        stream.ssrc = static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "ssrc"), 0));
+                    } else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP &&
+                               gst_structure_has_field(st, "packets-lost")) {
+                        const char* about = gst_structure_get_string(st, "local-id");
+                        if (!about) return TRUE;
+                        Report r;
+                        r.about = about;
+                        r.counts.lost =
+                            static_cast<std::uint64_t>(std::max<std::int64_t>(number(st, "packets-lost"), 0));
+                        r.counts.reported = true;
+                        gst_structure_get_double(st, "round-trip-time", &r.counts.rtt_s);
+                        gst_structure_get_double(st, "fraction-lost", &r.counts.fraction);
+                        if (source) {
+                            r.rb_ssrc =
+                                static_cast<std::uint64_t>(std::max<std::int64_t>(number(source, "rb-ssrc"), 0));
+                            r.counts.highest = static_cast<std::uint64_t>(
+                                std::max<std::int64_t>(number(source, "rb-exthighestseq"), 0));
+                        }
+                        l->reports.push_back(std::move(r));
                     }
                     return TRUE;
                 },
                 &look);
+            Counts now[2]{};  // [0] sound, [1] video
+            for (const auto& [id, sent] : look.sent)
+                if (sent.clock == 90000 || sent.clock == 48000) now[sent.clock == 90000 ? 1 : 0].sent = sent.packets;
+            for (const Report& r : look.reports) {
+                const auto it = look.sent.find(r.about);
+                if (it == look.sent.end() || (it->second.clock != 90000 && it->second.clock != 48000)) continue;
+                // The highest sequence number only when the reporter's last block is about this
+                // stream (GStreamer keeps one block per reporter).
+                Counts c = r.counts;
+                if (r.rb_ssrc != it->second.ssrc) c.highest = 0;
+                c.sent = it->second.packets;
+                now[it->second.clock == 90000 ? 1 : 0] = c;
+            }
             // The video's report while it is sent; the sound's while the picture is paused. A
             // report counts once: the same figures again are the old report's (the far side
-            // reports about once a second on video, seldom on sound).
-            const int kind = look.now[1].sent > looked[1].sent ? 1 : 0;
-            const Counts& now = look.now[kind];
-            const Counts& before = looked[kind];
-            if (now.reported && (now.lost != before.lost || now.rtt_s != before.rtt_s)) {
-                out.fraction_lost = std::clamp(now.fraction, 0.0, 1.0);
-                out.rtt_ms = now.rtt_s * 1000;
+            // reports about once a second on video, seldom on sound). Whether the video is sent
+            // is what the kiosk decided, not read from the counts: a paused stream's stats go
+            // after a while, and come back counting from nothing.
+            // A new report on the picture while it is sent; else one on the sound (while the
+            // picture is paused; or when webrtcbin has no stats for the picture's stream, as
+            // after a long pause it sometimes has none again): both cross the same path.
+            for (const int kind : {video ? 1 : 0, 0}) {
+                const Counts& n = now[kind];
+                Counts& last = last_report[kind];
+                if (found || !n.reported || (kind == 0 && video && now[1].reported)) continue;
+                if (n.lost == last.lost && n.rtt_s == last.rtt_s && n.highest == last.highest) continue;
+                out.fraction_lost = std::clamp(n.fraction, 0.0, 1.0);
+                out.rtt_ms = n.rtt_s * 1000;
+                out.picture = kind == 1;
+                // A new report in which the far side received nothing since the last one, though
+                // the kiosk sent: all lost (its "fraction lost" says 0 of nothing expected).
+                if (n.highest && n.highest == last.highest && n.sent >= last.sent + kStalledPackets)
+                    out.fraction_lost = 1.0;
+                last = n;
                 found = true;
             }
-            for (int k = 0; k < 2; ++k)
-                if (look.now[k].sent) looked[k] = look.now[k];
         }
         gst_promise_unref(promise);
         return found;
     }
+    // Packets sent between two reports that say nothing arrived, before that counts as loss.
+    static constexpr std::uint64_t kStalledPackets = 8;
 
     // Once a second: the path's report to SendQuality, and what it decides to the encoder.
     void adapt(std::int64_t now) {
         if (audio_only || !got_media || now - adapted_ms < 1000) return;
         adapted_ms = now;
         core::PathReport report;
-        const bool reported = path_report(report);
+        const bool reported = path_report(report, applied.video);
         if (reported)
             quality.report(report, now);
         else if (!quality.idle(now))
             return;
         const core::SendLevel l = quality.level();
         const bool resized = l.width != applied.width || l.height != applied.height || l.fps != applied.fps;
-        if (GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc")) {
-            g_object_set(enc, "target-bitrate", l.bitrate, nullptr);
-            if (l.video && !applied.video) {
-                // Back from a pause: a key frame first, so the far side can draw at once.
-                GstPad* src = gst_element_get_static_pad(enc, "src");
-                gst_pad_send_event(src, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
-                                                             gst_structure_new("GstForceKeyUnit", "all-headers",
-                                                                               G_TYPE_BOOLEAN, TRUE, nullptr)));
-                gst_object_unref(src);
+        if (l.bitrate != applied.bitrate || (l.video && !applied.video))
+            if (GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc")) {
+                if (l.bitrate != applied.bitrate) g_object_set(enc, "target-bitrate", l.bitrate, nullptr);
+                if (l.video && !applied.video) {
+                    // Back from a pause: a key frame first, so the far side can draw at once.
+                    GstPad* src = gst_element_get_static_pad(enc, "src");
+                    gst_pad_send_event(src, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+                    gst_object_unref(src);
+                }
+                gst_object_unref(enc);
             }
-            gst_object_unref(enc);
-        }
         if (resized)
             if (GstElement* size = gst_bin_get_by_name(GST_BIN(pipeline), "sendsize")) {
                 GstCaps* caps = gst_caps_from_string(send_caps(l).c_str());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <utility>
 
 namespace ledsager::core {
 
@@ -53,7 +55,12 @@ SendLevel SendQuality::level_for(double rate) const {
 }
 
 bool SendQuality::idle(Millis now) {
-    return retry_if_due(now);
+    if (heard_at_ < 0) heard_at_ = now;  // the call's first second
+    if (paused_) return retry_if_due(now);
+    // Only once the far side has reported on this picture (since it began or came back): its
+    // first report may take a while, and is not a blackout.
+    if (!heard_ || now - heard_at_ <= kSilentMs) return false;
+    return judge({1.0, 0}, now);
 }
 
 // Paused: whatever the far side says of the sound alone, the picture is tried again at the
@@ -64,6 +71,8 @@ bool SendQuality::retry_if_due(Millis now) {
     bad_at_floor_ = 0;
     high_rtt_ = 0;
     resumed_at_ = now;
+    heard_at_ = now;
+    heard_ = false;
     rate_ = limits_.min_bps;
     level_ = level_for(rate_);
     return true;
@@ -89,11 +98,17 @@ void SendQuality::congested(double at, Millis now) {
 }
 
 bool SendQuality::report(const PathReport& r, Millis now) {
+    // Silence is measured on the picture's own reports: the sound's come seldom.
+    if (r.picture) {
+        heard_at_ = now;
+        heard_ = !paused_;
+    }
     return judge(r, now);
 }
 
 bool SendQuality::judge(const PathReport& r, Millis now) {
     const SendLevel before = level_;
+    const Millis judged_at = std::exchange(judged_at_, now);
     const double least = least_rtt(r.rtt_ms, now);
     high_rtt_ = r.rtt_ms > 0 && least > 0 && r.rtt_ms > least + kQueueMs ? high_rtt_ + 1 : 0;
     if (high_rtt_ > kQueueCutsMax + 1) {
@@ -130,8 +145,12 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
             congested(rate_, now);
             rate_ *= 0.85;
         } else if (good) {
-            rate_ *= 1.05;
-            if (now < ceiling_until_) rate_ = std::min(rate_, std::max(ceiling_, rate_ / 1.05));
+            // 5 % a second since the last report (GCC's growth is per time, not per report: the
+            // sound alone is reported every few seconds), at most 5 s of it.
+            const double grow = std::pow(1.05, std::clamp(judged_at >= 0 ? (now - judged_at) / 1000.0 : 1.0, 1.0, 5.0));
+            const double before_growth = rate_;
+            rate_ *= grow;
+            if (now < ceiling_until_) rate_ = std::min(rate_, std::max(ceiling_, before_growth));
         } else if (r.fraction_lost >= kLossLow && now >= next_try_) {
             tried_from_ = rate_;
             rate_ *= 0.9;

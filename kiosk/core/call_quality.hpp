@@ -18,6 +18,7 @@ namespace ledsager::core {
 struct PathReport {
     double fraction_lost = 0;  // 0..1, over the last report's interval
     double rtt_ms = 0;         // round-trip time; 0 when not known
+    bool picture = true;       // about the picture (false: about the sound, for want of one)
 };
 
 // What the encoder is set to.
@@ -40,8 +41,12 @@ public:
 
     // One report from the far side (about once a second). Returns true when level() changed.
     bool report(const PathReport& r, Millis now);
-    // Time passing with no report (the sound alone may be reported seldom): a paused picture is
-    // tried again when its wait is over. Returns true when level() changed.
+    // Time passing with no new report. While the picture is sent, kSilentMs with nothing new
+    // (after the far side has reported on it once) is taken as everything lost: a far side
+    // that receives nothing has nothing new to report (a blackout, or a line so full that not
+    // even its reports get through). While it is paused (the sound alone may be reported
+    // seldom), the picture is tried again when its wait is over. Returns true when level()
+    // changed.
     bool idle(Millis now);
     SendLevel level() const { return level_; }
     double rate() const { return rate_; }
@@ -59,6 +64,8 @@ public:
     static constexpr Millis kRttWindowMs = 15'000;
     // So many cuts in a row that leave the round-trip time up: it is the path's, not a queue.
     static constexpr int kQueueCutsMax = 4;
+    // Sending, and no new report on the picture for this long: as if all were lost.
+    static constexpr Millis kSilentMs = 3'000;
     // After the line showed its limit, the rate stays 5 % below where that was for this long
     // before it tries higher again.
     static constexpr Millis kCeilingMs = 10'000;
@@ -84,8 +91,11 @@ private:
     double rate_;
     double rtt_least_[2] = {0, 0};  // the least round-trip time in the last window, this one
     Millis rtt_window_at_ = -1;
-    int high_rtt_ = 0;    // reports in a row with a round-trip time above the least
-    double ceiling_ = 0;  // not above this until ceiling_until_ (0: none)
+    int high_rtt_ = 0;       // reports in a row with a round-trip time above the least
+    Millis heard_at_ = -1;   // the last report, or the start (-1: not started)
+    Millis judged_at_ = -1;  // the last report judged
+    bool heard_ = false;     // a report on the picture since it began or came back
+    double ceiling_ = 0;     // not above this until ceiling_until_ (0: none)
     Millis ceiling_until_ = 0;
     double tried_from_ = 0;  // the rate before a try 10 % lower (0: no try pending)
     Millis next_try_ = 0;

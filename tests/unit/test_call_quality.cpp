@@ -4,9 +4,10 @@
 // climbs to the best picture; a 300 kbit/s line brings the rate under it within seconds and
 // keeps it there; a drop from 2 Mbit/s to 300 kbit/s mid-call is followed; below what the
 // smallest picture needs, the picture pauses and the sound goes on; when the line recovers,
-// the picture comes back and climbs again; sizes do not flap around one threshold; a path
-// whose round-trip time changed for good (a new route) is measured afresh; one slow report
-// alone cuts nothing; a try 10 % lower is not made again at once.
+// the picture comes back and climbs again; sizes do not flap around one threshold; a far side
+// that stops reporting while the picture is sent (a blackout) is taken as loss, but not before
+// its first report; a path whose round-trip time changed for good (a new route) is measured
+// afresh; one slow report alone cuts nothing; a try 10 % lower is not made again at once.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -148,6 +149,46 @@ TEST_CASE("the picture size does not flap around a threshold") {
     MESSAGE("the rate crossed 600 kbit/s ", crossings, " times; the size changed ", changes, " times");
     CHECK(crossings >= 10);  // the case is the one it is meant to be
     CHECK(changes <= 2);
+}
+
+TEST_CASE("a blackout: the far side stops reporting while the picture is sent, and the picture pauses") {
+    Run run;
+    CHECK(run.for_seconds(20, 10'000'000).bitrate == 1'500'000);
+    // Nothing new comes back: the call goes on with idle() once a second.
+    int paused_after = -1;
+    for (int s = 1; s <= 30 && paused_after < 0; ++s) {
+        run.q.idle(run.now += 1000);
+        if (!run.q.level().video) paused_after = s;
+        if (s <= 3) CHECK(run.q.level().bitrate == 1'500'000);  // a report may be late by a few seconds
+    }
+    MESSAGE("paused ", paused_after, " s into the blackout");
+    CHECK(paused_after > 3);
+    CHECK(paused_after <= 12);
+    // The line comes back: the picture is tried again after its wait, and climbs.
+    const SendLevel l = run.for_seconds(static_cast<int>(SendQuality::kPausedRetryMs / 1000) + 45, 10'000'000);
+    CHECK(l.video);
+    CHECK(l.bitrate > 600'000);
+}
+
+TEST_CASE("reports that come seldom but come do not pause the picture") {
+    Run run;
+    run.for_seconds(20, 10'000'000);
+    for (int i = 0; i < 30; ++i) {  // a report every 3 s, none lost
+        run.q.idle(run.now += 1000);
+        run.q.idle(run.now += 1000);
+        run.q.report({0, 40}, run.now += 1000);
+    }
+    CHECK(run.q.level().video);
+    CHECK(run.q.level().bitrate == 1'500'000);
+}
+
+TEST_CASE("before the far side's first report on the picture, no report is no blackout") {
+    SendQuality q;
+    Millis now = 0;
+    for (int s = 0; s < 20; ++s)
+        q.idle(now += 1000);
+    CHECK(q.level().video);
+    CHECK(q.level().bitrate == 900'000);
 }
 
 TEST_CASE("a path whose round-trip time rose for good (a new route) is measured afresh") {
