@@ -218,15 +218,17 @@ bool FontAtlas::load_cached(const std::string& key) {
     std::string error;
     auto take_up = [&] {
         if (size > kMaxAtlasFile) return "larger than any atlas";
-        std::string bytes(static_cast<size_t>(size), '\0');
-        std::ifstream in(reading, std::ios::binary);
-        if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return "cannot read it";
+        // Mapped, all its pages at once (the file is in the page cache since it was saved):
+        // no copy, and no fault per page.
+        const platform::MappedFile file(reading.string());
+        if (!file.ok() || file.bytes().size() != size) return "cannot read it";
+        const std::string_view bytes = file.bytes();
         const size_t head = key.size() + 1 + sizeof(std::uint64_t);
         if (bytes.size() < head || bytes.compare(0, key.size(), key) != 0 || bytes[key.size()] != '\0')
             return "saved for other fonts, texts or sizes";
         std::uint64_t sum = 0;
         std::memcpy(&sum, bytes.data() + key.size() + 1, sizeof sum);
-        const std::string_view atlas = std::string_view(bytes).substr(head);
+        const std::string_view atlas = bytes.substr(head);
         if (sum != checksum(atlas)) return "damaged (its checksum does not match)";
         return ui::load_atlas(atlas, *ImGui::GetIO().Fonts, fonts_, shaper_, error) ? "" : "damaged";
     };

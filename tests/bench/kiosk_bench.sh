@@ -5,6 +5,8 @@
 # Usage: tests/bench/kiosk_bench.sh [build-dir]   (runs the kiosk under Xvfb at 1920x1080)
 #   USE_S=240  seconds of random taps, keys and window sizes (the PSS peak, then the attract
 #              screen's PSS once the session has timed out, against a fresh start)
+#   BASELINE=path/to/an/older/ledsager-kiosk   its start-up measured first, the same way
+#              (the start-up's target was set on another machine: compare on one machine)
 set -euo pipefail
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$src/build}"
@@ -19,37 +21,48 @@ for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(cat "$tmp/display")"
 
 echo "ledsager-kiosk figures ($(nproc) cores, $(date -u +%F))"
-firsts=()
 # The kiosk's log is read as it is written (a pipe, no polling that would take a core from
-# it): the time is taken when its "first frame drawn" line arrives.
+# it): the time is taken when its "first frame drawn" line arrives. Times are bash's own
+# clock (EPOCHREALTIME, microseconds), not `date`: starting a program to read the clock
+# costs 5-20 ms on a small machine, and it would be counted twice.
 stamp_first() { while IFS= read -r line; do
-  case $line in *"first frame drawn"*) echo "$(date +%s%N) $line" > "$tmp/first" ;; esac
+  case $line in *"first frame drawn"*) t=$EPOCHREALTIME; echo "${t/./} $line" > "$tmp/first" ;; esac
   echo "$line" >> "$tmp/log"
 done; }
 # The kiosk runs as it does under systemd: as a user of its own, not root (libX11 keeps the
 # keyboard's compiled compose table in the runtime folder for any user but root), with a home,
-# cache and runtime folder of this run's own. The first start builds the attract screen's font atlas
-# and saves it there; the next five take it up, as every later start does.
-home="$tmp/home"; mkdir -p "$home/run"; chmod 700 "$home/run"
-as_kiosk_user=(env HOME="$home" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$home/run")
-if [ "$(id -u)" -eq 0 ]; then
-  chmod 711 "$tmp"; chown -R nobody "$home"
-  as_kiosk_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups "${as_kiosk_user[@]}")
+# cache and runtime folder of each version's own. The first start builds the attract screen's font
+# atlas and saves it there; the next five take it up, as every later start does.
+# startup <kiosk> <label>: those six starts; the last one is left running (its pid in $pid).
+startup() {
+  local kiosk_bin=$1 label=$2 i t t0 t1 rest figure cold="" firsts=()
+  home="$tmp/home-$label"; rm -rf "$home"; mkdir -p "$home/run"; chmod 700 "$home/run"
+  as_kiosk_user=(env HOME="$home" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$home/run")
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 711 "$tmp"; chown -R nobody "$home"
+    as_kiosk_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups "${as_kiosk_user[@]}")
+  fi
+  for i in 0 1 2 3 4 5; do
+    rm -f "$tmp/first" "$tmp/log"
+    t=$EPOCHREALTIME; t0=${t/./}
+    "${as_kiosk_user[@]}" "$kiosk_bin" --windowed 1920x1080 2> >(stamp_first) > /dev/null &
+    pid=$!
+    for _ in $(seq 100); do [ -s "$tmp/first" ] && break; sleep 0.05; done
+    read -r t1 rest < "$tmp/first"
+    figure="$(( (t1 - t0) / 1000 )) $(echo "$rest" | sed -n 's/.*first frame drawn after \([0-9]*\) ms.*/\1/p')"
+    if [ "$i" -eq 0 ]; then cold=$figure; else firsts+=("$figure"); fi
+    if [ "$i" -lt 5 ]; then kill -TERM $pid; wait $pid || true; fi
+  done
+  printf '%s\n' "${firsts[@]}" | sort -n | awk -v l="$label" '{a[NR]=$1; b[NR]=$2} END {printf "startup_first_frame_ms%s median=%d (exec to frame)  in-process=%d\n", l, a[int((NR+1)/2)], b[int((NR+1)/2)]}'
+  echo "$cold" | awk -v l="$label" '{printf "startup_first_frame_first_start_ms%s %d (exec to frame, font atlas built and saved)  in-process=%d\n", l, $1, $2}'
+}
+# BASELINE=<an older ledsager-kiosk>: its start-up is measured first, the same way, so that
+# two versions are compared on one machine on one day (machines differ by 3x and more).
+if [ -n "${BASELINE:-}" ]; then
+  startup "$BASELINE" "_baseline"
+  kill -TERM $pid; wait $pid || true
 fi
-cold=""
-for i in 0 1 2 3 4 5; do
-  rm -f "$tmp/first" "$tmp/log"
-  t0=$(date +%s%N)
-  "${as_kiosk_user[@]}" "$kiosk" --windowed 1920x1080 2> >(stamp_first) > /dev/null &
-  pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/first" ] && break; sleep 0.05; done
-  read -r t1 rest < "$tmp/first"
-  figure="$(( (t1 - t0) / 1000000 )) $(echo "$rest" | sed -n 's/.*first frame drawn after \([0-9]*\) ms.*/\1/p')"
-  if [ "$i" -eq 0 ]; then cold=$figure; else firsts+=("$figure"); fi
-  if [ "$i" -lt 5 ]; then kill -TERM $pid; wait $pid || true; fi
-done
-printf '%s\n' "${firsts[@]}" | sort -n | awk '{a[NR]=$1; b[NR]=$2} END {printf "startup_first_frame_ms            median=%d (exec to frame)  in-process=%d\n", a[int((NR+1)/2)], b[int((NR+1)/2)]}'
-echo "$cold" | awk '{printf "startup_first_frame_first_start_ms %d (exec to frame, font atlas built and saved)  in-process=%d\n", $1, $2}'
+startup "$kiosk" ""
 
 sleep 2
 pss=$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)
