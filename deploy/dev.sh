@@ -19,7 +19,7 @@ packages=(
   fonts-noto-core fonts-font-awesome
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
-  iproute2 util-linux libsystemd-dev systemd cage
+  iproute2 nftables util-linux libsystemd-dev systemd cage
   xvfb xauth xdotool procps curl openssl chromium file nginx faketime
   python3 librsvg2-bin fonts-dejavu-core
 )

@@ -17,13 +17,16 @@ namespace ledsager::platform {
 // freed; SDL's and Dear ImGui's blocks of 2 MiB and more are mapped as described above.
 // Call once, first thing in main(), before SDL or ImGui allocate anything.
 void keep_large_blocks_apart();
+// The first frame is drawn: blocks made from now on are not advised as huge pages (after days
+// of use the kernel might stop the kiosk to compact memory for one); still filled at once.
+void started();
 // Returns the heap's free pages to the system (malloc_trim). A few milliseconds at most;
 // call after the big moments (a font rebuild, the end of a call), not every frame.
 void give_back_free_memory();
 
 // The allocator behind keep_large_blocks_apart(), for Dear ImGui's SetAllocatorFunctions
 // and for a test: blocks of kBigBlock bytes and more are their own mapping, advised as huge
-// pages and populated at once; smaller ones come from malloc. Either kind is freed by
+// pages (until started()) and populated at once; smaller ones come from malloc. Either kind is freed by
 // big_aware_free (never by free()).
 inline constexpr std::size_t kBigBlock = std::size_t{2} << 20;
 void* big_aware_alloc(std::size_t size, void* user_data = nullptr);
@@ -47,6 +50,8 @@ public:
 private:
     void* data_ = nullptr;
     std::size_t size_ = 0;
+    bool mapped_ = false;
+    std::string copy_;  // when the file could not be mapped
 };
 
 }  // namespace ledsager::platform

@@ -50,7 +50,8 @@ bool VideoCall::available(std::string& why) {
         return false;
     }
     for (const char* f : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "vp8enc", "vp8dec", "rtpvp8pay", "opusenc",
-                          "opusdec", "rtpopuspay", "rtpvp8depay", "rtpopusdepay", "appsink", "videotestsrc"}) {
+                          "opusdec", "rtpopuspay", "rtpvp8depay", "rtpopusdepay", "appsink", "videotestsrc",
+                          "audiomixer", "webrtcdsp", "webrtcechoprobe"}) {
         GstElementFactory* factory = gst_element_factory_find(f);
         if (!factory) {
             why = std::string("the GStreamer element '") + f +
@@ -101,7 +102,7 @@ VideoCall::~VideoCall() {
 }
 
 bool VideoCall::camera_present() const {
-    if (options_.source == "test" || options_.source == "test-busy")
+    if (options_.source.rfind("test", 0) == 0)
         return !options_.camera_device.empty();  // test: camera = "" plays a kiosk without one
     std::error_code ec;
     return std::filesystem::exists(options_.camera_device, ec);

@@ -30,6 +30,7 @@ struct VideoCallOptions {
     std::string source = "camera";         // camera (v4l2 + the default microphone) | test (test pattern and tone)
     std::string camera_device = "/dev/video0";
     std::string speaker = "auto";  // auto (the default audio output) | none (decoded and measured, not played)
+    bool echo_cancel = true;       // the speaker's sound taken out of the microphone's (webrtcdsp)
     int width = 640, height = 480, fps = 30;
     bool loopback = false;           // also offer 127.0.0.1 as a candidate (hub and caseworker on this machine)
     int min_port = 0, max_port = 0;  // the UDP ports media may use (0: any)
@@ -54,6 +55,9 @@ struct CallStats {
     core::SendLevel send{};
     double fraction_lost = 0, rtt_ms = 0;
     int reports = 0, size_changes = 0;
+    // The microphone's sound energy (sum of squared samples, full scale 1) before the echo
+    // canceller and after it, over the call.
+    double mic_energy_in = 0, mic_energy_out = 0;
 };
 
 class VideoCall final : public core::CallLine {

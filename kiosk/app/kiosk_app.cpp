@@ -40,6 +40,7 @@ KioskApp::KioskApp(core::KioskConfig config, common::ContentSet content, core::T
             o.source = config_.video_source;
             o.camera_device = config_.video_camera;
             o.speaker = config_.video_speaker;
+            o.echo_cancel = config_.video_echo_cancel;
             o.loopback = config_.video_loopback;
             o.min_port = config_.video_min_port;
             o.max_port = config_.video_max_port;

@@ -428,6 +428,7 @@ int main(int argc, char** argv) {
             }
             if (first) {
                 first = false;
+                platform::started();
                 service.ready();  // serving, whole or not (a glyph that cannot be added shows '?')
                 // Reading aloud needs an audio device; without one the kiosk serves without it.
                 // Opened once the attract screen shows: the sound system and the voices take

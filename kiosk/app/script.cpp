@@ -160,15 +160,16 @@ int run_script(KioskApp& app, const platform::Display& display, const std::strin
                 "\"first_frame_ms\":%lld,\"builds\":%d,\"sent_texts\":%llu,\"received_texts\":%llu,"
                 "\"full_frames\":%d,\"partial_frames\":%d,\"full_raster_us\":%lld,\"partial_raster_us\":%lld,"
                 "\"send_bitrate\":%d,\"send_width\":%d,\"send_height\":%d,\"send_fps\":%d,\"send_video\":%s,"
-                "\"fraction_lost\":%.3f,\"rtt_ms\":%.0f,\"reports\":%d,\"size_changes\":%d}\n",
+                "\"fraction_lost\":%.3f,\"rtt_ms\":%.0f,\"reports\":%d,\"size_changes\":%d,\"mic_in\":%.4f,"
+                "\"mic_out\":%.4f}\n",
                 static_cast<unsigned long long>(st.remote_video_frames),
                 static_cast<unsigned long long>(st.remote_audio_buffers),
                 static_cast<unsigned long long>(st.audible_audio_buffers), static_cast<long long>(st.answered_ms),
                 static_cast<long long>(st.first_frame_ms), st.builds, static_cast<unsigned long long>(st.sent_texts),
                 static_cast<unsigned long long>(st.received_texts), app.frames_drawn().first, app.frames_drawn().second,
                 app.raster_us().first, app.raster_us().second, st.send.bitrate, st.send.width, st.send.height,
-                st.send.fps, st.send.video ? "true" : "false", st.fraction_lost, st.rtt_ms, st.reports,
-                st.size_changes);
+                st.send.fps, st.send.video ? "true" : "false", st.fraction_lost, st.rtt_ms, st.reports, st.size_changes,
+                st.mic_energy_in, st.mic_energy_out);
         } else if (cmd == "content") {
             // content staged|served N [SECONDS]: waits (60 s unless said) until a bundle of
             // version N or newer is checked and waiting for the session to end (staged), or is

@@ -68,6 +68,8 @@ bool SendQuality::idle(Millis now) {
 bool SendQuality::retry_if_due(Millis now) {
     if (!paused_ || now - paused_at_ < retry_wait_) return false;
     paused_ = false;
+    dark_while_paused_ = false;
+    dark_resume_ = false;
     bad_at_floor_ = 0;
     high_rtt_ = 0;
     resumed_at_ = now;
@@ -111,7 +113,9 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
     const Millis judged_at = std::exchange(judged_at_, now);
     const double least = least_rtt(r.rtt_ms, now);
     high_rtt_ = r.rtt_ms > 0 && least > 0 && r.rtt_ms > least + kQueueMs ? high_rtt_ + 1 : 0;
-    if (high_rtt_ > kQueueCutsMax + 1) {
+    // Each slow report from the kQueueReports-th on is a queue, and cuts the rate (below).
+    const int cuts_so_far = high_rtt_ - kQueueReports;
+    if (cuts_so_far >= kQueueCutsMax) {
         // Cut after cut and the round-trip time stays up: not a queue of this call's making
         // (those drain when it sends less) but the path itself (a new route). Its time is the
         // least from now on.
@@ -119,10 +123,20 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
         high_rtt_ = 0;
     }
     const bool lossy = r.fraction_lost > kLossHigh;
-    const bool queueing = high_rtt_ >= 2;
+    const bool queueing = high_rtt_ >= kQueueReports;
     const bool good = r.fraction_lost < kLossLow && high_rtt_ == 0;
 
     if (paused_) {
+        // The sound's reports while the picture is paused. All of it lost, then a clean report:
+        // a blackout ended (the line came back), which says more than any wait: the picture
+        // is tried again now, and a later pause waits from the start again.
+        if (r.fraction_lost >= kDarkLoss) {
+            dark_while_paused_ = true;
+        } else if (dark_while_paused_ && good) {
+            paused_at_ = now - retry_wait_;
+            retry_if_due(now);
+            dark_resume_ = true;
+        }
         retry_if_due(now);
     } else if (resumed_at_ >= 0 && now - resumed_at_ < kResumeQuietMs) {
         // Just back from a pause: the far side's first reports still describe the line as it was.
@@ -163,9 +177,13 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
             paused_at_ = now;
             tried_from_ = 0;
             // Back to a pause soon after a try: the next try waits twice as long.
-            retry_wait_ = resumed_at_ >= 0 && now - resumed_at_ < 3 * kPausedRetryMs
-                              ? std::min(retry_wait_ * 2, kPausedRetryMaxMs)
-                              : kPausedRetryMs;
+            const bool failed_try = resumed_at_ >= 0 && now - resumed_at_ < 3 * kPausedRetryMs;
+            retry_wait_ = failed_try ? std::min(retry_wait_ * 2, kPausedRetryMaxMs) : kPausedRetryMs;
+            // Paused by a blackout (nothing arrived: no report, or one that says all lost): the
+            // first clean report on the sound says the line is back. Not after a try that such
+            // a report brought and that failed: a line that carries the sound and loses every
+            // picture would be tried every few seconds.
+            dark_while_paused_ = r.fraction_lost >= kDarkLoss && !(failed_try && dark_resume_);
         }
     }
     level_ = level_for(rate_);

@@ -61,6 +61,7 @@ public:
     // queue is filling, lower the rate. The least is forgotten window by window, so that a
     // path that changed (a new route, a relay) is measured afresh.
     static constexpr double kQueueMs = 100;
+    static constexpr int kQueueReports = 2;
     static constexpr Millis kRttWindowMs = 15'000;
     // So many cuts in a row that leave the round-trip time up: it is the path's, not a queue.
     static constexpr int kQueueCutsMax = 4;
@@ -76,6 +77,10 @@ public:
     static constexpr int kBadToPause = 3;
     static constexpr Millis kPausedRetryMs = 15'000;
     static constexpr Millis kPausedRetryMaxMs = 60'000;
+    // A pause by a report this lossy (or by no report at all), or a report on the sound this
+    // lossy while paused: a blackout of the whole line. A clean report after it means the line
+    // is back, and the picture is tried again at once.
+    static constexpr double kDarkLoss = 0.9;
     // Reports in the first seconds after the picture comes back are not acted on.
     static constexpr Millis kResumeQuietMs = 3'000;
 
@@ -101,6 +106,8 @@ private:
     Millis next_try_ = 0;
     int bad_at_floor_ = 0;
     bool paused_ = false;
+    bool dark_while_paused_ = false;  // paused by a blackout, or the sound all lost since
+    bool dark_resume_ = false;        // the picture came back on the first clean report after one
     Millis paused_at_ = 0;
     Millis retry_wait_ = kPausedRetryMs;
     Millis resumed_at_ = -1;  // when the picture last came back after a pause

@@ -237,14 +237,16 @@ bool load_config(const std::filesystem::path& file, KioskConfig& config, common:
     }
     if (const auto* v = r.section(root, "video")) {
         r.unknown_keys(*v, "video",
-                       {"enabled", "source", "camera", "speaker", "answer_timeout_s", "reconnect_timeout_s", "loopback",
-                        "min_port", "max_port"});
+                       {"enabled", "source", "camera", "speaker", "echo_cancel", "answer_timeout_s",
+                        "reconnect_timeout_s", "loopback", "min_port", "max_port"});
         r.boolean(*v, "video", "enabled", config.video_enabled);
         r.string(*v, "video", "source", config.video_source);
-        if (config.video_source != "camera" && config.video_source != "test" && config.video_source != "test-busy")
-            r.bad(*v->get("source"), "video.source", "must be \"camera\", \"test\" or \"test-busy\"");
+        if (config.video_source != "camera" && config.video_source != "test" && config.video_source != "test-busy" &&
+            config.video_source != "test-echo")
+            r.bad(*v->get("source"), "video.source", "must be \"camera\", \"test\", \"test-busy\" or \"test-echo\"");
         r.string(*v, "video", "camera", config.video_camera);
         r.string(*v, "video", "speaker", config.video_speaker);
+        r.boolean(*v, "video", "echo_cancel", config.video_echo_cancel);
         if (config.video_speaker != "auto" && config.video_speaker != "none")
             r.bad(*v->get("speaker"), "video.speaker", "must be \"auto\" or \"none\"");
         r.integer(*v, "video", "answer_timeout_s", config.video_answer_timeout_s, 20, 900);

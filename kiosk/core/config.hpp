@@ -75,6 +75,7 @@ struct KioskConfig {
         "camera";  // camera (v4l2 + default microphone) | test (test pattern and tone: demo, tests)
     std::string video_camera = "/dev/video0";
     std::string video_speaker = "auto";  // auto (default audio output) | none (not played: tests)
+    bool video_echo_cancel = true;       // take the speaker's sound out of the microphone's (webrtcdsp)
     int video_answer_timeout_s = 90;     // no caseworker answers in this time: offer the front desk (20..900)
     int video_reconnect_timeout_s =
         20;                       // a lost call that does not come back in this time: offer the front desk (5..120)

@@ -7,7 +7,8 @@
 // the picture comes back and climbs again; sizes do not flap around one threshold; a far side
 // that stops reporting while the picture is sent (a blackout) is taken as loss, but not before
 // its first report; a path whose round-trip time changed for good (a new route) is measured
-// afresh; one slow report alone cuts nothing; a try 10 % lower is not made again at once.
+// afresh; one slow report alone cuts nothing; a try 10 % lower is not made again at once; a
+// blackout that ends (the sound's reports all lost, then clean) brings the picture back at once.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -40,6 +41,11 @@ struct Run {
             q.report(path(l.video ? l.bitrate : 0, capacity), now);
         }
         return q.level();
+    }
+    // A slow line first: the picture pauses and fails a few tries, so its wait has grown.
+    void after_failed_tries() {
+        for_seconds(20, 10'000'000);
+        for_seconds(150, 120'000);
     }
 };
 
@@ -168,6 +174,56 @@ TEST_CASE("a blackout: the far side stops reporting while the picture is sent, a
     const SendLevel l = run.for_seconds(static_cast<int>(SendQuality::kPausedRetryMs / 1000) + 45, 10'000'000);
     CHECK(l.video);
     CHECK(l.bitrate > 600'000);
+}
+
+TEST_CASE("a blackout that ends brings the picture back at once, whatever its wait") {
+    Run run;
+    run.after_failed_tries();
+    // Then nothing at all gets through (the sound's reports say all lost) for 20 s...
+    for (int s = 0; s < 20; ++s)
+        run.q.report({1.0, 40}, run.now += 1000);
+    REQUIRE_FALSE(run.q.level().video);
+    // ...and the line comes back whole: the first clean report on the sound brings the picture
+    // back (not the 30-60 s the grown wait would take).
+    run.q.report({0, 40}, run.now += 1000);
+    CHECK(run.q.level().video);
+    // A pause on a line that was never dark keeps its wait: the sound's clean reports alone do
+    // not bring the picture back early.
+    Run slow;
+    for (int s = 0; s < 30 && slow.q.level().video; ++s)
+        slow.for_seconds(1, 120'000);
+    REQUIRE_FALSE(slow.q.level().video);
+    slow.q.report({0, 40}, slow.now += 1000);
+    CHECK_FALSE(slow.q.level().video);
+}
+
+TEST_CASE("paused by a blackout, the picture comes back with the first clean report") {
+    Run run;
+    run.after_failed_tries();
+    run.for_seconds(static_cast<int>(SendQuality::kPausedRetryMaxMs / 1000) + 20, 10'000'000);
+    REQUIRE(run.q.level().video);
+    // Nothing comes back: paused by the silence...
+    for (int s = 0; s < 30 && run.q.level().video; ++s)
+        run.q.idle(run.now += 1000);
+    REQUIRE_FALSE(run.q.level().video);
+    // ...and the line is back at once: the next report on the sound brings the picture back.
+    run.q.report({0, 40}, run.now += 4000);
+    CHECK(run.q.level().video);
+}
+
+TEST_CASE("a line that carries the sound and loses every picture is not tried every few seconds") {
+    Run run;
+    run.for_seconds(20, 10'000'000);
+    // 55 kbit/s: the sound (~50 kbit/s) fits; any picture is (nearly) all lost.
+    int tries = 0;
+    bool was = true;
+    for (int s = 0; s < 180; ++s) {
+        const SendLevel l = run.for_seconds(1, 55'000);
+        tries += l.video && !was ? 1 : 0;
+        was = l.video;
+    }
+    MESSAGE("in 180 s on 55 kbit/s: ", tries, " tries");
+    CHECK(tries <= 6);
 }
 
 TEST_CASE("reports that come seldom but come do not pause the picture") {
