@@ -729,7 +729,10 @@ struct VideoCall::Media {
                 out.fraction_lost = std::clamp(n.fraction, 0.0, 1.0);
                 out.rtt_ms = n.rtt_s * 1000;
                 out.picture = kind == 1;
-                if (n.stalled_after(last_report[kind])) out.fraction_lost = 1.0;
+                if (n.stalled_after(last_report[kind])) {
+                    out.fraction_lost = 1.0;
+                    out.stalled = true;
+                }
                 last_report[kind] = n;
                 found = true;
             }

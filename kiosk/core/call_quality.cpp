@@ -60,7 +60,7 @@ bool SendQuality::idle(Millis now) {
     // Only once the far side has reported on this picture (since it began or came back): its
     // first report may take a while, and is not a blackout.
     if (!heard_ || now - heard_at_ <= kSilentMs) return false;
-    return judge({1.0, 0}, now);
+    return judge({1.0, 0, true, true}, now);
 }
 
 // Paused: whatever the far side says of the sound alone, the picture is tried again at the
@@ -69,7 +69,6 @@ bool SendQuality::retry_if_due(Millis now) {
     if (!paused_ || now - paused_at_ < retry_wait_) return false;
     paused_ = false;
     dark_while_paused_ = false;
-    dark_resume_ = false;
     bad_at_floor_ = 0;
     high_rtt_ = 0;
     resumed_at_ = now;
@@ -127,14 +126,13 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
     const bool good = r.fraction_lost < kLossLow && high_rtt_ == 0;
 
     if (paused_) {
-        // The sound's reports while the picture is paused. All of it lost, then a clean report:
-        // a blackout ended (the line came back), which says more than any wait: the picture
-        // is tried again now, and a later pause waits from the start again.
-        if (r.fraction_lost >= kDarkLoss) {
-            dark_while_paused_ = true;
+        // The sound's reports while the picture is paused. Paused by a blackout (or a report
+        // since that says nothing arrived), then a clean report: the line came back, which
+        // says more than any wait, and the picture is tried again now.
+        if (r.stalled) {
+            dark_while_paused_ = !dark_resume_;
         } else if (dark_while_paused_ && good) {
             paused_at_ = now - retry_wait_;
-            retry_if_due(now);
             dark_resume_ = true;
         }
         retry_if_due(now);
@@ -183,7 +181,8 @@ bool SendQuality::judge(const PathReport& r, Millis now) {
             // first clean report on the sound says the line is back. Not after a try that such
             // a report brought and that failed: a line that carries the sound and loses every
             // picture would be tried every few seconds.
-            dark_while_paused_ = r.fraction_lost >= kDarkLoss && !(failed_try && dark_resume_);
+            dark_while_paused_ = r.stalled && !(failed_try && dark_resume_);
+            if (!failed_try) dark_resume_ = false;  // the picture lasted: a try by darkness may come again
         }
     }
     level_ = level_for(rate_);

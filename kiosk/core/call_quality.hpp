@@ -19,6 +19,7 @@ struct PathReport {
     double fraction_lost = 0;  // 0..1, over the last report's interval
     double rtt_ms = 0;         // round-trip time; 0 when not known
     bool picture = true;       // about the picture (false: about the sound, for want of one)
+    bool stalled = false;      // nothing arrived since the last report, though the kiosk sent
 };
 
 // What the encoder is set to.
@@ -77,10 +78,10 @@ public:
     static constexpr int kBadToPause = 3;
     static constexpr Millis kPausedRetryMs = 15'000;
     static constexpr Millis kPausedRetryMaxMs = 60'000;
-    // A pause by a report this lossy (or by no report at all), or a report on the sound this
-    // lossy while paused: a blackout of the whole line. A clean report after it means the line
-    // is back, and the picture is tried again at once.
-    static constexpr double kDarkLoss = 0.9;
+    // A pause by a report that says nothing arrived (stalled), or by no report at all; or
+    // such a report on the sound while paused: a blackout of the whole line. A clean report
+    // after it means the line is back, and the picture is tried again at once. (Not by loss
+    // alone: a line that carries the sound but loses most of the picture is not dark.)
     // Reports in the first seconds after the picture comes back are not acted on.
     static constexpr Millis kResumeQuietMs = 3'000;
 
@@ -107,7 +108,7 @@ private:
     int bad_at_floor_ = 0;
     bool paused_ = false;
     bool dark_while_paused_ = false;  // paused by a blackout, or the sound all lost since
-    bool dark_resume_ = false;        // the picture came back on the first clean report after one
+    bool dark_resume_ = false;        // the last try came on the first clean report after one
     Millis paused_at_ = 0;
     Millis retry_wait_ = kPausedRetryMs;
     Millis resumed_at_ = -1;  // when the picture last came back after a pause

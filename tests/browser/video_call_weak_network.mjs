@@ -74,10 +74,12 @@ function shape(kbit, first = false) {
 }
 // What the kiosk sends from its media ports, dropped by nftables where it arrives (the input
 // hook: the kiosk's send succeeds, as on a real line that loses packets further on): at random
-// (`numgen random mod 100 < 5 drop`: 5 %), all of it ("drop"), or none ("").
+// (`numgen random mod 100 < 5 drop`: 5 %), all of it ("drop"), or none (""). Only the test's
+// own table is made and deleted (in the test's own network namespace at that).
 function drop(rule) {
-  const ruleset = "flush ruleset\n" + (rule ? "table inet weak {\n chain lost {\n  type filter hook input priority 0;\n" +
-                                                `  udp sport 40000-40063 ${rule}\n }\n}\n` : "");
+  const ruleset = "table inet ledsager_weak\ndelete table inet ledsager_weak\n" +
+                  (rule ? "table inet ledsager_weak {\n chain lost {\n  type filter hook input priority 0;\n" +
+                          `  udp sport 40000-40063 ${rule}\n }\n}\n` : "");
   const r = spawnSync("nft", ["-f", "-"], { input: ruleset, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`nft: ${(r.stderr || String(r.error)).trim()}`);
 }
@@ -95,7 +97,9 @@ const script = [
   // a blackout: nothing the kiosk sends arrives
   "call-expect picture paused 20", "call-stats",
   // the line back
-  "call-expect picture sending 90", "call-expect sent-at-least 200000 40", "call-stats", "sleep 3000",
+  "call-expect picture sending 90", "call-expect sent-at-least 200000 40", "call-stats",
+  // well above 256 kbit/s first, so that getting under it is the loss phase's doing
+  "call-expect sent-at-least 400000 60", "sleep 3000",
   // 256 kbit/s and 5 % of the kiosk's packets lost at random
   "call-expect sent-at-most 230000 40", "call-stats", "sleep 10500", "call-stats",
   "call-expect phase active 2", "tap call.end", "screen step", "sleep 300",
@@ -240,7 +244,7 @@ try {
         `after the blackout the caseworker sees the citizen again within 20 s (${seenAgain ? `${seenAgain.frames} frames in half a second, ${lightMs} ms after the line came back` : "no frames"})`);
 
   // ---- 256 kbit/s with 5 % of the kiosk's packets lost at random (a shared radio)
-  await kioskSaid("ok sleep 3000", 20000);
+  await kioskSaid("ok sleep 3000", 80000);
   shape(256);
   drop("numgen random mod 100 < 5 drop");
   const s8 = await statsAt(8, 45000);
@@ -252,6 +256,7 @@ try {
   check(lossy.longest <= 300, `on 256 kbit/s with 5 % loss, no gap in the sound longer than 300 ms (longest ${lossy.longest} ms)`);
   const s9 = await statsAt(9, 20000);
   console.log(`# kiosk on 256 kbit/s, 5 % lost: ${JSON.stringify(s9)}`);
+  // (Paused is allowed: the busy test picture's encoder overshoots 150 kbit/s now and then.)
   check(s9 && s9.send_bitrate <= 260000, `the video stays under 256 kbit/s with 5 % loss (${s9 ? `${s9.send_bitrate} bit/s, ${s9.send_width}x${s9.send_height}@${s9.send_fps}${s9.send_video ? "" : ", paused"}` : "?"})`);
 
   const code = await Promise.race([kioskExit, sleep(20000).then(() => "timeout")]);
