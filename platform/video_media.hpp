@@ -1,5 +1,5 @@
 // The GStreamer side of a video call (VideoCall::Media: webrtcbin with camera, microphone,
-// the caseworker's picture and sound) and the helpers it shares with video_call.cpp. Only
+// the caseworker's picture and sound); its helpers are in gst_helpers.hpp. Only
 // video_call.cpp includes this.
 #pragma once
 
@@ -22,51 +22,17 @@
 #include <vector>
 
 #include "common/protocol.hpp"
+#include "platform/gst_helpers.hpp"
 #include "platform/video_call.hpp"
-
-namespace ledsager::platform::media {
-
-inline std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-inline std::int64_t mono_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-// "stun:host:port" -> "stun://host:port" (webrtcbin's form); likewise turn with credentials.
-inline std::string gst_ice_url(const std::string& url) {
-    const auto colon = url.find(':');
-    if (colon == std::string::npos) return url;
-    return url.substr(0, colon) + "://" + url.substr(colon + 1);
-}
-
-inline float rms_s16(const GstBuffer* buffer) {
-    GstMapInfo map;
-    if (!gst_buffer_map(const_cast<GstBuffer*>(buffer), &map, GST_MAP_READ)) return 0;
-    const auto* s = reinterpret_cast<const std::int16_t*>(map.data);
-    const size_t n = map.size / 2;
-    double sum = 0;
-    for (size_t i = 0; i < n; ++i)
-        sum += static_cast<double>(s[i]) * s[i];
-    gst_buffer_unmap(const_cast<GstBuffer*>(buffer), &map);
-    return n ? static_cast<float>(std::sqrt(sum / n) / 32768.0) : 0.0f;
-}
-
-inline void decay_to(std::atomic<float>& level, float value) {
-    const float old = level.load();
-    level.store(value > old ? value : old * 0.85f + value * 0.15f);
-}
-
-}  // namespace ledsager::platform::media
 
 namespace ledsager::platform {
 
 using json = nlohmann::json;
 using media::decay_to;
 using media::gst_ice_url;
+using media::keep_stats_of_paused_streams;
 using media::mono_ms;
+using media::number;
 using media::rms_s16;
 using media::wall_ms;
 
@@ -301,23 +267,23 @@ struct VideoCall::Media {
         return GST_PAD_PROBE_OK;
     }
 
+    // The microphone's sound, after the echo canceller (its level on the call screen) and
+    // before it: its energy (sum of squared samples) adds up in the call's stats.
     static GstPadProbeReturn on_mic(GstPad*, GstPadProbeInfo* info, gpointer data) {
         auto* m = static_cast<Media*>(data);
-        const GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-        const float rms = rms_s16(buf);
-        decay_to(m->owner->self_level_, rms);
-        std::lock_guard lock(m->owner->mutex_);
-        m->owner->stats_.mic_energy_out += double(rms) * rms * (gst_buffer_get_size(const_cast<GstBuffer*>(buf)) / 2);
+        decay_to(m->owner->self_level_, m->add_energy(GST_PAD_PROBE_INFO_BUFFER(info), &CallStats::mic_energy_out));
         return GST_PAD_PROBE_OK;
     }
-    // The microphone before the echo canceller.
     static GstPadProbeReturn on_mic_raw(GstPad*, GstPadProbeInfo* info, gpointer data) {
-        auto* m = static_cast<Media*>(data);
-        const GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-        const float rms = rms_s16(buf);
-        std::lock_guard lock(m->owner->mutex_);
-        m->owner->stats_.mic_energy_in += double(rms) * rms * (gst_buffer_get_size(const_cast<GstBuffer*>(buf)) / 2);
+        static_cast<Media*>(data)->add_energy(GST_PAD_PROBE_INFO_BUFFER(info), &CallStats::mic_energy_in);
         return GST_PAD_PROBE_OK;
+    }
+    float add_energy(const GstBuffer* buf, double CallStats::*total) {
+        const float rms = rms_s16(buf);
+        const double samples = static_cast<double>(gst_buffer_get_size(const_cast<GstBuffer*>(buf)) / 2);
+        std::lock_guard lock(owner->mutex_);
+        owner->stats_.*total += static_cast<double>(rms) * rms * samples;
+        return rms;
     }
 
     // Camera off: the picture leaves the kiosk as black frames (I420: Y 16, U and V 128).
@@ -592,43 +558,6 @@ struct VideoCall::Media {
         }
         built_ms = mono_ms();
         return true;
-    }
-
-    // webrtcbin 1.22 (gstwebrtcbin.c) forgets a stream's stats, the kiosk's own and the far
-    // side's reports on it, when its rtpbin says the stream's sender timed out: 5 s without RTP,
-    // as when the picture is paused for a weak line. It learns them again only when rtpsession
-    // makes the stream's source anew (on-new-sender-ssrc), which it does only for a source it
-    // removed: the source that is the session's "suggested" one is never removed, so its
-    // stats stayed away, after the picture came back, until some later pause (40 s and more
-    // in the tests), and the kiosk had no report on its picture to climb by. Its handler of
-    // on-sender-timeout is taken off: the stats stay while the source exists, and come back
-    // with a new one (webrtcbin's on-timeout and on-bye-ssrc handlers still forget a source
-    // that goes).
-    static void keep_stats_of_paused_streams(GstElement* webrtc) {
-        GstElement* rtpbin = gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin");
-        guint taken = 0;
-        if (rtpbin) {
-            const guint signal = g_signal_lookup("on-sender-timeout", G_OBJECT_TYPE(rtpbin));
-            taken = g_signal_handlers_disconnect_matched(
-                rtpbin, static_cast<GSignalMatchType>(G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_DATA), signal, 0, nullptr,
-                nullptr, webrtc);
-            gst_object_unref(rtpbin);
-        }
-        if (taken == 0)
-            std::fprintf(stderr,
-                         "ledsager-kiosk: call: webrtcbin's sender-timeout handler not found (a GStreamer other than "
-                         "1.22?): after a pause the picture's reports may be missing for a while\n");
-    }
-
-    // A whole-number field of a stat, whichever integer type this GStreamer gives it; 0 if none.
-    static std::int64_t number(const GstStructure* st, const char* field) {
-        const GValue* v = gst_structure_get_value(st, field);
-        if (!v) return 0;
-        if (G_VALUE_HOLDS_INT(v)) return g_value_get_int(v);
-        if (G_VALUE_HOLDS_UINT(v)) return g_value_get_uint(v);
-        if (G_VALUE_HOLDS_INT64(v)) return g_value_get_int64(v);
-        if (G_VALUE_HOLDS_UINT64(v)) return static_cast<std::int64_t>(g_value_get_uint64(v));
-        return 0;
     }
 
     static std::string send_caps(const core::SendLevel& l) {
